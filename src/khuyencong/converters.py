@@ -1,0 +1,282 @@
+"""The one converter: JSON-ready structuring and unstructuring of every public type.
+
+In the shape of cattrs' ``preconf`` modules: :func:`configure_converter` sets up a converter,
+:func:`make_converter` builds one. Every storage adapter and every import or export of the
+library uses :data:`converter`; none builds its own.
+
+Rules of the wire format:
+
+- ``Decimal`` as a string (``"0.3"``); integers are accepted when reading, floats are refused
+  (money and rates are exact);
+- money and counts as JSON integers: a float, a boolean or a numeric string is refused;
+- dates as ISO ``YYYY-MM-DD``; timestamps as ISO 8601 with a time zone (naive ones are refused);
+- enums by their stable value;
+- unknown keys are refused when reading (a typo never passes silently).
+
+Bad data raises :class:`~khuyencong.exceptions.ValidationError` listing every problem with its
+``$.path``, never a bare ``KeyError`` or ``TypeError``.
+
+>>> import datetime as dt
+>>> from khuyencong.domain import Period
+>>> unstructure(Period.phase(2017, 2020))
+{'start': '2017-01-01', 'end': '2020-12-31', 'kind': 'phase'}
+>>> structure({'start': '2017-01-01', 'end': '2020-12-31', 'kind': 'phase'}, Period)
+Period(start=datetime.date(2017, 1, 1), end=datetime.date(2020, 12, 31), kind=<...>)
+>>> structure({'start': '2017-01-01', 'end': 2020, 'kinds': 'x'}, Period)
+Traceback (most recent call last):
+khuyencong.exceptions.ValidationError: 2 problems:
+  - $.end: must be a date as text YYYY-MM-DD (got 2020)
+  - $.kinds: unknown field; remove it or check its spelling
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import (
+    BaseValidationError,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.preconf.json import JsonConverter
+from cattrs.preconf.json import make_converter as _make_json_converter
+from dateutil.parser import isoparse
+
+from khuyencong.exceptions import Problem, ValidationError
+
+__all__ = [
+    "configure_converter",
+    "converter",
+    "dumps",
+    "loads",
+    "make_converter",
+    "structure",
+    "unstructure",
+]
+
+T = TypeVar("T")
+
+
+class _BadValueError(TypeError):
+    """A wire value of the wrong shape; keeps the value for the error report."""
+
+    def __init__(self, message: str, value: object) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+def _enum_value(value: enum.Enum) -> object:
+    return value.value
+
+
+def _structure_enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
+    try:
+        return cl(value)
+    except ValueError:
+        allowed = ", ".join(repr(m.value) for m in cl)
+        msg = f"not a valid {cl.__name__}; expected one of {allowed}"
+        raise _BadValueError(msg, value) from None
+
+
+def _optional(hook: Callable[[object, object], T]) -> Callable[[object, object], T | None]:
+    def structure_optional(value: object, cl: object) -> T | None:
+        return None if value is None else hook(value, cl)
+
+    return structure_optional
+
+
+def _structure_decimal(value: object, _: object) -> Decimal:
+    if isinstance(value, float):
+        msg = 'must be an exact decimal written as text (e.g. "0.3"), not a float'
+        raise _BadValueError(msg, value)
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        msg = "must be a decimal number written as text"
+        raise _BadValueError(msg, value)
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        msg = "must be a decimal number written as text"
+        raise _BadValueError(msg, value) from None
+    if not result.is_finite():
+        msg = "must be a finite decimal number"
+        raise _BadValueError(msg, value)
+    return result
+
+
+def _structure_int(value: object, _: object) -> int:
+    if isinstance(value, float):
+        msg = "must be a whole number; floats are refused (money is integer đồng)"
+        raise _BadValueError(msg, value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        msg = "must be a whole number"
+        raise _BadValueError(msg, value)
+    return value
+
+
+def _structure_str(value: object, _: object) -> str:
+    if not isinstance(value, str):
+        msg = "must be text"
+        raise _BadValueError(msg, value)
+    return value
+
+
+def _structure_bool(value: object, _: object) -> bool:
+    if not isinstance(value, bool):
+        msg = "must be true or false"
+        raise _BadValueError(msg, value)
+    return value
+
+
+def _structure_date(value: object, _: object) -> dt.date:
+    if not isinstance(value, str) or len(value) != 10:
+        msg = "must be a date as text YYYY-MM-DD"
+        raise _BadValueError(msg, value)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        msg = "must be a real date as text YYYY-MM-DD"
+        raise _BadValueError(msg, value) from None
+
+
+def _structure_datetime(value: object, _: object) -> dt.datetime:
+    if not isinstance(value, str):
+        msg = "must be a timestamp as ISO 8601 text with a time zone"
+        raise _BadValueError(msg, value)
+    try:
+        result = isoparse(value)
+    except (ValueError, OverflowError):
+        msg = "must be a timestamp as ISO 8601 text with a time zone"
+        raise _BadValueError(msg, value) from None
+    if result.tzinfo is None or result.utcoffset() is None:
+        msg = "a timestamp needs a time zone (e.g. +07:00 or Z)"
+        raise _BadValueError(msg, value)
+    return result
+
+
+def _unstructure_datetime(value: dt.datetime) -> str:
+    if value.tzinfo is None or value.utcoffset() is None:
+        msg = f"refusing to write a timestamp without a time zone: {value!r}"
+        raise _BadValueError(msg, value)
+    return value.isoformat()
+
+
+def configure_converter(conv: cattrs.Converter) -> None:
+    """Configure ``conv`` with the library's wire rules (see the module docstring)."""
+    # Class hooks dispatch on the MRO, so StrEnum/IntEnum are registered before str and int.
+    for base in (enum.Enum, enum.StrEnum, enum.IntEnum):
+        conv.register_unstructure_hook(base, _enum_value)
+        conv.register_structure_hook(base, _structure_enum)
+    conv.register_unstructure_hook(Decimal, str)
+    conv.register_structure_hook(Decimal, _structure_decimal)
+    for primitive, hook in ((int, _structure_int), (str, _structure_str), (bool, _structure_bool)):
+        conv.register_structure_hook(primitive, hook)
+        # The preconf union pass-through would accept 1.5 for ``int | None``; be as strict.
+        conv.register_structure_hook(primitive | None, _optional(hook))
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_structure_hook(dt.date, _structure_date)
+    conv.register_unstructure_hook(dt.datetime, _unstructure_datetime)
+    conv.register_structure_hook(dt.datetime, _structure_datetime)
+
+
+def make_converter(**kwargs: Any) -> JsonConverter:
+    """A new JSON converter with the library's rules.
+
+    Args:
+        **kwargs: Passed to :func:`cattrs.preconf.json.make_converter`; by default extra keys
+            are forbidden and validation is detailed.
+    """
+    kwargs.setdefault("forbid_extra_keys", True)
+    kwargs.setdefault("detailed_validation", True)
+    kwargs.setdefault("omit_if_default", False)
+    # Structure fields by their type even where an attrs converter normalises them afterwards.
+    kwargs.setdefault("prefer_attrib_converters", False)
+    conv = _make_json_converter(**kwargs)
+    configure_converter(conv)
+    return conv
+
+
+converter: JsonConverter = make_converter()
+"""The library's converter. Use it; never register hooks on ``cattrs.global_converter``."""
+
+
+def _problems(exc: BaseException, path: str) -> list[Problem]:
+    if isinstance(exc, ValidationError):
+        return list(exc.prefixed(path).problems)
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return [
+            Problem(f"{path}.{key}", "unknown field; remove it or check its spelling")
+            for key in sorted(exc.extra_fields)
+        ]
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        found: list[Problem] = []
+        with_notes, without = exc.group_exceptions()
+        for inner, note in with_notes:
+            if isinstance(note, IterableValidationNote):
+                sub = f"{path}[{note.index!r}]"
+            else:
+                sub = f"{path}.{note.name}"
+            if isinstance(inner, KeyError) and isinstance(exc, ClassValidationError):
+                found.append(Problem(sub, "required field is missing"))
+            else:
+                found.extend(_problems(inner, sub))
+        for inner in without:
+            found.extend(_problems(inner, path))
+        return found
+    if isinstance(exc, KeyError):
+        return [Problem(path, f"required field {exc.args[0]!r} is missing")]
+    if isinstance(exc, ValueError | TypeError | AttributeError):
+        return [Problem(path, _plain(exc), getattr(exc, "value", None))]
+    return [Problem(path, f"{type(exc).__name__}: {exc}")]
+
+
+def _plain(exc: BaseException) -> str:
+    text = str(exc)
+    return text or type(exc).__name__
+
+
+def structure(data: object, cl: type[T]) -> T:
+    """Build a ``cl`` from JSON-ready data, validating everything.
+
+    Raises:
+        ValidationError: Listing every problem with its ``$.path``.
+    """
+    try:
+        return converter.structure(data, cl)
+    except ValidationError:
+        raise
+    except (BaseValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        problems = _problems(exc, "$")
+        raise ValidationError(problems or [Problem("$", str(exc))]) from exc
+
+
+def unstructure(obj: object) -> Any:
+    """JSON-ready data (dicts, lists, strings, ints, bools, None) for ``obj``."""
+    return converter.unstructure(obj)
+
+
+def dumps(obj: object, *, indent: int | None = None) -> str:
+    """``obj`` as JSON text (UTF-8 characters kept, not escaped)."""
+    return json.dumps(unstructure(obj), ensure_ascii=False, indent=indent)
+
+
+def loads(text: str | bytes, cl: type[T]) -> T:
+    """A ``cl`` from JSON text.
+
+    Raises:
+        ValidationError: If the text is not JSON (naming line and column) or the data is invalid.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError.single(
+            "$", None, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from exc
+    return structure(data, cl)

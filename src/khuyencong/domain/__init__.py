@@ -1,0 +1,75 @@
+"""The domain: value objects and entities of industrial promotion.
+
+Money, periods, citations, legal forms, sectors, support contents, establishments, projects
+and their lifecycle, records of support, fairs, awards and OCOP ratings, budget envelopes. The
+domain knows nothing of rules, storage, files or the command line.
+"""
+
+from khuyencong.domain._labels import LabelledEnum, Lang
+from khuyencong.domain.budgets import BudgetEnvelope
+from khuyencong.domain.citations import Citation, Confidence
+from khuyencong.domain.contents import ContentGroup, Fund, SupportContent
+from khuyencong.domain.establishments import Establishment
+from khuyencong.domain.legal_forms import ArtisanTitle, LegalForm, SizeClass
+from khuyencong.domain.money import Dong, format_vnd, million, parse_rate, round_down
+from khuyencong.domain.periods import Period, PeriodKind
+from khuyencong.domain.projects import (
+    Project,
+    ProjectContent,
+    ProjectKind,
+    ProjectStatus,
+    StatusChange,
+    allowed_transitions,
+)
+from khuyencong.domain.records import (
+    AwardEntry,
+    AwardLevel,
+    FairKind,
+    FairParticipation,
+    OcopRating,
+    ProductGroup,
+    SupportRecord,
+)
+from khuyencong.domain.sectors import AreaDifficulty, BusinessSectorGroup, Sector
+from khuyencong.domain.tax_numbers import check_digit, normalise_tax_number, tax_number_problem
+
+__all__ = [
+    "AreaDifficulty",
+    "ArtisanTitle",
+    "AwardEntry",
+    "AwardLevel",
+    "BudgetEnvelope",
+    "BusinessSectorGroup",
+    "Citation",
+    "Confidence",
+    "ContentGroup",
+    "Dong",
+    "Establishment",
+    "FairKind",
+    "FairParticipation",
+    "Fund",
+    "LabelledEnum",
+    "Lang",
+    "LegalForm",
+    "OcopRating",
+    "Period",
+    "PeriodKind",
+    "ProductGroup",
+    "Project",
+    "ProjectContent",
+    "ProjectKind",
+    "ProjectStatus",
+    "Sector",
+    "SizeClass",
+    "StatusChange",
+    "SupportContent",
+    "SupportRecord",
+    "allowed_transitions",
+    "check_digit",
+    "format_vnd",
+    "million",
+    "normalise_tax_number",
+    "parse_rate",
+    "round_down",
+    "tax_number_problem",
+]

@@ -1,0 +1,74 @@
+"""Collecting every problem of an object before refusing it.
+
+attrs runs field validators one after the other and stops at the first failure. A user who
+fixes a spreadsheet row wants to see every problem of the row at once, so the domain classes
+run their checks through a :class:`Checks` collector in ``__attrs_post_init__`` and raise one
+:class:`~khuyencong.exceptions.ValidationError` listing them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from khuyencong.exceptions import Problem, ValidationError
+
+__all__ = ["Checks"]
+
+
+class Checks:
+    """A collector of problems found while checking one object."""
+
+    __slots__ = ("problems",)
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, field: str, value: object = None, message: str = "is invalid") -> None:
+        """Record a problem with ``field`` (a name, or a ``$.`` path)."""
+        path = field if field.startswith("$") else f"$.{field}"
+        self.problems.append(Problem(path=path, message=message, value=value))
+
+    def require(self, held: bool, field: str, value: object, message: str) -> None:
+        """Record a problem unless ``held``."""
+        if not held:
+            self.fail(field, value, message)
+
+    def text(self, field: str, value: object, *, optional: bool = False) -> None:
+        """A required (or optional) non-blank string."""
+        if value is None and optional:
+            return
+        if not isinstance(value, str) or not value.strip():
+            self.fail(field, value, "must be a non-empty text")
+
+    def count(self, field: str, value: object, *, optional: bool = False) -> None:
+        """A whole number of people, members or units: an int, zero or more."""
+        if value is None and optional:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(field, value, "must be a whole number")
+        elif value < 0:
+            self.fail(field, value, "must not be negative")
+
+    def money(self, field: str, value: object, *, optional: bool = False) -> None:
+        """An amount in integer đồng, zero or more (floats are refused: money is exact)."""
+        if value is None and optional:
+            return
+        if isinstance(value, float):
+            self.fail(field, value, "money must be integer đồng, not a float")
+        elif isinstance(value, bool) or not isinstance(value, int):
+            self.fail(field, value, "money must be integer đồng")
+        elif value < 0:
+            self.fail(field, value, "must not be negative")
+
+    def extend(self, field: str, error: ValidationError) -> None:
+        """Record the problems of a nested object, under ``field``."""
+        self.problems.extend(error.prefixed(f"$.{field}").problems)
+
+    def each(self, problems: Iterable[Problem]) -> None:
+        """Record already-built problems."""
+        self.problems.extend(problems)
+
+    def raise_if_any(self) -> None:
+        """Raise one :class:`ValidationError` listing every problem recorded, if any."""
+        if self.problems:
+            raise ValidationError(self.problems)

@@ -1,0 +1,100 @@
+"""Money: integer đồng, exact rates, named rounding, Vietnamese formatting.
+
+Money is always an ``int`` number of đồng (VND has no minor unit in practice). Rates are
+:class:`~decimal.Decimal`. Applying a rate gives a Decimal, which is turned back into đồng by an
+explicitly named rounding: :func:`round_down` (the legal support amounts are rounded down, so a
+support never exceeds its rate × cost).
+
+>>> from decimal import Decimal
+>>> round_down(Decimal("0.3") * 1_234_567)
+370370
+>>> format_vnd(1_234_567)
+'1.234.567 đ'
+>>> format_vnd(1_234_567, "en")
+'VND 1,234,567'
+>>> million(1.5) # doctest: +IGNORE_EXCEPTION_DETAIL
+Traceback (most recent call last):
+TypeError: ...
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, Decimal
+
+from khuyencong.domain._labels import Lang
+
+__all__ = ["Dong", "format_vnd", "million", "parse_rate", "round_down"]
+
+Dong = int
+"""An amount of money in đồng. Never a float."""
+
+_MILLION = Decimal(1_000_000)
+
+
+def round_down(amount: Decimal | int) -> Dong:
+    """Round an exact amount down to whole đồng (towards minus infinity).
+
+    Raises:
+        TypeError: For a float, which cannot hold money exactly.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
+        msg = f"round_down needs a Decimal or an int, not {type(amount).__name__}"
+        raise TypeError(msg)
+    if isinstance(amount, int):
+        return amount
+    return int(amount.to_integral_value(rounding=ROUND_FLOOR))
+
+
+def million(amount: Decimal | int | str) -> Dong:
+    """An amount given in million đồng (as the circulars write it) in whole đồng.
+
+    >>> million(35), million("1.5")
+    (35000000, 1500000)
+
+    Raises:
+        TypeError: For a float.
+        ValueError: If the result is not a whole number of đồng.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, Decimal | int | str):
+        msg = f"million needs a Decimal, int or str, not {type(amount).__name__}"
+        raise TypeError(msg)
+    value = Decimal(amount) * _MILLION
+    if value != value.to_integral_value():
+        msg = f"{amount} million đồng is not a whole number of đồng"
+        raise ValueError(msg)
+    return int(value)
+
+
+def parse_rate(text: str | Decimal | int) -> Decimal:
+    """A rate as an exact Decimal: ``"0.3"``, ``"30%"`` and ``Decimal("0.3")`` are the same.
+
+    >>> parse_rate("30%"), parse_rate("0.5"), parse_rate(1)
+    (Decimal('0.3'), Decimal('0.5'), Decimal('1'))
+
+    Raises:
+        TypeError: For a float.
+        ValueError: For text that is not a number.
+    """
+    if isinstance(text, bool) or not isinstance(text, str | Decimal | int):
+        msg = f"a rate must be a str, Decimal or int, not {type(text).__name__}"
+        raise TypeError(msg)
+    if isinstance(text, str):
+        raw = text.strip()
+        percent = raw.endswith("%")
+        try:
+            value = Decimal(raw.removesuffix("%").strip())
+        except ArithmeticError:
+            msg = f"not a rate: {text!r}"
+            raise ValueError(msg) from None
+        if not value.is_finite():
+            msg = f"not a finite rate: {text!r}"
+            raise ValueError(msg)
+        return value / 100 if percent else value
+    return Decimal(text)
+
+
+def format_vnd(amount: Dong, lang: Lang = "vi") -> str:
+    """Format đồng the Vietnamese way (``1.234.567 đ``) or the English way (``VND 1,234,567``)."""
+    if lang == "vi":
+        return f"{amount:,} đ".replace(",", ".")
+    return f"VND {amount:,}"

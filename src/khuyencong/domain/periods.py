@@ -1,0 +1,187 @@
+"""Periods: a year, a quarter, a month or a phase such as 2017–2020, all inclusive.
+
+A period is a closed date range ``[start, end]``. A phase ("giai đoạn 2017–2020") is whole
+calendar years, both ends included. Date arithmetic uses python-dateutil.
+
+>>> p = Period.phase(2017, 2020)
+>>> p.start, p.end
+(datetime.date(2017, 1, 1), datetime.date(2020, 12, 31))
+>>> dt.date(2020, 12, 31) in p, dt.date(2021, 1, 1) in p
+(True, False)
+>>> str(Period.quarter(2019, 3))
+'2019-Q3'
+>>> [str(y) for y in p.years()]
+['2017', '2018', '2019', '2020']
+>>> Period.parse("2017-2020") == p
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+import attrs
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import MONTHLY, YEARLY, rrule
+
+from khuyencong.domain._labels import LabelledEnum, Lang, register_labels
+from khuyencong.exceptions import ValidationError
+
+__all__ = ["Period", "PeriodKind"]
+
+
+class PeriodKind(LabelledEnum):
+    """What kind of period a :class:`Period` is."""
+
+    YEAR = "year"
+    QUARTER = "quarter"
+    MONTH = "month"
+    PHASE = "phase"
+    CUSTOM = "custom"
+
+
+register_labels(
+    PeriodKind,
+    {
+        PeriodKind.YEAR: ("Năm", "Year"),
+        PeriodKind.QUARTER: ("Quý", "Quarter"),
+        PeriodKind.MONTH: ("Tháng", "Month"),
+        PeriodKind.PHASE: ("Giai đoạn", "Phase"),
+        PeriodKind.CUSTOM: ("Khoảng thời gian", "Date range"),
+    },
+)
+
+_PARSE = re.compile(
+    r"^\s*(?:(?P<y1>\d{4})\s*[-–—]\s*(?P<y2>\d{4})"
+    r"|(?P<qy>\d{4})-?Q(?P<q>[1-4])"
+    r"|(?P<my>\d{4})-(?P<m>\d{2})"
+    r"|(?P<y>\d{4})"
+    r"|(?P<d1>\d{4}-\d{2}-\d{2})\s*(?:\.\.|/)\s*(?P<d2>\d{4}-\d{2}-\d{2}))\s*$",
+    re.IGNORECASE,
+)
+
+
+@attrs.frozen(order=False)
+class Period:
+    """A closed range of dates ``[start, end]``, with the kind of period it is.
+
+    Attributes:
+        start: The first day, included.
+        end: The last day, included.
+        kind: Year, quarter, month, phase (whole years) or custom.
+    """
+
+    start: dt.date
+    end: dt.date
+    kind: PeriodKind = PeriodKind.CUSTOM
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+                raise ValidationError.single(f"$.{name}", value, "must be a date (YYYY-MM-DD)")
+        if self.end < self.start:
+            raise ValidationError.single(
+                "$.end", self.end, f"the period ends before it starts ({self.start.isoformat()})"
+            )
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        """The calendar year ``year``."""
+        start = dt.date(year, 1, 1)
+        return cls(start, start + relativedelta(years=1, days=-1), PeriodKind.YEAR)
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Period:
+        """Quarter ``quarter`` (1–4) of ``year``."""
+        if quarter not in (1, 2, 3, 4):
+            raise ValidationError.single("$.quarter", quarter, "a quarter is 1, 2, 3 or 4")
+        start = dt.date(year, 3 * quarter - 2, 1)
+        return cls(start, start + relativedelta(months=3, days=-1), PeriodKind.QUARTER)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        """Month ``month`` (1–12) of ``year``."""
+        if not 1 <= month <= 12:
+            raise ValidationError.single("$.month", month, "a month is 1 to 12")
+        start = dt.date(year, month, 1)
+        return cls(start, start + relativedelta(months=1, days=-1), PeriodKind.MONTH)
+
+    @classmethod
+    def phase(cls, first_year: int, last_year: int) -> Period:
+        """A phase of whole calendar years, both included ("giai đoạn 2017–2020")."""
+        if last_year < first_year:
+            raise ValidationError.single(
+                "$.last_year", last_year, f"a phase cannot end before it starts ({first_year})"
+            )
+        return cls(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31), PeriodKind.PHASE)
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """Read ``2017``, ``2017-2020``, ``2019-Q3``, ``2019-07`` or ``2019-01-01..2019-06-30``.
+
+        Raises:
+            ValidationError: If the text is none of these.
+        """
+        m = _PARSE.match(text)
+        if m is None:
+            raise ValidationError.single(
+                "$",
+                text,
+                "not a period; write 2017, 2017-2020, 2019-Q3, 2019-07 or 2019-01-01..2019-06-30",
+            )
+        g = m.groupdict()
+        if g["y1"]:
+            return cls.phase(int(g["y1"]), int(g["y2"]))
+        if g["qy"]:
+            return cls.quarter(int(g["qy"]), int(g["q"]))
+        if g["my"]:
+            return cls.month(int(g["my"]), int(g["m"]))
+        if g["y"]:
+            return cls.year(int(g["y"]))
+        return cls(dt.date.fromisoformat(g["d1"]), dt.date.fromisoformat(g["d2"]))
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+    def overlaps(self, other: Period) -> bool:
+        """Whether the two periods share at least one day."""
+        return self.start <= other.end and other.start <= self.end
+
+    @property
+    def days(self) -> int:
+        """The number of days, both ends included."""
+        return (self.end - self.start).days + 1
+
+    def years(self) -> Iterator[Period]:
+        """The calendar years this period touches, each as a year period."""
+        for start in rrule(YEARLY, dtstart=self.start.replace(month=1, day=1), until=self.end):
+            yield Period.year(start.year)
+
+    def months(self) -> Iterator[Period]:
+        """The calendar months this period touches, each as a month period."""
+        for start in rrule(MONTHLY, dtstart=self.start.replace(day=1), until=self.end):
+            yield Period.month(start.year, start.month)
+
+    def __str__(self) -> str:
+        if self.kind is PeriodKind.YEAR:
+            return str(self.start.year)
+        if self.kind is PeriodKind.QUARTER:
+            return f"{self.start.year}-Q{(self.start.month + 2) // 3}"
+        if self.kind is PeriodKind.MONTH:
+            return f"{self.start.year}-{self.start.month:02d}"
+        if self.kind is PeriodKind.PHASE:
+            return f"{self.start.year}-{self.end.year}"
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    def label(self, lang: Lang = "vi") -> str:
+        """A human label: ``giai đoạn 2017–2020`` / ``phase 2017–2020``."""
+        kind = self.kind.label(lang)
+        if self.kind is PeriodKind.PHASE:
+            span = f"{self.start.year}–{self.end.year}"
+            return f"giai đoạn {span}" if lang == "vi" else f"phase {span}"
+        if self.kind is PeriodKind.CUSTOM:
+            return f"{self.start.isoformat()} – {self.end.isoformat()}"
+        return f"{kind} {self}".lower() if lang == "en" else f"{kind} {self}"

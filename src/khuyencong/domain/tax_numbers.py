@@ -1,0 +1,95 @@
+"""Vietnamese tax identification numbers (mã số thuế).
+
+Three shapes are accepted:
+
+- 10 digits, the last a check digit: with weights 31, 29, 23, 19, 17, 13, 7, 5, 3 on the first
+  nine digits, check = 10 − (weighted sum mod 11); a result of 10 means no valid number has
+  those nine digits (domain reference ``rules.md`` §2, checked on real public numbers);
+- 13 digits for a dependent unit (branch), written ``NNNNNNNNNN-NNN``: a valid 10-digit parent
+  number and a three-digit suffix from 001;
+- 12 digits, the personal identification number that individuals and household businesses use
+  as tax number from 1 July 2025 [U] (no check digit is published for it).
+
+>>> normalise_tax_number("0100109106")
+'0100109106'
+>>> normalise_tax_number("0100109106 001")
+'0100109106-001'
+>>> tax_number_problem("0100109107")
+'the check digit is 7 but should be 6'
+>>> tax_number_problem("001085012345", allow_personal=True) is None
+True
+"""
+
+from __future__ import annotations
+
+from khuyencong.exceptions import ValidationError
+
+__all__ = ["check_digit", "normalise_tax_number", "tax_number_problem"]
+
+_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+
+
+def check_digit(first_nine: str) -> int | None:
+    """The check digit for nine digits, or ``None`` when no valid number starts with them.
+
+    >>> check_digit("010010910")
+    6
+    """
+    total = sum(int(d) * w for d, w in zip(first_nine, _WEIGHTS, strict=True))
+    digit = 10 - total % 11
+    return None if digit == 10 else digit
+
+
+def _canonical(text: str) -> str:
+    raw = "".join(text.split())
+    if len(raw) == 13 and raw.isdigit():
+        return f"{raw[:10]}-{raw[10:]}"
+    return raw
+
+
+def tax_number_problem(text: str, *, allow_personal: bool = False) -> str | None:
+    """What is wrong with ``text`` as a tax number, or ``None`` if it is valid.
+
+    Args:
+        text: The tax number as typed (spaces are ignored; 13 digits may omit the dash).
+        allow_personal: Accept a 12-digit personal identification number (individuals and
+            household businesses).
+    """
+    raw = _canonical(text)
+    main, dash, branch = raw.partition("-")
+    if dash and (len(branch) != 3 or not branch.isdigit()):
+        return "a branch number is 10 digits, a dash and 3 digits (NNNNNNNNNN-NNN)"
+    if dash and branch == "000":
+        return "a branch suffix starts at 001"
+    if not main.isdigit():
+        return "a tax number has digits only (and one dash for a branch)"
+    if len(main) == 12 and not dash:
+        if allow_personal:
+            return None
+        return (
+            "a 12-digit personal number is a tax number only for individuals and household "
+            "businesses"
+        )
+    if len(main) != 10:
+        shapes = "10 digits, or 10 digits-3 digits for a branch"
+        if allow_personal:
+            shapes += ", or a 12-digit personal identification number"
+        return f"has {len(main)} digits; a tax number is {shapes}"
+    expected = check_digit(main[:9])
+    if expected is None:
+        return "no valid tax number starts with these nine digits (the check digit would be 10)"
+    if int(main[9]) != expected:
+        return f"the check digit is {main[9]} but should be {expected}"
+    return None
+
+
+def normalise_tax_number(text: str, *, allow_personal: bool = False, path: str = "$") -> str:
+    """The canonical form of a valid tax number.
+
+    Raises:
+        ValidationError: Naming ``path`` and what is wrong, if the number is invalid.
+    """
+    problem = tax_number_problem(text, allow_personal=allow_personal)
+    if problem is not None:
+        raise ValidationError.single(path, text, problem)
+    return _canonical(text)

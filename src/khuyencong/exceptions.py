@@ -1,0 +1,243 @@
+"""The one exception hierarchy of khuyencong.
+
+Every error the library raises on purpose derives from :class:`KhuyenCongError`. Each
+subclass also derives from the built-in exception a caller would naturally catch, so
+``except ValueError`` around a constructor keeps working, and carries its context as
+attributes (the field path, the offending value, the parameter, the date) so that an
+application can show it in its own way.
+
+>>> from khuyencong.exceptions import KhuyenCongError, ValidationError
+>>> err = ValidationError.single("$.tax_number", "0100109107", "the check digit does not match")
+>>> isinstance(err, ValueError) and isinstance(err, KhuyenCongError)
+True
+>>> print(err)
+$.tax_number: the check digit does not match (got '0100109107')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "BudgetExceededError",
+    "ConcurrencyError",
+    "ConfigurationError",
+    "CoverageError",
+    "DataFileError",
+    "IllegalTransitionError",
+    "KhuyenCongError",
+    "NotConfiguredError",
+    "NotFoundError",
+    "Problem",
+    "RuleConflictError",
+    "SchemaVersionError",
+    "StoreError",
+    "UnitMappingError",
+    "ValidationError",
+]
+
+
+class KhuyenCongError(Exception):
+    """The root of every error khuyencong raises on purpose."""
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with an input: where, what, and the offending value.
+
+    Attributes:
+        path: A JSONPath-like location, ``$`` for the whole document, e.g. ``$.members[2].name``.
+        message: What is wrong and, where it helps, what would be right.
+        value: The offending value, or ``None`` when the problem is a missing value.
+    """
+
+    path: str
+    message: str
+    value: object = None
+
+    def __str__(self) -> str:
+        if self.value is None:
+            return f"{self.path}: {self.message}"
+        return f"{self.path}: {self.message} (got {self.value!r})"
+
+
+class ValidationError(KhuyenCongError, ValueError):
+    """An input is invalid. Lists every problem found, each with its ``$.path``.
+
+    Attributes:
+        problems: Every problem found, in document order.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            msg = "ValidationError needs at least one problem"
+            raise ValueError(msg)
+        if len(self.problems) == 1:
+            text = str(self.problems[0])
+        else:
+            lines = "\n".join(f"  - {p}" for p in self.problems)
+            text = f"{len(self.problems)} problems:\n{lines}"
+        super().__init__(text)
+
+    @classmethod
+    def single(cls, path: str, value: object, message: str) -> ValidationError:
+        """Build an error with one problem."""
+        return cls([Problem(path=path, message=message, value=value)])
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """The paths of every problem, in order."""
+        return tuple(p.path for p in self.problems)
+
+    def prefixed(self, prefix: str) -> ValidationError:
+        """The same problems, located under ``prefix`` (``$.a`` + ``$.b`` → ``$.a.b``)."""
+        return ValidationError([attrs.evolve(p, path=_join(prefix, p.path)) for p in self.problems])
+
+    @classmethod
+    def merge(cls, errors: Iterable[ValidationError]) -> ValidationError:
+        """Combine several errors into one that lists all their problems."""
+        return cls([p for e in errors for p in e.problems])
+
+
+def _join(prefix: str, path: str) -> str:
+    if path == "$":
+        return prefix
+    if path.startswith("$"):
+        return prefix + path[1:]
+    return f"{prefix}.{path}"
+
+
+class NotFoundError(KhuyenCongError, LookupError):
+    """A looked-up thing (unit code, record id, parameter) does not exist."""
+
+    def __init__(self, kind: str, key: object, hint: str = "") -> None:
+        self.kind = kind
+        self.key = key
+        self.hint = hint
+        text = f"no {kind} {key!r}"
+        super().__init__(f"{text}: {hint}" if hint else text)
+
+
+class UnitMappingError(KhuyenCongError, LookupError):
+    """An old administrative unit cannot be mapped to the new map without a guess.
+
+    Attributes:
+        unit_code: The old unit's code.
+        candidates: The codes of the new units it could map to (several when split or ambiguous,
+            none when unmatched).
+    """
+
+    def __init__(self, unit_code: str, message: str, candidates: Sequence[str] = ()) -> None:
+        self.unit_code = unit_code
+        self.candidates = tuple(candidates)
+        super().__init__(message)
+
+
+class IllegalTransitionError(KhuyenCongError, ValueError):
+    """A lifecycle transition that the rules do not allow (e.g. draft → settled)."""
+
+    def __init__(self, entity: str, source: str, target: str, allowed: Sequence[str]) -> None:
+        self.entity = entity
+        self.source = source
+        self.target = target
+        self.allowed = tuple(allowed)
+        allowed_text = ", ".join(allowed) if allowed else "none (final state)"
+        super().__init__(
+            f"{entity}: cannot go from {source!r} to {target!r}; allowed from {source!r}: "
+            f"{allowed_text}"
+        )
+
+
+class ConfigurationError(KhuyenCongError, ValueError):
+    """The library is configured inconsistently (bad data file, overlapping dates, …)."""
+
+
+class DataFileError(ConfigurationError):
+    """A shipped or user-supplied data file is invalid. Names the file and every problem."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"{source}: {len(self.problems)} problem(s):\n{lines}")
+
+
+class NotConfiguredError(KhuyenCongError, LookupError):
+    """A legal parameter is unknown to the library: no value is shipped for it.
+
+    Attributes:
+        parameter: The parameter's dotted name.
+        on: The date it was asked for.
+        source_document: The document that should supply the value.
+    """
+
+    def __init__(self, parameter: str, on: dt.date, source_document: str, note: str = "") -> None:
+        self.parameter = parameter
+        self.on = on
+        self.source_document = source_document
+        text = (
+            f"parameter {parameter!r} is not configured for {on.isoformat()}: its value should "
+            f"come from {source_document}; load a rule-set overlay that supplies it"
+        )
+        super().__init__(f"{text} ({note})" if note else text)
+
+
+class CoverageError(KhuyenCongError, LookupError):
+    """A dated value was asked for on a date outside its coverage."""
+
+    def __init__(self, parameter: str, on: dt.date, coverage: str) -> None:
+        self.parameter = parameter
+        self.on = on
+        self.coverage = coverage
+        super().__init__(
+            f"parameter {parameter!r} has no value on {on.isoformat()}; it is defined for "
+            f"{coverage}"
+        )
+
+
+class RuleConflictError(KhuyenCongError, ValueError):
+    """Two labelled exceptions to one base rule apply at once; the library refuses to choose."""
+
+    def __init__(self, rule: str, exceptions: Sequence[str]) -> None:
+        self.rule = rule
+        self.exceptions = tuple(exceptions)
+        super().__init__(
+            f"rule {rule!r}: exceptions {', '.join(exceptions)} all apply; the rules do not say "
+            "which wins, so the case needs a decision by the competent body"
+        )
+
+
+class StoreError(KhuyenCongError, RuntimeError):
+    """A storage backend failed, or the store's file or database is not usable."""
+
+
+class SchemaVersionError(StoreError):
+    """A store's schema is newer than this library or not a khuyencong schema."""
+
+
+class ConcurrencyError(StoreError):
+    """A concurrent writer changed the same data; the unit of work was rolled back."""
+
+
+class BudgetExceededError(KhuyenCongError, ValueError):
+    """A commitment would take a budget envelope over its total.
+
+    Attributes:
+        envelope: The envelope's key (fund, province, year).
+        requested: The amount asked for, in đồng.
+        available: What was left, in đồng.
+    """
+
+    def __init__(self, envelope: str, requested: int, available: int) -> None:
+        self.envelope = envelope
+        self.requested = requested
+        self.available = available
+        self.shortfall = requested - available
+        super().__init__(
+            f"budget envelope {envelope}: {requested:,} đồng requested but only {available:,} "
+            f"đồng left (short by {self.shortfall:,} đồng)"
+        )
