@@ -1,0 +1,214 @@
+"""The enums of ``khuyencong.units`` and the small table of maps and their dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from khuyencong.exceptions import DataFileError, Problem
+
+__all__ = ["DATA_DIR", "MapId", "UnitLevel", "UnitType", "map_for", "read_data_file"]
+
+#: The folder of the packaged unit data (maps, merger, NOTICE).
+DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "units"
+
+
+def read_data_file(name: str) -> Any:
+    """Read one packaged JSON file, raising :class:`DataFileError` if it is missing or broken."""
+    path = DATA_DIR / name
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise DataFileError(str(path), [Problem("$", f"cannot read the file: {exc}")]) from exc
+
+
+class MapId(enum.StrEnum):
+    """One snapshot of the administrative map of Việt Nam.
+
+    >>> MapId.MAP_2025.label_en
+    'three-level map of July 2025 (last before the reform)'
+    >>> MapId("2025-reform").snapshot_date
+    datetime.date(2026, 7, 25)
+    """
+
+    MAP_2021 = "2021-11"
+    MAP_2025 = "2025-07"
+    MAP_REFORM = "2025-reform"
+
+    @property
+    def label_vi(self) -> str:
+        """The Vietnamese label."""
+        return _MAP_LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        """The English label."""
+        return _MAP_LABELS[self][1]
+
+    @property
+    def snapshot_date(self) -> dt.date:
+        """The date of the snapshot the packaged map was taken from."""
+        snapshot: dt.date = _map_table()[self]["snapshot_date"]
+        return snapshot
+
+
+_MAP_LABELS: dict[MapId, tuple[str, str]] = {
+    MapId.MAP_2021: (
+        "bản đồ ba cấp tháng 11/2021",
+        "three-level map of November 2021",
+    ),
+    MapId.MAP_2025: (
+        "bản đồ ba cấp tháng 7/2025 (trước sắp xếp)",
+        "three-level map of July 2025 (last before the reform)",
+    ),
+    MapId.MAP_REFORM: (
+        "bản đồ hai cấp sau sắp xếp từ 01/7/2025",
+        "two-level map after the reform of 1 July 2025",
+    ),
+}
+
+
+def _date(value: object) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(str(value))
+
+
+@functools.cache
+def _map_table() -> dict[MapId, dict[str, Any]]:
+    """The rows of ``maps.json``, keyed by map, with their dates parsed."""
+    raw = read_data_file("maps.json")
+    table: dict[MapId, dict[str, Any]] = {}
+    for row in raw["maps"]:
+        table[MapId(row["map_id"])] = {
+            "file": row["file"],
+            "snapshot_date": _date(row["snapshot_date"]),
+            "applies_from": _date(row["applies_from"]),
+            "applies_until": _date(row["applies_until"]),
+        }
+    if set(table) != set(MapId):
+        problem = Problem("$.maps", "must list every MapId exactly once", sorted(table))
+        raise DataFileError(str(DATA_DIR / "maps.json"), [problem])
+    return table
+
+
+def map_for(on: dt.date) -> MapId:
+    """The map that applies on a date.
+
+    The boundaries come from ``data/units/maps.json``: the post-reform map from 1 July 2025
+    (exact: the two-level government started that day), the July 2025 map from 1 January 2025
+    to 30 June 2025, the November 2021 map before 2025. Apart from 1 July 2025 these are
+    approximations: the maps are point-in-time snapshots, while the district and commune
+    mergers they reflect took effect on many dates between 2019 and 2025. A unit that changed
+    inside a period may therefore be found in the neighbouring map only.
+
+    Args:
+        on: The date of the record (e.g. the date of an application or an award).
+
+    Returns:
+        The map to read the record's unit codes against.
+
+    >>> import datetime as dt
+    >>> map_for(dt.date(2025, 6, 30)), map_for(dt.date(2025, 7, 1))
+    (<MapId.MAP_2025: '2025-07'>, <MapId.MAP_REFORM: '2025-reform'>)
+    """
+    for map_id, row in _map_table().items():
+        start, end = row["applies_from"], row["applies_until"]
+        if (start is None or start <= on) and (end is None or on <= end):
+            return map_id
+    problem = Problem("$.maps", f"no map applies on {on.isoformat()}; the periods have a gap")
+    raise DataFileError(str(DATA_DIR / "maps.json"), [problem])
+
+
+class UnitLevel(enum.StrEnum):
+    """The level of an administrative unit.
+
+    >>> UnitLevel.COMMUNE.label_vi
+    'cấp xã'
+    """
+
+    PROVINCE = "province"
+    DISTRICT = "district"
+    COMMUNE = "commune"
+
+    @property
+    def label_vi(self) -> str:
+        """The Vietnamese label."""
+        return {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}[self.value]
+
+    @property
+    def label_en(self) -> str:
+        """The English label."""
+        return f"{self.value} level"
+
+
+class UnitType(enum.StrEnum):
+    """The type of an administrative unit (its ``administrative_unit_id`` in the datasets).
+
+    >>> UnitType.RURAL_DISTRICT.label_vi, UnitType.RURAL_DISTRICT.level
+    ('huyện', <UnitLevel.DISTRICT: 'district'>)
+    """
+
+    CENTRALLY_RUN_CITY = "centrally_run_city"
+    PROVINCE = "province"
+    MUNICIPAL_CITY = "municipal_city"
+    PROVINCIAL_CITY = "provincial_city"
+    URBAN_DISTRICT = "urban_district"
+    TOWN = "town"
+    RURAL_DISTRICT = "rural_district"
+    WARD = "ward"
+    TOWNSHIP = "township"
+    COMMUNE = "commune"
+    SPECIAL_ZONE = "special_zone"
+
+    @property
+    def label_vi(self) -> str:
+        """The Vietnamese label (lower case, as in running text)."""
+        return _TYPE_LABELS[self][0]
+
+    @property
+    def label_en(self) -> str:
+        """The English label."""
+        return _TYPE_LABELS[self][1]
+
+    @property
+    def prefix_vi(self) -> str:
+        """The prefix of a full name of this type ("Huyện" in "Huyện Lục Ngạn")."""
+        return _TYPE_LABELS[self][2]
+
+    @property
+    def level(self) -> UnitLevel:
+        """The level units of this type sit at."""
+        return _TYPE_LABELS[self][3]
+
+
+_TYPE_LABELS: dict[UnitType, tuple[str, str, str, UnitLevel]] = {
+    UnitType.CENTRALLY_RUN_CITY: (
+        "thành phố trực thuộc trung ương",
+        "centrally run city",
+        "Thành phố",
+        UnitLevel.PROVINCE,
+    ),
+    UnitType.PROVINCE: ("tỉnh", "province", "Tỉnh", UnitLevel.PROVINCE),
+    UnitType.MUNICIPAL_CITY: (
+        "thành phố thuộc thành phố trực thuộc trung ương",
+        "municipal city",
+        "Thành phố",
+        UnitLevel.DISTRICT,
+    ),
+    UnitType.PROVINCIAL_CITY: (
+        "thành phố thuộc tỉnh",
+        "provincial city",
+        "Thành phố",
+        UnitLevel.DISTRICT,
+    ),
+    UnitType.URBAN_DISTRICT: ("quận", "urban district", "Quận", UnitLevel.DISTRICT),
+    UnitType.TOWN: ("thị xã", "town", "Thị xã", UnitLevel.DISTRICT),
+    UnitType.RURAL_DISTRICT: ("huyện", "rural district", "Huyện", UnitLevel.DISTRICT),
+    UnitType.WARD: ("phường", "ward", "Phường", UnitLevel.COMMUNE),
+    UnitType.TOWNSHIP: ("thị trấn", "township", "Thị trấn", UnitLevel.COMMUNE),
+    UnitType.COMMUNE: ("xã", "commune", "Xã", UnitLevel.COMMUNE),
+    UnitType.SPECIAL_ZONE: ("đặc khu", "special zone", "Đặc khu", UnitLevel.COMMUNE),
+}
