@@ -9,6 +9,7 @@ from khuyencong.domain._labels import LabelledEnum, Lang
 from khuyencong.domain.budgets import BudgetEnvelope
 from khuyencong.domain.citations import Citation, Confidence
 from khuyencong.domain.contents import ContentGroup, Fund, SupportContent
+from khuyencong.domain.datasets import Dataset
 from khuyencong.domain.establishments import Establishment
 from khuyencong.domain.legal_forms import ArtisanTitle, LegalForm, SizeClass
 from khuyencong.domain.money import Dong, format_vnd, million, parse_rate, round_down
@@ -43,6 +44,7 @@ __all__ = [
     "Citation",
     "Confidence",
     "ContentGroup",
+    "Dataset",
     "Dong",
     "Establishment",
     "FairKind",

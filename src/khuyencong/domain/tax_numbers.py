@@ -56,6 +56,8 @@ def tax_number_problem(text: str, *, allow_personal: bool = False) -> str | None
             household businesses).
     """
     raw = _canonical(text)
+    if not raw:
+        return "is empty; leave the tax number out instead (null) if there is none"
     main, dash, branch = raw.partition("-")
     if dash and (len(branch) != 3 or not branch.isdigit()):
         return "a branch number is 10 digits, a dash and 3 digits (NNNNNNNNNN-NNN)"

@@ -49,6 +49,10 @@ class MapId(enum.StrEnum):
         """The English label."""
         return _MAP_LABELS[self][1]
 
+    def label(self, lang: str = "vi") -> str:
+        """The label in ``lang`` (``"vi"`` or ``"en"``), as the domain enums offer it."""
+        return self.label_vi if lang == "vi" else self.label_en
+
     @property
     def snapshot_date(self) -> dt.date:
         """The date of the snapshot the packaged map was taken from."""
@@ -143,6 +147,10 @@ class UnitLevel(enum.StrEnum):
         """The English label."""
         return f"{self.value} level"
 
+    def label(self, lang: str = "vi") -> str:
+        """The label in ``lang`` (``"vi"`` or ``"en"``), as the domain enums offer it."""
+        return self.label_vi if lang == "vi" else self.label_en
+
 
 class UnitType(enum.StrEnum):
     """The type of an administrative unit (its ``administrative_unit_id`` in the datasets).
@@ -172,6 +180,10 @@ class UnitType(enum.StrEnum):
     def label_en(self) -> str:
         """The English label."""
         return _TYPE_LABELS[self][1]
+
+    def label(self, lang: str = "vi") -> str:
+        """The label in ``lang`` (``"vi"`` or ``"en"``), as the domain enums offer it."""
+        return self.label_vi if lang == "vi" else self.label_en
 
     @property
     def prefix_vi(self) -> str:

@@ -1,0 +1,175 @@
+"""The ``khuyencong`` command line.
+
+Commands:
+
+- ``khuyencong validate [FILE ...]``: read dataset files (the bundled sample by default), print
+  what they hold and every problem found. Exit status 0 when clean, 1 when problems were found,
+  2 when a file cannot be read.
+- ``khuyencong units find NAME`` / ``units show CODE`` / ``units reform CODE``: look up
+  administrative units, case- and diacritic-insensitive, and their post-reform units.
+- ``khuyencong version``.
+
+Output is Vietnamese by default; ``--lang en`` switches to English.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from khuyencong import __version__
+from khuyencong.datafiles import SAMPLE_DATASET, read_dataset
+from khuyencong.domain import Lang
+from khuyencong.exceptions import KhuyenCongError
+from khuyencong.units import MapId, UnitLevel, load_map, to_reform
+
+__all__ = ["build_parser", "main"]
+
+_SECTION_LABELS: dict[str, tuple[str, str]] = {
+    "establishments": ("Cơ sở", "Establishments"),
+    "projects": ("Đề án", "Projects"),
+    "support_records": ("Lượt hỗ trợ", "Support records"),
+    "fair_participations": ("Lượt tham gia hội chợ", "Fair participations"),
+    "award_entries": ("Sản phẩm dự bình chọn", "Award entries"),
+    "ocop_ratings": ("Đánh giá OCOP", "OCOP ratings"),
+    "budgets": ("Dự toán kinh phí", "Budget envelopes"),
+}
+
+
+def _t(lang: Lang, vi: str, en: str) -> str:
+    return vi if lang == "vi" else en
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    files = [Path(f) for f in args.files] or [SAMPLE_DATASET]
+    status = 0
+    for path in files:
+        try:
+            reading = read_dataset(path)
+        except OSError as exc:
+            print(_t(lang, f"Không đọc được tệp {path}: {exc}", f"Cannot read {path}: {exc}"))
+            status = 2
+            continue
+        print(_t(lang, f"Tệp dữ liệu: {path}", f"Data file: {path}"))
+        for section, count in reading.dataset.summary().items():
+            vi, en = _SECTION_LABELS[section]
+            print(f"  {_t(lang, vi, en):<28} {count:>6}")
+        if reading.ok:
+            print(_t(lang, "Không phát hiện lỗi.", "No problems found."))
+        else:
+            n = len(reading.problems)
+            print(_t(lang, f"Phát hiện {n} lỗi:", f"{n} problem(s) found:"))
+            for problem in reading.problems:
+                print(f"  - {problem}")
+            status = max(status, 1)
+        print()
+    return status
+
+
+def _map_arg(text: str) -> MapId:
+    try:
+        return MapId(text)
+    except ValueError:
+        allowed = ", ".join(m.value for m in MapId)
+        msg = f"unknown map {text!r}; choose one of {allowed}"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _describe(code: str, map_id: MapId, lang: Lang) -> str:
+    units = load_map(map_id)
+    unit = units.get(code)
+    chain = [unit, *units.ancestors(code)]
+    where = ", ".join(u.full_name for u in chain)
+    return f"{unit.code}  {where}  [{unit.unit_type.label(lang)}; {map_id.value}]"
+
+
+def _cmd_units(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    if args.units_command == "find":
+        level = UnitLevel(args.level) if args.level else None
+        found = load_map(args.map).find(args.name, level=level)
+        if not found:
+            print(_t(lang, "Không tìm thấy.", "Nothing found."))
+            return 1
+        for unit in found:
+            print(_describe(unit.code, args.map, lang))
+        return 0
+    if args.units_command == "show":
+        print(_describe(args.code, args.map, lang))
+        return 0
+    mapping = to_reform(load_map(args.map).get(args.code).ref)
+    new = mapping.new_commune or mapping.new_province
+    print(_describe(args.code, args.map, lang))
+    print(f"  → {_describe(new.code, MapId.MAP_REFORM, lang)}")
+    print(f"    ({mapping.method.value}{': ' + mapping.note if mapping.note else ''})")
+    return 0
+
+
+def _cmd_version(_: argparse.Namespace) -> int:
+    print(f"khuyencong {__version__}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``khuyencong`` command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--lang", choices=["vi", "en"], default="vi", help="output language (default: vi)"
+    )
+    parser = argparse.ArgumentParser(
+        prog="khuyencong",
+        description="Vietnamese industrial promotion (khuyến công): rules, records, reports.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="validate dataset files (default: the bundled sample) and list every problem",
+    )
+    validate.add_argument("files", nargs="*", metavar="FILE", help="JSON dataset files")
+    validate.set_defaults(handler=_cmd_validate)
+
+    units = sub.add_parser("units", parents=[common], help="look up administrative units")
+    units_sub = units.add_subparsers(dest="units_command", required=True, metavar="ACTION")
+    find = units_sub.add_parser("find", parents=[common], help="find units by name")
+    find.add_argument("name", help='a name, with or without diacritics ("luc ngan")')
+    find.add_argument("--level", choices=[lv.value for lv in UnitLevel])
+    for action in (find,):
+        action.add_argument("--map", type=_map_arg, default=MapId.MAP_REFORM)
+    show = units_sub.add_parser("show", parents=[common], help="show a unit by code")
+    reform = units_sub.add_parser(
+        "reform", parents=[common], help="map an old unit to the post-reform map"
+    )
+    for action, default in ((show, MapId.MAP_REFORM), (reform, MapId.MAP_2021)):
+        action.add_argument("code", help="the GSO code, with its leading zeros")
+        action.add_argument("--map", type=_map_arg, default=default)
+    units.set_defaults(handler=_cmd_units)
+
+    version = sub.add_parser("version", help="print the version")
+    version.set_defaults(handler=_cmd_version)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    >>> main(["version"])  # doctest: +ELLIPSIS
+    khuyencong ...
+    0
+    """
+    args = build_parser().parse_args(argv)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except KhuyenCongError as exc:
+        print(f"khuyencong: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

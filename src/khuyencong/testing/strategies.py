@@ -1,0 +1,368 @@
+"""Hypothesis strategies for every public domain type, for your own property tests.
+
+Every strategy draws *valid* objects: tax numbers with a correct check digit, unit codes that
+exist in the map, money as integer đồng, scores as Decimal. Combine them with
+:func:`hypothesis.strategies.builds` or ``.map`` to make the cases your rules care about.
+
+>>> from hypothesis import given
+>>> @given(establishments())
+... def test_name_is_nfc(e):
+...     import unicodedata
+...     assert unicodedata.normalize("NFC", e.name) == e.name
+>>> test_name_is_nfc()
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal
+from typing import Any
+
+from hypothesis import strategies as st
+
+from khuyencong.domain import (
+    AreaDifficulty,
+    ArtisanTitle,
+    AwardEntry,
+    AwardLevel,
+    BudgetEnvelope,
+    BusinessSectorGroup,
+    Citation,
+    Confidence,
+    Establishment,
+    FairKind,
+    FairParticipation,
+    Fund,
+    LegalForm,
+    OcopRating,
+    Period,
+    ProductGroup,
+    Project,
+    ProjectContent,
+    ProjectKind,
+    ProjectStatus,
+    Sector,
+    SizeClass,
+    SupportContent,
+    SupportRecord,
+    check_digit,
+)
+from khuyencong.units import MapId, UnitLevel, UnitRef, load_map
+
+__all__ = [
+    "award_entries",
+    "budget_envelopes",
+    "citations",
+    "dates",
+    "establishments",
+    "fair_participations",
+    "identifiers",
+    "money",
+    "ocop_ratings",
+    "periods",
+    "personal_numbers",
+    "project_contents",
+    "projects",
+    "scores",
+    "support_records",
+    "tax_numbers",
+    "unit_refs",
+    "vietnamese_names",
+]
+
+_VI_WORDS = (
+    "Hợp tác xã",
+    "Mỳ gạo Chũ",
+    "Vải thiều Lục Ngạn",
+    "Gà đồi Yên Thế",
+    "Mộc Bãi Ổi",
+    "Nấm",
+    "Đông Thương",
+    "Châu Sơn",
+    "Thủ Dương",
+    "Nông nghiệp",
+    "Dịch vụ",
+    "Sản xuất",
+)
+
+
+def dates(
+    min_value: dt.date = dt.date(2012, 7, 5), max_value: dt.date = dt.date(2030, 12, 31)
+) -> st.SearchStrategy[dt.date]:
+    """Dates, by default from the effective date of 45/2012/NĐ-CP to 2030."""
+    return st.dates(min_value=min_value, max_value=max_value)
+
+
+def money(max_value: int = 10_000_000_000) -> st.SearchStrategy[int]:
+    """Amounts in integer đồng, from 0 to ``max_value`` (default 10 billion)."""
+    return st.integers(min_value=0, max_value=max_value)
+
+
+def scores() -> st.SearchStrategy[Decimal]:
+    """Scores out of 100 with up to two decimals."""
+    return st.integers(min_value=0, max_value=10_000).map(lambda n: Decimal(n) / 100)
+
+
+def identifiers(prefix: str = "ID") -> st.SearchStrategy[str]:
+    """Identifiers such as ``ID-0042``."""
+    return st.integers(min_value=0, max_value=10**8).map(lambda n: f"{prefix}-{n:04d}")
+
+
+def vietnamese_names() -> st.SearchStrategy[str]:
+    """Realistic Vietnamese names (NFC), with a number to vary them."""
+    return st.tuples(st.sampled_from(_VI_WORDS), st.integers(1, 999)).map(
+        lambda t: f"{t[0]} {t[1]}"
+    )
+
+
+def tax_numbers(*, branches: bool = True) -> st.SearchStrategy[str]:
+    """Valid 10-digit tax numbers (and, if ``branches``, 13-digit branch numbers)."""
+    nine = st.text(alphabet="0123456789", min_size=9, max_size=9).filter(
+        lambda d: check_digit(d) is not None
+    )
+    ten = nine.map(lambda d: f"{d}{check_digit(d)}")
+    if not branches:
+        return ten
+    branch = st.tuples(ten, st.integers(1, 999)).map(lambda t: f"{t[0]}-{t[1]:03d}")
+    return st.one_of(ten, branch)
+
+
+def personal_numbers() -> st.SearchStrategy[str]:
+    """12-digit personal identification numbers (used as tax numbers by households)."""
+    return st.text(alphabet="0123456789", min_size=12, max_size=12)
+
+
+@functools.cache
+def _codes(map_id: MapId, level: UnitLevel | None) -> tuple[str, ...]:
+    return tuple(u.code for u in load_map(map_id) if level is None or u.level is level)
+
+
+def unit_refs(
+    map_id: MapId | None = None, level: UnitLevel | None = UnitLevel.COMMUNE
+) -> st.SearchStrategy[UnitRef]:
+    """References to real units (communes by default) of ``map_id`` (any map if ``None``)."""
+    maps = [map_id] if map_id is not None else list(MapId)
+    return st.sampled_from(maps).flatmap(
+        lambda m: st.sampled_from(_codes(m, level)).map(lambda code: UnitRef(m, code))
+    )
+
+
+def periods() -> st.SearchStrategy[Period]:
+    """Years, quarters, months, phases and custom ranges."""
+    years = st.integers(2012, 2030)
+    custom = st.tuples(dates(), dates()).map(lambda t: Period(min(t), max(t)))
+    return st.one_of(
+        years.map(Period.year),
+        st.tuples(years, st.integers(1, 4)).map(lambda t: Period.quarter(*t)),
+        st.tuples(years, st.integers(1, 12)).map(lambda t: Period.month(*t)),
+        st.tuples(years, st.integers(0, 5)).map(lambda t: Period.phase(t[0], t[0] + t[1])),
+        custom,
+    )
+
+
+def citations() -> st.SearchStrategy[Citation]:
+    """Citations with consistent effective dates."""
+    return st.builds(
+        lambda doc, art, cl, start, days, conf: Citation(
+            document=doc,
+            article=art,
+            clause=cl,
+            effective_from=start,
+            effective_to=None if days is None else start + dt.timedelta(days=days),
+            confidence=conf,
+        ),
+        st.sampled_from(["45/2012/NĐ-CP", "26/2014/TTLT-BTC-BCT", "28/2018/TT-BTC"]),
+        st.sampled_from(["", "4", "6", "8"]),
+        st.sampled_from(["", "1", "2"]),
+        dates(),
+        st.none() | st.integers(0, 3000),
+        st.sampled_from(Confidence),
+    )
+
+
+def _form_fields(form: LegalForm) -> st.SearchStrategy[dict[str, Any]]:
+    members = st.integers(0, 500) if form.is_cooperative_kind else st.none()
+    if form is LegalForm.SME:
+        size = st.none() | st.sampled_from([SizeClass.MICRO, SizeClass.SMALL, SizeClass.MEDIUM])
+    elif form is LegalForm.LARGE_ENTERPRISE:
+        size = st.none() | st.just(SizeClass.LARGE)
+    else:
+        size = st.none()
+    tax: st.SearchStrategy[str | None] = st.none() | tax_numbers()
+    if form.is_individual:
+        tax = tax | personal_numbers()
+    title = st.sampled_from(ArtisanTitle) if form is LegalForm.ARTISAN else st.none()
+    investor = st.booleans() if form.is_enterprise else st.just(False)
+    return st.fixed_dictionaries(
+        {
+            "members": members,
+            "size_class": size,
+            "tax_number": tax,
+            "artisan_title": title,
+            "cluster_infrastructure_investor": investor,
+        }
+    )
+
+
+def establishments(
+    legal_forms: st.SearchStrategy[LegalForm] | None = None,
+    locations: st.SearchStrategy[UnitRef] | None = None,
+) -> st.SearchStrategy[Establishment]:
+    """Valid establishments of any legal form (or those ``legal_forms`` draws)."""
+    forms = legal_forms if legal_forms is not None else st.sampled_from(LegalForm)
+    where = locations if locations is not None else unit_refs()
+
+    def build(form: LegalForm) -> st.SearchStrategy[Establishment]:
+        return st.builds(
+            lambda fields, **kw: Establishment(legal_form=form, **fields, **kw),
+            _form_fields(form),
+            id=identifiers("CS"),
+            name=vietnamese_names(),
+            location=where,
+            sectors=st.lists(st.sampled_from(Sector), min_size=1, max_size=3),
+            founded_on=st.none() | dates(dt.date(1990, 1, 1)),
+            employees=st.none() | st.integers(0, 1000),
+            revenue=st.none() | money(500_000_000_000),
+            total_capital=st.none() | money(200_000_000_000),
+            business_sector_group=st.none() | st.sampled_from(BusinessSectorGroup),
+            area_difficulty=st.sampled_from(AreaDifficulty),
+            cleaner_production=st.booleans(),
+            polluting_brick_kiln=st.booleans(),
+        )
+
+    return forms.flatmap(build)
+
+
+def project_contents() -> st.SearchStrategy[ProjectContent]:
+    """A content with its eligible cost and a requested support no larger than that cost."""
+    return st.tuples(st.sampled_from(SupportContent), money(), st.integers(1, 5)).flatmap(
+        lambda t: st.integers(0, t[1]).map(
+            lambda req: ProjectContent(t[0], eligible_cost=t[1], requested=req, quantity=t[2])
+        )
+    )
+
+
+def projects() -> st.SearchStrategy[Project]:
+    """Valid projects in any state reachable through the lifecycle, with a coherent history."""
+
+    def advance(p: Project, steps: list[int], start: dt.date) -> Project:
+        day = start
+        for step in steps:
+            options = [s for s in ProjectStatus if p.can_transition(s)]
+            if not options:
+                break
+            target = options[step % len(options)]
+            day += dt.timedelta(days=7)
+            amount = p.total_requested if target is ProjectStatus.APPROVED else None
+            p = p.transition(target, on=day, actor="tester", approved_amount=amount)
+        return p
+
+    base = st.builds(
+        Project,
+        id=identifiers("DA"),
+        title=vietnamese_names(),
+        kind=st.sampled_from(ProjectKind),
+        beneficiary_ids=st.lists(identifiers("CS"), min_size=1, max_size=3, unique=True),
+        contents=st.lists(
+            project_contents(), min_size=1, max_size=4, unique_by=lambda c: c.content
+        ),
+        fund=st.sampled_from(Fund),
+        province=unit_refs(level=UnitLevel.PROVINCE),
+        plan_year=st.integers(2013, 2030),
+        lead_agency=st.just("Trung tâm Khuyến công"),
+        partners=st.lists(st.sampled_from(["Trung tâm KC&TVPTCN 1", "Sở Công Thương"]), max_size=2),
+    )
+    return st.tuples(base, st.lists(st.integers(0, 3), max_size=6), dates()).map(
+        lambda t: advance(*t)
+    )
+
+
+def support_records() -> st.SearchStrategy[SupportRecord]:
+    """Support records with amounts by fund, counts and an optional location."""
+    return st.builds(
+        SupportRecord,
+        id=identifiers("SR"),
+        establishment_id=identifiers("CS"),
+        content=st.sampled_from(SupportContent),
+        delivered_on=dates(),
+        national_amount=money(),
+        local_amount=money(),
+        co_funding=money(),
+        participants=st.integers(0, 500),
+        trainees=st.integers(0, 500),
+        quantity=st.integers(1, 10),
+        project_id=st.none() | identifiers("DA"),
+        lead_agency=st.none() | st.just("Trung tâm Khuyến công và XTTM"),
+        partners=st.lists(st.sampled_from(["Trung tâm KC&TVPTCN 1", "Cục CTĐP"]), max_size=2),
+        location=st.none() | unit_refs(),
+    )
+
+
+def fair_participations() -> st.SearchStrategy[FairParticipation]:
+    """Fair participations, with the fund given whenever support was paid."""
+    return st.builds(
+        lambda amount, fund, **kw: FairParticipation(
+            supported_amount=amount, fund=fund if amount else None, **kw
+        ),
+        money(500_000_000),
+        st.sampled_from(Fund),
+        id=identifiers("HC"),
+        establishment_id=identifiers("CS"),
+        fair_name=vietnamese_names(),
+        fair_kind=st.sampled_from(FairKind),
+        start_on=dates(),
+        place=st.sampled_from(["Hà Nội", "Bắc Giang", "TP Hồ Chí Minh", ""]),
+        location=st.none() | unit_refs(),
+    )
+
+
+def award_entries() -> st.SearchStrategy[AwardEntry]:
+    """Award entries in every state: not yet scored, failed, passed, recognised."""
+
+    def build(state: int, **kw: Any) -> AwardEntry:
+        passed = None if state == 0 else state >= 2
+        recognised = None if state < 2 else state == 3
+        cert = {"certificate_no": "GCN-1", "certificate_issued_on": kw["entered_on"]}
+        extra = cert if recognised else {}
+        return AwardEntry(passed=passed, recognised=recognised, **extra, **kw)
+
+    return st.builds(
+        build,
+        st.integers(0, 3),
+        id=identifiers("BC"),
+        product_name=vietnamese_names(),
+        establishment_id=identifiers("CS"),
+        product_group=st.sampled_from(ProductGroup),
+        level=st.sampled_from(AwardLevel),
+        round_year=st.integers(2014, 2030),
+        entered_on=dates(),
+        score=st.none() | scores(),
+        location=st.none() | unit_refs(),
+    )
+
+
+def ocop_ratings() -> st.SearchStrategy[OcopRating]:
+    """OCOP ratings with stars 1–5."""
+    return st.builds(
+        OcopRating,
+        id=identifiers("OCOP"),
+        product_name=vietnamese_names(),
+        establishment_id=identifiers("CS"),
+        rated_on=dates(dt.date(2019, 1, 1)),
+        score=scores(),
+        stars=st.integers(1, 5),
+        location=st.none() | unit_refs(),
+    )
+
+
+def budget_envelopes() -> st.SearchStrategy[BudgetEnvelope]:
+    """Budget envelopes per fund, province and year."""
+    return st.builds(
+        BudgetEnvelope,
+        fund=st.sampled_from(Fund),
+        province=unit_refs(level=UnitLevel.PROVINCE),
+        year=st.integers(2013, 2030),
+        total=money(100_000_000_000),
+        decision=st.sampled_from(["", "QĐ 123/QĐ-UBND"]),
+    )

@@ -1,0 +1,48 @@
+"""Shared pytest configuration: hypothesis profiles.
+
+``dev`` (the default) keeps property tests quick on a laptop; ``ci`` (chosen when the ``CI``
+environment variable is set, or with ``HYPOTHESIS_PROFILE=ci``) runs more examples, with no
+deadline so that a loaded CI machine does not fail a test for being slow.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "dev",
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.register_profile(
+    "ci",
+    max_examples=200,
+    deadline=None,
+    derandomize=False,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-slow",
+        action="store_true",
+        default=False,
+        help="also run tests marked slow (always on when the CI variable is set)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip ``slow`` tests on a developer's run; CI (``CI`` set) and ``--run-slow`` run them."""
+    if config.getoption("--run-slow") or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="slow: runs in CI, or locally with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

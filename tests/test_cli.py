@@ -1,0 +1,93 @@
+"""The `khuyencong` command line: validate data files, look up units."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from khuyencong.cli import main
+from khuyencong.datafiles import SAMPLE_DATASET
+
+
+class TestValidate:
+    def test_the_bundled_sample_is_clean_and_summarised(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """With no file, the bundled sample is validated: what it holds, and no problems."""
+        assert main(["validate"]) == 0
+        out = capsys.readouterr().out
+        assert "Cơ sở" in out
+        assert "Không phát hiện lỗi." in out
+
+    def test_every_problem_of_a_bad_file_is_listed_in_english(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A file with problems exits 1 and lists each problem with its path."""
+        data = json.loads(SAMPLE_DATASET.read_text(encoding="utf-8"))
+        data["establishments"][0]["employees"] = -5
+        data["support_records"][0]["establishment_id"] = "NOBODY"
+        bad = tmp_path / "bad.json"
+        bad.write_text(json.dumps(data), encoding="utf-8")
+        assert main(["validate", str(bad), "--lang", "en"]) == 1
+        out = capsys.readouterr().out
+        assert "2 problem(s) found" in out
+        assert "$.establishments[0].employees: must not be negative" in out
+        assert "$.support_records[0].establishment_id" in out
+
+    def test_an_unreadable_file_exits_2(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A missing file is reported, not a traceback."""
+        assert main(["validate", str(tmp_path / "missing.json")]) == 2
+        assert "Không đọc được" in capsys.readouterr().out
+
+
+class TestUnits:
+    def test_find_works_without_diacritics(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """'luc ngan' finds Huyện Lục Ngạn on the 2021 map."""
+        assert main(["units", "find", "luc ngan", "--map", "2021-11"]) == 0
+        assert "Huyện Lục Ngạn, Tỉnh Bắc Giang" in capsys.readouterr().out
+
+    def test_find_reports_nothing_found(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A name that matches no unit exits 1 with a message."""
+        assert main(["units", "find", "atlantis", "--lang", "en"]) == 1
+        assert "Nothing found." in capsys.readouterr().out
+
+    def test_reform_maps_an_old_township_to_its_new_ward(
+        self, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Thị trấn Chũ (Bắc Giang, 2021) became Phường Chũ in Bắc Ninh."""
+        assert main(["units", "reform", "07525"]) == 0
+        out = capsys.readouterr().out
+        assert "Phường Chũ, Tỉnh Bắc Ninh" in out
+
+    def test_show_names_the_unit_and_its_parents(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A code shows the unit with its province."""
+        assert main(["units", "show", "219", "--map", "2021-11", "--lang", "en"]) == 0
+        assert "Huyện Lục Ngạn" in capsys.readouterr().out
+
+    def test_an_unknown_code_is_a_clear_error(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """An unknown code exits 2 with the library's message, not a traceback."""
+        assert main(["units", "show", "99999"]) == 2
+        assert "99999" in capsys.readouterr().err
+
+    def test_an_unknown_map_is_refused_by_the_parser(self) -> None:
+        """The map must be one of the packaged maps."""
+        with pytest.raises(SystemExit):
+            main(["units", "show", "24", "--map", "1999"])
+
+
+class TestEntryPoint:
+    def test_the_module_runs_as_a_program(self) -> None:
+        """`python -m khuyencong.cli version` prints the version."""
+        result = subprocess.run(
+            [sys.executable, "-m", "khuyencong.cli", "version"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert result.stdout.startswith("khuyencong ")

@@ -1,0 +1,210 @@
+"""The one converter: JSON round trips of every public type, and errors with their $.paths."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from khuyencong.converters import (
+    converter,
+    dumps,
+    loads,
+    make_converter,
+    structure,
+    unstructure,
+)
+from khuyencong.domain import (
+    AwardEntry,
+    BudgetEnvelope,
+    Citation,
+    Establishment,
+    FairParticipation,
+    LegalForm,
+    OcopRating,
+    Period,
+    Project,
+    SupportRecord,
+)
+from khuyencong.exceptions import ValidationError
+from khuyencong.testing import strategies as ks
+from khuyencong.units import UnitRef
+
+EVERY_TYPE: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
+    (Establishment, ks.establishments()),
+    (Project, ks.projects()),
+    (SupportRecord, ks.support_records()),
+    (FairParticipation, ks.fair_participations()),
+    (AwardEntry, ks.award_entries()),
+    (OcopRating, ks.ocop_ratings()),
+    (BudgetEnvelope, ks.budget_envelopes()),
+    (Citation, ks.citations()),
+    (Period, ks.periods()),
+    (UnitRef, ks.unit_refs()),
+]
+
+
+def fields_of(obj: Any) -> tuple[Any, ...]:
+    return attrs.astuple(obj, recurse=True)
+
+
+class TestRoundTrip:
+    @pytest.mark.parametrize(
+        ("cls", "strategy"), EVERY_TYPE, ids=lambda v: getattr(v, "__name__", "")
+    )
+    def test_every_public_type_survives_a_json_round_trip(
+        self, cls: type[Any], strategy: st.SearchStrategy[Any]
+    ) -> None:
+        """Writing any valid object to JSON text and reading it back gives the same state."""
+
+        @given(strategy)
+        def check(obj: Any) -> None:
+            text = dumps(obj)
+            back = loads(text, cls)
+            assert fields_of(back) == fields_of(obj)
+            assert dumps(back) == text
+
+        check()
+
+    @given(ks.establishments())
+    def test_unstructured_data_is_plain_json(self, e: Establishment) -> None:
+        """Unstructured data holds only JSON types: enums by value, dates as text."""
+        data = unstructure(e)
+        assert json.loads(json.dumps(data)) == data
+        assert isinstance(data["legal_form"], str)
+        assert type(data["legal_form"]) is str
+
+
+class TestWireRules:
+    def test_decimals_are_written_as_text_and_floats_are_refused(self) -> None:
+        """A score is written "75.5"; reading 75.5 as a float is refused."""
+        assert converter.unstructure(Decimal("75.5")) == "75.5"
+        assert structure("75.5", Decimal) == Decimal("75.5")
+        assert structure(75, Decimal) == Decimal(75)
+        with pytest.raises(ValidationError, match="not a float"):
+            structure(75.5, Decimal)
+        with pytest.raises(ValidationError, match="finite"):
+            structure("NaN", Decimal)
+        with pytest.raises(ValidationError, match="decimal"):
+            structure("abc", Decimal)
+
+    def test_money_is_an_integer_not_a_float_string_or_boolean(self) -> None:
+        """Money and counts must be JSON integers."""
+        for bad in (1.0, "100", True):
+            with pytest.raises(ValidationError):
+                structure(bad, int)
+        assert structure(None, int | None) is None
+
+    def test_dates_are_iso_dates(self) -> None:
+        """Dates are YYYY-MM-DD text; timestamps and impossible dates are refused."""
+        assert structure("2020-02-29", dt.date) == dt.date(2020, 2, 29)
+        for bad in ("2019-02-29", "2020-01-01T00:00", 20200101):
+            with pytest.raises(ValidationError):
+                structure(bad, dt.date)
+
+    def test_timestamps_need_a_time_zone(self) -> None:
+        """A naive timestamp is refused both ways; aware ones round-trip."""
+        aware = dt.datetime(2025, 7, 1, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+        assert structure(unstructure(aware), dt.datetime) == aware
+        with pytest.raises(ValidationError, match="time zone"):
+            structure("2025-07-01T08:30:00", dt.datetime)
+        with pytest.raises(ValidationError):
+            structure("yesterday", dt.datetime)
+        with pytest.raises(ValidationError):
+            structure(5, dt.datetime)
+        with pytest.raises(ValueError, match="time zone"):
+            unstructure(dt.datetime(2025, 7, 1))  # noqa: DTZ001 - the point of the test
+
+    def test_enums_are_read_by_value_and_bad_values_list_the_good_ones(self) -> None:
+        """An unknown legal form lists the accepted values."""
+        assert structure("cooperative", LegalForm) is LegalForm.COOPERATIVE
+        with pytest.raises(ValidationError, match="'household_business'"):
+            structure("hợp tác xã", LegalForm)
+
+    def test_text_fields_refuse_numbers(self) -> None:
+        """A number is not silently turned into text."""
+        with pytest.raises(ValidationError):
+            structure(24, str)
+
+    def test_make_converter_gives_an_independent_converter(self) -> None:
+        """A user may build their own converter with the same rules and extra hooks."""
+        conv = make_converter()
+        assert conv is not converter
+        assert conv.unstructure(Period.year(2020)) == unstructure(Period.year(2020))
+
+
+def coop(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": "BG-HTX-001",
+        "name": "Hợp tác xã Mỳ gạo Chũ",
+        "legal_form": "cooperative",
+        "location": {"map_id": "2021-11", "code": "07525"},
+        "sectors": ["agro_food_processing"],
+        "tax_number": "0100109106",
+        "members": 12,
+    }
+    data.update(overrides)
+    return data
+
+
+class TestValidationErrors:
+    def test_a_document_with_five_different_errors_reports_all_five(self) -> None:
+        """Five mistakes of five kinds in one file are all reported, each with its path."""
+        document = [
+            coop(),
+            coop(id="2", employees=-4),  # a rule on a value
+            coop(id="3", tax_number="0100109107"),  # a bad check digit
+            coop(id="4", location={"map_id": "2021-11", "code": "99999"}),  # an unknown unit
+            coop(id="5", revenue=1.5e9),  # a float for money
+            coop(id="6", legal_form="hợp tác xã", colour="red"),  # an unknown enum and key
+        ]
+        with pytest.raises(ValidationError) as info:
+            structure(document, list[Establishment])
+        assert info.value.paths == (
+            "$[1].employees",
+            "$[2].tax_number",
+            "$[3].location.code",
+            "$[4].revenue",
+            "$[5].legal_form",
+            "$[5].colour",
+        )
+        assert len(info.value.problems) == 6
+        text = str(info.value)
+        assert text.startswith("6 problems:")
+        assert "must not be negative" in text
+
+    def test_a_missing_required_field_is_named(self) -> None:
+        """A missing field is reported as missing, at its path, not as a KeyError."""
+        data = coop()
+        del data["legal_form"]
+        with pytest.raises(ValidationError) as info:
+            structure(data, Establishment)
+        assert info.value.problems[0].path == "$.legal_form"
+        assert "missing" in info.value.problems[0].message
+
+    def test_wrong_shapes_are_reported_not_raised_raw(self) -> None:
+        """A list where an object belongs gives a ValidationError, never a TypeError."""
+        with pytest.raises(ValidationError):
+            structure(["not", "an", "object"], Establishment)
+        with pytest.raises(ValidationError):
+            structure(coop(sectors="handicrafts"), Establishment)
+
+    @given(ks.projects())
+    def test_nested_errors_keep_their_full_path(self, p: Project) -> None:
+        """An error inside a project's contents names the content's index and field."""
+        project = unstructure(p)
+        project["contents"][0]["requested"] = project["contents"][0]["eligible_cost"] + 1
+        with pytest.raises(ValidationError) as info:
+            structure(project, Project)
+        assert info.value.paths == ("$.contents[0].requested",)
+
+    def test_text_that_is_not_json_says_where(self) -> None:
+        """Broken JSON is reported with its line and column."""
+        with pytest.raises(ValidationError, match="line 1, column"):
+            loads('{"id": ', Establishment)

@@ -1,0 +1,111 @@
+"""Reading dataset files: every problem found, valid items kept."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from khuyencong.datafiles import SAMPLE_DATASET, load_dataset, read_dataset, write_dataset
+from khuyencong.domain import Dataset
+from khuyencong.exceptions import ValidationError
+from khuyencong.testing.strategies import establishments, support_records
+
+
+def sample() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SAMPLE_DATASET.read_text(encoding="utf-8"))
+    return data
+
+
+def read(data: object) -> list[str]:
+    return [p.path for p in read_dataset("<text>", text=json.dumps(data)).problems]
+
+
+class TestReadDataset:
+    def test_the_sample_dataset_is_clean(self) -> None:
+        """The shipped sample validates without a problem."""
+        reading = read_dataset(SAMPLE_DATASET)
+        assert reading.ok
+        assert reading.dataset.summary()["support_records"] == 4
+
+    def test_bad_items_are_reported_and_left_out(self) -> None:
+        """A bad establishment is reported with its path; the good ones are kept."""
+        data = sample()
+        data["establishments"][1]["tax_number"] = "123"
+        reading = read_dataset("<text>", text=json.dumps(data))
+        paths = [p.path for p in reading.problems]
+        assert paths[0] == "$.establishments[1].tax_number"
+        assert reading.dataset.summary()["establishments"] == 3
+        # its records are not reported again as pointing at a missing establishment
+        assert paths == ["$.establishments[1].tax_number"]
+
+    def test_duplicates_and_dangling_references_are_reported(self) -> None:
+        """Ids are unique per kind; records point at establishments and projects that exist."""
+        data = sample()
+        data["establishments"].append(data["establishments"][0])
+        data["support_records"][2]["project_id"] = "DA-NONE"
+        data["award_entries"][1]["prior_entry_id"] = "BC-NONE"
+        data["ocop_ratings"][0]["establishment_id"] = "NOBODY"
+        data["projects"][0]["beneficiary_ids"] = ["NOBODY"]
+        data["budgets"].append(data["budgets"][0])
+        assert read(data) == [
+            "$.establishments[4]",
+            "$.budgets[1]",
+            "$.projects[0].beneficiary_ids[0]",
+            "$.support_records[2].project_id",
+            "$.ocop_ratings[0].establishment_id",
+            "$.award_entries[1].prior_entry_id",
+        ]
+
+    @pytest.mark.parametrize(
+        ("document", "path"),
+        [
+            ("[1, 2]", "$"),
+            ('{"establishment": []}', "$.establishment"),
+            ('{"establishments": {}}', "$.establishments"),
+            ('{"establishments": [', "$"),
+        ],
+    )
+    def test_wrong_shapes_are_problems_not_crashes(self, document: str, path: str) -> None:
+        """A file that is not a dataset gets a problem at the right place."""
+        reading = read_dataset("<text>", text=document)
+        assert [p.path for p in reading.problems] == [path]
+
+    def test_text_that_is_not_utf8_is_reported(self) -> None:
+        """Legacy-encoded files are reported, asking for UTF-8."""
+        reading = read_dataset("<text>", text='{"x": "H\xe0 N\xf4i"}'.encode("latin-1"))
+        assert "UTF-8" in reading.problems[0].message
+
+    def test_load_dataset_raises_for_a_dirty_file(self, tmp_path: Path) -> None:
+        """The strict loader raises a ValidationError listing the problems."""
+        data = sample()
+        data["support_records"][0]["national_amount"] = -1
+        path = tmp_path / "d.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        with pytest.raises(ValidationError) as info:
+            load_dataset(path)
+        assert info.value.paths == ("$.support_records[0].national_amount",)
+        assert load_dataset(SAMPLE_DATASET).summary()["projects"] == 1
+
+
+class TestWriteDataset:
+    @given(
+        st.lists(establishments(), max_size=3, unique_by=lambda e: e.id),
+        st.lists(support_records(), max_size=3, unique_by=lambda r: r.id),
+    )
+    def test_written_datasets_read_back_unchanged(self, es: list[Any], rs: list[Any]) -> None:
+        """write_dataset then read_dataset gives the same objects (references aside)."""
+        dataset = Dataset(establishments=es, support_records=rs)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "d.json"
+            write_dataset(dataset, path)
+            back = read_dataset(path).dataset
+        assert [e.same_state(b) for e, b in zip(es, back.establishments, strict=True)] == [
+            True
+        ] * len(es)
+        assert back.support_records == tuple(rs)

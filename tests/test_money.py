@@ -1,0 +1,69 @@
+"""Money is integer đồng; rates are exact; rounding is named; formatting is Vietnamese."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from khuyencong.domain import format_vnd, million, parse_rate, round_down
+
+
+class TestRoundDown:
+    def test_support_is_rounded_down_to_whole_dong(self) -> None:
+        """30% of 1,234,567 đ is 370,370.1 đ, paid as 370,370 đ (never more than rate × cost)."""
+        assert round_down(Decimal("0.3") * 1_234_567) == 370_370
+
+    def test_floats_are_refused(self) -> None:
+        """A float cannot hold money exactly, so it is refused."""
+        with pytest.raises(TypeError):
+            round_down(0.1)  # type: ignore[arg-type]
+
+    @given(st.integers(0, 10**12), st.integers(0, 100))
+    def test_rounded_amount_never_exceeds_the_exact_amount(self, cost: int, pct: int) -> None:
+        """Rounding down never pays more than the exact share, and loses less than 1 đ."""
+        exact = Decimal(pct) / 100 * cost
+        paid = round_down(exact)
+        assert paid <= exact < paid + 1
+
+
+class TestMillion:
+    def test_amounts_in_millions_become_dong(self) -> None:
+        """Circulars write caps in million đồng: 35 million is 35,000,000 đ."""
+        assert million(35) == 35_000_000
+        assert million("1.5") == 1_500_000
+        assert million(Decimal("0.000001")) == 1
+
+    def test_fractions_of_a_dong_and_floats_are_refused(self) -> None:
+        """A cap must be whole đồng, and never typed as a float."""
+        with pytest.raises(ValueError, match="whole number"):
+            million("0.0000001")
+        with pytest.raises(TypeError):
+            million(1.5)  # type: ignore[arg-type]
+
+
+class TestParseRate:
+    def test_percent_and_fraction_forms_are_the_same_rate(self) -> None:
+        """'30%' and '0.3' are the same exact rate."""
+        assert parse_rate("30%") == parse_rate("0.3") == Decimal("0.3")
+
+    @pytest.mark.parametrize("bad", ["abc", "NaN", "Infinity"])
+    def test_text_that_is_not_a_finite_number_is_refused(self, bad: str) -> None:
+        """A rate must be a finite number."""
+        with pytest.raises(ValueError, match="rate"):
+            parse_rate(bad)
+
+    def test_float_rates_are_refused(self) -> None:
+        """A float rate would make support amounts inexact."""
+        with pytest.raises(TypeError):
+            parse_rate(0.3)  # type: ignore[arg-type]
+
+
+class TestFormatVnd:
+    def test_vietnamese_amounts_use_dots_and_the_dong_sign(self) -> None:
+        """Vietnamese output writes 1.234.567 đ; English writes VND 1,234,567."""
+        assert format_vnd(1_234_567) == "1.234.567 đ"
+        assert format_vnd(1_234_567, "en") == "VND 1,234,567"
+        assert format_vnd(0) == "0 đ"
