@@ -33,8 +33,13 @@ def main() -> None:
         "import time; t = time.perf_counter_ns(); {stmt}; "
         "print((time.perf_counter_ns() - t) // 1000)"
     )
+    base = best_of(timer.format(stmt="import attrs, cattrs, dateutil.relativedelta, json"), 5)
+    print(f"baseline: import attrs, cattrs, dateutil, json: {base / 1000:8.1f} ms")
     us = best_of(timer.format(stmt="import khuyencong"), 5)
-    print(f"import khuyencong:        {us / 1000:8.1f} ms (best of 5, fresh process)")
+    print(
+        f"import khuyencong:        {us / 1000:8.1f} ms (best of 5, fresh process; "
+        f"{us / base:.2f}× the baseline of its own dependencies)"
+    )
     us = best_of(timer.format(stmt="import khuyencong.units"), 5)
     print(f"import khuyencong.units:  {us / 1000:8.1f} ms (best of 5, fresh process)")
     for map_id in MAPS:
@@ -45,7 +50,14 @@ def main() -> None:
             "t = time.perf_counter_ns(); m.find('tan son')"
         )
         index = best_of(f"import time; {stmt_find}; print((time.perf_counter_ns() - t) // 1000)", 3)
+        raw = best_of(
+            "import time, json, pathlib, khuyencong.units._types as t0; "
+            f"p = t0.DATA_DIR / 'map_{map_id}.json'; t = time.perf_counter_ns(); "
+            "json.loads(p.read_bytes()); print((time.perf_counter_ns() - t) // 1000)",
+            3,
+        )
         print(f"load_map({map_id!r:14}) cold: {cold / 1000:8.1f} ms", end="; ")
+        print(f"raw json.loads of its file: {raw / 1000:6.1f} ms ({cold / raw:.1f}×)", end="; ")
         print(f"first find() (builds the name index): {index / 1000:6.1f} ms")
     sys.path.insert(0, SRC)
     import khuyencong.units as units  # noqa: PLC0415  (timed after the subprocess runs)
