@@ -163,8 +163,9 @@ def _structure_datetime(value: object, _: object) -> dt.datetime:
 
 def _unstructure_datetime(value: dt.datetime) -> str:
     if value.tzinfo is None or value.utcoffset() is None:
-        msg = f"refusing to write a timestamp without a time zone: {value!r}"
-        raise _BadValueError(msg, value)
+        raise ValidationError.single(
+            "$", value.isoformat(), "refusing to write a timestamp without a time zone"
+        )
     return value.isoformat()
 
 
