@@ -1,0 +1,23 @@
+"""Importing CSV and Excel tables of establishments and records, with row-level errors.
+
+:func:`import_table` validates every row of a file and reports every bad row with its row
+number, column and reason; :func:`write_template` writes the Excel template whose columns it
+reads. Excel needs the ``excel`` extra (``pip install "khuyencong[excel]"``); CSV needs nothing.
+"""
+
+from khuyencong.importing.columns import Column
+from khuyencong.importing.export import table_rows, write_csv
+from khuyencong.importing.tables import ImportKind, RowProblem, TableImport, import_table, read_rows
+from khuyencong.importing.template import write_template
+
+__all__ = [
+    "Column",
+    "ImportKind",
+    "RowProblem",
+    "TableImport",
+    "import_table",
+    "read_rows",
+    "table_rows",
+    "write_csv",
+    "write_template",
+]
