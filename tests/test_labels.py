@@ -31,6 +31,20 @@ class TestLabels:
             assert member.label("vi") == member.label_vi
             assert member.label("en") == member.label_en
 
+    def test_members_with_the_same_value_keep_their_own_labels(self) -> None:
+        """Fund.LOCAL and ProjectKind.LOCAL share the value 'local' but not their labels."""
+        assert domain.Fund.LOCAL.label_vi == "Kinh phí khuyến công địa phương"
+        assert domain.ProjectKind.LOCAL.label_vi == "Đề án khuyến công địa phương"
+        assert domain.ContentGroup.SHOWROOM.label_en == "Showrooms"
+        assert domain.SupportContent.SHOWROOM.label_en == "Showroom or sales point"
+
+    def test_labels_are_distinct_within_an_enum(self) -> None:
+        """No two members of one enum share a label, so a label names one member."""
+        for enum_cls in ENUMS:
+            for lang in ("vi", "en"):
+                labels = [m.label(lang) for m in enum_cls]
+                assert len(set(labels)) == len(labels), (enum_cls.__name__, lang)
+
     def test_an_enum_cannot_be_registered_half_labelled(self) -> None:
         """Registering labels for some members only is refused."""
 

@@ -16,7 +16,9 @@ __all__ = ["LabelledEnum", "Lang", "register_labels"]
 Lang = Literal["vi", "en"]
 """A language code: ``"vi"`` (Vietnamese, the default for reports) or ``"en"``."""
 
-_LABELS: dict[enum.Enum, tuple[str, str]] = {}
+# Keyed by (enum class, value): members of different str enums with the same value compare
+# equal (Fund.LOCAL == ProjectKind.LOCAL == "local"), so the member alone is not a safe key.
+_LABELS: dict[tuple[type[enum.Enum], object], tuple[str, str]] = {}
 
 E = TypeVar("E", bound="LabelledEnum")
 
@@ -32,12 +34,12 @@ class LabelledEnum(enum.StrEnum):
     @property
     def label_vi(self) -> str:
         """The Vietnamese label."""
-        return _LABELS[self][0]
+        return _LABELS[type(self), self.value][0]
 
     @property
     def label_en(self) -> str:
         """The English label."""
-        return _LABELS[self][1]
+        return _LABELS[type(self), self.value][1]
 
     def label(self, lang: Lang = "vi") -> str:
         """The label in ``lang`` (``"vi"`` or ``"en"``)."""
@@ -54,5 +56,5 @@ def register_labels(enum_cls: type[E], labels: Mapping[E, tuple[str, str]]) -> t
     if missing:
         msg = f"{enum_cls.__name__}: members without labels: {', '.join(missing)}"
         raise TypeError(msg)
-    _LABELS.update(dict(labels.items()))
+    _LABELS.update({(enum_cls, member.value): pair for member, pair in labels.items()})
     return enum_cls
