@@ -27,6 +27,7 @@ __all__ = [
     "ConfigurationError",
     "CoverageError",
     "DataFileError",
+    "DuplicateIdError",
     "IllegalTransitionError",
     "KhuyenCongError",
     "NotConfiguredError",
@@ -240,4 +241,21 @@ class BudgetExceededError(KhuyenCongError, ValueError):
         super().__init__(
             f"budget envelope {envelope}: {requested:,} đồng requested but only {available:,} "
             f"đồng left (short by {self.shortfall:,} đồng)"
+        )
+
+
+class DuplicateIdError(StoreError):
+    """A record with the same identifier is already stored; nothing of the batch was written.
+
+    Attributes:
+        kind: What kind of record (``"support record"``, ``"project"``, …).
+        key: The identifier that is already taken.
+    """
+
+    def __init__(self, kind: str, key: str) -> None:
+        self.kind = kind
+        self.key = key
+        super().__init__(
+            f"a {kind} with id {key!r} is already stored; ids are unique, so nothing was written "
+            "(use replace() to change a stored record)"
         )

@@ -1,0 +1,56 @@
+"""Storage: one port, three adapters (memory, SQLite, PostgreSQL), and room for more.
+
+Open a store with :func:`open_store`; use its repositories; group changes in a unit of work.
+
+>>> import datetime as dt
+>>> from khuyencong.domain import SupportContent, SupportRecord
+>>> from khuyencong.storage import open_store
+>>> store = open_store("memory://")
+>>> record = SupportRecord(
+...     id="SR-1", establishment_id="BG-HTX-001", content=SupportContent.MACHINERY,
+...     delivered_on=dt.date(2019, 6, 1), local_amount=150_000_000,
+... )
+>>> with store.unit_of_work() as uow:
+...     uow.support_records.add(record)
+>>> store.support_records.get("SR-1") == record
+True
+"""
+
+from khuyencong.storage._open import ENTRY_POINT_GROUP, open_store
+from khuyencong.storage.memory import MemoryStore
+from khuyencong.storage.port import (
+    AuditEntry,
+    AuditLog,
+    AwardRepository,
+    BudgetRepository,
+    Commitment,
+    Disbursement,
+    ProjectRepository,
+    Repository,
+    Store,
+    UnitOfWork,
+    Versioned,
+)
+from khuyencong.storage.postgres import PostgresStore
+from khuyencong.storage.schema import SCHEMA_VERSION
+from khuyencong.storage.sqlite import SQLiteStore
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "SCHEMA_VERSION",
+    "AuditEntry",
+    "AuditLog",
+    "AwardRepository",
+    "BudgetRepository",
+    "Commitment",
+    "Disbursement",
+    "MemoryStore",
+    "PostgresStore",
+    "ProjectRepository",
+    "Repository",
+    "SQLiteStore",
+    "Store",
+    "UnitOfWork",
+    "Versioned",
+    "open_store",
+]

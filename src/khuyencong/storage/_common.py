@@ -1,0 +1,124 @@
+"""Helpers every adapter shares: serialisation through the one converter, checks, ids."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from khuyencong.converters import converter, structure, unstructure
+from khuyencong.exceptions import StoreError, ValidationError
+from khuyencong.storage._records import today_utc
+from khuyencong.storage.port import AuditEntry
+
+__all__ = [
+    "audit_entry",
+    "check_amount",
+    "check_instance",
+    "duplicate_in",
+    "from_data",
+    "new_id",
+    "to_json",
+]
+
+T = TypeVar("T")
+
+_HOOKS: dict[type[Any], Callable[[Any, Any], Any]] = {}
+
+
+def to_json(obj: object) -> str:
+    """The converter's JSON of ``obj``, compact, UTF-8 characters kept."""
+    return json.dumps(unstructure(obj), ensure_ascii=False, separators=(",", ":"))
+
+
+def from_data(data: object, cls: type[T], kind: str = "") -> T:
+    """Build a ``cls`` from stored JSON data (a ``str`` or already parsed) with the converter.
+
+    Raises:
+        StoreError: If the stored data is not a valid ``cls`` (a damaged store).
+    """
+    hook = _HOOKS.get(cls)
+    if hook is None:
+        hook = _HOOKS[cls] = converter.get_structure_hook(cls)
+    if isinstance(data, str | bytes):
+        data = json.loads(data)
+    try:
+        result: T = hook(data, cls)
+    except Exception:
+        try:
+            structure(data, cls)
+        except ValidationError as exc:
+            msg = f"a stored {kind or cls.__name__} is not valid any more: {exc}"
+            raise StoreError(msg) from exc
+        raise
+    return result
+
+
+def check_instance(obj: object, cls: type[Any], kind: str) -> None:
+    """Refuse an object of the wrong type with a plain :class:`TypeError`."""
+    if not isinstance(obj, cls):
+        msg = f"expected a {cls.__name__} for the {kind}s, got {type(obj).__name__}"
+        raise TypeError(msg)
+
+
+def check_amount(amount: object) -> int:
+    """An amount of money to commit or disburse: a positive whole number of đồng.
+
+    Raises:
+        ValidationError: If it is not.
+    """
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise ValidationError.single("$.amount", amount, "must be a whole number of đồng")
+    if amount <= 0:
+        raise ValidationError.single("$.amount", amount, "must be more than zero")
+    return amount
+
+
+def new_id() -> str:
+    """A fresh identifier for commitments and disbursements."""
+    return uuid.uuid4().hex
+
+
+def duplicate_in(ids: Iterable[str]) -> str | None:
+    """An id that occurs more than once in ``ids``, if any."""
+    for key, n in Counter(ids).items():
+        if n > 1:
+            return key
+    return None
+
+
+def audit_entry(  # noqa: PLR0917  (private; mirrors AuditLog.append)
+    seq: int,
+    action: str,
+    subject: str,
+    actor: str,
+    rule_set_version: str,
+    details: Mapping[str, str] | None,
+) -> AuditEntry:
+    """A new audit entry stamped now (UTC), checking the caller's strings."""
+    for name, value in (("actor", actor), ("action", action), ("subject", subject)):
+        if not isinstance(value, str):
+            raise ValidationError.single(f"$.{name}", value, "must be text")
+    if not isinstance(rule_set_version, str):
+        raise ValidationError.single("$.rule_set_version", rule_set_version, "must be text")
+    clean = {str(k): str(v) for k, v in (details or {}).items()}
+    return AuditEntry(seq, today_utc(), actor, action, subject, rule_set_version, clean)
+
+
+def audit_json(entry: AuditEntry) -> str:
+    """The stored JSON of an audit entry (without its sequence number, which the store gives)."""
+    data = unstructure(entry)
+    del data["seq"]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def audit_from(seq: int, data: object) -> AuditEntry:
+    """An audit entry from its stored JSON and sequence number."""
+    if isinstance(data, str | bytes):
+        data = json.loads(data)
+    if not isinstance(data, dict):
+        msg = f"audit entry {seq} is damaged: {data!r}"
+        raise StoreError(msg)
+    return from_data({**data, "seq": seq}, AuditEntry, "audit entry")

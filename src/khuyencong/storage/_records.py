@@ -1,0 +1,404 @@
+"""What each record type stores besides its JSON: the queried columns, and how filters map.
+
+Every adapter keeps, per record type, the converter's JSON (the source of truth for round
+trips) and a few columns taken from the object for queries. This module says which columns,
+how to compute them, and how a query's filters become conditions on them; the memory adapter
+evaluates the conditions in Python, the SQL adapters render them as parameterised SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, Literal, TypeVar
+
+import attrs
+
+from khuyencong.domain import (
+    AwardEntry,
+    Establishment,
+    FairParticipation,
+    Fund,
+    LegalForm,
+    OcopRating,
+    Period,
+    Project,
+    ProjectStatus,
+    SupportContent,
+    SupportRecord,
+)
+from khuyencong.units import UnitLevel, UnitRef, load_map
+
+__all__ = [
+    "FILTER_NAMES",
+    "SPECS",
+    "Column",
+    "Condition",
+    "RecordSpec",
+    "compile_filters",
+    "unit_columns",
+]
+
+T = TypeVar("T")
+ColumnKind = Literal["text", "int", "date"]
+
+
+@attrs.frozen
+class Column:
+    """A queried column: its name and kind (text, integer, date)."""
+
+    name: str
+    kind: ColumnKind
+
+
+@attrs.frozen
+class Condition:
+    """One condition of a query.
+
+    ``op`` is ``eq`` (column equals value), ``range`` (``value <= column <= high``),
+    ``positive`` (column above zero) or ``legal_form`` (the record's establishment has the
+    legal form ``value``).
+    """
+
+    op: Literal["eq", "range", "positive", "legal_form"]
+    column: str
+    value: object = None
+    high: object = None
+
+    def matches(self, row: Mapping[str, object], legal_form_of: Callable[[object], object]) -> bool:
+        """Whether a row (column values) meets the condition, in Python."""
+        value = row.get(self.column)
+        if self.op == "eq":
+            return value is not None and value == self.value
+        if self.op == "range":
+            return value is not None and self.value <= value <= self.high  # type: ignore[operator]
+        if self.op == "positive":
+            return isinstance(value, int) and value > 0
+        return legal_form_of(value) == self.value
+
+
+FILTER_NAMES = (
+    "period",
+    "unit",
+    "content",
+    "legal_form",
+    "fund",
+    "establishment_id",
+    "project_id",
+    "status",
+)
+
+_UNIT_COLUMNS = (
+    Column("map_id", "text"),
+    Column("unit_code", "text"),
+    Column("district_code", "text"),
+    Column("province_code", "text"),
+)
+
+
+def unit_columns(ref: UnitRef | None) -> tuple[str | None, str | None, str | None, str | None]:
+    """``(map_id, unit_code, district_code, province_code)`` for a unit reference."""
+    if ref is None:
+        return (None, None, None, None)
+    unit = load_map(ref.map_id).get(ref.code)
+    if unit.level is UnitLevel.DISTRICT:
+        district: str | None = unit.code
+    elif unit.level is UnitLevel.COMMUNE and unit.parent_code and len(unit.parent_code) == 3:
+        district = unit.parent_code
+    else:
+        district = None
+    return (ref.map_id.value, unit.code, district, unit.province_code)
+
+
+def _unit_conditions(value: object) -> list[Condition]:
+    if not isinstance(value, UnitRef):
+        msg = f"unit must be a UnitRef, not {value!r}"
+        raise TypeError(msg)
+    unit = value.resolve()
+    column = {
+        UnitLevel.PROVINCE: "province_code",
+        UnitLevel.DISTRICT: "district_code",
+        UnitLevel.COMMUNE: "unit_code",
+    }[unit.level]
+    return [Condition("eq", "map_id", value.map_id.value), Condition("eq", column, unit.code)]
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if not isinstance(value, cls):
+            msg = f"{name} must be a {cls.__name__}, not {value!r}"
+            raise TypeError(msg)
+        return str(value.value)
+
+    return check
+
+
+def _text(name: str) -> Callable[[object], str]:
+    def check(value: object) -> str:
+        if not isinstance(value, str):
+            msg = f"{name} must be text, not {value!r}"
+            raise TypeError(msg)
+        return value
+
+    return check
+
+
+def _period(value: object) -> Period:
+    if not isinstance(value, Period):
+        msg = f"period must be a Period, not {value!r}"
+        raise TypeError(msg)
+    return value
+
+
+def _by_day(column: str) -> Callable[[object], list[Condition]]:
+    def build(value: object) -> list[Condition]:
+        p = _period(value)
+        return [Condition("range", column, p.start, p.end)]
+
+    return build
+
+
+def _by_year(column: str) -> Callable[[object], list[Condition]]:
+    def build(value: object) -> list[Condition]:
+        p = _period(value)
+        return [Condition("range", column, p.start.year, p.end.year)]
+
+    return build
+
+
+def _eq(column: str, check: Callable[[object], object]) -> Callable[[object], list[Condition]]:
+    return lambda value: [Condition("eq", column, check(value))]
+
+
+def _legal_form_join(value: object) -> list[Condition]:
+    return [Condition("legal_form", "establishment_id", _enum(LegalForm, "legal_form")(value))]
+
+
+def _fund_amounts(value: object) -> list[Condition]:
+    fund = _enum(Fund, "fund")(value)
+    column = "national_amount" if fund == Fund.NATIONAL.value else "local_amount"
+    return [Condition("positive", column)]
+
+
+@attrs.frozen
+class RecordSpec(Generic[T]):
+    """How one record type is stored: table, queried columns, filters.
+
+    Attributes:
+        table: The table name.
+        kind: The record kind in plain words, for messages.
+        cls: The domain class.
+        columns: The queried columns (besides ``id`` and ``data``).
+        row: The values of ``columns`` for one object (dates as :class:`datetime.date`).
+        filters: Filter name → conditions.
+        indexes: The column tuples to index.
+    """
+
+    table: str
+    kind: str
+    cls: type[T]
+    columns: tuple[Column, ...]
+    row: Callable[[T], tuple[Any, ...]]
+    filters: Mapping[str, Callable[[object], list[Condition]]]
+    indexes: tuple[tuple[str, ...], ...]
+
+
+def compile_filters(spec: RecordSpec[Any], filters: Mapping[str, object]) -> list[Condition]:
+    """The conditions for the given (non-``None``) filters.
+
+    Raises:
+        ValueError: If a filter does not apply to this record type.
+    """
+    conditions: list[Condition] = []
+    for name, value in filters.items():
+        if value is None:
+            continue
+        build = spec.filters.get(name)
+        if build is None:
+            allowed = ", ".join(sorted(spec.filters))
+            msg = f"{spec.kind}s cannot be filtered by {name}; they can be by {allowed}"
+            raise ValueError(msg)
+        conditions.extend(build(value))
+    return conditions
+
+
+def _establishment_row(e: Establishment) -> tuple[Any, ...]:
+    return (e.legal_form.value, *unit_columns(e.location))
+
+
+def _project_row(p: Project) -> tuple[Any, ...]:
+    return (p.status.value, p.fund.value, p.plan_year, *unit_columns(p.province))
+
+
+def _support_row(r: SupportRecord) -> tuple[Any, ...]:
+    return (
+        r.delivered_on,
+        *unit_columns(r.location),
+        r.content.value,
+        r.establishment_id,
+        r.project_id,
+        r.national_amount,
+        r.local_amount,
+        r.co_funding,
+    )
+
+
+def _fair_row(f: FairParticipation) -> tuple[Any, ...]:
+    return (
+        f.start_on,
+        *unit_columns(f.location),
+        None if f.fund is None else f.fund.value,
+        f.establishment_id,
+        f.project_id,
+        f.supported_amount,
+    )
+
+
+def _award_row(a: AwardEntry) -> tuple[Any, ...]:
+    return (a.round_year, *unit_columns(a.location), a.level.value, a.establishment_id)
+
+
+def _ocop_row(o: OcopRating) -> tuple[Any, ...]:
+    return (o.rated_on, *unit_columns(o.location), o.stars, o.establishment_id)
+
+
+_UNIT_INDEXES = (("map_id", "province_code"), ("map_id", "district_code"), ("map_id", "unit_code"))
+_UNIT_FILTER = {"unit": _unit_conditions}
+_EST = {"establishment_id": _eq("establishment_id", _text("establishment_id"))}
+_PROJECT = {"project_id": _eq("project_id", _text("project_id"))}
+
+ESTABLISHMENTS: RecordSpec[Establishment] = RecordSpec(
+    table="establishments",
+    kind="establishment",
+    cls=Establishment,
+    columns=(Column("legal_form", "text"), *_UNIT_COLUMNS),
+    row=_establishment_row,
+    filters={**_UNIT_FILTER, "legal_form": _eq("legal_form", _enum(LegalForm, "legal_form"))},
+    indexes=(("legal_form",), *_UNIT_INDEXES),
+)
+
+PROJECTS: RecordSpec[Project] = RecordSpec(
+    table="projects",
+    kind="project",
+    cls=Project,
+    columns=(
+        Column("status", "text"),
+        Column("fund", "text"),
+        Column("plan_year", "int"),
+        *_UNIT_COLUMNS,
+    ),
+    row=_project_row,
+    filters={
+        **_UNIT_FILTER,
+        "period": _by_year("plan_year"),
+        "fund": _eq("fund", _enum(Fund, "fund")),
+        "status": _eq("status", _enum(ProjectStatus, "status")),
+    },
+    indexes=(("plan_year",), ("status",), ("map_id", "province_code")),
+)
+
+SUPPORT_RECORDS: RecordSpec[SupportRecord] = RecordSpec(
+    table="support_records",
+    kind="support record",
+    cls=SupportRecord,
+    columns=(
+        Column("day", "date"),
+        *_UNIT_COLUMNS,
+        Column("content", "text"),
+        Column("establishment_id", "text"),
+        Column("project_id", "text"),
+        Column("national_amount", "int"),
+        Column("local_amount", "int"),
+        Column("co_funding", "int"),
+    ),
+    row=_support_row,
+    filters={
+        **_UNIT_FILTER,
+        **_EST,
+        **_PROJECT,
+        "period": _by_day("day"),
+        "content": _eq("content", _enum(SupportContent, "content")),
+        "fund": _fund_amounts,
+        "legal_form": _legal_form_join,
+    },
+    indexes=(("day",), *_UNIT_INDEXES, ("content", "day"), ("establishment_id",)),
+)
+
+FAIR_PARTICIPATIONS: RecordSpec[FairParticipation] = RecordSpec(
+    table="fair_participations",
+    kind="fair participation",
+    cls=FairParticipation,
+    columns=(
+        Column("day", "date"),
+        *_UNIT_COLUMNS,
+        Column("fund", "text"),
+        Column("establishment_id", "text"),
+        Column("project_id", "text"),
+        Column("supported_amount", "int"),
+    ),
+    row=_fair_row,
+    filters={
+        **_UNIT_FILTER,
+        **_EST,
+        **_PROJECT,
+        "period": _by_day("day"),
+        "fund": _eq("fund", _enum(Fund, "fund")),
+        "legal_form": _legal_form_join,
+    },
+    indexes=(("day",), ("map_id", "province_code"), ("establishment_id",)),
+)
+
+AWARD_ENTRIES: RecordSpec[AwardEntry] = RecordSpec(
+    table="award_entries",
+    kind="award entry",
+    cls=AwardEntry,
+    columns=(
+        Column("round_year", "int"),
+        *_UNIT_COLUMNS,
+        Column("level", "text"),
+        Column("establishment_id", "text"),
+    ),
+    row=_award_row,
+    filters={
+        **_UNIT_FILTER,
+        **_EST,
+        "period": _by_year("round_year"),
+        "legal_form": _legal_form_join,
+    },
+    indexes=(("round_year",), ("map_id", "province_code"), ("establishment_id",)),
+)
+
+OCOP_RATINGS: RecordSpec[OcopRating] = RecordSpec(
+    table="ocop_ratings",
+    kind="OCOP rating",
+    cls=OcopRating,
+    columns=(
+        Column("day", "date"),
+        *_UNIT_COLUMNS,
+        Column("stars", "int"),
+        Column("establishment_id", "text"),
+    ),
+    row=_ocop_row,
+    filters={
+        **_UNIT_FILTER,
+        **_EST,
+        "period": _by_day("day"),
+        "legal_form": _legal_form_join,
+    },
+    indexes=(("day",), ("map_id", "province_code"), ("establishment_id",)),
+)
+
+SPECS: tuple[RecordSpec[Any], ...] = (
+    ESTABLISHMENTS,
+    PROJECTS,
+    SUPPORT_RECORDS,
+    FAIR_PARTICIPATIONS,
+    AWARD_ENTRIES,
+    OCOP_RATINGS,
+)
+
+
+def today_utc() -> dt.datetime:
+    """Now, aware, in UTC (the audit clock)."""
+    return dt.datetime.now(dt.UTC)

@@ -1,0 +1,893 @@
+"""The SQL store shared by the SQLite and PostgreSQL adapters.
+
+Each record type has one table: the queried columns (real, indexed) and the converter's JSON in
+``data``, the source of truth for round trips. Every value reaches the database as a parameter;
+only identifiers from :mod:`khuyencong.storage._records` (never user input) are written into SQL.
+A dialect object supplies what differs between databases.
+"""
+
+# Only identifiers from khuyencong.storage._records are formatted into SQL; values are always
+# parameters, so the string-built-query warning does not apply to this module.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
+from typing import Any, Generic, Protocol, TypeVar
+
+from khuyencong.domain import (
+    AwardEntry,
+    BudgetEnvelope,
+    Fund,
+    LegalForm,
+    Period,
+    Project,
+    ProjectStatus,
+    SupportContent,
+)
+from khuyencong.exceptions import (
+    BudgetExceededError,
+    ConcurrencyError,
+    DuplicateIdError,
+    NotFoundError,
+    StoreError,
+)
+from khuyencong.storage import _records as rec
+from khuyencong.storage import schema
+from khuyencong.storage._common import (
+    audit_entry,
+    audit_from,
+    audit_json,
+    check_amount,
+    check_instance,
+    duplicate_in,
+    from_data,
+    new_id,
+    to_json,
+)
+from khuyencong.storage.memory import _award_details, _stale
+from khuyencong.storage.port import (
+    AuditEntry,
+    Commitment,
+    Disbursement,
+    UnitOfWork,
+    Versioned,
+)
+from khuyencong.units import UnitRef
+
+__all__ = ["Dialect", "SqlStore", "UniqueViolationError"]
+
+T = TypeVar("T")
+Row = Sequence[Any]
+
+
+class UniqueViolationError(StoreError):
+    """A unique constraint refused a row (translated to DuplicateIdError by the caller)."""
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the stores use."""
+
+    rowcount: int
+
+    def execute(self, sql: Any, params: Sequence[Any] = ..., /) -> Any: ...
+
+    def executemany(self, sql: Any, params: Iterable[Sequence[Any]], /) -> Any: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+class Dialect:
+    """What differs between SQL databases. Subclasses override the methods that differ."""
+
+    name = "sql"
+    types: schema.SqlTypes = schema.SQLITE_TYPES
+    begin = "BEGIN"
+    for_update = ""
+    order_by_id = "ORDER BY id"
+
+    def sql(self, text: str) -> str:
+        """The statement in the driver's parameter style (written with ``?``)."""
+        return text
+
+    def date(self, value: dt.date | None) -> object:
+        """A date as the driver takes it."""
+        return value
+
+    def timestamp(self, value: dt.datetime) -> object:
+        """An aware timestamp as the driver takes it."""
+        return value
+
+    def json(self, text: str) -> object:
+        """JSON text as the driver takes it for the ``data`` column."""
+        return text
+
+    def translate(self, exc: BaseException) -> BaseException | None:
+        """The library error for a driver error, or ``None`` if it is not a driver error."""
+        return None
+
+    def bulk_insert(
+        self, cur: Cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        """Insert many rows in one go."""
+        marks = ", ".join("?" for _ in columns)
+        cur.executemany(
+            self.sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"), rows
+        )
+
+    def tables(self, cur: Cursor) -> list[str]:
+        """The tables of the database (or schema)."""
+        raise NotImplementedError
+
+    def integrity(self, cur: Cursor) -> list[str]:
+        """The database engine's own integrity problems."""
+        return []
+
+    def lock_schema(self, cur: Cursor) -> None:
+        """Serialise schema creation between processes (inside the open transaction)."""
+
+
+class _SqlRepository(Generic[T]):
+    """The objects of one type in an SQL store."""
+
+    def __init__(self, store: SqlStore, spec: rec.RecordSpec[T]) -> None:
+        self._store = store
+        self._spec = spec
+        self._d = store._dialect
+        names = [c.name for c in spec.columns]
+        self._dates = [i for i, c in enumerate(spec.columns) if c.kind == "date"]
+        self._versioned = spec.table == "projects"
+        self._insert_columns = ["id", *(["version"] if self._versioned else []), *names, "data"]
+        self._set_columns = ", ".join(f"{n} = ?" for n in [*names, "data"])
+        self._table = spec.table
+
+    def _columns(self, obj: T) -> list[Any]:
+        values = list(self._spec.row(obj))
+        for i in self._dates:
+            values[i] = self._d.date(values[i])
+        return values
+
+    def _insert_row(self, obj: T, ids: list[str]) -> list[Any]:
+        check_instance(obj, self._spec.cls, self._spec.kind)
+        key: str = obj.id  # type: ignore[attr-defined]
+        ids.append(key)
+        version = [1] if self._versioned else []
+        return [key, *version, *self._columns(obj), self._d.json(to_json(obj))]
+
+    def add(self, obj: T) -> None:
+        """Store a new object (see :class:`~khuyencong.storage.Repository`)."""
+        self.add_many([obj])
+
+    def add_many(self, objs: Iterable[T]) -> int:
+        """Store many new objects, all or none."""
+        ids: list[str] = []
+        try:
+            with self._store._write() as cur:
+                self._d.bulk_insert(
+                    cur,
+                    self._table,
+                    self._insert_columns,
+                    (self._insert_row(obj, ids) for obj in objs),
+                )
+        except UniqueViolationError as exc:
+            raise DuplicateIdError(self._spec.kind, self._duplicate(ids)) from exc
+        return len(ids)
+
+    def _duplicate(self, ids: list[str]) -> str:
+        dup = duplicate_in(ids)
+        if dup is not None:
+            return dup
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            row = self._store._one(
+                f"SELECT id FROM {self._table} WHERE id IN ({marks}) {self._d.order_by_id} LIMIT 1",
+                chunk,
+            )
+            if row is not None:
+                return str(row[0])
+        return ids[0] if ids else "?"
+
+    def get(self, id: str) -> T:  # noqa: A002
+        """The object with this id."""
+        row = self._store._one(f"SELECT data FROM {self._table} WHERE id = ?", [id])
+        if row is None:
+            raise NotFoundError(self._spec.kind, id)
+        return from_data(row[0], self._spec.cls, self._spec.kind)
+
+    def __contains__(self, id: object) -> bool:  # noqa: A002
+        if not isinstance(id, str):
+            return False
+        return self._store._one(f"SELECT 1 FROM {self._table} WHERE id = ?", [id]) is not None
+
+    def replace(self, obj: T) -> None:
+        """Replace the stored object with the same id."""
+        check_instance(obj, self._spec.cls, self._spec.kind)
+        key: str = obj.id  # type: ignore[attr-defined]
+        params = [*self._columns(obj), self._d.json(to_json(obj)), key]
+        with self._store._write() as cur:
+            cur.execute(
+                self._d.sql(f"UPDATE {self._table} SET {self._set_columns} WHERE id = ?"), params
+            )
+            if cur.rowcount != 1:
+                raise NotFoundError(self._spec.kind, key)
+
+    def _where(self, filters: Mapping[str, object]) -> tuple[str, list[Any]]:
+        conditions = rec.compile_filters(self._spec, filters)
+        parts: list[str] = []
+        params: list[Any] = []
+        for c in conditions:
+            if c.op == "eq":
+                parts.append(f"{c.column} = ?")
+                params.append(c.value)
+            elif c.op == "range":
+                parts.append(f"{c.column} BETWEEN ? AND ?")
+                lo, hi = c.value, c.high
+                if isinstance(lo, dt.date) and isinstance(hi, dt.date):
+                    lo, hi = self._d.date(lo), self._d.date(hi)
+                params += [lo, hi]
+            elif c.op == "positive":
+                parts.append(f"{c.column} > 0")
+            else:
+                parts.append(f"{c.column} IN (SELECT id FROM establishments WHERE legal_form = ?)")
+                params.append(c.value)
+        return (" WHERE " + " AND ".join(parts) if parts else ""), params
+
+    @staticmethod
+    def _filters(**filters: object) -> dict[str, object]:
+        return filters
+
+    def find(
+        self,
+        *,
+        period: Period | None = None,
+        unit: UnitRef | None = None,
+        content: SupportContent | None = None,
+        legal_form: LegalForm | None = None,
+        fund: Fund | None = None,
+        establishment_id: str | None = None,
+        project_id: str | None = None,
+        status: ProjectStatus | None = None,
+    ) -> list[T]:
+        """The objects matching every filter given, sorted by id."""
+        where, params = self._where(
+            self._filters(
+                period=period,
+                unit=unit,
+                content=content,
+                legal_form=legal_form,
+                fund=fund,
+                establishment_id=establishment_id,
+                project_id=project_id,
+                status=status,
+            )
+        )
+        rows = self._store._all(
+            f"SELECT data FROM {self._table}{where} {self._d.order_by_id}", params
+        )
+        cls, kind = self._spec.cls, self._spec.kind
+        return [from_data(r[0], cls, kind) for r in rows]
+
+    def count(
+        self,
+        *,
+        period: Period | None = None,
+        unit: UnitRef | None = None,
+        content: SupportContent | None = None,
+        legal_form: LegalForm | None = None,
+        fund: Fund | None = None,
+        establishment_id: str | None = None,
+        project_id: str | None = None,
+        status: ProjectStatus | None = None,
+    ) -> int:
+        """How many objects match every filter given."""
+        where, params = self._where(
+            self._filters(
+                period=period,
+                unit=unit,
+                content=content,
+                legal_form=legal_form,
+                fund=fund,
+                establishment_id=establishment_id,
+                project_id=project_id,
+                status=status,
+            )
+        )
+        row = self._store._one(f"SELECT COUNT(*) FROM {self._table}{where}", params)
+        return int(row[0]) if row is not None else 0
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.find())
+
+    def _check(self, problems: list[str]) -> None:
+        names = [c.name for c in self._spec.columns]
+        rows = self._store._all(f"SELECT id, {', '.join(names)}, data FROM {self._table}", [])
+        for row in rows:
+            key = row[0]
+            try:
+                obj = from_data(row[-1], self._spec.cls, self._spec.kind)
+            except (StoreError, ValueError, TypeError) as exc:
+                problems.append(f"{self._spec.kind} {key!r}: {exc}")
+                continue
+            if obj.id != key:  # type: ignore[attr-defined]
+                problems.append(f"{self._spec.kind} {key!r} holds id {obj.id!r}")  # type: ignore[attr-defined]
+            elif list(row[1:-1]) != self._columns(obj):
+                problems.append(f"{self._spec.kind} {key!r}: query columns disagree with data")
+
+
+class _SqlProjects(_SqlRepository[Project]):
+    def get_versioned(self, id: str) -> Versioned[Project]:  # noqa: A002
+        """The project with the version it was read at."""
+        row = self._store._one("SELECT data, version FROM projects WHERE id = ?", [id])
+        if row is None:
+            raise NotFoundError("project", id)
+        return Versioned(from_data(row[0], Project, "project"), int(row[1]))
+
+    def save(
+        self, project: Project, *, expected_version: int, actor: str, rule_set_version: str = ""
+    ) -> int:
+        """Save a changed project if nobody saved it since ``expected_version``."""
+        check_instance(project, Project, "project")
+        key = project.id
+        with self._store._write() as cur:
+            cur.execute(
+                self._d.sql(
+                    f"SELECT version, status FROM projects WHERE id = ?{self._d.for_update}"
+                ),
+                [key],
+            )
+            row = cur.fetchone()
+            if row is None:
+                raise NotFoundError("project", key)
+            stored, before = int(row[0]), row[1]
+            if stored != expected_version:
+                raise ConcurrencyError(_stale(key, stored, expected_version))
+            params = [*self._columns(project), self._d.json(to_json(project)), key, stored]
+            cur.execute(
+                self._d.sql(
+                    f"UPDATE projects SET version = version + 1, {self._set_columns} "
+                    "WHERE id = ? AND version = ?"
+                ),
+                params,
+            )
+            if cur.rowcount != 1:  # pragma: no cover  (the row is locked above)
+                raise ConcurrencyError(_stale(key, stored + 1, expected_version))
+            if before != project.status.value:
+                self._store._audit_in(
+                    cur,
+                    "project.transition",
+                    f"project:{key}",
+                    actor,
+                    rule_set_version,
+                    {"from": before, "to": project.status.value, "version": str(stored + 1)},
+                )
+            return stored + 1
+
+
+class _SqlAwards(_SqlRepository[AwardEntry]):
+    def record_result(self, entry: AwardEntry, *, actor: str, rule_set_version: str = "") -> None:
+        """Replace the entry by the same entry with its result, and audit it."""
+        with self._store._write() as cur:
+            self.replace(entry)
+            self._store._audit_in(
+                cur,
+                "award.result",
+                f"award_entry:{entry.id}",
+                actor,
+                rule_set_version,
+                _award_details(entry),
+            )
+
+
+class _SqlAudit:
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+
+    def append(
+        self,
+        action: str,
+        subject: str,
+        *,
+        actor: str,
+        rule_set_version: str = "",
+        details: Mapping[str, str] | None = None,
+    ) -> AuditEntry:
+        """Append an application's own entry."""
+        with self._store._write() as cur:
+            return self._store._audit_in(cur, action, subject, actor, rule_set_version, details)
+
+    def entries(
+        self,
+        *,
+        subject: str | None = None,
+        action: str | None = None,
+        actor: str | None = None,
+        since: dt.datetime | None = None,
+    ) -> list[AuditEntry]:
+        """The entries matching every filter given, in log order."""
+        parts: list[str] = []
+        params: list[Any] = []
+        for column, value in (("subject", subject), ("action", action), ("actor", actor)):
+            if value is not None:
+                parts.append(f"{column} = ?")
+                params.append(value)
+        where = " WHERE " + " AND ".join(parts) if parts else ""
+        rows = self._store._all(f"SELECT seq, data FROM audit{where} ORDER BY seq", params)
+        found = [audit_from(int(r[0]), r[1]) for r in rows]
+        return [e for e in found if since is None or e.at >= since]
+
+    def __len__(self) -> int:
+        row = self._store._one("SELECT COUNT(*) FROM audit", [])
+        return int(row[0]) if row is not None else 0
+
+
+class _SqlBudgets:
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+        self._d = store._dialect
+
+    def add_envelope(self, envelope: BudgetEnvelope) -> None:
+        """Store a new envelope."""
+        check_instance(envelope, BudgetEnvelope, "budget envelope")
+        params = [
+            envelope.key,
+            envelope.fund.value,
+            envelope.province.map_id.value,
+            envelope.province.code,
+            envelope.year,
+            envelope.total,
+            self._d.json(to_json(envelope)),
+        ]
+        try:
+            with self._store._write() as cur:
+                cur.execute(
+                    self._d.sql(
+                        "INSERT INTO budget_envelopes "
+                        "(key, fund, map_id, province_code, year, total, data) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    ),
+                    params,
+                )
+        except UniqueViolationError as exc:
+            raise DuplicateIdError("budget envelope", envelope.key) from exc
+
+    def get_envelope(self, key: str) -> BudgetEnvelope:
+        """The envelope with this key."""
+        row = self._store._one("SELECT data FROM budget_envelopes WHERE key = ?", [key])
+        if row is None:
+            raise NotFoundError("budget envelope", key)
+        return from_data(row[0], BudgetEnvelope, "budget envelope")
+
+    def envelopes(
+        self, *, fund: Fund | None = None, province: UnitRef | None = None, year: int | None = None
+    ) -> list[BudgetEnvelope]:
+        """The envelopes matching every filter given, sorted by key."""
+        parts: list[str] = []
+        params: list[Any] = []
+        if fund is not None:
+            parts.append("fund = ?")
+            params.append(fund.value)
+        if province is not None:
+            parts += ["map_id = ?", "province_code = ?"]
+            params += [province.map_id.value, province.code]
+        if year is not None:
+            parts.append("year = ?")
+            params.append(year)
+        where = " WHERE " + " AND ".join(parts) if parts else ""
+        order = self._d.order_by_id.replace("id", "key")
+        rows = self._store._all(f"SELECT data FROM budget_envelopes{where} {order}", params)
+        return [from_data(r[0], BudgetEnvelope, "budget envelope") for r in rows]
+
+    def _lock(self, cur: Cursor, key: str) -> tuple[int, int, int]:
+        cur.execute(
+            self._d.sql(
+                "SELECT total, committed, disbursed FROM budget_envelopes WHERE key = ?"
+                + self._d.for_update
+            ),
+            [key],
+        )
+        row = cur.fetchone()
+        if row is None:
+            raise NotFoundError("budget envelope", key)
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def _record(self, cur: Cursor, table: str, item: Commitment | Disbursement) -> None:
+        cur.execute(
+            self._d.sql(
+                f"INSERT INTO {table} (id, envelope_key, project_id, amount, at, actor, "
+                "rule_set_version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            ),
+            [
+                item.id,
+                item.envelope_key,
+                item.project_id,
+                item.amount,
+                self._d.timestamp(item.at),
+                item.actor,
+                item.rule_set_version,
+                self._d.json(to_json(item)),
+            ],
+        )
+
+    def commit(
+        self,
+        envelope_key: str,
+        project_id: str,
+        amount: int,
+        *,
+        actor: str,
+        rule_set_version: str = "",
+    ) -> Commitment:
+        """Commit an amount against an envelope, never beyond its total."""
+        amount = check_amount(amount)
+        with self._store._write() as cur:
+            total, committed, _ = self._lock(cur, envelope_key)
+            if amount > total - committed:
+                raise BudgetExceededError(envelope_key, amount, total - committed)
+            entry = self._store._audit_in(
+                cur,
+                "budget.commit",
+                f"budget_envelope:{envelope_key}",
+                actor,
+                rule_set_version,
+                {"project_id": project_id, "amount": str(amount)},
+            )
+            item = Commitment(
+                new_id(), envelope_key, project_id, amount, entry.at, actor, rule_set_version
+            )
+            self._record(cur, "budget_commitments", item)
+            cur.execute(
+                self._d.sql("UPDATE budget_envelopes SET committed = committed + ? WHERE key = ?"),
+                [amount, envelope_key],
+            )
+            return item
+
+    def disburse(
+        self,
+        envelope_key: str,
+        project_id: str,
+        amount: int,
+        *,
+        actor: str,
+        rule_set_version: str = "",
+    ) -> Disbursement:
+        """Record a payment for a project, at most what is committed to it and unpaid."""
+        amount = check_amount(amount)
+        with self._store._write() as cur:
+            self._lock(cur, envelope_key)
+            left = 0
+            for table, sign in (("budget_commitments", 1), ("budget_disbursements", -1)):
+                cur.execute(
+                    self._d.sql(
+                        f"SELECT COALESCE(SUM(amount), 0) FROM {table} "
+                        "WHERE envelope_key = ? AND project_id = ?"
+                    ),
+                    [envelope_key, project_id],
+                )
+                left += sign * int(cur.fetchone()[0])
+            if amount > left:
+                raise BudgetExceededError(
+                    f"{envelope_key} (commitment of project {project_id})", amount, left
+                )
+            entry = self._store._audit_in(
+                cur,
+                "budget.disburse",
+                f"budget_envelope:{envelope_key}",
+                actor,
+                rule_set_version,
+                {"project_id": project_id, "amount": str(amount)},
+            )
+            item = Disbursement(
+                new_id(), envelope_key, project_id, amount, entry.at, actor, rule_set_version
+            )
+            self._record(cur, "budget_disbursements", item)
+            cur.execute(
+                self._d.sql("UPDATE budget_envelopes SET disbursed = disbursed + ? WHERE key = ?"),
+                [amount, envelope_key],
+            )
+            return item
+
+    def _sums(self, key: str) -> tuple[int, int, int]:
+        row = self._store._one(
+            "SELECT total, committed, disbursed FROM budget_envelopes WHERE key = ?", [key]
+        )
+        if row is None:
+            raise NotFoundError("budget envelope", key)
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def committed(self, envelope_key: str) -> int:
+        """The total committed against the envelope."""
+        return self._sums(envelope_key)[1]
+
+    def disbursed(self, envelope_key: str) -> int:
+        """The total disbursed out of the envelope."""
+        return self._sums(envelope_key)[2]
+
+    def available(self, envelope_key: str) -> int:
+        """What is left to commit."""
+        total, committed, _ = self._sums(envelope_key)
+        return total - committed
+
+    def _items(
+        self, table: str, cls: type[T], envelope_key: str | None, project_id: str | None
+    ) -> list[T]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for column, value in (("envelope_key", envelope_key), ("project_id", project_id)):
+            if value is not None:
+                parts.append(f"{column} = ?")
+                params.append(value)
+        where = " WHERE " + " AND ".join(parts) if parts else ""
+        rows = self._store._all(f"SELECT data FROM {table}{where} ORDER BY seq", params)
+        return [from_data(r[0], cls) for r in rows]
+
+    def commitments(
+        self, *, envelope_key: str | None = None, project_id: str | None = None
+    ) -> list[Commitment]:
+        """Commitments, oldest first."""
+        return self._items("budget_commitments", Commitment, envelope_key, project_id)
+
+    def disbursements(
+        self, *, envelope_key: str | None = None, project_id: str | None = None
+    ) -> list[Disbursement]:
+        """Disbursements, oldest first."""
+        return self._items("budget_disbursements", Disbursement, envelope_key, project_id)
+
+
+class SqlStore:
+    """A store on a DB-API connection; see :class:`SQLiteStore` and :class:`PostgresStore`.
+
+    Args:
+        url: The URL it was opened with.
+        connection: An open connection in autocommit mode (the store issues BEGIN itself).
+        dialect: What differs between databases.
+        where: The database, in plain words, for messages.
+    """
+
+    def __init__(self, url: str, connection: Any, dialect: Dialect, where: str) -> None:
+        self._url = url
+        self._conn = connection
+        self._dialect = dialect
+        self._where_text = where
+        self._in_uow = False
+        self._op_depth = 0
+        self._closed = False
+        self.establishments = _SqlRepository(self, rec.ESTABLISHMENTS)
+        self.projects = _SqlProjects(self, rec.PROJECTS)
+        self.support_records = _SqlRepository(self, rec.SUPPORT_RECORDS)
+        self.fair_participations = _SqlRepository(self, rec.FAIR_PARTICIPATIONS)
+        self.award_entries = _SqlAwards(self, rec.AWARD_ENTRIES)
+        self.ocop_ratings = _SqlRepository(self, rec.OCOP_RATINGS)
+        self.budgets = _SqlBudgets(self)
+        self.audit = _SqlAudit(self)
+        try:
+            self._version = self._open_schema()
+        except BaseException:
+            self._close_quietly()
+            raise
+
+    # -- plumbing ------------------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        """The URL the store was opened with."""
+        return self._url
+
+    @property
+    def schema_version(self) -> int:
+        """The version of the database's schema."""
+        return self._version
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        if self._closed:
+            msg = "the store is closed"
+            raise StoreError(msg)
+        try:
+            yield
+        except Exception as exc:
+            translated = self._dialect.translate(exc)
+            if translated is None:
+                raise
+            raise translated from exc
+
+    def _cursor(self) -> Cursor:
+        cur: Cursor = self._conn.cursor()
+        return cur
+
+    def _one(self, sql: str, params: Sequence[Any]) -> Any:
+        with self._guard():
+            cur = self._cursor()
+            cur.execute(self._dialect.sql(sql), params)
+            return cur.fetchone()
+
+    def _all(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        with self._guard():
+            cur = self._cursor()
+            cur.execute(self._dialect.sql(sql), params)
+            return cur.fetchall()
+
+    def _exec(self, sql: str) -> None:
+        self._cursor().execute(sql)
+
+    @contextmanager
+    def _write(self) -> Iterator[Cursor]:
+        """One call's changes: its own transaction, or a savepoint inside a unit of work."""
+        with self._guard():
+            cur = self._cursor()
+            if self._op_depth:  # a call inside a call (e.g. record_result → replace)
+                self._op_depth += 1
+                try:
+                    yield cur
+                finally:
+                    self._op_depth -= 1
+                return
+            savepoint = self._in_uow
+            self._exec("SAVEPOINT kc_call" if savepoint else self._dialect.begin)
+            self._op_depth = 1
+            try:
+                yield cur
+            except BaseException:
+                self._op_depth = 0
+                self._rollback(savepoint)
+                raise
+            self._op_depth = 0
+            try:
+                self._exec("RELEASE SAVEPOINT kc_call" if savepoint else "COMMIT")
+            except BaseException:
+                self._rollback(savepoint)
+                raise
+
+    def _rollback(self, savepoint: bool) -> None:
+        try:
+            if savepoint:
+                self._exec("ROLLBACK TO SAVEPOINT kc_call")
+                self._exec("RELEASE SAVEPOINT kc_call")
+            else:
+                self._exec("ROLLBACK")
+        except Exception:  # noqa: S110  (the original error matters more)
+            pass
+
+    def _audit_in(  # noqa: PLR0917  (private; mirrors AuditLog.append)
+        self,
+        cur: Cursor,
+        action: str,
+        subject: str,
+        actor: str,
+        rule_set_version: str,
+        details: Mapping[str, str] | None,
+    ) -> AuditEntry:
+        entry = audit_entry(0, action, subject, actor, rule_set_version, details)
+        cur.execute(
+            self._dialect.sql(
+                "INSERT INTO audit (at, actor, action, subject, rule_set_version, data) "
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING seq"
+            ),
+            [
+                self._dialect.timestamp(entry.at),
+                entry.actor,
+                entry.action,
+                entry.subject,
+                entry.rule_set_version,
+                self._dialect.json(audit_json(entry)),
+            ],
+        )
+        seq = int(cur.fetchone()[0])
+        return AuditEntry(
+            seq,
+            entry.at,
+            entry.actor,
+            entry.action,
+            entry.subject,
+            entry.rule_set_version,
+            entry.details,
+        )
+
+    # -- schema --------------------------------------------------------------------------------
+
+    def _open_schema(self) -> int:
+        current = schema.MIGRATIONS[-1].version
+        with self._write() as cur:
+            self._dialect.lock_schema(cur)
+            tables = self._dialect.tables(cur)
+            marker = version = None
+            if "meta" in tables:
+                cur.execute(self._dialect.sql("SELECT key, value FROM meta"))
+                meta = dict(cur.fetchall())
+                marker = meta.get("application")
+                version = meta.get("schema_version")
+                if marker is None:
+                    marker = "an unknown application"
+            found = schema.check_schema(
+                self._where_text, marker=marker, version=version, tables=tables, current=current
+            )
+            if found == current:
+                return found
+            for step in schema.pending(found):
+                for statement in step.statements(self._dialect.types):
+                    cur.execute(statement)
+            upsert = self._dialect.sql(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+            )
+            cur.execute(upsert, ["application", schema.APPLICATION])
+            cur.execute(upsert, ["schema_version", str(current)])
+            return current
+
+    # -- public --------------------------------------------------------------------------------
+
+    def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
+        """A transaction: every change inside commits together or not at all.
+
+        Raises:
+            StoreError: If a unit of work is already open on this store (they do not nest).
+        """
+        return self._unit_of_work()
+
+    @contextmanager
+    def _unit_of_work(self) -> Iterator[UnitOfWork]:
+        if self._in_uow:
+            msg = "a unit of work is already open on this store; units of work do not nest"
+            raise StoreError(msg)
+        with self._write():
+            self._op_depth = 0
+            self._in_uow = True
+            try:
+                yield self  # the store is its own unit of work
+            finally:
+                self._in_uow = False
+                self._op_depth = 1
+
+    def check_integrity(self) -> list[str]:
+        """Problems in the stored data: engine checks, rows that no longer read back or whose
+        query columns disagree with their data, budget sums that disagree."""
+        problems: list[str] = []
+        with self._guard():
+            problems += self._dialect.integrity(self._cursor())
+        if problems:
+            return problems
+        for repo in (
+            self.establishments,
+            self.projects,
+            self.support_records,
+            self.fair_participations,
+            self.award_entries,
+            self.ocop_ratings,
+        ):
+            repo._check(problems)
+        rows = self._all(
+            "SELECT e.key, e.total, e.committed, e.disbursed, "
+            "(SELECT COALESCE(SUM(amount), 0) FROM budget_commitments c "
+            "WHERE c.envelope_key = e.key), "
+            "(SELECT COALESCE(SUM(amount), 0) FROM budget_disbursements d "
+            "WHERE d.envelope_key = e.key) FROM budget_envelopes e",
+            [],
+        )
+        for key, total, committed, disbursed, c_sum, d_sum in rows:
+            if committed != c_sum or disbursed != d_sum or committed > total:
+                problems.append(
+                    f"budget envelope {key}: committed {committed} (commitments sum {c_sum}), "
+                    f"disbursed {disbursed} (disbursements sum {d_sum}), total {total}"
+                )
+        return problems
+
+    def _close_quietly(self) -> None:
+        # Closing a broken connection may fail too; the store is unusable either way.
+        with suppress(Exception):
+            self._conn.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        if not self._closed:
+            self._closed = True
+            self._close_quietly()
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

@@ -1,0 +1,233 @@
+"""The database schema of the SQL stores, its version, and the migrations between versions.
+
+A database made by khuyencong has a ``meta`` table with two rows: ``application`` =
+``khuyencong`` and ``schema_version`` = an integer. When a store opens a database:
+
+- an empty database is created at :data:`SCHEMA_VERSION` by running every migration in order;
+- an older one is migrated forward, all steps in one transaction (if a step fails, the
+  database stays as it was);
+- a newer one, or one that is not khuyencong's (other tables, no marker), is refused with
+  :class:`~khuyencong.exceptions.SchemaVersionError`. Nothing is ever dropped.
+
+Migrations only add (tables, columns, indexes, triggers). Each is a numbered list of
+statements per dialect, so a reviewer sees exactly what will run.
+
+>>> [m.version for m in MIGRATIONS], SCHEMA_VERSION
+([1], 1)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from khuyencong.exceptions import SchemaVersionError
+from khuyencong.storage._records import SPECS, Column
+
+__all__ = [
+    "APPLICATION",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Migration",
+    "SqlTypes",
+    "check_schema",
+    "pending",
+]
+
+APPLICATION = "khuyencong"
+"""The marker in the ``meta`` table that says the database is khuyencong's."""
+
+
+@attrs.frozen
+class SqlTypes:
+    """The column types of one SQL dialect.
+
+    Attributes:
+        dialect: ``sqlite`` or ``postgresql``.
+        text: Text.
+        int: Integer (64 bits: money in đồng).
+        date: A calendar date.
+        timestamp: An aware timestamp.
+        json: The converter's JSON.
+        serial_pk: An auto-increasing integer primary key.
+    """
+
+    dialect: str
+    text: str
+    int: str
+    date: str
+    timestamp: str
+    json: str
+    serial_pk: str
+
+    def of(self, column: Column) -> str:
+        """The SQL type of a queried column."""
+        return {"text": self.text, "int": self.int, "date": self.date}[column.kind]
+
+
+SQLITE_TYPES = SqlTypes(
+    "sqlite", "TEXT", "INTEGER", "TEXT", "TEXT", "TEXT", "INTEGER PRIMARY KEY AUTOINCREMENT"
+)
+POSTGRES_TYPES = SqlTypes(
+    "postgresql",
+    "TEXT",
+    "BIGINT",
+    "DATE",
+    "TIMESTAMPTZ",
+    "JSONB",
+    "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+)
+
+
+@attrs.frozen
+class Migration:
+    """One step of the schema: the statements that take it from ``version - 1`` to ``version``.
+
+    Attributes:
+        version: The version reached.
+        description: What the step does, in plain words.
+        statements: The SQL statements for a dialect's types (no values: pure DDL).
+    """
+
+    version: int
+    description: str
+    statements: Callable[[SqlTypes], Sequence[str]]
+
+
+def _v1(t: SqlTypes) -> list[str]:
+    out = ["CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"]
+    for spec in SPECS:
+        cols = ["id TEXT PRIMARY KEY"]
+        if spec.table == "projects":
+            cols.append(f"version {t.int} NOT NULL")
+        cols += [f"{c.name} {t.of(c)}" for c in spec.columns]
+        cols.append(f"data {t.json} NOT NULL")
+        out.append(f"CREATE TABLE {spec.table} ({', '.join(cols)})")
+        for index in spec.indexes:
+            name = f"ix_{spec.table}_{'_'.join(index)}"
+            out.append(f"CREATE INDEX {name} ON {spec.table} ({', '.join(index)})")
+    out += [
+        (
+            "CREATE TABLE budget_envelopes ("
+            "key TEXT PRIMARY KEY, fund TEXT NOT NULL, map_id TEXT NOT NULL, "
+            f"province_code TEXT NOT NULL, year {t.int} NOT NULL, total {t.int} NOT NULL, "
+            f"committed {t.int} NOT NULL DEFAULT 0, disbursed {t.int} NOT NULL DEFAULT 0, "
+            f"data {t.json} NOT NULL, "
+            "CHECK (total >= 0 AND committed >= 0 AND committed <= total "
+            "AND disbursed >= 0 AND disbursed <= committed))"
+        ),
+    ]
+    for table in ("budget_commitments", "budget_disbursements"):
+        out += [
+            (
+                f"CREATE TABLE {table} (seq {t.serial_pk}, id TEXT NOT NULL UNIQUE, "
+                "envelope_key TEXT NOT NULL REFERENCES budget_envelopes (key), "
+                f"project_id TEXT NOT NULL, amount {t.int} NOT NULL CHECK (amount > 0), "
+                f"at {t.timestamp} NOT NULL, actor TEXT NOT NULL, "
+                f"rule_set_version TEXT NOT NULL, data {t.json} NOT NULL)"
+            ),
+            f"CREATE INDEX ix_{table}_envelope_project ON {table} (envelope_key, project_id)",
+            f"CREATE INDEX ix_{table}_project ON {table} (project_id)",
+        ]
+    out += [
+        (
+            f"CREATE TABLE audit (seq {t.serial_pk}, at {t.timestamp} NOT NULL, "
+            "actor TEXT NOT NULL, action TEXT NOT NULL, subject TEXT NOT NULL, "
+            f"rule_set_version TEXT NOT NULL, data {t.json} NOT NULL)"
+        ),
+        "CREATE INDEX ix_audit_subject ON audit (subject)",
+        "CREATE INDEX ix_audit_action ON audit (action)",
+    ]
+    if t.dialect == "sqlite":
+        out += [
+            f"CREATE TRIGGER audit_no_{verb.lower()} BEFORE {verb} ON audit "
+            "BEGIN SELECT RAISE(ABORT, 'the khuyencong audit log is append-only'); END"
+            for verb in ("UPDATE", "DELETE")
+        ]
+    else:
+        out += [
+            (
+                "CREATE FUNCTION khuyencong_audit_append_only() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN "
+                "RAISE EXCEPTION 'the khuyencong audit log is append-only'; END $$"
+            ),
+            (
+                "CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit "
+                "FOR EACH ROW EXECUTE FUNCTION khuyencong_audit_append_only()"
+            ),
+            (
+                "CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit "
+                "FOR EACH STATEMENT EXECUTE FUNCTION khuyencong_audit_append_only()"
+            ),
+        ]
+    return out
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "records, projects, budgets, audit log", _v1),
+]
+"""Every migration, in order. Version ``n`` is reached by running steps 1 to ``n``."""
+
+SCHEMA_VERSION = MIGRATIONS[-1].version
+"""The schema version this library writes."""
+
+
+def check_schema(
+    where: str,
+    *,
+    marker: str | None,
+    version: str | None,
+    tables: Sequence[str],
+    current: int | None = None,
+) -> int:
+    """The version found, after refusing a foreign or newer database.
+
+    Args:
+        where: The database, for messages.
+        marker: The ``application`` value of ``meta`` (``None`` when there is no meta table).
+        version: The ``schema_version`` value of ``meta``.
+        tables: The tables in the database (or schema).
+        current: The version this library writes (default :data:`SCHEMA_VERSION`).
+
+    Returns:
+        The version found; 0 for an empty database.
+
+    Raises:
+        SchemaVersionError: If the database is not khuyencong's or is newer than this library.
+
+    >>> check_schema("x.db", marker=None, version=None, tables=[])
+    0
+    >>> check_schema("x.db", marker=None, version=None, tables=["invoices"])
+    Traceback (most recent call last):
+    khuyencong.exceptions.SchemaVersionError: x.db is not a khuyencong database: it has tables (invoices) but no khuyencong marker; open an empty database or a khuyencong one
+    """  # noqa: E501  (a doctest output line cannot be wrapped)
+    current = SCHEMA_VERSION if current is None else current
+    if marker is None:
+        if tables:
+            listed = ", ".join(sorted(tables)[:8])
+            msg = (
+                f"{where} is not a khuyencong database: it has tables ({listed}) but no "
+                "khuyencong marker; open an empty database or a khuyencong one"
+            )
+            raise SchemaVersionError(msg)
+        return 0
+    if marker != APPLICATION:
+        msg = f"{where} belongs to {marker!r}, not to khuyencong; refusing to touch it"
+        raise SchemaVersionError(msg)
+    if version is None or not version.isdigit():
+        msg = f"{where} has a khuyencong marker but no valid schema version ({version!r})"
+        raise SchemaVersionError(msg)
+    found = int(version)
+    if found > current:
+        msg = (
+            f"{where} has schema version {found}, newer than this library's {current}; "
+            "upgrade khuyencong to open it"
+        )
+        raise SchemaVersionError(msg)
+    return found
+
+
+def pending(found: int) -> list[Migration]:
+    """The migrations to run on a database at version ``found``, in order."""
+    return [m for m in MIGRATIONS if m.version > found]

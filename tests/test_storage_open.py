@@ -1,0 +1,202 @@
+"""Opening stores: URLs, entry points, schema versions, migrations and bad files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from khuyencong.exceptions import SchemaVersionError, StoreError
+from khuyencong.storage import SCHEMA_VERSION, MemoryStore, SQLiteStore, open_store, schema
+from khuyencong.storage import _open as open_module
+from khuyencong.testing.conformance import sample_support_record
+
+
+class TestOpenStore:
+    """``open_store`` picks the adapter from the URL."""
+
+    def test_memory(self) -> None:
+        """``memory://`` gives a fresh in-memory store each time."""
+        a, b = open_store("memory://"), open_store("memory://")
+        a.support_records.add(sample_support_record())
+        assert isinstance(a, MemoryStore)
+        assert b.support_records.count() == 0
+
+    def test_sqlite_urls_and_paths(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """``sqlite:///rel.db`` is relative, ``sqlite:////abs.db`` absolute, a bare path works."""
+        monkeypatch.chdir(tmp_path)
+        with open_store("sqlite:///rel.db") as store:
+            assert isinstance(store, SQLiteStore)
+        assert (tmp_path / "rel.db").exists()
+        with open_store(f"sqlite:///{tmp_path}/abs.db?timeout=5&synchronous=normal") as store:
+            store.support_records.add(sample_support_record())
+        with open_store(str(tmp_path / "abs.db")) as store:
+            assert store.support_records.count() == 1
+        with open_store(tmp_path / "abs.db") as store:
+            assert store.schema_version == SCHEMA_VERSION
+
+    def test_bad_sqlite_options(self, tmp_path: Path) -> None:
+        """An unknown SQLite option or synchronous level is refused by name."""
+        with pytest.raises(StoreError, match="journal"):
+            open_store(f"sqlite:///{tmp_path}/x.db?journal=off")
+        with pytest.raises(StoreError, match="synchronous"):
+            open_store(f"sqlite:///{tmp_path}/x.db?synchronous=off")
+
+    def test_unknown_scheme(self) -> None:
+        """A scheme no adapter registers is refused, naming the entry-point group."""
+        with pytest.raises(StoreError, match=r"khuyencong\.stores"):
+            open_store("mongodb://localhost/kc")
+
+    def test_third_party_entry_point(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A scheme registered in the ``khuyencong.stores`` group opens that adapter."""
+        opened: list[str] = []
+
+        class FakeEntryPoint:
+            name = "tenant"
+
+            def load(self) -> object:
+                def factory(url: str) -> MemoryStore:
+                    opened.append(url)
+                    return MemoryStore(url)
+
+                return factory
+
+        def fake_entry_points(*, group: str, name: str | None = None) -> list[FakeEntryPoint]:
+            assert group == "khuyencong.stores"
+            return [FakeEntryPoint()] if name in (None, "tenant") else []
+
+        monkeypatch.setattr(open_module, "entry_points", fake_entry_points)
+        store = open_store("tenant://bac-giang")
+        assert opened == ["tenant://bac-giang"]
+        assert store.url == "tenant://bac-giang"
+        with pytest.raises(StoreError, match="tenant"):
+            open_store("other://x")
+
+
+class TestSQLiteSchema:
+    """SQLite files: created, migrated forward, or refused; never silently changed."""
+
+    def test_corrupt_file_gives_a_clear_error(self, tmp_path: Path) -> None:
+        """A file that is not SQLite raises StoreError naming the file, not a deep traceback."""
+        path = tmp_path / "kc.db"
+        path.write_bytes(b"this is not a database at all\x00" * 200)
+        with pytest.raises(StoreError, match=r"kc\.db") as info:
+            open_store(str(path))
+        assert "khuyencong" in str(info.value)
+        assert path.read_bytes().startswith(b"this is not")
+
+    def test_damaged_database_gives_a_clear_error(self, tmp_path: Path) -> None:
+        """An SQLite file damaged in its pages is reported as StoreError when read."""
+        path = tmp_path / "kc.db"
+        with open_store(str(path)) as store:
+            store.support_records.add_many(sample_support_record(n) for n in range(2000))
+        data = bytearray(path.read_bytes())
+        for offset in range(4096 * 3, len(data), 4096):
+            data[offset : offset + 64] = b"\xff" * 64
+        path.write_bytes(bytes(data))
+
+        def read_everything() -> None:
+            with open_store(str(path)) as store:
+                store.support_records.find()
+                store.check_integrity()
+
+        with pytest.raises(StoreError):
+            read_everything()
+
+    def test_foreign_sqlite_database_is_refused(self, tmp_path: Path) -> None:
+        """An SQLite database of another application is refused and left as it was."""
+        path = tmp_path / "other.db"
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE invoices (id INTEGER)")
+        conn.commit()
+        conn.close()
+        with pytest.raises(SchemaVersionError, match="not a khuyencong database"):
+            open_store(str(path))
+        conn = sqlite3.connect(path)
+        tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        conn.close()
+        assert tables == [("invoices",)]
+
+    def test_other_applications_marker_is_refused(self, tmp_path: Path) -> None:
+        """A ``meta`` table naming another application is refused."""
+        path = tmp_path / "other.db"
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+        conn.execute("INSERT INTO meta VALUES ('application', 'khuyennong')")
+        conn.commit()
+        conn.close()
+        with pytest.raises(SchemaVersionError, match="khuyennong"):
+            open_store(str(path))
+
+    def test_newer_schema_is_refused(self, tmp_path: Path) -> None:
+        """A database written by a newer khuyencong is refused, asking for an upgrade."""
+        path = tmp_path / "kc.db"
+        open_store(str(path)).close()
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(99)])
+        conn.commit()
+        conn.close()
+        with pytest.raises(SchemaVersionError, match="upgrade"):
+            open_store(str(path))
+
+    def test_older_database_is_migrated_forward(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A version-1 database opened by a version-2 library is migrated and keeps its data."""
+        path = tmp_path / "kc.db"
+        with open_store(str(path)) as store:
+            store.support_records.add(sample_support_record())
+        monkeypatch.setattr(
+            schema,
+            "MIGRATIONS",
+            [
+                *schema.MIGRATIONS,
+                schema.Migration(
+                    2, "a column", lambda t: [f"ALTER TABLE audit ADD COLUMN note {t.text}"]
+                ),
+            ],
+        )
+        with open_store(str(path)) as store:
+            assert store.schema_version == 2
+            assert store.support_records.count() == 1
+        conn = sqlite3.connect(path)
+        version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(audit)")]
+        conn.close()
+        assert version == ("2",)
+        assert "note" in columns
+
+    def test_failed_migration_changes_nothing(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """If a migration step fails, the database stays at its old version, unchanged."""
+        path = tmp_path / "kc.db"
+        open_store(str(path)).close()
+        monkeypatch.setattr(
+            schema,
+            "MIGRATIONS",
+            [
+                *schema.MIGRATIONS,
+                schema.Migration(
+                    2,
+                    "half a step",
+                    lambda t: ["ALTER TABLE audit ADD COLUMN note TEXT", "ALTER TABLE nope ADD x"],
+                ),
+            ],
+        )
+        with pytest.raises(StoreError):
+            open_store(str(path))
+        monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        with open_store(str(path)) as store:
+            assert store.schema_version == 1
+        conn = sqlite3.connect(path)
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(audit)")]
+        conn.close()
+        assert "note" not in columns
+
+    def test_new_database_is_created_at_current_version(self, tmp_path: Path) -> None:
+        """An empty file becomes a khuyencong database at the current schema version."""
+        with open_store(str(tmp_path / "kc.db")) as store:
+            assert store.schema_version == SCHEMA_VERSION
+            assert store.check_integrity() == []
