@@ -1,0 +1,208 @@
+"""The standard indicator set over 1,000,000 synthetic support records, against hand-written pandas.
+
+Both sides start from the same list of :class:`~khuyencong.domain.SupportRecord` objects and
+include their own columnar conversion (the record set's column build; the DataFrame build).
+Prints times, the ratio and peak memory. Never asserts a time.
+
+    .venv/bin/python benchmarks/bench_indicators.py [N]
+
+SQLite pushdown will be added once storage lands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+from khuyencong.domain import (
+    Establishment,
+    LegalForm,
+    Period,
+    Sector,
+    SupportContent,
+    SupportRecord,
+)
+from khuyencong.indicators import (
+    STANDARD_INDICATORS,
+    Breakdown,
+    RecordKind,
+    RecordSet,
+    compute,
+)
+from khuyencong.units import MapId, load_map
+
+PHASE = Period.phase(2017, 2020)
+SUPPORT_CODES = [
+    code for code, ind in STANDARD_INDICATORS.items() if ind.kind is RecordKind.SUPPORT
+]
+
+
+def make_data(n: int) -> RecordSet:
+    rng = random.Random(1)
+    m = load_map(MapId.MAP_2021)
+    communes = [u.ref for u in m.communes("24")]
+    n_est = max(n // 20, 1)
+    forms = [LegalForm.COOPERATIVE, LegalForm.SME, LegalForm.HOUSEHOLD_BUSINESS]
+    sectors = [Sector.AGRO_FOOD_PROCESSING, Sector.HANDICRAFTS, Sector.CONSUMER_EXPORT_GOODS]
+    ests = [
+        Establishment(
+            id=f"E{i}",
+            name=f"Cơ sở {i}",
+            legal_form=forms[i % 3],
+            location=communes[i % len(communes)],
+            sectors=(sectors[i % 3],),
+        )
+        for i in range(n_est)
+    ]
+    contents = list(SupportContent)
+    days = [dt.date(2015, 1, 1) + dt.timedelta(days=d) for d in range(365 * 8)]
+    partners: list[tuple[str, ...]] = [(), (), (), ("P1",)]
+    records = [
+        SupportRecord(
+            id=f"S{i}",
+            establishment_id=f"E{rng.randrange(n_est)}",
+            content=contents[rng.randrange(len(contents))],
+            delivered_on=days[rng.randrange(len(days))],
+            national_amount=rng.randrange(0, 500) * 1_000_000 if i % 2 else 0,
+            local_amount=rng.randrange(0, 300) * 1_000_000,
+            co_funding=rng.randrange(0, 100) * 1_000_000,
+            trainees=rng.randrange(0, 40),
+            partners=partners[i % 4],
+        )
+        for i in range(n)
+    ]
+    return RecordSet(establishments=ests, support=records)
+
+
+def ours(data: RecordSet) -> dict[str, Any]:
+    fresh = RecordSet(establishments=data.establishments, support=data.support)  # column build
+    out: dict[str, Any] = {}
+    for code in SUPPORT_CODES:
+        r = compute(STANDARD_INDICATORS[code], fresh, PHASE, drill_down=False)
+        out[code] = (r.value, {f.key: f.value for f in r.rows})
+    r = compute(
+        STANDARD_INDICATORS["establishments_supported"],
+        fresh,
+        PHASE,
+        by=[Breakdown.district()],
+        drill_down=False,
+    )
+    out["by_district"] = (r.value, {f.key: f.value for f in r.rows})
+    return out
+
+
+def by_pandas(data: RecordSet) -> dict[str, Any]:
+    import pandas as pd  # noqa: PLC0415
+
+    s = data.support
+    df = pd.DataFrame(
+        {
+            "est": [r.establishment_id for r in s],
+            "content": [r.content.value for r in s],
+            "group": [r.content.group.value for r in s],
+            "day": pd.to_datetime([r.delivered_on for r in s]),
+            "national": [r.national_amount for r in s],
+            "local": [r.local_amount for r in s],
+            "co": [r.co_funding for r in s],
+            "trainees": [r.trainees for r in s],
+            "quantity": [r.quantity for r in s],
+        }
+    )
+    est = pd.DataFrame(
+        {
+            "est": [e.id for e in data.establishments],
+            "district": [e.location.resolve().parent_code for e in data.establishments],
+        }
+    )
+    df = df[(df["day"] >= "2017-01-01") & (df["day"] <= "2020-12-31")]
+    out: dict[str, Any] = {}
+    for code in SUPPORT_CODES:
+        ind = STANDARD_INDICATORS[code]
+        f = ind.filter
+        keep = [c.value for c in SupportContent if f.content_allowed(c)]
+        d = df[df["content"].isin(keep)]
+        if code == "supported_by_content":
+            g = d.groupby("group")["est"].nunique()
+            out[code] = (int(d["est"].nunique()), {(k,): int(v) for k, v in g.items()})
+        elif code == "funds_disbursed":
+            nat, loc = int(d["national"].sum()), int(d["local"].sum())
+            out[code] = (nat + loc, {("national",): nat, ("local",): loc})
+        elif ind.counting.value == "distinct_establishments":
+            out[code] = (int(d["est"].nunique()), {})
+        elif code in ("trainees", "management_trainees"):
+            out[code] = (int(d["trainees"].sum()), {})
+        elif code == "co_funding":
+            out[code] = (int(d["co"].sum()), {})
+        else:
+            out[code] = (int(d["quantity"].sum()), {})
+    keep = [
+        c.value
+        for c in SupportContent
+        if STANDARD_INDICATORS["establishments_supported"].filter.content_allowed(c)
+    ]
+    d = df[df["content"].isin(keep)].merge(est, on="est")
+    g = d.groupby("district")["est"].nunique()
+    out["by_district"] = (int(d["est"].nunique()), {(k,): int(v) for k, v in g.items()})
+    return out
+
+
+def timed(
+    fn: Callable[[RecordSet], dict[str, Any]], data: RecordSet
+) -> tuple[float, int, dict[str, Any]]:
+    """Wall time of one run, then peak traced memory of a second run.
+
+    tracemalloc slows allocation-heavy Python code far more than pandas' C loops, so the time
+    is measured without it.
+    """
+    t0 = time.perf_counter()
+    result = fn(data)
+    elapsed = time.perf_counter() - t0
+    tracemalloc.start()
+    fn(data)
+    _cur, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return elapsed, peak, result
+
+
+def _nonzero(groups: dict[Any, int]) -> dict[Any, int]:
+    return {k: v for k, v in groups.items() if v}
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    t0 = time.perf_counter()
+    data = make_data(n)
+    print(f"generated {n:,} support records in {time.perf_counter() - t0:.1f} s")
+    ours(
+        RecordSet(establishments=data.establishments[:1], support=data.support[:10])
+    )  # warm caches
+    t_ours, m_ours, r_ours = timed(ours, data)
+    print(
+        f"khuyencong in-memory: {t_ours:6.2f} s  peak {m_ours / 2**20:7.1f} MiB "
+        f"({len(r_ours)} indicators)"
+    )
+    try:
+        import pandas  # noqa: F401, PLC0415
+    except ImportError:
+        print("pandas not installed: skipping the hand-written pandas comparison")
+        return
+    t_pd, m_pd, r_pd = timed(by_pandas, data)
+    print(f"hand-written pandas:  {t_pd:6.2f} s  peak {m_pd / 2**20:7.1f} MiB")
+    print(f"ratio khuyencong / pandas: {t_ours / t_pd:.2f}x")
+    same = all(r_ours[k][0] == r_pd[k][0] for k in r_pd)
+    print(f"same totals: {same}")
+    print("(peak memory is traced Python allocations during the computation, not the records)")
+    for k in r_pd:
+        if r_ours[k][0] != r_pd[k][0] or (
+            r_pd[k][1] and _nonzero(r_ours[k][1]) != _nonzero(r_pd[k][1])
+        ):
+            print(f"  differs: {k}: {r_ours[k]} vs {r_pd[k]}")
+
+
+if __name__ == "__main__":
+    main()

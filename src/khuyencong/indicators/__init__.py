@@ -1,0 +1,109 @@
+"""Outcome indicators: definitions, computation over records, coverage, ratios and targets.
+
+An indicator is a definition (:class:`Indicator`) with explicit counting semantics: distinct
+establishments, occurrences ("lượt"), persons, products, money or quantities; the date that
+places a record in a period; and a filter. :func:`compute` evaluates one over a
+:class:`~khuyencong.domain.Period` with any :class:`Breakdown`, against any
+:class:`IndicatorSource` (the in-memory :class:`RecordSet`, or a store), and every figure lists
+the records behind it.
+
+>>> from khuyencong.domain import Period
+>>> from khuyencong.indicators import STANDARD_INDICATORS, RecordSet, compute
+>>> compute(STANDARD_INDICATORS["establishments_supported"], RecordSet(), Period.year(2020)).value
+0
+"""
+
+from khuyencong.indicators._engine import (
+    compute,
+    compute_standard,
+    counterpart_ratio,
+    coverage,
+    disbursement_rate,
+    key_label,
+    project_size,
+    sector_mix,
+    unit_keys,
+)
+from khuyencong.indicators._memory import FILES, RecordSet
+from khuyencong.indicators._model import (
+    COLLECTIVE_CONTENTS,
+    DATE_FIELDS,
+    MEASURES,
+    STANDARD_INDICATORS,
+    Breakdown,
+    Counting,
+    DateField,
+    Dimension,
+    Filter,
+    Indicator,
+    Measure,
+    RecordKind,
+    Unit,
+)
+from khuyencong.indicators._results import (
+    Coverage,
+    Figure,
+    IndicatorResult,
+    ProjectSize,
+    Ratio,
+    SectorMix,
+    Table,
+    format_number,
+    format_percent,
+    format_value,
+)
+from khuyencong.indicators._source import (
+    UNKNOWN_KEY,
+    Aggregate,
+    AggregateQuery,
+    Cell,
+    IndicatorSource,
+)
+from khuyencong.indicators._targets import Progress, Target, TargetSet, load_targets, progress
+
+__all__ = [
+    "COLLECTIVE_CONTENTS",
+    "DATE_FIELDS",
+    "FILES",
+    "MEASURES",
+    "STANDARD_INDICATORS",
+    "UNKNOWN_KEY",
+    "Aggregate",
+    "AggregateQuery",
+    "Breakdown",
+    "Cell",
+    "Counting",
+    "Coverage",
+    "DateField",
+    "Dimension",
+    "Figure",
+    "Filter",
+    "Indicator",
+    "IndicatorResult",
+    "IndicatorSource",
+    "Measure",
+    "Progress",
+    "ProjectSize",
+    "Ratio",
+    "RecordKind",
+    "RecordSet",
+    "SectorMix",
+    "Table",
+    "Target",
+    "TargetSet",
+    "Unit",
+    "compute",
+    "compute_standard",
+    "counterpart_ratio",
+    "coverage",
+    "disbursement_rate",
+    "format_number",
+    "format_percent",
+    "format_value",
+    "key_label",
+    "load_targets",
+    "progress",
+    "project_size",
+    "sector_mix",
+    "unit_keys",
+]

@@ -1,0 +1,505 @@
+"""Results: figures with the records behind them, tables, and exports (CSV, pandas, Jupyter).
+
+Numbers stay exact: counts and đồng are ``int``, ratios are :class:`~fractions.Fraction`.
+Formatting happens only when a table is rendered.
+
+>>> from fractions import Fraction
+>>> format_percent(Fraction(2, 3), "vi"), format_percent(Fraction(2, 3), "en")
+('66,7%', '66.7%')
+>>> format_number(1234567, "vi"), format_number(1234567, "en")
+('1.234.567', '1,234,567')
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections.abc import Sequence
+from decimal import ROUND_HALF_EVEN, Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from khuyencong.domain import Lang, Period, format_vnd
+from khuyencong.exceptions import NotFoundError
+from khuyencong.indicators._model import Breakdown, Filter, Indicator, Unit
+from khuyencong.units import MapId, UnitLevel
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Coverage",
+    "Figure",
+    "IndicatorResult",
+    "ProjectSize",
+    "Ratio",
+    "SectorMix",
+    "Table",
+    "format_number",
+    "format_percent",
+    "format_value",
+]
+
+
+def format_number(n: int, lang: Lang = "vi") -> str:
+    """A whole number with thousands separators (``1.234`` in Vietnamese, ``1,234`` in English)."""
+    text = f"{n:,}"
+    return text.replace(",", ".") if lang == "vi" else text
+
+
+def _decimal(value: Fraction, places: int) -> Decimal:
+    quantum = Decimal(1).scaleb(-places)
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(quantum, rounding=ROUND_HALF_EVEN)
+
+
+def format_percent(value: Fraction | None, lang: Lang = "vi", places: int = 1) -> str:
+    """A ratio as a percentage, rounded half-even to ``places`` (``—`` when undefined)."""
+    if value is None:
+        return "—"
+    text = f"{_decimal(value * 100, places)}%"
+    return text.replace(".", ",") if lang == "vi" else text
+
+
+def format_value(value: int, unit: Unit, lang: Lang = "vi") -> str:
+    """A figure in its unit's way: đồng as ``1.234.567 đ``, counts with separators."""
+    if unit is Unit.VND:
+        return format_vnd(value, lang)
+    return format_number(value, lang)
+
+
+def _cell_text(cell: object, lang: Lang) -> str:
+    if isinstance(cell, bool) or cell is None:
+        return "" if cell is None else str(cell)
+    if isinstance(cell, int):
+        return format_number(cell, lang)
+    if isinstance(cell, Fraction):
+        return format_percent(cell, lang)
+    return str(cell)
+
+
+@attrs.frozen
+class Table:
+    """A rendered-ready table: a title, headings, rows of cells, notes.
+
+    Cells are ``str``, ``int`` (shown with separators) or ``Fraction`` (shown as a percentage);
+    pre-formatted money is a ``str``.
+
+    >>> t = Table("Ví dụ", ("Nội dung", "Số"), (("A", 1200), ("B", 3)))
+    >>> print(t.to_markdown("vi"))
+    **Ví dụ**
+    <BLANKLINE>
+    | Nội dung | Số |
+    |---|---:|
+    | A | 1.200 |
+    | B | 3 |
+    >>> t.to_csv().splitlines()[1]
+    'A,1200'
+    """
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    notes: tuple[str, ...] = ()
+
+    def _align(self) -> list[str]:
+        aligns = []
+        for j in range(len(self.headers)):
+            numeric = bool(self.rows) and all(
+                isinstance(r[j], int | Fraction) and not isinstance(r[j], bool)
+                for r in self.rows
+                if r[j] is not None
+            )
+            aligns.append("---:" if numeric else "---")
+        return aligns
+
+    def to_markdown(self, lang: Lang = "vi") -> str:
+        """The table as GitHub-flavoured Markdown."""
+        lines = [f"**{self.title}**", ""] if self.title else []
+        lines.append("| " + " | ".join(self.headers) + " |")
+        lines.append("|" + "|".join(self._align()) + "|")
+        for row in self.rows:
+            cells = (_cell_text(c, lang).replace("|", "\\|") for c in row)
+            lines.append("| " + " | ".join(cells) + " |")
+        if self.notes:
+            lines.append("")
+            lines.extend(f"*{n}*" for n in self.notes)
+        return "\n".join(lines)
+
+    def to_html(self, lang: Lang = "vi") -> str:
+        """The table as an HTML ``<table>`` (escaped)."""
+        aligns = self._align()
+        out = ['<table class="kc-table">']
+        if self.title:
+            out.append(f"<caption>{html.escape(self.title)}</caption>")
+        out.append("<thead><tr>")
+        out.extend(f"<th>{html.escape(h)}</th>" for h in self.headers)
+        out.append("</tr></thead><tbody>")
+        for row in self.rows:
+            out.append("<tr>")
+            for cell, align in zip(row, aligns, strict=True):
+                style = ' style="text-align:right"' if align == "---:" else ""
+                out.append(f"<td{style}>{html.escape(_cell_text(cell, lang))}</td>")
+            out.append("</tr>")
+        out.append("</tbody></table>")
+        out.extend(f'<p class="kc-note">{html.escape(n)}</p>' for n in self.notes)
+        return "".join(out)
+
+    def to_csv(self) -> str:
+        """The table as CSV: raw values (integers, exact ratios as decimals), no formatting."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(self.headers)
+        for row in self.rows:
+            writer.writerow(str(_decimal(c, 6)) if isinstance(c, Fraction) else c for c in row)
+        return buf.getvalue()
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The table as a pandas DataFrame (needs the ``pandas`` extra)."""
+        import pandas as pd  # noqa: PLC0415  (an optional extra, imported when used)
+
+        return pd.DataFrame([list(r) for r in self.rows], columns=list(self.headers))
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
+
+@attrs.frozen
+class Figure:
+    """One figure of an indicator, with the records behind it.
+
+    Attributes:
+        key: The breakdown keys (empty for the total).
+        labels_vi: The keys as Vietnamese labels.
+        labels_en: The keys as English labels.
+        value: The figure (a count, persons, or đồng).
+        record_ids: The ids of the records it was computed from (drill-down).
+    """
+
+    key: tuple[str, ...]
+    labels_vi: tuple[str, ...]
+    labels_en: tuple[str, ...]
+    value: int
+    record_ids: tuple[str, ...] = ()
+
+    def labels(self, lang: Lang = "vi") -> tuple[str, ...]:
+        """The key labels in ``lang``."""
+        return self.labels_vi if lang == "vi" else self.labels_en
+
+
+@attrs.frozen
+class IndicatorResult:
+    """An indicator computed over a period, with its total and its breakdown.
+
+    Attributes:
+        indicator: The definition computed.
+        period: The period.
+        by: The breakdown dimensions.
+        total: The figure over every kept record.
+        rows: One figure per key, largest first.
+        scope: The report scope applied on top of the indicator's own filter.
+        unmapped: Unit codes that could not be placed in the target map (their records are
+            under the ``unknown`` key).
+    """
+
+    indicator: Indicator
+    period: Period
+    by: tuple[Breakdown, ...]
+    total: Figure
+    rows: tuple[Figure, ...] = ()
+    scope: Filter = attrs.field(factory=Filter)
+    unmapped: tuple[str, ...] = ()
+
+    @property
+    def value(self) -> int:
+        """The total figure."""
+        return self.total.value
+
+    @property
+    def code(self) -> str:
+        """The indicator's code."""
+        return self.indicator.code
+
+    def get(self, *key: str, default: int = 0) -> int:
+        """The figure for a key (``default`` when no record has it).
+
+        Enum members may be passed for their value.
+        """
+        try:
+            return self.figure(*key).value
+        except NotFoundError:
+            return default
+
+    def figure(self, *key: str) -> Figure:
+        """The figure for a key, or the total with no key.
+
+        Raises:
+            NotFoundError: If no record has that key.
+        """
+        if not key:
+            return self.total
+        wanted = tuple(str(k.value) if hasattr(k, "value") else str(k) for k in key)
+        for row in self.rows:
+            if row.key == wanted:
+                return row
+        raise NotFoundError(f"figure of {self.code}", "/".join(wanted))
+
+    def records_behind(self, *key: str) -> tuple[str, ...]:
+        """The ids of the records behind a figure (the total with no key)."""
+        return self.figure(*key).record_ids
+
+    @property
+    def breakdown_total(self) -> int:
+        """The sum of the breakdown's figures (may exceed the total for distinct counts)."""
+        return sum(r.value for r in self.rows)
+
+    def table(self, lang: Lang = "vi", *, title: str | None = None) -> Table:
+        """The result as a table: one row per key, then the total."""
+        unit = self.indicator.unit
+        heading = f"{self.indicator.label(lang)} ({unit.label(lang)})"
+        headers = (*(b.label(lang) for b in self.by), heading)
+        total_label = "Tổng cộng" if lang == "vi" else "Total"
+        rows: list[tuple[object, ...]] = []
+        money = unit is Unit.VND
+        for row in self.rows:
+            value: object = format_value(row.value, unit, lang) if money else row.value
+            rows.append((*row.labels(lang), value))
+        total: object = format_value(self.value, unit, lang) if money else self.value
+        rows.append((total_label, *([""] * (len(self.by) - 1)), total) if self.by else (total,))
+        notes = [self.indicator.note(lang)] if self.indicator.note(lang) else []
+        if self.rows and self.breakdown_total != self.value and not money:
+            notes.append(
+                f"Tổng theo phân loại ({format_number(self.breakdown_total, lang)}) khác tổng "
+                "chung vì một bản ghi có thể thuộc nhiều nhóm."
+                if lang == "vi"
+                else f"The breakdown sums to {self.breakdown_total:,}, not the total: "
+                "one record can fall under several keys."
+            )
+        if self.unmapped:
+            codes = ", ".join(self.unmapped)
+            notes.append(
+                f"Không quy đổi được địa bàn: {codes}."
+                if lang == "vi"
+                else f"Units that could not be rolled up: {codes}."
+            )
+        return Table(title or self.indicator.label(lang), headers, tuple(rows), tuple(notes))
+
+    def to_csv(self) -> str:
+        """The breakdown as CSV with raw values (keys, labels, value, record count)."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(
+            [
+                "indicator",
+                "period",
+                *(f"{b.label('en').lower().replace(' ', '_')}_key" for b in self.by),
+                *(b.label("en").lower().replace(" ", "_") for b in self.by),
+                "value",
+                "records",
+            ]
+        )
+        for row in (*self.rows, self.total):
+            keys = row.key or ("",) * len(self.by)
+            labels = row.labels_vi or ("",) * len(self.by)
+            writer.writerow(
+                [self.code, str(self.period), *keys, *labels, row.value, len(row.record_ids)]
+            )
+        return buf.getvalue()
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """The breakdown as a pandas DataFrame (needs the ``pandas`` extra)."""
+        import pandas as pd  # noqa: PLC0415  (an optional extra, imported when used)
+
+        data: list[dict[str, Any]] = []
+        for row in self.rows or (self.total,):
+            item: dict[str, Any] = {b.label("en"): k for b, k in zip(self.by, row.key, strict=True)}
+            item["value"] = row.value
+            item["record_ids"] = list(row.record_ids)
+            data.append(item)
+        return pd.DataFrame(data)
+
+    def _repr_html_(self) -> str:
+        return self.table().to_html()
+
+
+@attrs.frozen
+class Ratio:
+    """An exact ratio: ``numerator ÷ denominator`` (undefined when the denominator is 0).
+
+    >>> r = Ratio("disbursement_rate", "Tỷ lệ giải ngân", "Disbursement rate", 3, 4)
+    >>> r.value, r.percent(), r.text("vi")
+    (Fraction(3, 4), Decimal('75.0'), '75,0%')
+    """
+
+    code: str
+    label_vi: str
+    label_en: str
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self) -> Fraction | None:
+        """The exact ratio, or ``None`` when the denominator is 0."""
+        return None if self.denominator == 0 else Fraction(self.numerator, self.denominator)
+
+    def percent(self, places: int = 1) -> Decimal | None:
+        """The ratio in percent, rounded half-even to ``places``."""
+        v = self.value
+        return None if v is None else _decimal(v * 100, places)
+
+    def text(self, lang: Lang = "vi") -> str:
+        """The percentage as text."""
+        return format_percent(self.value, lang)
+
+    def label(self, lang: Lang = "vi") -> str:
+        """The label in ``lang``."""
+        return self.label_vi if lang == "vi" else self.label_en
+
+    def _repr_html_(self) -> str:
+        return f"<b>{html.escape(self.label_en)}</b>: {html.escape(self.text('en'))}"
+
+
+@attrs.frozen
+class Coverage:
+    """Which units of a map were reached by at least one supported establishment.
+
+    Attributes:
+        level: District or commune (or province).
+        map_id: The map whose units are counted.
+        within: The province codes (of that map) whose units form the denominator.
+        reached: ``(code, name, establishments)`` for each unit reached, by code.
+        not_reached: ``(code, name)`` for each unit not reached, by code.
+    """
+
+    level: UnitLevel
+    map_id: MapId
+    within: tuple[str, ...]
+    reached: tuple[tuple[str, str, int], ...]
+    not_reached: tuple[tuple[str, str], ...]
+
+    @property
+    def share(self) -> Ratio:
+        """Units reached ÷ units of the map within the provinces."""
+        n = len(self.reached)
+        return Ratio(
+            f"coverage[{self.level.value}]",
+            f"Tỷ lệ đơn vị {self.level.label_vi} có cơ sở được hỗ trợ",
+            f"Share of {self.level.value}s with a supported establishment",
+            n,
+            n + len(self.not_reached),
+        )
+
+    def table(self, lang: Lang = "vi") -> Table:
+        """Reached and not reached units, one row each."""
+        yes, no = ("Có", "Chưa") if lang == "vi" else ("yes", "no")
+        rows: list[tuple[object, ...]] = [(name, n, yes) for _c, name, n in self.reached]
+        rows.extend((name, 0, no) for _c, name in self.not_reached)
+        title = (
+            f"Độ bao phủ {self.level.label_vi}: {self.share.text(lang)}"
+            if lang == "vi"
+            else f"Coverage ({self.level.value}s): {self.share.text(lang)}"
+        )
+        headers = (
+            ("Đơn vị", "Số cơ sở được hỗ trợ", "Đã có hỗ trợ")
+            if lang == "vi"
+            else ("Unit", "Establishments supported", "Reached")
+        )
+        return Table(title, headers, tuple(rows))
+
+    def _repr_html_(self) -> str:
+        return self.table("en").to_html("en")
+
+
+@attrs.frozen
+class SectorMix:
+    """Distinct establishments supported by sector, and the share outside agro-food processing.
+
+    Attributes:
+        rows: ``(sector value, vi label, en label, establishments)``, largest first.
+        total: Distinct establishments supported.
+        outside: Of these, establishments with no agro-food processing sector.
+    """
+
+    rows: tuple[tuple[str, str, str, int], ...]
+    total: int
+    outside: int
+
+    @property
+    def share_outside(self) -> Ratio:
+        """Establishments outside agriculture-linked processing ÷ all supported."""
+        return Ratio(
+            "sector_mix",
+            "Tỷ lệ cơ sở ngoài lĩnh vực chế biến nông, lâm, thủy sản",
+            "Share outside agriculture-linked processing",
+            self.outside,
+            self.total,
+        )
+
+    def table(self, lang: Lang = "vi") -> Table:
+        """One row per sector, with its share of the establishments supported."""
+        rows = tuple(
+            (vi if lang == "vi" else en, n, Fraction(n, self.total) if self.total else None)
+            for _v, vi, en, n in self.rows
+        )
+        headers = (
+            ("Ngành nghề", "Số cơ sở", "Tỷ lệ")
+            if lang == "vi"
+            else ("Sector", "Establishments", "Share")
+        )
+        note = (
+            "Một cơ sở hoạt động nhiều ngành được tính ở mỗi ngành."
+            if lang == "vi"
+            else "An establishment in several sectors counts under each."
+        )
+        title = "Cơ cấu ngành nghề" if lang == "vi" else "Sector mix"
+        return Table(title, headers, rows, (note,))
+
+    def _repr_html_(self) -> str:
+        return self.table("en").to_html("en")
+
+
+@attrs.frozen
+class ProjectSize:
+    """Mean and median approved support per project (exact).
+
+    Attributes:
+        amounts: The approved amount of each project, in đồng, ascending.
+    """
+
+    amounts: tuple[int, ...]
+
+    @property
+    def count(self) -> int:
+        """The number of projects."""
+        return len(self.amounts)
+
+    @property
+    def total(self) -> int:
+        """The approved support of all projects, in đồng."""
+        return sum(self.amounts)
+
+    @property
+    def mean(self) -> Fraction | None:
+        """The exact mean, or ``None`` without projects."""
+        return Fraction(self.total, self.count) if self.amounts else None
+
+    @property
+    def median(self) -> Fraction | None:
+        """The exact median, or ``None`` without projects."""
+        a, n = self.amounts, len(self.amounts)
+        if not n:
+            return None
+        return Fraction(a[n // 2]) if n % 2 else Fraction(a[n // 2 - 1] + a[n // 2], 2)
+
+    @staticmethod
+    def whole_dong(value: Fraction | None) -> int | None:
+        """An exact amount rounded half-even to whole đồng, for display."""
+        return None if value is None else int(_decimal(value, 0))
+
+
+def sort_rows(rows: Sequence[Figure]) -> tuple[Figure, ...]:
+    """Figures largest first, then by key."""
+    return tuple(sorted(rows, key=lambda f: (-f.value, f.key)))

@@ -1,0 +1,87 @@
+"""The Bắc Giang 2017–2020 example, shipped inside the package (the future ``khuyencong demo``).
+
+>>> data = load_example()
+>>> len(data.establishments), len(data.fairs) >= 100
+(56, True)
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+from khuyencong.converters import structure
+from khuyencong.domain import Lang
+from khuyencong.exceptions import NotFoundError
+from khuyencong.indicators import RecordSet, TargetSet, load_targets
+from khuyencong.reports._report import ReportConfig, build_report
+
+__all__ = [
+    "EXAMPLES",
+    "demo_report",
+    "example_path",
+    "load_example",
+    "load_folder_targets",
+    "load_report_config",
+]
+
+EXAMPLES = ("bac_giang_2017_2020",)
+"""The examples shipped with the package."""
+
+
+def example_path(name: str = "bac_giang_2017_2020") -> Path:
+    """The folder of a shipped example (JSON records, ``targets.toml``, ``report.json``).
+
+    Raises:
+        NotFoundError: If there is no such example.
+    """
+    if name not in EXAMPLES:
+        raise NotFoundError("example", name, f"shipped examples: {', '.join(EXAMPLES)}")
+    folder = resources.files("khuyencong") / "data" / "examples" / name
+    return Path(str(folder))
+
+
+def load_example(name: str = "bac_giang_2017_2020") -> RecordSet:
+    """The records of a shipped example."""
+    return RecordSet.from_directory(example_path(name))
+
+
+def load_report_config(folder: str | Path) -> ReportConfig:
+    """Read ``report.json`` of a data folder through the library's converter.
+
+    Raises:
+        NotFoundError: If the folder has no ``report.json``.
+        ValidationError: If it is invalid.
+    """
+    path = Path(folder) / "report.json"
+    if not path.exists():
+        raise NotFoundError("report configuration", str(path), "write a report.json")
+    return structure(json.loads(path.read_text(encoding="utf-8")), ReportConfig)
+
+
+def load_folder_targets(folder: str | Path) -> TargetSet | None:
+    """``targets.toml`` (or ``targets.json``) of a data folder, if there is one."""
+    for name in ("targets.toml", "targets.json"):
+        path = Path(folder) / name
+        if path.exists():
+            return load_targets(path)
+    return None
+
+
+def demo_report(lang: Lang = "vi", *, fmt: str = "md", charts: bool = True) -> str:
+    """The report of the Bắc Giang 2017–2020 example, as Markdown (or HTML with ``fmt="html"``).
+
+    >>> text = demo_report()
+    >>> "52 hợp tác xã" in text and "khoảng 100 lượt" in text
+    True
+    """
+    folder = example_path()
+    report = build_report(
+        load_example(),
+        load_report_config(folder),
+        lang=lang,
+        targets=load_folder_targets(folder),
+        charts=charts and fmt == "html",
+    )
+    return report.to_html() if fmt == "html" else report.to_markdown()

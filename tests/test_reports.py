@@ -1,0 +1,158 @@
+"""Reports: Markdown and HTML in Vietnamese and English, exports, charts and the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import builtins
+import csv
+import io
+from typing import Any
+
+import pytest
+
+from khuyencong.domain import Period, format_vnd
+from khuyencong.indicators import STANDARD_INDICATORS, compute
+from khuyencong.reports import (
+    bar_chart,
+    build_report,
+    cli,
+    demo_report,
+    example_path,
+    load_example,
+    load_report_config,
+)
+
+
+def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser(prog="khuyencong")
+    cli.add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(argv)
+    code = cli.run(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+class TestRendering:
+    def test_vietnamese_amounts(self) -> None:
+        """Vietnamese output writes đồng as 1.234.567 đ."""
+        text = demo_report("vi")
+        assert "6.732.500.000 đ" in text
+
+    def test_english(self) -> None:
+        """The English report uses English labels and VND amounts."""
+        text = demo_report("en")
+        assert "supported 52 cooperatives" in text
+        assert "about 100 participations" in text
+        assert "VND 6,732,500,000" in text
+
+    def test_html_has_tables_and_charts(self) -> None:
+        """HTML embeds the tables and, with matplotlib, inline SVG charts."""
+        pytest.importorskip("matplotlib")
+        page = demo_report("vi", fmt="html")
+        assert page.startswith("<!DOCTYPE html>")
+        assert page.count("<svg") == 3
+        assert "<table" in page
+
+    def test_charts_missing(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """Without matplotlib the HTML report says charts need the extra, and still renders."""
+        real_import = builtins.__import__
+
+        def no_matplotlib(name: str, *args: Any, **kwargs: Any) -> Any:
+            if name.startswith("matplotlib"):
+                raise ImportError(name)
+            return real_import(name, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+        assert bar_chart("x", ["a"], [1]) is None
+        page = demo_report("vi", fmt="html")
+        assert "Biểu đồ cần gói matplotlib" in page
+        assert "<svg" not in page
+
+    def test_invented_targets_flagged(self) -> None:
+        """Progress against the example's targets says the targets are invented."""
+        text = demo_report("vi")
+        assert "giả định" in text
+        assert "Tiến độ so với chỉ tiêu" in text
+
+
+class TestExports:
+    def test_indicator_csv(self) -> None:
+        """An indicator exports as CSV with raw integer values and record counts."""
+        data = load_example()
+        r = compute(STANDARD_INDICATORS["supported_by_content"], data, Period.phase(2017, 2020))
+        rows = list(csv.DictReader(io.StringIO(r.to_csv())))
+        design = next(row for row in rows if row["content_group_key"] == "design_consulting")
+        assert design["value"] == design["records"] == "36"
+
+    def test_money_csv_raw_and_html(self) -> None:
+        """Money exports as raw integer đồng in CSV and renders formatted in HTML for Jupyter."""
+        data = load_example()
+        r = compute(STANDARD_INDICATORS["funds_disbursed"], data, Period.phase(2017, 2020))
+        assert f",{r.value}," in r.to_csv()
+        assert format_vnd(r.value) in r._repr_html_()
+
+    def test_dataframe(self) -> None:
+        """Results export as pandas DataFrames with the records behind each figure."""
+        pytest.importorskip("pandas")
+        data = load_example()
+        r = compute(STANDARD_INDICATORS["fair_participations"], data, Period.phase(2017, 2020))
+        df = r.to_dataframe()
+        assert int(df["value"].sum()) == r.value
+        assert len(df["record_ids"][0]) == r.value
+
+    def test_report_keeps_results(self) -> None:
+        """A report keeps its computed results, for drill-down from a notebook."""
+        folder = example_path()
+        report = build_report(load_example(), load_report_config(folder), charts=False)
+        assert report.results["establishments_supported"].value == 52
+        assert report.tables
+
+
+class TestCli:
+    def test_example_markdown(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`khuyencong report --example` prints the Vietnamese Markdown report."""
+        code, out, _err = run_cli(["report", "--example"], capsys)
+        assert code == 0
+        assert out.startswith("# Kết quả hoạt động khuyến công")
+
+    def test_data_folder_year_and_commune(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`--data DIR --from 2019 --to 2019 --by commune --lang en` reports one year."""
+        code, out, _ = run_cli(
+            [
+                "report",
+                "--data",
+                str(example_path()),
+                "--from",
+                "2019",
+                "--to",
+                "2019",
+                "--by",
+                "commune",
+                "--lang",
+                "en",
+            ],
+            capsys,
+        )
+        assert code == 0
+        assert "phase 2019–2019" in out.lower()
+        assert "| Commune |" in out
+
+    def test_reform_map(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`--map 2025-reform --by province` rolls the example up to Bắc Ninh."""
+        code, out, _ = run_cli(
+            ["report", "--example", "--map", "2025-reform", "--by", "province"], capsys
+        )
+        assert code == 0
+        assert "| Tỉnh Bắc Ninh | 52 |" in out
+
+    def test_store_not_available(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """`--store URL` fails clearly until storage lands."""
+        code, out, err = run_cli(["report", "--store", "sqlite:///x.db"], capsys)
+        assert (code, out) == (2, "")
+        assert "storage is not available yet" in err
+
+    def test_missing_folder(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A data folder that does not exist is an error with a message, not a traceback."""
+        code, _out, err = run_cli(["report", "--data", "/nonexistent/kc"], capsys)
+        assert code == 2
+        assert "not a directory" in err
