@@ -13,11 +13,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from khuyencong.converters import (
+    _structure_detailed,
     converter,
     dumps,
     loads,
     make_converter,
     structure,
+    structure_hook,
     unstructure,
 )
 from khuyencong.domain import (
@@ -208,3 +210,53 @@ class TestValidationErrors:
         """Broken JSON is reported with its line and column."""
         with pytest.raises(ValidationError, match="line 1, column"):
             loads('{"id": ', Establishment)
+
+
+class TestStructureHook:
+    @pytest.mark.parametrize(
+        ("cls", "strategy"), EVERY_TYPE, ids=lambda v: getattr(v, "__name__", "")
+    )
+    def test_fast_and_trusted_paths_build_what_the_detailed_path_builds(
+        self, cls: type[Any], strategy: st.SearchStrategy[Any]
+    ) -> None:
+        """Reading many rows quickly gives exactly the objects a validated read gives."""
+        fast, trusted = structure_hook(cls), structure_hook(cls, trusted=True)
+
+        @given(strategy)
+        def check(obj: Any) -> None:
+            data = unstructure(obj)
+            expected = fields_of(_structure_detailed(data, cls))
+            assert fields_of(fast(data)) == expected
+            assert fields_of(trusted(data)) == expected
+
+        check()
+
+    @given(ks.establishments(), st.sampled_from(["employees", "tax_number", "sectors", "location"]))
+    def test_bad_data_raises_the_same_problems_on_every_path(
+        self, e: Establishment, field: str
+    ) -> None:
+        """A damaged row is refused by the fast and trusted paths with the detailed problems."""
+        data = unstructure(e)
+        data[field] = {"employees": 1.5, "tax_number": 7, "sectors": ["x"], "location": "24"}[field]
+        with pytest.raises(ValidationError) as detailed:
+            structure(data, Establishment)
+        for hook in (structure_hook(Establishment), structure_hook(Establishment, trusted=True)):
+            with pytest.raises(ValidationError) as info:
+                hook(data)
+            assert info.value.problems == detailed.value.problems
+
+    def test_a_missing_or_extra_field_leaves_the_trusted_path(self) -> None:
+        """The trusted path takes only complete rows; others are read with full validation."""
+        data = unstructure(Period.phase(2017, 2020))
+        del data["kind"]
+        assert structure_hook(Period, trusted=True)(data).kind.value == "custom"
+        data["extra"] = 1
+        with pytest.raises(ValidationError, match="unknown field"):
+            structure_hook(Period, trusted=True)(data)
+
+    def test_types_outside_the_domain_use_the_converter(self) -> None:
+        """Generic containers and plain types are built the same way as structure() does."""
+        assert structure_hook(list[int])([1, 2]) == [1, 2]
+        assert structure_hook(dict[str, int])({"a": 1}) == {"a": 1}
+        with pytest.raises(ValidationError):
+            structure_hook(list[int])([1.5])

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from khuyencong.converters import converter, structure, unstructure
+from khuyencong.converters import structure_hook, unstructure
 from khuyencong.exceptions import StoreError, ValidationError
 from khuyencong.storage._records import today_utc
 from khuyencong.storage.port import AuditEntry
@@ -25,7 +25,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-_HOOKS: dict[type[Any], Callable[[Any, Any], Any]] = {}
+_HOOKS: dict[type[Any], Callable[[Any], Any]] = {}
 
 
 def to_json(obj: object) -> str:
@@ -41,18 +41,16 @@ def from_data(data: object, cls: type[T], kind: str = "") -> T:
     """
     hook = _HOOKS.get(cls)
     if hook is None:
-        hook = _HOOKS[cls] = converter.get_structure_hook(cls)
+        # The store's own rows were validated when written: read them on the converter's
+        # trusted path (types checked, invariants not re-run); a damaged row still raises.
+        hook = _HOOKS[cls] = structure_hook(cls, trusted=True)
     if isinstance(data, str | bytes):
         data = json.loads(data)
     try:
-        result: T = hook(data, cls)
-    except Exception:
-        try:
-            structure(data, cls)
-        except ValidationError as exc:
-            msg = f"a stored {kind or cls.__name__} is not valid any more: {exc}"
-            raise StoreError(msg) from exc
-        raise
+        result: T = hook(data)
+    except ValidationError as exc:
+        msg = f"a stored {kind or cls.__name__} is not valid any more: {exc}"
+        raise StoreError(msg) from exc
     return result
 
 
