@@ -1,0 +1,99 @@
+"""Rules as code: dated legal parameters, eligibility, support amounts, awards — explained.
+
+Every answer takes its date explicitly and explains itself (conditions with what was required,
+what was found, whether it held, the citation, and messages in Vietnamese and English). Legal
+values live in ``khuyencong/data/legal/*.toml``, one file per document, read by one validating
+loader; rule sets compose the national baseline, a provincial overlay and what-if overrides.
+
+>>> import datetime as dt
+>>> from khuyencong.domain import SupportContent
+>>> support_amount(SupportContent.MACHINERY, 900_000_000, dt.date(2017, 1, 1)).amount
+200000000
+"""
+
+from khuyencong.rules.awards import (
+    award_levels,
+    certificate_valid_until,
+    check_award_entry,
+    passes,
+    total_score,
+)
+from khuyencong.rules.batch import Application, BatchResult, evaluate_many
+from khuyencong.rules.conditions import PriorityClaim, check_support_conditions, rank_applications
+from khuyencong.rules.cooperatives import check_cooperative
+from khuyencong.rules.eligibility import EXCEPTIONS, check_eligibility
+from khuyencong.rules.explain import Condition, Decision, format_value
+from khuyencong.rules.ocop import is_ocop_product, ocop_score, ocop_stars, part_maxima
+from khuyencong.rules.parameters import (
+    DerivedCap,
+    Parameter,
+    ParameterEntry,
+    ParameterSet,
+    legal_data_files,
+    load_parameters,
+)
+from khuyencong.rules.projects import (
+    Advance,
+    adjustment_approver,
+    check_models_per_district,
+    check_project_amounts,
+    dossier_deadlines,
+    first_advance,
+    monthly_report_deadline,
+    refund_due,
+    remaining_advance,
+    settlement_deadline,
+)
+from khuyencong.rules.rulesets import CityGrade, DatedRules, RuleSet, UnitFacts, WardConversion
+from khuyencong.rules.sme_size import sme_size_class
+from khuyencong.rules.support import Amount, SupportLevel, support_amount, support_level
+
+__all__ = [
+    "EXCEPTIONS",
+    "Advance",
+    "Amount",
+    "Application",
+    "BatchResult",
+    "CityGrade",
+    "Condition",
+    "DatedRules",
+    "Decision",
+    "DerivedCap",
+    "Parameter",
+    "ParameterEntry",
+    "ParameterSet",
+    "PriorityClaim",
+    "RuleSet",
+    "SupportLevel",
+    "UnitFacts",
+    "WardConversion",
+    "adjustment_approver",
+    "award_levels",
+    "certificate_valid_until",
+    "check_award_entry",
+    "check_cooperative",
+    "check_eligibility",
+    "check_models_per_district",
+    "check_project_amounts",
+    "check_support_conditions",
+    "dossier_deadlines",
+    "evaluate_many",
+    "first_advance",
+    "format_value",
+    "is_ocop_product",
+    "legal_data_files",
+    "load_parameters",
+    "monthly_report_deadline",
+    "ocop_score",
+    "ocop_stars",
+    "part_maxima",
+    "passes",
+    "rank_applications",
+    "refund_due",
+    "remaining_advance",
+    "settlement_deadline",
+    "sme_size_class",
+    "support_amount",
+    "support_level",
+    "total_score",
+]

@@ -1,0 +1,476 @@
+"""The catalogue of legal parameters: every name a rule may ask for, its type and meaning.
+
+The catalogue holds no legal value (those live in ``khuyencong/data/legal/*.toml``); it says
+which names exist, what type their values have, and which document should supply a parameter
+that no file configures. The loader refuses names that are not in the catalogue, so a typo in
+a data file never passes silently.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from khuyencong.domain import Fund, SupportContent
+
+__all__ = ["CATALOGUE", "FAMILIES", "ParameterSpec", "ParameterType", "spec_for"]
+
+ParameterType = str
+"""One of ``text``, ``text_list``, ``int``, ``int_list``, ``bool``, ``rate``, ``decimal``,
+``money``, ``cap`` (money, ``none`` or a multiple of another content's cap), ``month_day``."""
+
+TYPES = frozenset(
+    {"text", "text_list", "int", "int_list", "bool", "rate", "decimal", "money", "cap", "month_day"}
+)
+
+
+@attrs.frozen
+class ParameterSpec:
+    """What a parameter is.
+
+    Attributes:
+        name: The dotted name, e.g. ``support.national.machinery.cap``.
+        type: The value type (see :data:`ParameterType`).
+        family: The rule family that reads it (``eligibility``, ``support``, ...).
+        description_en: What it means, in English.
+        description_vi: What it means, in Vietnamese.
+        missing_source: The document that should supply it when no data file does.
+    """
+
+    name: str
+    type: ParameterType
+    family: str
+    description_en: str
+    description_vi: str
+    missing_source: str = "the legal document that governs it"
+
+
+def _spec(  # noqa: PLR0917  (a catalogue row)
+    name: str, type_: str, family: str, en: str, vi: str, source: str = ""
+) -> tuple[str, ParameterSpec]:
+    return name, ParameterSpec(name, type_, family, en, vi, source or "see rules.md")
+
+
+_LOCAL_SOURCE = (
+    "the province's decision or People's Council resolution on local-fund levels "
+    "(26/2014/TTLT-BTC-BCT Điều 6.3); load a provincial overlay"
+)
+
+
+def _support_specs() -> dict[str, ParameterSpec]:
+    specs: dict[str, ParameterSpec] = {}
+    for fund in Fund:
+        source = _LOCAL_SOURCE if fund is Fund.LOCAL else "28/2018/TT-BTC Điều 8"
+        for content in SupportContent:
+            base = f"support.{fund.value}.{content.value}"
+            for field, type_, en, vi in (
+                ("rate", "rate", "share of the eligible cost", "tỷ lệ hỗ trợ trên chi phí"),
+                ("cap", "cap", "cap per unit, in đồng", "mức hỗ trợ tối đa mỗi đơn vị"),
+                ("per", "text", "the unit the cap applies to", "đơn vị tính mức tối đa"),
+            ):
+                specs[f"{base}.{field}"] = ParameterSpec(
+                    f"{base}.{field}",
+                    type_,
+                    "support",
+                    f"{content.label_en} ({fund.label_en}): {en}",
+                    f"{content.label_vi} ({fund.label_vi}): {vi}",
+                    source,
+                )
+    return specs
+
+
+_SME: dict[str, ParameterSpec] = {}
+for _group in ("agriculture_industry_construction", "trade_services"):
+    for _cls in ("micro", "small", "medium"):
+        for _field, _type, _en in (
+            ("max_employees", "int", "insured employees, yearly average, at most"),
+            ("max_revenue", "money", "revenue of the year, at most"),
+            ("max_capital", "money", "total capital of the year, at most"),
+        ):
+            _n = f"sme.{_group}.{_cls}.{_field}"
+            _SME[_n] = ParameterSpec(
+                _n,
+                _type,
+                "sme_size",
+                f"{_cls} enterprise ({_group}): {_en}",
+                f"doanh nghiệp {_cls} ({_group}): {_en}",
+                "80/2021/NĐ-CP Điều 5 (from 15/10/2021); 56/2009/NĐ-CP or 39/2018/NĐ-CP before",
+            )
+
+CATALOGUE: dict[str, ParameterSpec] = dict(
+    [
+        _spec(
+            "eligibility.beneficiary_forms",
+            "text_list",
+            "eligibility",
+            "legal forms that are rural industrial establishments",
+            "loại hình là cơ sở công nghiệp nông thôn",
+            "45/2012/NĐ-CP Điều 1.2",
+        ),
+        _spec(
+            "eligibility.service_organisation_eligible",
+            "bool",
+            "eligibility",
+            "organisations delivering promotion services are beneficiaries",
+            "tổ chức dịch vụ khuyến công là đối tượng",
+            "45/2012/NĐ-CP Điều 1.2.c",
+        ),
+        _spec(
+            "eligibility.cooperative_group_eligible",
+            "bool",
+            "eligibility",
+            "cooperative groups remain beneficiaries",
+            "tổ hợp tác là đối tượng",
+            "235/2025/NĐ-CP",
+        ),
+        _spec(
+            "eligibility.cleaner_production_exempt",
+            "bool",
+            "eligibility",
+            "cleaner production lifts the size and location limits",
+            "sản xuất sạch hơn không giới hạn quy mô, địa bàn",
+            "46/2012/TT-BCT Điều 3.2",
+        ),
+        _spec(
+            "eligibility.cluster_investor_eligible",
+            "bool",
+            "eligibility",
+            "investors in cluster infrastructure are beneficiaries",
+            "doanh nghiệp đầu tư hạ tầng cụm công nghiệp là đối tượng",
+            "235/2025/NĐ-CP",
+        ),
+        _spec(
+            "eligibility.location_test",
+            "text",
+            "eligibility",
+            "which location test applies ('45/2012' or 'none')",
+            "phép thử địa bàn áp dụng",
+            "235/2025/NĐ-CP or the province",
+        ),
+        _spec(
+            "eligibility.eligible_unit_types",
+            "text_list",
+            "eligibility",
+            "unit types where production is eligible",
+            "loại đơn vị hành chính đủ điều kiện",
+            "45/2012/NĐ-CP Điều 1.2.a",
+        ),
+        _spec(
+            "eligibility.ward_city_grades",
+            "int_list",
+            "eligibility",
+            "city grades whose wards are eligible",
+            "loại đô thị có phường đủ điều kiện",
+            "45/2012/NĐ-CP Điều 1.2.a",
+        ),
+        _spec(
+            "eligibility.converted_ward_city_grade",
+            "int",
+            "eligibility",
+            "city grade whose wards qualify only if recently converted from communes",
+            "loại đô thị có phường chuyển từ xã",
+            "45/2012/NĐ-CP Điều 1.2.a",
+        ),
+        _spec(
+            "eligibility.ward_conversion_years",
+            "int",
+            "eligibility",
+            "years since a ward's conversion from a commune, at most",
+            "số năm tối đa kể từ khi chuyển từ xã lên phường",
+            "46/2012/TT-BCT Điều 3.1.đ",
+        ),
+        _spec(
+            "eligibility.eligible_sectors",
+            "text_list",
+            "eligibility",
+            "eligible sector groups",
+            "ngành nghề được hưởng chính sách",
+            "45/2012/NĐ-CP Điều 5",
+        ),
+        _spec(
+            "eligibility.mining_difficult_areas_only",
+            "bool",
+            "eligibility",
+            "mining only in difficult areas",
+            "khai khoáng chỉ tại địa bàn khó khăn",
+            "45/2012/NĐ-CP Điều 5.1.e",
+        ),
+        _spec(
+            "eligibility.brick_kiln_excluded",
+            "bool",
+            "eligibility",
+            "polluting fired-clay brick kilns are excluded",
+            "không hỗ trợ lò gạch nung gây ô nhiễm",
+            "46/2012/TT-BCT Điều 5.1",
+        ),
+        _spec(
+            "cooperative.min_members",
+            "int",
+            "cooperatives",
+            "official members of a cooperative, at least",
+            "số thành viên chính thức tối thiểu",
+            "Luật Hợp tác xã",
+        ),
+        _spec(
+            "cooperative_union.min_members",
+            "int",
+            "cooperatives",
+            "member cooperatives of a union, at least",
+            "số hợp tác xã thành viên tối thiểu",
+            "Luật Hợp tác xã",
+        ),
+        _spec(
+            "cooperative_group.min_members",
+            "int",
+            "cooperatives",
+            "members of a cooperative group, at least",
+            "số thành viên tổ hợp tác tối thiểu",
+            "Luật Hợp tác xã 17/2023/QH15 Điều 4.21; Nghị định 77/2019/NĐ-CP before",
+        ),
+        _spec(
+            "support.priority_multiplier_max",
+            "decimal",
+            "support",
+            "priority multiplier of the support levels, at most",
+            "hệ số ưu tiên tối đa của mức hỗ trợ",
+            "28/2018/TT-BTC Điều 8",
+        ),
+        _spec(
+            "support.managing_body_share_max",
+            "rate",
+            "support",
+            "share of the annual allocation for programme management, at most",
+            "tỷ lệ kinh phí quản lý chương trình tối đa",
+            "28/2018/TT-BTC",
+        ),
+        _spec(
+            "support.local_levels_source",
+            "text",
+            "support",
+            "who sets the local-fund levels",
+            "thẩm quyền quy định mức hỗ trợ địa phương",
+            "26/2014/TTLT-BTC-BCT Điều 6.3",
+        ),
+        _spec(
+            "conditions.required",
+            "text_list",
+            "conditions",
+            "conditions for receiving support",
+            "điều kiện được hỗ trợ",
+            "26/2014/TTLT-BTC-BCT Điều 7",
+        ),
+        _spec(
+            "priority.area_order",
+            "text_list",
+            "conditions",
+            "priority areas, in order",
+            "thứ tự ưu tiên địa bàn",
+            "46/2012/TT-BCT Điều 6",
+        ),
+        _spec(
+            "priority.sector_order",
+            "text_list",
+            "conditions",
+            "priority sectors, in order",
+            "thứ tự ưu tiên ngành nghề",
+            "46/2012/TT-BCT Điều 6",
+        ),
+        _spec(
+            "priority.local_raw_material_share",
+            "rate",
+            "conditions",
+            "share of local materials above which production counts as local-material",
+            "tỷ lệ nguyên liệu tại chỗ",
+            "46/2012/TT-BCT Điều 6.2.b",
+        ),
+        _spec(
+            "priority.labour_intensive_workers",
+            "int",
+            "conditions",
+            "workers from which an establishment is labour-intensive",
+            "số lao động để là cơ sở sử dụng nhiều lao động",
+            "46/2012/TT-BCT Điều 6.2.c",
+        ),
+        _spec(
+            "project.dossier_deadline",
+            "month_day",
+            "projects",
+            "dossiers to the provincial department before (month-day)",
+            "hạn gửi hồ sơ về Sở Công Thương",
+            "36/2013/TT-BCT Điều 10.1",
+        ),
+        _spec(
+            "project.ministry_deadline",
+            "month_day",
+            "projects",
+            "department files with the ministry before (month-day)",
+            "hạn Sở gửi Bộ",
+            "36/2013/TT-BCT Điều 10.2",
+        ),
+        _spec(
+            "project.monthly_report_day",
+            "int",
+            "projects",
+            "monthly progress report before this day of the month",
+            "báo cáo tiến độ hằng tháng trước ngày",
+            "36/2013/TT-BCT Điều 22",
+        ),
+        _spec(
+            "project.settlement_dossier_days",
+            "int",
+            "projects",
+            "days after the last acceptance to file the settlement dossier",
+            "số ngày lập hồ sơ quyết toán sau nghiệm thu",
+            "36/2013/TT-BCT Điều 18.1",
+        ),
+        _spec(
+            "project.settlement_final_deadline",
+            "month_day",
+            "projects",
+            "settlement no later than (month-day of the next year)",
+            "hạn thanh lý, quyết toán năm sau",
+            "36/2013/TT-BCT Điều 18.2",
+        ),
+        *[
+            _spec(
+                f"project.advance.{kind}.{field}",
+                type_,
+                "projects",
+                f"first advance ({kind}): {field}",
+                f"tạm ứng lần một ({kind}): {field}",
+                "36/2013/TT-BCT Điều 13 (other contents: Điều 16, decided by the ministry)",
+            )
+            for kind in ("infrastructure", "contract", "investment", "after_acceptance")
+            for field, type_ in (
+                ("contents", "text_list"),
+                ("rate", "rate"),
+                ("progress_above", "rate"),
+            )
+            if field != "progress_above" or kind in ("infrastructure", "investment")
+        ],
+        _spec(
+            "project.adjustment.ministry",
+            "text_list",
+            "projects",
+            "adjustments the Ministry approves",
+            "điều chỉnh do Bộ phê duyệt",
+            "36/2013/TT-BCT Điều 11.2.a",
+        ),
+        _spec(
+            "project.adjustment.department",
+            "text_list",
+            "projects",
+            "adjustments the ministry's department approves",
+            "điều chỉnh do Cục phê duyệt",
+            "36/2013/TT-BCT Điều 11.2.b",
+        ),
+        _spec(
+            "project.adjustment.province_group",
+            "text_list",
+            "projects",
+            "adjustments of group projects the provincial department decides",
+            "điều chỉnh đề án nhóm do Sở Công Thương quyết định",
+            "36/2013/TT-BCT Điều 11.4",
+        ),
+        _spec(
+            "project.models_per_district_max",
+            "int",
+            "projects",
+            "national-fund demonstration models per content per district per year, at most",
+            "số mô hình trình diễn tối đa mỗi huyện",
+            "20/2017/TT-BCT",
+        ),
+        _spec(
+            "award.levels",
+            "text_list",
+            "awards",
+            "award levels, bottom to top",
+            "các cấp bình chọn",
+            "26/2014/TT-BCT Điều 6.2",
+        ),
+        _spec(
+            "award.prerequisites",
+            "text_list",
+            "awards",
+            "level:prerequisite pairs (a valid certificate of the lower level)",
+            "điều kiện giấy chứng nhận cấp dưới",
+            "26/2014/TT-BCT Điều 12",
+        ),
+        _spec(
+            "award.pass_mark",
+            "int",
+            "awards",
+            "average jury score needed, at least",
+            "điểm bình quân tối thiểu",
+            "26/2014/TT-BCT Điều 17.1",
+        ),
+        _spec(
+            "award.certificate_validity_years",
+            "int",
+            "awards",
+            "certificate valid to 31 December of this year, counting the issue year",
+            "thời hạn giấy chứng nhận",
+            "26/2014/TT-BCT Điều 17.3",
+        ),
+        _spec(
+            "award.round_interval_years",
+            "int",
+            "awards",
+            "years between rounds",
+            "chu kỳ bình chọn",
+            "26/2014/TT-BCT Điều 14",
+        ),
+        *[
+            _spec(
+                f"award.weight.{c}",
+                "int",
+                "awards",
+                f"maximum score of criterion '{c}'",
+                f"điểm tối đa tiêu chí '{c}'",
+                "26/2014/TT-BCT Phụ lục 3",
+            )
+            for c in ("market", "economic_technical", "culture", "other")
+        ],
+        _spec(
+            "award.complaint_answer_working_days",
+            "int",
+            "awards",
+            "working days to answer a complaint",
+            "thời hạn giải quyết khiếu nại",
+            "26/2014/TT-BCT Điều 20.2",
+        ),
+        _spec(
+            "ocop.part_max",
+            "int_list",
+            "ocop",
+            "maximum scores of parts A, B, C",
+            "điểm tối đa phần A, B, C",
+            "148/QĐ-TTg (2023) or 1048/QĐ-TTg (2019)",
+        ),
+        _spec(
+            "ocop.star_bands",
+            "int_list",
+            "ocop",
+            "score thresholds for 5, 4, 3, 2 stars",
+            "ngưỡng điểm 5, 4, 3, 2 sao",
+            "148/QĐ-TTg",
+        ),
+        _spec(
+            "ocop.min_ocop_stars",
+            "int",
+            "ocop",
+            "stars from which a product is an OCOP product",
+            "số sao tối thiểu là sản phẩm OCOP",
+            "148/QĐ-TTg",
+        ),
+    ]
+)
+CATALOGUE.update(_SME)
+CATALOGUE.update(_support_specs())
+
+FAMILIES: tuple[str, ...] = tuple(sorted({s.family for s in CATALOGUE.values()}))
+"""The rule families, as named in the catalogue."""
+
+
+def spec_for(name: str) -> ParameterSpec | None:
+    """The spec of ``name``, or ``None`` if the catalogue does not know it."""
+    return CATALOGUE.get(name)

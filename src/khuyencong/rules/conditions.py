@@ -1,0 +1,136 @@
+"""Support conditions (26/2014/TTLT-BTC-BCT Điều 7) and priority ranking for the annual plan.
+
+Conditions: the content and sector are eligible; the project is approved by the competent body;
+the beneficiary has invested or committed the rest of the cost (counterpart); and it has had no
+other state funding for the same cost item. Ranking (46/2012/TT-BCT Điều 6.3): areas before
+sectors, each in the legal order; cleaner-production projects have no ranking order.
+
+>>> import datetime as dt
+>>> check_support_conditions(dt.date(2016, 1, 1), subject="DA-1", content_and_sector_eligible=True,
+...     approved=True, counterpart_committed=True, other_state_funding=False).outcome
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from khuyencong.rules.explain import Decision, Fact, register_messages
+from khuyencong.rules.rulesets import RuleSet
+
+__all__ = ["PriorityClaim", "check_support_conditions", "rank_applications"]
+
+register_messages(
+    {
+        "condition.content_and_sector_eligible": (
+            "nội dung và ngành nghề phù hợp",
+            "nội dung hoặc ngành nghề không phù hợp",
+            "content and sector are eligible",
+            "content or sector is not eligible",
+        ),
+        "condition.approved_by_competent_body": (
+            "đề án được cấp có thẩm quyền phê duyệt",
+            "đề án chưa được cấp có thẩm quyền phê duyệt",
+            "approved by the competent body",
+            "not approved by the competent body",
+        ),
+        "condition.counterpart_committed": (
+            "đã đầu tư hoặc cam kết đủ phần kinh phí đối ứng",
+            "chưa đầu tư hoặc cam kết đủ phần kinh phí đối ứng",
+            "the counterpart funding is invested or committed",
+            "the counterpart funding is neither invested nor committed",
+        ),
+        "condition.no_other_state_funding": (
+            "chưa nhận hỗ trợ khác của nhà nước cho cùng nội dung chi",
+            "đã nhận hỗ trợ khác của nhà nước cho cùng nội dung chi",
+            "no other state funding for the same cost item",
+            "other state funding was received for the same cost item",
+        ),
+    }
+)
+
+
+def check_support_conditions(
+    on: dt.date,
+    *,
+    subject: str,
+    content_and_sector_eligible: bool,
+    approved: bool,
+    counterpart_committed: bool,
+    other_state_funding: bool,
+    rules: RuleSet | None = None,
+) -> Decision:
+    """The support conditions on ``on``, each explained.
+
+    Raises:
+        khuyencong.exceptions.CoverageError: Before 8 April 2014.
+    """
+    required, cite = (rules or RuleSet.national()).at(on).cited("conditions.required")
+    found = {
+        "content_and_sector_eligible": content_and_sector_eligible,
+        "approved_by_competent_body": approved,
+        "counterpart_committed": counterpart_committed,
+        "no_other_state_funding": not other_state_funding,
+    }
+    facts: list[Fact] = [
+        (f"condition.{name}", bool(found.get(name, False)), True, found.get(name), cite, None)
+        for name in required
+    ]
+    return Decision("support_conditions", on, subject, facts)
+
+
+@attrs.frozen
+class PriorityClaim:
+    """What an application claims for ranking.
+
+    Attributes:
+        id: The application or project id.
+        areas: Priority areas it is in (values of ``priority.area_order``).
+        sectors: Priority sectors it serves (values of ``priority.sector_order``).
+        cleaner_production: A cleaner-production project (no ranking order).
+    """
+
+    id: str
+    areas: frozenset[str] = frozenset()
+    sectors: frozenset[str] = frozenset()
+    cleaner_production: bool = False
+
+
+def rank_applications(
+    claims: Iterable[PriorityClaim], on: dt.date, rules: RuleSet | None = None
+) -> list[tuple[PriorityClaim, tuple[int, int]]]:
+    """Applications in priority order: best area first, then best sector; ties keep input order.
+
+    Cleaner-production applications come last with no rank (46/2012 Điều 6.3.b: decided on
+    merit by the managing body). Returns each claim with its ``(area rank, sector rank)``
+    (lower is earlier; unranked is the list length).
+
+    Raises:
+        ValueError: For an area or sector not in the legal lists.
+
+    >>> ranked = rank_applications([PriorityClaim("B", sectors=frozenset({"export_product"})),
+    ...     PriorityClaim("A", areas=frozenset({"poor_district_30a"}))], dt.date(2016, 1, 1))
+    >>> [c.id for c, _ in ranked]
+    ['A', 'B']
+    """
+    dated = (rules or RuleSet.national()).at(on)
+    areas: Sequence[str] = dated.value("priority.area_order")
+    sectors: Sequence[str] = dated.value("priority.sector_order")
+    ranked: list[tuple[PriorityClaim, tuple[int, int]]] = []
+    tail: list[tuple[PriorityClaim, tuple[int, int]]] = []
+    for claim in claims:
+        unknown = (claim.areas - set(areas)) | (claim.sectors - set(sectors))
+        if unknown:
+            msg = f"{claim.id}: unknown priority values {sorted(unknown)}"
+            raise ValueError(msg)
+        if claim.cleaner_production:
+            tail.append((claim, (len(areas), len(sectors))))
+            continue
+        area_rank = min((areas.index(a) for a in claim.areas), default=len(areas))
+        sector_rank = min((sectors.index(s) for s in claim.sectors), default=len(sectors))
+        ranked.append((claim, (area_rank, sector_rank)))
+    ranked.sort(key=lambda item: item[1])
+    return ranked + tail

@@ -1,0 +1,425 @@
+"""Eligibility of an establishment for khuyến công on a date.
+
+The conditions, each explained (see :class:`~khuyencong.rules.explain.Decision`):
+
+1. ``legal_form`` — a beneficiary form on that date (45/2012 Điều 1.2; 235/2025 from
+   15/10/2025). Labelled exceptions lift the form, size and location limits: *cleaner
+   production* (45/2012 Điều 1.2.b, 46/2012 Điều 3.2) and, from 15/10/2025, *cluster
+   infrastructure investor* (235/2025). Both applying at once raises
+   :class:`~khuyencong.exceptions.RuleConflictError`.
+2. ``cooperative*.members`` — member minimums (Luật HTX), or ``sme.size`` — the SME class by
+   80/2021 Điều 5 (not configured before 15/10/2021 when computed from the figures).
+3. ``location`` — where it *produces*, by the map of its unit reference: rural districts, towns,
+   townships, communes; wards of grade-2/3 cities; wards of grade-1 cities converted from a
+   commune not more than 5 years before 31 December of the year before the plan year
+   (46/2012 Điều 3.1.đ). City grades and conversions are dated data in the rule set.
+   From 15/10/2025 the location test is not configured unless an overlay supplies it.
+4. ``sector`` — an eligible sector (45/2012 Điều 5), mining only in difficult areas;
+   ``brick_kiln`` — polluting fired-clay brick kilns excluded (46/2012 Điều 5.1).
+
+>>> import datetime as dt
+>>> from khuyencong.domain import Establishment, LegalForm, Sector
+>>> from khuyencong.units import MapId, UnitRef
+>>> coop = Establishment(id="HTX-1", name="HTX Mỳ Chũ", legal_form=LegalForm.COOPERATIVE,
+...     location=UnitRef(MapId.MAP_2021, "07525"), sectors=[Sector.AGRO_FOOD_PROCESSING],
+...     members=6)
+>>> check_eligibility(coop, dt.date(2024, 6, 30)).failed_codes
+('cooperative.members',)
+>>> check_eligibility(coop, dt.date(2024, 7, 1)).outcome
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from khuyencong.domain import (
+    AreaDifficulty,
+    Citation,
+    Confidence,
+    Establishment,
+    LegalForm,
+    Sector,
+    SizeClass,
+)
+from khuyencong.exceptions import (
+    ConfigurationError,
+    CoverageError,
+    NotConfiguredError,
+    RuleConflictError,
+)
+from khuyencong.rules.explain import Decision, Fact, register_messages
+from khuyencong.rules.rulesets import DatedRules, RuleSet
+from khuyencong.rules.sme_size import size_class_cited
+from khuyencong.units import AdminUnit, UnitType, load_map
+
+__all__ = ["EXCEPTIONS", "check_eligibility", "eligibility_facts"]
+
+EXCEPTIONS: dict[str, str] = {
+    "cleaner_production": "eligibility.cleaner_production_exempt",
+    "cluster_infrastructure_investor": "eligibility.cluster_investor_eligible",
+}
+"""The labelled exceptions to the form, size and location limits, with their parameter."""
+
+_CITY_TYPES = frozenset({UnitType.PROVINCIAL_CITY, UnitType.MUNICIPAL_CITY})
+_CALLER_DATA = Citation(
+    "caller data",
+    confidence=Confidence.UNVERIFIED,
+    note="declared by the applicant, not recomputed",
+)
+
+register_messages(
+    {
+        "legal_form": (
+            "loại hình {found} là đối tượng được hỗ trợ ({required})",
+            "loại hình {found} không phải là đối tượng được hỗ trợ (đối tượng: {required})",
+            "{found} is a beneficiary form ({required})",
+            "{found} is not a beneficiary form (beneficiaries: {required})",
+        ),
+        "sme.size": (
+            "quy mô {found}: là doanh nghiệp nhỏ và vừa",
+            "quy mô {found}: không phải doanh nghiệp nhỏ và vừa ({required})",
+            "size class {found}: a small or medium enterprise",
+            "size class {found}: not a small or medium enterprise ({required})",
+        ),
+        "location": (
+            "nơi sản xuất {found} thuộc địa bàn được hỗ trợ",
+            "nơi sản xuất {found} không thuộc địa bàn được hỗ trợ ({required})",
+            "production site {found} is in an eligible place",
+            "production site {found} is not in an eligible place ({required})",
+        ),
+        "sector": (
+            "ngành nghề {found} được hưởng chính sách",
+            "không có ngành nghề được hưởng chính sách (cần: {required})",
+            "sector {found} is eligible",
+            "no eligible sector (needed: {required})",
+        ),
+        "brick_kiln": (
+            "không sản xuất gạch đất sét nung bằng lò gây ô nhiễm",
+            "cơ sở sản xuất gạch đất sét nung bằng lò thủ công cải tiến, lò vòng gây ô nhiễm",
+            "no polluting fired-clay brick kiln",
+            "it fires clay bricks in a polluting improved-manual or ring kiln",
+        ),
+    }
+)
+
+
+def check_eligibility(
+    establishment: Establishment,
+    on: dt.date,
+    rules: RuleSet | DatedRules | None = None,
+    *,
+    plan_year: int | None = None,
+) -> Decision:
+    """Whether ``establishment`` is a beneficiary of khuyến công on ``on``, and why.
+
+    Args:
+        establishment: The establishment.
+        on: The date of the application or decision.
+        rules: A rule set (national baseline by default), or the rules already dated ``on``.
+        plan_year: The plan year, for the 5-year ward rule (default: the year of ``on``).
+
+    Returns:
+        The decision, with every condition checked.
+
+    Raises:
+        NotConfiguredError: If a value the answer needs is unknown on that date.
+        CoverageError: If ``on`` is outside a parameter's coverage.
+        RuleConflictError: If two labelled exceptions apply at once.
+    """
+    dated = _dated(rules, on)
+    return Decision(
+        "eligibility", on, establishment.id, eligibility_facts(establishment, dated, plan_year)
+    )
+
+
+def _dated(rules: RuleSet | DatedRules | None, on: dt.date) -> DatedRules:
+    if isinstance(rules, DatedRules):
+        if rules.on != on:
+            msg = f"rules dated {rules.on} used for {on}"
+            raise ValueError(msg)
+        return rules
+    return (rules or RuleSet.national()).at(on)
+
+
+def _exception(est: Establishment, rules: DatedRules) -> tuple[str | None, Citation | None]:
+    applying: list[tuple[str, Citation]] = []
+    if est.cleaner_production:
+        value, cite = rules.cited(EXCEPTIONS["cleaner_production"])
+        if value:
+            applying.append(("cleaner_production", cite))
+    if est.cluster_infrastructure_investor:
+        value, cite = rules.cited(EXCEPTIONS["cluster_infrastructure_investor"])
+        if value:
+            applying.append(("cluster_infrastructure_investor", cite))
+    if len(applying) > 1:
+        raise RuleConflictError("eligibility.beneficiary", [label for label, _ in applying])
+    if applying:
+        return applying[0]
+    return None, None
+
+
+class _Profile:
+    """The eligibility answers of one date that do not depend on the record, memoised.
+
+    Errors (a ``?`` value, a date outside coverage) are memoised too and raised when needed.
+    """
+
+    __slots__ = ("form_facts", "location", "member_facts", "rules", "sector", "size", "values")
+
+    def __init__(self, rules: DatedRules) -> None:
+        self.rules = rules
+        self.values: dict[str, tuple[Any, Citation] | Exception] = {}
+        self.form_facts: dict[LegalForm, Fact | Exception] = {}
+        self.member_facts: dict[tuple[LegalForm, int | None], Fact | Exception] = {}
+        self.location: dict[tuple[Any, ...], Fact] = {}
+        self.sector: dict[tuple[Any, ...], list[Fact]] = {}
+        self.size: dict[tuple[Any, ...], Fact] = {}
+
+    def cited(self, name: str) -> tuple[Any, Citation]:
+        found = self.values.get(name)
+        if found is None:
+            try:
+                found = self.rules.cited(name)
+            except (NotConfiguredError, CoverageError) as exc:
+                found = exc
+            self.values[name] = found
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def form_fact(self, form: LegalForm) -> Fact:
+        found = self.form_facts.get(form)
+        if found is None:
+            try:
+                forms, cite = self.cited("eligibility.beneficiary_forms")
+                if form is LegalForm.COOPERATIVE_GROUP:
+                    ok, cite = self.cited("eligibility.cooperative_group_eligible")
+                    in_forms = bool(ok)
+                else:
+                    in_forms = form.value in forms
+                found = ("legal_form", in_forms, forms, form, cite, None)
+            except (NotConfiguredError, CoverageError) as exc:
+                found = exc
+            self.form_facts[form] = found
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+    def member_fact(self, form: LegalForm, members: int | None) -> Fact:
+        key = (form, members)
+        found = self.member_facts.get(key)
+        if found is None:
+            try:
+                minimum, cite = self.cited(_MEMBER_PARAM[form])
+                held = members is not None and members >= minimum
+                found = (_MEMBER_CODE[form], held, minimum, members, cite, None)
+            except (NotConfiguredError, CoverageError) as exc:
+                found = exc
+            self.member_facts[key] = found
+        if isinstance(found, Exception):
+            raise found
+        return found
+
+
+def _profile(rules: DatedRules) -> _Profile:
+    profile: _Profile | None = rules.cache.get("eligibility")
+    if profile is None:
+        profile = rules.cache["eligibility"] = _Profile(rules)
+    return profile
+
+
+_SME = LegalForm.SME
+_SERVICE = LegalForm.SERVICE_ORGANISATION
+
+
+def eligibility_facts(
+    est: Establishment, rules: DatedRules, plan_year: int | None = None
+) -> list[Fact]:
+    """The compact conditions of :func:`check_eligibility` (for batch evaluation)."""
+    p: _Profile | None = rules.cache.get("eligibility")
+    if p is None:
+        p = _profile(rules)
+    form = est.legal_form
+    if form is _SERVICE:
+        ok, cite = p.cited("eligibility.service_organisation_eligible")
+        return [("legal_form", ok, "service_organisation", form, cite, None)]
+    label: str | None = None
+    exc_cite: Citation | None = None
+    if est.cleaner_production or est.cluster_infrastructure_investor:
+        label, exc_cite = _exception(est, rules)
+    fact = p.form_fact(form)
+    if not fact[1] and label is not None and exc_cite is not None:
+        fact = ("legal_form", True, fact[2], form, exc_cite, label)
+    facts = [fact]
+    if form in _MEMBER_PARAM:
+        facts.append(p.member_fact(form, est.members))
+    elif form is _SME and label is None:
+        size_key = (
+            est.employees,
+            est.revenue,
+            est.total_capital,
+            est.business_sector_group,
+            est.size_class,
+        )
+        size = p.size.get(size_key)
+        if size is None:
+            size = p.size[size_key] = _size_fact(est, rules)
+        facts.append(size)
+    if label is not None and exc_cite is not None:
+        facts.append(("location", True, "no location limit", est.location.code, exc_cite, label))
+    else:
+        ref = est.location
+        loc_key = (ref.map_id, ref.code, plan_year)
+        loc = p.location.get(loc_key)
+        if loc is None:
+            loc = p.location[loc_key] = _location_uncached(est, rules, plan_year or rules.on.year)
+        facts.append(loc)
+    key = (est.sectors, est.area_difficulty, est.polluting_brick_kiln)
+    sector = p.sector.get(key)
+    if sector is None:
+        sector = p.sector[key] = _sector_facts(est, rules)
+    facts.extend(sector)
+    return facts
+
+
+_MEMBER_PARAM = {
+    LegalForm.COOPERATIVE: "cooperative.min_members",
+    LegalForm.COOPERATIVE_UNION: "cooperative_union.min_members",
+    LegalForm.COOPERATIVE_GROUP: "cooperative_group.min_members",
+}
+_MEMBER_CODE = {
+    LegalForm.COOPERATIVE: "cooperative.members",
+    LegalForm.COOPERATIVE_UNION: "cooperative_union.members",
+    LegalForm.COOPERATIVE_GROUP: "cooperative_group.members",
+}
+
+
+def _size_fact(est: Establishment, rules: DatedRules) -> Fact:
+    required = "micro, small or medium"
+    if (
+        est.employees is not None
+        and est.business_sector_group is not None
+        and (est.revenue is not None or est.total_capital is not None)
+    ):
+        size, cite = size_class_cited(
+            est.employees, est.revenue, est.total_capital, est.business_sector_group, rules
+        )
+        return ("sme.size", size is not SizeClass.LARGE, required, size, cite, None)
+    if est.size_class is not None:
+        return (
+            "sme.size",
+            est.size_class is not SizeClass.LARGE,
+            required,
+            est.size_class,
+            _CALLER_DATA,
+            None,
+        )
+    return (
+        "sme.size",
+        False,
+        "employees and revenue or capital, or a declared size class",
+        None,
+        _CALLER_DATA,
+        None,
+    )
+
+
+def _location_uncached(est: Establishment, rules: DatedRules, plan_year: int) -> Fact:
+    test, test_cite = rules.cited("eligibility.location_test")
+    ref = est.location
+    if test == "none":
+        return ("location", True, "no location limit", ref.code, test_cite, None)
+    if test != "45/2012":
+        msg = f"unknown location test {test!r}; expected '45/2012' or 'none'"
+        raise ConfigurationError(msg)
+    types, cite = rules.cited("eligibility.eligible_unit_types")
+    unit = ref.resolve()
+    found = f"{unit.full_name} ({unit.unit_type.value}, {ref.map_id.value}:{ref.code})"
+    if unit.unit_type.value in types:
+        return ("location", True, types, found, cite, None)
+    if unit.unit_type is not UnitType.WARD:
+        return (
+            "location",
+            False,
+            "the commune or ward where it produces; " + ", ".join(types),
+            found,
+            cite,
+            None,
+        )
+    umap = load_map(ref.map_id)
+    parent: AdminUnit | None = umap.get(unit.parent_code) if unit.parent_code else None
+    if parent is not None and parent.unit_type.value in types:
+        return ("location", True, types, f"{found} in {parent.full_name}", cite, None)
+    if parent is not None and parent.unit_type is UnitType.URBAN_DISTRICT:
+        return ("location", False, "not a ward of an urban district", found, cite, None)
+    facts = rules.unit_facts
+    grade = None
+    city_code = unit.code
+    if parent is not None and parent.unit_type in _CITY_TYPES:
+        city_code = parent.code
+        grade = facts.grade_of(ref.map_id, parent.code, rules.on)
+    if grade is None:
+        grade = facts.grade_of(ref.map_id, unit.code, rules.on)
+    if grade is None:
+        raise NotConfiguredError(
+            f"city_grade.{ref.map_id.value}.{city_code}",
+            rules.on,
+            "the city's classification decision (đô thị loại); supply it with "
+            "RuleSet.with_unit_facts or a [[city_grades]] table in an overlay",
+        )
+    grades, grades_cite = rules.cited("eligibility.ward_city_grades")
+    city = f"{found}, city grade {grade.grade} ({grade.document or 'caller data'})"
+    if grade.grade in grades:
+        return ("location", True, f"ward of a city of grade {grades}", city, grades_cite, None)
+    converted_grade, conv_cite = rules.cited("eligibility.converted_ward_city_grade")
+    if grade.grade != converted_grade:
+        return ("location", False, f"ward of a city of grade {grades}", city, grades_cite, None)
+    years, years_cite = rules.cited("eligibility.ward_conversion_years")
+    required = f"ward converted from a commune ≤ {years} years before 31/12/{plan_year - 1}"
+    conversion = facts.conversion_of(ref.map_id, unit.code)
+    if conversion is None:
+        return ("location", False, required, f"{city}; no conversion recorded", conv_cite, None)
+    reference = dt.date(plan_year - 1, 12, 31)
+    held = conversion.converted_on + relativedelta(years=years) >= reference
+    return (
+        "location",
+        held,
+        required,
+        f"{city}; converted {conversion.converted_on.isoformat()}",
+        years_cite,
+        None,
+    )
+
+
+def _sector_facts(est: Establishment, rules: DatedRules) -> list[Fact]:
+    eligible, cite = rules.cited("eligibility.eligible_sectors")
+    mining_rule = rules.value("eligibility.mining_difficult_areas_only")
+    difficult = est.area_difficulty is not AreaDifficulty.NONE
+    found: list[Sector] = []
+    for sector in est.sectors:
+        if sector.value not in eligible:
+            continue
+        if sector is Sector.MINING_MINERAL_PROCESSING and mining_rule and not difficult:
+            continue
+        found.append(sector)
+    required: Any = tuple(eligible)
+    if Sector.MINING_MINERAL_PROCESSING in est.sectors and mining_rule and not difficult:
+        required = "an eligible sector; mining only in difficult areas (45/2012 Điều 5.1.e)"
+    facts: list[Fact] = [("sector", bool(found), required, tuple(found) or est.sectors, cite, None)]
+    excluded, kiln_cite = rules.cited("eligibility.brick_kiln_excluded")
+    if excluded:
+        facts.append(
+            (
+                "brick_kiln",
+                not est.polluting_brick_kiln,
+                False,
+                est.polluting_brick_kiln,
+                kiln_cite,
+                None,
+            )
+        )
+    return facts

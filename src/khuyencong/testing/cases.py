@@ -1,0 +1,247 @@
+"""Legal test cases as data: a TOML case-file format and its pytest plugin.
+
+Like OpenFisca's YAML tests: each ``[[case]]`` gives the inputs, the date, and the expected
+decision, amount, failing conditions or error. The plugin collects ``tests/cases/*.toml``
+(register it as a ``pytest11`` entry point named ``khuyencong_cases``); :func:`load_cases`
+and :func:`run_case` can also be used directly.
+
+A case::
+
+    [[case]]
+    name = "A cooperative with four members is not a cooperative after 1 July 2024"
+    rule = "eligibility"          # eligibility | amount | cooperative | sme_size | award | ocop
+    on = 2024-07-01
+    establishment = { id = "H", name = "HTX", legal_form = "cooperative", members = 4,
+                      location = { map_id = "2021-11", code = "07525" },
+                      sectors = ["handicrafts"] }
+    expect = { outcome = false, failed = ["cooperative.members"] }
+
+Amount cases give ``content``, ``eligible_cost`` (and optionally ``quantity``, ``fund``,
+``priority_multiplier``) and expect ``amount`` and ``cap_reached``. Any case may expect an
+``error`` (the exception class name) and ``parameter`` (the parameter it names).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+
+from khuyencong.converters import structure
+from khuyencong.domain import (
+    BusinessSectorGroup,
+    Establishment,
+    Fund,
+    LegalForm,
+    SupportContent,
+)
+from khuyencong.exceptions import KhuyenCongError
+
+__all__ = ["Case", "CaseFile", "CaseItem", "load_cases", "pytest_collect_file", "run_case"]
+
+
+@attrs.frozen
+class Case:
+    """One legal test case.
+
+    Attributes:
+        name: The business rule it checks, in a sentence.
+        rule: Which rule to run.
+        on: The date.
+        inputs: The rule's inputs (as read from TOML).
+        expect: The expected results.
+        source: The file and index it came from.
+    """
+
+    name: str
+    rule: str
+    on: dt.date
+    inputs: Mapping[str, Any]
+    expect: Mapping[str, Any]
+    source: str = ""
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso(v) for v in value]
+    return value
+
+
+def load_cases(path: Path | str) -> list[Case]:
+    """The cases of one file.
+
+    Raises:
+        ValueError: If a case lacks a name, rule, date or expectation.
+    """
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    cases = []
+    for i, raw in enumerate(data.get("case", [])):
+        missing = [k for k in ("name", "rule", "on", "expect") if k not in raw]
+        if missing:
+            msg = f"{path} case {i}: missing {', '.join(missing)}"
+            raise ValueError(msg)
+        inputs = {k: v for k, v in raw.items() if k not in ("name", "rule", "on", "expect")}
+        cases.append(
+            Case(
+                raw["name"],
+                raw["rule"],
+                raw["on"],
+                inputs,
+                raw["expect"],
+                f"{Path(path).name}[{i}]",
+            )
+        )
+    return cases
+
+
+def _rules(case: Case) -> Any:
+    from khuyencong.rules import CityGrade, RuleSet, WardConversion  # noqa: PLC0415
+
+    rules = RuleSet.national()
+    overlay = case.inputs.get("overlay")
+    if overlay:
+        rules = rules.with_overlay(Path(__file__).parent.parent / "data" / "legal" / overlay)
+    grades = [CityGrade(**g) for g in case.inputs.get("city_grades", [])]
+    conversions = [WardConversion(**c) for c in case.inputs.get("ward_conversions", [])]
+    if grades or conversions:
+        rules = rules.with_unit_facts(grades, conversions)
+    what_if = case.inputs.get("what_if")
+    if what_if:
+        rules = rules.what_if(what_if, label="case")
+    return rules
+
+
+def _run(case: Case) -> dict[str, Any]:
+    from khuyencong import rules as r  # noqa: PLC0415
+
+    rules = _rules(case)
+    got: dict[str, Any] = {}
+    if case.rule == "eligibility":
+        est = structure(_iso(case.inputs["establishment"]), Establishment)
+        decision = r.check_eligibility(est, case.on, rules, plan_year=case.inputs.get("plan_year"))
+        got = {"outcome": decision.outcome, "failed": sorted(decision.failed_codes)}
+    elif case.rule == "amount":
+        multiplier = case.inputs.get("priority_multiplier")
+        amount = r.support_amount(
+            SupportContent(case.inputs["content"]),
+            case.inputs["eligible_cost"],
+            case.on,
+            rules,
+            fund=Fund(case.inputs.get("fund", "national")),
+            quantity=case.inputs.get("quantity", 1),
+            priority_multiplier=Decimal(multiplier) if multiplier else None,
+        )
+        got = {"amount": amount.amount, "cap_reached": amount.cap_reached}
+    elif case.rule == "cooperative":
+        decision = r.check_cooperative(
+            LegalForm(case.inputs["legal_form"]), case.inputs.get("members"), case.on, rules
+        )
+        got = {"outcome": decision.outcome, "failed": sorted(decision.failed_codes)}
+    elif case.rule == "sme_size":
+        size = r.sme_size_class(
+            case.inputs["employees"],
+            case.inputs.get("revenue"),
+            case.inputs.get("total_capital"),
+            BusinessSectorGroup(case.inputs["sector_group"]),
+            case.on,
+            rules=rules,
+        )
+        got = {"size_class": size.value}
+    elif case.rule == "award":
+        from khuyencong.rules.awards import certificate_valid_until, passes  # noqa: PLC0415
+
+        if "score" in case.inputs:
+            got["passed"] = passes(Decimal(str(case.inputs["score"])), case.on, rules)
+        if "issued_on" in case.inputs:
+            got["valid_until"] = certificate_valid_until(case.inputs["issued_on"], rules)
+    elif case.rule == "ocop":
+        from khuyencong.rules.ocop import ocop_stars  # noqa: PLC0415
+
+        got = {"stars": ocop_stars(Decimal(str(case.inputs["score"])), case.on, rules)}
+    else:
+        msg = f"unknown rule {case.rule!r}"
+        raise ValueError(msg)
+    return got
+
+
+def run_case(case: Case) -> None:
+    """Run one case and compare with its expectations.
+
+    Raises:
+        AssertionError: Listing what differs.
+    """
+    expect = dict(case.expect)
+    error = expect.pop("error", None)
+    parameter = expect.pop("parameter", None)
+    if error is not None:
+        raised: KhuyenCongError | None = None
+        got: dict[str, Any] = {}
+        try:
+            got = _run(case)
+        except KhuyenCongError as exc:
+            raised = exc
+        assert raised is not None, f"{case.name}: expected {error}, got {got}"
+        assert type(raised).__name__ == error, f"{case.name}: raised {raised!r}, expected {error}"
+        if parameter is not None:
+            named = getattr(raised, "parameter", None)
+            assert named == parameter, f"{case.name}: names {named!r}, expected {parameter!r}"
+        return
+    got = _run(case)
+    if "failed" in expect:
+        expect["failed"] = sorted(expect["failed"])
+    diffs = {k: (v, got.get(k)) for k, v in expect.items() if got.get(k) != v}
+    assert not diffs, f"{case.name}: expected vs got {diffs}"
+
+
+class CaseItem(pytest.Item):
+    """One case as a pytest test."""
+
+    def __init__(self, *, case: Case, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.case = case
+
+    def runtest(self) -> None:
+        """Run the case."""
+        run_case(self.case)
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        """Where the case is, for pytest's report."""
+        return self.path, 0, f"case: {self.case.name}"
+
+
+class CaseFile(pytest.File):
+    """A TOML file of legal test cases."""
+
+    def collect(self) -> Iterator[CaseItem]:
+        """One item per case."""
+        for case in load_cases(self.path):
+            yield CaseItem.from_parent(self, name=case.name, case=case)
+
+
+def _is_case_file(file_path: Path) -> bool:
+    if file_path.suffix != ".toml" or file_path.parent.name != "cases":
+        return False
+    # The plugin is installed with the package, so it must leave other projects' TOML alone:
+    # only a file whose tables include ``[[case]]`` is a case file.
+    try:
+        with file_path.open("rb") as f:
+            return isinstance(tomllib.load(f).get("case"), list)
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
+def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> CaseFile | None:
+    """Collect ``cases/*.toml`` files holding ``[[case]]`` tables as legal test cases."""
+    if _is_case_file(file_path):
+        return CaseFile.from_parent(parent, path=file_path)
+    return None
