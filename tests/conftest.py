@@ -12,6 +12,11 @@ import os
 import pytest
 from hypothesis import HealthCheck, settings
 
+# The legal case files (tests/cases/*.toml) run through the library's own pytest plugin. It is
+# enabled here rather than installed as a pytest11 entry point, so that installing khuyencong
+# never changes other projects' test runs (and coverage sees the package imported).
+pytest_plugins = ["khuyencong.testing.cases"]
+
 settings.register_profile(
     "dev",
     max_examples=50,

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from khuyencong.cli import main
-from khuyencong.datafiles import SAMPLE_DATASET
+from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
+from khuyencong.importing import write_csv
+from khuyencong.storage import open_store
 
 
 class TestValidate:
@@ -91,3 +93,101 @@ class TestEntryPoint:
             check=True,
         )
         assert result.stdout.startswith("khuyencong ")
+
+
+class TestDemo:
+    def test_demo_prints_the_checks_and_the_report(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`khuyencong demo` loads the example into SQLite and prints checks and report."""
+        assert main(["demo", "--db", str(tmp_path / "d.db"), "--lang", "en"]) == 0
+        out = capsys.readouterr().out
+        assert "Loaded 273 records" in out
+        assert "Checked 27 example projects" in out
+        assert "52 cooperatives" in out
+
+    def test_demo_writes_html(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """`--format html` prints the HTML report only."""
+        assert (
+            main(["demo", "--db", str(tmp_path / "d.db"), "--format", "html", "--no-charts"]) == 0
+        )
+        assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+
+
+class TestImport:
+    def test_a_clean_file_is_validated_and_stored(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A clean CSV is stored in one unit of work when a store is given."""
+        ds = load_dataset(SAMPLE_DATASET)
+        path = write_csv(tmp_path / "co-so.csv", ds.establishments, "establishments")
+        url = f"sqlite:///{tmp_path / 's.db'}"
+        assert main(["import", str(path), "--kind", "establishments", "--lang", "en"]) == 0
+        assert "Nothing stored (no --store given)." in capsys.readouterr().out
+        assert main(["import", str(path), "--kind", "establishments", "--store", url]) == 0
+        assert "Đã lưu 4 bản ghi" in capsys.readouterr().out
+        with open_store(url) as store:
+            assert store.establishments.count() == 4
+
+    def test_a_file_with_a_bad_row_imports_nothing_unless_asked(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """One bad row stops the import; --valid-only imports the rest."""
+        path = tmp_path / "co-so.csv"
+        path.write_text(
+            "Mã cơ sở,Tên cơ sở,Loại hình,Ngành nghề,Mã đơn vị hành chính,Số lao động\n"
+            "A,HTX A,cooperative,handicrafts,07525,3\n"
+            "B,HTX B,cooperative,handicrafts,07525,-3\n",
+            encoding="utf-8",
+        )
+        url = f"sqlite:///{tmp_path / 's.db'}"
+        args = ["import", str(path), "--kind", "establishments", "--map", "2021-11"]
+        assert main([*args, "--store", url]) == 1
+        out = capsys.readouterr().out
+        assert "row 3, column 'Số lao động': must not be negative (got -3)" in out
+        assert "Không nhập dòng nào" in out
+        with open_store(url) as store:
+            assert store.establishments.count() == 0
+        assert main([*args, "--store", url, "--valid-only"]) == 1
+        with open_store(url) as store:
+            assert [e.id for e in store.establishments] == ["A"]
+
+    def test_an_unreadable_file_exits_2(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A missing file is reported with exit status 2."""
+        assert main(["import", str(tmp_path / "none.csv"), "--kind", "establishments"]) == 2
+
+    def test_the_template_command_writes_the_workbook(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`khuyencong template` writes the Excel import template."""
+        path = tmp_path / "mau.xlsx"
+        assert main(["template", str(path)]) == 0
+        assert path.exists()
+        assert "mẫu nhập liệu" in capsys.readouterr().out
+
+
+class TestCheck:
+    def test_check_decides_an_establishment_from_json(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`khuyencong check` prints the decision; exit 1 when not eligible."""
+        path = tmp_path / "e.json"
+        path.write_text(
+            json.dumps(
+                {
+                    "id": "H",
+                    "name": "HTX",
+                    "legal_form": "cooperative",
+                    "members": 4,
+                    "location": {"map_id": "2021-11", "code": "07525"},
+                    "sectors": ["handicrafts"],
+                }
+            ),
+            encoding="utf-8",
+        )
+        assert main(["check", str(path), "--date", "2024-07-01", "--lang", "en"]) == 1
+        assert "at least 5 official members" in capsys.readouterr().out
+        assert main(["check", str(path), "--date", "2024-06-30"]) == 1
+        assert main(["check", str(tmp_path / "missing.json")]) == 2

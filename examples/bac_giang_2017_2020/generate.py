@@ -176,10 +176,21 @@ TERMS = {
     TRAINING: (60, 90, Fund.LOCAL, 0),
     SHOWROOM: (120, 150, Fund.LOCAL, 55),
     DESIGN: (20, 45, Fund.LOCAL, 30),
-    DEMO: (350, 700, Fund.NATIONAL, 60),
+    # National demonstration models: 30% of the cost, capped at 500 million until 10/5/2018
+    # (TTLT 26/2014 Điều 6.2.b) and 1,000 million after (28/2018 Điều 8.2), so that the
+    # example's projects pass the rules' check of requested amounts.
+    DEMO: (250, 480, Fund.NATIONAL, 70),
     MACHINE: (150, 300, Fund.LOCAL, 70),
     TRANSFER: (150, 250, Fund.LOCAL, 50),
 }
+
+
+def _co_funding(public: int, co_share: int) -> int:
+    """The beneficiary's share for ``public`` at ``co_share`` %, rounded up to a million."""
+    if not co_share:
+        return 0
+    exact = public * co_share // (100 - co_share)
+    return -(-exact // 1_000_000) * 1_000_000
 
 
 def build() -> RecordSet:
@@ -218,7 +229,7 @@ def build() -> RecordSet:
         year = 2017 + (n * 7) % 4
         low, high, fund, co_share = TERMS[content]
         public = money(low, high, 500_000)
-        co = public * co_share // (100 - co_share) // 1_000_000 * 1_000_000 if co_share else 0
+        co = _co_funding(public, co_share)
         delivered = day(year)
         decided = delivered - dt.timedelta(days=rng.randint(60, 150))
         partners: tuple[str, ...] = ()
@@ -234,6 +245,7 @@ def build() -> RecordSet:
             project_id = f"DA-{year}-{seq:03d}"
             # Two projects were paid a little less than approved (savings at settlement).
             approved = public + (5_000_000 if seq in (3, 9) else 0)
+            co = max(co, _co_funding(approved, co_share))
             projects.append(
                 _project(
                     project_id,
@@ -571,8 +583,9 @@ def _ocop() -> list[OcopRating]:
 def main() -> None:
     data = build()
     data.to_directory(OUT)
-    targets = Path(__file__).with_name("targets.toml")
-    (OUT / "targets.toml").write_text(targets.read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("targets.toml", "overlay.toml"):
+        source = Path(__file__).with_name(name)
+        (OUT / name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
     report = Path(__file__).with_name("report.json")
     config = json.loads(report.read_text(encoding="utf-8"))
     (OUT / "report.json").write_text(

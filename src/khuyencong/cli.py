@@ -2,11 +2,20 @@
 
 Commands:
 
+- ``khuyencong demo``: the main job on the founding example: load the Bắc Giang 2017–2020
+  records into an SQLite store, check the example projects with the rules, compute the
+  indicators from the store and print the report.
+- ``khuyencong check FILE.json``: decide an establishment or a project, with reasons.
+- ``khuyencong report --store URL | --data DIR | --example``: the outcome report of a phase.
 - ``khuyencong validate [FILE ...]``: read dataset files (the bundled sample by default), print
   what they hold and every problem found. Exit status 0 when clean, 1 when problems were found,
   2 when a file cannot be read.
 - ``khuyencong units find NAME`` / ``units show CODE`` / ``units reform CODE``: look up
   administrative units, case- and diacritic-insensitive, and their post-reform units.
+- ``khuyencong import FILE --kind KIND``: validate a CSV or Excel table row by row and list every
+  bad row (row, column, reason); with ``--store URL``, store it (nothing when a row is bad,
+  unless ``--valid-only``).
+- ``khuyencong template FILE.xlsx``: write the Excel import template.
 - ``khuyencong version``.
 
 Output is Vietnamese by default; ``--lang en`` switches to English.
@@ -18,11 +27,17 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from khuyencong import __version__
 from khuyencong.datafiles import SAMPLE_DATASET, read_dataset
-from khuyencong.domain import Lang
+from khuyencong.demo import run_demo
+from khuyencong.domain import Dataset, Lang
 from khuyencong.exceptions import KhuyenCongError
+from khuyencong.importing import ImportKind, import_table, write_template
+from khuyencong.reports import cli as reports_cli
+from khuyencong.rules import cli as rules_cli
+from khuyencong.storage import open_store, store_dataset
 from khuyencong.units import MapId, UnitLevel, load_map, to_reform
 
 __all__ = ["build_parser", "main"]
@@ -108,6 +123,101 @@ def _cmd_units(args: argparse.Namespace) -> int:
     return 0
 
 
+def _progress(lang: Lang) -> Callable[[int, int], None] | None:
+    if not sys.stderr.isatty():
+        return None
+    word = _t(lang, "dòng", "rows")
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "█" * filled + "·" * (width - filled)
+        end = "\n" if done == total else ""
+        print(f"\r[{bar}] {done}/{total} {word}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    try:
+        result = import_table(
+            args.file,
+            args.kind,
+            default_map=args.map,
+            sheet=args.sheet,
+            progress=_progress(lang),
+        )
+    except OSError as exc:
+        print(_t(lang, f"Không đọc được tệp: {exc}", f"Cannot read the file: {exc}"))
+        return 2
+    bad = len(result.bad_rows)
+    print(
+        _t(
+            lang,
+            f"{result.source}: {result.total_rows} dòng, {len(result.objects)} hợp lệ, "
+            f"{bad} dòng có lỗi.",
+            f"{result.source}: {result.total_rows} rows, {len(result.objects)} valid, "
+            f"{bad} with problems.",
+        )
+    )
+    for problem in result.problems:
+        print(f"  - {problem}")
+    if result.problems and not args.valid_only:
+        print(
+            _t(
+                lang,
+                "Không nhập dòng nào vì tệp có lỗi (dùng --valid-only để chỉ nhập dòng hợp lệ).",
+                "Nothing imported because the file has problems "
+                "(use --valid-only to import the valid rows only).",
+            )
+        )
+        return 1
+    if args.store is None:
+        print(_t(lang, "Chưa lưu (không có --store).", "Nothing stored (no --store given)."))
+        return 0 if result.ok else 1
+    stored = store_objects(args.store, result.kind, result.objects)
+    print(_t(lang, f"Đã lưu {stored} bản ghi vào {args.store}.", f"Stored {stored} records."))
+    return 0 if result.ok else 1
+
+
+def store_objects(url: str, kind: ImportKind, objects: Sequence[Any]) -> int:
+    """Store imported objects in one unit of work (all or nothing); returns how many."""
+    section = {
+        ImportKind.ESTABLISHMENTS: "establishments",
+        ImportKind.SUPPORT_RECORDS: "support_records",
+        ImportKind.FAIR_PARTICIPATIONS: "fair_participations",
+    }[kind]
+    with open_store(url) as store:
+        return store_dataset(store, Dataset(**{section: tuple(objects)}))[section]
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    lang: Lang = args.lang
+    result = run_demo(args.db, lang=lang, fmt=args.format, charts=not args.no_charts)
+    if args.format == "html":
+        print(result.report)
+        return 0
+    stored = sum(result.stored.values())
+    print(
+        _t(
+            lang,
+            f"Đã nạp {stored} bản ghi của ví dụ Bắc Giang 2017–2020 vào {result.database}",
+            f"Loaded {stored} records of the Bắc Giang 2017–2020 example into {result.database}",
+        )
+    )
+    print(result.checks_summary(lang))
+    print()
+    print(result.report)
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    path = write_template(args.file, lang=args.lang)
+    print(_t(args.lang, f"Đã ghi mẫu nhập liệu: {path}", f"Wrote the import template: {path}"))
+    return 0
+
+
 def _cmd_version(_: argparse.Namespace) -> int:
     print(f"khuyencong {__version__}")
     return 0
@@ -149,6 +259,42 @@ def build_parser() -> argparse.ArgumentParser:
         action.add_argument("--map", type=_map_arg, default=default)
     units.set_defaults(handler=_cmd_units)
 
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="validate (and store) a CSV or Excel table, reporting every bad row",
+    )
+    imp.add_argument("file", help="a .csv or .xlsx file")
+    imp.add_argument("--kind", required=True, choices=[k.value for k in ImportKind])
+    imp.add_argument("--map", type=_map_arg, help="the map of the unit codes, if not in the file")
+    imp.add_argument("--sheet", help="the worksheet of an Excel file (default: the first)")
+    imp.add_argument("--store", help="store URL, e.g. sqlite:///khuyencong.db")
+    imp.add_argument(
+        "--valid-only",
+        action="store_true",
+        help="import the valid rows even when others have problems",
+    )
+    imp.set_defaults(handler=_cmd_import)
+
+    template = sub.add_parser("template", parents=[common], help="write the Excel import template")
+    template.add_argument("file", help="where to write the .xlsx template")
+    template.set_defaults(handler=_cmd_template)
+
+    demo = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="load the Bắc Giang 2017–2020 example into SQLite, check it, print the report",
+    )
+    demo.add_argument(
+        "--db", type=Path, help="the SQLite file to create (default: a new temp file)"
+    )
+    demo.add_argument("--format", choices=["md", "html"], default="md")
+    demo.add_argument("--no-charts", action="store_true", help="no charts in the HTML report")
+    demo.set_defaults(handler=_cmd_demo)
+
+    rules_cli.add_parser(sub)
+    reports_cli.add_parser(sub)
+
     version = sub.add_parser("version", help="print the version")
     version.set_defaults(handler=_cmd_version)
 
@@ -163,7 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     0
     """
     args = build_parser().parse_args(argv)
-    handler: Callable[[argparse.Namespace], int] = args.handler
+    # The rules and reports commands register ``func``; the others ``handler``.
+    handler: Callable[[argparse.Namespace], int] = getattr(args, "handler", None) or args.func
     try:
         return handler(args)
     except KhuyenCongError as exc:

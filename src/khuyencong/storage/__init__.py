@@ -17,6 +17,7 @@ True
 """
 
 from khuyencong.storage._open import ENTRY_POINT_GROUP, open_store
+from khuyencong.storage.bulk import dataset_from_store, store_dataset
 from khuyencong.storage.memory import MemoryStore
 from khuyencong.storage.port import (
     AuditEntry,
@@ -52,5 +53,7 @@ __all__ = [
     "Store",
     "UnitOfWork",
     "Versioned",
+    "dataset_from_store",
     "open_store",
+    "store_dataset",
 ]

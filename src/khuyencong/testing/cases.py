@@ -1,9 +1,11 @@
 """Legal test cases as data: a TOML case-file format and its pytest plugin.
 
 Like OpenFisca's YAML tests: each ``[[case]]`` gives the inputs, the date, and the expected
-decision, amount, failing conditions or error. The plugin collects ``tests/cases/*.toml``
-(register it as a ``pytest11`` entry point named ``khuyencong_cases``); :func:`load_cases`
-and :func:`run_case` can also be used directly.
+decision, amount, failing conditions or error. The plugin collects ``cases/*.toml`` files
+holding ``[[case]]`` tables; enable it in your ``conftest.py`` with
+``pytest_plugins = ["khuyencong.testing.cases"]`` (it is not installed as a ``pytest11`` entry
+point, so installing khuyencong never changes another project's tests). :func:`load_cases` and
+:func:`run_case` can also be used directly.
 
 A case::
 

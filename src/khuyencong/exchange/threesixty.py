@@ -1,0 +1,883 @@
+"""Grants in the 360Giving data standard shape: export to JSON and CSV, and read them back.
+
+360Giving (https://www.threesixtygiving.org) is an open standard for publishing grant data.
+This module turns approved promotion projects (:class:`~khuyencong.domain.Project`) and
+support delivered (:class:`~khuyencong.domain.SupportRecord`) into 360Giving grants, with the
+:class:`~khuyencong.domain.Establishment` as recipient, and reads such files back into
+:class:`Grant` objects.
+
+What the standard requires was checked against the standard's own schema files in the
+``ThreeSixtyGiving/standard`` repository: ``schema/360-giving-schema.json`` (a grant
+*requires* ``id``, ``title``, ``description``, ``currency``, ``amountAwarded``, ``awardDate``,
+``recipientOrganization`` and ``fundingOrganization``; both organisation lists have at least
+one item, and an organisation requires ``id`` and ``name``),
+``schema/360-giving-package-schema.json`` (a JSON file is an object with a non-empty
+``grants`` list) and the summary-table titles
+``schema/summary-table/360-giving-schema-titles.csv/grants.csv`` (the CSV column names, such as
+``Recipient Org:Identifier``). Three choices are ours, not the standard's, and are made
+explicit:
+
+- Vietnamese registers are not, as far as we could verify, in the org-id.guide list of
+  organisation identifier schemes, so a recipient's identifier uses the publisher's own
+  ``360G-`` prefix, the standard's fallback for organisations without a recognised register:
+  ``<prefix>MST-<tax number>`` when the establishment has a tax number (mã số thuế), otherwise
+  ``<prefix>CS-<establishment id>``.
+- ``geoCodeType`` should come from 360Giving's (British) codelist, which has no Vietnamese
+  entry; the beneficiary location uses ``VN-GSO-<map id>`` (``VN-GSO-2021-11``,
+  ``VN-GSO-2025-07``, ``VN-GSO-2025-reform``) with the GSO unit code as ``geoCode``, so that the
+  reader can rebuild the :class:`~khuyencong.units.UnitRef` exactly.
+- Money is integer đồng: a reader refuses a fractional ``amountAwarded``.
+
+A round trip loses nothing: for any file this module writes, reading it gives grants that
+write the same file again (``read → write → read`` is the identity on :class:`Grant`).
+
+>>> import datetime as dt
+>>> from khuyencong.domain import Establishment, LegalForm, Sector, SupportContent, SupportRecord
+>>> from khuyencong.units import MapId, UnitRef
+>>> coop = Establishment(
+...     id="BG-HTX-001", name="Hợp tác xã Mỳ gạo Chũ", legal_form=LegalForm.COOPERATIVE,
+...     location=UnitRef(MapId.MAP_2021, "07525"), sectors=[Sector.AGRO_FOOD_PROCESSING],
+...     tax_number="0100109106",
+... )
+>>> record = SupportRecord(
+...     id="SR-2018-01", establishment_id="BG-HTX-001", content=SupportContent.DESIGN_CONSULTING,
+...     delivered_on=dt.date(2018, 6, 1), decided_on=dt.date(2018, 3, 15),
+...     local_amount=20_000_000,
+... )
+>>> funder = Organisation("360G-khuyencong-bacgiang-TTKC", "Trung tâm Khuyến công Bắc Giang")
+>>> [grant] = grants_from(
+...     support_records=[record], establishments=[coop],
+...     prefix="360G-khuyencong-bacgiang-", funder=funder,
+... )
+>>> grant.identifier, grant.amount_awarded, grant.recipient.id
+('360G-khuyencong-bacgiang-SR-2018-01', 20000000, '360G-khuyencong-bacgiang-MST-0100109106')
+>>> read_csv_text(dumps_csv([grant])) == [grant]
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from khuyencong.converters import structure
+from khuyencong.domain import (
+    Establishment,
+    Lang,
+    Project,
+    ProjectStatus,
+    SupportRecord,
+    format_vnd,
+)
+from khuyencong.exceptions import Problem, ValidationError
+from khuyencong.units import MapId, UnitRef, load_map
+
+__all__ = [
+    "CSV_COLUMNS",
+    "CURRENCY",
+    "GEO_CODE_TYPE_PREFIX",
+    "REQUIRED_FIELDS",
+    "Grant",
+    "GrantProgramme",
+    "Organisation",
+    "dumps_csv",
+    "dumps_json",
+    "grant_to_threesixty",
+    "grants_from",
+    "read_csv",
+    "read_csv_text",
+    "read_json",
+    "read_json_text",
+    "required_field_problems",
+    "write_csv",
+    "write_json",
+]
+
+CURRENCY = "VND"
+"""The ISO 4217 code of every amount this module writes."""
+
+GEO_CODE_TYPE_PREFIX = "VN-GSO-"
+"""``geoCodeType`` of a beneficiary location: this prefix and the map id (``VN-GSO-2021-11``)."""
+
+REQUIRED_FIELDS: tuple[str, ...] = (
+    "id",
+    "title",
+    "description",
+    "currency",
+    "amountAwarded",
+    "awardDate",
+    "recipientOrganization",
+    "fundingOrganization",
+)
+"""The fields a 360Giving grant requires (``required`` of ``360-giving-schema.json``)."""
+
+_ORG_REQUIRED = ("id", "name")
+
+#: The CSV columns, titled as in the standard's summary table, in the order written.
+CSV_COLUMNS: tuple[str, ...] = (
+    "Identifier",
+    "Title",
+    "Description",
+    "Currency",
+    "Amount Awarded",
+    "Award Date",
+    "Planned Dates:Start Date",
+    "Planned Dates:End Date",
+    "Recipient Org:Identifier",
+    "Recipient Org:Name",
+    "Beneficiary Location:Name",
+    "Beneficiary Location:Country Code",
+    "Beneficiary Location:Geographic Code",
+    "Beneficiary Location:Geographic Code Type",
+    "Funding Org:Identifier",
+    "Funding Org:Name",
+    "Funding Org:Department",
+    "Grant Programme:Code",
+    "Grant Programme:Title",
+)
+
+# CSV column → JSON location: (list field or None, key).
+_COLUMN_KEYS: dict[str, tuple[str | None, str]] = {
+    "Identifier": (None, "id"),
+    "Title": (None, "title"),
+    "Description": (None, "description"),
+    "Currency": (None, "currency"),
+    "Amount Awarded": (None, "amountAwarded"),
+    "Award Date": (None, "awardDate"),
+    "Planned Dates:Start Date": ("plannedDates", "startDate"),
+    "Planned Dates:End Date": ("plannedDates", "endDate"),
+    "Recipient Org:Identifier": ("recipientOrganization", "id"),
+    "Recipient Org:Name": ("recipientOrganization", "name"),
+    "Beneficiary Location:Name": ("beneficiaryLocation", "name"),
+    "Beneficiary Location:Country Code": ("beneficiaryLocation", "countryCode"),
+    "Beneficiary Location:Geographic Code": ("beneficiaryLocation", "geoCode"),
+    "Beneficiary Location:Geographic Code Type": ("beneficiaryLocation", "geoCodeType"),
+    "Funding Org:Identifier": ("fundingOrganization", "id"),
+    "Funding Org:Name": ("fundingOrganization", "name"),
+    "Funding Org:Department": ("fundingOrganization", "department"),
+    "Grant Programme:Code": ("grantProgramme", "code"),
+    "Grant Programme:Title": ("grantProgramme", "title"),
+}
+
+_LISTS: dict[str, tuple[str, ...]] = {
+    "plannedDates": ("startDate", "endDate"),
+    "recipientOrganization": ("id", "name"),
+    "beneficiaryLocation": ("name", "countryCode", "geoCode", "geoCodeType"),
+    "fundingOrganization": ("id", "name", "department"),
+    "grantProgramme": ("code", "title"),
+}
+
+_AWARDED = (
+    ProjectStatus.APPROVED,
+    ProjectStatus.IN_PROGRESS,
+    ProjectStatus.ACCEPTED,
+    ProjectStatus.SETTLED,
+)
+
+
+def _nfc(value: object) -> object:
+    return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+
+
+def _nfc_optional(value: object) -> object:
+    value = _nfc(value)
+    return None if value == "" else value
+
+
+def _non_blank(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value:
+        raise ValidationError.single(f"$.{attribute.name}", value, "must be a non-empty text")
+
+
+@attrs.frozen
+class Organisation:
+    """A funding or recipient organisation of a grant.
+
+    Attributes:
+        id: Its identifier (for a funder: the publisher's org-id or ``360G-`` identifier).
+        name: Its name (NFC).
+        department: The department making the grant, if any (funders only).
+    """
+
+    id: str = attrs.field(converter=_nfc, validator=_non_blank)
+    name: str = attrs.field(converter=_nfc, validator=_non_blank)
+    department: str | None = attrs.field(default=None, converter=_nfc_optional)
+
+
+@attrs.frozen
+class GrantProgramme:
+    """The programme a grant belongs to (e.g. the provincial promotion plan of a year).
+
+    Attributes:
+        code: An identifier for the programme.
+        title: Its title, if any.
+    """
+
+    code: str = attrs.field(converter=_nfc, validator=_non_blank)
+    title: str | None = attrs.field(default=None, converter=_nfc_optional)
+
+
+@attrs.frozen
+class Grant:
+    """One grant, shaped after the 360Giving standard, with domain types for its values.
+
+    Every required field of the standard is present and non-empty; amounts are integer đồng;
+    the beneficiary location is a :class:`~khuyencong.units.UnitRef` of the map the record was
+    made on.
+
+    Attributes:
+        identifier: The grant identifier: the publisher's ``360G-`` prefix and the project or
+            record id.
+        title: A title (the project title, or the content and the establishment).
+        description: A short description (contents, fund, plan year).
+        amount_awarded: The amount awarded, in đồng.
+        award_date: The date of the decision to award.
+        recipient: The establishment, as an organisation.
+        funder: The funding organisation.
+        planned_start: Planned start date, if known.
+        planned_end: Planned end date, if known.
+        location: The administrative unit where the beneficiary produces, if known.
+        programme: The grant programme, if given.
+        currency: Always ``VND``.
+    """
+
+    identifier: str = attrs.field(converter=_nfc, validator=_non_blank)
+    title: str = attrs.field(converter=_nfc, validator=_non_blank)
+    description: str = attrs.field(converter=_nfc, validator=_non_blank)
+    amount_awarded: int
+    award_date: dt.date
+    recipient: Organisation
+    funder: Organisation
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    location: UnitRef | None = None
+    programme: GrantProgramme | None = None
+    currency: str = CURRENCY
+
+    def __attrs_post_init__(self) -> None:
+        problems: list[Problem] = []
+        if isinstance(self.amount_awarded, bool) or not isinstance(self.amount_awarded, int):
+            problems.append(
+                Problem("$.amount_awarded", "must be integer đồng", self.amount_awarded)
+            )
+        elif self.amount_awarded < 0:
+            problems.append(
+                Problem("$.amount_awarded", "must not be negative", self.amount_awarded)
+            )
+        if self.currency != CURRENCY:
+            problems.append(Problem("$.currency", f"amounts are in {CURRENCY}", self.currency))
+        if problems:
+            raise ValidationError(problems)
+
+
+# --- building grants from the domain -------------------------------------------------------
+
+
+def _place_name(ref: UnitRef) -> str:
+    units = load_map(ref.map_id)
+    chain = [units.get(ref.code), *units.ancestors(ref.code)]
+    return ", ".join(u.full_name for u in chain)
+
+
+def _location(ref: UnitRef) -> dict[str, Any]:
+    return {
+        "name": _place_name(ref),
+        "countryCode": "VN",
+        "geoCode": ref.code,
+        "geoCodeType": f"{GEO_CODE_TYPE_PREFIX}{ref.map_id.value}",
+    }
+
+
+def _recipient(establishment: Establishment, prefix: str, org_id_prefix: str) -> dict[str, Any]:
+    if establishment.tax_number is not None:
+        org_id = f"{org_id_prefix}{establishment.tax_number}"
+    else:
+        org_id = f"{prefix}CS-{establishment.id}"
+    return {"id": org_id, "name": establishment.name}
+
+
+def _organisation(org: Organisation) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": org.id, "name": org.name}
+    if org.department is not None:
+        data["department"] = org.department
+    return data
+
+
+def _programme(programme: GrantProgramme) -> dict[str, Any]:
+    data: dict[str, Any] = {"code": programme.code}
+    if programme.title is not None:
+        data["title"] = programme.title
+    return data
+
+
+def _date(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _planned(start: dt.date | None, end: dt.date | None) -> list[dict[str, Any]]:
+    event = {k: v for k, v in (("startDate", _date(start)), ("endDate", _date(end))) if v}
+    return [event] if event else []
+
+
+def _project_grant(
+    project: Project,
+    establishments: Mapping[str, Establishment],
+    prefix: str,
+    org_id_prefix: str,
+    lang: Lang,
+) -> dict[str, Any]:
+    contents = "; ".join(pc.content.label(lang) for pc in project.contents)
+    if lang == "vi":
+        description = f"{contents} ({project.fund.label(lang)}, kế hoạch năm {project.plan_year})"
+    else:
+        description = f"{contents} ({project.fund.label(lang)}, plan year {project.plan_year})"
+    grant: dict[str, Any] = {
+        "id": f"{prefix}{project.id}",
+        "title": project.title,
+        "description": description,
+        "currency": CURRENCY,
+        "amountAwarded": project.approved_amount,
+        "awardDate": _date(project.approved_on),
+        "plannedDates": _planned(project.planned_start, project.planned_end),
+    }
+    beneficiary = establishments.get(project.beneficiary_ids[0])
+    if beneficiary is not None:
+        grant["recipientOrganization"] = [_recipient(beneficiary, prefix, org_id_prefix)]
+        grant["beneficiaryLocation"] = [_location(beneficiary.location)]
+    return grant
+
+
+def _record_grant(
+    record: SupportRecord,
+    establishments: Mapping[str, Establishment],
+    prefix: str,
+    org_id_prefix: str,
+    lang: Lang,
+) -> dict[str, Any]:
+    establishment = establishments.get(record.establishment_id)
+    who = establishment.name if establishment is not None else record.establishment_id
+    parts = [record.content.label(lang)]
+    if record.note:
+        parts.append(record.note)
+    paid = "ngân sách" if lang == "vi" else "public funds"
+    parts.append(f"{paid} {format_vnd(record.public_amount, lang)}")
+    grant: dict[str, Any] = {
+        "id": f"{prefix}{record.id}",
+        "title": f"{record.content.label(lang)} – {who}",
+        "description": "; ".join(parts),
+        "currency": CURRENCY,
+        "amountAwarded": record.public_amount,
+        "awardDate": _date(record.decided_on or record.delivered_on),
+        "plannedDates": [],
+    }
+    if establishment is not None:
+        grant["recipientOrganization"] = [_recipient(establishment, prefix, org_id_prefix)]
+        where = record.location or establishment.location
+        grant["beneficiaryLocation"] = [_location(where)]
+    return grant
+
+
+def grants_from(
+    *,
+    projects: Iterable[Project] = (),
+    support_records: Iterable[SupportRecord] = (),
+    establishments: Iterable[Establishment],
+    prefix: str,
+    funder: Organisation,
+    programme: GrantProgramme | None = None,
+    org_id_prefix: str | None = None,
+    lang: Lang = "vi",
+) -> list[Grant]:
+    """360Giving grants for the approved projects and the support records given.
+
+    A project becomes a grant once approved (approved, in progress, accepted or settled): its
+    approved amount on its approval date, planned dates, its one beneficiary as recipient.
+    Drafts, submitted, rejected and cancelled projects are left out. A support record becomes a
+    grant of its public amount (national plus local fund; the beneficiary's co-funding is not
+    awarded) on its decision date (its delivery date when it has none). Grants come in the
+    order given, projects first.
+
+    Args:
+        projects: Projects; those not approved are skipped.
+        support_records: Support records.
+        establishments: The establishments the projects and records name.
+        prefix: The publisher's 360Giving identifier prefix, e.g. ``360G-khuyencong-bacgiang-``.
+        funder: The funding organisation of every grant.
+        programme: The grant programme of every grant, if any.
+        org_id_prefix: Prefix of recipient identifiers built from tax numbers; by default
+            ``<prefix>MST-``.
+        lang: Language of the descriptions (``"vi"`` by default, or ``"en"``).
+
+    Returns:
+        The grants, each with every field the standard requires.
+
+    Raises:
+        ValidationError: Listing every required field that would be missing, each with its
+            path (``$.grants[2].awardDate``), and every duplicate identifier; nothing is
+            returned until all are fixed.
+    """
+    if not prefix.startswith("360G-") or prefix == "360G-":
+        raise ValidationError.single(
+            "$.prefix", prefix, "a 360Giving prefix starts with '360G-' and names the publisher"
+        )
+    org_prefix = f"{prefix}MST-" if org_id_prefix is None else org_id_prefix
+    by_id = {e.id: e for e in establishments}
+    built: list[tuple[dict[str, Any], str]] = []
+    problems: list[Problem] = []
+    for project in projects:
+        if project.status not in _AWARDED:
+            continue
+        data = _project_grant(project, by_id, prefix, org_prefix, lang)
+        where = f"project {project.id} of establishment {project.beneficiary_ids[0]}"
+        if len(project.beneficiary_ids) > 1:
+            path = f"$.grants[{len(built)}].recipientOrganization"
+            problems.append(
+                Problem(
+                    path,
+                    f"{where} has {len(project.beneficiary_ids)} beneficiaries; a 360Giving grant "
+                    "has one recipient, so export the group project's support records instead",
+                    list(project.beneficiary_ids),
+                )
+            )
+        built.append((data, where))
+    for record in support_records:
+        where = f"record {record.id} of establishment {record.establishment_id}"
+        built.append((_record_grant(record, by_id, prefix, org_prefix, lang), where))
+    for i, (data, where) in enumerate(built):
+        data["fundingOrganization"] = [_organisation(funder)]
+        if programme is not None:
+            data["grantProgramme"] = [_programme(programme)]
+        problems.extend(
+            attrs.evolve(p, message=f"{p.message} ({where})")
+            for p in required_field_problems(data, f"$.grants[{i}]")
+        )
+    problems.extend(_duplicate_ids([d for d, _ in built]))
+    if problems:
+        raise ValidationError(sorted(problems, key=lambda p: _grant_index(p.path)))
+    return [_parse_grant(d, f"$.grants[{i}]") for i, (d, _) in enumerate(built)]
+
+
+def _grant_index(path: str) -> int:
+    head = path.removeprefix("$.grants[")
+    number = head.split("]", 1)[0]
+    return int(number) if number.isdigit() else -1
+
+
+def _duplicate_ids(grants: Sequence[Mapping[str, Any]]) -> list[Problem]:
+    seen: Counter[object] = Counter()
+    found = []
+    for i, grant in enumerate(grants):
+        seen[grant.get("id")] += 1
+        if seen[grant.get("id")] > 1:
+            found.append(
+                Problem(
+                    f"$.grants[{i}].id", "duplicate identifier: it appears earlier", grant["id"]
+                )
+            )
+    return found
+
+
+# --- the required fields ---------------------------------------------------------------------
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def required_field_problems(grant: Mapping[str, Any], path: str = "$") -> list[Problem]:
+    """Every required field of the 360Giving standard missing from one grant.
+
+    Checks the grant's required fields (:data:`REQUIRED_FIELDS`), that the recipient and
+    funding organisation lists have at least one organisation, and that each of those has an
+    ``id`` and a ``name``. Types and formats are the reader's business.
+
+    Args:
+        grant: One grant as 360Giving JSON data.
+        path: Where the grant is, for the problems' paths.
+
+    Returns:
+        One problem per missing field, in the standard's order; empty when none is missing.
+
+    >>> [p.path for p in required_field_problems({"id": "360G-x-1", "title": "T"})][:2]
+    ['$.description', '$.currency']
+    """
+    found: list[Problem] = []
+    for field in REQUIRED_FIELDS:
+        value = grant.get(field)
+        if field in ("recipientOrganization", "fundingOrganization"):
+            if not isinstance(value, list) or not value:
+                found.append(Problem(f"{path}.{field}", "required: at least one organisation"))
+                continue
+            for j, org in enumerate(value):
+                found.extend(
+                    Problem(f"{path}.{field}[{j}].{key}", "required field is missing")
+                    for key in _ORG_REQUIRED
+                    if not isinstance(org, Mapping) or _blank(org.get(key))
+                )
+        elif _blank(value):
+            found.append(Problem(f"{path}.{field}", "required field is missing"))
+    return found
+
+
+# --- Grant → 360Giving data -------------------------------------------------------------------
+
+
+def grant_to_threesixty(grant: Grant) -> dict[str, Any]:
+    """One grant as 360Giving JSON data (what :func:`dumps_json` writes for it).
+
+    Optional lists (planned dates, beneficiary location, grant programme) are left out when
+    empty.
+    """
+    data: dict[str, Any] = {
+        "id": grant.identifier,
+        "title": grant.title,
+        "description": grant.description,
+        "currency": grant.currency,
+        "amountAwarded": grant.amount_awarded,
+        "awardDate": grant.award_date.isoformat(),
+    }
+    planned = _planned(grant.planned_start, grant.planned_end)
+    if planned:
+        data["plannedDates"] = planned
+    data["recipientOrganization"] = [_organisation(grant.recipient)]
+    if grant.location is not None:
+        data["beneficiaryLocation"] = [_location(grant.location)]
+    data["fundingOrganization"] = [_organisation(grant.funder)]
+    if grant.programme is not None:
+        data["grantProgramme"] = [_programme(grant.programme)]
+    return data
+
+
+def _package(grants: Sequence[Grant]) -> dict[str, Any]:
+    if not grants:
+        raise ValidationError.single("$.grants", [], "a 360Giving file holds at least one grant")
+    items = [grant_to_threesixty(g) for g in grants]
+    problems = [
+        p for i, g in enumerate(items) for p in required_field_problems(g, f"$.grants[{i}]")
+    ]
+    problems.extend(_duplicate_ids(items))
+    if problems:
+        raise ValidationError(problems)
+    return {"grants": items}
+
+
+def dumps_json(grants: Sequence[Grant]) -> str:
+    """The grants as a 360Giving JSON package (``{"grants": [...]}``), indented UTF-8 text.
+
+    Raises:
+        ValidationError: If there is no grant, or two share an identifier.
+    """
+    return json.dumps(_package(grants), ensure_ascii=False, indent=2) + "\n"
+
+
+def _row(grant: Mapping[str, Any]) -> dict[str, str]:
+    row: dict[str, str] = {}
+    for column in CSV_COLUMNS:
+        field, key = _COLUMN_KEYS[column]
+        if field is None:
+            value = grant.get(key)
+        else:
+            items = grant.get(field) or [{}]
+            value = items[0].get(key)
+        row[column] = "" if value is None else str(value)
+    return row
+
+
+def dumps_csv(grants: Sequence[Grant]) -> str:
+    """The grants as 360Giving CSV text: one row per grant, columns :data:`CSV_COLUMNS`.
+
+    Raises:
+        ValidationError: If there is no grant, or two share an identifier.
+    """
+    package = _package(grants)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(_row(g) for g in package["grants"])
+    return out.getvalue()
+
+
+def write_json(grants: Sequence[Grant], path: str | Path) -> None:
+    """Write the grants as a 360Giving JSON file (UTF-8), after validating them all.
+
+    Raises:
+        ValidationError: Before anything is written, if a grant is invalid.
+    """
+    text = dumps_json(grants)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def write_csv(grants: Sequence[Grant], path: str | Path) -> None:
+    """Write the grants as a 360Giving CSV file (UTF-8), after validating them all.
+
+    Raises:
+        ValidationError: Before anything is written, if a grant is invalid.
+    """
+    text = dumps_csv(grants)
+    Path(path).write_text(text, encoding="utf-8", newline="")
+
+
+# --- 360Giving data → Grant -------------------------------------------------------------------
+
+
+class _Reader:
+    """Collects every problem of one grant while reading its fields."""
+
+    def __init__(self, data: Mapping[str, Any], path: str) -> None:
+        self.data = data
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def value(self, container: Mapping[str, Any], key: str, cl: type[Any], path: str) -> Any:
+        raw = container.get(key)
+        if raw is None or raw == "":
+            return None
+        try:
+            return structure(raw, cl)
+        except ValidationError as exc:
+            self.problems.extend(exc.prefixed(f"{path}.{key}").problems)
+            return None
+
+    def one(self, field: str, allowed: tuple[str, ...]) -> Mapping[str, Any] | None:
+        items = self.data.get(field)
+        if items is None:
+            return None
+        if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
+            self.problems.append(
+                Problem(f"{self.path}.{field}", "must be a list of objects", items)
+            )
+            return None
+        if len(items) > 1:
+            self.problems.append(
+                Problem(f"{self.path}.{field}", "khuyencong reads one item per grant", len(items))
+            )
+        if not items:
+            return None
+        for key in sorted(set(items[0]) - set(allowed)):
+            self.problems.append(
+                Problem(
+                    f"{self.path}.{field}[0].{key}",
+                    "unknown field; remove it or check its spelling",
+                )
+            )
+        item: Mapping[str, Any] = items[0]
+        return item
+
+    def organisation(self, field: str, allowed: tuple[str, ...]) -> Organisation | None:
+        item = self.one(field, allowed)
+        if item is None:
+            return None
+        at = f"{self.path}.{field}[0]"
+        org_id = self.value(item, "id", str, at)
+        name = self.value(item, "name", str, at)
+        department = self.value(item, "department", str, at)
+        if org_id is None or name is None:
+            return None
+        return Organisation(org_id, name, department)
+
+    def location(self) -> UnitRef | None:
+        item = self.one("beneficiaryLocation", _LISTS["beneficiaryLocation"])
+        if item is None:
+            return None
+        at = f"{self.path}.beneficiaryLocation[0]"
+        code = self.value(item, "geoCode", str, at)
+        code_type = self.value(item, "geoCodeType", str, at)
+        country = self.value(item, "countryCode", str, at)
+        self.value(item, "name", str, at)
+        if country not in (None, "VN"):
+            self.problems.append(Problem(f"{at}.countryCode", "must be VN", country))
+        if code is None or code_type is None:
+            self.problems.append(
+                Problem(f"{at}.geoCode", "a location needs geoCode and geoCodeType")
+            )
+            return None
+        map_value = code_type.removeprefix(GEO_CODE_TYPE_PREFIX)
+        maps = [m.value for m in MapId]
+        if not code_type.startswith(GEO_CODE_TYPE_PREFIX) or map_value not in maps:
+            allowed = ", ".join(GEO_CODE_TYPE_PREFIX + m for m in maps)
+            self.problems.append(
+                Problem(f"{at}.geoCodeType", f"must be one of {allowed}", code_type)
+            )
+            return None
+        try:
+            return UnitRef(MapId(map_value), code)
+        except ValidationError as exc:
+            self.problems.extend(Problem(f"{at}.geoCode", p.message, p.value) for p in exc.problems)
+            return None
+
+
+def _parse_grant(data: object, path: str) -> Grant:
+    """Read one grant; raises a ValidationError listing every problem of it."""
+    if not isinstance(data, Mapping):
+        raise ValidationError.single(path, type(data).__name__, "a grant is a JSON object")
+    r = _Reader(data, path)
+    r.problems.extend(required_field_problems(data, path))
+    known = {*REQUIRED_FIELDS, *_LISTS}
+    r.problems.extend(
+        Problem(f"{path}.{key}", "unknown field; remove it or check its spelling")
+        for key in sorted(set(data) - known)
+    )
+    identifier = r.value(data, "id", str, path)
+    title = r.value(data, "title", str, path)
+    description = r.value(data, "description", str, path)
+    currency = r.value(data, "currency", str, path)
+    if currency not in (None, CURRENCY):
+        r.problems.append(Problem(f"{path}.currency", f"amounts are read in {CURRENCY}", currency))
+    amount = r.value(data, "amountAwarded", int, path)
+    if amount is not None and amount < 0:
+        r.problems.append(Problem(f"{path}.amountAwarded", "must not be negative", amount))
+    award_date = r.value(data, "awardDate", dt.date, path)
+    planned = r.one("plannedDates", _LISTS["plannedDates"])
+    start = end = None
+    if planned is not None:
+        start = r.value(planned, "startDate", dt.date, f"{path}.plannedDates[0]")
+        end = r.value(planned, "endDate", dt.date, f"{path}.plannedDates[0]")
+    recipient = r.organisation("recipientOrganization", ("id", "name"))
+    funder = r.organisation("fundingOrganization", _LISTS["fundingOrganization"])
+    location = r.location()
+    programme_item = r.one("grantProgramme", _LISTS["grantProgramme"])
+    programme = None
+    if programme_item is not None:
+        at = f"{path}.grantProgramme[0]"
+        code = r.value(programme_item, "code", str, at)
+        programme_title = r.value(programme_item, "title", str, at)
+        if code is None:
+            r.problems.append(Problem(f"{at}.code", "a grant programme needs a code"))
+        else:
+            programme = GrantProgramme(code, programme_title)
+    if r.problems or recipient is None or funder is None:
+        raise ValidationError(_unique(r.problems) or [Problem(path, "incomplete grant")])
+    try:
+        return Grant(
+            identifier=identifier,
+            title=title,
+            description=description,
+            amount_awarded=amount,
+            award_date=award_date,
+            recipient=recipient,
+            funder=funder,
+            planned_start=start,
+            planned_end=end,
+            location=location,
+            programme=programme,
+        )
+    except ValidationError as exc:
+        raise exc.prefixed(path) from None
+
+
+def _unique(problems: Iterable[Problem]) -> list[Problem]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for p in problems:
+        if (p.path, p.message) not in seen:
+            seen.add((p.path, p.message))
+            out.append(p)
+    return out
+
+
+def _parse_grants(items: Sequence[object]) -> list[Grant]:
+    grants: list[Grant] = []
+    errors: list[ValidationError] = []
+    for i, item in enumerate(items):
+        try:
+            grants.append(_parse_grant(item, f"$.grants[{i}]"))
+        except ValidationError as exc:
+            errors.append(exc)
+    dup = _duplicate_ids([i for i in items if isinstance(i, Mapping)]) if not errors else []
+    if errors or dup:
+        raise ValidationError([*ValidationError.merge(errors).problems, *dup] if errors else dup)
+    return grants
+
+
+def read_json_text(text: str | bytes) -> list[Grant]:
+    """Grants from 360Giving JSON text (a package ``{"grants": [...]}``).
+
+    Raises:
+        ValidationError: Listing every problem of every grant, each with its ``$.path``.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValidationError.single(
+            "$", None, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from exc
+    if not isinstance(data, dict) or not isinstance(data.get("grants"), list):
+        raise ValidationError.single("$.grants", None, 'a 360Giving package is {"grants": [...]}')
+    extra = sorted(set(data) - {"grants"})
+    if extra:
+        raise ValidationError(
+            [Problem(f"$.{k}", "unknown field; remove it or check its spelling") for k in extra]
+        )
+    if not data["grants"]:
+        raise ValidationError.single("$.grants", [], "a 360Giving file holds at least one grant")
+    return _parse_grants(data["grants"])
+
+
+def read_json(path: str | Path) -> list[Grant]:
+    """Grants from a 360Giving JSON file; see :func:`read_json_text`."""
+    return read_json_text(Path(path).read_bytes())
+
+
+def _unflatten(row: Mapping[str, str]) -> dict[str, Any]:
+    grant: dict[str, Any] = {}
+    lists: dict[str, dict[str, Any]] = {}
+    for column, text in row.items():
+        field, key = _COLUMN_KEYS[column]
+        if text == "":
+            continue
+        value: object = text
+        if key == "amountAwarded":
+            value = int(text) if text.lstrip("-").isdigit() else text
+        if field is None:
+            grant[key] = value
+        else:
+            lists.setdefault(field, {})[key] = value
+    for field in _LISTS:
+        if field in lists:
+            grant[field] = [lists[field]]
+    return grant
+
+
+def read_csv_text(text: str) -> list[Grant]:
+    """Grants from 360Giving CSV text with the columns of :data:`CSV_COLUMNS`.
+
+    Problems are reported with the path of the grant in JSON form: ``$.grants[0]`` is the first
+    data row (line 2 of the file).
+
+    Raises:
+        ValidationError: Listing every problem, each with its path.
+    """
+    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
+    header = reader.fieldnames or []
+    problems = [
+        Problem(f"$.columns[{i}]", "unknown column; remove it or check its spelling", name)
+        for i, name in enumerate(header)
+        if name not in _COLUMN_KEYS
+    ]
+    if problems:
+        raise ValidationError(problems)
+    rows = []
+    for i, row in enumerate(reader):
+        if None in row:
+            problems.append(Problem(f"$.grants[{i}]", "the row has more cells than the header"))
+            continue
+        rows.append(_unflatten({k: v or "" for k, v in row.items()}))
+    if problems:
+        raise ValidationError(problems)
+    if not rows:
+        raise ValidationError.single("$.grants", [], "a 360Giving file holds at least one grant")
+    return _parse_grants(rows)
+
+
+def read_csv(path: str | Path) -> list[Grant]:
+    """Grants from a 360Giving CSV file (UTF-8, with or without a byte-order mark)."""
+    return read_csv_text(Path(path).read_text(encoding="utf-8"))

@@ -1,0 +1,417 @@
+"""360Giving export and import: required fields, shapes, and round trips that lose nothing."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from khuyencong.domain import (
+    Establishment,
+    Fund,
+    LegalForm,
+    Project,
+    ProjectContent,
+    ProjectKind,
+    ProjectStatus,
+    Sector,
+    SupportContent,
+    SupportRecord,
+)
+from khuyencong.exceptions import ValidationError
+from khuyencong.exchange import (
+    CSV_COLUMNS,
+    REQUIRED_FIELDS,
+    Grant,
+    GrantProgramme,
+    Organisation,
+    dumps_csv,
+    dumps_json,
+    grant_to_threesixty,
+    grants_from,
+    read_csv,
+    read_csv_text,
+    read_json,
+    read_json_text,
+    required_field_problems,
+    write_csv,
+    write_json,
+)
+from khuyencong.testing.strategies import establishments, projects, support_records
+from khuyencong.units import MapId, UnitRef
+
+PREFIX = "360G-khuyencong-bacgiang-"
+FUNDER = Organisation(
+    "360G-khuyencong-bacgiang-TTKC",
+    "Trung tâm Khuyến công và Xúc tiến thương mại Bắc Giang",
+    "Phòng Khuyến công",
+)
+PROGRAMME = GrantProgramme("KCDP-2019", "Kế hoạch khuyến công địa phương năm 2019")
+
+
+def coop(**changes: Any) -> Establishment:
+    fields: dict[str, Any] = {
+        "id": "BG-HTX-001",
+        "name": "Hợp tác xã Mỳ gạo Chũ",
+        "legal_form": LegalForm.COOPERATIVE,
+        "location": UnitRef(MapId.MAP_2021, "07525"),
+        "sectors": [Sector.AGRO_FOOD_PROCESSING],
+        "tax_number": "0100109106",
+        "members": 25,
+    }
+    fields.update(changes)
+    return Establishment(**fields)
+
+
+def approved_project(**changes: Any) -> Project:
+    fields: dict[str, Any] = {
+        "id": "DA-2019-07",
+        "title": "Máy sấy mỳ gạo",
+        "kind": ProjectKind.SINGLE_BENEFICIARY,
+        "beneficiary_ids": ["BG-HTX-001"],
+        "fund": Fund.LOCAL,
+        "province": UnitRef(MapId.MAP_2021, "24"),
+        "plan_year": 2019,
+        "lead_agency": "Trung tâm Khuyến công và XTTM Bắc Giang",
+        "contents": [ProjectContent(SupportContent.MACHINERY, 400_000_000, 200_000_000)],
+        "planned_start": dt.date(2019, 5, 1),
+        "planned_end": dt.date(2019, 11, 30),
+    }
+    fields.update(changes)
+    p = Project(**fields)
+    p = p.transition(ProjectStatus.SUBMITTED, on=dt.date(2019, 3, 1))
+    return p.transition(ProjectStatus.APPROVED, on=dt.date(2019, 4, 2), approved_amount=180_000_000)
+
+
+def record(**changes: Any) -> SupportRecord:
+    fields: dict[str, Any] = {
+        "id": "SR-2018-01",
+        "establishment_id": "BG-HTX-001",
+        "content": SupportContent.DESIGN_CONSULTING,
+        "delivered_on": dt.date(2018, 6, 1),
+        "decided_on": dt.date(2018, 3, 15),
+        "local_amount": 20_000_000,
+        "co_funding": 20_000_000,
+    }
+    fields.update(changes)
+    return SupportRecord(**fields)
+
+
+def export(**kw: Any) -> list[Grant]:
+    kw.setdefault("establishments", [coop()])
+    return grants_from(prefix=PREFIX, funder=FUNDER, programme=PROGRAMME, **kw)
+
+
+class TestGrantsFrom:
+    def test_an_approved_project_becomes_a_grant_of_its_approved_amount(self) -> None:
+        """An approved project is awarded its approved amount on its approval date."""
+        [grant] = export(projects=[approved_project()])
+        assert grant.identifier == "360G-khuyencong-bacgiang-DA-2019-07"
+        assert grant.amount_awarded == 180_000_000
+        assert grant.award_date == dt.date(2019, 4, 2)
+        assert (grant.planned_start, grant.planned_end) == (
+            dt.date(2019, 5, 1),
+            dt.date(2019, 11, 30),
+        )
+        assert grant.title == "Máy sấy mỳ gạo"
+        assert "kế hoạch năm 2019" in grant.description
+
+    def test_projects_not_yet_approved_are_left_out(self) -> None:
+        """Draft and submitted projects award nothing, so they are not grants."""
+        p = approved_project()
+        draft = attrs.evolve(p, id="DA-DRAFT", status=ProjectStatus.DRAFT, approved_amount=None)
+        assert export(projects=[draft]) == []
+
+    def test_the_recipient_is_identified_by_its_tax_number(self) -> None:
+        """The recipient's identifier is built from the establishment's tax number."""
+        [grant] = export(projects=[approved_project()])
+        assert grant.recipient == Organisation(
+            "360G-khuyencong-bacgiang-MST-0100109106", "Hợp tác xã Mỳ gạo Chũ"
+        )
+
+    def test_without_a_tax_number_the_establishment_id_identifies_the_recipient(self) -> None:
+        """An establishment without a tax number is identified by its own id."""
+        [grant] = export(support_records=[record()], establishments=[coop(tax_number=None)])
+        assert grant.recipient.id == "360G-khuyencong-bacgiang-CS-BG-HTX-001"
+
+    def test_the_caller_may_choose_the_tax_number_prefix(self) -> None:
+        """A publisher with a registered identifier scheme passes its own prefix."""
+        [grant] = grants_from(
+            support_records=[record()],
+            establishments=[coop()],
+            prefix=PREFIX,
+            funder=FUNDER,
+            org_id_prefix="XX-TAX-",
+        )
+        assert grant.recipient.id == "XX-TAX-0100109106"
+
+    def test_a_support_record_is_awarded_its_public_amount(self) -> None:
+        """Co-funding by the beneficiary is not part of the amount awarded."""
+        [grant] = export(support_records=[record(national_amount=5_000_000)])
+        assert grant.amount_awarded == 25_000_000
+        assert grant.award_date == dt.date(2018, 3, 15)
+
+    def test_a_record_without_a_decision_date_is_awarded_on_delivery(self) -> None:
+        """A record with no decision date takes its delivery date as award date."""
+        [grant] = export(support_records=[record(decided_on=None)])
+        assert grant.award_date == dt.date(2018, 6, 1)
+
+    def test_the_beneficiary_location_is_the_unit_of_production(self) -> None:
+        """The location is the establishment's unit, or the record's own unit when given."""
+        [by_establishment, by_record] = export(
+            support_records=[
+                record(),
+                record(id="SR-2", location=UnitRef(MapId.MAP_2021, "07528")),
+            ]
+        )
+        assert by_establishment.location == UnitRef(MapId.MAP_2021, "07525")
+        assert by_record.location == UnitRef(MapId.MAP_2021, "07528")
+
+    def test_english_descriptions_on_request(self) -> None:
+        """Descriptions are Vietnamese by default and English with lang='en'."""
+        [grant] = grants_from(
+            projects=[approved_project()],
+            establishments=[coop()],
+            prefix=PREFIX,
+            funder=FUNDER,
+            lang="en",
+        )
+        assert "plan year 2019" in grant.description
+
+    def test_every_missing_required_field_is_listed_with_its_path(self) -> None:
+        """A project without an approval date and a record of an unknown establishment are
+        both reported, each field with its path, and nothing is returned."""
+        p = attrs.evolve(approved_project(), approved_on=None)
+        orphan = record(id="SR-9", establishment_id="BG-HTX-404")
+        with pytest.raises(ValidationError) as info:
+            export(projects=[p], support_records=[orphan])
+        assert info.value.paths == ("$.grants[0].awardDate", "$.grants[1].recipientOrganization")
+        assert "BG-HTX-404" in str(info.value)
+
+    def test_a_group_project_is_refused(self) -> None:
+        """A 360Giving grant has one recipient: a project with two beneficiaries is refused."""
+        p = approved_project(beneficiary_ids=["BG-HTX-001", "BG-HTX-002"])
+        two = [coop(), coop(id="BG-HTX-002", tax_number=None)]
+        with pytest.raises(ValidationError) as info:
+            export(projects=[p], establishments=two)
+        assert info.value.paths == ("$.grants[0].recipientOrganization",)
+
+    def test_identifiers_are_unique(self) -> None:
+        """Two grants with the same identifier are refused."""
+        with pytest.raises(ValidationError) as info:
+            export(support_records=[record(), record()])
+        assert info.value.paths == ("$.grants[1].id",)
+
+    def test_the_prefix_is_a_360giving_prefix(self) -> None:
+        """Grant identifiers start with the publisher's 360G- prefix."""
+        with pytest.raises(ValidationError) as info:
+            grants_from(establishments=[], prefix="khuyencong-", funder=FUNDER)
+        assert info.value.paths == ("$.prefix",)
+
+
+class TestRequiredFieldProblems:
+    def test_an_empty_grant_misses_every_required_field(self) -> None:
+        """Every required field of the standard is reported for an empty grant."""
+        paths = [p.path for p in required_field_problems({})]
+        assert paths == [f"$.{f}" for f in REQUIRED_FIELDS]
+
+    def test_organisations_need_an_id_and_a_name(self) -> None:
+        """An organisation without id and name is reported field by field."""
+        grant = grant_to_threesixty(export(support_records=[record()])[0])
+        grant["fundingOrganization"] = [{"department": "x"}]
+        paths = [p.path for p in required_field_problems(grant, "$.grants[3]")]
+        assert paths == [
+            "$.grants[3].fundingOrganization[0].id",
+            "$.grants[3].fundingOrganization[0].name",
+        ]
+
+    def test_a_complete_grant_has_no_problem(self) -> None:
+        """What the exporter writes has every required field."""
+        grant = grant_to_threesixty(export(projects=[approved_project()])[0])
+        assert required_field_problems(grant) == []
+
+
+class TestWriting:
+    def test_json_has_the_standard_shape(self) -> None:
+        """The JSON file is a package of grants with the standard's field names."""
+        data = json.loads(dumps_json(export(projects=[approved_project()])))
+        [grant] = data["grants"]
+        assert grant["currency"] == "VND"
+        assert grant["amountAwarded"] == 180_000_000
+        assert grant["awardDate"] == "2019-04-02"
+        assert grant["plannedDates"] == [{"startDate": "2019-05-01", "endDate": "2019-11-30"}]
+        assert grant["beneficiaryLocation"] == [
+            {
+                "name": "Thị trấn Chũ, Huyện Lục Ngạn, Tỉnh Bắc Giang",
+                "countryCode": "VN",
+                "geoCode": "07525",
+                "geoCodeType": "VN-GSO-2021-11",
+            }
+        ]
+        assert grant["fundingOrganization"][0]["department"] == "Phòng Khuyến công"
+        assert grant["grantProgramme"] == [{"code": "KCDP-2019", "title": PROGRAMME.title}]
+
+    def test_csv_has_the_standard_column_titles(self) -> None:
+        """The CSV header uses the standard's titles; amounts are plain integers."""
+        text = dumps_csv(export(support_records=[record()]))
+        [row] = list(csv.DictReader(io.StringIO(text)))
+        assert tuple(row) == CSV_COLUMNS
+        assert row["Amount Awarded"] == "20000000"
+        assert row["Recipient Org:Identifier"] == "360G-khuyencong-bacgiang-MST-0100109106"
+
+    def test_an_empty_export_is_refused(self) -> None:
+        """A 360Giving file holds at least one grant."""
+        with pytest.raises(ValidationError):
+            dumps_json([])
+
+    def test_duplicate_grants_are_refused_before_writing(self, tmp_path: Path) -> None:
+        """Nothing is written when two grants share an identifier."""
+        [grant] = export(support_records=[record()])
+        target = tmp_path / "grants.json"
+        with pytest.raises(ValidationError) as info:
+            write_json([grant, grant], target)
+        assert info.value.paths == ("$.grants[1].id",)
+        assert not target.exists()
+
+    def test_files_round_trip(self, tmp_path: Path) -> None:
+        """JSON and CSV files read back into the grants that were written."""
+        grants = export(projects=[approved_project()], support_records=[record()])
+        write_json(grants, tmp_path / "g.json")
+        write_csv(grants, tmp_path / "g.csv")
+        assert read_json(tmp_path / "g.json") == grants
+        assert read_csv(tmp_path / "g.csv") == grants
+
+
+class TestReading:
+    def grant(self) -> dict[str, Any]:
+        return grant_to_threesixty(export(projects=[approved_project()])[0])
+
+    def read(self, *grants: dict[str, Any]) -> list[Grant]:
+        return read_json_text(json.dumps({"grants": list(grants)}))
+
+    def test_every_problem_of_every_grant_is_listed(self) -> None:
+        """A float amount, a bad date and an unknown unit are all reported with their paths."""
+        bad = self.grant()
+        bad["amountAwarded"] = 1.5
+        bad["awardDate"] = "02/04/2019"
+        bad["beneficiaryLocation"][0]["geoCode"] = "99999"
+        missing = self.grant()
+        del missing["title"]
+        with pytest.raises(ValidationError) as info:
+            self.read(bad, missing)
+        assert info.value.paths == (
+            "$.grants[0].amountAwarded",
+            "$.grants[0].awardDate",
+            "$.grants[0].beneficiaryLocation[0].geoCode",
+            "$.grants[1].title",
+        )
+
+    def test_unknown_fields_are_refused(self) -> None:
+        """A misspelt field is reported rather than silently dropped."""
+        g = self.grant()
+        g["amountAwardd"] = 1
+        with pytest.raises(ValidationError) as info:
+            self.read(g)
+        assert info.value.paths == ("$.grants[0].amountAwardd",)
+
+    def test_other_currencies_are_refused(self) -> None:
+        """Amounts are read in đồng only."""
+        g = self.grant()
+        g["currency"] = "GBP"
+        with pytest.raises(ValidationError) as info:
+            self.read(g)
+        assert info.value.paths == ("$.grants[0].currency",)
+
+    def test_a_location_needs_a_known_code_type(self) -> None:
+        """A geographic code type that names no map is refused."""
+        g = self.grant()
+        g["beneficiaryLocation"][0]["geoCodeType"] = "WD"
+        with pytest.raises(ValidationError) as info:
+            self.read(g)
+        assert info.value.paths == ("$.grants[0].beneficiaryLocation[0].geoCodeType",)
+
+    def test_not_a_package(self) -> None:
+        """Text that is not a 360Giving package is refused with a path."""
+        for text in ("[1]", "{", '{"grants": []}', '{"grants": [], "x": 1}'):
+            with pytest.raises(ValidationError):
+                read_json_text(text)
+
+    def test_csv_problems_name_the_row(self) -> None:
+        """In CSV, grant i is data row i; a fractional amount is refused."""
+        text = dumps_csv(export(support_records=[record(), record(id="SR-2")]))
+        text = text.replace(",20000000,", ",20000000.5,", 2)
+        with pytest.raises(ValidationError) as info:
+            read_csv_text(text)
+        assert info.value.paths == ("$.grants[0].amountAwarded", "$.grants[1].amountAwarded")
+
+    def test_csv_with_a_byte_order_mark_is_read(self) -> None:
+        """A CSV saved by Excel (UTF-8 with BOM) reads the same."""
+        grants = export(support_records=[record()])
+        assert read_csv_text("\ufeff" + dumps_csv(grants)) == grants
+
+    def test_unknown_csv_columns_are_refused(self) -> None:
+        """An unknown column is reported by its position."""
+        text = dumps_csv(export(support_records=[record()]))
+        header, rest = text.split("\n", 1)
+        with pytest.raises(ValidationError) as info:
+            read_csv_text(f"{header},Extra\n{rest}")
+        assert info.value.paths == (f"$.columns[{len(CSV_COLUMNS)}]",)
+
+
+# --- round trips with the shipped strategies -------------------------------------------------
+
+
+@st.composite
+def exports(draw: st.DrawFn) -> list[Grant]:
+    """Grants exported from drawn establishments, projects and records."""
+    people = draw(st.lists(establishments(), min_size=1, max_size=3, unique_by=lambda e: e.id))
+    ids = [e.id for e in people]
+    drawn_projects = draw(st.lists(projects(), max_size=3, unique_by=lambda p: p.id))
+    linked_projects = [
+        attrs.evolve(p, beneficiary_ids=[draw(st.sampled_from(ids))]) for p in drawn_projects
+    ]
+    drawn_records = draw(st.lists(support_records(), max_size=3, unique_by=lambda r: r.id))
+    linked_records = [
+        attrs.evolve(r, establishment_id=draw(st.sampled_from(ids))) for r in drawn_records
+    ]
+    programme = draw(st.none() | st.just(PROGRAMME))
+    return grants_from(
+        projects=linked_projects,
+        support_records=linked_records,
+        establishments=people,
+        prefix=PREFIX,
+        funder=FUNDER,
+        programme=programme,
+    )
+
+
+class TestRoundTrip:
+    @given(exports())
+    def test_json_import_export_import_loses_nothing(self, grants: list[Grant]) -> None:
+        """Reading a written JSON file gives the grants back, and writing them again gives
+        the same file."""
+        if not grants:
+            return
+        text = dumps_json(grants)
+        again = read_json_text(text)
+        assert again == grants
+        assert dumps_json(again) == text
+
+    @given(exports())
+    def test_csv_import_export_import_loses_nothing(self, grants: list[Grant]) -> None:
+        """The CSV form carries everything the JSON form does."""
+        if not grants:
+            return
+        text = dumps_csv(grants)
+        again = read_csv_text(text)
+        assert again == grants
+        assert dumps_csv(again) == text
+        assert read_json_text(dumps_json(again)) == grants
