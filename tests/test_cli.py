@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -191,3 +192,18 @@ class TestCheck:
         assert "at least 5 official members" in capsys.readouterr().out
         assert main(["check", str(path), "--date", "2024-06-30"]) == 1
         assert main(["check", str(tmp_path / "missing.json")]) == 2
+
+
+class TestPipes:
+    def test_a_closed_pipe_ends_the_output_quietly(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """`khuyencong demo | head` stops without a traceback when head closes the pipe."""
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader has gone away: every write now fails with EPIPE
+        closed = os.fdopen(write_end, "w", buffering=1)
+        monkeypatch.setattr(sys, "stdout", closed)
+        try:
+            assert main(["demo", "--db", str(tmp_path / "d.db")]) == 0
+        finally:
+            closed.close()

@@ -24,6 +24,7 @@ Output is Vietnamese by default; ``--lang en`` switches to English.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -316,6 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KhuyenCongError as exc:
         print(f"khuyencong: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (``khuyencong demo | head``): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":
