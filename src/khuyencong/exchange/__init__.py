@@ -1,12 +1,34 @@
 """Data exchange: khuyencong data in the shapes of open data standards.
 
-- :mod:`khuyencong.exchange.threesixty`: grants in the 360Giving data standard shape, written
+- `khuyencong.exchange.threesixty`: grants in the 360Giving data standard shape, written
   as JSON or CSV from approved projects and support records, and read back.
 
 Every export validates against the standard's required fields before it writes, and every
 reader reports every problem with its ``$.path``.
 """
 
+from khuyencong.exchange.iati import (
+    IATI_VERSION,
+    INDICATOR_VOCABULARY,
+    KEY_DIMENSION,
+    PERCENT_PLACES,
+    IatiIndicator,
+    IatiPeriod,
+    IatiResult,
+    IndicatorMeasure,
+    ResultType,
+    dumps_iati_json,
+    dumps_iati_xml,
+    iati_result,
+    iati_result_problems,
+    read_iati_json,
+    read_iati_json_text,
+    read_iati_xml,
+    read_iati_xml_text,
+    result_to_iati,
+    write_iati_json,
+    write_iati_xml,
+)
 from khuyencong.exchange.threesixty import (
     CSV_COLUMNS,
     CURRENCY,
@@ -32,19 +54,39 @@ __all__ = [
     "CSV_COLUMNS",
     "CURRENCY",
     "GEO_CODE_TYPE_PREFIX",
+    "IATI_VERSION",
+    "INDICATOR_VOCABULARY",
+    "KEY_DIMENSION",
+    "PERCENT_PLACES",
     "REQUIRED_FIELDS",
     "Grant",
     "GrantProgramme",
+    "IatiIndicator",
+    "IatiPeriod",
+    "IatiResult",
+    "IndicatorMeasure",
     "Organisation",
+    "ResultType",
     "dumps_csv",
+    "dumps_iati_json",
+    "dumps_iati_xml",
     "dumps_json",
     "grant_to_threesixty",
     "grants_from",
+    "iati_result",
+    "iati_result_problems",
     "read_csv",
     "read_csv_text",
+    "read_iati_json",
+    "read_iati_json_text",
+    "read_iati_xml",
+    "read_iati_xml_text",
     "read_json",
     "read_json_text",
     "required_field_problems",
+    "result_to_iati",
     "write_csv",
+    "write_iati_json",
+    "write_iati_xml",
     "write_json",
 ]

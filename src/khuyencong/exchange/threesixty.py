@@ -1,10 +1,10 @@
 """Grants in the 360Giving data standard shape: export to JSON and CSV, and read them back.
 
 360Giving (https://www.threesixtygiving.org) is an open standard for publishing grant data.
-This module turns approved promotion projects (:class:`~khuyencong.domain.Project`) and
-support delivered (:class:`~khuyencong.domain.SupportRecord`) into 360Giving grants, with the
-:class:`~khuyencong.domain.Establishment` as recipient, and reads such files back into
-:class:`Grant` objects.
+This module turns approved promotion projects (`Project`) and
+support delivered (`SupportRecord`) into 360Giving grants, with the
+`Establishment` as recipient, and reads such files back into
+`Grant` objects.
 
 What the standard requires was checked against the standard's own schema files in the
 ``ThreeSixtyGiving/standard`` repository: ``schema/360-giving-schema.json`` (a grant
@@ -25,11 +25,11 @@ explicit:
 - ``geoCodeType`` should come from 360Giving's (British) codelist, which has no Vietnamese
   entry; the beneficiary location uses ``VN-GSO-<map id>`` (``VN-GSO-2021-11``,
   ``VN-GSO-2025-07``, ``VN-GSO-2025-reform``) with the GSO unit code as ``geoCode``, so that the
-  reader can rebuild the :class:`~khuyencong.units.UnitRef` exactly.
+  reader can rebuild the `UnitRef` exactly.
 - Money is integer đồng: a reader refuses a fractional ``amountAwarded``.
 
 A round trip loses nothing: for any file this module writes, reading it gives grants that
-write the same file again (``read → write → read`` is the identity on :class:`Grant`).
+write the same file again (``read → write → read`` is the identity on `Grant`).
 
 >>> import datetime as dt
 >>> from khuyencong.domain import Establishment, LegalForm, Sector, SupportContent, SupportRecord
@@ -231,7 +231,7 @@ class Grant:
     """One grant, shaped after the 360Giving standard, with domain types for its values.
 
     Every required field of the standard is present and non-empty; amounts are integer đồng;
-    the beneficiary location is a :class:`~khuyencong.units.UnitRef` of the map the record was
+    the beneficiary location is a `UnitRef` of the map the record was
     made on.
 
     Attributes:
@@ -496,7 +496,7 @@ def _blank(value: object) -> bool:
 def required_field_problems(grant: Mapping[str, Any], path: str = "$") -> list[Problem]:
     """Every required field of the 360Giving standard missing from one grant.
 
-    Checks the grant's required fields (:data:`REQUIRED_FIELDS`), that the recipient and
+    Checks the grant's required fields (`REQUIRED_FIELDS`), that the recipient and
     funding organisation lists have at least one organisation, and that each of those has an
     ``id`` and a ``name``. Types and formats are the reader's business.
 
@@ -532,7 +532,7 @@ def required_field_problems(grant: Mapping[str, Any], path: str = "$") -> list[P
 
 
 def grant_to_threesixty(grant: Grant) -> dict[str, Any]:
-    """One grant as 360Giving JSON data (what :func:`dumps_json` writes for it).
+    """One grant as 360Giving JSON data (what `dumps_json` writes for it).
 
     Optional lists (planned dates, beneficiary location, grant programme) are left out when
     empty.
@@ -593,7 +593,7 @@ def _row(grant: Mapping[str, Any]) -> dict[str, str]:
 
 
 def dumps_csv(grants: Sequence[Grant]) -> str:
-    """The grants as 360Giving CSV text: one row per grant, columns :data:`CSV_COLUMNS`.
+    """The grants as 360Giving CSV text: one row per grant, columns `CSV_COLUMNS`.
 
     Raises:
         ValidationError: If there is no grant, or two share an identifier.
@@ -823,7 +823,7 @@ def read_json_text(text: str | bytes) -> list[Grant]:
 
 
 def read_json(path: str | Path) -> list[Grant]:
-    """Grants from a 360Giving JSON file; see :func:`read_json_text`."""
+    """Grants from a 360Giving JSON file; see `read_json_text`."""
     return read_json_text(Path(path).read_bytes())
 
 
@@ -848,7 +848,7 @@ def _unflatten(row: Mapping[str, str]) -> dict[str, Any]:
 
 
 def read_csv_text(text: str) -> list[Grant]:
-    """Grants from 360Giving CSV text with the columns of :data:`CSV_COLUMNS`.
+    """Grants from 360Giving CSV text with the columns of `CSV_COLUMNS`.
 
     Problems are reported with the path of the grant in JSON form: ``$.grants[0]`` is the first
     data row (line 2 of the file).
