@@ -22,9 +22,9 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
 
-from khuyencong.domain import Dong, Establishment, Fund, SupportContent
+from khuyencong.domain import Dong, Establishment, Fund, LegalForm, SupportContent
 from khuyencong.exceptions import CoverageError, NotConfiguredError, RuleConflictError
-from khuyencong.rules.eligibility import eligibility_facts
+from khuyencong.rules.eligibility import Part, eligibility_facts, profile
 from khuyencong.rules.explain import Decision
 from khuyencong.rules.rulesets import DatedRules, RuleSet
 from khuyencong.rules.support import Amount, SupportLevel, compute, support_level
@@ -33,6 +33,14 @@ __all__ = ["Application", "BatchResult", "evaluate_many"]
 
 _ONE = Decimal(1)
 _RULE_ERRORS = (NotConfiguredError, CoverageError, RuleConflictError)
+_NATIONAL = Fund.NATIONAL
+_SERVICE = LegalForm.SERVICE_ORGANISATION
+_SME = LegalForm.SME
+_MEMBER_FORMS = frozenset(
+    {LegalForm.COOPERATIVE, LegalForm.COOPERATIVE_UNION, LegalForm.COOPERATIVE_GROUP}
+)
+_EMPTY: Part = (True, ())
+"""The part of a decision that has no conditions (a service organisation has one part)."""
 
 
 class Application:
@@ -81,48 +89,76 @@ class Application:
 class BatchResult:
     """The answer for one application: its eligibility decision and support amount.
 
+    Kept compact: the eligibility conditions stay shared, memoised parts (who, where, what;
+    see :class:`~khuyencong.rules.eligibility.Profile`) until :attr:`decision` is read; the
+    explained :attr:`amount` is built when read.
+
     Attributes:
         application: The input.
-        decision: The eligibility decision (``None`` if an error stopped it).
         amount_value: The support in đồng (0 when not eligible, ``None`` without a content
             or on error).
         error: The rule error for this record (not configured, coverage, conflict), if any.
     """
 
-    __slots__ = ("_level", "_multiplier", "_on", "amount_value", "application", "decision", "error")
+    __slots__ = (
+        "_ctx",
+        "_decision",
+        "_what",
+        "_where",
+        "_who",
+        "amount_value",
+        "application",
+        "error",
+    )
 
     def __init__(self, application: Application) -> None:
         self.application = application
-        self.decision: Decision | None = None
         self.amount_value: Dong | None = None
         self.error: Exception | None = None
-        self._level: SupportLevel | None = None
-        self._multiplier = _ONE
-        self._on: dt.date | None = None
+        self._who: Part | None = None
+        self._where: Part = _EMPTY
+        self._what: Part = _EMPTY
+        self._decision: Decision | None = None
+        self._ctx: _Context | None = None
 
     @property
     def eligible(self) -> bool:
-        """Whether the establishment is eligible (``False`` on error)."""
-        return self.decision is not None and self.decision.outcome
+        """Whether the establishment is eligible (``False`` when an error stopped the decision)."""
+        who = self._who
+        return who is not None and who[0] and self._where[0] and self._what[0]
+
+    @property
+    def decision(self) -> Decision | None:
+        """The eligibility decision, with every condition (built when first read; ``None`` if
+        an error stopped it)."""
+        decision = self._decision
+        if decision is None and self._who is not None and self._ctx is not None:
+            decision = self._decision = Decision(
+                "eligibility",
+                self._ctx.on,
+                self.application.establishment.id,
+                self._who[1] + self._where[1] + self._what[1],
+                outcome=self.eligible,
+            )
+        return decision
 
     @property
     def amount(self) -> Amount | None:
         """The full, explained amount (built when read)."""
-        level, app = self._level, self.application
-        if level is None or self._on is None or self.amount_value is None:
+        ctx, app = self._ctx, self.application
+        if ctx is None or ctx.level is None or self.amount_value is None:
             return None
-        rate, cap, value, reached = compute(
-            level, app.eligible_cost, app.quantity, self._multiplier
-        )
+        level = ctx.level
+        rate, cap, value, reached = compute(level, app.eligible_cost, app.quantity, ctx.multiplier)
         if not self.eligible:
             value, reached = 0, False
         return Amount(
             level.content,
             level.fund,
-            self._on,
+            ctx.on,
             app.eligible_cost,
             app.quantity,
-            self._multiplier,
+            ctx.multiplier,
             rate,
             cap,
             level.per,
@@ -132,7 +168,76 @@ class BatchResult:
         )
 
 
-def evaluate_many(
+class _Context:
+    """What records of one date, content, fund and multiplier share: the level, precomputed.
+
+    ``numerator / denominator`` is the level's rate as an exact fraction, so that an amount is
+    ``cost × numerator // denominator`` in integers: the same as rounding ``rate × cost`` down
+    whenever the Decimal product is exact (costs below :data:`_EXACT_BELOW` đồng).
+    """
+
+    __slots__ = ("cap", "denominator", "level", "multiplier", "numerator", "on")
+
+    def __init__(self, on: dt.date, level: SupportLevel | None, multiplier: Decimal) -> None:
+        self.on = on
+        self.level = level
+        self.multiplier = multiplier
+        self.numerator, self.denominator = (1, 1)
+        self.cap: Dong | None = None
+        if level is not None:
+            self.numerator, self.denominator = level.rate.as_integer_ratio()
+            self.cap = level.cap
+
+
+_EXACT_BELOW = 10**20
+"""Below this many đồng, ``rate × cost`` is exact in Decimal's 28 digits for any shipped rate."""
+
+
+class _Day:
+    """The per-date state of one batch: the dated rules, their eligibility profile, levels."""
+
+    __slots__ = ("bare", "contexts", "dated", "national", "profile")
+
+    def __init__(self, dated: DatedRules) -> None:
+        self.dated = dated
+        self.profile = profile(dated)
+        self.bare = _Context(dated.on, None, _ONE)
+        self.contexts: dict[tuple[object, ...], _Context | Exception] = {}
+        self.national: dict[SupportContent, _Context] = {}
+        """The contexts of national-fund contents without a multiplier (the common case)."""
+
+    def context(self, app: Application) -> _Context:
+        """The shared context of ``app``'s content, fund and multiplier (memoised)."""
+        key = (app.content, app.fund, app.priority_multiplier)
+        ctx = self.contexts.get(key)
+        if ctx is None:
+            try:
+                ctx = self._context(app)
+            except _RULE_ERRORS as exc:
+                ctx = exc
+            self.contexts[key] = ctx
+            if (
+                app.fund is _NATIONAL
+                and app.priority_multiplier is None
+                and app.content
+                and isinstance(ctx, _Context)
+            ):
+                self.national[app.content] = ctx
+        if isinstance(ctx, Exception):
+            raise ctx
+        return ctx
+
+    def _context(self, app: Application) -> _Context:
+        assert app.content is not None  # checked by the caller
+        level = support_level(app.content, app.fund, self.dated)
+        multiplier = app.priority_multiplier
+        if multiplier is not None and multiplier != _ONE:
+            maximum = self.dated.value("support.priority_multiplier_max")
+            return _Context(self.dated.on, level, min(multiplier, maximum))
+        return _Context(self.dated.on, level, _ONE)
+
+
+def evaluate_many(  # noqa: PLR0915  (the hot loop is inlined on purpose: see the docstring)
     applications: Iterable[Application],
     on: dt.date,
     rules: RuleSet | None = None,
@@ -141,6 +246,12 @@ def evaluate_many(
     raise_errors: bool = False,
 ) -> list[BatchResult]:
     """Evaluate eligibility and support amounts for many applications, in input order.
+
+    The rule set is validated once, parameters are read once per date, and eligibility is
+    decided from memoised parts (legal form and size, location per unit, sectors); each
+    result keeps references to those shared parts and builds its :class:`Decision` and
+    :class:`Amount` only when read. The answers are those of :func:`check_eligibility` and
+    :func:`support_amount`.
 
     Args:
         applications: The applications.
@@ -153,35 +264,78 @@ def evaluate_many(
         One :class:`BatchResult` per application, in order.
     """
     ruleset = rules or RuleSet.national()
-    dated_cache: dict[dt.date, DatedRules] = {}
+    days: dict[dt.date, _Day] = {}
     results: list[BatchResult] = []
     append = results.append
+    new = object.__new__
+    result_type = BatchResult
+    last_day: dt.date | None = None
+    day_state: _Day | None = None
     for app in applications:
         day = app.on or on
-        dated = dated_cache.get(day)
-        if dated is None:
-            dated = dated_cache[day] = ruleset.at(day)
-        result = BatchResult(app)
-        result._on = day
+        if day is not last_day:
+            day_state = days.get(day)
+            if day_state is None:
+                day_state = days[day] = _Day(ruleset.at(day))
+            last_day = day
+        assert day_state is not None  # set above
+        # Built without __init__ (the slots are set here): the batch's hot loop.
+        result = new(result_type)
+        result.application = app
+        result._decision = None
+        result._ctx = day_state.bare
+        result._who = None
+        result.amount_value = None
+        result.error = None
+        est = app.establishment
         try:
-            est = app.establishment
-            decision = Decision(
-                "eligibility", day, est.id, eligibility_facts(est, dated, plan_year)
-            )
-            result.decision = decision
-            if app.content is not None:
-                level = support_level(app.content, app.fund, dated)
-                result._level = level
-                multiplier = app.priority_multiplier
-                if multiplier is not None and multiplier != _ONE:
-                    maximum = dated.value("support.priority_multiplier_max")
-                    result._multiplier = min(multiplier, maximum)
-                if decision.outcome:
-                    result.amount_value = compute(
-                        level, app.eligible_cost, app.quantity, result._multiplier
-                    )[2]
+            form = est.legal_form
+            if est.cleaner_production or est.cluster_infrastructure_investor:
+                facts = tuple(eligibility_facts(est, day_state.dated, plan_year))
+                who: Part = (all(f[1] for f in facts), facts)
+                where = what = _EMPTY
+            elif form is _SERVICE:
+                who = day_state.profile.who(est)
+                where = what = _EMPTY
+            else:
+                # The profile's memo lookups, inlined; a miss goes through the profile.
+                p = day_state.profile
+                if form is _SME:
+                    who = p.who(est)
                 else:
+                    key = (form, est.members) if form in _MEMBER_FORMS else (form,)
+                    who = p.who_parts.get(key) or p.who(est)
+                ref = est.location
+                where = p.location.get((ref.map_id, ref.code, plan_year)) or p.where(est, plan_year)
+                what = p.sector.get(
+                    (est.sectors, est.area_difficulty, est.polluting_brick_kiln)
+                ) or p.what(est)
+            result._who = who
+            result._where = where
+            result._what = what
+            content = app.content
+            if content is not None:
+                ctx = (
+                    day_state.national.get(content)
+                    if app.fund is _NATIONAL and app.priority_multiplier is None
+                    else None
+                ) or day_state.context(app)
+                result._ctx = ctx
+                if not (who[0] and where[0] and what[0]):
                     result.amount_value = 0
+                else:
+                    cost = app.eligible_cost
+                    if ctx.multiplier is _ONE and type(cost) is int and 0 <= cost < _EXACT_BELOW:
+                        value = cost * ctx.numerator // ctx.denominator
+                        cap = ctx.cap
+                        if cap is not None:
+                            total_cap = cap * app.quantity
+                            value = min(value, total_cap)
+                        result.amount_value = value
+                    else:
+                        level = ctx.level
+                        assert level is not None  # set with the content
+                        result.amount_value = compute(level, cost, app.quantity, ctx.multiplier)[2]
         except _RULE_ERRORS as exc:
             if raise_errors:
                 raise

@@ -32,12 +32,14 @@ True
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
 from khuyencong.domain import (
     AreaDifficulty,
+    BusinessSectorGroup,
     Citation,
     Confidence,
     Establishment,
@@ -53,7 +55,6 @@ from khuyencong.exceptions import (
 )
 from khuyencong.rules.explain import Decision, Fact, register_messages
 from khuyencong.rules.rulesets import DatedRules, RuleSet
-from khuyencong.rules.sme_size import size_class_cited
 from khuyencong.units import AdminUnit, UnitType, load_map
 
 __all__ = ["EXCEPTIONS", "check_eligibility", "eligibility_facts"]
@@ -162,22 +163,48 @@ def _exception(est: Establishment, rules: DatedRules) -> tuple[str | None, Citat
     return None, None
 
 
-class _Profile:
+Part = tuple[bool, tuple[Fact, ...]]
+"""A memoised part of an eligibility decision: whether all its facts hold, and the facts."""
+
+
+class Profile:
     """The eligibility answers of one date that do not depend on the record, memoised.
 
-    Errors (a ``?`` value, a date outside coverage) are memoised too and raised when needed.
+    An eligibility decision without a labelled exception is the concatenation of three
+    *parts*, each memoised on the few fields it reads: *who* (legal form with its member
+    minimum or SME size class), *where* (the location test, per unit) and *what* (sectors,
+    mining area, brick kiln). Errors (a ``?`` value, a date outside coverage) are memoised too
+    and raised when needed.
     """
 
-    __slots__ = ("form_facts", "location", "member_facts", "rules", "sector", "size", "values")
+    __slots__ = (
+        "errors",
+        "form_facts",
+        "large_facts",
+        "location",
+        "member_facts",
+        "rules",
+        "sector",
+        "size",
+        "size_rows",
+        "values",
+        "who_parts",
+    )
 
     def __init__(self, rules: DatedRules) -> None:
         self.rules = rules
         self.values: dict[str, tuple[Any, Citation] | Exception] = {}
         self.form_facts: dict[LegalForm, Fact | Exception] = {}
         self.member_facts: dict[tuple[LegalForm, int | None], Fact | Exception] = {}
-        self.location: dict[tuple[Any, ...], Fact] = {}
-        self.sector: dict[tuple[Any, ...], list[Fact]] = {}
+        self.location: dict[tuple[Any, ...], Part] = {}
+        self.sector: dict[tuple[Any, ...], Part] = {}
         self.size: dict[tuple[Any, ...], Fact] = {}
+        self.size_rows: dict[
+            BusinessSectorGroup, list[tuple[int, int, int, Fact] | Exception | None]
+        ] = {}
+        self.who_parts: dict[tuple[Any, ...], Part] = {}
+        self.errors: dict[tuple[int, tuple[Any, ...]], Exception] = {}
+        self.large_facts: dict[BusinessSectorGroup, Fact] = {}
 
     def cited(self, name: str) -> tuple[Any, Citation]:
         found = self.values.get(name)
@@ -224,65 +251,189 @@ class _Profile:
             raise found
         return found
 
+    def size_row(self, group: BusinessSectorGroup, index: int) -> tuple[int, int, int, Fact]:
+        """The thresholds of size class ``index`` (micro, small, medium) of ``group``, with the
+        fact it gives (memoised).
 
-def _profile(rules: DatedRules) -> _Profile:
-    profile: _Profile | None = rules.cache.get("eligibility")
-    if profile is None:
-        profile = rules.cache["eligibility"] = _Profile(rules)
-    return profile
+        Looked up class by class, like :func:`~khuyencong.rules.sme_size.size_class_cited`, so
+        that an unknown larger class only matters when a smaller one does not fit.
+        """
+        rows = self.size_rows.get(group)
+        if rows is None:
+            rows = self.size_rows[group] = [None, None, None]
+        row = rows[index]
+        if row is None:
+            cls = _SME_CLASSES[index]
+            base = f"sme.{group.value}.{cls.value}."
+            try:
+                max_emp, cite = self.rules.cited(base + "max_employees")
+                max_rev = self.rules.value(base + "max_revenue")
+                max_cap = self.rules.value(base + "max_capital")
+                row = (max_emp, max_rev, max_cap, _size_result(cls, cite))
+            except (NotConfiguredError, CoverageError) as exc:
+                row = exc
+            rows[index] = row
+        if isinstance(row, Exception):
+            raise row
+        return row
+
+    def size_fact(self, est: Establishment) -> Fact:
+        """The ``sme.size`` fact of an SME (the computed class wins over a declared one)."""
+        employees, group = est.employees, est.business_sector_group
+        revenue, capital = est.revenue, est.total_capital
+        if (
+            employees is not None
+            and group is not None
+            and (revenue is not None or capital is not None)
+        ):
+            fact: Fact | None = None
+            for index in (0, 1, 2):
+                max_emp, max_rev, max_cap, fact = self.size_row(group, index)
+                if employees <= max_emp and (
+                    (revenue is not None and revenue <= max_rev)
+                    or (capital is not None and capital <= max_cap)
+                ):
+                    return fact
+            assert fact is not None  # three classes were looked up
+            large = self.large_facts.get(group)
+            if large is None:
+                large = self.large_facts[group] = _size_result(SizeClass.LARGE, fact[4])
+            return large
+        return _DECLARED[est.size_class]
+
+    def _part(
+        self,
+        table: dict[tuple[Any, ...], Part],
+        key: tuple[Any, ...],
+        make: Callable[[], tuple[Fact, ...]],
+    ) -> Part:
+        """The memoised part of ``table`` at ``key``; errors are memoised apart, so that the
+        tables hold parts only (one ``dict.get`` on the fast path)."""
+        part = table.get(key)
+        if part is None:
+            error = self.errors.get((id(table), key))
+            if error is not None:
+                raise error
+            try:
+                facts = make()
+            except (NotConfiguredError, CoverageError) as exc:
+                self.errors[(id(table), key)] = exc
+                raise
+            held = True
+            for fact in facts:
+                if not fact[1]:
+                    held = False
+                    break
+            part = table[key] = (held, facts)
+        return part
+
+    def who(self, est: Establishment) -> Part:
+        """The legal form with its member minimum (cooperative kinds) or size (SMEs)."""
+        form = est.legal_form
+        if form is _SME:
+            self.form_fact(form)  # its errors come first, as in the order of the conditions
+            size = self.size_fact(est)
+            # Size facts are kept alive by this profile (or are constants): their id is a key.
+            return self._part(
+                self.who_parts, (form, id(size)), lambda: (self.form_fact(form), size)
+            )
+        if form is _SERVICE:
+
+            def service() -> tuple[Fact, ...]:
+                ok, cite = self.cited("eligibility.service_organisation_eligible")
+                return (("legal_form", ok, "service_organisation", form, cite, None),)
+
+            return self._part(self.who_parts, (form,), service)
+        if form in _MEMBER_PARAM:
+            members = est.members
+            return self._part(
+                self.who_parts,
+                (form, members),
+                lambda: (self.form_fact(form), self.member_fact(form, members)),
+            )
+        return self._part(self.who_parts, (form,), lambda: (self.form_fact(form),))
+
+    def where(self, est: Establishment, plan_year: int | None) -> Part:
+        """The location test of the place of production (memoised per unit and plan year)."""
+        ref = est.location
+        return self._part(
+            self.location,
+            (ref.map_id, ref.code, plan_year),
+            lambda: (_location_uncached(est, self.rules, plan_year or self.rules.on.year),),
+        )
+
+    def what(self, est: Establishment) -> Part:
+        """The sector and brick-kiln conditions (memoised per sectors, area and kiln)."""
+        return self._part(
+            self.sector,
+            (est.sectors, est.area_difficulty, est.polluting_brick_kiln),
+            lambda: tuple(_sector_facts(est, self.rules)),
+        )
+
+
+def profile(rules: DatedRules) -> Profile:
+    """The memoised eligibility answers of ``rules``' date (kept in ``rules.cache``)."""
+    found: Profile | None = rules.cache.get("eligibility")
+    if found is None:
+        found = rules.cache["eligibility"] = Profile(rules)
+    return found
 
 
 _SME = LegalForm.SME
 _SERVICE = LegalForm.SERVICE_ORGANISATION
+_SME_CLASSES = (SizeClass.MICRO, SizeClass.SMALL, SizeClass.MEDIUM)
+_SME_REQUIRED = "micro, small or medium"
+
+
+def _size_result(cls: SizeClass, cite: Citation) -> Fact:
+    return ("sme.size", cls is not SizeClass.LARGE, _SME_REQUIRED, cls, cite, None)
+
+
+def _declared_size(size_class: SizeClass | None) -> Fact:
+    if size_class is not None:
+        return (
+            "sme.size",
+            size_class is not SizeClass.LARGE,
+            _SME_REQUIRED,
+            size_class,
+            _CALLER_DATA,
+            None,
+        )
+    return (
+        "sme.size",
+        False,
+        "employees and revenue or capital, or a declared size class",
+        None,
+        _CALLER_DATA,
+        None,
+    )
+
+
+_DECLARED: dict[SizeClass | None, Fact] = {cls: _declared_size(cls) for cls in (*SizeClass, None)}
+"""The ``sme.size`` facts of a declared size class (or of none), built once."""
 
 
 def eligibility_facts(
     est: Establishment, rules: DatedRules, plan_year: int | None = None
 ) -> list[Fact]:
     """The compact conditions of :func:`check_eligibility` (for batch evaluation)."""
-    p: _Profile | None = rules.cache.get("eligibility")
-    if p is None:
-        p = _profile(rules)
+    p = profile(rules)
+    if est.legal_form is _SERVICE:
+        return list(p.who(est)[1])
+    if not (est.cleaner_production or est.cluster_infrastructure_investor):
+        return [*p.who(est)[1], *p.where(est, plan_year)[1], *p.what(est)[1]]
+    label, exc_cite = _exception(est, rules)
+    if label is None or exc_cite is None:
+        return [*p.who(est)[1], *p.where(est, plan_year)[1], *p.what(est)[1]]
     form = est.legal_form
-    if form is _SERVICE:
-        ok, cite = p.cited("eligibility.service_organisation_eligible")
-        return [("legal_form", ok, "service_organisation", form, cite, None)]
-    label: str | None = None
-    exc_cite: Citation | None = None
-    if est.cleaner_production or est.cluster_infrastructure_investor:
-        label, exc_cite = _exception(est, rules)
     fact = p.form_fact(form)
-    if not fact[1] and label is not None and exc_cite is not None:
+    if not fact[1]:
         fact = ("legal_form", True, fact[2], form, exc_cite, label)
     facts = [fact]
     if form in _MEMBER_PARAM:
         facts.append(p.member_fact(form, est.members))
-    elif form is _SME and label is None:
-        size_key = (
-            est.employees,
-            est.revenue,
-            est.total_capital,
-            est.business_sector_group,
-            est.size_class,
-        )
-        size = p.size.get(size_key)
-        if size is None:
-            size = p.size[size_key] = _size_fact(est, rules)
-        facts.append(size)
-    if label is not None and exc_cite is not None:
-        facts.append(("location", True, "no location limit", est.location.code, exc_cite, label))
-    else:
-        ref = est.location
-        loc_key = (ref.map_id, ref.code, plan_year)
-        loc = p.location.get(loc_key)
-        if loc is None:
-            loc = p.location[loc_key] = _location_uncached(est, rules, plan_year or rules.on.year)
-        facts.append(loc)
-    key = (est.sectors, est.area_difficulty, est.polluting_brick_kiln)
-    sector = p.sector.get(key)
-    if sector is None:
-        sector = p.sector[key] = _sector_facts(est, rules)
-    facts.extend(sector)
+    facts.append(("location", True, "no location limit", est.location.code, exc_cite, label))
+    facts.extend(p.what(est)[1])
     return facts
 
 
@@ -296,36 +447,6 @@ _MEMBER_CODE = {
     LegalForm.COOPERATIVE_UNION: "cooperative_union.members",
     LegalForm.COOPERATIVE_GROUP: "cooperative_group.members",
 }
-
-
-def _size_fact(est: Establishment, rules: DatedRules) -> Fact:
-    required = "micro, small or medium"
-    if (
-        est.employees is not None
-        and est.business_sector_group is not None
-        and (est.revenue is not None or est.total_capital is not None)
-    ):
-        size, cite = size_class_cited(
-            est.employees, est.revenue, est.total_capital, est.business_sector_group, rules
-        )
-        return ("sme.size", size is not SizeClass.LARGE, required, size, cite, None)
-    if est.size_class is not None:
-        return (
-            "sme.size",
-            est.size_class is not SizeClass.LARGE,
-            required,
-            est.size_class,
-            _CALLER_DATA,
-            None,
-        )
-    return (
-        "sme.size",
-        False,
-        "employees and revenue or capital, or a declared size class",
-        None,
-        _CALLER_DATA,
-        None,
-    )
 
 
 def _location_uncached(est: Establishment, rules: DatedRules, plan_year: int) -> Fact:

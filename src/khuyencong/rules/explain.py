@@ -55,6 +55,7 @@ def register_messages(messages: Mapping[str, tuple[str, str, str, str]]) -> None
     Templates may use ``{required}`` and ``{found}``, formatted for the language.
     """
     _MESSAGES.update(messages)
+    _CONDITIONS.clear()
 
 
 def format_value(value: object, lang: Lang = "vi") -> str:
@@ -165,6 +166,28 @@ def _materialise(fact: Fact) -> Condition:
     return Condition(code, held, _neutral(required), _neutral(found), citation, vi, en, exception)
 
 
+_CONDITIONS: dict[int, tuple[Fact, Condition]] = {}
+"""Conditions already materialised, by the identity of their fact.
+
+Rules share fact tuples between records (memoised per date, unit, sector set...), so a batch's
+explanations are mostly the same few facts: each is formatted once. An entry keeps its fact
+alive, so an id is never reused while it is cached; the cache is emptied when it grows large
+and when message templates change.
+"""
+_CONDITIONS_MAX = 65_536
+
+
+def _condition(fact: Fact) -> Condition:
+    hit = _CONDITIONS.get(id(fact))
+    if hit is not None and hit[0] is fact:
+        return hit[1]
+    condition = _materialise(fact)
+    if len(_CONDITIONS) >= _CONDITIONS_MAX:
+        _CONDITIONS.clear()
+    _CONDITIONS[id(fact)] = (fact, condition)
+    return condition
+
+
 class Decision:
     """The outcome of one rule for one subject on one date, with every condition checked.
 
@@ -213,7 +236,7 @@ class Decision:
     def conditions(self) -> tuple[Condition, ...]:
         """Every condition checked, failed ones first."""
         if self._conditions is None:
-            self._conditions = _failed_first([_materialise(f) for f in self._facts])
+            self._conditions = _failed_first([_condition(f) for f in self._facts])
         return self._conditions
 
     @property

@@ -11,7 +11,9 @@ A case::
 
     [[case]]
     name = "A cooperative with four members is not a cooperative after 1 July 2024"
-    rule = "eligibility"          # eligibility | amount | cooperative | sme_size | award | ocop
+    rule = "eligibility"          # eligibility | amount | cooperative | sme_size | award
+                                  # | award_levels | ocop | advance | settlement | dossier
+                                  # | approver
     on = 2024-07-01
     establishment = { id = "H", name = "HTX", legal_form = "cooperative", members = 4,
                       location = { map_id = "2021-11", code = "07525" },
@@ -19,8 +21,14 @@ A case::
     expect = { outcome = false, failed = ["cooperative.members"] }
 
 Amount cases give ``content``, ``eligible_cost`` (and optionally ``quantity``, ``fund``,
-``priority_multiplier``) and expect ``amount`` and ``cap_reached``. Any case may expect an
-``error`` (the exception class name) and ``parameter`` (the parameter it names).
+``priority_multiplier``) and expect ``amount`` and ``cap_reached``. ``award_levels`` cases
+expect ``levels``; ``ocop`` cases give a ``score`` or three ``parts`` and may expect ``stars``,
+``score``, ``part_maxima`` and ``ocop_product``; ``advance`` cases give ``content``,
+``support``, ``progress`` and ``accepted`` and expect ``kind``, ``rate``, ``amount`` and
+``condition_met``; ``settlement`` cases (``on`` = the last acceptance) expect ``deadline``;
+``dossier`` cases give ``plan_year`` and expect ``to_department`` and ``to_ministry``;
+``approver`` cases give ``change`` (and ``group_project``) and expect ``approver``. Any case may
+expect an ``error`` (the exception class name) and ``parameter`` (the parameter it names).
 """
 
 from __future__ import annotations
@@ -166,10 +174,47 @@ def _run(case: Case) -> dict[str, Any]:
             got["passed"] = passes(Decimal(str(case.inputs["score"])), case.on, rules)
         if "issued_on" in case.inputs:
             got["valid_until"] = certificate_valid_until(case.inputs["issued_on"], rules)
+    elif case.rule == "award_levels":
+        got = {"levels": [level.value for level in r.award_levels(case.on, rules)]}
     elif case.rule == "ocop":
-        from khuyencong.rules.ocop import ocop_stars  # noqa: PLC0415
-
-        got = {"stars": ocop_stars(Decimal(str(case.inputs["score"])), case.on, rules)}
+        if "parts" in case.inputs:
+            a, b, c = (Decimal(str(x)) for x in case.inputs["parts"])
+            score = r.ocop_score(a, b, c, case.on, rules)
+            got["score"] = str(score)
+        else:
+            score = Decimal(str(case.inputs["score"]))
+        got["stars"] = r.ocop_stars(score, case.on, rules)
+        got["ocop_product"] = r.is_ocop_product(got["stars"], case.on, rules)
+        got["part_maxima"] = list(r.part_maxima(case.on, rules))
+    elif case.rule == "advance":
+        advance = r.first_advance(
+            SupportContent(case.inputs["content"]),
+            case.inputs["support"],
+            case.on,
+            progress=Decimal(str(case.inputs.get("progress", "0"))),
+            accepted=case.inputs.get("accepted", False),
+            rules=rules,
+        )
+        got = {
+            "kind": advance.kind,
+            "rate": f"{(advance.rate * 100).normalize():f}%",
+            "amount": advance.amount,
+            "condition_met": advance.condition_met,
+        }
+    elif case.rule == "settlement":
+        got = {"deadline": r.settlement_deadline(case.on, rules)}
+    elif case.rule == "dossier":
+        to_department, to_ministry = r.dossier_deadlines(case.inputs["plan_year"], rules)
+        got = {"to_department": to_department, "to_ministry": to_ministry}
+    elif case.rule == "approver":
+        got = {
+            "approver": r.adjustment_approver(
+                case.inputs["change"],
+                case.on,
+                group_project=case.inputs.get("group_project", False),
+                rules=rules,
+            )
+        }
     else:
         msg = f"unknown rule {case.rule!r}"
         raise ValueError(msg)

@@ -1,0 +1,283 @@
+"""Tests of ``khuyencong.rules.projects``, ``conditions`` and ``cooperatives``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from khuyencong.domain import (
+    Fund,
+    LegalForm,
+    Project,
+    ProjectContent,
+    ProjectKind,
+    SupportContent,
+    million,
+)
+from khuyencong.exceptions import CoverageError, NotConfiguredError
+from khuyencong.rules import (
+    PriorityClaim,
+    RuleSet,
+    adjustment_approver,
+    check_cooperative,
+    check_models_per_district,
+    check_project_amounts,
+    check_support_conditions,
+    dossier_deadlines,
+    first_advance,
+    monthly_report_deadline,
+    rank_applications,
+    refund_due,
+    remaining_advance,
+    settlement_deadline,
+)
+from khuyencong.testing.strategies import money
+from khuyencong.units import MapId, UnitRef
+
+ON = dt.date(2016, 5, 1)
+
+
+def project(*contents: ProjectContent) -> Project:
+    return Project(
+        id="DA-1",
+        title="Đề án máy móc",
+        kind=ProjectKind.SINGLE_BENEFICIARY,
+        beneficiary_ids=("CS-1",),
+        contents=contents,
+        fund=Fund.NATIONAL,
+        province=UnitRef(MapId.MAP_2021, "24"),
+        plan_year=2016,
+        lead_agency="Trung tâm Khuyến công",
+    )
+
+
+class TestCheckProjectAmounts:
+    def test_requested_within_the_computed_maximum(self) -> None:
+        """Machinery in 2016: 50% of 300 million is 150 million; asking 150 million holds."""
+        pc = ProjectContent(
+            SupportContent.MACHINERY, eligible_cost=million(300), requested=million(150)
+        )
+        assert check_project_amounts(project(pc), ON).outcome is True
+
+    def test_requested_above_the_cap_fails_with_money_in_the_message(self) -> None:
+        """Asking 250 million for machinery in 2016 exceeds the 200 million cap."""
+        pc = ProjectContent(
+            SupportContent.MACHINERY, eligible_cost=million(600), requested=million(250)
+        )
+        decision = check_project_amounts(project(pc), ON)
+        assert decision.failed_codes == ("project.requested",)
+        assert decision.failed[0].required == "200000000"
+        assert decision.failed[0].message_en == (
+            "requested VND 250,000,000 exceeds the maximum VND 200,000,000"
+        )
+
+    def test_each_content_is_checked(self) -> None:
+        """Two contents give two conditions, one per content, in order."""
+        a = ProjectContent(
+            SupportContent.MACHINERY, eligible_cost=million(100), requested=million(50)
+        )
+        b = ProjectContent(SupportContent.BRAND, eligible_cost=million(100), requested=million(40))
+        decision = check_project_amounts(project(a, b), ON)
+        assert [c.held for c in decision.conditions] == [False, True]
+
+
+class TestFirstAdvance:
+    def test_machinery_70_percent_after_70_percent_investment(self) -> None:
+        """Machinery: 70% of the support once more than 70% of the investment is done."""
+        advance = first_advance(
+            SupportContent.MACHINERY, million(200), ON, progress=Decimal("0.71")
+        )
+        assert (advance.kind, advance.rate, advance.amount) == (
+            "investment",
+            Decimal("0.7"),
+            million(140),
+        )
+        assert advance.citation.document == "36/2013/TT-BCT"
+
+    def test_unlisted_content_is_not_configured(self) -> None:
+        """Fairs abroad are not listed in Điều 13: the ministry's department decides."""
+        with pytest.raises(NotConfiguredError, match=r"Điều 16\.2"):
+            first_advance(SupportContent.OVERSEAS_FAIR, million(100), ON)
+
+    @given(st.sampled_from(SupportContent), money(), st.decimals(0, 1, places=2), st.booleans())
+    def test_never_more_than_the_support(
+        self, content: SupportContent, support: int, progress: Decimal, accepted: bool
+    ) -> None:
+        """A first advance is never negative and never above the approved support."""
+        try:
+            advance = first_advance(content, support, ON, progress=progress, accepted=accepted)
+        except NotConfiguredError:
+            return
+        assert 0 <= advance.amount <= support
+        assert advance.condition_met or advance.amount == 0
+
+
+class TestRemainingAdvance:
+    def test_only_after_acceptance(self) -> None:
+        """The rest is paid only after acceptance (Điều 14)."""
+        assert remaining_advance(million(200), million(140), accepted=False) == 0
+        assert remaining_advance(million(200), million(140), accepted=True) == million(60)
+
+    def test_never_negative(self) -> None:
+        """Advances above the approved total leave nothing to pay."""
+        assert remaining_advance(100, 120, accepted=True) == 0
+
+
+class TestRefundDue:
+    def test_unused_advance_is_refunded(self) -> None:
+        """Advanced 140, settled 120: 20 is refunded (Điều 12.6)."""
+        assert refund_due(140, 120) == 20
+        assert refund_due(100, 120) == 0
+
+
+class TestSettlementDeadline:
+    def test_fifteen_days_or_22_january(self) -> None:
+        """The earlier of acceptance + 15 days and 22 January of the next year."""
+        assert settlement_deadline(dt.date(2016, 5, 2)) == dt.date(2016, 5, 17)
+        assert settlement_deadline(dt.date(2016, 12, 31)) == dt.date(2017, 1, 15)
+
+    @given(st.dates(dt.date(2014, 2, 10), dt.date(2030, 12, 31)))
+    def test_is_the_minimum_of_both_limits(self, accepted: dt.date) -> None:
+        """The deadline is min(acceptance + 15 days, 22 January of the next year)."""
+        expected = min(accepted + dt.timedelta(days=15), dt.date(accepted.year + 1, 1, 22))
+        assert settlement_deadline(accepted) == expected
+
+
+class TestDossierDeadlines:
+    def test_20_may_and_15_june_of_the_year_before(self) -> None:
+        """Dossiers for plan year 2020: 20/5/2019 to the department, 15/6/2019 to the ministry."""
+        assert dossier_deadlines(2020) == (dt.date(2019, 5, 20), dt.date(2019, 6, 15))
+
+    def test_not_before_36_2013(self) -> None:
+        """There is no calendar for plan year 2014: 36/2013 took effect on 10/2/2014."""
+        with pytest.raises(CoverageError):
+            dossier_deadlines(2014)
+
+
+class TestMonthlyReportDeadline:
+    def test_before_the_25th(self) -> None:
+        """Implementers report progress monthly before the 25th (Điều 22)."""
+        assert monthly_report_deadline(2019, 11) == dt.date(2019, 11, 25)
+
+
+class TestAdjustmentApprover:
+    @pytest.mark.parametrize(
+        ("change", "group", "approver"),
+        [
+            ("increase_total_support", False, "ministry"),
+            ("extend_to_next_year", True, "ministry"),
+            ("change_beneficiary", False, "department"),
+            ("change_beneficiary", True, "province"),
+            ("other_without_increase", True, "department"),
+        ],
+    )
+    def test_who_approves(self, change: str, group: bool, approver: str) -> None:
+        """The ministry approves increases and stops; its department site and beneficiary
+        changes; the provincial department those of group projects (Điều 11)."""
+        assert adjustment_approver(change, ON, group_project=group) == approver
+
+    def test_unknown_change_is_refused(self) -> None:
+        """A change the article does not name has no approver."""
+        with pytest.raises(ValueError, match="unknown change"):
+            adjustment_approver("paint_the_office", ON)
+
+
+class TestCheckModelsPerDistrict:
+    def test_one_model_per_district(self) -> None:
+        """One national-fund demonstration model per district holds, two fail (20/2017)."""
+        assert check_models_per_district("219", 1, dt.date(2018, 1, 1)).outcome is True
+        decision = check_models_per_district("219", 2, dt.date(2018, 1, 1))
+        assert decision.failed_codes == ("project.models_per_district",)
+        assert decision.subject == "219"
+
+
+class TestCheckSupportConditions:
+    def test_all_four_conditions_hold(self) -> None:
+        """Eligible, approved, counterpart committed, no other state funding: support holds."""
+        decision = check_support_conditions(
+            ON,
+            subject="DA-1",
+            content_and_sector_eligible=True,
+            approved=True,
+            counterpart_committed=True,
+            other_state_funding=False,
+        )
+        assert decision.outcome is True
+        assert len(decision.conditions) == 4
+
+    def test_other_state_funding_fails(self) -> None:
+        """Other state funding for the same cost item excludes support (26/2014 Điều 7)."""
+        decision = check_support_conditions(
+            ON,
+            subject="DA-1",
+            content_and_sector_eligible=True,
+            approved=True,
+            counterpart_committed=False,
+            other_state_funding=True,
+        )
+        assert set(decision.failed_codes) == {
+            "condition.counterpart_committed",
+            "condition.no_other_state_funding",
+        }
+
+    @given(st.booleans(), st.booleans(), st.booleans(), st.booleans())
+    def test_outcome_is_the_conjunction(self, a: bool, b: bool, c: bool, d: bool) -> None:
+        """The decision holds exactly when all its conditions hold."""
+        decision = check_support_conditions(
+            ON,
+            subject="X",
+            content_and_sector_eligible=a,
+            approved=b,
+            counterpart_committed=c,
+            other_state_funding=d,
+        )
+        assert decision.outcome == all(x.held for x in decision.conditions)
+        assert decision.outcome == (a and b and c and not d)
+
+
+class TestRankApplications:
+    def test_areas_before_sectors_cleaner_production_last(self) -> None:
+        """Area priority wins over sector priority; cleaner production has no rank."""
+        claims = [
+            PriorityClaim("clean", cleaner_production=True),
+            PriorityClaim("sector", sectors=frozenset({"export_product"})),
+            PriorityClaim("none"),
+            PriorityClaim("area", areas=frozenset({"poor_district_30a"})),
+        ]
+        ranked = rank_applications(claims, ON)
+        assert [c.id for c, _ in ranked] == ["area", "sector", "none", "clean"]
+
+    def test_unknown_priority_is_refused(self) -> None:
+        """A priority value not in the legal lists is an error naming the application."""
+        with pytest.raises(ValueError, match="X: unknown priority values"):
+            rank_applications([PriorityClaim("X", areas=frozenset({"nowhere"}))], ON)
+
+
+class TestCheckCooperative:
+    def test_minimum_changes_on_1_july_2024(self) -> None:
+        """Six members: not a cooperative on 30/6/2024 (7 needed), one from 1/7/2024 (5)."""
+        assert check_cooperative(LegalForm.COOPERATIVE, 6, dt.date(2024, 6, 30)).outcome is False
+        assert check_cooperative(LegalForm.COOPERATIVE, 6, dt.date(2024, 7, 1)).outcome is True
+
+    def test_group_needs_two_members(self) -> None:
+        """A cooperative group needs at least two members."""
+        decision = check_cooperative(
+            LegalForm.COOPERATIVE_GROUP, 1, dt.date(2024, 7, 1), subject="T"
+        )
+        assert (decision.subject, decision.failed_codes) == ("T", ("cooperative_group.members",))
+
+    def test_not_a_cooperative_kind(self) -> None:
+        """An SME has no member minimum."""
+        with pytest.raises(ValueError, match="not a cooperative kind"):
+            check_cooperative(LegalForm.SME, 3, dt.date(2024, 7, 1))
+
+    def test_a_rule_set_can_be_given(self) -> None:
+        """A what-if minimum of 10 members makes nine too few."""
+        sim = RuleSet.national().what_if({"cooperative.min_members": 10}, label="ten")
+        assert (
+            check_cooperative(LegalForm.COOPERATIVE, 9, dt.date(2024, 7, 1), sim).outcome is False
+        )
