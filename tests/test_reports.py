@@ -7,11 +7,12 @@ import builtins
 import csv
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from khuyencong.domain import Period, format_vnd
+from khuyencong.domain import Dataset, Period, format_vnd
 from khuyencong.indicators import STANDARD_INDICATORS, compute
 from khuyencong.reports import (
     bar_chart,
@@ -22,6 +23,7 @@ from khuyencong.reports import (
     load_example,
     load_report_config,
 )
+from khuyencong.storage import open_store, store_dataset
 
 
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -147,11 +149,120 @@ class TestCli:
         assert code == 0
         assert "| Tỉnh Bắc Ninh | 52 |" in out
 
-    def test_store_not_available(self, capsys: pytest.CaptureFixture[str]) -> None:
-        """`--store URL` fails clearly until storage lands."""
-        code, out, err = run_cli(["report", "--store", "sqlite:///x.db"], capsys)
+    def test_store_needs_a_phase_or_config(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        """`--store URL` without --from/--to or --config is an error naming what to give."""
+        code, out, err = run_cli(["report", "--store", f"sqlite:///{tmp_path}/x.db"], capsys)
         assert (code, out) == (2, "")
-        assert "storage is not available yet" in err
+        assert "--from/--to" in err
+
+
+@pytest.fixture(scope="module")
+def example_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The Bắc Giang example loaded into an SQLite store; its URL."""
+    path = tmp_path_factory.mktemp("store") / "bg.db"
+    data = load_example()
+    with open_store(f"sqlite:///{path}") as store:
+        store_dataset(
+            store,
+            Dataset(
+                establishments=data.establishments,
+                projects=data.projects,
+                support_records=data.support,
+                fair_participations=data.fairs,
+                award_entries=data.awards,
+                ocop_ratings=data.ocop,
+            ),
+        )
+    return f"sqlite:///{path}"
+
+
+class TestStoreReport:
+    def test_config_and_targets_give_the_example_report(
+        self, example_db: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """`--store` with the example's report.json and targets prints exactly the report of
+        the example folder (computed in SQL instead of memory)."""
+        folder = example_path()
+        code, out, err = run_cli(
+            [
+                "report",
+                "--store",
+                example_db,
+                "--config",
+                str(folder / "report.json"),
+                "--targets",
+                str(folder / "targets.toml"),
+            ],
+            capsys,
+        )
+        assert (code, err) == (0, "")
+        assert out == demo_report("vi", charts=False)
+
+    def test_options_without_config(
+        self, example_db: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Options alone suffice: the phase, the scope and a title; the province defaults to
+        the one province the records reach (Bắc Giang)."""
+        code, out, err = run_cli(
+            [
+                "report",
+                "--store",
+                example_db,
+                "--from",
+                "2017",
+                "--to",
+                "2020",
+                "--legal-form",
+                "cooperative",
+                "--title",
+                "Báo cáo thử",
+                "--lang",
+                "en",
+            ],
+            capsys,
+        )
+        assert (code, err) == (0, "")
+        assert out.startswith("# Báo cáo thử")
+        assert "supported 52 cooperatives" in out
+
+    def test_reform_province_option(
+        self, example_db: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--province and --map roll the store's records up to the post-reform Bắc Ninh."""
+        code, out, _err = run_cli(
+            [
+                "report",
+                "--store",
+                example_db,
+                "--from",
+                "2017",
+                "--to",
+                "2020",
+                "--legal-form",
+                "cooperative",
+                "--map",
+                "2025-reform",
+                "--province",
+                "24",
+                "--by",
+                "province",
+            ],
+            capsys,
+        )
+        assert code == 0
+        assert "| Tỉnh Bắc Ninh | 52 |" in out
+
+    def test_unknown_province_is_an_error(
+        self, example_db: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A province code the map does not have is a clear error, not a traceback."""
+        code, out, err = run_cli(
+            ["report", "--store", example_db, "--from", "2019", "--province", "999"], capsys
+        )
+        assert (code, out) == (2, "")
+        assert "999" in err
 
     def test_missing_folder(self, capsys: pytest.CaptureFixture[str]) -> None:
         """A data folder that does not exist is an error with a message, not a traceback."""

@@ -143,28 +143,31 @@ class TestSQLiteSchema:
     def test_older_database_is_migrated_forward(
         self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        """A version-1 database opened by a version-2 library is migrated and keeps its data."""
+        """A database of version n opened by a version n+1 library is migrated, keeping its data."""
         path = tmp_path / "kc.db"
         with open_store(str(path)) as store:
             store.support_records.add(sample_support_record())
+        following = SCHEMA_VERSION + 1
         monkeypatch.setattr(
             schema,
             "MIGRATIONS",
             [
                 *schema.MIGRATIONS,
                 schema.Migration(
-                    2, "a column", lambda t: [f"ALTER TABLE audit ADD COLUMN note {t.text}"]
+                    following,
+                    "a column",
+                    lambda t: [f"ALTER TABLE audit ADD COLUMN note {t.text}"],
                 ),
             ],
         )
         with open_store(str(path)) as store:
-            assert store.schema_version == 2
+            assert store.schema_version == following
             assert store.support_records.count() == 1
         conn = sqlite3.connect(path)
         version = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         columns = [r[1] for r in conn.execute("PRAGMA table_info(audit)")]
         conn.close()
-        assert version == ("2",)
+        assert version == (str(following),)
         assert "note" in columns
 
     def test_failed_migration_changes_nothing(
@@ -173,13 +176,14 @@ class TestSQLiteSchema:
         """If a migration step fails, the database stays at its old version, unchanged."""
         path = tmp_path / "kc.db"
         open_store(str(path)).close()
+        current = schema.MIGRATIONS
         monkeypatch.setattr(
             schema,
             "MIGRATIONS",
             [
                 *schema.MIGRATIONS,
                 schema.Migration(
-                    2,
+                    SCHEMA_VERSION + 1,
                     "half a step",
                     lambda t: ["ALTER TABLE audit ADD COLUMN note TEXT", "ALTER TABLE nope ADD x"],
                 ),
@@ -187,9 +191,9 @@ class TestSQLiteSchema:
         )
         with pytest.raises(StoreError):
             open_store(str(path))
-        monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        monkeypatch.setattr(schema, "MIGRATIONS", current)
         with open_store(str(path)) as store:
-            assert store.schema_version == 1
+            assert store.schema_version == SCHEMA_VERSION
         conn = sqlite3.connect(path)
         columns = [r[1] for r in conn.execute("PRAGMA table_info(audit)")]
         conn.close()

@@ -59,6 +59,7 @@ from khuyencong.indicators._source import (
     Cell,
     IndicatorSource,
 )
+from khuyencong.indicators._stores import source_for
 from khuyencong.indicators._targets import Progress, Target, TargetSet, load_targets, progress
 
 __all__ = [
@@ -105,5 +106,6 @@ __all__ = [
     "progress",
     "project_size",
     "sector_mix",
+    "source_for",
     "unit_keys",
 ]

@@ -3,6 +3,15 @@
 ``khuyencong/cli.py`` wires it in with :func:`add_parser` and :func:`run`::
 
     khuyencong report --data DIR --from 2017 --to 2020 [--by district] [--lang en] [--format html]
+    khuyencong report --store sqlite:///kc.db --from 2017 --to 2020 [--province 24]
+    khuyencong report --store URL --config report.json [--targets targets.toml]
+
+With ``--store`` the indicators are computed in the database (SQL pushdown for SQLite and
+PostgreSQL). A store holds records, not a report's settings, so these come from
+``--config FILE`` (the ``report.json`` of a data folder) and/or options, options winning:
+``--province CODE`` (of ``--map``, default the 2021 map; default: the one province the
+records reach), ``--title``, ``--centre``, ``--legal-form`` (repeatable; default: all) and the
+phase ``--from``/``--to`` (required without a config).
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="khuyencong")
@@ -16,19 +25,30 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from pathlib import Path
 from typing import Any
 
-from khuyencong.domain import Period
-from khuyencong.exceptions import KhuyenCongError, StoreError
-from khuyencong.indicators import Breakdown, RecordSet
+from khuyencong.converters import structure
+from khuyencong.domain import LegalForm, Period
+from khuyencong.exceptions import KhuyenCongError, NotFoundError, ValidationError
+from khuyencong.indicators import (
+    Breakdown,
+    IndicatorSource,
+    RecordKind,
+    RecordSet,
+    load_targets,
+    source_for,
+    unit_keys,
+)
 from khuyencong.reports._example import (
     example_path,
     load_folder_targets,
     load_report_config,
 )
-from khuyencong.reports._report import build_report
-from khuyencong.units import MapId
+from khuyencong.reports._report import ReportConfig, build_report
+from khuyencong.units import MapId, UnitRef
 
 __all__ = ["add_parser", "run"]
 
@@ -56,6 +76,27 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         choices=[m.value for m in MapId],
         help="the map to roll up to (default: the map of the report's province)",
     )
+    store = parser.add_argument_group(
+        "report settings for --store",
+        "a store holds records only; give a report.json with --config and/or these options "
+        "(options win over the config)",
+    )
+    store.add_argument("--config", metavar="FILE", help="report settings (a report.json)")
+    store.add_argument(
+        "--province",
+        metavar="CODE",
+        help="province code on --map (default: the one province the records reach)",
+    )
+    store.add_argument("--title", help="report title (default: a generic title)")
+    store.add_argument("--centre", help="the reporting centre (default: a generic name)")
+    store.add_argument(
+        "--legal-form",
+        dest="legal_forms",
+        action="append",
+        choices=[f.value for f in LegalForm],
+        help="only establishments of this legal form (repeatable; default: all)",
+    )
+    store.add_argument("--targets", metavar="FILE", help="targets (TOML or JSON) to report against")
     parser.add_argument("--lang", default="vi", choices=["vi", "en"])
     parser.add_argument("--format", default="md", choices=["md", "html"])
     parser.add_argument("--no-charts", action="store_true", help="do not draw charts (HTML)")
@@ -78,13 +119,75 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+_DEFAULT_TITLE = ("Báo cáo kết quả hoạt động khuyến công", "Industrial promotion results")
+_DEFAULT_CENTRE = "Trung tâm Khuyến công"
+
+
+def _store_config(args: argparse.Namespace, source: IndicatorSource) -> ReportConfig:
+    """The report settings for a store: ``--config``, then the options over it."""
+    base: dict[str, Any] = {}
+    if args.config:
+        path = Path(args.config)
+        if not path.is_file():
+            raise NotFoundError("report configuration", str(path), "give an existing report.json")
+        try:
+            base = dict(json.loads(path.read_text(encoding="utf-8")))
+        except ValueError as exc:
+            raise ValidationError.single(f"{path}:$", None, f"not valid JSON: {exc}") from exc
+    elif args.first is None and args.last is None:
+        raise ValidationError.single(
+            "--from", None, "give the phase with --from/--to (or a report.json with --config)"
+        )
+    map_id = MapId(args.map_id or base.get("province", {}).get("map_id", MapId.MAP_2021))
+    if args.province:
+        base["province"] = {"map_id": map_id.value, "code": args.province}
+    elif "province" not in base:
+        reached, _bad = unit_keys(source.unit_refs(RecordKind.SUPPORT), Breakdown.province(map_id))
+        codes = sorted({k for k in reached.values() if k != "unknown"})
+        if len(codes) != 1:
+            found = ", ".join(codes) or "none"
+            msg = f"the records reach {len(codes)} provinces ({found}); choose one with --province"
+            raise ValidationError.single("--province", None, msg)
+        base["province"] = {"map_id": map_id.value, "code": codes[0]}
+    if args.title:
+        base["title_vi"] = base["title_en"] = args.title
+    base.setdefault("title_vi", _DEFAULT_TITLE[0])
+    base.setdefault("title_en", _DEFAULT_TITLE[1])
+    if args.centre:
+        base["centre"] = args.centre
+    base.setdefault("centre", _DEFAULT_CENTRE)
+    if args.legal_forms:
+        base["legal_forms"] = list(args.legal_forms)
+    first = args.first if args.first is not None else args.last
+    last = args.last if args.last is not None else args.first
+    if first is not None:
+        base["period"] = f"{first}-{last}"
+    config: ReportConfig = structure(base, ReportConfig)
+    UnitRef(config.province.map_id, config.province.code).resolve()  # an unknown code fails here
+    return config
+
+
+def _store_report(args: argparse.Namespace) -> str:
+    from khuyencong.storage import open_store  # noqa: PLC0415  (only this path needs storage)
+
+    with open_store(args.store) as store:
+        source = source_for(store)
+        config = _store_config(args, source)
+        by = Breakdown.parse(args.by, args.map_id or config.province.map_id)
+        report = build_report(
+            source,
+            config,
+            lang=args.lang,
+            by=by,
+            targets=load_targets(args.targets) if args.targets else None,
+            charts=not args.no_charts and args.format == "html",
+        )
+        return report.to_html() if args.format == "html" else report.to_markdown()
+
+
 def _report(args: argparse.Namespace) -> str:
     if args.store:
-        msg = (
-            f"storage is not available yet: cannot open {args.store}; "
-            "use --data DIR (a folder of JSON records) or --example"
-        )
-        raise StoreError(msg)
+        return _store_report(args)
     folder = example_path() if args.example else args.data
     data = RecordSet.from_directory(folder)
     config = load_report_config(folder)

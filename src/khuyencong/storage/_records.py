@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Callable, Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, Literal, TypeVar
 
 import attrs
@@ -28,7 +29,7 @@ from khuyencong.domain import (
     SupportContent,
     SupportRecord,
 )
-from khuyencong.units import UnitLevel, UnitRef, load_map
+from khuyencong.units import UnitLevel, UnitRef, fold, load_map
 
 __all__ = [
     "FILTER_NAMES",
@@ -37,6 +38,8 @@ __all__ = [
     "Condition",
     "RecordSpec",
     "compile_filters",
+    "json_list",
+    "product_key",
     "unit_columns",
 ]
 
@@ -46,10 +49,15 @@ ColumnKind = Literal["text", "int", "date"]
 
 @attrs.frozen
 class Column:
-    """A queried column: its name and kind (text, integer, date)."""
+    """A queried column: its name, kind (text, integer, date) and the schema version adding it.
+
+    Columns of version 2 and later are added by a migration and back-filled from ``data``;
+    multi-valued fields (partners, sectors, contents) are a JSON array in a text column.
+    """
 
     name: str
     kind: ColumnKind
+    since: int = 1
 
 
 @attrs.frozen
@@ -223,12 +231,41 @@ def compile_filters(spec: RecordSpec[Any], filters: Mapping[str, object]) -> lis
     return conditions
 
 
+def json_list(values: Iterable[str]) -> str:
+    """A JSON array of texts as stored in a multi-valued column (compact, order kept)."""
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+
+
+def product_key(establishment_id: str, product_name: str) -> str:
+    """The key of a product: its establishment and folded name (what PRODUCTS counts)."""
+    return f"{establishment_id}|{fold(product_name)}"
+
+
 def _establishment_row(e: Establishment) -> tuple[Any, ...]:
-    return (e.legal_form.value, *unit_columns(e.location))
+    return (
+        e.legal_form.value,
+        *unit_columns(e.location),
+        json_list(s.value for s in e.sectors),
+    )
 
 
 def _project_row(p: Project) -> tuple[Any, ...]:
-    return (p.status.value, p.fund.value, p.plan_year, *unit_columns(p.province))
+    return (
+        p.status.value,
+        p.fund.value,
+        p.plan_year,
+        *unit_columns(p.province),
+        p.beneficiary_ids[0] if p.beneficiary_ids else None,
+        json_list(p.beneficiary_ids),
+        json_list(sorted({pc.content.value for pc in p.contents})),
+        json_list(sorted({pc.content.group.value for pc in p.contents})),
+        p.approved_amount,
+        p.approved_on,
+        p.accepted_on,
+        p.settled_on,
+        p.lead_agency,
+        json_list(p.partners),
+    )
 
 
 def _support_row(r: SupportRecord) -> tuple[Any, ...]:
@@ -241,6 +278,13 @@ def _support_row(r: SupportRecord) -> tuple[Any, ...]:
         r.national_amount,
         r.local_amount,
         r.co_funding,
+        r.decided_on,
+        r.accepted_on,
+        r.trainees,
+        r.participants,
+        r.quantity,
+        r.lead_agency,
+        json_list(r.partners),
     )
 
 
@@ -252,15 +296,41 @@ def _fair_row(f: FairParticipation) -> tuple[Any, ...]:
         f.establishment_id,
         f.project_id,
         f.supported_amount,
+        f.end_on,
+        f.fair_kind.value,
+        f.lead_agency,
+        json_list(f.partners),
     )
 
 
 def _award_row(a: AwardEntry) -> tuple[Any, ...]:
-    return (a.round_year, *unit_columns(a.location), a.level.value, a.establishment_id)
+    return (
+        a.round_year,
+        *unit_columns(a.location),
+        a.level.value,
+        a.establishment_id,
+        a.certificate_issued_on,
+        a.entered_on,
+        1 if a.recognised else 0,
+        product_key(a.establishment_id, a.product_name),
+    )
 
 
 def _ocop_row(o: OcopRating) -> tuple[Any, ...]:
-    return (o.rated_on, *unit_columns(o.location), o.stars, o.establishment_id)
+    return (
+        o.rated_on,
+        *unit_columns(o.location),
+        o.stars,
+        o.establishment_id,
+        product_key(o.establishment_id, o.product_name),
+    )
+
+
+def _v2(name: str, kind: ColumnKind) -> Column:
+    return Column(name, kind, since=2)
+
+
+_LEAD_PARTNERS = (_v2("lead_agency", "text"), _v2("partners", "text"))
 
 
 _UNIT_INDEXES = (("map_id", "province_code"), ("map_id", "district_code"), ("map_id", "unit_code"))
@@ -272,7 +342,7 @@ ESTABLISHMENTS: RecordSpec[Establishment] = RecordSpec(
     table="establishments",
     kind="establishment",
     cls=Establishment,
-    columns=(Column("legal_form", "text"), *_UNIT_COLUMNS),
+    columns=(Column("legal_form", "text"), *_UNIT_COLUMNS, _v2("sectors", "text")),
     row=_establishment_row,
     filters={**_UNIT_FILTER, "legal_form": _eq("legal_form", _enum(LegalForm, "legal_form"))},
     indexes=(("legal_form",), *_UNIT_INDEXES),
@@ -287,6 +357,15 @@ PROJECTS: RecordSpec[Project] = RecordSpec(
         Column("fund", "text"),
         Column("plan_year", "int"),
         *_UNIT_COLUMNS,
+        _v2("establishment_id", "text"),
+        _v2("beneficiaries", "text"),
+        _v2("contents", "text"),
+        _v2("content_groups", "text"),
+        _v2("approved_amount", "int"),
+        _v2("approved_on", "date"),
+        _v2("accepted_on", "date"),
+        _v2("settled_on", "date"),
+        *_LEAD_PARTNERS,
     ),
     row=_project_row,
     filters={
@@ -311,6 +390,12 @@ SUPPORT_RECORDS: RecordSpec[SupportRecord] = RecordSpec(
         Column("national_amount", "int"),
         Column("local_amount", "int"),
         Column("co_funding", "int"),
+        _v2("decided_on", "date"),
+        _v2("accepted_on", "date"),
+        _v2("trainees", "int"),
+        _v2("participants", "int"),
+        _v2("quantity", "int"),
+        *_LEAD_PARTNERS,
     ),
     row=_support_row,
     filters={
@@ -336,6 +421,9 @@ FAIR_PARTICIPATIONS: RecordSpec[FairParticipation] = RecordSpec(
         Column("establishment_id", "text"),
         Column("project_id", "text"),
         Column("supported_amount", "int"),
+        _v2("end_on", "date"),
+        _v2("fair_kind", "text"),
+        *_LEAD_PARTNERS,
     ),
     row=_fair_row,
     filters={
@@ -358,6 +446,10 @@ AWARD_ENTRIES: RecordSpec[AwardEntry] = RecordSpec(
         *_UNIT_COLUMNS,
         Column("level", "text"),
         Column("establishment_id", "text"),
+        _v2("certificate_issued_on", "date"),
+        _v2("entered_on", "date"),
+        _v2("recognised", "int"),
+        _v2("product_key", "text"),
     ),
     row=_award_row,
     filters={
@@ -378,6 +470,7 @@ OCOP_RATINGS: RecordSpec[OcopRating] = RecordSpec(
         *_UNIT_COLUMNS,
         Column("stars", "int"),
         Column("establishment_id", "text"),
+        _v2("product_key", "text"),
     ),
     row=_ocop_row,
     filters={

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
-from typing import Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from khuyencong.domain import (
     AwardEntry,
@@ -56,6 +56,9 @@ from khuyencong.storage.port import (
     Versioned,
 )
 from khuyencong.units import UnitRef
+
+if TYPE_CHECKING:
+    from khuyencong.storage.aggregate import SqlIndicatorSource
 
 __all__ = ["Dialect", "SqlStore", "UniqueViolationError"]
 
@@ -810,6 +813,8 @@ class SqlStore:
             for step in schema.pending(found):
                 for statement in step.statements(self._dialect.types):
                     cur.execute(statement)
+                if found:  # a new database has no rows to back-fill
+                    self._backfill(cur, step)
             upsert = self._dialect.sql(
                 "INSERT INTO meta (key, value) VALUES (?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"
@@ -818,7 +823,41 @@ class SqlStore:
             cur.execute(upsert, ["schema_version", str(current)])
             return current
 
+    def _backfill(self, cur: Cursor, step: schema.Migration) -> None:
+        """Compute the columns ``step`` added from each row's ``data``, as an insert would."""
+        for spec in rec.SPECS:
+            if spec.table not in step.backfill:
+                continue
+            at = [i for i, c in enumerate(spec.columns) if c.since == step.version]
+            if not at:
+                continue
+            dates = {i for i in at if spec.columns[i].kind == "date"}
+            names = ", ".join(f"{spec.columns[i].name} = ?" for i in at)
+            update = self._dialect.sql(f"UPDATE {spec.table} SET {names} WHERE id = ?")
+            cur.execute(f"SELECT id, data FROM {spec.table}")
+            rows = cur.fetchall()
+            for start in range(0, len(rows), 10_000):
+                params: list[list[Any]] = []
+                for key, data in rows[start : start + 10_000]:
+                    values = spec.row(from_data(data, spec.cls, spec.kind))
+                    params.append(
+                        [self._dialect.date(values[i]) if i in dates else values[i] for i in at]
+                        + [key]
+                    )
+                cur.executemany(update, params)
+
     # -- public --------------------------------------------------------------------------------
+
+    def indicator_source(self) -> SqlIndicatorSource:
+        """This store as an :class:`~khuyencong.indicators.IndicatorSource` answering in SQL.
+
+        Indicators computed over it aggregate in the database (``GROUP BY``,
+        ``COUNT(DISTINCT …)``, ``SUM``) and give the same figures as a
+        :class:`~khuyencong.indicators.RecordSet` holding the same records.
+        """
+        from khuyencong.storage.aggregate import SqlIndicatorSource  # noqa: PLC0415  (no cycle)
+
+        return SqlIndicatorSource(self)
 
     def unit_of_work(self) -> AbstractContextManager[UnitOfWork]:
         """A transaction: every change inside commits together or not at all.

@@ -10,10 +10,12 @@ A database made by khuyencong has a ``meta`` table with two rows: ``application`
   :class:`~khuyencong.exceptions.SchemaVersionError`. Nothing is ever dropped.
 
 Migrations only add (tables, columns, indexes, triggers). Each is a numbered list of
-statements per dialect, so a reviewer sees exactly what will run.
+statements per dialect, so a reviewer sees exactly what will run. A step may also name the
+tables whose new columns the store back-fills from each row's ``data`` (computed by the same
+Python code that fills them on insert, so old and new rows always agree).
 
 >>> [m.version for m in MIGRATIONS], SCHEMA_VERSION
-([1], 1)
+([1, 2], 2)
 """
 
 from __future__ import annotations
@@ -88,11 +90,14 @@ class Migration:
         version: The version reached.
         description: What the step does, in plain words.
         statements: The SQL statements for a dialect's types (no values: pure DDL).
+        backfill: Tables whose columns added at ``version`` the store then computes from each
+            row's ``data`` (in the same transaction).
     """
 
     version: int
     description: str
     statements: Callable[[SqlTypes], Sequence[str]]
+    backfill: tuple[str, ...] = ()
 
 
 def _v1(t: SqlTypes) -> list[str]:
@@ -101,7 +106,7 @@ def _v1(t: SqlTypes) -> list[str]:
         cols = ["id TEXT PRIMARY KEY"]
         if spec.table == "projects":
             cols.append(f"version {t.int} NOT NULL")
-        cols += [f"{c.name} {t.of(c)}" for c in spec.columns]
+        cols += [f"{c.name} {t.of(c)}" for c in spec.columns if c.since == 1]
         cols.append(f"data {t.json} NOT NULL")
         out.append(f"CREATE TABLE {spec.table} ({', '.join(cols)})")
         for index in spec.indexes:
@@ -164,8 +169,25 @@ def _v1(t: SqlTypes) -> list[str]:
     return out
 
 
+def _v2(t: SqlTypes) -> list[str]:
+    # The fields the indicator aggregation reads in SQL: dates, head counts, quantities,
+    # agencies, partners and sectors (JSON arrays in text), product keys, project contents.
+    return [
+        f"ALTER TABLE {spec.table} ADD COLUMN {c.name} {t.of(c)}"
+        for spec in SPECS
+        for c in spec.columns
+        if c.since == 2
+    ]
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "records, projects, budgets, audit log", _v1),
+    Migration(
+        2,
+        "indicator columns: dates, head counts, agencies, partners, sectors, product keys",
+        _v2,
+        backfill=tuple(spec.table for spec in SPECS),
+    ),
 ]
 """Every migration, in order. Version ``n`` is reached by running steps 1 to ``n``."""
 

@@ -13,7 +13,7 @@ refused with a clear :class:`~khuyencong.exceptions.StoreError` or
 >>> from khuyencong.storage import SQLiteStore
 >>> with SQLiteStore(":memory:") as store:
 ...     store.schema_version
-1
+2
 """
 
 from __future__ import annotations

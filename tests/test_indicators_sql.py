@@ -1,0 +1,582 @@
+"""Indicators pushed down to SQL give exactly the in-memory figures, on SQLite and PostgreSQL.
+
+The reference is :class:`~khuyencong.indicators.RecordSet` over the same records (listed in id
+order, as a store lists them). PostgreSQL runs against ``KHUYENCONG_TEST_POSTGRES_URL`` in a
+schema of its own, dropped afterwards; without the variable those tests are skipped (and fail
+in CI, like the storage suite).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+import psycopg
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from psycopg import sql
+
+from khuyencong.domain import (
+    AwardEntry,
+    AwardLevel,
+    Dataset,
+    Establishment,
+    FairKind,
+    Fund,
+    LegalForm,
+    Period,
+    ProductGroup,
+    ProjectStatus,
+    Sector,
+    SupportContent,
+)
+from khuyencong.exceptions import NotFoundError
+from khuyencong.indicators import (
+    STANDARD_INDICATORS,
+    Breakdown,
+    DateField,
+    Filter,
+    IndicatorResult,
+    IndicatorSource,
+    RecordKind,
+    RecordSet,
+    compute,
+    compute_standard,
+    counterpart_ratio,
+    coverage,
+    disbursement_rate,
+    project_size,
+    sector_mix,
+    source_for,
+)
+from khuyencong.reports import load_example
+from khuyencong.storage import SQLiteStore, Store, open_store, schema, store_dataset
+from khuyencong.storage import _records as rec
+from khuyencong.storage.aggregate import SqlIndicatorSource
+from khuyencong.testing import strategies as kst
+from khuyencong.units import MapId, load_map
+
+
+def _load_sibling(name: str) -> Any:
+    """A sibling test module (tests are imported by path, not as a package)."""
+    spec = importlib.util.spec_from_file_location(
+        f"_kc_{name}", Path(__file__).with_name(f"{name}.py")
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+bac_giang = _load_sibling("test_example_bac_giang")
+RECORD_TABLES = (
+    "establishments",
+    "projects",
+    "support_records",
+    "fair_participations",
+    "award_entries",
+    "ocop_ratings",
+)
+REFORM = MapId.MAP_REFORM
+BAC_GIANG = [u.ref for u in load_map(MapId.MAP_2021).communes("24")][:12]
+AGENCIES = ["Trung tâm A", "Trung tâm B", "unknown"]
+PARTNERS = ["Cục CTĐP", "TTKC 1", "none"]
+
+# Each entry is one breakdown (a list of dimensions); ``None`` is the indicator's own.
+BREAKDOWNS: list[list[Breakdown] | None] = [
+    None,
+    [],
+    [Breakdown.of("content")],
+    [Breakdown.of("content_group")],
+    [Breakdown.of("legal_form")],
+    [Breakdown.of("sector")],
+    [Breakdown.of("fund")],
+    [Breakdown.of("coordination")],
+    [Breakdown.of("partner")],
+    [Breakdown.of("lead_agency")],
+    [Breakdown.of("year")],
+    [Breakdown.of("project")],
+    [Breakdown.of("establishment")],
+    [Breakdown.district()],
+    [Breakdown.commune()],
+    [Breakdown.province()],
+    [Breakdown.province(REFORM)],
+    [Breakdown.commune(REFORM)],
+    [Breakdown.of("content_group"), Breakdown.of("coordination")],
+    [Breakdown.district(), Breakdown.of("fund")],
+    [Breakdown.of("sector"), Breakdown.of("partner")],
+    [Breakdown.province(REFORM), Breakdown.of("year")],
+]
+SCOPES: list[Filter | None] = [
+    None,
+    Filter(legal_forms={LegalForm.COOPERATIVE}),
+    Filter(sectors={Sector.HANDICRAFTS}),
+    Filter(exclude_sectors={Sector.AGRO_FOOD_PROCESSING}),
+    Filter(funds={Fund.NATIONAL}),
+    Filter(with_partners=True),
+    Filter(with_partners=False),
+    Filter(partners={"TTKC 1"}),
+    Filter(lead_agencies={"Trung tâm A"}),
+    Filter(establishment_ids={"E0", "E1", "E9"}),
+    Filter(project_ids={"P0", "P1"}),
+    Filter(fair_kinds={FairKind.DOMESTIC}, award_levels={AwardLevel.PROVINCE}, stars={4, 5}),
+    Filter(project_statuses={ProjectStatus.APPROVED, ProjectStatus.SETTLED}),
+    Filter(groups={SupportContent.MACHINERY.group}),
+]
+DATE_OVERRIDES = [
+    ("establishments_supported", DateField.DECIDED_ON),
+    ("co_funding", DateField.ACCEPTED_ON),
+    ("fair_participations", DateField.END_ON),
+    ("awarded_products", DateField.ROUND_YEAR),
+    ("awarded_products", DateField.ENTERED_ON),
+    ("approved_support", DateField.SETTLED_ON),
+    ("approved_support", DateField.ACCEPTED_ON),
+]
+PERIODS = [
+    Period.phase(2017, 2020),
+    Period.year(2019),
+    Period(dt.date(2016, 3, 2), dt.date(2021, 6, 30)),
+    Period.phase(1900, 2999),
+]
+
+
+# -- random record sets ---------------------------------------------------------------------
+
+
+def _pick(draw: st.DrawFn, options: Sequence[Any]) -> Any:
+    return draw(st.sampled_from(options))
+
+
+@st.composite
+def record_sets(draw: st.DrawFn) -> RecordSet:
+    """Dense random records: few establishments, agencies, partners and places, so groups
+    overlap; some records name an establishment that does not exist."""
+    n_est = draw(st.integers(1, 6))
+    places = st.one_of(st.sampled_from(BAC_GIANG), kst.unit_refs())
+    ests: list[Establishment] = [
+        attrs.evolve(draw(kst.establishments()), id=f"E{i}", location=draw(places))
+        for i in range(n_est)
+    ]
+    est_ids = [*(e.id for e in ests), "E9"]  # E9 is never stored
+    own_place = st.none() | places
+    agencies = st.none() | st.sampled_from(AGENCIES)
+    partners = st.lists(st.sampled_from(PARTNERS), max_size=2).map(tuple)
+    days = kst.dates(dt.date(2015, 1, 1), dt.date(2022, 12, 31))
+
+    def common(i: int, prefix: str) -> dict[str, Any]:
+        return {"id": f"{prefix}{i:02d}", "establishment_id": _pick(draw, est_ids)}
+
+    lag = st.none() | st.integers(0, 400).map(lambda d: dt.timedelta(days=d))
+
+    def around(day: dt.date, sign: int) -> dt.date | None:
+        delta = draw(lag)
+        return None if delta is None else day + sign * delta
+
+    delivered = [draw(days) for _ in range(draw(st.integers(0, 25)))]
+    support = [
+        attrs.evolve(
+            draw(kst.support_records()),
+            **common(i, "S"),
+            delivered_on=day,
+            decided_on=around(day, -1),
+            accepted_on=around(day, 1),
+            national_amount=draw(st.sampled_from([0, 0, 5_000_000, 7])),
+            local_amount=draw(st.sampled_from([0, 3_000_000, 11])),
+            project_id=draw(st.none() | st.sampled_from(["P0", "P1", "P2"])),
+            lead_agency=draw(agencies),
+            partners=draw(partners),
+            location=draw(own_place),
+        )
+        for i, day in enumerate(delivered)
+    ]
+    fairs = [
+        attrs.evolve(
+            draw(kst.fair_participations()),
+            **common(i, "F"),
+            start_on=draw(days),
+            lead_agency=draw(agencies),
+            partners=draw(partners),
+            project_id=draw(st.none() | st.sampled_from(["P0", "P1"])),
+            location=draw(own_place),
+        )
+        for i in range(draw(st.integers(0, 6)))
+    ]
+    names = ["Mỳ gạo Chũ", "MỲ GẠO CHŨ", "Vải thiều", "vai thieu "]
+    awards = [
+        attrs.evolve(
+            draw(kst.award_entries()),
+            **common(i, "A"),
+            product_name=_pick(draw, names),
+            round_year=draw(st.integers(2015, 2022)),
+            location=draw(own_place),
+        )
+        for i in range(draw(st.integers(0, 6)))
+    ]
+    ocop = [
+        attrs.evolve(
+            draw(kst.ocop_ratings()),
+            **common(i, "O"),
+            product_name=_pick(draw, names),
+            rated_on=draw(days),
+            location=draw(own_place),
+        )
+        for i in range(draw(st.integers(0, 5)))
+    ]
+    projects = [
+        attrs.evolve(
+            draw(kst.projects()),
+            id=f"P{i}",
+            beneficiary_ids=tuple(
+                draw(st.lists(st.sampled_from(est_ids), min_size=1, max_size=3, unique=True))
+            ),
+            partners=draw(partners),
+        )
+        for i in range(draw(st.integers(0, 4)))
+    ]
+    return RecordSet(
+        establishments=ests,
+        support=support,
+        fairs=fairs,
+        awards=awards,
+        ocop=ocop,
+        projects=projects,
+    )
+
+
+def _fill(store: Store, data: RecordSet) -> None:
+    store.establishments.add_many(data.establishments)
+    store.projects.add_many(data.projects)
+    store.support_records.add_many(data.support)
+    store.fair_participations.add_many(data.fairs)
+    store.award_entries.add_many(data.awards)
+    store.ocop_ratings.add_many(data.ocop)
+
+
+def _results(
+    source: IndicatorSource,
+    period: Period,
+    by: list[Breakdown] | None,
+    scope: Filter | None,
+    drill_down: bool,
+) -> dict[str, IndicatorResult]:
+    return {
+        code: compute(ind, source, period, by=by, scope=scope, drill_down=drill_down)
+        for code, ind in STANDARD_INDICATORS.items()
+    }
+
+
+def _check_same(
+    store: Store, data: RecordSet, period: Period, pairs: list[tuple[int, int]]
+) -> None:
+    sql_source = source_for(store)
+    assert isinstance(sql_source, SqlIndicatorSource)
+    for i, (b, f) in enumerate(pairs):
+        by, scope = BREAKDOWNS[b], SCOPES[f]
+        drill = i % 2 == 0
+        assert _results(sql_source, period, by, scope, drill) == _results(
+            data, period, by, scope, drill
+        ), f"breakdown {by}, scope {scope}"
+    scope = SCOPES[pairs[0][1]]
+    year = [Breakdown.of("year")]
+    for code, field in DATE_OVERRIDES:
+        ind = STANDARD_INDICATORS[code]
+        assert compute(ind, sql_source, period, by=year, date_field=field) == compute(
+            ind, data, period, by=year, date_field=field
+        ), f"{code} by {field}"
+    assert coverage(sql_source, period, scope=scope) == coverage(data, period, scope=scope)
+    assert coverage(sql_source, period, level="commune", map_id=REFORM) == coverage(
+        data, period, level="commune", map_id=REFORM
+    )
+    for fn in (sector_mix, project_size, disbursement_rate, counterpart_ratio):
+        assert fn(sql_source, period, scope=scope) == fn(data, period, scope=scope)
+    for kind in RecordKind:
+        assert sql_source.unit_refs(kind) == data.unit_refs(kind)
+
+
+checks = st.tuples(
+    record_sets(),
+    st.sampled_from(PERIODS),
+    st.lists(
+        st.tuples(st.integers(0, len(BREAKDOWNS) - 1), st.integers(0, len(SCOPES) - 1)),
+        min_size=3,
+        max_size=5,
+    ),
+)
+
+
+# -- stores ----------------------------------------------------------------------------------
+
+
+class _Sqlite:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.store = SQLiteStore(path, synchronous="normal")
+
+    def reset(self) -> None:
+        conn = sqlite3.connect(self.path)
+        with conn:
+            for table in RECORD_TABLES:
+                conn.execute(f"DELETE FROM {table}")
+        conn.close()
+
+
+def _server_url() -> str:
+    url = os.environ.get("KHUYENCONG_TEST_POSTGRES_URL", "")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("KHUYENCONG_TEST_POSTGRES_URL must be set in CI: PostgreSQL is required")
+        pytest.skip("set KHUYENCONG_TEST_POSTGRES_URL to run the PostgreSQL tests")
+    return url
+
+
+class _Postgres:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.schema = f"kc_test_ind_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        self.store = open_store(f"{url}{'&' if '?' in url else '?'}schema={self.schema}")
+
+    def reset(self) -> None:
+        tables = sql.SQL(", ").join(sql.Identifier(self.schema, t) for t in RECORD_TABLES)
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(sql.SQL("TRUNCATE {}").format(tables))
+
+    def drop(self) -> None:
+        self.store.close()
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema))
+            )
+
+
+@pytest.fixture(scope="module")
+def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Sqlite]:
+    """One SQLite store for the module, emptied before each example."""
+    db = _Sqlite(tmp_path_factory.mktemp("ind") / "kc.db")
+    yield db
+    db.store.close()
+
+
+@pytest.fixture(scope="module")
+def pg_db() -> Iterator[_Postgres]:
+    """One PostgreSQL schema for the module, emptied before each example, dropped after."""
+    db = _Postgres(_server_url())
+    yield db
+    db.drop()
+
+
+def _sorted(data: RecordSet) -> RecordSet:
+    def by_id(items: Sequence[Any]) -> list[Any]:
+        return sorted(items, key=lambda x: x.id)
+
+    return RecordSet(
+        establishments=by_id(data.establishments),
+        support=by_id(data.support),
+        fairs=by_id(data.fairs),
+        awards=by_id(data.awards),
+        ocop=by_id(data.ocop),
+        projects=by_id(data.projects),
+    )
+
+
+# -- the property ----------------------------------------------------------------------------
+
+
+class TestSameAsInMemory:
+    @given(checks)
+    @settings(max_examples=40)
+    def test_sqlite(self, sqlite_db: _Sqlite, case: tuple[Any, ...]) -> None:
+        """On SQLite every standard indicator, with any breakdown (content, group, legal form,
+        sector, fund, coordination, partner, year, units of the 2021 and post-reform maps) and
+        report scope, and every ratio, equals the in-memory figure, drill-down ids included."""
+        data, period, pairs = case
+        sqlite_db.reset()
+        _fill(sqlite_db.store, data)
+        _check_same(sqlite_db.store, _sorted(data), period, pairs)
+
+    @pytest.mark.postgres
+    @given(checks)
+    @settings(max_examples=15)
+    def test_postgres(self, pg_db: _Postgres, case: tuple[Any, ...]) -> None:
+        """On PostgreSQL every standard indicator, breakdown, scope and ratio equals the
+        in-memory figure, drill-down ids included."""
+        data, period, pairs = case
+        pg_db.reset()
+        _fill(pg_db.store, data)
+        _check_same(pg_db.store, _sorted(data), period, pairs)
+
+
+# -- the source's other methods ----------------------------------------------------------------
+
+
+class TestSource:
+    def test_memory_store_gives_record_set(self) -> None:
+        """A store without SQL pushdown is read once into a RecordSet with the same figures."""
+        data = load_example()
+        with open_store("memory://") as store:
+            store_dataset(store, _dataset(data))
+            source = source_for(store)
+        assert isinstance(source, RecordSet)
+        phase = Period.phase(2017, 2020)
+        assert compute_standard(source, phase) == compute_standard(_sorted(data), phase)
+
+    def test_round_year_places_award_on_first_of_january(self, sqlite_db: _Sqlite) -> None:
+        """By round year an award entry is dated 1 January: a period starting later in that
+        year leaves it out, one starting on 1 January keeps it (as in memory)."""
+        sqlite_db.reset()
+        award = AwardEntry(
+            id="A1",
+            product_name="Mỳ gạo Chũ",
+            establishment_id="E1",
+            product_group=next(iter(ProductGroup)),
+            level=AwardLevel.PROVINCE,
+            round_year=2016,
+            passed=True,
+            recognised=True,
+            certificate_no="GCN-1",
+            certificate_issued_on=dt.date(2016, 9, 1),
+        )
+        sqlite_db.store.award_entries.add(award)
+        source = source_for(sqlite_db.store)
+        ind = STANDARD_INDICATORS["awarded_products"].with_date(DateField.ROUND_YEAR)
+        for start, expected in ((dt.date(2016, 3, 2), 0), (dt.date(2016, 1, 1), 1)):
+            period = Period(start, dt.date(2017, 12, 31))
+            assert compute(ind, source, period).value == expected
+            assert compute(ind, RecordSet(awards=[award]), period).value == expected
+
+    def test_source_is_returned_as_is(self) -> None:
+        """A record set given to source_for is its own source."""
+        data = RecordSet()
+        assert source_for(data) is data
+
+    def test_get_records_in_order_and_missing(self, sqlite_db: _Sqlite) -> None:
+        """Drill-down reads only the rows asked for, in the order asked; an unknown id fails."""
+        sqlite_db.reset()
+        data = load_example()
+        store_dataset(sqlite_db.store, _dataset(data))
+        source = source_for(sqlite_db.store)
+        wanted = [data.support[3].id, data.support[0].id]
+        assert [r.id for r in source.get_records(RecordKind.SUPPORT, wanted)] == wanted  # type: ignore[attr-defined]
+        ests = source.get_establishments([data.establishments[1].id])
+        assert ests == [data.establishments[1]]
+        with pytest.raises(NotFoundError):
+            source.get_records(RecordKind.FAIR, ["nope"])
+        with pytest.raises(NotFoundError):
+            source.get_establishments(["nope"])
+
+
+def _dataset(data: RecordSet) -> Dataset:
+    return Dataset(
+        establishments=data.establishments,
+        projects=data.projects,
+        support_records=data.support,
+        fair_participations=data.fairs,
+        award_entries=data.awards,
+        ocop_ratings=data.ocop,
+    )
+
+
+# -- the schema migration ------------------------------------------------------------------------
+
+
+class TestMigration:
+    def test_version_1_database_is_back_filled(self, tmp_path: Path) -> None:
+        """A database written at schema version 1 is migrated to version 2 on open: the new
+        indicator columns are back-filled from each row's data, the integrity check passes,
+        and the pushed-down figures equal the in-memory ones."""
+        data = load_example()
+        path = tmp_path / "v1.db"
+        conn = sqlite3.connect(path)
+        for statement in schema.MIGRATIONS[0].statements(schema.SQLITE_TYPES):
+            conn.execute(statement)
+        conn.execute("INSERT INTO meta VALUES ('application', 'khuyencong')")
+        conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+        for spec, items in zip(rec.SPECS, _by_spec(data), strict=True):
+            v1 = [c for c in spec.columns if c.since == 1]
+            names = ["id", *(["version"] if spec.table == "projects" else [])]
+            names += [c.name for c in v1] + ["data"]
+            marks = ", ".join("?" for _ in names)
+            for obj in items:
+                values = list(spec.row(obj))[: len(v1)]
+                values = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
+                version = [1] if spec.table == "projects" else []
+                conn.execute(
+                    f"INSERT INTO {spec.table} ({', '.join(names)}) VALUES ({marks})",
+                    [obj.id, *version, *values, _json(obj)],
+                )
+        conn.commit()
+        conn.close()
+        with SQLiteStore(path) as store:
+            assert store.schema_version == schema.SCHEMA_VERSION == 2
+            assert store.check_integrity() == []
+            phase = Period.phase(2017, 2020)
+            scope = Filter(legal_forms={LegalForm.COOPERATIVE})
+            assert compute_standard(source_for(store), phase, scope=scope) == compute_standard(
+                _sorted(data), phase, scope=scope
+            )
+
+
+def _by_spec(data: RecordSet) -> list[Sequence[Any]]:
+    return [data.establishments, data.projects, data.support, data.fairs, data.awards, data.ocop]
+
+
+def _json(obj: object) -> str:
+    from khuyencong.storage._common import to_json  # noqa: PLC0415
+
+    return to_json(obj)
+
+
+# -- the founding example in SQL stores -----------------------------------------------------------
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def example_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
+    """The Bắc Giang example loaded through ``store_dataset`` into SQLite or PostgreSQL."""
+    if request.param == "sqlite":
+        store: Store = SQLiteStore(tmp_path_factory.mktemp("bg") / "bg.db", synchronous="normal")
+        store_dataset(store, _dataset(load_example()))
+        yield store
+        store.close()
+        return
+    db = _Postgres(_server_url())
+    store_dataset(db.store, _dataset(load_example()))
+    yield db.store
+    db.drop()
+
+
+@pytest.fixture(scope="module")
+def data(example_store: Store) -> IndicatorSource:
+    """The example as the SQL store's pushdown source (overrides the in-memory fixture)."""
+    source = source_for(example_store)
+    assert isinstance(source, SqlIndicatorSource)
+    return source
+
+
+@pytest.fixture(scope="module")
+def results(data: IndicatorSource) -> dict[str, IndicatorResult]:
+    """The standard indicators of the cooperatives over 2017–2020, computed in SQL."""
+    return compute_standard(data, bac_giang.PHASE, scope=bac_giang.COOPS)
+
+
+class TestSeedFiguresInSql(bac_giang.TestSeedFigures):
+    """Every seed figure, computed by SQL pushdown (the assertions of the in-memory test)."""
+
+
+class TestShortcomingsInSql(bac_giang.TestShortcomings):
+    """Coverage and sector mix, computed by SQL pushdown."""
+
+
+class TestReformRollUpInSql(bac_giang.TestReformRollUp):
+    """The roll-up to Bắc Ninh and its post-reform communes, computed by SQL pushdown."""
