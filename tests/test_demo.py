@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from khuyencong.demo import run_demo
+from khuyencong.exceptions import DuplicateIdError
 from khuyencong.storage import open_store
 
 
@@ -48,7 +49,7 @@ class TestRunDemo:
         """Running the demo twice into one file refuses the second load (ids are taken)."""
         path = tmp_path / "demo.db"
         run_demo(path)
-        with pytest.raises(Exception, match="already stored"):
+        with pytest.raises(DuplicateIdError, match="already stored"):
             run_demo(path)
 
     def test_the_report_is_available_in_english_and_html(self, tmp_path: Path) -> None:

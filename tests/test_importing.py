@@ -293,7 +293,7 @@ class TestFiles:
         )
         ws.append([row[h] for h in headers])
         book.save(path)
-        result = import_table(path, "support_records", sheet="Ho tro")
+        result = import_table(path, "support_records")  # finds the template's own sheet
         assert result.ok, result.problems
         record = result.objects[0]
         assert (record.local_amount, record.delivered_on) == (150_000_000, dt.date(2019, 5, 2))
@@ -347,3 +347,9 @@ class TestColumnNames:
         ]
         result = import_table(rows, "establishments", default_map="2021-11")
         assert [p.column for p in result.problems] == ["Sectors"]
+
+    def test_an_unknown_worksheet_is_named(self, tmp_path: Path) -> None:
+        """Asking for a sheet the workbook lacks lists the sheets it has."""
+        path = write_template(tmp_path / "t.xlsx", ["establishments"])
+        with pytest.raises(ValidationError, match="Huong dan"):
+            import_table(path, "establishments", sheet="Sheet9")

@@ -8,6 +8,10 @@ lines (from a ``>>>`` line to the next blank line) in a fenced ``pycon`` block, 
 already inside fences alone. It runs before mkdocstrings reads the Markdown extensions, so
 rendered docstrings get it too. Only the standard library is imported at module level, so
 ``pytest --doctest-modules`` can import this file without the docs extras.
+
+The same preprocessor turns Sphinx cross-reference roles, which some docstrings use
+(``:class:`~khuyencong.domain.Period```), into inline code (``Period``); mkdocstrings would
+otherwise show the role literally.
 """
 
 from __future__ import annotations
@@ -16,6 +20,25 @@ import re
 from typing import Any
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
+_ROLE = re.compile(
+    r":(?:py:)?(?:class|func|meth|attr|data|mod|exc|obj|const|term|ref):`(~?)([^`]+)`"
+)
+
+
+def _role_text(match: re.Match[str]) -> str:
+    short, target = match.group(1), match.group(2)
+    if "<" in target and target.endswith(">"):  # :ref:`text <target>`
+        target = target.split("<", 1)[0].strip()
+    return f"`{target.rsplit('.', 1)[-1] if short else target}`"
+
+
+def replace_roles(line: str) -> str:
+    """``:class:`~a.b.C``` becomes ``C`` in backticks; ``:func:`a.b``` becomes ``a.b``.
+
+    >>> replace_roles("go by :attr:`id`; see :class:`~khuyencong.domain.Period`.")
+    'go by `id`; see `Period`.'
+    """
+    return _ROLE.sub(_role_text, line)
 
 
 def wrap_doctest_lines(lines: list[str]) -> list[str]:
@@ -24,7 +47,8 @@ def wrap_doctest_lines(lines: list[str]) -> list[str]:
     in_fence = False
     in_example = False
     indent = ""
-    for line in lines:
+    for raw in lines:
+        line = raw
         if in_example:
             if line.strip():
                 out.append(line)
@@ -33,7 +57,9 @@ def wrap_doctest_lines(lines: list[str]) -> list[str]:
             in_example = False
         if _FENCE.match(line):
             in_fence = not in_fence
-        elif not in_fence and line.lstrip().startswith(">>>"):
+        elif not in_fence:
+            line = replace_roles(raw)
+        if not in_fence and line.lstrip().startswith(">>>"):
             indent = line[: len(line) - len(line.lstrip())]
             if out and out[-1].strip():
                 out.append("")

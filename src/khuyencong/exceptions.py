@@ -256,6 +256,6 @@ class DuplicateIdError(StoreError):
         self.kind = kind
         self.key = key
         super().__init__(
-            f"a {kind} with id {key!r} is already stored; ids are unique, so nothing was written "
+            f"{kind} {key!r} is already stored; ids are unique, so nothing was written "
             "(use replace() to change a stored record)"
         )

@@ -68,6 +68,18 @@ class ImportKind(enum.StrEnum):
         return _KINDS[self][2]
 
 
+_SHEETS: dict[ImportKind, tuple[str, str]] = {
+    ImportKind.ESTABLISHMENTS: ("Co so", "Establishments"),
+    ImportKind.SUPPORT_RECORDS: ("Ho tro", "Support records"),
+    ImportKind.FAIR_PARTICIPATIONS: ("Hoi cho", "Fairs"),
+}
+
+
+def template_sheet_names(kind: ImportKind) -> tuple[str, str]:
+    """The names of the template's worksheet for ``kind`` (Vietnamese, English)."""
+    return _SHEETS[kind]
+
+
 _KINDS: dict[ImportKind, tuple[tuple[Column, ...], type[Any], str | None]] = {
     ImportKind.ESTABLISHMENTS: (ESTABLISHMENT_COLUMNS, Establishment, None),
     ImportKind.SUPPORT_RECORDS: (SUPPORT_RECORD_COLUMNS, SupportRecord, "delivered_on"),
@@ -130,11 +142,14 @@ class TableImport:
         return tuple(sorted({p.row for p in self.problems}))
 
 
-def read_rows(path: str | Path, *, sheet: str | None = None) -> list[tuple[int, list[object]]]:
+def read_rows(
+    path: str | Path, *, sheet: str | None = None, kind: ImportKind | None = None
+) -> list[tuple[int, list[object]]]:
     """The rows of a CSV or Excel file, each with its row number.
 
     CSV files are read as UTF-8 (with or without a byte-order mark), with ``,``, ``;`` or tab
-    as delimiter. Excel files need the ``excel`` extra (openpyxl).
+    as delimiter. Excel files need the ``excel`` extra (openpyxl); without ``sheet``, the
+    template's sheet for ``kind`` is read when the workbook has it, else the first sheet.
 
     Raises:
         ValidationError: If the file is not UTF-8 text or not a readable workbook.
@@ -142,7 +157,7 @@ def read_rows(path: str | Path, *, sheet: str | None = None) -> list[tuple[int, 
     """
     path = Path(path)
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return _read_xlsx(path, sheet)
+        return _read_xlsx(path, sheet, kind)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -157,7 +172,9 @@ def read_rows(path: str | Path, *, sheet: str | None = None) -> list[tuple[int, 
     return [(i, list(row)) for i, row in enumerate(reader, start=1)]
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> list[tuple[int, list[object]]]:
+def _read_xlsx(
+    path: Path, sheet: str | None, kind: ImportKind | None
+) -> list[tuple[int, list[object]]]:
     try:
         import openpyxl  # noqa: PLC0415 - optional extra, imported only for Excel files
     except ImportError as exc:  # pragma: no cover - the test extra installs openpyxl
@@ -168,6 +185,14 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[tuple[int, list[object]]]:
     except Exception as exc:  # openpyxl raises many kinds for a broken file
         raise ValidationError.single("$", str(path), f"not a readable workbook: {exc}") from exc
     try:
+        if sheet is None and kind is not None:
+            # A filled-in template: its sheet for this kind, whichever language it was made in.
+            names = {fold(n) for n in template_sheet_names(kind)}
+            sheet = next((n for n in book.sheetnames if fold(n) in names), None)
+        if sheet is not None and sheet not in book.sheetnames:
+            raise ValidationError.single(
+                "$", sheet, f"no such worksheet; the workbook has {', '.join(book.sheetnames)}"
+            )
         ws = book[sheet] if sheet else book.worksheets[0]
         return [
             (i, ["" if v is None else v for v in row])
@@ -268,7 +293,7 @@ def import_table(
     label = "<rows>"
     if isinstance(source, str | Path):
         label = str(source)
-        rows = read_rows(source, sheet=sheet)
+        rows = read_rows(source, sheet=sheet, kind=kind)
     else:
         rows = [(i, list(r)) for i, r in enumerate(source, start=1)]
     rows = [(n, r) for n, r in rows if not all(_blank(v) for v in r)]

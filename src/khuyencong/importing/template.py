@@ -12,15 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from khuyencong.domain import Lang
-from khuyencong.importing.tables import ImportKind
+from khuyencong.importing.tables import ImportKind, template_sheet_names
 
 __all__ = ["write_template"]
-
-_SHEET_TITLES = {
-    ImportKind.ESTABLISHMENTS: ("Co so", "Establishments"),
-    ImportKind.SUPPORT_RECORDS: ("Ho tro", "Support records"),
-    ImportKind.FAIR_PARTICIPATIONS: ("Hoi cho", "Fairs"),
-}
 
 
 def write_template(
@@ -65,7 +59,7 @@ def write_template(
     list_col = 0
     for raw_kind in kinds:
         kind = ImportKind(raw_kind)
-        title = _SHEET_TITLES[kind][0 if lang == "vi" else 1]
+        title = template_sheet_names(kind)[0 if lang == "vi" else 1]
         ws = book.create_sheet(title)
         for i, col in enumerate(kind.columns, start=1):
             header = col.header_vi if lang == "vi" else col.header_en

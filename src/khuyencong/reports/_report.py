@@ -186,10 +186,21 @@ class Report:
 
 
 def _noun(config: ReportConfig, lang: Lang) -> str:
+    """The counted noun, singular (Vietnamese nouns do not inflect for number)."""
     if len(config.legal_forms) == 1:
-        label = config.legal_forms[0].label(lang)
-        return label.lower() if lang == "vi" else label.lower() + "s"
-    return "cơ sở" if lang == "vi" else "establishments"
+        return config.legal_forms[0].label(lang).lower()
+    return "cơ sở" if lang == "vi" else "establishment"
+
+
+def _plural(noun: str, count: int, lang: Lang) -> str:
+    if lang == "vi" or count == 1:
+        return noun
+    return noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+
+
+def _counted(value: int, noun: str, lang: Lang, approx: bool = False) -> str:
+    """``52 cooperatives``, ``1 cooperative``, ``52 hợp tác xã``."""
+    return f"{_n(value, lang, approx)} {_plural(noun, value, lang)}"
 
 
 def _n(value: int, lang: Lang, approx: bool = False) -> str:
@@ -276,10 +287,16 @@ def _section_support(
     total = results["establishments_supported"]
     by_content = results["supported_by_content"]
     parts = [
-        f"{_n(row.value, lang)} {noun} {_content_phrase(row.key[0], lang)}"
+        f"{_counted(row.value, noun, lang)} {_content_phrase(row.key[0], lang)}"
+        if lang == "vi"
+        else f"{_content_phrase(row.key[0], lang)} for {_counted(row.value, noun, lang)}"
         for row in sorted(by_content.rows, key=lambda r: _GROUP_ORDER.get(r.key[0], 99))
     ]
-    span = f"{period.start.year} - {period.end.year}"
+    span = (
+        f"{period.start.year} - {period.end.year}"
+        if lang == "vi"
+        else f"{period.start.year}–{period.end.year}"
+    )
     if lang == "vi":
         text = (
             f"Trong giai đoạn {span}, {config.centre} đã phối hợp với các cơ quan, tổ chức "
@@ -289,7 +306,7 @@ def _section_support(
     else:
         text = (
             f"In {span}, {config.centre}, with the agencies concerned, supported "
-            f"{_n(total.value, lang)} {noun} in {place}: " + "; ".join(parts) + "."
+            f"{_counted(total.value, noun, lang)} in {place}: " + "; ".join(parts) + "."
         )
     if by_content.breakdown_total == total.value:
         text += (
@@ -360,18 +377,18 @@ def _section_awards_fairs(
             text += f" Có {ocop.value} sản phẩm được đánh giá, xếp hạng OCOP ({stars})."
     else:
         award_text = ", ".join(
-            f"{_n(n, lang)} typical rural-industrial product(s) at {lv.value} level"
+            f"{_counted(n, 'typical rural-industrial product', lang)} at the {lv.label_en.lower()}"
             for n, lv in levels
         )
         text = f"Award rounds recognised {award_text or 'no products'}. "
         text += (
-            f"The centre also supported {_n(domestic, lang, approx)} participations of {noun} "
-            "in domestic fairs and exhibitions"
+            f"The centre also supported {_counted(domestic, 'participation', lang, approx)} "
+            f"of {_plural(noun, 2, lang)} in domestic fairs and exhibitions"
         )
         text += f" and {overseas} abroad." if overseas else "."
         if ocop.value:
             stars = ", ".join(f"{r.value} rated {r.key[0]} stars" for r in ocop.rows)
-            text += f" {ocop.value} products received an OCOP rating ({stars})."
+            text += f" {_counted(ocop.value, 'product', lang)} received an OCOP rating ({stars})."
     title = "Bình chọn sản phẩm, hội chợ, triển lãm" if lang == "vi" else "Awards and fairs"
     return Section(title, (text,), (awards.table(lang), fairs.table(lang), ocop.table(lang)))
 
@@ -408,13 +425,13 @@ def _section_partners(
             sentences.append(
                 f"phối hợp với {who} tổ chức {what} cho {_n(trainees, lang)} học viên"
                 if lang == "vi"
-                else f"with {who}, {what} for {_n(trainees, lang)} trainees"
+                else f"with {who}, {what} for {_counted(trainees, 'trainee', lang)}"
             )
         else:
             sentences.append(
                 f"phối hợp với {who} hỗ trợ được {_n(ests, lang)} {noun}: {what}"
                 if lang == "vi"
-                else f"with {who}, {what} for {_n(ests, lang)} {noun}"
+                else f"with {who}, {what} for {_counted(ests, noun, lang)}"
             )
         rows.append((content.label(lang), who, ests, trainees))
     if lang == "vi":
@@ -551,8 +568,8 @@ def _section_geography(
     else:
         text = (
             "; ".join(sentences)
-            + f". {outside.numerator} of {outside.denominator} {noun} ({outside.text(lang)}) "
-            "work outside agro-food processing."
+            + f". {outside.numerator} of {_counted(outside.denominator, noun, lang)} "
+            f"({outside.text(lang)}) work outside agro-food processing."
         )
     tables = [results["by_area"].table(lang), mix.table(lang)]
     commune_cov = covs[-1]
