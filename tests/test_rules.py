@@ -319,7 +319,9 @@ class TestRenderReferencePages:
     def test_pages_show_values_dates_and_citations(self, tmp_path: Path) -> None:
         """The generated support page shows the 2018 machinery cap with its citation."""
         pages = {p.name: p.read_text(encoding="utf-8") for p in render_reference_pages(tmp_path)}
-        assert "| `support.national.machinery.cap` | 2018-05-11 |" in pages["support.md"]
+        page = pages["support.md"]
+        section = page[page.index("## `support.national.machinery.cap`") :]
+        assert "| 2018-05-11 | — | 300,000,000 đồng |" in section
         assert "28/2018/TT-BTC, Art. 8(4) [V]" in pages["support.md"]
 
 

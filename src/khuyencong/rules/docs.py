@@ -47,27 +47,44 @@ def _value(entry: ParameterEntry) -> str:
 
 
 def render_family(family: str, rules: RuleSet | None = None) -> str:
-    """The Markdown reference page of one rule family."""
+    """The Markdown reference page of one rule family.
+
+    One section per parameter: what it means (English and Vietnamese), then its dated values
+    with their citations and confidence tags, then what was verified for each value and where.
+    """
     params = (rules or RuleSet.national()).parameters
     lines = [
         f"# {_TITLES.get(family, family)}",
         "",
-        "Generated from `khuyencong/data/legal/*.toml`; do not edit by hand.",
+        (
+            "Generated from `khuyencong/data/legal/*.toml` at every build; do not edit by "
+            "hand. Tags: [V] verified in the legal text, [V2] reliable secondary source, [U] "
+            "unverified default (override it with an overlay), [?] unknown (a lookup raises "
+            "`NotConfiguredError` naming the document that should supply it)."
+        ),
         "",
-        "| Parameter | From | To | Value | Citation | Note |",
-        "|---|---|---|---|---|---|",
     ]
     for name, spec in CATALOGUE.items():
         if spec.family != family or name not in params:
             continue
+        lines += [
+            f"## `{name}`",
+            "",
+            f"{spec.description_en} — *{spec.description_vi}*",
+            "",
+            "| From | To | Value | Citation |",
+            "|---|---|---|---|",
+        ]
+        notes = []
         for e in params[name].entries:
-            note = e.citation.note.replace("|", "\\|")
             end = e.end.isoformat() if e.end else "—"
             lines.append(
-                f"| `{name}` | {e.start.isoformat()} | {end} | {_value(e)} | "
-                f"{e.citation.text('en')} | {note} |"
+                f"| {e.start.isoformat()} | {end} | {_value(e)} | {e.citation.text('en')} |"
             )
-    return "\n".join(lines) + "\n"
+            if e.citation.note:
+                notes.append(f"- From {e.start.isoformat()}: {e.citation.note}")
+        lines += ["", *notes, ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def render_reference_pages(out_dir: Path | str, rules: RuleSet | None = None) -> list[Path]:
