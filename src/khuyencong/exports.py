@@ -1,0 +1,96 @@
+"""Flat tables of domain objects, for notebooks and spreadsheets.
+
+Any records (establishments, projects, support records, fair participations, award entries,
+OCOP ratings, budget envelopes) become flat rows through the library's converter: nested
+objects are spread into dotted columns (``location.map_id``, ``location.code``), lists are
+joined with ``"; "`` (sectors, partners) or, for lists of objects (a project's contents),
+written as JSON text. Money stays integer đồng and scores stay exact (as text in CSV).
+
+>>> from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
+>>> rows = records_table(load_dataset(SAMPLE_DATASET).support_records)
+>>> rows[0]["content"], rows[0]["local_amount"], rows[0]["location.code"]
+('machinery', 200000000, '07525')
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from khuyencong.converters import unstructure
+
+__all__ = ["records_dataframe", "records_table", "write_records_csv"]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _flatten(prefix: str, value: object, row: dict[str, object]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), inner, row)
+    elif isinstance(value, list):
+        if any(isinstance(v, dict | list) for v in value):
+            row[prefix] = json.dumps(value, ensure_ascii=False)
+        else:
+            row[prefix] = "; ".join("" if v is None else str(v) for v in value)
+    else:
+        row[prefix] = value
+
+
+def records_table(objects: Iterable[object]) -> list[dict[str, object]]:
+    """One flat row (a dict) per object, with the same columns for every row.
+
+    A nested object that is absent in one row (a record without a location) gives empty
+    values in its columns, so that every row has every column, in first-seen order.
+    """
+    rows: list[dict[str, object]] = []
+    columns: dict[str, None] = {}
+    for obj in objects:
+        row: dict[str, object] = {}
+        _flatten("", unstructure(obj), row)
+        rows.append(row)
+        columns.update(dict.fromkeys(row))
+    # A column seen only as "location": None in one row and "location.code" in another:
+    # keep the dotted ones and drop the bare placeholder.
+    dotted = {c.split(".", 1)[0] for c in columns if "." in c}
+    names = [c for c in columns if c not in dotted]
+    return [{c: row.get(c) for c in names} for row in rows]
+
+
+def records_dataframe(objects: Iterable[object]) -> Any:
+    """The objects as a pandas DataFrame (needs the ``pandas`` extra); date columns as dates.
+
+    Raises:
+        ImportError: If pandas is not installed.
+    """
+    try:
+        import pandas as pd  # noqa: PLC0415 - optional extra, imported only when asked for
+    except ImportError as exc:  # pragma: no cover - the test extra installs pandas
+        msg = "records_dataframe needs the pandas extra: pip install 'khuyencong[pandas]'"
+        raise ImportError(msg) from exc
+    frame = pd.DataFrame.from_records(records_table(objects))
+    for column in frame.columns:
+        values = frame[column].dropna()
+        if len(values) and values.map(_is_iso_date).all():
+            frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def _is_iso_date(value: object) -> bool:
+    return isinstance(value, str) and _ISO_DATE.fullmatch(value) is not None
+
+
+def write_records_csv(objects: Iterable[object], path: str | Path) -> Path:
+    """Write the objects as a UTF-8 CSV file (with a byte-order mark, for Excel)."""
+    rows = records_table(objects)
+    out = Path(path)
+    with out.open("w", encoding="utf-8-sig", newline="") as f:
+        if rows:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    return out
