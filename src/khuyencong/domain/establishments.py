@@ -26,7 +26,6 @@ khuyencong.exceptions.ValidationError: $.employees: must not be negative (got -3
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import attrs
 
@@ -201,8 +200,4 @@ class Establishment:
 
     def same_state(self, other: Establishment) -> bool:
         """Whether every field, not only the id, is equal."""
-        return _fields(self) == _fields(other)
-
-
-def _fields(obj: Any) -> tuple[object, ...]:
-    return tuple(getattr(obj, f.name) for f in attrs.fields(type(obj)))
+        return attrs.astuple(self, recurse=False) == attrs.astuple(other, recurse=False)
