@@ -32,6 +32,7 @@ from khuyencong.domain import (
     OcopRating,
     Period,
     Project,
+    SupportContent,
     SupportRecord,
 )
 from khuyencong.exceptions import ValidationError
@@ -244,6 +245,55 @@ class TestStructureHook:
             with pytest.raises(ValidationError) as info:
                 hook(data)
             assert info.value.problems == detailed.value.problems
+
+    @given(
+        ks.support_records(),
+        st.sampled_from(
+            [
+                ("national_amount", 1.5),
+                ("trainees", True),
+                ("content", "no_such_content"),
+                ("content", ["design_consulting"]),
+                ("delivered_on", "2019-1-1"),
+                ("delivered_on", "2019-02-30"),
+                ("decided_on", 20190101),
+                ("project_id", 7),
+                ("partners", "Sở Công Thương"),
+                ("partners", ["A", 1]),
+                ("location", {"map_id": "2021-11"}),
+                ("note", None),
+            ]
+        ),
+    )
+    def test_the_generated_trusted_builder_refuses_what_the_detailed_path_refuses(
+        self, r: SupportRecord, bad: tuple[str, object]
+    ) -> None:
+        """A row with one wrongly typed field is refused by the trusted builder written for the
+        class with exactly the problems the detailed path reports."""
+        data = unstructure(r)
+        data[bad[0]] = bad[1]
+        with pytest.raises(ValidationError) as detailed:
+            structure(data, SupportRecord)
+        with pytest.raises(ValidationError) as trusted:
+            structure_hook(SupportRecord, trusted=True)(data)
+        assert trusted.value.problems == detailed.value.problems
+
+    def test_the_trusted_builder_accepts_tuples_and_enum_members(self) -> None:
+        """Already-built values a caller may pass (a tuple of partners, an enum member) are
+        accepted by the trusted builder as by the detailed path."""
+        data = unstructure(
+            SupportRecord(
+                id="S1",
+                establishment_id="E1",
+                content=SupportContent.DESIGN_CONSULTING,
+                delivered_on=dt.date(2019, 1, 2),
+                partners=("A", "B"),
+            )
+        )
+        data["partners"] = ("A", "B")
+        data["content"] = SupportContent.DESIGN_CONSULTING
+        built = structure_hook(SupportRecord, trusted=True)(data)
+        assert fields_of(built) == fields_of(_structure_detailed(data, SupportRecord))
 
     def test_a_missing_or_extra_field_leaves_the_trusted_path(self) -> None:
         """The trusted path takes only complete rows; others are read with full validation."""

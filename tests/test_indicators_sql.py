@@ -489,9 +489,9 @@ def _dataset(data: RecordSet) -> Dataset:
 
 class TestMigration:
     def test_version_1_database_is_back_filled(self, tmp_path: Path) -> None:
-        """A database written at schema version 1 is migrated to version 2 on open: the new
-        indicator columns are back-filled from each row's data, the integrity check passes,
-        and the pushed-down figures equal the in-memory ones."""
+        """A database written at schema version 1 is migrated to the current version on open:
+        the new indicator columns are back-filled from each row's data, the integrity check
+        passes, and the pushed-down figures equal the in-memory ones."""
         data = load_example()
         path = tmp_path / "v1.db"
         conn = sqlite3.connect(path)
@@ -515,7 +515,7 @@ class TestMigration:
         conn.commit()
         conn.close()
         with SQLiteStore(path) as store:
-            assert store.schema_version == schema.SCHEMA_VERSION == 2
+            assert store.schema_version == schema.SCHEMA_VERSION == 3
             assert store.check_integrity() == []
             phase = Period.phase(2017, 2020)
             scope = Filter(legal_forms={LegalForm.COOPERATIVE})

@@ -204,3 +204,31 @@ class TestSQLiteSchema:
         with open_store(str(tmp_path / "kc.db")) as store:
             assert store.schema_version == SCHEMA_VERSION
             assert store.check_integrity() == []
+
+    def test_version_2_database_gains_the_indicator_indexes(self, tmp_path: Path) -> None:
+        """A database at schema version 2 is migrated to version 3 on open: the covering
+        indexes for indicators are created, its records are kept and it passes the integrity
+        check."""
+        path = tmp_path / "v2.db"
+        conn = sqlite3.connect(path)
+        for step in schema.MIGRATIONS[:2]:
+            for statement in step.statements(schema.SQLITE_TYPES):
+                conn.execute(statement)
+        conn.execute(
+            "INSERT INTO meta VALUES ('application', 'khuyencong'), ('schema_version', '2')"
+        )
+        conn.commit()
+        conn.close()
+        record = sample_support_record()
+        with open_store(str(path)) as store:
+            assert store.schema_version == 3
+            store.support_records.add(record)
+        with open_store(str(path)) as store:
+            assert store.support_records.find() == [record]
+            assert store.check_integrity() == []
+        conn = sqlite3.connect(path)
+        indexes = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        conn.close()
+        assert {"ix_support_records_indicators", "ix_establishments_indicators"} <= indexes

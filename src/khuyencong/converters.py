@@ -303,6 +303,8 @@ def _fast_builder(t: Any, trusted: bool) -> Callable[[Any], Any]:
 def _fast_attrs(cls: type[Any], trusted: bool) -> Callable[[Any], Any]:
     attrs.resolve_types(cls)
     fields = [(f.name, f.type) for f in attrs.fields(cls) if f.init]
+    if trusted:
+        return _trusted_builder(cls, fields)
     names = frozenset(name for name, _ in fields)
     builders: list[tuple[str, Callable[[Any], Any]]] = []
 
@@ -313,20 +315,116 @@ def _fast_attrs(cls: type[Any], trusted: bool) -> Callable[[Any], Any]:
             builders.extend((name, _fast_hook(kind, trusted)) for name, kind in fields)
         return cls(**{name: b(value[name]) for name, b in builders if name in value})
 
-    def build_trusted(value: Any) -> Any:
-        # Data this library wrote after validating it (a store's own rows): the shapes and
-        # types are still checked field by field, but the object's invariants are not run
-        # again. Every field must be present (the converter writes them all).
-        if type(value) is not dict or len(value) != len(names) or not names.issuperset(value):
-            raise _NotFastError
-        if not builders:
-            builders.extend((name, _fast_hook(kind, trusted)) for name, kind in fields)
-        obj = object.__new__(cls)
-        for name, b in builders:
-            object.__setattr__(obj, name, b(value[name]))
-        return obj
+    return build
 
-    return build_trusted if trusted else build
+
+_MISSING = object()
+
+
+def _trusted_builder(cls: type[Any], fields: list[tuple[str, Any]]) -> Callable[[Any], Any]:
+    """The trusted builder of ``cls``: a function written for its fields, like attrs' __init__.
+
+    Data this library wrote after validating it (a store's own rows): the shapes and types are
+    still checked field by field, but the object's invariants are not run again. Every field
+    must be present (the converter writes them all) and no other key. The checks are those of
+    :func:`_fast_builder` (exact ``str``/``int``/``bool``, dates as 10-character text, enum
+    values, ``None`` for optional fields, a list or tuple for a sequence), written inline so a
+    row costs one Python call, not one per field; values go straight into the slots, as the
+    object's ``__init__`` would leave them. Any other field type (nested classes, decimals,
+    timestamps) goes through :func:`_fast_hook`, looked up on first use (fields may refer to
+    classes defined later).
+    """
+    source = _TrustedSource()
+    lines = [
+        "def build(value):",
+        f"    if type(value) is not dict or len(value) != {len(fields)}:",
+        "        raise _NotFastError",
+    ]
+    for i, (name, kind) in enumerate(fields):
+        lines.append(f"    v{i} = value[{name!r}]")
+        lines += source.check(f"v{i}", kind, "    ")
+    lines.append("    obj = _new(_cls)")
+    for i, (name, _) in enumerate(fields):
+        lines.append(f"    {source.global_(_slot_setter(cls, name))}(obj, v{i})")
+    lines.append("    return obj")
+    namespace = source.namespace
+    namespace.update(_NotFastError=_NotFastError, _new=object.__new__, _cls=cls)
+    namespace.update(_fromiso=dt.date.fromisoformat, _MISSING=_MISSING)
+    code = compile("\n".join(lines), f"<khuyencong trusted builder for {cls.__qualname__}>", "exec")
+    exec(code, namespace)  # noqa: S102  (generated from the class's own field list)
+    build: Callable[[Any], Any] = namespace["build"]
+    return build
+
+
+def _slot_setter(cls: type[Any], name: str) -> Callable[[Any, Any], None]:
+    """What stores field ``name`` on a new ``cls``: its slot, or ``object.__setattr__``."""
+    for klass in cls.__mro__:
+        slot = klass.__dict__.get(name)
+        if isinstance(slot, types.MemberDescriptorType):
+            setter: Callable[[Any, Any], None] = slot.__set__
+            return setter
+    return lambda obj, value: object.__setattr__(obj, name, value)
+
+
+class _TrustedSource:
+    """The names a generated trusted builder refers to, and the checks it inlines per field."""
+
+    def __init__(self) -> None:
+        self.namespace: dict[str, Any] = {}
+
+    def global_(self, value: Any) -> str:
+        """A fresh global name bound to ``value`` in the generated code."""
+        key = f"_g{len(self.namespace)}"
+        self.namespace[key] = value
+        return key
+
+    def lazy(self, kind: Any) -> str:
+        """A global name for :func:`_fast_hook` of ``kind``, looked up on first call."""
+        namespace = self.namespace
+        key = f"_g{len(namespace)}"
+
+        def first(value: Any) -> Any:
+            hook = namespace[key] = _fast_hook(kind, trusted=True)
+            return hook(value)
+
+        namespace[key] = first
+        return key
+
+    def check(self, var: str, kind: Any, indent: str) -> list[str]:
+        """Lines that check wire value ``var`` against ``kind`` and leave the built value in it."""
+        fail = f"{indent}    raise _NotFastError"
+        if kind in (str, int, bool):
+            return [f"{indent}if type({var}) is not {kind.__name__}:", fail]
+        if kind is dt.date:
+            return [
+                f"{indent}if not isinstance({var}, str) or len({var}) != 10:",
+                fail,
+                f"{indent}{var} = _fromiso({var})",
+            ]
+        if isinstance(kind, type) and issubclass(kind, enum.Enum):
+            # The enum's own value lookup first; anything else goes through the enum call.
+            members, make = self.global_(kind._value2member_map_), self.global_(kind)
+            return [
+                f"{indent}_m = {members}.get({var}, _MISSING)",
+                f"{indent}{var} = {make}({var}) if _m is _MISSING else _m",
+            ]
+        origin, args = get_origin(kind), get_args(kind)
+        if origin in (Union, types.UnionType) and len(args) == 2 and type(None) in args:
+            inner = args[0] if args[1] is type(None) else args[1]
+            return [
+                f"{indent}if {var} is not None:",
+                *self.check(var, inner, indent + "    "),
+            ]
+        if origin is tuple and len(args) == 2 and args[1] is ... and args[0] in (str, int):
+            return [
+                f"{indent}if type({var}) is not list and type({var}) is not tuple:",
+                fail,
+                f"{indent}{var} = tuple({var})",
+                f"{indent}for _item in {var}:",
+                f"{indent}    if type(_item) is not {args[0].__name__}:",
+                f"{indent}        raise _NotFastError",
+            ]
+        return [f"{indent}{var} = {self.lazy(kind)}({var})"]
 
 
 def _fast_hook(t: Any, trusted: bool = False) -> Callable[[Any], Any]:

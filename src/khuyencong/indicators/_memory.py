@@ -170,7 +170,7 @@ class RecordSet:
 
     def unit_refs(self, kind: RecordKind) -> frozenset[UnitRef]:
         """Every unit reference records of ``kind`` are located at."""
-        return frozenset(r for r in self._table(kind)._location() if r is not None)
+        return self._table(kind).unit_refs()
 
     def get_records(self, kind: RecordKind, ids: Sequence[str]) -> list[object]:
         """The records with these ids, in that order.
@@ -236,6 +236,7 @@ class _Table:
         self._est_by_id: Mapping[str, Establishment] = {}
         self._est_cols: dict[str, list[Any]] = {}
         self._unit_cols: dict[Breakdown, list[str]] = {}
+        self._in_period: tuple[tuple[DateField, int, int], list[int]] | None = None
 
     def row_of_id(self) -> dict[str, int]:
         if self._row_of_id is None:
@@ -355,6 +356,18 @@ class _Table:
             self._est_cols[name] = col
         return col
 
+    def unit_refs(self) -> frozenset[UnitRef]:
+        """Every unit reference the rows are located at (their own, else their establishment's).
+
+        Hashing a unit reference is a Python call; the distinct establishments of the rows
+        without a location of their own are far fewer than the rows.
+        """
+        own = {r for r in self.loc if r is not None}
+        ests = {e for e, r in zip(self.est, self.loc, strict=True) if r is None}
+        by_id = self._est_by_id
+        found = {by_id[e].location for e in ests if e in by_id}
+        return frozenset(own | found)
+
     def _location(self) -> list[UnitRef | None]:
         col = self._est_cols.get("where")
         if col is None:
@@ -369,9 +382,13 @@ class _Table:
         f = q.filter
         rows: list[int] | range = range(self.n)
         if q.period is not None:
-            col = self.dates[q.date_field]
             lo, hi = q.period.start.toordinal(), q.period.end.toordinal()
-            rows = [i for i in rows if lo <= col[i] <= hi]
+            key = (q.date_field, lo, hi)
+            if self._in_period is None or self._in_period[0] != key:
+                # The indicators of a report share their period: placed in it once.
+                col = self.dates[q.date_field]
+                self._in_period = (key, [i for i in rows if lo <= col[i] <= hi])
+            rows = self._in_period[1]
         rows = self._content_filter(rows, f)
         if f.legal_forms is not None:
             lf, keep = self._est_col("legal_form"), f.legal_forms
@@ -442,10 +459,18 @@ class _Table:
             col = self._unit_cols.get(b)
             if col is None:
                 mapping = unit_keys or {}
-                col = [
-                    UNKNOWN_KEY if r is None else mapping.get(r, UNKNOWN_KEY)
-                    for r in self._location()
-                ]
+                # Rows share their establishments' unit references: look each object up once
+                # (by identity; the objects are held by the column meanwhile).
+                seen: dict[int, str] = {}
+                col = []
+                for r in self._location():
+                    if r is None:
+                        col.append(UNKNOWN_KEY)
+                        continue
+                    k = seen.get(id(r))
+                    if k is None:
+                        k = seen[id(r)] = mapping.get(r, UNKNOWN_KEY)
+                    col.append(k)
                 self._unit_cols[b] = col
             return col
         cached = self.keys.get(d)
@@ -513,13 +538,15 @@ class _Table:
         groups: dict[tuple[str, ...], list[int]] = {}
         if len(cols) == 1 and not multi[0]:
             col = cols[0]
+            by_value: dict[Any, list[int]] = {}
             for i in rows:
-                k = (col[i],)
-                g = groups.get(k)
+                v = col[i]
+                g = by_value.get(v)
                 if g is None:
-                    groups[k] = [i]
+                    by_value[v] = [i]
                 else:
                     g.append(i)
+            groups = {(v,): g for v, g in by_value.items()}
         else:
             for i in rows:
                 parts = [c[i] if m else (c[i],) for c, m in zip(cols, multi, strict=True)]
@@ -538,13 +565,13 @@ class _Table:
             if self.kind is RecordKind.PROJECT:
                 ben = self.extra["beneficiaries"]
                 return lambda g, _f: len({e for i in g for e in ben[i]})
-            est = self.est
-            return lambda g, _f: len({est[i] for i in g})
+            est = self.est.__getitem__
+            return lambda g, _f: len(set(map(est, g)))
         if c is Counting.OCCURRENCES:
             return lambda g, _f: len(g)
         if c is Counting.PRODUCTS:
-            prod = self.product
-            return lambda g, _f: len({prod[i] for i in g})
+            prod = self.product.__getitem__
+            return lambda g, _f: len(set(map(prod, g)))
         if q.measure is None or q.measure not in self.measures:
             raise ValidationError.single(
                 "$.measure", q.measure, f"{self.kind.value} records have no such measure"
@@ -563,4 +590,5 @@ class _Table:
                 return sum([m[i] for i in g])
 
             return public
-        return lambda g, _f: sum([m[i] for i in g])
+        at = m.__getitem__
+        return lambda g, _f: sum(map(at, g))

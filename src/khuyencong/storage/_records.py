@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, Literal, TypeVar
@@ -109,6 +110,11 @@ def unit_columns(ref: UnitRef | None) -> tuple[str | None, str | None, str | Non
     """``(map_id, unit_code, district_code, province_code)`` for a unit reference."""
     if ref is None:
         return (None, None, None, None)
+    return _unit_columns(ref)
+
+
+@functools.lru_cache(maxsize=8192)  # a store writes the same few thousand units over and over
+def _unit_columns(ref: UnitRef) -> tuple[str | None, str | None, str | None, str | None]:
     unit = load_map(ref.map_id).get(ref.code)
     if unit.level is UnitLevel.DISTRICT:
         district: str | None = unit.code
@@ -231,9 +237,14 @@ def compile_filters(spec: RecordSpec[Any], filters: Mapping[str, object]) -> lis
     return conditions
 
 
+# What ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` uses, made once:
+# ``json.dumps`` with arguments builds a new encoder on every call.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def json_list(values: Iterable[str]) -> str:
     """A JSON array of texts as stored in a multi-valued column (compact, order kept)."""
-    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":"))
+    return _encode(list(values))
 
 
 def product_key(establishment_id: str, product_name: str) -> str:

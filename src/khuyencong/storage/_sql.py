@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from khuyencong.domain import (
@@ -44,6 +45,7 @@ from khuyencong.storage._common import (
     check_instance,
     duplicate_in,
     from_data,
+    from_many,
     new_id,
     to_json,
 )
@@ -64,6 +66,7 @@ __all__ = ["Dialect", "SqlStore", "UniqueViolationError"]
 
 T = TypeVar("T")
 Row = Sequence[Any]
+_first = itemgetter(0)
 
 
 class UniqueViolationError(StoreError):
@@ -272,8 +275,7 @@ class _SqlRepository(Generic[T]):
         rows = self._store._all(
             f"SELECT data FROM {self._table}{where} {self._d.order_by_id}", params
         )
-        cls, kind = self._spec.cls, self._spec.kind
-        return [from_data(r[0], cls, kind) for r in rows]
+        return from_many(map(_first, rows), self._spec.cls, self._spec.kind)
 
     def count(
         self,
@@ -483,7 +485,7 @@ class _SqlBudgets:
         where = " WHERE " + " AND ".join(parts) if parts else ""
         order = self._d.order_by_id.replace("id", "key")
         rows = self._store._all(f"SELECT data FROM budget_envelopes{where} {order}", params)
-        return [from_data(r[0], BudgetEnvelope, "budget envelope") for r in rows]
+        return from_many(map(_first, rows), BudgetEnvelope, "budget envelope")
 
     def _lock(self, cur: Cursor, key: str) -> tuple[int, int, int]:
         cur.execute(
@@ -626,7 +628,7 @@ class _SqlBudgets:
                 params.append(value)
         where = " WHERE " + " AND ".join(parts) if parts else ""
         rows = self._store._all(f"SELECT data FROM {table}{where} ORDER BY seq", params)
-        return [from_data(r[0], cls) for r in rows]
+        return from_many(map(_first, rows), cls)
 
     def commitments(
         self, *, envelope_key: str | None = None, project_id: str | None = None

@@ -22,7 +22,8 @@ an indicator over a million support records never loads them into Python:
 
 Every value reaches the database as a named parameter; only identifiers and fixed SQL words
 written in this module are part of the statement text. The record columns read here are
-those of :mod:`khuyencong.storage._records` (schema version 2).
+those of :mod:`khuyencong.storage._records` (schema version 2); the covering indexes of
+schema version 3 hold every one the standard support-record indicators read.
 
 Drill-down ids come in id order, so a :class:`~khuyencong.indicators.RecordSet` built from the
 store's contents (which the store lists in id order) gives identical results.
@@ -37,6 +38,8 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from khuyencong.domain import ContentGroup, Establishment, FairKind, Fund, SupportContent
 from khuyencong.exceptions import NotFoundError, ValidationError
@@ -143,6 +146,15 @@ class _Statement:
                 return f"{expr} IN (SELECT value FROM json_each({self.p(json.dumps(values))}))"
             return f"{expr} = ANY({self.p(list(values))})"
         return f"{expr} IN ({', '.join(self.p(v) for v in values)})"
+
+    def unindexed(self, expr: str) -> str:
+        """``expr`` such that SQLite does not pick an index on it (unary ``+``; same value).
+
+        A filter on the content would otherwise lead SQLite to the ``(content, day)`` index,
+        then to every row it finds; the covering index on the day (schema version 3) answers
+        the same query from the index alone, several times faster.
+        """
+        return f"+{expr}" if self.dialect == "sqlite" else expr
 
     def each(self, json_expr: str, alias: str) -> str:
         """A FROM item: the elements of a JSON array of texts, as ``alias.value``."""
@@ -276,7 +288,12 @@ class _Plan:
             self.where.append(self.s.any_of("r.contents", allowed, "jc"))
             return
         content = self.content()
-        self.where.append("1 = 0" if content is None else self.s.is_in(content, allowed))
+        if content is None:
+            self.where.append("1 = 0")
+            return
+        if self.kind is RecordKind.SUPPORT:
+            content = self.s.unindexed(content)
+        self.where.append(self.s.is_in(content, allowed))
 
     def fund_filter(self, want: set[str]) -> str:
         s = self.s
@@ -506,20 +523,16 @@ class SqlIndicatorSource:
 
     def aggregate(self, query: AggregateQuery) -> Aggregate:
         """Answer one grouped count or sum in SQL (see :class:`IndicatorSource`)."""
+        # The total is its own statement over the kept records, without the breakdown keys:
+        # no join with the establishments or the unit keys unless the filter needs them.
+        total = self._total(_Plan(self._store, attrs.evolve(query, by=(), unit_keys=())))
+        if not query.by:
+            return Aggregate(total)
         plan = _Plan(self._store, query)
         cte, keys = plan.build()
         if any(b.dimension is Dimension.UNIT for b in query.by):
             self._load_units(plan.unit_rows)
         s = plan.s
-        value, extra = plan.reducer(None)
-        (row,) = self._rows(f"{cte} SELECT {value} FROM kept{extra}", s.params)
-        total_ids: tuple[str, ...] = ()
-        if query.drill_down:
-            found = self._rows(f"{cte} SELECT kept.id FROM kept {self._order}", s.params)
-            total_ids = tuple(str(r[0]) for r in found)
-        total = Cell(int(row[0] or 0), total_ids)
-        if not query.by:
-            return Aggregate(total)
         fund_at = next((j for j, b in enumerate(query.by) if b.dimension is Dimension.FUND), None)
         fund_key = keys[fund_at] if plan.split_fund() and fund_at is not None else None
         value, extra = plan.reducer(fund_key)
@@ -539,13 +552,23 @@ class SqlIndicatorSource:
                 ids[tuple(str(k) for k in r[:n])].append(str(r[n]))
         return Aggregate(total, {k: Cell(v, tuple(ids[k])) for k, v in values.items()})
 
+    def _total(self, plan: _Plan) -> Cell:
+        cte, _ = plan.build()
+        value, extra = plan.reducer(None)
+        (row,) = self._rows(f"{cte} SELECT {value} FROM kept{extra}", plan.s.params)
+        total_ids: tuple[str, ...] = ()
+        if plan.q.drill_down:
+            found = self._rows(f"{cte} SELECT kept.id FROM kept {self._order}", plan.s.params)
+            total_ids = tuple(str(r[0]) for r in found)
+        return Cell(int(row[0] or 0), total_ids)
+
     def unit_refs(self, kind: RecordKind) -> frozenset[UnitRef]:
         """Every unit reference records of ``kind`` are located at (record or establishment)."""
         table = _SPECS[kind].table
         rows = self._rows(
             f"SELECT DISTINCT map_id, unit_code FROM {table} WHERE map_id IS NOT NULL "
-            "UNION SELECT e.map_id, e.unit_code FROM establishments AS e "
-            f"WHERE e.id IN (SELECT establishment_id FROM {table} WHERE map_id IS NULL)",
+            "UNION SELECT e.map_id, e.unit_code FROM establishments AS e WHERE EXISTS "
+            f"(SELECT 1 FROM {table} AS r WHERE r.establishment_id = e.id AND r.map_id IS NULL)",
             {},
         )
         return frozenset(UnitRef(MapId(m), c) for m, c in rows if m is not None)

@@ -47,6 +47,7 @@ from khuyencong.storage._common import (
     check_instance,
     duplicate_in,
     from_data,
+    from_many,
     new_id,
     to_json,
 )
@@ -170,7 +171,7 @@ class _MemoryRepository(Generic[T]):
                 "status": status,
             }
         )
-        return [from_data(r.data, self._spec.cls, self._spec.kind) for r in rows]
+        return from_many([r.data for r in rows], self._spec.cls, self._spec.kind)
 
     def count(
         self,
