@@ -72,20 +72,26 @@ def make_data(n: int) -> RecordSet:
     contents = list(SupportContent)
     days = [dt.date(2015, 1, 1) + dt.timedelta(days=d) for d in range(365 * 8)]
     partners: list[tuple[str, ...]] = [(), (), (), ("P1",)]
-    records = [
-        SupportRecord(
-            id=f"S{i}",
-            establishment_id=f"E{rng.randrange(n_est)}",
-            content=contents[rng.randrange(len(contents))],
-            delivered_on=days[rng.randrange(len(days))],
-            national_amount=rng.randrange(0, 500) * 1_000_000 if i % 2 else 0,
-            local_amount=rng.randrange(0, 300) * 1_000_000,
-            co_funding=rng.randrange(0, 100) * 1_000_000,
-            trainees=rng.randrange(0, 40),
-            partners=partners[i % 4],
+    records = []
+    for i in range(n):
+        delivered = days[rng.randrange(len(days))]
+        reported = i % 5 == 0  # one record in five has outcomes reported after the support
+        records.append(
+            SupportRecord(
+                id=f"S{i}",
+                establishment_id=f"E{rng.randrange(n_est)}",
+                content=contents[rng.randrange(len(contents))],
+                delivered_on=delivered,
+                national_amount=rng.randrange(0, 500) * 1_000_000 if i % 2 else 0,
+                local_amount=rng.randrange(0, 300) * 1_000_000,
+                co_funding=rng.randrange(0, 100) * 1_000_000,
+                trainees=rng.randrange(0, 40),
+                partners=partners[i % 4],
+                jobs_created=rng.randrange(0, 12) if reported else None,
+                income_change=rng.randrange(-5, 40) * 1_000_000 if reported else None,
+                outcome_reported_on=delivered + dt.timedelta(days=180) if i % 10 == 0 else None,
+            )
         )
-        for i in range(n)
-    ]
     return RecordSet(establishments=ests, support=records)
 
 
@@ -125,8 +131,14 @@ def by_pandas(data: RecordSet) -> dict[str, Any]:
             "co": [r.co_funding for r in s],
             "trainees": [r.trainees for r in s],
             "quantity": [r.quantity for r in s],
+            # Outcomes: missing is not zero (NaN, left out of the sums); such records are placed
+            # in the period by the report date when recorded, else the delivery date.
+            "jobs": pd.array([r.jobs_created for r in s], dtype="Int64"),
+            "income": pd.array([r.income_change for r in s], dtype="Int64"),
+            "outcome_day": pd.to_datetime([r.outcome_reported_on or r.delivered_on for r in s]),
         }
     )
+    outcomes = df[(df["outcome_day"] >= "2017-01-01") & (df["outcome_day"] <= "2020-12-31")]
     est = pd.DataFrame(
         {
             "est": [e.id for e in data.establishments],
@@ -152,6 +164,10 @@ def by_pandas(data: RecordSet) -> dict[str, Any]:
             out[code] = (int(d["trainees"].sum()), {})
         elif code == "co_funding":
             out[code] = (int(d["co"].sum()), {})
+        elif code in ("jobs_created", "income_change"):
+            column = "jobs" if code == "jobs_created" else "income"
+            o = outcomes[outcomes["content"].isin(keep)]
+            out[code] = (int(o[column].sum(skipna=True)), {})
         else:
             out[code] = (int(d["quantity"].sum()), {})
     keep = [

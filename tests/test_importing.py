@@ -50,6 +50,8 @@ class TestCellParsers:
             (12.0, 12),
             (7, 7),
             ("-3", -3),
+            ("-5.000.000", -5_000_000),
+            ("-1,234,567 đ", -1_234_567),
         ],
     )
     def test_amounts_are_read_as_spreadsheets_write_them(self, text: object, expected: int) -> None:
@@ -202,6 +204,38 @@ class TestImportTable:
         assert result.ok, result.problems
         assert [r.location.map_id for r in result.objects] == [MapId.MAP_2021, MapId.MAP_REFORM]
         assert result.objects[0].content is SupportContent.DESIGN_CONSULTING
+
+    def test_outcomes_are_read_and_checked(self) -> None:
+        """New jobs, a (possibly negative) income change and the report date are read from
+        their columns in either language; an empty cell is no report (not zero); a report
+        dated before the delivery is named against its column."""
+        rows = [
+            [
+                "Mã bản ghi",
+                "Mã cơ sở",
+                "Nội dung hỗ trợ",
+                "Ngày thực hiện",
+                "Số việc làm mới",
+                "Income change (VND per year)",
+                "Ngày báo cáo kết quả",
+            ],
+            ["SR-1", "A", "machinery", "15/06/2018", "3", "-5.000.000", "01/03/2019"],
+            ["SR-2", "A", "machinery", "15/06/2018", "", "", ""],
+            ["SR-3", "A", "machinery", "15/06/2018", "1", "1.200.000 đ", "01/03/2018"],
+        ]
+        result = import_table(rows, "support_records")
+        first, second = result.objects
+        assert (first.jobs_created, first.income_change, first.outcome_reported_on) == (
+            3,
+            -5_000_000,
+            dt.date(2019, 3, 1),
+        )
+        assert (second.jobs_created, second.income_change, second.outcome_reported_on) == (
+            None,
+            None,
+            None,
+        )
+        assert [(p.row, p.column) for p in result.problems] == [(4, "Ngày báo cáo kết quả")]
 
     def test_units_may_be_given_by_name(self) -> None:
         """'Tân Sơn' is found within Lục Ngạn district; a missing commune name is asked for."""

@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -28,12 +29,16 @@ from khuyencong.indicators import (
     STANDARD_INDICATORS,
     Aggregate,
     Breakdown,
+    Counting,
     DateField,
     Filter,
+    Indicator,
     IndicatorSource,
+    Measure,
     RecordKind,
     RecordSet,
     Target,
+    Unit,
     compute,
     counterpart_ratio,
     load_targets,
@@ -190,6 +195,127 @@ class TestDateField:
         """A support record has no fair start date: the indicator refuses it."""
         with pytest.raises(ValidationError, match="no such date"):
             STANDARD_INDICATORS["showrooms"].with_date(DateField.START_ON)
+
+
+JOBS = STANDARD_INDICATORS["jobs_created"]
+INCOME = STANDARD_INDICATORS["income_change"]
+
+
+class TestOutcomeIndicators:
+    """``jobs_created`` and ``income_change``: outcomes beneficiaries reported after support."""
+
+    def test_definitions(self) -> None:
+        """Jobs are a sum of persons, income change a sum of đồng; both placed in the period by
+        the report date, else the delivery date, with bilingual labels."""
+        assert (JOBS.counting, JOBS.measure, JOBS.unit) == (
+            Counting.PERSONS,
+            Measure.JOBS_CREATED,
+            Unit.JOBS,
+        )
+        assert (INCOME.counting, INCOME.measure, INCOME.unit) == (
+            Counting.MONEY,
+            Measure.INCOME_CHANGE,
+            Unit.VND,
+        )
+        for ind in (JOBS, INCOME):
+            assert ind.date_field is DateField.REPORTED_OR_DELIVERED_ON
+            assert ind.label("vi") != ind.label("en")
+            assert "0" in ind.note("vi")
+            assert "zero" in ind.note("en")
+        assert JOBS.unit.label("vi") == "việc làm"
+
+    def test_missing_value_is_not_zero(self) -> None:
+        """Records without a reported value are left out: the figure sums the reports, and the
+        records behind it are only those that reported (a reported 0 is a report)."""
+        day = dt.date(2019, 3, 1)
+        data = make(
+            [
+                rec(1, "E1", SupportContent.MACHINERY, day, jobs_created=5),
+                rec(2, "E2", SupportContent.MACHINERY, day),
+                rec(3, "E3", SupportContent.SHOWROOM, day, jobs_created=0, income_change=0),
+                rec(4, "E4", SupportContent.DESIGN_CONSULTING, day, income_change=12_000_000),
+            ]
+        )
+        jobs = compute(JOBS, data, Period.year(2019), by=[])
+        income = compute(INCOME, data, Period.year(2019), by=[])
+        assert (jobs.value, jobs.records_behind()) == (5, ("S1", "S3"))
+        assert (income.value, income.records_behind()) == (12_000_000, ("S3", "S4"))
+
+    def test_nothing_reported(self) -> None:
+        """With no outcome recorded, both figures are 0 with no record behind them."""
+        data = make([rec(1, "E1", SupportContent.MACHINERY, dt.date(2019, 3, 1))])
+        for ind in (JOBS, INCOME):
+            r = compute(ind, data, Period.year(2019))
+            assert (r.value, r.records_behind()) == (0, ())
+
+    def test_income_fall_is_negative(self) -> None:
+        """A fall in income is a negative amount, and sums with rises."""
+        day = dt.date(2020, 6, 1)
+        data = make(
+            [
+                rec(1, "E1", SupportContent.MACHINERY, day, income_change=-30_000_000),
+                rec(2, "E2", SupportContent.SHOWROOM, day, income_change=10_000_000),
+            ]
+        )
+        assert compute(INCOME, data, Period.year(2020), by=[]).value == -20_000_000
+
+    def test_report_date_places_the_record(self) -> None:
+        """Delivered in 2019 and reported in 2021: in 2021 by the outcome indicators, in 2019
+        when they are asked for the delivery date; without a report date, the delivery date."""
+        data = make(
+            [
+                rec(
+                    1,
+                    "E1",
+                    SupportContent.MACHINERY,
+                    dt.date(2019, 9, 1),
+                    jobs_created=7,
+                    outcome_reported_on=dt.date(2021, 2, 1),
+                ),
+                rec(2, "E2", SupportContent.MACHINERY, dt.date(2019, 10, 1), jobs_created=2),
+            ]
+        )
+        by_year = compute(JOBS, data, Period.phase(2017, 2025), by=[Breakdown.of("year")])
+        assert {r.key[0]: r.value for r in by_year.rows} == {"2019": 2, "2021": 7}
+        assert compute(JOBS, data, Period.year(2019), date_field=DateField.DELIVERED_ON).value == 9
+        strict = compute(
+            JOBS, data, Period.phase(2017, 2025), date_field=DateField.OUTCOME_REPORTED_ON
+        )
+        assert (strict.value, strict.records_behind()) == (7, ("S1",))
+
+    def test_reported_records_are_counted(self) -> None:
+        """An occurrence count with an outcome measure counts the records that reported it."""
+        day = dt.date(2019, 3, 1)
+        data = make(
+            [
+                rec(1, "E1", SupportContent.MACHINERY, day, jobs_created=5),
+                rec(2, "E1", SupportContent.MACHINERY, day),
+                rec(3, "E2", SupportContent.SHOWROOM, day, jobs_created=1),
+            ]
+        )
+        reported = Indicator(
+            "jobs_reported",
+            "Số bản ghi báo cáo việc làm",
+            "Records reporting jobs",
+            Unit.RECORDS,
+            RecordKind.SUPPORT,
+            Counting.OCCURRENCES,
+            DateField.REPORTED_OR_DELIVERED_ON,
+            measure=Measure.JOBS_CREATED,
+        )
+        assert compute(reported, data, Period.year(2019), by=[]).value == 2
+
+    @given(support_records(), st.lists(st.none() | st.integers(-(10**8), 10**8), min_size=40))
+    @settings(max_examples=40, deadline=None)
+    def test_sum_of_reports(self, records: list[SupportRecord], incomes: list[int | None]) -> None:
+        """The income change over a phase is the sum of the values reported in it; the records
+        behind it are those that reported."""
+        records = [attrs.evolve(r, income_change=v) for r, v in zip(records, incomes, strict=False)]
+        phase = Period.phase(2017, 2020)
+        r = compute(INCOME, make(records), phase, by=[])
+        kept = [x for x in records if x.income_change is not None and x.delivered_on in phase]
+        assert r.value == sum(x.income_change or 0 for x in kept)
+        assert len(r.records_behind()) == len(kept)
 
 
 class TestBreakdownsAndFilters:

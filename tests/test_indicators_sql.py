@@ -42,12 +42,16 @@ from khuyencong.exceptions import NotFoundError
 from khuyencong.indicators import (
     STANDARD_INDICATORS,
     Breakdown,
+    Counting,
     DateField,
     Filter,
+    Indicator,
     IndicatorResult,
     IndicatorSource,
+    Measure,
     RecordKind,
     RecordSet,
+    Unit,
     compute,
     compute_standard,
     counterpart_ratio,
@@ -140,6 +144,23 @@ DATE_OVERRIDES = [
     ("awarded_products", DateField.ENTERED_ON),
     ("approved_support", DateField.SETTLED_ON),
     ("approved_support", DateField.ACCEPTED_ON),
+    ("jobs_created", DateField.OUTCOME_REPORTED_ON),
+    ("jobs_created", DateField.DELIVERED_ON),
+    ("income_change", DateField.OUTCOME_REPORTED_ON),
+]
+# How many records reported each outcome: occurrences with an optional measure.
+REPORTED = [
+    Indicator(
+        f"{m.value}_reported",
+        "Số bản ghi có báo cáo",
+        "Records that reported",
+        Unit.RECORDS,
+        RecordKind.SUPPORT,
+        Counting.OCCURRENCES,
+        DateField.REPORTED_OR_DELIVERED_ON,
+        measure=m,
+    )
+    for m in (Measure.JOBS_CREATED, Measure.INCOME_CHANGE)
 ]
 PERIODS = [
     Period.phase(2017, 2020),
@@ -189,6 +210,11 @@ def record_sets(draw: st.DrawFn) -> RecordSet:
             delivered_on=day,
             decided_on=around(day, -1),
             accepted_on=around(day, 1),
+            # Outcomes: None or a value each (jobs, a possibly negative income change), and a
+            # report date that may fall in another period than the delivery.
+            jobs_created=draw(st.none() | st.sampled_from([0, 3, 12])),
+            income_change=draw(st.none() | st.sampled_from([0, -4_000_000, 9_000_000])),
+            outcome_reported_on=around(day, 1),
             national_amount=draw(st.sampled_from([0, 0, 5_000_000, 7])),
             local_amount=draw(st.sampled_from([0, 3_000_000, 11])),
             project_id=draw(st.none() | st.sampled_from(["P0", "P1", "P2"])),
@@ -296,6 +322,11 @@ def _check_same(
     assert coverage(sql_source, period, level="commune", map_id=REFORM) == coverage(
         data, period, level="commune", map_id=REFORM
     )
+    for ind in REPORTED:
+        by_content = [Breakdown.of("content_group")]
+        assert compute(ind, sql_source, period, by=by_content, scope=scope) == compute(
+            ind, data, period, by=by_content, scope=scope
+        ), ind.code
     for fn in (sector_mix, project_size, disbursement_rate, counterpart_ratio):
         assert fn(sql_source, period, scope=scope) == fn(data, period, scope=scope)
     for kind in RecordKind:
@@ -515,7 +546,7 @@ class TestMigration:
         conn.commit()
         conn.close()
         with SQLiteStore(path) as store:
-            assert store.schema_version == schema.SCHEMA_VERSION == 3
+            assert store.schema_version == schema.SCHEMA_VERSION == 4
             assert store.check_integrity() == []
             phase = Period.phase(2017, 2020)
             scope = Filter(legal_forms={LegalForm.COOPERATIVE})

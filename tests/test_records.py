@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from khuyencong.converters import structure, unstructure
 from khuyencong.domain import (
     AwardEntry,
     AwardLevel,
@@ -75,6 +76,50 @@ class TestSupportRecord:
     def test_counts_are_whole_non_negative_numbers(self) -> None:
         """Trainees and participants are people: whole numbers, zero or more."""
         assert paths(support, trainees=-1, participants=True) == {"$.trainees", "$.participants"}
+
+    def test_outcomes_are_optional_and_not_zero(self) -> None:
+        """A record without reported outcomes has none (not zero); reported ones are kept."""
+        assert (support().jobs_created, support().income_change) == (None, None)
+        assert support().outcome_reported_on is None
+        r = support(jobs_created=4, income_change=-6_000_000, outcome_reported_on=DAY)
+        assert (r.jobs_created, r.income_change, r.outcome_reported_on) == (4, -6_000_000, DAY)
+
+    def test_outcome_values_are_checked(self) -> None:
+        """New jobs are a whole number of persons, zero or more; an income change is integer
+        đồng (negative for a fall), never a float or a boolean."""
+        assert paths(support, jobs_created=-1, income_change=1.5) == {
+            "$.jobs_created",
+            "$.income_change",
+        }
+        assert paths(support, jobs_created=True, income_change=False) == {
+            "$.jobs_created",
+            "$.income_change",
+        }
+        assert paths(support, income_change="5000000") == {"$.income_change"}
+
+    def test_outcomes_are_reported_after_the_delivery(self) -> None:
+        """Outcomes are reported on or after the delivery date, never before."""
+        assert support(outcome_reported_on=DAY).outcome_reported_on == DAY
+        before = DAY - dt.timedelta(days=1)
+        assert paths(support, outcome_reported_on=before) == {"$.outcome_reported_on"}
+
+    def test_old_json_without_outcomes_still_loads(self) -> None:
+        """Records written before the outcome fields existed load with no outcome reported;
+        records with outcomes round-trip through JSON."""
+        r = support(jobs_created=3, income_change=-1, outcome_reported_on=DAY)
+        data = unstructure(r)
+        assert structure(data, SupportRecord) == r
+        old = {
+            k: v
+            for k, v in data.items()
+            if k not in {"jobs_created", "income_change", "outcome_reported_on"}
+        }
+        loaded = structure(old, SupportRecord)
+        assert (loaded.jobs_created, loaded.income_change, loaded.outcome_reported_on) == (
+            None,
+            None,
+            None,
+        )
 
     def test_the_unit_is_kept_as_it_was(self) -> None:
         """A record carries the unit of the map in force on its date."""

@@ -10,11 +10,13 @@ import re
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 from khuyencong.domain import Dataset, Period, format_vnd
-from khuyencong.indicators import STANDARD_INDICATORS, compute
+from khuyencong.indicators import STANDARD_INDICATORS, RecordSet, compute
 from khuyencong.reports import (
+    ReportConfig,
     bar_chart,
     build_report,
     cli,
@@ -77,6 +79,49 @@ class TestRendering:
         text = demo_report("vi")
         assert "giả định" in text
         assert "Tiến độ so với chỉ tiêu" in text
+
+
+def _with_outcomes() -> tuple[RecordSet, ReportConfig]:
+    """The example with outcomes reported for three of its support records."""
+    data = load_example()
+    support = list(data.support)
+    reported = {0: (4, 20_000_000), 1: (3, None), 2: (None, -5_000_000)}
+    for i, (jobs, income) in reported.items():
+        support[i] = attrs.evolve(support[i], jobs_created=jobs, income_change=income)
+    return attrs.evolve(data, support=support), load_report_config(example_path())
+
+
+class TestOutcomes:
+    def test_no_outcome_recorded_no_sentence(self) -> None:
+        """The example records no outcome: the funds section says nothing about jobs or income."""
+        for lang in ("vi", "en"):
+            report = build_report(
+                load_example(), load_report_config(example_path()), lang=lang, charts=False
+            )
+            text = report.to_markdown()
+            assert "việc làm" not in text
+            assert "new job" not in text
+            assert report.results["jobs_created"].value == 0
+
+    def test_reported_outcomes_are_one_sentence(self) -> None:
+        """Reported jobs and income change give one sentence in the funds section, with the
+        number of records that reported, and two rows of its table; in either language."""
+        data, config = _with_outcomes()
+        vi = build_report(data, config, lang="vi", charts=False)
+        en = build_report(data, config, lang="en", charts=False)
+        funds_vi = next(s for s in vi.sections if s.title == "Kinh phí")
+        funds_en = next(s for s in en.sections if s.title == "Funds")
+        assert funds_vi.paragraphs[1] == (
+            "Các cơ sở báo cáo tạo thêm 7 việc làm mới và thu nhập của thành viên, người lao "
+            "động tăng 15.000.000 đ/năm sau khi được hỗ trợ (theo 3 bản ghi có báo cáo kết quả)."
+        )
+        assert funds_en.paragraphs[1] == (
+            "Beneficiaries reported 7 new jobs and a rise of VND 15,000,000 a year in members' "
+            "and workers' income after support (from 3 records with reported outcomes)."
+        )
+        labels = [row[0] for row in funds_en.tables[0].rows]
+        assert STANDARD_INDICATORS["jobs_created"].label("en") in labels
+        assert STANDARD_INDICATORS["income_change"].label("en") in labels
 
 
 class TestExports:

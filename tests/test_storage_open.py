@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
+import attrs
 import pytest
 
 from khuyencong.exceptions import SchemaVersionError, StoreError
 from khuyencong.storage import SCHEMA_VERSION, MemoryStore, SQLiteStore, open_store, schema
 from khuyencong.storage import _open as open_module
+from khuyencong.storage import _records as rec
+from khuyencong.storage._common import to_json
 from khuyencong.testing.conformance import sample_support_record
 
 
@@ -206,9 +210,9 @@ class TestSQLiteSchema:
             assert store.check_integrity() == []
 
     def test_version_2_database_gains_the_indicator_indexes(self, tmp_path: Path) -> None:
-        """A database at schema version 2 is migrated to version 3 on open: the covering
-        indexes for indicators are created, its records are kept and it passes the integrity
-        check."""
+        """A database at schema version 2 is migrated to the current version on open: the
+        covering indexes for indicators are created, its records are kept and it passes the
+        integrity check."""
         path = tmp_path / "v2.db"
         conn = sqlite3.connect(path)
         for step in schema.MIGRATIONS[:2]:
@@ -221,7 +225,7 @@ class TestSQLiteSchema:
         conn.close()
         record = sample_support_record()
         with open_store(str(path)) as store:
-            assert store.schema_version == 3
+            assert store.schema_version == SCHEMA_VERSION == 4
             store.support_records.add(record)
         with open_store(str(path)) as store:
             assert store.support_records.find() == [record]
@@ -232,3 +236,55 @@ class TestSQLiteSchema:
         }
         conn.close()
         assert {"ix_support_records_indicators", "ix_establishments_indicators"} <= indexes
+
+    def test_version_3_database_gains_the_outcome_columns(self, tmp_path: Path) -> None:
+        """A database at schema version 3 is migrated to version 4 on open: the outcome
+        columns are back-filled from each record's data (NULL where nothing was reported), the
+        partial outcome index is created, and the integrity check passes."""
+        path = tmp_path / "v3.db"
+        conn = sqlite3.connect(path)
+        for step in schema.MIGRATIONS[:3]:
+            for statement in step.statements(schema.SQLITE_TYPES):
+                conn.execute(statement)
+        conn.execute(
+            "INSERT INTO meta VALUES ('application', 'khuyencong'), ('schema_version', '3')"
+        )
+        spec = rec.SUPPORT_RECORDS
+        old = [c for c in spec.columns if c.since < 4]
+        names = ["id", *(c.name for c in old), "data"]
+        reported = attrs.evolve(
+            sample_support_record(1),
+            jobs_created=6,
+            income_change=-2_000_000,
+            outcome_reported_on=dt.date(2020, 3, 1),
+        )
+        for record in (reported, sample_support_record(2)):
+            values = [
+                v.isoformat() if isinstance(v, dt.date) else v
+                for v in list(spec.row(record))[: len(old)]
+            ]
+            conn.execute(
+                f"INSERT INTO support_records ({', '.join(names)}) "
+                f"VALUES ({', '.join('?' for _ in names)})",
+                [record.id, *values, to_json(record)],
+            )
+        conn.commit()
+        conn.close()
+        with open_store(str(path)) as store:
+            assert store.schema_version == SCHEMA_VERSION == 4
+            assert store.check_integrity() == []
+            assert store.support_records.find() == [reported, sample_support_record(2)]
+        conn = sqlite3.connect(path)
+        rows = conn.execute(
+            "SELECT id, jobs_created, income_change, outcome_reported_on FROM support_records "
+            "ORDER BY id"
+        ).fetchall()
+        indexes = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+        }
+        conn.close()
+        assert rows == [
+            ("SR-000001", 6, -2_000_000, "2020-03-01"),
+            ("SR-000002", None, None, None),
+        ]
+        assert "ix_support_records_outcomes" in indexes

@@ -60,6 +60,15 @@ class Checks:
         elif value < 0:
             self.fail(field, value, "must not be negative")
 
+    def signed_money(self, field: str, value: object, *, optional: bool = False) -> None:
+        """A change of an amount in integer đồng: it may be negative (floats are refused)."""
+        if value is None and optional:
+            return
+        if isinstance(value, float):
+            self.fail(field, value, "money must be integer đồng, not a float")
+        elif isinstance(value, bool) or not isinstance(value, int):
+            self.fail(field, value, "money must be integer đồng")
+
     def extend(self, field: str, error: ValidationError) -> None:
         """Record the problems of a nested object, under ``field``."""
         self.problems.extend(error.prefixed(f"$.{field}").problems)

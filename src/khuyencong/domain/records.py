@@ -67,6 +67,14 @@ class SupportRecord:
         decided_on: Date of the decision to support.
         accepted_on: Date of acceptance.
         note: Free text.
+        jobs_created: New jobs the beneficiary reported after the support (persons, zero or
+            more); ``None`` when no outcome was reported (not the same as zero).
+        income_change: The change in members' or workers' income the beneficiary reported
+            after the support, in đồng per year; negative for a fall; ``None`` when not
+            reported.
+        outcome_reported_on: When the beneficiary reported these outcomes (not before the
+            delivery); ``None`` when unknown. The outcome indicators place a record in a period
+            by this date, else by the delivery date.
     """
 
     id: str
@@ -86,6 +94,9 @@ class SupportRecord:
     decided_on: dt.date | None = None
     accepted_on: dt.date | None = None
     note: str = attrs.field(default="", converter=nfc)
+    jobs_created: int | None = None
+    income_change: Dong | None = None
+    outcome_reported_on: dt.date | None = None
 
     def __attrs_post_init__(self) -> None:
         c = Checks()
@@ -115,6 +126,15 @@ class SupportRecord:
                 "accepted_on",
                 self.accepted_on.isoformat(),
                 f"acceptance cannot precede the delivery ({self.delivered_on})",
+            )
+        c.count("jobs_created", self.jobs_created, optional=True)
+        c.signed_money("income_change", self.income_change, optional=True)
+        reported = self.outcome_reported_on
+        if isinstance(reported, dt.date) and reported < self.delivered_on:
+            c.fail(
+                "outcome_reported_on",
+                reported.isoformat(),
+                f"outcomes are reported after the delivery ({self.delivered_on})",
             )
         c.raise_if_any()
 

@@ -388,6 +388,31 @@ SUPPORT_RECORD_COLUMNS: tuple[Column, ...] = (
     _col("decided_on", "Ngày quyết định", "Decided on", parse_date),
     _col("accepted_on", "Ngày nghiệm thu", "Accepted on", parse_date),
     _col("note", "Ghi chú", "Note", parse_text),
+    _col(
+        "jobs_created",
+        "Số việc làm mới",
+        "New jobs",
+        parse_int,
+        help_vi="Số việc làm mới cơ sở báo cáo sau hỗ trợ; để trống nếu chưa báo cáo (khác 0)",
+        help_en="New jobs the beneficiary reported after support; empty if not reported (not 0)",
+    ),
+    _col(
+        "income_change",
+        "Thay đổi thu nhập (đồng/năm)",
+        "Income change (VND per year)",
+        parse_int,
+        help_vi="Thay đổi thu nhập của thành viên, người lao động; số âm nếu giảm; để trống nếu "
+        "chưa báo cáo",
+        help_en="Change in members' or workers' income; negative for a fall; empty if not reported",
+    ),
+    _col(
+        "outcome_reported_on",
+        "Ngày báo cáo kết quả",
+        "Outcome reported on",
+        parse_date,
+        help_vi="Ngày cơ sở báo cáo kết quả, không trước ngày thực hiện",
+        help_en="When the beneficiary reported the outcomes, not before the delivery",
+    ),
 )
 
 FAIR_COLUMNS: tuple[Column, ...] = (

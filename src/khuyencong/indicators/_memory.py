@@ -41,6 +41,7 @@ from khuyencong.domain import (
 )
 from khuyencong.exceptions import NotFoundError, ValidationError
 from khuyencong.indicators._model import (
+    OPTIONAL_MEASURES,
     Breakdown,
     Counting,
     DateField,
@@ -223,6 +224,7 @@ class _Table:
         self.est: list[str] = []
         self.dates: dict[DateField, list[int]] = {}
         self.measures: dict[Measure, list[int]] = {}
+        self.reported: dict[Measure, list[int | None]] = {}
         # Every dimension column holds a str, or a tuple of str for multi-valued ones.
         self.keys: dict[Dimension, list[Any]] = {}
         self.content: list[SupportContent | None] = []
@@ -236,7 +238,7 @@ class _Table:
         self._est_by_id: Mapping[str, Establishment] = {}
         self._est_cols: dict[str, list[Any]] = {}
         self._unit_cols: dict[Breakdown, list[str]] = {}
-        self._in_period: tuple[tuple[DateField, int, int], list[int]] | None = None
+        self._in_period: dict[tuple[DateField, int, int], list[int]] = {}
 
     def row_of_id(self) -> dict[str, int]:
         if self._row_of_id is None:
@@ -266,6 +268,11 @@ class _Table:
         self.dates[DateField.DELIVERED_ON] = [r.delivered_on.toordinal() for r in rs]
         self.dates[DateField.DECIDED_ON] = [_ordinal(r.decided_on) for r in rs]
         self.dates[DateField.ACCEPTED_ON] = [_ordinal(r.accepted_on) for r in rs]
+        reported = [_ordinal(r.outcome_reported_on) for r in rs]
+        self.dates[DateField.OUTCOME_REPORTED_ON] = reported
+        self.dates[DateField.REPORTED_OR_DELIVERED_ON] = [
+            o or d for o, d in zip(reported, self.dates[DateField.DELIVERED_ON], strict=True)
+        ]
         nat = [r.national_amount for r in rs]
         loc = [r.local_amount for r in rs]
         co = [r.co_funding for r in rs]
@@ -279,6 +286,14 @@ class _Table:
         self.measures[Measure.TRAINEES] = [r.trainees for r in rs]
         self.measures[Measure.PARTICIPANTS] = [r.participants for r in rs]
         self.measures[Measure.QUANTITY] = [r.quantity for r in rs]
+        # Outcomes are optional: ``reported`` keeps None where nothing was reported (such rows
+        # are never selected for these measures), ``measures`` the values to sum.
+        for m, col in (
+            (Measure.JOBS_CREATED, [r.jobs_created for r in rs]),
+            (Measure.INCOME_CHANGE, [r.income_change for r in rs]),
+        ):
+            self.reported[m] = col
+            self.measures[m] = [0 if v is None else v for v in col]
         self.funds = [_support_funds(r) for r in rs]
         self.partners = [r.partners for r in rs]
         self.lead = [r.lead_agency for r in rs]
@@ -384,11 +399,19 @@ class _Table:
         if q.period is not None:
             lo, hi = q.period.start.toordinal(), q.period.end.toordinal()
             key = (q.date_field, lo, hi)
-            if self._in_period is None or self._in_period[0] != key:
-                # The indicators of a report share their period: placed in it once.
+            placed = self._in_period.get(key)
+            if placed is None:
+                # The indicators of a report share their period (and mostly their date field):
+                # placed in it once per date field (a few kept, e.g. delivery and outcomes).
+                if len(self._in_period) >= 3:
+                    self._in_period.clear()
                 col = self.dates[q.date_field]
-                self._in_period = (key, [i for i in rows if lo <= col[i] <= hi])
-            rows = self._in_period[1]
+                placed = self._in_period[key] = [i for i in rows if lo <= col[i] <= hi]
+            rows = placed
+        if q.measure in OPTIONAL_MEASURES and q.measure in self.reported:
+            # A missing outcome is not zero: only the records that reported it count.
+            reported = self.reported[q.measure]
+            rows = [i for i in rows if reported[i] is not None]
         rows = self._content_filter(rows, f)
         if f.legal_forms is not None:
             lf, keep = self._est_col("legal_form"), f.legal_forms

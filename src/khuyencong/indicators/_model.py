@@ -75,7 +75,11 @@ class Counting(enum.StrEnum):
 
 
 class Measure(enum.StrEnum):
-    """The numeric field summed by PERSONS, MONEY and QUANTITY indicators."""
+    """The numeric field summed by PERSONS, MONEY and QUANTITY indicators.
+
+    The outcome measures (``jobs_created``, ``income_change``) are optional on a record: see
+    :data:`OPTIONAL_MEASURES`.
+    """
 
     TRAINEES = "trainees"
     PARTICIPANTS = "participants"
@@ -89,12 +93,27 @@ class Measure(enum.StrEnum):
     """Public money plus the beneficiary's co-funding."""
     FAIR_SUPPORT = "supported_amount"
     APPROVED = "approved_amount"
+    JOBS_CREATED = "jobs_created"
+    """New jobs the beneficiary reported after the support (optional)."""
+    INCOME_CHANGE = "income_change"
+    """The change in income the beneficiary reported, đồng per year; may be negative (optional)."""
+
+
+OPTIONAL_MEASURES: frozenset[Measure] = frozenset({Measure.JOBS_CREATED, Measure.INCOME_CHANGE})
+"""Measures a record may lack (outcomes reported by beneficiaries, when recorded).
+
+A missing value is not zero: a query with one of these measures keeps only the records that
+have a value for it, whatever it counts. So the records behind a figure are exactly those that
+reported, and an OCCURRENCES indicator with such a measure counts how many did.
+"""
 
 
 class DateField(enum.StrEnum):
     """The date that places a record in a period; each indicator declares one.
 
-    ``round_year`` places an award entry on 1 January of its round year.
+    ``round_year`` places an award entry on 1 January of its round year;
+    ``reported_or_delivered_on`` places a support record on the date its outcomes were reported,
+    else on its delivery date.
     """
 
     DELIVERED_ON = "delivered_on"
@@ -108,11 +127,19 @@ class DateField(enum.StrEnum):
     RATED_ON = "rated_on"
     APPROVED_ON = "approved_on"
     SETTLED_ON = "settled_on"
+    OUTCOME_REPORTED_ON = "outcome_reported_on"
+    REPORTED_OR_DELIVERED_ON = "reported_or_delivered_on"
 
 
 DATE_FIELDS: Mapping[RecordKind, frozenset[DateField]] = {
     RecordKind.SUPPORT: frozenset(
-        {DateField.DELIVERED_ON, DateField.DECIDED_ON, DateField.ACCEPTED_ON}
+        {
+            DateField.DELIVERED_ON,
+            DateField.DECIDED_ON,
+            DateField.ACCEPTED_ON,
+            DateField.OUTCOME_REPORTED_ON,
+            DateField.REPORTED_OR_DELIVERED_ON,
+        }
     ),
     RecordKind.FAIR: frozenset({DateField.START_ON, DateField.END_ON}),
     RecordKind.AWARD: frozenset(
@@ -136,6 +163,8 @@ MEASURES: Mapping[RecordKind, frozenset[Measure]] = {
             Measure.PUBLIC,
             Measure.CO_FUNDING,
             Measure.TOTAL_COST,
+            Measure.JOBS_CREATED,
+            Measure.INCOME_CHANGE,
         }
     ),
     RecordKind.FAIR: frozenset({Measure.FAIR_SUPPORT}),
@@ -152,6 +181,7 @@ class Unit(enum.StrEnum):
     ESTABLISHMENTS = "establishments"
     PARTICIPATIONS = "participations"
     PERSONS = "persons"
+    JOBS = "jobs"
     PRODUCTS = "products"
     MODELS = "models"
     UNITS = "units"
@@ -167,6 +197,7 @@ _UNIT_LABELS: dict[Unit, tuple[str, str]] = {
     Unit.ESTABLISHMENTS: ("cơ sở", "establishments"),
     Unit.PARTICIPATIONS: ("lượt", "participations"),
     Unit.PERSONS: ("học viên", "persons"),
+    Unit.JOBS: ("việc làm", "jobs"),
     Unit.PRODUCTS: ("sản phẩm", "products"),
     Unit.MODELS: ("mô hình", "models"),
     Unit.UNITS: ("đơn vị", "units"),
@@ -454,7 +485,8 @@ class Indicator:
         counting: What it counts.
         date_field: The date that places a record in a period (a declared choice).
         filter: Which records it keeps.
-        measure: The field summed, for PERSONS, MONEY and QUANTITY.
+        measure: The field summed, for PERSONS, MONEY and QUANTITY. An optional measure
+            (:data:`OPTIONAL_MEASURES`) also keeps only the records that have a value for it.
         by: Its natural breakdown (``supported_by_content`` is by content), if any.
         note_vi: The counting rule in Vietnamese, for report footnotes.
         note_en: The counting rule in English.
@@ -545,6 +577,17 @@ _C = SupportContent
 _DIRECT = Filter(exclude_contents=COLLECTIVE_CONTENTS)
 _DISTINCT_VI = "Mỗi cơ sở được đếm một lần trong kỳ dù nhận nhiều lần hỗ trợ."
 _DISTINCT_EN = "Each establishment counts once in the period, however many supports it received."
+
+
+_OUTCOME_VI = (
+    "Kết quả do cơ sở báo cáo sau hỗ trợ; bản ghi không có số liệu không được tính (không coi "
+    "là 0). Tính vào kỳ theo ngày báo cáo kết quả, nếu không có thì theo ngày thực hiện."
+)
+_OUTCOME_EN = (
+    "Outcomes reported by beneficiaries after support; records without a reported value are "
+    "left out (not taken as zero). Placed in the period by the report date, else the delivery "
+    "date."
+)
 
 
 def _ind(*items: Indicator) -> dict[str, Indicator]:
@@ -733,8 +776,35 @@ STANDARD_INDICATORS: Mapping[str, Indicator] = _ind(
         DateField.APPROVED_ON,
         measure=Measure.APPROVED,
     ),
+    Indicator(
+        "jobs_created",
+        "Số việc làm mới do cơ sở báo cáo sau hỗ trợ",
+        "New jobs reported by beneficiaries after support",
+        Unit.JOBS,
+        _S,
+        Counting.PERSONS,
+        DateField.REPORTED_OR_DELIVERED_ON,
+        measure=Measure.JOBS_CREATED,
+        note_vi=_OUTCOME_VI,
+        note_en=_OUTCOME_EN,
+    ),
+    Indicator(
+        "income_change",
+        "Thay đổi thu nhập của thành viên, người lao động do cơ sở báo cáo (đồng/năm)",
+        "Change in members' and workers' income reported by beneficiaries (VND per year)",
+        Unit.VND,
+        _S,
+        Counting.MONEY,
+        DateField.REPORTED_OR_DELIVERED_ON,
+        measure=Measure.INCOME_CHANGE,
+        note_vi=_OUTCOME_VI + " Thu nhập giảm được tính là số âm.",
+        note_en=_OUTCOME_EN + " A fall in income counts as a negative amount.",
+    ),
 )
 """The standard indicator set of ``indicators.md``, by code.
+
+``jobs_created`` and ``income_change`` sum the outcomes beneficiaries reported; the records
+behind each figure are those that reported (their number is how many reported).
 
 Ratios and lists (``disbursement_rate``, ``counterpart_ratio``, ``coverage``, ``sector_mix``,
 ``average_project_size``) are computed by their own functions from these.

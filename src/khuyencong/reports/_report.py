@@ -511,7 +511,70 @@ def _section_money(
             f"({ratio.text(lang)} of total cost). The mean project received {vnd(mean)} "
             f"(median {vnd(median)}); {rate.text(lang)} of the approved support was disbursed."
         )
-    return Section(title, (text,), (Table(title, headers, tuple(rows)),))
+    paragraphs: tuple[str, ...] = (text,)
+    outcomes = _outcomes(results, lang)
+    if outcomes is not None:
+        paragraphs += (outcomes[0],)
+        rows += outcomes[1]
+    return Section(title, paragraphs, (Table(title, headers, tuple(rows)),))
+
+
+def _outcomes(
+    results: dict[str, IndicatorResult], lang: Lang
+) -> tuple[str, list[tuple[object, ...]]] | None:
+    """The sentence and table rows on outcomes beneficiaries reported; ``None`` if none was.
+
+    A record without a reported outcome is not behind these figures (a missing value is not
+    zero), so "recorded" means some record is behind one of them.
+    """
+    jobs, income = results.get("jobs_created"), results.get("income_change")
+    reported = [r for r in (jobs, income) if r is not None and r.records_behind()]
+    if not reported:
+        return None
+    n = len({i for r in reported for i in r.records_behind()})
+    vi = lang == "vi"
+    parts: list[str] = []
+    rows: list[tuple[object, ...]] = []
+    if jobs is not None and jobs.records_behind():
+        parts.append(
+            f"tạo thêm {_n(jobs.value, lang)} việc làm mới"
+            if vi
+            else _counted(jobs.value, "new job", lang)
+        )
+        rows.append((jobs.indicator.label(lang), format_number(jobs.value, lang)))
+    if income is not None and income.records_behind():
+        amount = format_vnd(abs(income.value), lang)
+        if vi:
+            change = (
+                f"tăng {amount}/năm"
+                if income.value > 0
+                else f"giảm {amount}/năm"
+                if income.value < 0
+                else "không đổi"
+            )
+            parts.append(f"thu nhập của thành viên, người lao động {change}")
+        else:
+            change = (
+                f"a rise of {amount} a year"
+                if income.value > 0
+                else f"a fall of {amount} a year"
+                if income.value < 0
+                else "no change"
+            )
+            parts.append(f"{change} in members' and workers' income")
+        rows.append((income.indicator.label(lang), format_vnd(income.value, lang)))
+    if vi:
+        text = (
+            f"Các cơ sở báo cáo {' và '.join(parts)} sau khi được hỗ trợ "
+            f"(theo {_n(n, lang)} bản ghi có báo cáo kết quả)."
+        )
+    else:
+        records = _counted(n, "record", lang)
+        text = (
+            f"Beneficiaries reported {' and '.join(parts)} after support "
+            f"(from {records} with reported outcomes)."
+        )
+    return text, rows
 
 
 def _section_geography(

@@ -52,7 +52,8 @@ ColumnKind = Literal["text", "int", "date"]
 class Column:
     """A queried column: its name, kind (text, integer, date) and the schema version adding it.
 
-    Columns of version 2 and later are added by a migration and back-filled from ``data``;
+    Columns of version 2 and later are added by a migration and back-filled from ``data``
+    (version 2: the indicator columns; version 4: the outcomes of support records);
     multi-valued fields (partners, sectors, contents) are a JSON array in a text column.
     """
 
@@ -296,6 +297,9 @@ def _support_row(r: SupportRecord) -> tuple[Any, ...]:
         r.quantity,
         r.lead_agency,
         json_list(r.partners),
+        r.jobs_created,
+        r.income_change,
+        r.outcome_reported_on,
     )
 
 
@@ -407,6 +411,10 @@ SUPPORT_RECORDS: RecordSpec[SupportRecord] = RecordSpec(
         _v2("participants", "int"),
         _v2("quantity", "int"),
         *_LEAD_PARTNERS,
+        # Outcomes reported by beneficiaries (schema version 4); NULL when not reported.
+        Column("jobs_created", "int", since=4),
+        Column("income_change", "int", since=4),
+        Column("outcome_reported_on", "date", since=4),
     ),
     row=_support_row,
     filters={

@@ -22,8 +22,9 @@ an indicator over a million support records never loads them into Python:
 
 Every value reaches the database as a named parameter; only identifiers and fixed SQL words
 written in this module are part of the statement text. The record columns read here are
-those of :mod:`khuyencong.storage._records` (schema version 2); the covering indexes of
-schema version 3 hold every one the standard support-record indicators read.
+those of :mod:`khuyencong.storage._records` (schema versions 2 and 4); the covering indexes of
+schema version 3 hold every one the standard support-record indicators read, and the partial
+index of version 4 the records whose beneficiaries reported outcomes.
 
 Drill-down ids come in id order, so a :class:`~khuyencong.indicators.RecordSet` built from the
 store's contents (which the store lists in id order) gives identical results.
@@ -46,6 +47,7 @@ from khuyencong.exceptions import NotFoundError, ValidationError
 from khuyencong.indicators._model import (
     DATE_FIELDS,
     MEASURES,
+    OPTIONAL_MEASURES,
     Breakdown,
     Counting,
     DateField,
@@ -78,6 +80,8 @@ _DATES: Mapping[RecordKind, Mapping[DateField, str]] = {
         DateField.DELIVERED_ON: "r.day",
         DateField.DECIDED_ON: "r.decided_on",
         DateField.ACCEPTED_ON: "r.accepted_on",
+        DateField.OUTCOME_REPORTED_ON: "r.outcome_reported_on",
+        DateField.REPORTED_OR_DELIVERED_ON: "COALESCE(r.outcome_reported_on, r.day)",
     },
     RecordKind.FAIR: {DateField.START_ON: "r.day", DateField.END_ON: "r.end_on"},
     RecordKind.AWARD: {
@@ -103,6 +107,8 @@ _MEASURES: Mapping[RecordKind, Mapping[Measure, str]] = {
         Measure.TRAINEES: "r.trainees",
         Measure.PARTICIPANTS: "r.participants",
         Measure.QUANTITY: "r.quantity",
+        Measure.JOBS_CREATED: "r.jobs_created",
+        Measure.INCOME_CHANGE: "r.income_change",
     },
     RecordKind.FAIR: {Measure.FAIR_SUPPORT: "r.supported_amount"},
     RecordKind.AWARD: {},
@@ -256,6 +262,10 @@ class _Plan:
             else:
                 col, d = self.date(q.date_field), self.store._dialect
                 w.append(f"{col} BETWEEN {s.p(d.date(lo))} AND {s.p(d.date(hi))}")
+        if q.measure in OPTIONAL_MEASURES and q.measure in MEASURES[self.kind]:
+            # A missing outcome is not zero: only the records that reported it count. (This
+            # term also lets the partial outcome index of schema version 4 answer.)
+            w.append(f"{_MEASURES[self.kind][q.measure]} IS NOT NULL")
         self.content_filter(f)
         if f.legal_forms is not None:
             w.append(s.is_in(self.est("legal_form"), sorted(v.value for v in f.legal_forms)))

@@ -15,7 +15,7 @@ tables whose new columns the store back-fills from each row's ``data`` (computed
 Python code that fills them on insert, so old and new rows always agree).
 
 >>> [m.version for m in MIGRATIONS], SCHEMA_VERSION
-([1, 2, 3], 3)
+([1, 2, 3, 4], 4)
 """
 
 from __future__ import annotations
@@ -215,6 +215,44 @@ def _v3(t: SqlTypes) -> list[str]:
     ]
 
 
+OUTCOME_INDEX = (
+    "outcome_reported_on",
+    "day",
+    "jobs_created",
+    "income_change",
+    "content",
+    "establishment_id",
+    "national_amount",
+    "local_amount",
+    "partners",
+    "map_id",
+    "unit_code",
+)
+"""The columns of the support records' partial covering index for outcomes (version 4)."""
+
+
+def _v4(t: SqlTypes) -> list[str]:
+    # The outcomes beneficiaries report after support (new jobs, income change, the report
+    # date), NULL when not reported. The outcome indicators keep only the records that reported
+    # and place them by the report date, else the delivery date: a range on no single column.
+    # A partial covering index holds just the records that reported, so those indicators read
+    # it alone (most records report nothing), never a full scan of the rows.
+    added = [
+        f"ALTER TABLE {spec.table} ADD COLUMN {c.name} {t.of(c)}"
+        for spec in SPECS
+        for c in spec.columns
+        if c.since == 4
+    ]
+    return [
+        *added,
+        (
+            "CREATE INDEX ix_support_records_outcomes ON support_records "
+            f"({', '.join(OUTCOME_INDEX)}) "
+            "WHERE jobs_created IS NOT NULL OR income_change IS NOT NULL"
+        ),
+    ]
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "records, projects, budgets, audit log", _v1),
     Migration(
@@ -224,6 +262,12 @@ MIGRATIONS: list[Migration] = [
         backfill=tuple(spec.table for spec in SPECS),
     ),
     Migration(3, "covering indexes for indicators: support records, establishments", _v3),
+    Migration(
+        4,
+        "outcomes of support records: jobs created, income change, report date",
+        _v4,
+        backfill=("support_records",),
+    ),
 ]
 """Every migration, in order. Version ``n`` is reached by running steps 1 to ``n``."""
 

@@ -14,7 +14,7 @@ refused with a clear :class:`~khuyencong.exceptions.StoreError` or
 >>> from khuyencong.storage import SQLiteStore
 >>> with SQLiteStore(":memory:") as store:
 ...     store.schema_version
-3
+4
 """
 
 from __future__ import annotations

@@ -278,10 +278,29 @@ def projects() -> st.SearchStrategy[Project]:
     )
 
 
-def support_records() -> st.SearchStrategy[SupportRecord]:
-    """Support records with amounts by fund, counts and an optional location."""
+def _support_record(report_lag: int | None, **kw: Any) -> SupportRecord:
+    delivered: dt.date = kw["delivered_on"]
+    reported = None if report_lag is None else delivered + dt.timedelta(days=report_lag)
+    return SupportRecord(outcome_reported_on=reported, **kw)
+
+
+def support_records(*, outcomes: bool = True) -> st.SearchStrategy[SupportRecord]:
+    """Support records with amounts by fund, counts, an optional location, and outcomes.
+
+    The outcomes the beneficiary reported (new jobs, a change in income, which may be negative,
+    and the report date, never before the delivery) are each drawn as ``None`` or a value.
+
+    Args:
+        outcomes: Draw outcomes; ``False`` leaves them ``None`` (as in records made before they
+            existed). A test that evolves ``delivered_on`` of a drawn record must also move
+            ``outcome_reported_on``, which may not precede the delivery.
+    """
+    maybe = st.none
+    jobs = maybe() | st.integers(0, 300) if outcomes else maybe()
+    income = maybe() | st.integers(-2_000_000_000, 2_000_000_000) if outcomes else maybe()
     return st.builds(
-        SupportRecord,
+        _support_record,
+        maybe() | st.integers(0, 1500) if outcomes else maybe(),
         id=identifiers("SR"),
         establishment_id=identifiers("CS"),
         content=st.sampled_from(SupportContent),
@@ -296,6 +315,8 @@ def support_records() -> st.SearchStrategy[SupportRecord]:
         lead_agency=st.none() | st.just("Trung tâm Khuyến công và XTTM"),
         partners=st.lists(st.sampled_from(["Trung tâm KC&TVPTCN 1", "Cục CTĐP"]), max_size=2),
         location=st.none() | unit_refs(),
+        jobs_created=jobs,
+        income_change=income,
     )
 
 
