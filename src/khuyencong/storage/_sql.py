@@ -65,6 +65,13 @@ if TYPE_CHECKING:
 __all__ = ["Dialect", "SqlStore", "UniqueViolationError"]
 
 T = TypeVar("T")
+_Booking = TypeVar("_Booking", Commitment, Disbursement)
+
+# For each kind of booking: its audit action, its table, and the envelope column it adds to.
+_BOOKINGS: dict[type[Commitment | Disbursement], tuple[str, str, str]] = {
+    Commitment: ("budget.commit", "budget_commitments", "committed"),
+    Disbursement: ("budget.disburse", "budget_disbursements", "disbursed"),
+}
 Row = Sequence[Any]
 _first = itemgetter(0)
 
@@ -518,6 +525,34 @@ class _SqlBudgets:
             ],
         )
 
+    def _book(  # noqa: PLR0917  (private; the two callers pass the same seven values)
+        self,
+        cur: Any,
+        cls: type[_Booking],
+        envelope_key: str,
+        project_id: str,
+        amount: int,
+        actor: str,
+        rule_set_version: str,
+    ) -> _Booking:
+        """Audit, record and add to the envelope's running total one commitment or payment."""
+        action, table, total = _BOOKINGS[cls]
+        entry = self._store._audit_in(
+            cur,
+            action,
+            f"budget_envelope:{envelope_key}",
+            actor,
+            rule_set_version,
+            {"project_id": project_id, "amount": str(amount)},
+        )
+        item = cls(new_id(), envelope_key, project_id, amount, entry.at, actor, rule_set_version)
+        self._record(cur, table, item)
+        cur.execute(
+            self._d.sql(f"UPDATE budget_envelopes SET {total} = {total} + ? WHERE key = ?"),
+            [amount, envelope_key],
+        )
+        return item
+
     def commit(
         self,
         envelope_key: str,
@@ -533,23 +568,9 @@ class _SqlBudgets:
             total, committed, _ = self._lock(cur, envelope_key)
             if amount > total - committed:
                 raise BudgetExceededError(envelope_key, amount, total - committed)
-            entry = self._store._audit_in(
-                cur,
-                "budget.commit",
-                f"budget_envelope:{envelope_key}",
-                actor,
-                rule_set_version,
-                {"project_id": project_id, "amount": str(amount)},
+            return self._book(
+                cur, Commitment, envelope_key, project_id, amount, actor, rule_set_version
             )
-            item = Commitment(
-                new_id(), envelope_key, project_id, amount, entry.at, actor, rule_set_version
-            )
-            self._record(cur, "budget_commitments", item)
-            cur.execute(
-                self._d.sql("UPDATE budget_envelopes SET committed = committed + ? WHERE key = ?"),
-                [amount, envelope_key],
-            )
-            return item
 
     def disburse(
         self,
@@ -578,23 +599,9 @@ class _SqlBudgets:
                 raise BudgetExceededError(
                     f"{envelope_key} (commitment of project {project_id})", amount, left
                 )
-            entry = self._store._audit_in(
-                cur,
-                "budget.disburse",
-                f"budget_envelope:{envelope_key}",
-                actor,
-                rule_set_version,
-                {"project_id": project_id, "amount": str(amount)},
+            return self._book(
+                cur, Disbursement, envelope_key, project_id, amount, actor, rule_set_version
             )
-            item = Disbursement(
-                new_id(), envelope_key, project_id, amount, entry.at, actor, rule_set_version
-            )
-            self._record(cur, "budget_disbursements", item)
-            cur.execute(
-                self._d.sql("UPDATE budget_envelopes SET disbursed = disbursed + ? WHERE key = ?"),
-                [amount, envelope_key],
-            )
-            return item
 
     def _sums(self, key: str) -> tuple[int, int, int]:
         row = self._store._one(

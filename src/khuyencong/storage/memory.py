@@ -64,6 +64,7 @@ from khuyencong.units import UnitRef
 __all__ = ["MemoryStore"]
 
 T = TypeVar("T")
+_Booking = TypeVar("_Booking", Commitment, Disbursement)
 SCHEMA_VERSION_MEMORY = 1
 
 
@@ -375,6 +376,34 @@ class _MemoryBudgets:
             and (year is None or e.year == year)
         ]
 
+    def _book(  # noqa: PLR0917  (private; the two callers pass the same seven values)
+        self,
+        env: _Envelope,
+        cls: type[_Booking],
+        envelope_key: str,
+        project_id: str,
+        amount: int,
+        actor: str,
+        rule_set_version: str,
+    ) -> _Booking:
+        """Audit, record and add to the envelope's running total one commitment or payment."""
+        commitment = cls is Commitment
+        entry = self._store.audit._add(
+            "budget.commit" if commitment else "budget.disburse",
+            f"budget_envelope:{envelope_key}",
+            actor,
+            rule_set_version,
+            {"project_id": project_id, "amount": str(amount)},
+        )
+        item = cls(new_id(), envelope_key, project_id, amount, entry.at, actor, rule_set_version)
+        rows = self._commitments if commitment else self._disbursements
+        rows.append(to_json(item))
+        self._store._on_undo(rows.pop)
+        total = "committed" if commitment else "disbursed"
+        setattr(env, total, getattr(env, total) + amount)
+        self._store._on_undo(lambda: setattr(env, total, getattr(env, total) - amount))
+        return item
+
     def commit(
         self,
         envelope_key: str,
@@ -391,21 +420,9 @@ class _MemoryBudgets:
             available = env.envelope.total - env.committed
             if amount > available:
                 raise BudgetExceededError(envelope_key, amount, available)
-            entry = self._store.audit._add(
-                "budget.commit",
-                f"budget_envelope:{envelope_key}",
-                actor,
-                rule_set_version,
-                {"project_id": project_id, "amount": str(amount)},
+            return self._book(
+                env, Commitment, envelope_key, project_id, amount, actor, rule_set_version
             )
-            commitment = Commitment(
-                new_id(), envelope_key, project_id, amount, entry.at, actor, rule_set_version
-            )
-            self._commitments.append(to_json(commitment))
-            self._store._on_undo(self._commitments.pop)
-            env.committed += amount
-            self._store._on_undo(lambda: setattr(env, "committed", env.committed - amount))
-            return commitment
 
     def disburse(
         self,
@@ -433,21 +450,9 @@ class _MemoryBudgets:
                     amount,
                     committed - paid,
                 )
-            entry = self._store.audit._add(
-                "budget.disburse",
-                f"budget_envelope:{envelope_key}",
-                actor,
-                rule_set_version,
-                {"project_id": project_id, "amount": str(amount)},
+            return self._book(
+                env, Disbursement, envelope_key, project_id, amount, actor, rule_set_version
             )
-            disbursement = Disbursement(
-                new_id(), envelope_key, project_id, amount, entry.at, actor, rule_set_version
-            )
-            self._disbursements.append(to_json(disbursement))
-            self._store._on_undo(self._disbursements.pop)
-            env.disbursed += amount
-            self._store._on_undo(lambda: setattr(env, "disbursed", env.disbursed - amount))
-            return disbursement
 
     def committed(self, envelope_key: str) -> int:
         """The total committed against the envelope."""
