@@ -41,26 +41,40 @@ class ParameterSpec:
     family: str
     description_en: str
     description_vi: str
-    missing_source: str = "the legal document that governs it"
+    missing_source: str = "the legal document that governs it (not named in the catalogue)"
 
 
 def _spec(  # noqa: PLR0917  (a catalogue row)
     name: str, type_: str, family: str, en: str, vi: str, source: str = ""
 ) -> tuple[str, ParameterSpec]:
-    return name, ParameterSpec(name, type_, family, en, vi, source or "see rules.md")
+    return name, ParameterSpec(name, type_, family, en, vi, source or _NO_SOURCE)
 
+
+_NO_SOURCE = "the legal document that governs it (not named in the catalogue)"
 
 _LOCAL_SOURCE = (
-    "the province's decision or People's Council resolution on local-fund levels "
-    "(26/2014/TTLT-BTC-BCT Điều 6.3); load a provincial overlay"
+    "the province's own decision (People's Committee) or resolution (People's Council) "
+    "on local khuyến công support levels, which 26/2014/TTLT-BTC-BCT Điều 6.3 and "
+    "28/2018/TT-BTC leave to the province; load the province's overlay"
 )
+_NATIONAL_SOURCE = (
+    "28/2018/TT-BTC Điều 8, with its amendment 64/2024/TT-BTC (from 11/5/2018); "
+    "26/2014/TTLT-BTC-BCT Điều 6 before"
+)
+_NEW_CONTENT_SOURCE = (
+    "the Ministry of Finance circular setting spending levels for the contents that "
+    "235/2025/NĐ-CP added from 15/10/2025 (not found yet)"
+)
+_NEW_CONTENTS = frozenset({"digital_transformation", "sustainable_production", "artisan_support"})
 
 
 def _support_specs() -> dict[str, ParameterSpec]:
     specs: dict[str, ParameterSpec] = {}
     for fund in Fund:
-        source = _LOCAL_SOURCE if fund is Fund.LOCAL else "28/2018/TT-BTC Điều 8"
         for content in SupportContent:
+            source = _LOCAL_SOURCE if fund is Fund.LOCAL else _NATIONAL_SOURCE
+            if content.value in _NEW_CONTENTS:
+                source = _NEW_CONTENT_SOURCE
             base = f"support.{fund.value}.{content.value}"
             for field, type_, en, vi in (
                 ("rate", "rate", "share of the eligible cost", "tỷ lệ hỗ trợ trên chi phí"),
@@ -93,7 +107,8 @@ for _group in ("agriculture_industry_construction", "trade_services"):
                 "sme_size",
                 f"{_cls} enterprise ({_group}): {_en}",
                 f"doanh nghiệp {_cls} ({_group}): {_en}",
-                "80/2021/NĐ-CP Điều 5 (from 15/10/2021); 56/2009/NĐ-CP or 39/2018/NĐ-CP before",
+                "80/2021/NĐ-CP Điều 5 (from 15/10/2021); 39/2018/NĐ-CP Điều 6 "
+                "(11/3/2018 – 14/10/2021); 56/2009/NĐ-CP Điều 3 before",
             )
 
 CATALOGUE: dict[str, ParameterSpec] = dict(
@@ -104,7 +119,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "legal forms that are rural industrial establishments",
             "loại hình là cơ sở công nghiệp nông thôn",
-            "45/2012/NĐ-CP Điều 1.2",
+            "45/2012/NĐ-CP Điều 1.2.a, as amended by 235/2025/NĐ-CP from 15/10/2025",
         ),
         _spec(
             "eligibility.service_organisation_eligible",
@@ -112,7 +127,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "organisations delivering promotion services are beneficiaries",
             "tổ chức dịch vụ khuyến công là đối tượng",
-            "45/2012/NĐ-CP Điều 1.2.c",
+            "45/2012/NĐ-CP Điều 1.2.c, as amended by 235/2025/NĐ-CP from 15/10/2025",
         ),
         _spec(
             "eligibility.cooperative_group_eligible",
@@ -120,7 +135,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "cooperative groups remain beneficiaries",
             "tổ hợp tác là đối tượng",
-            "235/2025/NĐ-CP",
+            "45/2012/NĐ-CP Điều 1.2.a, as amended by 235/2025/NĐ-CP from 15/10/2025",
         ),
         _spec(
             "eligibility.cleaner_production_exempt",
@@ -128,7 +143,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "cleaner production lifts the size and location limits",
             "sản xuất sạch hơn không giới hạn quy mô, địa bàn",
-            "46/2012/TT-BCT Điều 3.2",
+            "45/2012/NĐ-CP Điều 1.2.b and 46/2012/TT-BCT Điều 3.2; 235/2025/NĐ-CP from 15/10/2025",
         ),
         _spec(
             "eligibility.cluster_investor_eligible",
@@ -136,7 +151,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "investors in cluster infrastructure are beneficiaries",
             "doanh nghiệp đầu tư hạ tầng cụm công nghiệp là đối tượng",
-            "235/2025/NĐ-CP",
+            "235/2025/NĐ-CP Điều 1, amending Điều 1.2 of 45/2012/NĐ-CP from 15/10/2025",
         ),
         _spec(
             "eligibility.location_test",
@@ -144,7 +159,8 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "which location test applies ('45/2012' or 'none')",
             "phép thử địa bàn áp dụng",
-            "235/2025/NĐ-CP or the province",
+            "45/2012/NĐ-CP Điều 1.2.a, as amended by 235/2025/NĐ-CP from 15/10/2025; "
+            "a province may set its own rule in its overlay",
         ),
         _spec(
             "eligibility.eligible_unit_types",
@@ -184,7 +200,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "eligible sector groups",
             "ngành nghề được hưởng chính sách",
-            "45/2012/NĐ-CP Điều 5",
+            "45/2012/NĐ-CP Điều 5, as amended by 235/2025/NĐ-CP from 15/10/2025",
         ),
         _spec(
             "eligibility.mining_difficult_areas_only",
@@ -208,7 +224,8 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "cooperatives",
             "official members of a cooperative, at least",
             "số thành viên chính thức tối thiểu",
-            "Luật Hợp tác xã",
+            "Luật Hợp tác xã 17/2023/QH15 Điều 4.7 (from 1/7/2024); "
+            "Luật Hợp tác xã 23/2012/QH13 Điều 3.1 before",
         ),
         _spec(
             "cooperative_union.min_members",
@@ -216,7 +233,8 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "cooperatives",
             "member cooperatives of a union, at least",
             "số hợp tác xã thành viên tối thiểu",
-            "Luật Hợp tác xã",
+            "Luật Hợp tác xã 17/2023/QH15 Điều 4.8 (from 1/7/2024); "
+            "Luật Hợp tác xã 23/2012/QH13 Điều 3.2 before",
         ),
         _spec(
             "cooperative_group.min_members",
@@ -224,7 +242,9 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "cooperatives",
             "members of a cooperative group, at least",
             "số thành viên tổ hợp tác tối thiểu",
-            "Luật Hợp tác xã 17/2023/QH15 Điều 4.21; Nghị định 77/2019/NĐ-CP before",
+            "Luật Hợp tác xã 17/2023/QH15 Điều 4.21 (from 1/7/2024); Nghị định "
+            "77/2019/NĐ-CP Điều 3.1 (25/11/2019 – 30/6/2024); Nghị định 151/2007/NĐ-CP "
+            "Điều 1 before",
         ),
         _spec(
             "support.priority_multiplier_max",
@@ -240,7 +260,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "support",
             "share of the annual allocation for programme management, at most",
             "tỷ lệ kinh phí quản lý chương trình tối đa",
-            "28/2018/TT-BTC",
+            "28/2018/TT-BTC (26/2014/TTLT-BTC-BCT before 11/5/2018)",
         ),
         _spec(
             "support.local_levels_source",
@@ -248,7 +268,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "support",
             "who sets the local-fund levels",
             "thẩm quyền quy định mức hỗ trợ địa phương",
-            "26/2014/TTLT-BTC-BCT Điều 6.3",
+            "26/2014/TTLT-BTC-BCT Điều 6.3; 28/2018/TT-BTC from 11/5/2018",
         ),
         _spec(
             "conditions.required",
@@ -256,7 +276,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "conditions",
             "conditions for receiving support",
             "điều kiện được hỗ trợ",
-            "26/2014/TTLT-BTC-BCT Điều 7",
+            "26/2014/TTLT-BTC-BCT Điều 7; 28/2018/TT-BTC from 11/5/2018",
         ),
         _spec(
             "priority.area_order",
@@ -377,7 +397,8 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "projects",
             "national-fund demonstration models per content per district per year, at most",
             "số mô hình trình diễn tối đa mỗi huyện",
-            "20/2017/TT-BCT",
+            "20/2017/TT-BCT (amending 36/2013/TT-BCT); after districts ended on 1/7/2025, "
+            "the Ministry of Industry and Trade's rule for the unit replacing them (not found yet)",
         ),
         _spec(
             "award.levels",
@@ -385,7 +406,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "awards",
             "award levels, bottom to top",
             "các cấp bình chọn",
-            "26/2014/TT-BCT Điều 6.2",
+            "26/2014/TT-BCT Điều 6.2, as amended by 38/2025/TT-BCT from 1/7/2025",
         ),
         _spec(
             "award.prerequisites",
@@ -426,7 +447,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
                 "awards",
                 f"maximum score of criterion '{c}'",
                 f"điểm tối đa tiêu chí '{c}'",
-                "26/2014/TT-BCT Phụ lục 3",
+                "26/2014/TT-BCT Điều 7 and the scoring sheet annexed to it",
             )
             for c in ("market", "economic_technical", "culture", "other")
         ],
@@ -444,7 +465,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "ocop",
             "maximum scores of parts A, B, C",
             "điểm tối đa phần A, B, C",
-            "148/QĐ-TTg (2023) or 1048/QĐ-TTg (2019)",
+            "148/QĐ-TTg (24/2/2023); 1048/QĐ-TTg (21/8/2019) before",
         ),
         _spec(
             "ocop.star_bands",
@@ -452,7 +473,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "ocop",
             "score thresholds for 5, 4, 3, 2 stars",
             "ngưỡng điểm 5, 4, 3, 2 sao",
-            "148/QĐ-TTg",
+            "148/QĐ-TTg (24/2/2023); 1048/QĐ-TTg (21/8/2019) before",
         ),
         _spec(
             "ocop.min_ocop_stars",
@@ -460,7 +481,7 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "ocop",
             "stars from which a product is an OCOP product",
             "số sao tối thiểu là sản phẩm OCOP",
-            "148/QĐ-TTg",
+            "148/QĐ-TTg (24/2/2023); 1048/QĐ-TTg (21/8/2019) before",
         ),
     ]
 )
