@@ -4,7 +4,8 @@ Three shapes are accepted:
 
 - 10 digits, the last a check digit: with weights 31, 29, 23, 19, 17, 13, 7, 5, 3 on the first
   nine digits, check = 10 − (weighted sum mod 11); a result of 10 means no valid number has
-  those nine digits (domain reference ``rules.md`` §2, checked on real public numbers);
+  those nine digits (checked on real public company numbers such as 0100109106, 0300588569
+  and 0101248141);
 - 13 digits for a dependent unit (branch), written ``NNNNNNNNNN-NNN``: a valid 10-digit parent
   number and a three-digit suffix from 001;
 - 12 digits, the personal identification number that individuals and household businesses use

@@ -58,7 +58,7 @@ class RecordKind(enum.StrEnum):
 
 
 class Counting(enum.StrEnum):
-    """What an indicator counts (the counting semantics of ``indicators.md``)."""
+    """What an indicator counts (see the docs page "Counting semantics of indicators")."""
 
     DISTINCT_ESTABLISHMENTS = "distinct_establishments"
     """Each establishment once, however many records it has."""
@@ -801,7 +801,7 @@ STANDARD_INDICATORS: Mapping[str, Indicator] = _ind(
         note_en=_OUTCOME_EN + " A fall in income counts as a negative amount.",
     ),
 )
-"""The standard indicator set of ``indicators.md``, by code.
+"""The standard indicator set (the docs page "Counting semantics of indicators"), by code.
 
 ``jobs_created`` and ``income_change`` sum the outcomes beneficiaries reported; the records
 behind each figure are those that reported (their number is how many reported).

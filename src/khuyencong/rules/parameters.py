@@ -19,9 +19,13 @@ date ranges and gaps, listing every problem with its file and ``$.path``.
 300000000
 >>> params.entry("support.national.machinery.cap", dt.date(2018, 5, 11)).citation.text("en")
 '28/2018/TT-BTC, Art. 8(4) [V]'
->>> params.value("support.national.brand.cap", dt.date(2019, 1, 1))
+>>> unknown = parse_parameter_file(
+...     {"document": {"number": "X/2030/TT-BTC", "effective_from": dt.date(2030, 1, 1)},
+...      "values": [{"parameter": "award.pass_mark", "confidence": "?", "article": "8"}]},
+...     "x.toml")
+>>> unknown[0].get(dt.date(2030, 1, 1))
 Traceback (most recent call last):
-khuyencong.exceptions.NotConfiguredError: parameter 'support.national.brand.cap' is not configured for 2019-01-01: its value should come from 28/2018/TT-BTC Điều 8 (text not in the project's legal sources; rules.md §3 marks it [?]); load a rule-set overlay that supplies it
+khuyencong.exceptions.NotConfiguredError: parameter 'award.pass_mark' is not configured for 2030-01-01: its value should come from X/2030/TT-BTC Điều 8; load a rule-set overlay that supplies it
 """  # noqa: E501  (a doctest output line cannot be wrapped)
 
 from __future__ import annotations
