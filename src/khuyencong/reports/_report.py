@@ -30,8 +30,10 @@ from khuyencong.indicators import (
     Filter,
     IndicatorResult,
     IndicatorSource,
+    ProgrammeStatus,
     RecordKind,
     Table,
+    TargetProgress,
     TargetSet,
     compute,
     compute_standard,
@@ -40,7 +42,9 @@ from khuyencong.indicators import (
     disbursement_rate,
     format_number,
     format_percent,
+    national_programmes,
     progress,
+    progress_of,
     project_size,
     sector_mix,
 )
@@ -226,6 +230,7 @@ def build_report(
     lang: Lang = "vi",
     by: Breakdown | None = None,
     targets: TargetSet | None = None,
+    national: bool = True,
     charts: bool = True,
 ) -> Report:
     """Compute the standard indicators and write the report.
@@ -236,7 +241,10 @@ def build_report(
         period: Overrides the config's phase.
         lang: ``"vi"`` (default) or ``"en"``.
         by: The geographic breakdown (default: districts of the province's map).
-        targets: Targets to report progress against.
+        targets: Targets to report progress against (the centre's own).
+        national: Show the national programme's targets whose years overlap the period, as
+            context: the province's contribution, not targets of its own (a programme whose
+            targets are unknown is named, with the document that should set them).
         charts: Draw charts (needs matplotlib; skipped with a note otherwise).
 
     Returns:
@@ -270,6 +278,10 @@ def build_report(
                 source, results, config, period, targets=targets, lang=lang, charts=charts
             )
         )
+    if national:
+        context = _section_national(source, config, period, noun=noun, place=place, lang=lang)
+        if context is not None:
+            sections.append(context)
     subtitle = f"{period.label(lang).capitalize()} · {config.centre}"
     return Report(config.title(lang), subtitle, lang, tuple(sections), results)
 
@@ -724,6 +736,7 @@ def _section_targets(
         )
         if t.key:
             name += f" [{t.key}]"
+        invented = invented or t.invented
         if actual is None:
             rows.append((name, str(t.target), "—", "—", t.citation.text(lang)))
             continue
@@ -738,7 +751,6 @@ def _section_targets(
             else format_number(int(t.target), lang)
         )
         rows.append((name, shown_target, shown_actual, p.text(lang), t.citation.text(lang)))
-        invented = invented or t.invented
         labels.append(name)
         values.append(float((p.clamped or Fraction(0)) * 100))
     headers = (
@@ -764,3 +776,141 @@ def _section_targets(
         chart = ((title, bar_chart(title, labels, values, xlabel="%", limit=100)),)
     table = Table(title, headers, tuple(rows), tuple(notes))
     return Section(title, (), (table,), chart)
+
+
+_NATIONAL_TEXT: dict[str, dict[Lang, str]] = {
+    "title": {
+        "vi": "Bối cảnh: chỉ tiêu của Chương trình khuyến công quốc gia",
+        "en": "Context: national industrial promotion programme targets",
+    },
+    "intro": {
+        "vi": (
+            "Các chỉ tiêu dưới đây là chỉ tiêu toàn quốc của Chương trình khuyến công quốc gia, "
+            "không phải chỉ tiêu của {place}; cột “Đóng góp” là tỷ lệ mà các {noun} được hỗ trợ "
+            "trên địa bàn đạt được so với chỉ tiêu toàn quốc."
+        ),
+        "en": (
+            "The targets below are national targets of the national industrial promotion "
+            "programme, not targets of {place}; the “Contribution” column is the share of the "
+            "national target reached by the {noun} supported here."
+        ),
+    },
+    "unknown": {
+        "vi": (
+            "Chỉ tiêu của {title} ({document}) chưa được cấu hình: giá trị cần lấy từ {source}. "
+            "{note}"
+        ),
+        "en": (
+            "The targets of the {title} ({document}) are not configured: they should come from "
+            "{source}. {note}"
+        ),
+    },
+    "headers": {
+        "vi": (
+            "Chỉ tiêu quốc gia|Mục tiêu toàn quốc|Kỳ chỉ tiêu|Thực hiện trên địa bàn|Đóng góp|"
+            "Căn cứ"
+        ),
+        "en": "National target|National value|Target period|Achieved here|Contribution|Source",
+    },
+    "context": {
+        "vi": (
+            "Chỉ tiêu quốc gia là bối cảnh, không phải chỉ tiêu được giao cho địa phương; "
+            "đóng góp = thực hiện trên địa bàn ÷ mục tiêu toàn quốc."
+        ),
+        "en": (
+            "National targets are context, not targets set for the province; contribution = "
+            "achieved here ÷ national value."
+        ),
+    },
+    "partial_period": {
+        "vi": "Thực hiện được tính trong {span} (phần của kỳ báo cáo trong kỳ chỉ tiêu).",
+        "en": "Achievement is counted over {span} (the part of the report period in the target's).",
+    },
+    "approximate": {
+        "vi": "(*) Bản ghi chỉ đo gần đúng chỉ tiêu này. {label}: {rule}",
+        "en": "(*) Records only approximate this target. {label}: {rule}",
+    },
+    "not_measured": {
+        "vi": "{label}: không tính được từ bản ghi ({reason}).",
+        "en": "{label}: not measured from records ({reason}).",
+    },
+    "table": {"vi": "{title} ({document})", "en": "{title} ({document})"},
+}
+
+
+def _nt(key: str, lang: Lang, **values: str) -> str:
+    return _NATIONAL_TEXT[key][lang].format(**values)
+
+
+def _section_national(
+    source: IndicatorSource,
+    config: ReportConfig,
+    period: Period,
+    *,
+    noun: str,
+    place: str,
+    lang: Lang,
+) -> Section | None:
+    """National programme targets whose years overlap the period, as the province's context."""
+    programmes = [p for p in national_programmes() if p.as_period.overlaps(period)]
+    if not programmes:
+        return None
+    paragraphs = [_nt("intro", lang, place=place, noun=_plural(noun, 2, lang))]
+    tables: list[Table] = []
+    for programme in programmes:
+        if programme.status == ProgrammeStatus.UNKNOWN:
+            paragraphs.append(
+                _nt(
+                    "unknown",
+                    lang,
+                    title=programme.title(lang),
+                    document=programme.document,
+                    source=programme.source_document,
+                    note=programme.note(lang),
+                ).strip()
+            )
+            continue
+        measured = progress_of(programme.targets, source, period=period, scope=config.scope)
+        if measured:
+            tables.append(
+                _national_table(programme.title(lang), programme.document, measured, lang)
+            )
+            if programme.note(lang):
+                tables[-1] = attrs.evolve(
+                    tables[-1], notes=(*tables[-1].notes, programme.note(lang))
+                )
+    return Section(_nt("title", lang), tuple(paragraphs), tuple(tables))
+
+
+def _national_table(
+    title: str, document: str, measured: tuple[TargetProgress, ...], lang: Lang
+) -> Table:
+    rows: list[tuple[object, ...]] = []
+    notes = [_nt("context", lang)]
+    spans: set[str] = set()
+    for m in measured:
+        t = m.target
+        label = t.label(lang)
+        value = format_number(int(t.target), lang) if t.target == int(t.target) else str(t.target)
+        target_period = t.as_period
+        rows.append(
+            (
+                f"{label} (*)" if t.approximate else label,
+                f"{value} {t.unit(lang)}".strip(),
+                f"{target_period.start.year}–{target_period.end.year}",
+                "—" if m.actual is None else format_number(m.actual, lang),
+                "—" if m.progress is None else m.progress.text(lang),
+                t.citation.text(lang),
+            )
+        )
+        if m.result is None:
+            notes.append(_nt("not_measured", lang, label=label, reason=m.reason(lang)))
+        elif t.approximate:
+            notes.append(_nt("approximate", lang, label=label, rule=t.counting(lang)))
+        if not m.whole_period:
+            spans.add(f"{m.period.start.year}–{m.period.end.year}")
+    notes[1:1] = [_nt("partial_period", lang, span=span) for span in sorted(spans)]
+    headers = tuple(_NATIONAL_TEXT["headers"][lang].split("|"))
+    return Table(
+        _nt("table", lang, title=title, document=document), headers, tuple(rows), tuple(notes)
+    )
