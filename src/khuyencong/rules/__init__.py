@@ -44,6 +44,14 @@ from khuyencong.rules.projects import (
     remaining_advance,
     settlement_deadline,
 )
+from khuyencong.rules.provinces import (
+    LocalLevel,
+    ProvinceOverlays,
+    ProvincialDocument,
+    for_province,
+    provinces,
+    provincial_overlay_files,
+)
 from khuyencong.rules.rulesets import CityGrade, DatedRules, RuleSet, UnitFacts, WardConversion
 from khuyencong.rules.sme_size import sme_size_class
 from khuyencong.rules.support import Amount, SupportLevel, support_amount, support_level
@@ -59,10 +67,13 @@ __all__ = [
     "DatedRules",
     "Decision",
     "DerivedCap",
+    "LocalLevel",
     "Parameter",
     "ParameterEntry",
     "ParameterSet",
     "PriorityClaim",
+    "ProvinceOverlays",
+    "ProvincialDocument",
     "RuleSet",
     "SupportLevel",
     "UnitFacts",
@@ -79,6 +90,7 @@ __all__ = [
     "dossier_deadlines",
     "evaluate_many",
     "first_advance",
+    "for_province",
     "format_value",
     "is_ocop_product",
     "legal_data_files",
@@ -88,6 +100,8 @@ __all__ = [
     "ocop_stars",
     "part_maxima",
     "passes",
+    "provinces",
+    "provincial_overlay_files",
     "rank_applications",
     "refund_due",
     "remaining_advance",

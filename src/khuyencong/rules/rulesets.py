@@ -328,6 +328,26 @@ class RuleSet:
             if not any(e.covers(on) for e in param.entries):
                 raise CoverageError(name, on, param.coverage)
 
+    # -- provinces (implementation in khuyencong.rules.provinces) ----------------------------
+
+    @classmethod
+    def for_province(
+        cls, code: str, on: dt.date | None = None, *, map_id: MapId | str | None = None
+    ) -> RuleSet:
+        """The national rules with the shipped documents of province ``code`` layered on.
+
+        See :func:`khuyencong.rules.provinces.for_province` (``on`` or ``map_id`` choose the
+        map when a code exists on several: ``"24"`` is Bắc Giang before the 2025 reform and the
+        merged Bắc Ninh after it). :func:`khuyencong.rules.provinces.provinces` lists which
+        provinces ship which documents.
+
+        >>> RuleSet.for_province("24", map_id="2021-11").layers[0]
+        'national'
+        """
+        from khuyencong.rules.provinces import for_province  # noqa: PLC0415  (import cycle)
+
+        return for_province(code, on, map_id=map_id)
+
 
 @functools.cache
 def _national() -> RuleSet:
