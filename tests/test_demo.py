@@ -31,19 +31,26 @@ class TestRunDemo:
             assert figure in result.report
 
     def test_every_example_project_is_checked_with_the_rules(self, tmp_path: Path) -> None:
-        """National projects are checked against the legal maxima; local-fund levels of Bắc
-        Giang are not known, so those checks say 'not configured' rather than guess."""
+        """National projects are checked against the legal maxima, local ones against Bắc
+        Giang's own documents (QĐ 734/2014 as amended by QĐ 30/2019): the two 2020 machinery
+        projects against the 2020 levels; where a level was not read the check says 'not
+        configured' and names the decision rather than guess (21 before the overlays, 19 now)."""
         result = run_demo(tmp_path / "demo.db")
         assert len(result.checks) == 27
         assert all(c.eligible for c in result.checks)
-        national_checked = [c for c in result.checks if c.within_maxima is not None]
-        assert len(national_checked) == 6
-        assert all(c.within_maxima for c in national_checked)
+        checked = [c for c in result.checks if c.within_maxima is not None]
+        assert len(checked) == 8
+        assert all(c.within_maxima for c in checked)
+        assert sorted(c.project_id for c in checked if c.unverified_levels) == [
+            "DA-2020-004",
+            "DA-2020-011",
+        ]
         unknown = [c for c in result.checks if c.within_maxima is None]
-        assert len(unknown) == 21
+        assert len(unknown) == 19
         assert all("not configured" in c.reasons[-1][1] for c in unknown)
         summary = result.checks_summary("en")
-        assert "6 request amounts within the legal maximum, 0 above it" in summary
+        assert "8 request amounts within the legal maximum, 0 above it" in summary
+        assert "Bắc Giang: QĐ 734/2014/QĐ-UBND + Bắc Giang: QĐ 30/2019/QĐ-UBND" in summary
 
     def test_an_existing_store_is_not_mixed_with_the_example(self, tmp_path: Path) -> None:
         """Running the demo twice into one file refuses the second load (ids are taken)."""

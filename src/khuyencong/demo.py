@@ -5,6 +5,12 @@ default), evaluates the example's projects with the rules (is each beneficiary e
 approval date, is each requested amount within the legal maximum, or is the level not
 configured), computes the indicators from the store and returns the report.
 
+The rules are the national ones with Bắc Giang's own documents layered on
+(``RuleSet.for_province("24", map_id="2021-11")``: QĐ 734/2014/QĐ-UBND as amended by QĐ
+30/2019/QĐ-UBND, shipped in ``khuyencong/data/legal/overlays/``), then the example's own
+overlay (city grades of Bắc Giang city, from secondary sources). Every layer is named in
+:meth:`DemoResult.checks_summary`.
+
 >>> import tempfile, pathlib
 >>> result = run_demo(pathlib.Path(tempfile.mkdtemp()) / "demo.db")
 >>> result.stored["establishments"], "52 hợp tác xã" in result.report
@@ -20,7 +26,7 @@ from pathlib import Path
 
 import attrs
 
-from khuyencong.domain import Dataset, Establishment, Lang, Project
+from khuyencong.domain import Confidence, Dataset, Establishment, Lang, Project
 from khuyencong.exceptions import CoverageError, NotConfiguredError
 from khuyencong.indicators import RecordSet
 from khuyencong.reports import (
@@ -32,6 +38,7 @@ from khuyencong.reports import (
 )
 from khuyencong.rules import RuleSet, check_eligibility, check_project_amounts
 from khuyencong.storage import dataset_from_store, open_store, store_dataset
+from khuyencong.units import MapId
 
 __all__ = ["DemoResult", "ProjectCheck", "run_demo"]
 
@@ -47,12 +54,15 @@ class ProjectCheck:
             when a level the check needs is not configured.
         reasons: The failed conditions, or why a level is not configured, each as a
             (Vietnamese, English) pair.
+        unverified_levels: Whether a support level the amount check used is tagged [U]
+            (believed, not verified in the document).
     """
 
     project_id: str
     eligible: bool
     within_maxima: bool | None
     reasons: tuple[tuple[str, str], ...]
+    unverified_levels: bool = False
 
 
 @attrs.frozen
@@ -64,12 +74,15 @@ class DemoResult:
         stored: How many objects of each kind were stored.
         checks: The rules' verdict on each example project.
         report: The report (Markdown, or HTML).
+        rule_layers: The layers of the rules the projects were checked with (national, the
+            province's documents, the example's own overlay).
     """
 
     database: Path
     stored: dict[str, int]
     checks: tuple[ProjectCheck, ...]
     report: str
+    rule_layers: tuple[str, ...] = ()
 
     def checks_summary(self, lang: Lang = "vi") -> str:
         """A short account of the project checks, in ``lang``."""
@@ -78,6 +91,7 @@ class DemoResult:
         within = sum(c.within_maxima is True for c in self.checks)
         above = sum(c.within_maxima is False for c in self.checks)
         unknown = sum(c.within_maxima is None for c in self.checks)
+        unverified = sum(c.within_maxima is not None and c.unverified_levels for c in self.checks)
         if lang == "vi":
             lines = [
                 (
@@ -101,10 +115,30 @@ class DemoResult:
                     "configured."
                 ),
             ]
+        if unverified:
+            lines.append(
+                f"  ({unverified} trong số đó dựa trên mức hỗ trợ chưa kiểm chứng [U])"
+                if lang == "vi"
+                else f"  ({unverified} of them rest on an unverified [U] support level)"
+            )
+        if self.rule_layers:
+            lines.append(_layers_line(self.rule_layers, lang))
         index = 0 if lang == "vi" else 1
         reasons = Counter(r[index] for c in self.checks for r in c.reasons)
         lines.extend(f"  - {count} × {reason}" for reason, count in reasons.most_common(5))
         return "\n".join(lines)
+
+
+def _layers_line(layers: tuple[str, ...], lang: Lang) -> str:
+    """The rule layers as a sentence: the national rules, then each overlay by its name."""
+    names = [
+        ("quốc gia" if lang == "vi" else "national")
+        if layer == "national"
+        else layer.removeprefix("overlay: ")
+        for layer in layers
+    ]
+    head = "Quy định áp dụng" if lang == "vi" else "Rules applied"
+    return f"{head}: {' + '.join(names)}."
 
 
 def _not_configured(exc: NotConfiguredError | CoverageError) -> tuple[str, str]:
@@ -147,7 +181,8 @@ def _check(
         reasons.append(_not_configured(exc))
         return ProjectCheck(project.id, eligible, None, tuple(reasons))
     reasons.extend((c.message("vi"), c.message("en")) for c in amounts.failed)
-    return ProjectCheck(project.id, eligible, amounts.outcome, tuple(reasons))
+    unverified = any(c.citation.confidence is Confidence.UNVERIFIED for c in amounts.conditions)
+    return ProjectCheck(project.id, eligible, amounts.outcome, tuple(reasons), unverified)
 
 
 def run_demo(
@@ -183,7 +218,8 @@ def run_demo(
         stored = store_dataset(store, dataset)
         loaded = dataset_from_store(store)
     folder = example_path()
-    rules = RuleSet.national().with_overlay(folder / "overlay.toml")
+    # Bắc Giang's own documents (real, cited), then the example's city grades.
+    rules = RuleSet.for_province("24", map_id=MapId.MAP_2021).with_overlay(folder / "overlay.toml")
     by_id = {e.id: e for e in loaded.establishments}
     checks = tuple(_check(p, by_id, rules) for p in loaded.projects)
     source = RecordSet(
@@ -202,7 +238,7 @@ def run_demo(
         charts=charts and fmt == "html",
     )
     text = report.to_html() if fmt == "html" else report.to_markdown()
-    return DemoResult(path, stored, checks, text)
+    return DemoResult(path, stored, checks, text, rules.layers)
 
 
 def _new_database() -> Path:

@@ -427,7 +427,7 @@ def for_province(
             document (the message says which provinces ship what).
 
     >>> for_province("24", map_id="2021-11").layers[1:]
-    ('overlay: Bắc Giang: QĐ 734/2014/QĐ-UBND (local-fund levels)', 'overlay: Bắc Giang: QĐ 30/2019/QĐ-UBND amending QĐ 734/2014/QĐ-UBND')
+    ('overlay: Bắc Giang: QĐ 734/2014/QĐ-UBND', 'overlay: Bắc Giang: QĐ 30/2019/QĐ-UBND')
     >>> for_province("01")
     Traceback (most recent call last):
     khuyencong.exceptions.NotFoundError: no provincial overlay for 'Thành phố Hà Nội (01, 2025-reform)': ...
@@ -485,8 +485,8 @@ def _partial_overlay(unit: AdminUnit, partial: list[ProvincialDocument]) -> tupl
     for name, items in sorted(spans.items()):
         rows.extend(_pieces(name, items))
     title = (
-        f"{unit.full_name} ({unit.code}, {unit.map_id.value}): documents of former provinces "
-        "apply only in their own territory"
+        f"{unit.full_name} ({unit.code}, {unit.map_id.value}): văn bản của tỉnh cũ chỉ áp dụng "
+        "trên địa bàn cũ / documents of former provinces apply only in their own territory"
     )
     lines = [
         "[overlay]",
