@@ -416,8 +416,9 @@ def for_province(
         map_id: The map ``code`` belongs to, to say it outright.
 
     Returns:
-        A rule set for the province's territory. Documents governing the whole of it are
-        layered in date order (a later one replaces an earlier one on its own dates, as an
+        A rule set for the province's territory. Its first overlay makes every value the
+        province's documents set unknown (``?``) outside their periods, naming the documents
+        that ship. Documents governing the whole territory are then layered in date order (a later one replaces an earlier one on its own dates, as an
         amendment or the merged province's new resolution does). Documents governing only a
         former province inside it are not applied: their parameters become ``?`` entries
         naming the document and the call for that former province.
@@ -426,7 +427,7 @@ def for_province(
         NotFoundError: For a code that is no province, or a province with no shipped
             document (the message says which provinces ship what).
 
-    >>> for_province("24", map_id="2021-11").layers[1:]
+    >>> for_province("24", map_id="2021-11").layers[2:]
     ('overlay: Bắc Giang: QĐ 734/2014/QĐ-UBND', 'overlay: Bắc Giang: QĐ 30/2019/QĐ-UBND')
     >>> for_province("01")
     Traceback (most recent call last):
@@ -449,14 +450,22 @@ def _build(code: str, map_id: MapId) -> RuleSet:
         )
         raise NotFoundError("provincial overlay for", label, hint)
     rules = RuleSet.national()
-    partial = [d for d in relevant if not territory <= d.territory]
-    if partial:
-        label, text = _partial_overlay(unit, partial)
-        rules = rules.with_overlay(label, text=text)
-    for doc in relevant:
-        if territory <= doc.territory:
-            rules = rules.with_overlay(doc.path)
+    whole = [d for d in relevant if territory <= d.territory]
+    partial = [d for d in relevant if d not in whole]
+    label, text = _unknown_overlay(unit, relevant, partial, _first_support_day(rules))
+    rules = rules.with_overlay(label, text=text)
+    for doc in whole:
+        rules = rules.with_overlay(doc.path)
     return rules
+
+
+def _first_support_day(rules: RuleSet) -> dt.date:
+    """The first day of any national support level (before it, no support table applies)."""
+    return min(
+        param.entries[0].start
+        for name, param in rules.parameters.items()
+        if name.startswith("support.national.") and param.entries
+    )
 
 
 def _scope(docs: list[ProvincialDocument]) -> str:
@@ -475,25 +484,50 @@ def _scope(docs: list[ProvincialDocument]) -> str:
     return "; ".join(parts)
 
 
-def _partial_overlay(unit: AdminUnit, partial: list[ProvincialDocument]) -> tuple[str, str]:
-    """A ``?``-only overlay over every value that documents of former provinces set."""
+def _unknown_overlay(
+    unit: AdminUnit,
+    relevant: list[ProvincialDocument],
+    partial: list[ProvincialDocument],
+    first_day: dt.date,
+) -> tuple[str, str]:
+    """The ``?`` layer under the province's documents, as overlay text.
+
+    Every parameter a relevant document sets is unknown from ``first_day`` on, naming the
+    documents that do ship (outside their periods, the province's document of the day is not
+    shipped); where a document of a former province inside ``unit`` applies, it names that
+    document and the call for its territory instead. The documents governing the whole of
+    ``unit`` are layered on top of this by the caller.
+    """
+    shipped = ", ".join(f"{d.number} ({d.effective_from.isoformat()})" for d in relevant)
+    base = (
+        f"văn bản của {unit.full_name} có hiệu lực vào ngày này: chưa đi kèm (đi kèm: {shipped})"
+        f" / the document of {unit.full_name} in force on that date: not shipped (shipped: "
+        f"{shipped})"
+    )
     spans: dict[str, list[tuple[dt.date, dt.date | None, ProvincialDocument]]] = {}
-    for doc in partial:
+    for doc in relevant:
         for e in parse_parameter_file(read_toml(doc.path), doc.file):
-            spans.setdefault(e.parameter, []).append((e.start, e.end, doc))
+            spans.setdefault(e.parameter, [])
+            if doc in partial:
+                spans[e.parameter].append((e.start, e.end, doc))
     rows: list[dict[str, Any]] = []
     for name, items in sorted(spans.items()):
-        rows.extend(_pieces(name, items))
+        rows.extend(_pieces(name, items, first_day, base))
     title = (
-        f"{unit.full_name} ({unit.code}, {unit.map_id.value}): văn bản của tỉnh cũ chỉ áp dụng "
-        "trên địa bàn cũ / documents of former provinces apply only in their own territory"
+        f"{unit.full_name} ({unit.code}, {unit.map_id.value}): văn bản địa phương theo thời gian "
+        "và địa bàn / local documents by date and territory"
+    )
+    note = (
+        "No level: outside the shipped documents' periods, or where only a former province's "
+        "document applies to part of the province (Luật Ban hành văn bản QPPL 64/2025/QH15 "
+        "Điều 54.2 as amended by Luật 87/2025/QH15)."
     )
     lines = [
         "[overlay]",
         f"name = {json.dumps(title, ensure_ascii=False)}",
         "[document]",
         f"number = {json.dumps(title, ensure_ascii=False)}",
-        f"effective_from = {min(r['start'] for r in rows).isoformat()}",
+        f"effective_from = {first_day.isoformat()}",
         'confidence = "?"',
     ]
     for r in rows:
@@ -505,31 +539,31 @@ def _partial_overlay(unit: AdminUnit, partial: list[ProvincialDocument]) -> tupl
                 f"effective_from = {r['start'].isoformat()}",
                 *([f"effective_to = {r['end'].isoformat()}"] if r["end"] else []),
                 f"source_document = {json.dumps(r['source'], ensure_ascii=False)}",
-                "note = "
-                + json.dumps(
-                    f"{unit.full_name} is formed of several former provinces; these documents "
-                    "govern part of it only (Luật Ban hành văn bản QPPL 64/2025/QH15 Điều 54.2 "
-                    "as amended by Luật 87/2025/QH15). Choose the former province.",
-                    ensure_ascii=False,
-                ),
+                f"note = {json.dumps(note, ensure_ascii=False)}",
             ]
         )
-    return f"territory of {unit.full_name}", "\n".join(lines) + "\n"
+    return title, "\n".join(lines) + "\n"
 
 
 def _pieces(
-    name: str, items: list[tuple[dt.date, dt.date | None, ProvincialDocument]]
+    name: str,
+    items: list[tuple[dt.date, dt.date | None, ProvincialDocument]],
+    first_day: dt.date,
+    base: str,
 ) -> list[dict[str, Any]]:
-    """Non-overlapping periods of ``name``, each naming every document in force in it."""
-    bounds = sorted({s for s, _, _ in items} | {e + _ONE_DAY for _, e, _ in items if e})
+    """Non-overlapping periods of ``name`` from ``first_day``, each naming the documents of
+    former provinces in force in it, or ``base`` where there are none."""
+    bounds = sorted(
+        {first_day}
+        | {s for s, _, _ in items if s > first_day}
+        | {e + _ONE_DAY for _, e, _ in items if e and e >= first_day}
+    )
     pieces: list[dict[str, Any]] = []
     for i, start in enumerate(bounds):
         end = bounds[i + 1] - _ONE_DAY if i + 1 < len(bounds) else None
         docs = [d for s, e, d in items if s <= start and (e is None or start <= e)]
-        if not docs:
-            continue
-        source = _scope(docs)
-        if pieces and pieces[-1]["source"] == source and pieces[-1]["end"] == start - _ONE_DAY:
+        source = _scope(docs) if docs else base
+        if pieces and pieces[-1]["source"] == source:
             pieces[-1]["end"] = end
         else:
             pieces.append({"parameter": name, "start": start, "end": end, "source": source})
