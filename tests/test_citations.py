@@ -31,7 +31,7 @@ import pytest
 from khuyencong.domain import Confidence
 from khuyencong.exceptions import DataFileError
 from khuyencong.indicators import load_targets
-from khuyencong.rules import RuleSet, load_parameters
+from khuyencong.rules import RuleSet, for_province, load_parameters, provinces
 from khuyencong.rules._catalogue import CATALOGUE
 from khuyencong.rules.parameters import ParameterEntry
 
@@ -263,6 +263,30 @@ class TestLoadParameters:
         entries = _national_entries()
         assert len(entries) > 100
         assert sum(bool(e.citation.note) for e in entries) > 50
+
+
+def _province_rule_sets() -> list[tuple[str, str]]:
+    """Each issuing province (on its map) and the post-reform province it is now part of."""
+    found = {(p.code, p.map_id.value) for p in provinces()}
+    found |= {(p.now_part_of[0], "2025-reform") for p in provinces()}
+    return sorted(found)
+
+
+class TestForProvince:
+    @pytest.mark.parametrize(("code", "map_id"), _province_rule_sets())
+    def test_every_citation_of_a_province_rule_set_names_public_sources(
+        self, code: str, map_id: str
+    ) -> None:
+        """``RuleSet.for_province`` layers a province's documents (and, for a merged province,
+        the entries the code writes saying which former province to choose): every citation a
+        user then meets names public documents only."""
+        rules = for_province(code, map_id=map_id)
+        national = {e.origin for e in _national_entries()}
+        entries = [
+            e for p in rules.parameters.values() for e in p.entries if e.origin not in national
+        ]
+        offenders = _entry_offenders(entries) + _v2_offenders(entries)
+        assert not offenders, report(offenders, f"citations of for_province({code!r}, {map_id})")
 
 
 class TestOverlays:
