@@ -99,10 +99,11 @@ def names_a_source(note: str, own_document: str) -> bool:
 
 
 def report(offenders: list[str], what: str) -> str:
+    """The failure message: how many, what to do, then one line per offence."""
     lines = "\n".join(f"  - {o}" for o in offenders)
     return (
-        f"{len(offenders)} {what} point at something a user cannot open; name the public "
-        "document (number, article, clause) and the URL of the secondary source instead:\n"
+        f"{len(offenders)} {what} cannot be followed by a user; name the public document "
+        "(number, article, clause) and the URL of the secondary source instead:\n"
         f"{lines}"
     )
 
