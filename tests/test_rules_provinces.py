@@ -1,0 +1,330 @@
+"""Provincial overlays shipped as data, `RuleSet.for_province` and the listing of provinces."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from khuyencong.domain import Confidence, Fund, SupportContent, million, round_down
+from khuyencong.exceptions import NotConfiguredError, NotFoundError
+from khuyencong.rules import (
+    DerivedCap,
+    RuleSet,
+    for_province,
+    provinces,
+    provincial_overlay_files,
+    support_amount,
+)
+from khuyencong.rules.parameters import parse_parameter_file, read_toml
+from khuyencong.units import MapId
+
+C = SupportContent
+LOCAL = Fund.LOCAL
+
+# Every shipped province, by (code, map) of the issuer, and the old codes it is asked by.
+SHIPPED = {
+    ("17", "2021-11"),
+    ("24", "2021-11"),
+    ("27", "2021-11"),
+    ("25", "2025-reform"),
+    ("66", "2025-reform"),
+}
+ASKED = ["17", "24", "25", "26", "27", "54", "66"]
+
+
+def _local(code: str, content: C, cost: int, on: dt.date, **kw: object) -> int:
+    rules = for_province(code, **kw)  # type: ignore[arg-type]
+    return support_amount(content, cost, on, rules, fund=LOCAL).amount
+
+
+def _not_configured(code: str, content: C, on: dt.date, **kw: object) -> NotConfiguredError:
+    rules = for_province(code, **kw)  # type: ignore[arg-type]
+    with pytest.raises(NotConfiguredError) as info:
+        support_amount(content, million(900), on, rules, fund=LOCAL)
+    return info.value
+
+
+class TestProvincialOverlayFiles:
+    def test_every_shipped_overlay_loads_on_the_national_rules(self) -> None:
+        """Each provincial document is a valid overlay of the national baseline."""
+        files = provincial_overlay_files()
+        assert {f.name for f in files} == {
+            "bac-giang-734-2014-QD-UBND.toml",
+            "bac-giang-30-2019-QD-UBND.toml",
+            "bac-ninh-01-2020-QD-UBND.toml",
+            "dak-lak-2025-NQ-HDND.toml",
+            "hoa-binh-20-2019-QD-UBND.toml",
+            "phu-tho-23-2025-NQ-HDND.toml",
+        }
+        for path in files:
+            rules = RuleSet.national().with_overlay(path)
+            assert rules.layers[-1].startswith("overlay: ")
+
+    def test_the_invented_example_is_not_a_shipped_province(self) -> None:
+        """example-province.toml has invented values: it is never listed or loaded for a code."""
+        assert "example-province.toml" not in {f.name for f in provincial_overlay_files()}
+        assert all(p.code != "00" for p in provinces())
+
+    def test_every_overlay_says_something_of_every_local_content(self) -> None:
+        """A province's document either sets a content's level or leaves it explicitly unknown,
+        so an unread level names the document rather than a generic source."""
+        for path in provincial_overlay_files():
+            entries = parse_parameter_file(read_toml(path), path.name)
+            named = {e.parameter for e in entries}
+            for content in C:
+                for field in ("rate", "cap", "per"):
+                    assert f"support.local.{content.value}.{field}" in named, (path.name, content)
+
+    def test_overlays_set_only_local_fund_values(self) -> None:
+        """A provincial document sets local-fund levels; the national fund is the ministry's."""
+        for path in provincial_overlay_files():
+            entries = parse_parameter_file(read_toml(path), path.name)
+            assert all(e.parameter.startswith("support.local.") for e in entries), path.name
+
+    def test_every_value_cites_a_public_source(self) -> None:
+        """Every configured value's note names its public source (a URL, or the site and the
+        article's title where the address was not retrieved), and no note points to a file of
+        the project."""
+        ours = re.compile(r"rules\.md|regime-2025|khuyen-cong\.md|/work/|shared/domain")
+        site = re.compile(r"https?://|\b(vietnam|dntm)\.vn, article «")
+        for path in provincial_overlay_files():
+            text = path.read_text(encoding="utf-8")
+            assert not ours.search(text), path.name
+            for e in parse_parameter_file(read_toml(path), path.name):
+                assert e.citation.note, (path.name, e.parameter)
+                if e.configured:
+                    assert site.search(e.citation.note), e.parameter
+                    assert e.citation.confidence in (Confidence.SECONDARY, Confidence.UNVERIFIED)
+
+
+class TestProvinces:
+    def test_lists_each_issuing_province_with_its_documents(self) -> None:
+        """The listing gives, per issuing province (code on its map), its documents by date."""
+        listed = {(p.code, p.map_id.value): [d.number for d in p.documents] for p in provinces()}
+        assert set(listed) == SHIPPED
+        assert listed["24", "2021-11"] == ["734/2014/QĐ-UBND", "30/2019/QĐ-UBND"]
+        assert listed["17", "2021-11"] == ["20/2019/QĐ-UBND"]
+        assert listed["25", "2025-reform"] == ["23/2025/NQ-HĐND"]
+
+    def test_a_former_province_says_which_province_it_is_now_part_of(self) -> None:
+        """Bắc Giang (24 on the 2021 map) is now part of Bắc Ninh (24); Hòa Bình of Phú Thọ."""
+        by_code = {(p.code, p.map_id): p for p in provinces()}
+        assert by_code["24", MapId.MAP_2021].now_part_of == ("24", "Bắc Ninh")
+        assert by_code["17", MapId.MAP_2021].now_part_of == ("25", "Phú Thọ")
+        assert by_code["66", MapId.MAP_REFORM].territory == frozenset({"54", "66"})
+        assert by_code["25", MapId.MAP_REFORM].territory == frozenset({"17", "25", "26"})
+
+    def test_documents_carry_dates_tags_and_levels(self) -> None:
+        """Each document gives its dates, its tag, the levels it sets (with their own tags) and
+        the parameters it leaves unknown."""
+        doc = next(d for p in provinces() for d in p.documents if d.number == "30/2019/QĐ-UBND")
+        assert (doc.signed_on, doc.effective_from, doc.effective_to) == (
+            dt.date(2019, 12, 30),
+            dt.date(2020, 1, 10),
+            None,
+        )
+        assert doc.amends == "734/2014/QĐ-UBND"
+        machinery = next(lv for lv in doc.levels if lv.content is C.MACHINERY)
+        assert (machinery.rate, machinery.cap, machinery.per, machinery.confidence) == (
+            Decimal("0.5"),
+            million(300),
+            "establishment",
+            Confidence.UNVERIFIED,
+        )
+        assert "support.local.showroom.rate" in doc.unknown
+        assert doc.in_force(dt.date(2020, 1, 10))
+        assert not doc.in_force(dt.date(2020, 1, 9))
+        hoa_binh = next(
+            d for p in provinces() for d in p.documents if d.number == "20/2019/QĐ-UBND"
+        )
+        assert not hoa_binh.in_force(dt.date(2026, 1, 1))
+
+    def test_summaries_exist_in_vietnamese_and_english(self) -> None:
+        """The listing reads in both languages."""
+        bac_giang = next(p for p in provinces() if p.code == "24")
+        assert "nay thuộc Bắc Ninh, 24" in bac_giang.summary("vi")
+        assert "now part of Bắc Ninh, 24" in bac_giang.summary("en")
+        assert "từ 2020-01-10" in bac_giang.summary("vi")
+
+
+class TestForProvince:
+    def test_bac_giang_before_and_after_the_2019_amendment(self) -> None:
+        """Bắc Giang's machinery formula is unknown under QĐ 734/2014 and is 50% up to 300
+        million per establishment from 10 January 2020 (QĐ 30/2019, date assumed)."""
+        err = _not_configured("24", C.MACHINERY, dt.date(2020, 1, 9), map_id="2021-11")
+        assert err.source_document == "734/2014/QĐ-UBND tỉnh Bắc Giang, Điều 6.2"
+        assert _local("24", C.MACHINERY, million(900), dt.date(2020, 1, 10), map_id="2021-11") == (
+            million(300)
+        )
+
+    def test_before_the_first_shipped_document_the_error_names_what_ships(self) -> None:
+        """On a date before every shipped document of a province, the level is not configured
+        and the error lists the documents that do ship, with their dates."""
+        err = _not_configured("24", C.MACHINERY, dt.date(2014, 11, 6), map_id="2021-11")
+        assert "734/2014/QĐ-UBND (2014-11-07)" in err.source_document
+
+    def test_a_date_chooses_the_map_of_an_ambiguous_code(self) -> None:
+        """'24' is Bắc Giang on a 2019 date and the merged Bắc Ninh on a 2026 date."""
+        assert for_province("24", dt.date(2019, 1, 1)) is for_province("24", map_id="2021-11")
+        assert for_province("24", dt.date(2026, 1, 1)) is for_province("24")
+        assert "Bắc Ninh (24, 2025-reform)" in for_province("24").layers[1]
+
+    def test_a_merged_province_never_borrows_a_former_provinces_levels(self) -> None:
+        """Post-reform Bắc Ninh is former Bắc Giang plus former Bắc Ninh: Bắc Giang's levels are
+        not applied to all of it; the error names each former province's documents and the
+        call that selects it."""
+        err = _not_configured("24", C.MACHINERY, dt.date(2026, 3, 1))
+        assert "734/2014/QĐ-UBND, 30/2019/QĐ-UBND" in err.source_document
+        assert "RuleSet.for_province('24', map_id='2021-11')" in err.source_document
+        assert "01/2020/QĐ-UBND" in err.source_document
+        assert "RuleSet.for_province('27', map_id='2021-11')" in err.source_document
+
+    def test_the_old_territory_keeps_its_decision_after_the_merger(self) -> None:
+        """A document of a merged province stays in force in its former territory: Bắc Giang's
+        2020 machinery level still applies there in 2026."""
+        assert _local("24", C.MACHINERY, million(900), dt.date(2026, 3, 1), map_id="2021-11") == (
+            million(300)
+        )
+
+    def test_hoa_binh_from_2020_to_2025_then_phu_tho(self) -> None:
+        """Hòa Bình's QĐ 20/2019 is applied from 1/1/2020 to 31/12/2025; from 1/1/2026 the merged
+        Phú Thọ's NQ 23/2025 governs its territory (levels not read)."""
+        err = _not_configured("17", C.DEMONSTRATION_MODEL, dt.date(2019, 12, 31))
+        assert "20/2019/QĐ-UBND (2020-01-01)" in err.source_document
+        assert _local("17", C.DEMONSTRATION_MODEL, million(5000), dt.date(2020, 1, 1)) == (
+            million(1000)
+        )
+        assert _local("17", C.DEMONSTRATION_MODEL, million(5000), dt.date(2025, 12, 31)) == (
+            million(1000)
+        )
+        err = _not_configured("17", C.DEMONSTRATION_MODEL, dt.date(2026, 1, 1))
+        assert err.source_document == "23/2025/NQ-HĐND tỉnh Phú Thọ"
+
+    def test_phu_tho_before_and_after_its_2025_resolution(self) -> None:
+        """Post-reform Phú Thọ on 31/12/2025: only former Hòa Bình has a shipped document, so
+        the level is unknown for the whole province; from 1/1/2026 NQ 23/2025 is named."""
+        err = _not_configured("25", C.DEMONSTRATION_MODEL, dt.date(2025, 12, 31))
+        assert "RuleSet.for_province('17', map_id='2021-11')" in err.source_document
+        err = _not_configured("25", C.DEMONSTRATION_MODEL, dt.date(2026, 1, 1))
+        assert err.source_document == "23/2025/NQ-HĐND tỉnh Phú Thọ"
+        err = _not_configured("26", C.DEMONSTRATION_MODEL, dt.date(2025, 12, 31))
+        assert "23/2025/NQ-HĐND (2026-01-01)" in err.source_document
+
+    def test_dak_lak_from_26_july_2025_in_both_former_provinces(self) -> None:
+        """The merged Đắk Lắk's resolution applies from 26/7/2025 in former Đắk Lắk and former
+        Phú Yên alike: a demonstration model gets 30%, at most 800 million."""
+        before = _not_configured("66", C.DEMONSTRATION_MODEL, dt.date(2025, 7, 25))
+        assert "(2025-07-26)" in before.source_document
+        for code in ("66", "54"):
+            assert _local(code, C.DEMONSTRATION_MODEL, million(3000), dt.date(2025, 7, 26)) == (
+                million(800)
+            )
+
+    def test_former_bac_ninh_from_24_january_2020(self) -> None:
+        """Former Bắc Ninh's QĐ 01/2020 is named from 24/1/2020 (its levels were not read)."""
+        err = _not_configured("27", C.MACHINERY, dt.date(2020, 1, 24))
+        assert err.source_document == "01/2020/QĐ-UBND tỉnh Bắc Ninh, Quy chế"
+        err = _not_configured("27", C.MACHINERY, dt.date(2020, 1, 23))
+        assert "01/2020/QĐ-UBND (2020-01-24)" in err.source_document
+
+    def test_an_unknown_code_is_not_found(self) -> None:
+        """A code that is no province on any map is refused, naming the maps."""
+        with pytest.raises(NotFoundError, match="not a province code of the 2021"):
+            for_province("99")
+        with pytest.raises(NotFoundError, match="not a province code of the two-level map"):
+            for_province("27", map_id="2025-reform")
+        with pytest.raises(NotFoundError, match="no map 'mars'"):
+            for_province("24", map_id="mars")
+
+    def test_a_province_without_a_shipped_document_says_which_provinces_ship(self) -> None:
+        """Hà Nội ships no document: the error lists the provinces that do, with their
+        documents, in English and Vietnamese."""
+        with pytest.raises(NotFoundError) as info:
+            for_province("01")
+        text = str(info.value)
+        assert "Thành phố Hà Nội (01, 2025-reform)" in text
+        assert "Bắc Giang (24, 2021-11): 734/2014/QĐ-UBND, 30/2019/QĐ-UBND" in text
+        assert "chưa có văn bản địa phương" in text
+
+    def test_the_rule_set_classmethod_is_the_same_call(self) -> None:
+        """RuleSet.for_province is the guessable spelling of for_province."""
+        assert RuleSet.for_province("66") is for_province("66")
+
+    @pytest.mark.parametrize("code", ASKED)
+    def test_a_province_never_changes_a_national_value(self, code: str) -> None:
+        """Provincial documents set local-fund levels only: every other parameter's timeline is
+        the national one."""
+        national = RuleSet.national().parameters
+        rules = for_province(code).parameters
+        for name, param in national.items():
+            if not name.startswith("support.local."):
+                assert rules[name] == param, name
+
+
+@st.composite
+def _levels(draw: st.DrawFn) -> tuple[str, str, C, dt.date, int]:
+    province = draw(st.sampled_from(provinces()))
+    doc = draw(st.sampled_from([d for d in province.documents if d.levels] or [None]))
+    if doc is None:
+        return draw(_levels())
+    level = draw(st.sampled_from(doc.levels))
+    last = level.effective_to or dt.date(2030, 12, 31)
+    on = draw(st.dates(level.effective_from, last))
+    cost = draw(st.integers(0, million(10_000)))
+    return province.code, province.map_id.value, level.content, on, cost
+
+
+class TestLocalAmounts:
+    def test_each_shipped_level_gives_its_amount(self) -> None:
+        """Every shipped local level yields min(rate × cost, cap) on its first day, through
+        for_province of the issuing province."""
+        checked = 0
+        for province in provinces():
+            for doc in province.documents:
+                for level in doc.levels:
+                    assert isinstance(level.cap, int)
+                    assert not isinstance(level.cap, DerivedCap)
+                    for cost in (million(10), million(5000)):
+                        got = _local(
+                            province.code,
+                            level.content,
+                            cost,
+                            level.effective_from,
+                            map_id=province.map_id.value,
+                        )
+                        assert got == min(round_down(level.rate * cost), level.cap)
+                    checked += 1
+        assert checked == 10
+
+    @given(_levels())
+    def test_local_amounts_stay_within_rate_and_cap(
+        self, drawn: tuple[str, str, C, dt.date, int]
+    ) -> None:
+        """A local amount is never negative, never above rate × cost, never above the cap."""
+        code, map_id, content, on, cost = drawn
+        rules = for_province(code, map_id=map_id)
+        amount = support_amount(content, cost, on, rules, fund=LOCAL)
+        assert 0 <= amount.amount <= cost
+        assert amount.cap is not None
+        assert amount.amount <= amount.cap
+
+    @given(
+        st.sampled_from(ASKED),
+        st.sampled_from([C.MACHINERY, C.DEMONSTRATION_MODEL, C.TECHNOLOGY_LINE, C.OVERSEAS_FAIR]),
+        st.dates(dt.date(2018, 5, 11), dt.date(2030, 12, 31)),
+        st.integers(0, million(10_000)),
+    )
+    def test_an_overlay_never_changes_a_national_fund_amount(
+        self, code: str, content: C, on: dt.date, cost: int
+    ) -> None:
+        """The national fund's amount is the same with or without a province's documents."""
+        rules = for_province(code)
+        assert (
+            support_amount(content, cost, on, rules).amount
+            == support_amount(content, cost, on).amount
+        )
