@@ -23,6 +23,7 @@ from khuyencong.rules import (
     passes,
     total_score,
 )
+from khuyencong.rules.awards import CRITERIA
 from khuyencong.testing.strategies import scores
 
 ON = dt.date(2020, 6, 1)
@@ -128,9 +129,91 @@ class TestCheckAwardEntry:
         assert [c.code for c in decision.conditions] == ["award.level", "award.entry_conditions"]
 
     def test_district_level_is_off_the_ladder_from_1_july_2025(self) -> None:
-        """From 1/7/2025 there is no district round (38/2025/TT-BCT)."""
+        """From 1/7/2025 there is no district round (38/2025/TT-BCT); the reason names the day."""
         decision = check_award_entry(entry(AwardLevel.DISTRICT), dt.date(2025, 7, 1))
+        assert decision.failed_codes == ("award.level_ended",)
+        assert decision.failed[0].required == "2025-07-01"
+        assert "bình chọn Cấp huyện kể từ ngày 01/07/2025" in decision.failed[0].message_vi
+        assert "there are no District level rounds from 2025-07-01" in (
+            decision.failed[0].message_en
+        )
+
+    def test_district_entry_before_1_july_2025_is_valid(self) -> None:
+        """A district entry dated 30/6/2025 is judged on the ladder of its own date."""
+        decision = check_award_entry(entry(AwardLevel.DISTRICT), dt.date(2025, 6, 30))
+        assert decision.outcome is True
+
+    def test_commune_level_is_not_on_the_ladder_before_1_july_2025(self) -> None:
+        """Before 38/2025/TT-BCT there was no commune round; that is not an ended level."""
+        decision = check_award_entry(entry(AwardLevel.COMMUNE), dt.date(2025, 6, 30))
         assert decision.failed_codes == ("award.level",)
+
+    def test_commune_entry_from_1_july_2025_needs_no_certificate(self) -> None:
+        """The commune is the bottom of the ladder from 1/7/2025."""
+        assert check_award_entry(entry(AwardLevel.COMMUNE), dt.date(2025, 7, 1)).outcome is True
+
+    def test_district_certificate_before_the_reform_still_qualifies_the_province(self) -> None:
+        """A district certificate of 10/2024, valid to 31/12/2026, qualifies a provincial entry of
+        2026 as the certificate of the level that was below the province when it was issued
+        (labelled exception earlier_ladder, an interpretation [U])."""
+        prior = certified(AwardLevel.DISTRICT, dt.date(2024, 10, 1))
+        decision = check_award_entry(entry(AwardLevel.PROVINCE), dt.date(2026, 3, 1), prior=prior)
+        assert decision.outcome is True
+        condition = decision.conditions[1]
+        assert (condition.code, condition.exception) == ("award.prerequisite", "earlier_ladder")
+        assert condition.citation.document == "38/2025/TT-BCT"
+        assert condition.citation.confidence.value == "U"
+
+    def test_expired_district_certificate_does_not_qualify(self) -> None:
+        """The same certificate no longer counts from 1/1/2027 (Điều 17.3 validity)."""
+        prior = certified(AwardLevel.DISTRICT, dt.date(2024, 10, 1))
+        decision = check_award_entry(entry(AwardLevel.PROVINCE), dt.date(2027, 1, 1), prior=prior)
+        assert decision.failed_codes == ("award.prerequisite",)
+
+    def test_district_certificate_dated_after_the_reform_does_not_qualify(self) -> None:
+        """A 'district' certificate issued on 1/7/2025 was not of the level below the province
+        on its issue date, so it does not count."""
+        prior = certified(AwardLevel.DISTRICT, dt.date(2025, 7, 1))
+        decision = check_award_entry(entry(AwardLevel.PROVINCE), dt.date(2026, 3, 1), prior=prior)
+        assert decision.failed_codes == ("award.prerequisite",)
+
+    def test_commune_certificate_qualifies_the_province_after_the_reform(self) -> None:
+        """From 1/7/2025 a provincial entry needs a valid commune certificate."""
+        prior = certified(AwardLevel.COMMUNE, dt.date(2025, 9, 1))
+        decision = check_award_entry(entry(AwardLevel.PROVINCE), dt.date(2026, 3, 1), prior=prior)
+        assert decision.outcome is True
+        assert decision.conditions[1].exception is None
+
+    def test_the_interpretation_can_be_switched_off(self) -> None:
+        """With award.earlier_level_certificates_count false, only a commune certificate counts."""
+        strict = RuleSet.national().what_if(
+            {"award.earlier_level_certificates_count": False},
+            label="commune certificates only",
+            start=dt.date(2025, 7, 1),
+        )
+        prior = certified(AwardLevel.DISTRICT, dt.date(2024, 10, 1))
+        decision = check_award_entry(
+            entry(AwardLevel.PROVINCE), dt.date(2026, 3, 1), strict, prior=prior
+        )
+        assert decision.failed_codes == ("award.prerequisite",)
+
+    def test_a_provincial_certificate_never_stands_for_a_regional_one(self) -> None:
+        """The earlier ladder only helps a certificate that was the level below on its date."""
+        prior = certified(AwardLevel.PROVINCE, dt.date(2024, 10, 1))
+        decision = check_award_entry(entry(AwardLevel.NATION), dt.date(2025, 9, 1), prior=prior)
+        assert decision.failed_codes == ("award.prerequisite",)
+
+    def test_earlier_certificate_and_no_lower_round_are_a_conflict(self) -> None:
+        """Presenting a pre-reform district certificate while claiming no lower round is two
+        grounds at once."""
+        prior = certified(AwardLevel.DISTRICT, dt.date(2024, 10, 1))
+        with pytest.raises(RuleConflictError):
+            check_award_entry(
+                entry(AwardLevel.PROVINCE),
+                dt.date(2026, 3, 1),
+                prior=prior,
+                lower_round_held=False,
+            )
 
     def test_national_entry_needs_a_valid_regional_certificate(self) -> None:
         """A national entry with a regional certificate issued 2019 is valid until 31/12/2021."""
@@ -223,3 +306,47 @@ class TestIsOcopProduct:
         """An OCOP product has at least 3 stars."""
         on = dt.date(2024, 1, 1)
         assert [is_ocop_product(s, on) for s in range(1, 6)] == [False, False, True, True, True]
+
+
+class TestAwardParametersAcrossAmendments:
+    def test_weights_are_the_scoring_sheet_of_phu_luc_4(self) -> None:
+        """26/2014/TT-BCT Phụ lục 4: market 40, economic-technical 40, culture 10, other 10 [V2]."""
+        national = RuleSet.national()
+        on = dt.date(2016, 1, 1)
+        weights = [national.value(f"award.weight.{c}", on) for c in CRITERIA]
+        assert weights == [40, 40, 10, 10]
+        entry_ = national.entry("award.weight.other", on)
+        assert entry_.confidence.value == "V2"
+        assert "luatminhkhue.vn" in entry_.citation.note
+
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "award.pass_mark",
+            "award.certificate_validity_years",
+            "award.prerequisites",
+            "award.weight.market",
+        ],
+    )
+    def test_values_after_14_2018_are_unverified(self, name: str) -> None:
+        """14/2018/TT-BCT (in force 16/8/2018) amended 26/2014: values read in the original text
+        are kept after it only as [U] defaults."""
+        national = RuleSet.national()
+        before = national.entry(name, dt.date(2018, 8, 15))
+        after = national.entry(name, dt.date(2018, 8, 16))
+        assert before.value == after.value
+        assert before.confidence.value in ("V", "V2")
+        assert after.confidence.value == "U"
+        assert "14/2018/TT-BCT" in after.citation.note
+
+    def test_ladder_after_14_2018_is_confirmed(self) -> None:
+        """14/2018/TT-BCT keeps the four levels district → nation [V2]."""
+        after = RuleSet.national().entry("award.levels", dt.date(2018, 8, 16))
+        assert after.confidence.value == "V2"
+        assert after.value == ("district", "province", "region", "nation")
+
+    def test_38_2025_keeps_the_pass_mark_as_unverified(self) -> None:
+        """From 1/7/2025 the 70-point mark is the 26/2014 value carried as [U]."""
+        entry_ = RuleSet.national().entry("award.pass_mark", dt.date(2025, 7, 1))
+        assert (entry_.value, entry_.confidence.value) == (70, "U")
+        assert entry_.citation.document == "38/2025/TT-BCT"

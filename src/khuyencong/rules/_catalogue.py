@@ -488,6 +488,34 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
 CATALOGUE.update(_SME)
 CATALOGUE.update(_support_specs())
 
+# ---------------------------------------------------------------------------------------------
+# Issue 9 (awards, SME size): the rule shape of the SME decree in force, and the award
+# transition of 38/2025/TT-BCT. Added apart so that the rows above stay as they were.
+CATALOGUE.update(
+    dict(
+        [
+            _spec(
+                "sme.size_rule",
+                "text",
+                "sme_size",
+                "which SME size test applies: 'employees_and_revenue_or_capital' (39/2018, "
+                "80/2021) or 'capital_or_employees' (56/2009, capital the priority criterion)",
+                "cách xác định quy mô doanh nghiệp nhỏ và vừa áp dụng",
+                "80/2021/NĐ-CP Điều 5; 39/2018/NĐ-CP Điều 6; 56/2009/NĐ-CP Điều 3",
+            ),
+            _spec(
+                "award.earlier_level_certificates_count",
+                "bool",
+                "awards",
+                "a certificate of the level that was below on its issue date still qualifies "
+                "an entry after the ladder changed (a district certificate after 1/7/2025)",
+                "giấy chứng nhận cấp dưới theo thang cấp tại ngày cấp vẫn được dùng",
+                "38/2025/TT-BCT (transition provisions not read)",
+            ),
+        ]
+    )
+)
+
 FAMILIES: tuple[str, ...] = tuple(sorted({s.family for s in CATALOGUE.values()}))
 """The rule families, as named in the catalogue."""
 

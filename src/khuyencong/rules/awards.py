@@ -1,10 +1,23 @@
-"""The typical rural-industrial product award (26/2014/TT-BCT, amended by 38/2025/TT-BCT).
+"""The typical rural-industrial product award (26/2014/TT-BCT, amended by 14/2018/TT-BCT and
+38/2025/TT-BCT).
 
 Levels by date (district until 30/6/2025, commune from 1/7/2025), progression (an entry needs a
 valid certificate of the level below; 26/2014 Điều 12, with the labelled exception of Điều
-12.2.d when no lower round was held), scoring out of 100 with the criteria weights, the pass
-mark (≥ 70, Điều 17.1), passed vs recognised, and certificate validity to 31 December of the
-third year counting the issue year (Điều 17.3).
+12.2.d when no lower round was held), scoring out of 100 with the criteria weights (Phụ lục 4:
+40/40/10/10), the pass mark (≥ 70, Điều 17.1), passed vs recognised, and certificate validity
+to 31 December of the third year counting the issue year (Điều 17.3).
+
+The change of ladder on 1/7/2025 (38/2025/TT-BCT):
+
+- an entry at a level that is no longer on the ladder (a district round from 1/7/2025) fails
+  ``award.level_ended``, saying from which day the level is gone;
+- entries and results of district rounds before 1/7/2025 keep their meaning: an entry dated
+  before that day is judged on the ladder of its own date, and a district certificate issued
+  before it, still valid, qualifies a provincial entry after it — as the certificate of the
+  level that was below the province *on its issue date*. That reading is an interpretation
+  [U] (no transition provision was read), made a parameter,
+  ``award.earlier_level_certificates_count``, that an overlay can switch off; the condition
+  then carries the labelled exception ``earlier_ladder``.
 
 >>> import datetime as dt
 >>> from decimal import Decimal
@@ -22,8 +35,13 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
-from khuyencong.domain import AwardEntry, AwardLevel
-from khuyencong.exceptions import RuleConflictError, ValidationError
+from khuyencong.domain import AwardEntry, AwardLevel, Citation
+from khuyencong.exceptions import (
+    CoverageError,
+    NotConfiguredError,
+    RuleConflictError,
+    ValidationError,
+)
 from khuyencong.rules.explain import Decision, Fact, register_messages
 from khuyencong.rules.rulesets import DatedRules, RuleSet
 
@@ -52,6 +70,12 @@ register_messages(
             "level {found} is on the ladder ({required})",
             "level {found} is not on the ladder ({required})",
         ),
+        "award.level_ended": (
+            "{found} có trong thang cấp bình chọn",
+            "không còn tổ chức bình chọn {found} kể từ ngày {required}",
+            "level {found} is on the ladder",
+            "there are no {found} rounds from {required}",
+        ),
         "award.prerequisite": (
             "có giấy chứng nhận cấp {required} còn hiệu lực",
             "cần giấy chứng nhận cấp {required} còn hiệu lực; có: {found}",
@@ -70,10 +94,47 @@ register_messages(
 _ENTRY_CONDITIONS = ("own_product", "no_ip_infringement", "meets_standards", "mass_producible")
 
 
+_ONE_DAY = dt.timedelta(days=1)
+
+
 def _dated(rules: RuleSet | DatedRules | None, on: dt.date) -> DatedRules:
     if isinstance(rules, DatedRules):
         return rules
     return (rules or RuleSet.national()).at(on)
+
+
+def _needed(pairs: tuple[str, ...], level: AwardLevel) -> str | None:
+    """The level whose certificate an entry at ``level`` needs, from ``level:below`` pairs."""
+    return dict(p.split(":") for p in pairs).get(level.value)
+
+
+def _needed_on(rules: RuleSet, day: dt.date, level: AwardLevel) -> str | None:
+    """The level below ``level`` on the ladder of ``day`` (``None`` if that day has no known
+    ladder: a certificate from before the data files' coverage does not count)."""
+    try:
+        return _needed(rules.at(day).value("award.prerequisites"), level)
+    except (CoverageError, NotConfiguredError):
+        return None
+
+
+def _level_fact(
+    level: AwardLevel, levels: tuple[str, ...], cite: Citation, rules: RuleSet, on: dt.date
+) -> Fact:
+    """The ``award.level`` fact, or ``award.level_ended`` when the level was on an earlier
+    ladder (the district before 1/7/2025), naming the first day without it."""
+    if level.value in levels:
+        return ("award.level", True, levels, level, cite, None)
+    param = rules.parameters.get("award.levels")
+    earlier = [
+        e
+        for e in (param.entries if param else ())
+        if e.end is not None and e.end < on and e.configured and level.value in e.value
+    ]
+    if earlier:
+        last = earlier[-1]
+        assert last.end is not None  # filtered above
+        return ("award.level_ended", False, last.end + _ONE_DAY, level, cite, None)
+    return ("award.level", False, levels, level, cite, None)
 
 
 def award_levels(on: dt.date, rules: RuleSet | None = None) -> tuple[AwardLevel, ...]:
@@ -151,21 +212,27 @@ def check_award_entry(
             presented (two grounds at once; the council decides).
     """
     dated = _dated(rules, on)
+    base = dated.ruleset
     levels, levels_cite = dated.cited("award.levels")
-    facts: list[Fact] = [
-        ("award.level", entry.level.value in levels, levels, entry.level, levels_cite, None)
-    ]
+    facts: list[Fact] = [_level_fact(entry.level, levels, levels_cite, base, on)]
     pairs, pairs_cite = dated.cited("award.prerequisites")
-    needed = dict(p.split(":") for p in pairs).get(entry.level.value)
+    needed = _needed(pairs, entry.level)
     if needed is not None:
         valid = (
             prior is not None
-            and prior.level.value == needed
             and bool(prior.recognised)
             and prior.certificate_issued_on is not None
-            and on <= certificate_valid_until(prior.certificate_issued_on, rules)
+            and on <= certificate_valid_until(prior.certificate_issued_on, base)
         )
         exception = None
+        cite = pairs_cite
+        if valid and prior is not None and prior.level.value != needed:
+            valid = False
+            issued = prior.certificate_issued_on
+            assert issued is not None  # valid
+            counts, counts_cite = dated.cited("award.earlier_level_certificates_count")
+            if counts and _needed_on(base, issued, entry.level) == prior.level.value:
+                valid, exception, cite = True, "earlier_ladder", counts_cite
         if not lower_round_held and entry.level is AwardLevel.PROVINCE:
             if valid:
                 raise RuleConflictError(
@@ -173,7 +240,7 @@ def check_award_entry(
                 )
             valid, exception = True, "no_lower_round"
         found = "none" if prior is None else f"{prior.level.value} {prior.id}"
-        facts.append(("award.prerequisite", valid, needed, found, pairs_cite, exception))
+        facts.append(("award.prerequisite", valid, needed, found, cite, exception))
     conditions = dict.fromkeys(_ENTRY_CONDITIONS, True) | dict(entry_conditions or {})
     failed = tuple(k for k in _ENTRY_CONDITIONS if not conditions.get(k, False))
     facts.append(

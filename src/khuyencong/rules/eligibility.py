@@ -53,6 +53,7 @@ from khuyencong.exceptions import (
     NotConfiguredError,
     RuleConflictError,
 )
+from khuyencong.rules import sme_size
 from khuyencong.rules.explain import Decision, Fact, register_messages
 from khuyencong.rules.rulesets import DatedRules, RuleSet
 from khuyencong.units import AdminUnit, UnitType, load_map
@@ -251,54 +252,41 @@ class Profile:
             raise found
         return found
 
-    def size_row(self, group: BusinessSectorGroup, index: int) -> tuple[int, int, int, Fact]:
-        """The thresholds of size class ``index`` (micro, small, medium) of ``group``, with the
-        fact it gives (memoised).
+    def size_row(self, group: BusinessSectorGroup, index: int) -> sme_size.Row:
+        """The thresholds of size class ``index`` (micro, small, medium) of ``group`` under the
+        SME rule in force, with the citation of the class.
 
-        Looked up class by class, like :func:`~khuyencong.rules.sme_size.size_class_cited`, so
-        that an unknown larger class only matters when a smaller one does not fit.
+        Delegates to :func:`khuyencong.rules.sme_size.size_row` through the memoised lookups of
+        this profile (errors are memoised too), so the rule exists once.
         """
-        rows = self.size_rows.get(group)
-        if rows is None:
-            rows = self.size_rows[group] = [None, None, None]
-        row = rows[index]
-        if row is None:
-            cls = _SME_CLASSES[index]
-            base = f"sme.{group.value}.{cls.value}."
-            try:
-                max_emp, cite = self.rules.cited(base + "max_employees")
-                max_rev = self.rules.value(base + "max_revenue")
-                max_cap = self.rules.value(base + "max_capital")
-                row = (max_emp, max_rev, max_cap, _size_result(cls, cite))
-            except (NotConfiguredError, CoverageError) as exc:
-                row = exc
-            rows[index] = row
-        if isinstance(row, Exception):
-            raise row
-        return row
+        return sme_size.size_row(self.cited, sme_size.shape_of(self.cited), group, index)
 
     def size_fact(self, est: Establishment) -> Fact:
-        """The ``sme.size`` fact of an SME (the computed class wins over a declared one)."""
-        employees, group = est.employees, est.business_sector_group
-        revenue, capital = est.revenue, est.total_capital
-        if (
-            employees is not None
-            and group is not None
-            and (revenue is not None or capital is not None)
-        ):
-            fact: Fact | None = None
-            for index in (0, 1, 2):
-                max_emp, max_rev, max_cap, fact = self.size_row(group, index)
-                if employees <= max_emp and (
-                    (revenue is not None and revenue <= max_rev)
-                    or (capital is not None and capital <= max_cap)
-                ):
-                    return fact
-            assert fact is not None  # three classes were looked up
-            large = self.large_facts.get(group)
-            if large is None:
-                large = self.large_facts[group] = _size_result(SizeClass.LARGE, fact[4])
-            return large
+        """The ``sme.size`` fact of an SME (the computed class wins over a declared one).
+
+        The class comes from :func:`khuyencong.rules.sme_size.classify` (the one
+        implementation, for both rule shapes); the fact of each class is built once per group
+        and kept in ``self.size``, so its identity is stable (:meth:`who` keys on it).
+        """
+        group = est.business_sector_group
+        employees, revenue, capital = est.employees, est.revenue, est.total_capital
+        if group is not None and (employees is not None or capital is not None):
+            shape = sme_size.shape_of(self.cited)
+            if sme_size.has_inputs(shape, employees, revenue, capital):
+                lookup = self.cited
+                index, cite = sme_size.classify(
+                    shape,
+                    lambda i: sme_size.size_row(lookup, shape, group, i),
+                    employees,
+                    revenue,
+                    capital,
+                )
+                key = (group, index)
+                fact = self.size.get(key)
+                if fact is None:
+                    cls = SizeClass.LARGE if index == 3 else _SME_CLASSES[index]
+                    fact = self.size[key] = _size_result(cls, cite)
+                return fact
         return _DECLARED[est.size_class]
 
     def _part(
@@ -386,6 +374,7 @@ _SME_REQUIRED = "micro, small or medium"
 
 
 def _size_result(cls: SizeClass, cite: Citation) -> Fact:
+    """The ``sme.size`` fact of a computed class (held unless the enterprise is large)."""
     return ("sme.size", cls is not SizeClass.LARGE, _SME_REQUIRED, cls, cite, None)
 
 

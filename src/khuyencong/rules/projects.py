@@ -3,7 +3,9 @@
 Requested amounts against computed maxima; the first advance by content kind (30% / 70% /
 100%, each with its condition, Điều 13), the rest only after acceptance (Điều 14), refunds of
 unused advances (Điều 12.6), totals ≤ approved; deadlines (Điều 10, 18, 22); who approves an
-adjustment or a stop (Điều 11); one national-fund demonstration model per district (20/2017).
+adjustment or a stop (Điều 11); one national-fund demonstration model of each kind per district
+(20/2017/TT-BCT: one new-technology and one new-product model), not configured from 1/7/2025
+when districts ended.
 
 >>> import datetime as dt
 >>> from decimal import Decimal
@@ -53,10 +55,10 @@ register_messages(
             "requested {found} exceeds the maximum {required}",
         ),
         "project.models_per_district": (
-            "số mô hình trong huyện ({found}) không vượt {required}",
-            "số mô hình trong huyện ({found}) vượt {required}",
-            "models in the district ({found}) within {required}",
-            "models in the district ({found}) exceed {required}",
+            "số mô hình cùng loại trong huyện ({found}) không vượt {required}",
+            "số mô hình cùng loại trong huyện ({found}) vượt {required}",
+            "models of this kind in the district ({found}) within {required}",
+            "models of this kind in the district ({found}) exceed {required}",
         ),
     }
 )
@@ -233,12 +235,28 @@ def adjustment_approver(
 def check_models_per_district(
     district_code: str, models_in_district: int, on: dt.date, rules: RuleSet | None = None
 ) -> Decision:
-    """At most the configured number of national-fund demonstration models per district
-    (20/2017/TT-BCT [V2]); not configured before it.
+    """At most the configured number of national-fund demonstration models of one kind per
+    district (20/2017/TT-BCT [V2]: one new-technology model and one new-product model).
+
+    Count the models of one kind (call once per kind). Not configured before 20/2017, nor from
+    1/7/2025: districts ended that day and the unit that replaces them is not known.
+
+    Args:
+        district_code: The district (for the decision's subject).
+        models_in_district: Models of one kind in the district, this one included.
+        on: The date.
+        rules: The rule set (national baseline by default).
+
+    Raises:
+        khuyencong.exceptions.NotConfiguredError: Before 13/11/2017 or from 1/7/2025,
+            naming 20/2017/TT-BCT.
 
     >>> check_models_per_district("219", 2, dt.date(2018, 1, 1)).outcome
     False
-    """
+    >>> check_models_per_district("219", 1, dt.date(2025, 7, 1))
+    Traceback (most recent call last):
+    khuyencong.exceptions.NotConfiguredError: parameter 'project.models_per_district_max' is not configured for 2025-07-01: its value should come from 20/2017/TT-BCT (amending 46/2012/TT-BCT) names the district; the unit that replaces it after districts ended on 1/7/2025 is not known; load a rule-set overlay that supplies it
+    """  # noqa: E501
     maximum, cite = _rules(rules).at(on).cited("project.models_per_district_max")
     return Decision(
         "models_per_district",

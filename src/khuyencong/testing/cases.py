@@ -12,8 +12,8 @@ A case::
     [[case]]
     name = "A cooperative with four members is not a cooperative after 1 July 2024"
     rule = "eligibility"          # eligibility | amount | cooperative | sme_size | award
-                                  # | award_levels | ocop | advance | settlement | dossier
-                                  # | approver
+                                  # | award_levels | award_entry | ocop | advance
+                                  # | settlement | dossier | approver | models_per_district
     on = 2024-07-01
     establishment = { id = "H", name = "HTX", legal_form = "cooperative", members = 4,
                       location = { map_id = "2021-11", code = "07525" },
@@ -159,7 +159,7 @@ def _run(case: Case) -> dict[str, Any]:
         got = {"outcome": decision.outcome, "failed": sorted(decision.failed_codes)}
     elif case.rule == "sme_size":
         size = r.sme_size_class(
-            case.inputs["employees"],
+            case.inputs.get("employees"),
             case.inputs.get("revenue"),
             case.inputs.get("total_capital"),
             BusinessSectorGroup(case.inputs["sector_group"]),
@@ -215,10 +215,65 @@ def _run(case: Case) -> dict[str, Any]:
                 rules=rules,
             )
         }
+    elif case.rule in _EXTRA_RULES:
+        got = _EXTRA_RULES[case.rule](case, rules)
     else:
         msg = f"unknown rule {case.rule!r}"
         raise ValueError(msg)
     return got
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 9: award entries across the 1/7/2025 ladder change, and the one-model-per-district
+# limit. ``award_entry`` cases give ``level`` and optionally ``prior = { level, issued_on }``
+# (a recognised certificate) and ``lower_round_held``; they expect ``outcome``, ``failed`` and
+# ``exception`` (the labelled exception of the prerequisite, "" for none).
+# ``models_per_district`` cases give ``models`` and expect ``outcome``.
+
+
+def _award_entry(case: Case, rules: Any) -> dict[str, Any]:
+    from khuyencong.domain import AwardEntry, AwardLevel, ProductGroup  # noqa: PLC0415
+    from khuyencong.rules import check_award_entry  # noqa: PLC0415
+
+    def make(level: str, issued_on: dt.date | None = None) -> AwardEntry:
+        return AwardEntry(
+            id=f"E-{level}",
+            product_name="case",
+            establishment_id="CS-1",
+            product_group=ProductGroup.OTHER,
+            level=AwardLevel(level),
+            round_year=case.on.year,
+            score=Decimal(80) if issued_on else None,
+            passed=True if issued_on else None,
+            recognised=True if issued_on else None,
+            certificate_issued_on=issued_on,
+        )
+
+    raw_prior = case.inputs.get("prior")
+    prior = make(raw_prior["level"], raw_prior["issued_on"]) if raw_prior else None
+    decision = check_award_entry(
+        make(case.inputs["level"]),
+        case.on,
+        rules,
+        prior=prior,
+        lower_round_held=case.inputs.get("lower_round_held", True),
+    )
+    exceptions = [c.exception for c in decision.conditions if c.code == "award.prerequisite"]
+    return {
+        "outcome": decision.outcome,
+        "failed": sorted(decision.failed_codes),
+        "exception": (exceptions[0] or "") if exceptions else "",
+    }
+
+
+def _models_per_district(case: Case, rules: Any) -> dict[str, Any]:
+    from khuyencong.rules import check_models_per_district  # noqa: PLC0415
+
+    decision = check_models_per_district("D", case.inputs["models"], case.on, rules)
+    return {"outcome": decision.outcome, "failed": sorted(decision.failed_codes)}
+
+
+_EXTRA_RULES = {"award_entry": _award_entry, "models_per_district": _models_per_district}
 
 
 def run_case(case: Case) -> None:
