@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import re
+import shutil
+from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -24,6 +28,8 @@ from khuyencong.rules.parameters import parse_parameter_file, read_toml
 from khuyencong.units import MapId
 
 C = SupportContent
+# The module, not the function of the same name that khuyencong.rules exports.
+provinces_module = importlib.import_module("khuyencong.rules.provinces")
 LOCAL = Fund.LOCAL
 
 # Every shipped province, by (code, map) of the issuer, and the old codes it is asked by.
@@ -328,3 +334,38 @@ class TestLocalAmounts:
             support_amount(content, cost, on, rules).amount
             == support_amount(content, cost, on).amount
         )
+
+
+@pytest.fixture
+def overlay_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the shipped overlays that a test may extend (caches cleared around it)."""
+    for path in provincial_overlay_files():
+        shutil.copy(path, tmp_path / path.name)
+    monkeypatch.setattr(provinces_module, "_overlay_folder", lambda: tmp_path)
+    provinces_module._documents.cache_clear()
+    provinces_module._build.cache_clear()
+    yield tmp_path
+    provinces_module._documents.cache_clear()
+    provinces_module._build.cache_clear()
+
+
+class TestUnitFactsOfFormerProvinces:
+    def test_a_former_provinces_unit_facts_apply_in_the_merged_province(
+        self, overlay_folder: Path
+    ) -> None:
+        """Facts about a unit (a city grade, a recognised craft village) stay true after a
+        merger: the merged province's rule set keeps them, though not the former province's
+        levels."""
+        path = overlay_folder / "bac-ninh-01-2020-QD-UBND.toml"
+        path.write_text(
+            path.read_text(encoding="utf-8")
+            + '\n[[city_grades]]\ncode = "256"\nmap_id = "2021-11"\ngrade = 1\n'
+            'effective_from = 2017-01-01\ndocument = "a city-grade decision"\n',
+            encoding="utf-8",
+        )
+        merged = for_province("24")
+        grade = merged.unit_facts.grade_of(MapId.MAP_2021, "256", dt.date(2026, 1, 1))
+        assert grade is not None
+        assert grade.grade == 1
+        with pytest.raises(NotConfiguredError):
+            support_amount(C.MACHINERY, million(900), dt.date(2026, 1, 1), merged, fund=LOCAL)

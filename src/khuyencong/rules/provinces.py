@@ -454,9 +454,49 @@ def _build(code: str, map_id: MapId) -> RuleSet:
     partial = [d for d in relevant if d not in whole]
     label, text = _unknown_overlay(unit, relevant, partial, _first_support_day(rules))
     rules = rules.with_overlay(label, text=text)
+    for doc in partial:
+        # Facts about units (city grades, ward conversions, recognised craft villages) are keyed
+        # by the unit's code and stay true after a merger: they apply wherever the unit is.
+        facts = _facts_overlay(doc)
+        if facts is not None:
+            rules = rules.with_overlay(facts[0], text=facts[1])
     for doc in whole:
         rules = rules.with_overlay(doc.path)
     return rules
+
+
+_FACT_TABLES = ("city_grades", "ward_conversions", "craft_villages")
+
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def _facts_overlay(doc: ProvincialDocument) -> tuple[str, str] | None:
+    """The unit facts of ``doc`` alone, as overlay text, or ``None`` if it has none."""
+    data = read_toml(doc.path)
+    tables = [(key, data[key]) for key in _FACT_TABLES if data.get(key)]
+    if not tables:
+        return None
+    name = f"{data['overlay']['name']} (unit facts)"
+    lines = [
+        "[overlay]",
+        f"name = {_toml_value(name)}",
+        "[document]",
+        f"number = {_toml_value(doc.number)}",
+        f"effective_from = {doc.effective_from.isoformat()}",
+    ]
+    for key, rows in tables:
+        for row in rows:
+            lines.append(f"[[{key}]]")
+            lines.extend(f"{field} = {_toml_value(value)}" for field, value in row.items())
+    return name, "\n".join(lines) + "\n"
 
 
 def _first_support_day(rules: RuleSet) -> dt.date:
