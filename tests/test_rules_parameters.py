@@ -384,3 +384,48 @@ class TestDatedRules:
         value, citation = NATIONAL.at(dt.date(2019, 1, 1)).cited("award.pass_mark")
         assert (value, citation.document) == (70, "26/2014/TT-BCT")
         assert NATIONAL.at(dt.date(2019, 1, 1)).unit_facts is NATIONAL.unit_facts
+
+
+MY_FILES = (
+    "151-2007-ND-CP.toml",
+    "77-2019-ND-CP.toml",
+    "17-2023-QH15.toml",
+    "23-2012-QH13.toml",
+    "56-2009-ND-CP.toml",
+    "39-2018-ND-CP.toml",
+    "80-2021-ND-CP.toml",
+    "28-2018-TT-BTC.toml",
+    "26-2014-TTLT-BTC-BCT.toml",
+    "36-2013-TT-BCT.toml",
+    "26-2014-TT-BCT.toml",
+    "38-2025-TT-BCT.toml",
+    "1048-QD-TTg-2019.toml",
+    "148-QD-TTg-2023.toml",
+    "20-2017-TT-BCT.toml",
+)
+INTERNAL = ("rules.md", "regime-2025", "legal/", "/work/", "khuyen-cong.md", "hop-tac-xa.md")
+
+
+class TestShippedNotes:
+    @pytest.mark.parametrize("name", MY_FILES)
+    def test_every_note_names_public_sources_only(self, name: str) -> None:
+        """A note a user reads names public documents and URLs, never a file of ours."""
+        path = next(p for p in legal_data_files() if p.name == name)
+        text = path.read_text(encoding="utf-8")
+        assert not [word for word in INTERNAL if word in text]
+        for entry in parse_parameter_file(read_toml(path), name):
+            assert entry.citation.note, f"{entry.parameter} has no note"
+            if entry.confidence is Confidence.SECONDARY:
+                assert "http" in entry.citation.note, f"{entry.parameter}: [V2] without its URL"
+
+    def test_founding_cap_is_10_million_under_28_2018(self) -> None:
+        """28/2018/TT-BTC: at most 10 million per enterprise founded [V2], with its URL."""
+        entry = NATIONAL.entry("support.national.enterprise_founding.cap", dt.date(2018, 5, 11))
+        assert (entry.value, entry.confidence) == (million(10), Confidence.SECONDARY)
+        assert "english.luatvietnam.vn" in entry.citation.note
+
+    def test_vocational_training_stays_not_configured(self) -> None:
+        """No public source gave the 28/2018 level for vocational training: not configured."""
+        with pytest.raises(NotConfiguredError) as info:
+            NATIONAL.value("support.national.vocational_training.cap", dt.date(2019, 1, 1))
+        assert "28/2018/TT-BTC" in info.value.source_document

@@ -194,6 +194,45 @@ class TestCheckModelsPerDistrict:
         assert decision.failed_codes == ("project.models_per_district",)
         assert decision.subject == "219"
 
+    def test_still_one_per_kind_on_30_june_2025(self) -> None:
+        """The limit of 20/2017/TT-BCT applies until the last day of the districts."""
+        assert check_models_per_district("219", 1, dt.date(2025, 6, 30)).outcome is True
+        assert check_models_per_district("219", 2, dt.date(2025, 6, 30)).outcome is False
+
+    def test_not_configured_once_districts_ended(self) -> None:
+        """From 1/7/2025 there are no districts: the limit is not configured, naming 20/2017."""
+        with pytest.raises(NotConfiguredError) as info:
+            check_models_per_district("219", 1, dt.date(2025, 7, 1))
+        assert "20/2017/TT-BCT" in info.value.source_document
+
+    def test_a_province_can_supply_the_successor_limit(self) -> None:
+        """An overlay (here a what-if) may set a limit for the post-reform units."""
+        sim = RuleSet.national().what_if(
+            {"project.models_per_district_max": 1},
+            label="one per commune",
+            start=dt.date(2025, 7, 1),
+        )
+        assert check_models_per_district("07582", 1, dt.date(2026, 1, 1), sim).outcome is True
+
+
+class TestParametersAcross17of2018:
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "project.dossier_deadline",
+            "project.settlement_final_deadline",
+            "project.advance.contract.rate",
+        ],
+    )
+    def test_values_after_17_2018_are_unverified(self, name: str) -> None:
+        """17/2018/TT-BCT (10/7/2018) amended 36/2013: its values are kept after that day as [U]."""
+        national = RuleSet.national()
+        before = national.entry(name, dt.date(2018, 7, 9))
+        after = national.entry(name, dt.date(2018, 7, 10))
+        assert before.value == after.value
+        assert (before.confidence.value, after.confidence.value) == ("V", "U")
+        assert "17/2018/TT-BCT" in after.citation.note
+
 
 class TestCheckSupportConditions:
     def test_all_four_conditions_hold(self) -> None:
@@ -253,7 +292,7 @@ class TestRankApplications:
 
     def test_unknown_priority_is_refused(self) -> None:
         """A priority value not in the legal lists is an error naming the application."""
-        with pytest.raises(ValueError, match="X: unknown priority values"):
+        with pytest.raises(ValueError, match="X: not priority areas"):
             rank_applications([PriorityClaim("X", areas=frozenset({"nowhere"}))], ON)
 
 
@@ -262,6 +301,50 @@ class TestCheckCooperative:
         """Six members: not a cooperative on 30/6/2024 (7 needed), one from 1/7/2024 (5)."""
         assert check_cooperative(LegalForm.COOPERATIVE, 6, dt.date(2024, 6, 30)).outcome is False
         assert check_cooperative(LegalForm.COOPERATIVE, 6, dt.date(2024, 7, 1)).outcome is True
+
+    @pytest.mark.parametrize(
+        ("on", "members", "ok"),
+        [
+            (dt.date(2012, 7, 5), 2, False),
+            (dt.date(2019, 11, 24), 2, False),
+            (dt.date(2019, 11, 24), 3, True),
+            (dt.date(2019, 11, 25), 2, True),
+            (dt.date(2024, 6, 30), 1, False),
+        ],
+    )
+    def test_group_minimum_3_under_151_2007_then_2_under_77_2019(
+        self, on: dt.date, members: int, ok: bool
+    ) -> None:
+        """A cooperative group needs 3 members before 25/11/2019 (151/2007), 2 after (77/2019)."""
+        assert check_cooperative(LegalForm.COOPERATIVE_GROUP, members, on).outcome is ok
+
+    def test_group_minimum_cites_the_decree_in_force(self) -> None:
+        """The decision cites 151/2007/NĐ-CP, then 77/2019/NĐ-CP Điều 3.1, then 17/2023/QH15."""
+        documents = [
+            check_cooperative(LegalForm.COOPERATIVE_GROUP, 3, on).conditions[0].citation.document
+            for on in (dt.date(2019, 11, 24), dt.date(2019, 11, 25), dt.date(2024, 7, 1))
+        ]
+        assert documents == ["151/2007/NĐ-CP", "77/2019/NĐ-CP", "17/2023/QH15"]
+
+    def test_union_needs_four_under_the_2012_law(self) -> None:
+        """Luật HTX 2012 Điều 3.2: a union needs four cooperatives until 30/6/2024, three after."""
+        on, after = dt.date(2024, 6, 30), dt.date(2024, 7, 1)
+        assert check_cooperative(LegalForm.COOPERATIVE_UNION, 3, on).outcome is False
+        assert check_cooperative(LegalForm.COOPERATIVE_UNION, 3, after).outcome is True
+
+    def test_before_the_2012_law_the_minimums_are_unverified(self) -> None:
+        """5/7/2012 – 30/6/2013 fell under the 2003 law, whose minimum was not found: [U]."""
+        decision = check_cooperative(LegalForm.COOPERATIVE, 7, dt.date(2013, 6, 30))
+        cite = decision.conditions[0].citation
+        assert (decision.outcome, cite.document, cite.confidence.value) == (
+            True,
+            "18/2003/QH11",
+            "U",
+        )
+        cite = (
+            check_cooperative(LegalForm.COOPERATIVE, 7, dt.date(2013, 7, 1)).conditions[0].citation
+        )
+        assert (cite.document, cite.confidence.value) == ("23/2012/QH13", "V2")
 
     def test_group_needs_two_members(self) -> None:
         """A cooperative group needs at least two members."""
