@@ -1,9 +1,11 @@
 """Cooperative validity: member minimums of cooperatives, unions and groups, by date.
 
-A cooperative needs at least 7 official members under the 2012 law and 5 from 1 July 2024
-(Luật HTX 17/2023/QH15 Điều 4.7); a union 4 then 3 member cooperatives (Điều 4.8; the earlier
-value is unverified); a cooperative group 2 members (Điều 4.21). The values come from the data
-files.
+A cooperative needs at least 7 official members under the 2012 law (Luật HTX 23/2012/QH13
+Điều 3.1) and 5 from 1 July 2024 (Luật HTX 17/2023/QH15 Điều 4.7); a union 4 (2012 law Điều 3.2)
+then 3 member cooperatives (Điều 4.8); a cooperative group 3 members under Nghị định
+151/2007/NĐ-CP until 24/11/2019, 2 under Nghị định 77/2019/NĐ-CP Điều 3.1 from 25/11/2019 and
+under 17/2023 Điều 4.21 from 1/7/2024. Before 1/7/2013 (the 2003 law) the minimums are [U]
+defaults. The values come from the data files.
 
 >>> import datetime as dt
 >>> member_minimum_fact(LegalForm.COOPERATIVE, 6, RuleSet.national().at(dt.date(2024, 6, 30)))[1]

@@ -1,8 +1,10 @@
 """OCOP stars by score (1048/QĐ-TTg 2019; 148/QĐ-TTg from 24/2/2023).
 
-Part maxima A/B/C come from the data files (35/25/40 in 2019, 40/25/35 from 2023 [V]); the
-star bands (5★ ≥ 90, 4★ ≥ 70, 3★ ≥ 50, 2★ ≥ 30, else 1★) are [U] defaults; a product is an OCOP
-product from 3★ [U]. Independent of the rural-industrial award.
+Part maxima A/B/C come from the data files (35/25/40 in 2019, 40/25/35 from 2023 [V2]); the
+star bands of 1048/QĐ-TTg (5★ 90–100, 4★ 70–89, 3★ 50–69, 2★ 30–49, else 1★) are [V2] and are
+read as score thresholds (89.5 is 4★); a 2★ product has not reached the standard, so a product
+is an OCOP product from 3★. 148/QĐ-TTg (2023) keeps them as [U] defaults (no public
+restatement of its bands was found). Independent of the rural-industrial award.
 
 >>> import datetime as dt
 >>> from decimal import Decimal
