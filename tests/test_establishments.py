@@ -12,6 +12,7 @@ from hypothesis import given
 from khuyencong.domain import (
     AreaDifficulty,
     ArtisanTitle,
+    CraftVillageClaim,
     Establishment,
     LegalForm,
     Sector,
@@ -118,9 +119,24 @@ class TestEstablishment:
         )
         assert "$.artisan_title" in problems(artisan_title=ArtisanTitle.MERITORIOUS_ARTISAN)
 
-    def test_only_enterprises_invest_in_cluster_infrastructure(self) -> None:
-        """Cluster-infrastructure investors (235/2025) are enterprises."""
-        assert "$.cluster_infrastructure_investor" in problems(cluster_infrastructure_investor=True)
+    def test_only_enterprises_and_cooperatives_invest_in_cluster_infrastructure(self) -> None:
+        """Cluster-infrastructure investors (235/2025) are enterprises and cooperatives only."""
+        assert make(cluster_infrastructure_investor=True).cluster_infrastructure_investor
+        group = problems(
+            legal_form=LegalForm.COOPERATIVE_GROUP, cluster_infrastructure_investor=True
+        )
+        assert "$.cluster_infrastructure_investor" in group
+
+    def test_a_craft_village_claim_needs_a_name(self) -> None:
+        """A declared craft village (235/2025 location test) names the village."""
+        with pytest.raises(ValidationError) as info:
+            CraftVillageClaim(" ")
+        assert [p.path for p in info.value.problems] == ["$.name"]
+
+    def test_ownership_priorities_are_recorded(self) -> None:
+        """Ownership by women or ethnic-minority people (235/2025 priorities) is kept."""
+        est = make(owned_by_women=True, owned_by_ethnic_minority=True)
+        assert (est.owned_by_women, est.owned_by_ethnic_minority) == (True, True)
 
     def test_sectors_are_a_set(self) -> None:
         """Listing a sector twice, in any order, gives the same establishment state."""

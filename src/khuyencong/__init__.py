@@ -11,6 +11,7 @@ before and after the 2025 reform, rules that explain themselves, storage and ind
 from khuyencong.converters import dumps, loads, structure, unstructure
 from khuyencong.domain import (
     AreaDifficulty,
+    Artisan,
     ArtisanTitle,
     AwardEntry,
     AwardLevel,
@@ -19,6 +20,7 @@ from khuyencong.domain import (
     Citation,
     Confidence,
     ContentGroup,
+    CraftVillageClaim,
     Establishment,
     FairKind,
     FairParticipation,
@@ -44,6 +46,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "AdminUnit",
     "AreaDifficulty",
+    "Artisan",
     "ArtisanTitle",
     "AwardEntry",
     "AwardLevel",
@@ -52,6 +55,7 @@ __all__ = [
     "Citation",
     "Confidence",
     "ContentGroup",
+    "CraftVillageClaim",
     "Establishment",
     "FairKind",
     "FairParticipation",

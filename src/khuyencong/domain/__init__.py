@@ -6,11 +6,12 @@ domain knows nothing of rules, storage, files or the command line.
 """
 
 from khuyencong.domain._labels import LabelledEnum, Lang
+from khuyencong.domain.artisans import Artisan
 from khuyencong.domain.budgets import BudgetEnvelope
 from khuyencong.domain.citations import Citation, Confidence
 from khuyencong.domain.contents import ContentGroup, Fund, SupportContent
 from khuyencong.domain.datasets import Dataset
-from khuyencong.domain.establishments import Establishment
+from khuyencong.domain.establishments import CraftVillageClaim, Establishment
 from khuyencong.domain.legal_forms import ArtisanTitle, LegalForm, SizeClass
 from khuyencong.domain.money import Dong, format_vnd, million, parse_rate, round_down
 from khuyencong.domain.periods import Period, PeriodKind
@@ -36,6 +37,7 @@ from khuyencong.domain.tax_numbers import check_digit, normalise_tax_number, tax
 
 __all__ = [
     "AreaDifficulty",
+    "Artisan",
     "ArtisanTitle",
     "AwardEntry",
     "AwardLevel",
@@ -44,6 +46,7 @@ __all__ = [
     "Citation",
     "Confidence",
     "ContentGroup",
+    "CraftVillageClaim",
     "Dataset",
     "Dong",
     "Establishment",

@@ -100,6 +100,8 @@ class SupportContent(LabelledEnum):
     INTERNATIONAL_COOPERATION = "international_cooperation"
     PROGRAMME_MANAGEMENT = "programme_management"
     DIGITAL_TRANSFORMATION = "digital_transformation"
+    SUSTAINABLE_PRODUCTION = "sustainable_production"
+    ARTISAN_SUPPORT = "artisan_support"
     OTHER = "other"
 
     @property
@@ -146,6 +148,8 @@ _GROUPS: dict[SupportContent, ContentGroup] = {
     _C.INTERNATIONAL_COOPERATION: _G.COOPERATION_MANAGEMENT,
     _C.PROGRAMME_MANAGEMENT: _G.COOPERATION_MANAGEMENT,
     _C.DIGITAL_TRANSFORMATION: _G.DIGITAL,
+    _C.SUSTAINABLE_PRODUCTION: _G.CLUSTERS_ENVIRONMENT,
+    _C.ARTISAN_SUPPORT: _G.TRAINING,
     _C.OTHER: _G.OTHER,
 }
 
@@ -274,6 +278,14 @@ register_labels(
             "Programme management",
         ),
         _C.DIGITAL_TRANSFORMATION: ("Chuyển đổi số", "Digital transformation"),
+        _C.SUSTAINABLE_PRODUCTION: (
+            "Sản xuất và tiêu dùng bền vững",
+            "Sustainable production and consumption",
+        ),
+        _C.ARTISAN_SUPPORT: (
+            "Hỗ trợ nghệ nhân bảo tồn, phát triển nghề thủ công",
+            "Support for artisans to preserve and develop crafts",
+        ),
         _C.OTHER: ("Nội dung khác", "Other content"),
     },
 )

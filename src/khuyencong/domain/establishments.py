@@ -37,7 +37,33 @@ from khuyencong.domain.sectors import AreaDifficulty, BusinessSectorGroup, Secto
 from khuyencong.domain.tax_numbers import _canonical, tax_number_problem
 from khuyencong.units import UnitRef
 
-__all__ = ["Establishment", "check_identifier"]
+__all__ = ["CraftVillageClaim", "Establishment", "check_identifier"]
+
+
+@attrs.frozen
+class CraftVillageClaim:
+    """The craft village (làng nghề) an establishment says it produces in.
+
+    From 15/10/2025 (Nghị định 235/2025/NĐ-CP Điều 1.1, amending 45/2012 Điều 1.2.a) a craft
+    village recognised by the provincial People's Committee is an eligible place anywhere,
+    even in a ward of a centrally run city. The rules look the village up in the rule set's
+    dated craft-village list (a province's overlay); when it is not listed there, the decision
+    rests on this declaration and says so.
+
+    Attributes:
+        name: The village's name as in the recognition decision (NFC).
+        decision: The provincial People's Committee's recognition decision, if known.
+        recognised_on: The date of that decision, if known.
+    """
+
+    name: str = attrs.field(converter=nfc)
+    decision: str | None = attrs.field(default=None, converter=nfc_optional)
+    recognised_on: dt.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        c = Checks()
+        c.text("name", self.name)
+        c.raise_if_any()
 
 
 def _tax(value: object) -> object:
@@ -82,7 +108,14 @@ class Establishment:
         cleaner_production: It applies cleaner production (no size or location limit).
         polluting_brick_kiln: It fires clay bricks in a polluting manual or ring kiln.
         artisan_title: For an artisan: People's or Meritorious Artisan.
-        cluster_infrastructure_investor: An enterprise investing in cluster infrastructure.
+        cluster_infrastructure_investor: An enterprise (or, from 15/10/2025, a cooperative)
+            investing in the construction of industrial-cluster infrastructure.
+        sustainable_production: It applies sustainable production and consumption (from
+            15/10/2025 the cleaner-production exemption covers it, 235/2025).
+        craft_village: The recognised craft village it produces in, as declared.
+        owned_by_women: Owned (managed) by a woman: a priority from 15/10/2025 (235/2025).
+        owned_by_ethnic_minority: Owned by an ethnic-minority person: a priority from
+            15/10/2025 (235/2025).
     """
 
     id: str
@@ -104,6 +137,10 @@ class Establishment:
     polluting_brick_kiln: bool = False
     artisan_title: ArtisanTitle | None = None
     cluster_infrastructure_investor: bool = False
+    sustainable_production: bool = False
+    craft_village: CraftVillageClaim | None = None
+    owned_by_women: bool = False
+    owned_by_ethnic_minority: bool = False
 
     def __attrs_post_init__(self) -> None:
         # Sectors are a set; keep them sorted so that equal establishments serialise equally.
@@ -178,11 +215,16 @@ class Establishment:
                 self.artisan_title.value,
                 f"a title is recorded for artisans, not a {form.label_en}",
             )
-        if self.cluster_infrastructure_investor and not form.is_enterprise:
+        if self.cluster_infrastructure_investor and not (
+            form.is_enterprise or form is LegalForm.COOPERATIVE
+        ):
             c.fail(
                 "cluster_infrastructure_investor",
                 value=True,
-                message=f"only enterprises invest in cluster infrastructure, not a {form.label_en}",
+                message=(
+                    "only enterprises and cooperatives invest in cluster infrastructure, "
+                    f"not a {form.label_en}"
+                ),
             )
 
     @property

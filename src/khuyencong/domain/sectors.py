@@ -21,6 +21,11 @@ class Sector(LabelledEnum):
     HANDICRAFTS = "handicrafts"
     MINING_MINERAL_PROCESSING = "mining_mineral_processing"
     CLEANER_PRODUCTION_POLLUTION = "cleaner_production_pollution"
+    HIGH_TECH_INDUSTRY = "high_tech_industry"
+    CLEAN_INDUSTRY = "clean_industry"
+    ENERGY_SAVING = "energy_saving"
+    ENVIRONMENTAL_INDUSTRY = "environmental_industry"
+    GREEN_ENERGY = "green_energy"
     OTHER = "other"
 
     @property
@@ -37,6 +42,12 @@ _POINTS = {
     Sector.HANDICRAFTS: "đ",
     Sector.MINING_MINERAL_PROCESSING: "e",
     Sector.CLEANER_PRODUCTION_POLLUTION: "g",
+    # Added to 45/2012 Điều 5 by 235/2025/NĐ-CP from 15/10/2025; their points are not known.
+    Sector.HIGH_TECH_INDUSTRY: "",
+    Sector.CLEAN_INDUSTRY: "",
+    Sector.ENERGY_SAVING: "",
+    Sector.ENVIRONMENTAL_INDUSTRY: "",
+    Sector.GREEN_ENERGY: "",
     Sector.OTHER: "",
 }
 
@@ -70,6 +81,14 @@ register_labels(
         Sector.CLEANER_PRODUCTION_POLLUTION: (
             "Sản xuất sạch hơn; xử lý ô nhiễm môi trường",
             "Cleaner production; pollution treatment",
+        ),
+        Sector.HIGH_TECH_INDUSTRY: ("Công nghiệp công nghệ cao", "High-tech industry"),
+        Sector.CLEAN_INDUSTRY: ("Công nghiệp sạch", "Clean industry"),
+        Sector.ENERGY_SAVING: ("Tiết kiệm năng lượng", "Energy saving"),
+        Sector.ENVIRONMENTAL_INDUSTRY: ("Công nghiệp môi trường", "Environmental industry"),
+        Sector.GREEN_ENERGY: (
+            "Năng lượng thân thiện với môi trường",
+            "Environmentally friendly energy",
         ),
         Sector.OTHER: ("Ngành nghề khác", "Other sector"),
     },
