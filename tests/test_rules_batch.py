@@ -27,6 +27,7 @@ from khuyencong.exceptions import (
     CoverageError,
     NotConfiguredError,
     RuleConflictError,
+    UnitMappingError,
     ValidationError,
 )
 from khuyencong.rules import (
@@ -151,7 +152,9 @@ class TestDecision:
     def test_renders_vietnamese_verdict(self) -> None:
         """In Vietnamese the verdict is ĐẠT / KHÔNG ĐẠT with the date as dd/mm/yyyy."""
         d = check_eligibility(est(), ON)
-        assert d.render("vi").splitlines()[0] == "CS-1 — eligibility ngày 01/06/2020: ĐẠT"
+        assert d.render("vi").splitlines()[0] == (
+            "CS-1 — eligibility ngày 01/06/2020: ĐẠT — áp dụng 45/2012/NĐ-CP"
+        )
 
 
 class TestCheckEligibility:
@@ -232,7 +235,7 @@ class TestCheckEligibility:
         """For any establishment and date, a decision holds exactly when all conditions hold."""
         try:
             decision = check_eligibility(e, on)
-        except (NotConfiguredError, CoverageError, RuleConflictError):
+        except (NotConfiguredError, CoverageError, RuleConflictError, UnitMappingError):
             return
         assert decision.outcome == all(c.held for c in decision.conditions)
         assert decision.outcome == (decision.failed_codes == ())
@@ -252,7 +255,7 @@ class TestCheckEligibility:
         other = attrs.evolve(e, id=new_id, name=name.strip(), founded_on=founded, tax_number=None)
         try:
             before = check_eligibility(e, on)
-        except (NotConfiguredError, CoverageError, RuleConflictError) as exc:
+        except (NotConfiguredError, CoverageError, RuleConflictError, UnitMappingError) as exc:
             with pytest.raises(type(exc)):
                 check_eligibility(other, on)
             return
@@ -383,7 +386,7 @@ class TestEvaluateMany:
         for app, result in zip(apps, evaluate_many(apps, on), strict=True):
             try:
                 expected = check_eligibility(app.establishment, on)
-            except (NotConfiguredError, CoverageError, RuleConflictError) as exc:
+            except (NotConfiguredError, CoverageError, RuleConflictError, UnitMappingError) as exc:
                 error: Exception | None = exc
             else:
                 error = None

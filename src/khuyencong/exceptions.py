@@ -25,6 +25,7 @@ __all__ = [
     "BudgetExceededError",
     "ConcurrencyError",
     "ConfigurationError",
+    "ContentNotInForceError",
     "CoverageError",
     "DataFileError",
     "DuplicateIdError",
@@ -197,6 +198,28 @@ class CoverageError(KhuyenCongError, LookupError):
         super().__init__(
             f"parameter {parameter!r} has no value on {on.isoformat()}; it is defined for "
             f"{coverage}"
+        )
+
+
+class ContentNotInForceError(CoverageError):
+    """A support content asked for on a date when it is not a khuyến công content.
+
+    Attributes:
+        content: The content's value (``digital_transformation``).
+        on: The date it was asked for.
+        document: The document whose list of contents applies on that date.
+    """
+
+    def __init__(self, content: str, on: dt.date, document: str) -> None:
+        self.content = content
+        self.on = on
+        self.document = document
+        self.parameter = "contents.recognised"
+        self.coverage = document
+        LookupError.__init__(
+            self,
+            f"support content {content!r} is not a khuyến công content on {on.isoformat()}: "
+            f"the contents then are those of {document}",
         )
 
 

@@ -19,7 +19,12 @@ from khuyencong.rules.awards import (
     total_score,
 )
 from khuyencong.rules.batch import Application, BatchResult, evaluate_many
-from khuyencong.rules.conditions import PriorityClaim, check_support_conditions, rank_applications
+from khuyencong.rules.conditions import (
+    PriorityClaim,
+    check_support_conditions,
+    priority_claim,
+    rank_applications,
+)
 from khuyencong.rules.cooperatives import check_cooperative
 from khuyencong.rules.eligibility import EXCEPTIONS, check_eligibility
 from khuyencong.rules.explain import Condition, Decision, format_value
@@ -52,7 +57,15 @@ from khuyencong.rules.provinces import (
     provinces,
     provincial_overlay_files,
 )
-from khuyencong.rules.rulesets import CityGrade, DatedRules, RuleSet, UnitFacts, WardConversion
+from khuyencong.rules.regimes import regime_on, rules_date
+from khuyencong.rules.rulesets import (
+    CityGrade,
+    CraftVillage,
+    DatedRules,
+    RuleSet,
+    UnitFacts,
+    WardConversion,
+)
 from khuyencong.rules.sme_size import sme_size_class
 from khuyencong.rules.support import Amount, SupportLevel, support_amount, support_level
 
@@ -64,6 +77,7 @@ __all__ = [
     "BatchResult",
     "CityGrade",
     "Condition",
+    "CraftVillage",
     "DatedRules",
     "Decision",
     "DerivedCap",
@@ -100,11 +114,14 @@ __all__ = [
     "ocop_stars",
     "part_maxima",
     "passes",
+    "priority_claim",
     "provinces",
     "provincial_overlay_files",
     "rank_applications",
     "refund_due",
+    "regime_on",
     "remaining_advance",
+    "rules_date",
     "settlement_deadline",
     "sme_size_class",
     "support_amount",

@@ -12,7 +12,14 @@ import attrs
 
 from khuyencong.domain import Fund, SupportContent
 
-__all__ = ["CATALOGUE", "FAMILIES", "ParameterSpec", "ParameterType", "spec_for"]
+__all__ = [
+    "CATALOGUE",
+    "FAMILIES",
+    "LOCATION_TEST_PARAMETERS",
+    "ParameterSpec",
+    "ParameterType",
+    "spec_for",
+]
 
 ParameterType = str
 """One of ``text``, ``text_list``, ``int``, ``int_list``, ``bool``, ``rate``, ``decimal``,
@@ -515,6 +522,110 @@ CATALOGUE.update(
         ]
     )
 )
+
+# --- The regime of Nghị định 235/2025/NĐ-CP (from 15/10/2025) and the transition to it. ---
+_DECREE_235 = "Nghị định 235/2025/NĐ-CP Điều 1 (amending 45/2012/NĐ-CP)"
+CATALOGUE.update(
+    [
+        _spec(
+            "eligibility.regime",
+            "text",
+            "eligibility",
+            "the body of rules in force (the decree and its amendments)",
+            "chế độ pháp lý đang áp dụng (nghị định và các văn bản sửa đổi)",
+            "45/2012/NĐ-CP; 235/2025/NĐ-CP from 15/10/2025",
+        ),
+        _spec(
+            "regime.keeps_approval_date_rules",
+            "bool",
+            "eligibility",
+            "projects approved before this regime stay under the rules of their approval date",
+            "đề án đã phê duyệt trước khi chế độ này có hiệu lực tiếp tục theo quy định cũ",
+            _DECREE_235 + ", transitional provision",
+        ),
+        _spec(
+            "eligibility.province_unit_types",
+            "text_list",
+            "eligibility",
+            "unit types of a province where production is eligible (two-level map)",
+            "loại đơn vị cấp xã của tỉnh có cơ sở sản xuất được hỗ trợ",
+            _DECREE_235 + ".1, Điều 1.2.a of 45/2012",
+        ),
+        _spec(
+            "eligibility.city_unit_types",
+            "text_list",
+            "eligibility",
+            "unit types of a centrally run city where production is eligible (two-level map)",
+            "loại đơn vị cấp xã của thành phố trực thuộc trung ương được hỗ trợ",
+            _DECREE_235 + ".1, Điều 1.2.a of 45/2012",
+        ),
+        _spec(
+            "eligibility.craft_villages_eligible",
+            "bool",
+            "eligibility",
+            "a craft village recognised by the provincial People's Committee is eligible anywhere",
+            "làng nghề được Ủy ban nhân dân cấp tỉnh công nhận là địa bàn được hỗ trợ",
+            _DECREE_235 + ".1, Điều 1.2.a of 45/2012",
+        ),
+        _spec(
+            "eligibility.sustainable_production_exempt",
+            "bool",
+            "eligibility",
+            "sustainable production and consumption lifts the form, size and location limits",
+            "sản xuất và tiêu dùng bền vững không giới hạn loại hình, quy mô, địa bàn",
+            _DECREE_235 + ".1, Điều 1.2.b of 45/2012",
+        ),
+        _spec(
+            "eligibility.artisan_titles",
+            "text_list",
+            "eligibility",
+            "artisan titles whose holders are beneficiaries",
+            "danh hiệu nghệ nhân là đối tượng được hỗ trợ",
+            _DECREE_235 + ".1, Điều 1.2 of 45/2012",
+        ),
+        _spec(
+            "eligibility.unlisted_sectors_excluded",
+            "bool",
+            "eligibility",
+            "the sector list is complete: a sector it does not name is not eligible",
+            "danh mục ngành nghề là đầy đủ: ngành nghề không có trong danh mục không được hỗ trợ",
+            "the text of 235/2025/NĐ-CP amending Điều 5 of 45/2012/NĐ-CP",
+        ),
+        _spec(
+            "priority.owner_order",
+            "text_list",
+            "eligibility",
+            "owners whose establishments have priority, in order",
+            "đối tượng chủ sở hữu được ưu tiên, theo thứ tự",
+            _DECREE_235 + ", Điều 6 of 45/2012",
+        ),
+        _spec(
+            "contents.recognised",
+            "text_list",
+            "support",
+            "the support contents that are khuyến công contents",
+            "các nội dung hoạt động khuyến công",
+            "45/2012/NĐ-CP Điều 4; 235/2025/NĐ-CP from 15/10/2025",
+        ),
+    ]
+)
+
+LOCATION_TEST_PARAMETERS: dict[str, tuple[str, ...]] = {
+    "45/2012": (
+        "eligibility.eligible_unit_types",
+        "eligibility.ward_city_grades",
+        "eligibility.converted_ward_city_grade",
+        "eligibility.ward_conversion_years",
+    ),
+    "235/2025": (
+        "eligibility.province_unit_types",
+        "eligibility.city_unit_types",
+        "eligibility.craft_villages_eligible",
+    ),
+    "none": (),
+}
+"""The parameters each location test reads (``eligibility.location_test`` names the test);
+a coverage check asks only for those of the test in force."""
 
 FAMILIES: tuple[str, ...] = tuple(sorted({s.family for s in CATALOGUE.values()}))
 """The rule families, as named in the catalogue."""

@@ -23,16 +23,22 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from khuyencong.domain import Dong, Establishment, Fund, LegalForm, SupportContent
-from khuyencong.exceptions import CoverageError, NotConfiguredError, RuleConflictError
+from khuyencong.exceptions import (
+    CoverageError,
+    NotConfiguredError,
+    RuleConflictError,
+    UnitMappingError,
+)
 from khuyencong.rules.eligibility import Part, eligibility_facts, profile
 from khuyencong.rules.explain import Decision
+from khuyencong.rules.regimes import regime_on
 from khuyencong.rules.rulesets import DatedRules, RuleSet
 from khuyencong.rules.support import Amount, SupportLevel, compute, support_level
 
 __all__ = ["Application", "BatchResult", "evaluate_many"]
 
 _ONE = Decimal(1)
-_RULE_ERRORS = (NotConfiguredError, CoverageError, RuleConflictError)
+_RULE_ERRORS = (NotConfiguredError, CoverageError, RuleConflictError, UnitMappingError)
 _NATIONAL = Fund.NATIONAL
 _SERVICE = LegalForm.SERVICE_ORGANISATION
 _SME = LegalForm.SME
@@ -97,7 +103,8 @@ class BatchResult:
         application: The input.
         amount_value: The support in đồng (0 when not eligible, ``None`` without a content
             or on error).
-        error: The rule error for this record (not configured, coverage, conflict), if any.
+        error: The rule error for this record (not configured, coverage, conflict, a unit
+            that cannot be placed on the post-reform map), if any.
     """
 
     __slots__ = (
@@ -139,6 +146,7 @@ class BatchResult:
                 self.application.establishment.id,
                 self._who[1] + self._where[1] + self._what[1],
                 outcome=self.eligible,
+                regime=self._ctx.regime,
             )
         return decision
 
@@ -176,10 +184,17 @@ class _Context:
     whenever the Decimal product is exact (costs below :data:`_EXACT_BELOW` đồng).
     """
 
-    __slots__ = ("cap", "denominator", "level", "multiplier", "numerator", "on")
+    __slots__ = ("cap", "denominator", "level", "multiplier", "numerator", "on", "regime")
 
-    def __init__(self, on: dt.date, level: SupportLevel | None, multiplier: Decimal) -> None:
+    def __init__(
+        self,
+        on: dt.date,
+        level: SupportLevel | None,
+        multiplier: Decimal,
+        regime: str | None = None,
+    ) -> None:
         self.on = on
+        self.regime = regime
         self.level = level
         self.multiplier = multiplier
         self.numerator, self.denominator = (1, 1)
@@ -196,12 +211,13 @@ _EXACT_BELOW = 10**20
 class _Day:
     """The per-date state of one batch: the dated rules, their eligibility profile, levels."""
 
-    __slots__ = ("bare", "contexts", "dated", "national", "profile")
+    __slots__ = ("bare", "contexts", "dated", "national", "profile", "regime")
 
     def __init__(self, dated: DatedRules) -> None:
         self.dated = dated
         self.profile = profile(dated)
-        self.bare = _Context(dated.on, None, _ONE)
+        self.regime = regime_on(dated.on, dated)
+        self.bare = _Context(dated.on, None, _ONE, self.regime)
         self.contexts: dict[tuple[object, ...], _Context | Exception] = {}
         self.national: dict[SupportContent, _Context] = {}
         """The contexts of national-fund contents without a multiplier (the common case)."""
@@ -233,8 +249,8 @@ class _Day:
         multiplier = app.priority_multiplier
         if multiplier is not None and multiplier != _ONE:
             maximum = self.dated.value("support.priority_multiplier_max")
-            return _Context(self.dated.on, level, min(multiplier, maximum))
-        return _Context(self.dated.on, level, _ONE)
+            return _Context(self.dated.on, level, min(multiplier, maximum), self.regime)
+        return _Context(self.dated.on, level, _ONE, self.regime)
 
 
 def evaluate_many(  # noqa: PLR0915  (the hot loop is inlined on purpose: see the docstring)
@@ -290,7 +306,11 @@ def evaluate_many(  # noqa: PLR0915  (the hot loop is inlined on purpose: see th
         est = app.establishment
         try:
             form = est.legal_form
-            if est.cleaner_production or est.cluster_infrastructure_investor:
+            if (
+                est.cleaner_production
+                or est.sustainable_production
+                or est.cluster_infrastructure_investor
+            ):
                 facts = tuple(eligibility_facts(est, day_state.dated, plan_year))
                 who: Part = (all(f[1] for f in facts), facts)
                 where = what = _EMPTY
@@ -306,7 +326,9 @@ def evaluate_many(  # noqa: PLR0915  (the hot loop is inlined on purpose: see th
                     key = (form, est.members) if form in _MEMBER_FORMS else (form,)
                     who = p.who_parts.get(key) or p.who(est)
                 ref = est.location
-                where = p.location.get((ref.map_id, ref.code, plan_year)) or p.where(est, plan_year)
+                where = p.location.get(
+                    (ref.map_id, ref.code, plan_year, est.craft_village)
+                ) or p.where(est, plan_year)
                 what = p.sector.get(
                     (est.sectors, est.area_difficulty, est.polluting_brick_kiln)
                 ) or p.what(est)

@@ -39,6 +39,8 @@ from dateutil.relativedelta import relativedelta
 
 from khuyencong.domain import (
     AreaDifficulty,
+    Artisan,
+    ArtisanTitle,
     BusinessSectorGroup,
     Citation,
     Confidence,
@@ -52,16 +54,28 @@ from khuyencong.exceptions import (
     CoverageError,
     NotConfiguredError,
     RuleConflictError,
+    UnitMappingError,
 )
 from khuyencong.rules import sme_size
-from khuyencong.rules.explain import Decision, Fact, register_messages
-from khuyencong.rules.rulesets import DatedRules, RuleSet
-from khuyencong.units import AdminUnit, UnitType, load_map
+from khuyencong.rules.explain import Decision, Fact, Text, register_messages
+from khuyencong.rules.regimes import rules_date
+from khuyencong.rules.rulesets import CraftVillage, DatedRules, RuleSet
+from khuyencong.units import (
+    AdminUnit,
+    MapId,
+    UnitLevel,
+    UnitType,
+    load_map,
+    map_for,
+    to_reform,
+)
+from khuyencong.units._text import fold
 
 __all__ = ["EXCEPTIONS", "check_eligibility", "eligibility_facts"]
 
 EXCEPTIONS: dict[str, str] = {
     "cleaner_production": "eligibility.cleaner_production_exempt",
+    "sustainable_production": "eligibility.sustainable_production_exempt",
     "cluster_infrastructure_investor": "eligibility.cluster_investor_eligible",
 }
 """The labelled exceptions to the form, size and location limits, with their parameter."""
@@ -71,6 +85,15 @@ _CALLER_DATA = Citation(
     "caller data",
     confidence=Confidence.UNVERIFIED,
     note="declared by the applicant, not recomputed",
+)
+_DECLARED_VILLAGE = Citation(
+    "caller data",
+    confidence=Confidence.UNVERIFIED,
+    note=(
+        "craft village declared by the applicant, not found in the rule set's list of "
+        "recognised craft villages (a province's [[craft_villages]]): check the recognition "
+        "decision of the provincial People's Committee"
+    ),
 )
 
 register_messages(
@@ -99,6 +122,18 @@ register_messages(
             "sector {found} is eligible",
             "no eligible sector (needed: {required})",
         ),
+        "artisan.title": (
+            "danh hiệu {found} là đối tượng được hỗ trợ ({required})",
+            "danh hiệu {found} không phải là đối tượng được hỗ trợ (đối tượng: {required})",
+            "the title {found} makes its holder a beneficiary ({required})",
+            "the title {found} is not a beneficiary title (beneficiaries: {required})",
+        ),
+        "artisan.title_awarded": (
+            "danh hiệu được phong ngày {found}, trước ngày xét",
+            "danh hiệu được phong ngày {found}, sau ngày xét ({required})",
+            "the title was awarded on {found}, before the decision date",
+            "the title was awarded on {found}, after the decision date ({required})",
+        ),
         "brick_kiln": (
             "không sản xuất gạch đất sét nung bằng lò gây ô nhiễm",
             "cơ sở sản xuất gạch đất sét nung bằng lò thủ công cải tiến, lò vòng gây ô nhiễm",
@@ -110,32 +145,95 @@ register_messages(
 
 
 def check_eligibility(
-    establishment: Establishment,
+    establishment: Establishment | Artisan,
     on: dt.date,
     rules: RuleSet | DatedRules | None = None,
     *,
     plan_year: int | None = None,
+    approved_on: dt.date | None = None,
 ) -> Decision:
-    """Whether ``establishment`` is a beneficiary of khuyến công on ``on``, and why.
+    """Whether ``establishment`` (or an artisan) is a beneficiary of khuyến công on ``on``, and why.
 
     Args:
-        establishment: The establishment.
+        establishment: The establishment, or an :class:`~khuyencong.domain.Artisan` (a
+            person holding a title, a beneficiary from 15/10/2025).
         on: The date of the application or decision.
         rules: A rule set (national baseline by default), or the rules already dated ``on``.
         plan_year: The plan year, for the 5-year ward rule (default: the year of ``on``).
+        approved_on: The approval date of the project the decision is about. A project
+            approved before 15/10/2025 is judged under the rules of its approval date (the
+            transition of 235/2025); the decision says which regime and date it applied.
 
     Returns:
-        The decision, with every condition checked.
+        The decision, with every condition checked and the regime it applied.
 
     Raises:
         NotConfiguredError: If a value the answer needs is unknown on that date.
         CoverageError: If ``on`` is outside a parameter's coverage.
         RuleConflictError: If two labelled exceptions apply at once.
+        UnitMappingError: If a location on an older map cannot be placed on the post-reform
+            map without a guess (split or ambiguous; the error lists the candidates).
     """
-    dated = _dated(rules, on)
-    return Decision(
-        "eligibility", on, establishment.id, eligibility_facts(establishment, dated, plan_year)
-    )
+    applied, regime = _applied_date(rules, on, approved_on)
+    dated = _dated(rules, applied)
+    if isinstance(establishment, Artisan):
+        facts = artisan_facts(establishment, dated)
+    else:
+        facts = eligibility_facts(establishment, dated, plan_year)
+    return Decision("eligibility", on, establishment.id, facts, regime=regime, rules_on=applied)
+
+
+def _applied_date(
+    rules: RuleSet | DatedRules | None, on: dt.date, approved_on: dt.date | None
+) -> tuple[dt.date, str | None]:
+    if isinstance(rules, DatedRules):
+        if rules.on != on:
+            msg = f"rules dated {rules.on} used for {on}"
+            raise ValueError(msg)
+        applied, regime = rules_date(on, approved_on=approved_on, rules=rules)
+        if applied != on:
+            msg = (
+                f"the project was approved on {applied} under another regime: pass a RuleSet, "
+                "not rules dated the decision day"
+            )
+            raise ValueError(msg)
+        return applied, regime
+    return rules_date(on, approved_on=approved_on, rules=rules)
+
+
+def artisan_facts(artisan: Artisan, rules: DatedRules) -> list[Fact]:
+    """The conditions for an artisan: a beneficiary title on that date (235/2025 from
+    15/10/2025), awarded before the decision date."""
+    titles, cite = rules.cited("eligibility.artisan_titles")
+    allowed = tuple(titles)
+    facts: list[Fact] = [
+        (
+            "artisan.title",
+            artisan.title.value in allowed,
+            _artisan_titles(allowed),
+            artisan.title,
+            cite,
+            None,
+        )
+    ]
+    if artisan.awarded_on is not None:
+        facts.append(
+            (
+                "artisan.title_awarded",
+                artisan.awarded_on <= rules.on,
+                Text("phải được phong trước ngày xét", "must be awarded before the decision"),
+                artisan.awarded_on,
+                _CALLER_DATA,
+                None,
+            )
+        )
+    return facts
+
+
+def _artisan_titles(values: tuple[str, ...]) -> Any:
+    if not values:
+        return Text("không có danh hiệu nào", "no title")
+    return tuple(ArtisanTitle(v) for v in values)
 
 
 def _dated(rules: RuleSet | DatedRules | None, on: dt.date) -> DatedRules:
@@ -148,11 +246,22 @@ def _dated(rules: RuleSet | DatedRules | None, on: dt.date) -> DatedRules:
 
 
 def _exception(est: Establishment, rules: DatedRules) -> tuple[str | None, Citation | None]:
+    """The labelled exception that lifts the form, size and location limits, if one applies.
+
+    Cleaner production and (from 15/10/2025) sustainable production are one exception (the same
+    point b of 45/2012 Điều 1.2); investing in cluster infrastructure is another. Both kinds at
+    once raise :class:`RuleConflictError`.
+    """
     applying: list[tuple[str, Citation]] = []
-    if est.cleaner_production:
-        value, cite = rules.cited(EXCEPTIONS["cleaner_production"])
-        if value:
-            applying.append(("cleaner_production", cite))
+    for label, flag in (
+        ("cleaner_production", est.cleaner_production),
+        ("sustainable_production", est.sustainable_production),
+    ):
+        if flag:
+            value, cite = rules.cited(EXCEPTIONS[label])
+            if value:
+                applying.append((label, cite))
+                break
     if est.cluster_infrastructure_investor:
         value, cite = rules.cited(EXCEPTIONS["cluster_infrastructure_investor"])
         if value:
@@ -162,6 +271,13 @@ def _exception(est: Establishment, rules: DatedRules) -> tuple[str | None, Citat
     if applying:
         return applying[0]
     return None, None
+
+
+def has_exception_flag(est: Establishment) -> bool:
+    """Whether ``est`` claims a labelled exception (the slow path of eligibility)."""
+    return (
+        est.cleaner_production or est.sustainable_production or est.cluster_infrastructure_investor
+    )
 
 
 Part = tuple[bool, tuple[Fact, ...]]
@@ -229,7 +345,8 @@ class Profile:
                     in_forms = bool(ok)
                 else:
                     in_forms = form.value in forms
-                found = ("legal_form", in_forms, forms, form, cite, None)
+                labelled = tuple(LegalForm(v) for v in forms)
+                found = ("legal_form", in_forms, labelled, form, cite, None)
             except (NotConfiguredError, CoverageError) as exc:
                 found = exc
             self.form_facts[form] = found
@@ -342,11 +459,12 @@ class Profile:
         return self._part(self.who_parts, (form,), lambda: (self.form_fact(form),))
 
     def where(self, est: Establishment, plan_year: int | None) -> Part:
-        """The location test of the place of production (memoised per unit and plan year)."""
+        """The location test of the place of production (memoised per unit, plan year and
+        declared craft village)."""
         ref = est.location
         return self._part(
             self.location,
-            (ref.map_id, ref.code, plan_year),
+            (ref.map_id, ref.code, plan_year, est.craft_village),
             lambda: (_location_uncached(est, self.rules, plan_year or self.rules.on.year),),
         )
 
@@ -409,7 +527,7 @@ def eligibility_facts(
     p = profile(rules)
     if est.legal_form is _SERVICE:
         return list(p.who(est)[1])
-    if not (est.cleaner_production or est.cluster_infrastructure_investor):
+    if not has_exception_flag(est):
         return [*p.who(est)[1], *p.where(est, plan_year)[1], *p.what(est)[1]]
     label, exc_cite = _exception(est, rules)
     if label is None or exc_cite is None:
@@ -438,17 +556,216 @@ _MEMBER_CODE = {
 }
 
 
+_LOCATION_TESTS = ("45/2012", "235/2025", "none")
+
+
 def _location_uncached(est: Establishment, rules: DatedRules, plan_year: int) -> Fact:
     test, test_cite = rules.cited("eligibility.location_test")
     ref = est.location
     if test == "none":
         return ("location", True, "no location limit", ref.code, test_cite, None)
-    if test != "45/2012":
-        msg = f"unknown location test {test!r}; expected '45/2012' or 'none'"
+    if test not in _LOCATION_TESTS:
+        msg = f"unknown location test {test!r}; expected one of {', '.join(_LOCATION_TESTS)}"
         raise ConfigurationError(msg)
-    types, cite = rules.cited("eligibility.eligible_unit_types")
+    unit, placed = _placed(est, rules.on, test)
+    if test == "235/2025":
+        fact = _location_235(est, unit, rules)
+    else:
+        fact = _location_45(unit, rules, plan_year)
+    if placed is None:
+        return fact
+    code, held, required, found, cite, label = fact
+    vi, en = (found.vi, found.en) if isinstance(found, Text) else (str(found), str(found))
+    return (code, held, required, Text(f"{vi}; {placed.vi}", f"{en}; {placed.en}"), cite, label)
+
+
+def _placed(est: Establishment, on: dt.date, test: str) -> tuple[AdminUnit, Text | None]:
+    """The unit of the place of production that ``test`` reads, with a note when it is not
+    the unit as given.
+
+    The test of 235/2025 reads the post-reform map: a unit of an older map (2021 or mid-2025)
+    is placed on it through the official merger list (:func:`khuyencong.units.to_reform`), and
+    a split or ambiguous unit raises :class:`~khuyencong.exceptions.UnitMappingError` listing
+    the candidates. The test of 45/2012 names districts, townships and city grades, which only
+    the three-level maps have: from 1/7/2025 (when districts ended) it reads a unit of an
+    older map on that map, and says so.
+    """
+    ref = est.location
     unit = ref.resolve()
-    found = f"{unit.full_name} ({unit.unit_type.value}, {ref.map_id.value}:{ref.code})"
+    if ref.map_id is MapId.MAP_REFORM or map_for(on) is not MapId.MAP_REFORM:
+        return unit, None
+    if test != "235/2025":
+        return unit, Text(
+            f"đọc theo {ref.map_id.label_vi} vì phép thử của 45/2012 dựa trên cấp huyện và "
+            "loại đô thị, không còn từ 01/7/2025",
+            f"read on the {ref.map_id.label_en}, since the 45/2012 test names districts and "
+            "city grades, which ended on 1 July 2025",
+        )
+    mapping = to_reform(unit)
+    new = mapping.new_commune
+    if new is None:
+        msg = (
+            f"{est.id}: the place of production {unit.full_name} ({ref.map_id.value}:"
+            f"{ref.code}) is a {unit.unit_type.label_en}; name the commune, ward or special "
+            "zone where it produces"
+        )
+        raise UnitMappingError(ref.code, msg, (mapping.new_province.code,))
+    old = f"{unit.full_name} ({ref.map_id.value}:{ref.code})"
+    note = Text(
+        f"theo bản đồ cũ là {old}, nay thuộc {new.full_name} theo danh sách sắp xếp "
+        "đơn vị hành chính năm 2025",
+        f"{old} on the older map, placed on the post-reform map as {new.full_name} by the "
+        "2025 merger list",
+    )
+    return new, note
+
+
+def _location_235(est: Establishment, unit: AdminUnit, rules: DatedRules) -> Fact:
+    """The location test of 235/2025: communes, wards and special zones of provinces;
+    communes and special zones of centrally run cities; recognised craft villages anywhere."""
+    if unit.map_id is not MapId.MAP_REFORM:  # an older map asked about before 1/7/2025
+        msg = (
+            f"{est.id}: the location test of 235/2025 reads the post-reform map; "
+            f"{unit.full_name} ({unit.map_id.value}:{unit.code}) is on an older map"
+        )
+        raise UnitMappingError(unit.code, msg)
+    province = load_map(MapId.MAP_REFORM).get(unit.province_code)
+    in_city = province.unit_type is UnitType.CENTRALLY_RUN_CITY
+    name = "eligibility.city_unit_types" if in_city else "eligibility.province_unit_types"
+    types, cite = rules.cited(name)
+    allowed = tuple(types)
+    found: Any = Text(
+        f"{unit.full_name}, {province.full_name} ({unit.code})",
+        f"{unit.full_name}, {province.full_name} ({unit.code})",
+    )
+    if unit.level is UnitLevel.COMMUNE and unit.unit_type.value in allowed:
+        return ("location", True, _where_235(allowed, in_city), found, cite, None)
+    if rules.value("eligibility.craft_villages_eligible"):
+        village = _craft_village_fact(est, unit, found, rules)
+        if village is not None:
+            return village
+    return ("location", False, _where_235(allowed, in_city), found, cite, None)
+
+
+def _where_235(allowed: tuple[str, ...], in_city: bool) -> Text:
+    vi_types = ", ".join(UnitType(t).label_vi for t in allowed) or "không loại nào"
+    en_types = ", ".join(UnitType(t).label_en for t in allowed) or "none"
+    if in_city:
+        return Text(
+            f"{vi_types} của thành phố trực thuộc trung ương, hoặc làng nghề được Ủy ban nhân "
+            "dân cấp tỉnh công nhận",
+            f"a {en_types.replace(', ', ' or ')} of a centrally run city, or a craft village "
+            "recognised by the provincial People's Committee",
+        )
+    return Text(
+        f"{vi_types} của tỉnh, hoặc làng nghề được Ủy ban nhân dân cấp tỉnh công nhận",
+        f"a {en_types.replace(', ', ', ')} of a province, or a craft village recognised by the "
+        "provincial People's Committee",
+    )
+
+
+def _craft_village_fact(
+    est: Establishment, unit: AdminUnit, found: Text, rules: DatedRules
+) -> Fact | None:
+    """The craft-village branch of the 235/2025 location test (``None``: no village claimed
+    and none to suggest)."""
+    on = rules.on
+    ref = est.location
+    here = [
+        v
+        for v in rules.unit_facts.craft_villages
+        if (v.map_id is unit.map_id and v.code == unit.code)
+        or (v.map_id is ref.map_id and v.code == ref.code)
+    ]
+    required = Text(
+        "làng nghề được Ủy ban nhân dân cấp tỉnh công nhận",
+        "a craft village recognised by the provincial People's Committee",
+    )
+    claim = est.craft_village
+    if claim is None:
+        listed = [v.name for v in here if v.in_force(on)]
+        if not listed:
+            return None
+        names = ", ".join(listed)
+        hint = Text(
+            f"{found.vi}; tại đây có làng nghề được công nhận ({names}): khai báo làng nghề "
+            "nơi cơ sở sản xuất (craft_village)",
+            f"{found.en}; recognised craft villages here ({names}): declare the one it "
+            "produces in (craft_village)",
+        )
+        return (
+            "location",
+            False,
+            required,
+            hint,
+            rules.cited("eligibility.location_test")[1],
+            None,
+        )
+    key = fold(claim.name)
+    for village in here:
+        if fold(village.name) != key:
+            continue
+        text = f"{village.name}, {found.en}"
+        if village.in_force(on):
+            return ("location", True, required, Text(text, text), _village_citation(village), None)
+        return (
+            "location",
+            False,
+            required,
+            Text(
+                f"{text}: công nhận từ {village.recognised_on.strftime('%d/%m/%Y')}"
+                + (
+                    f" đến {village.withdrawn_on.strftime('%d/%m/%Y')}"
+                    if village.withdrawn_on
+                    else ""
+                ),
+                f"{text}: recognised from {village.recognised_on.isoformat()}"
+                + (f" to {village.withdrawn_on.isoformat()}" if village.withdrawn_on else ""),
+            ),
+            _village_citation(village),
+            None,
+        )
+    decision_vi = claim.decision or "không rõ số quyết định"
+    decision_en = claim.decision or "decision number not given"
+    if claim.recognised_on is not None and claim.recognised_on > on:
+        return (
+            "location",
+            False,
+            required,
+            Text(
+                f"{claim.name} (khai báo; công nhận từ {claim.recognised_on.strftime('%d/%m/%Y')})",
+                f"{claim.name} (declared; recognised from {claim.recognised_on.isoformat()})",
+            ),
+            _DECLARED_VILLAGE,
+            None,
+        )
+    return (
+        "location",
+        True,
+        required,
+        Text(
+            f"{claim.name}, {found.vi} (làng nghề do cơ sở khai báo, {decision_vi})",
+            f"{claim.name}, {found.en} (craft village declared by the applicant, {decision_en})",
+        ),
+        _DECLARED_VILLAGE,
+        None,
+    )
+
+
+def _village_citation(village: CraftVillage) -> Citation:
+    return Citation(
+        village.document,
+        effective_from=village.recognised_on,
+        effective_to=village.withdrawn_on,
+        confidence=Confidence.SECONDARY,
+        note=f"craft village {village.name} recognised by the provincial People's Committee",
+    )
+
+
+def _location_45(unit: AdminUnit, rules: DatedRules, plan_year: int) -> Fact:
+    """The location test of 45/2012 Điều 1.2.a (and 46/2012 Điều 3.1.đ for the 5 years)."""
+    types, cite = rules.cited("eligibility.eligible_unit_types")
+    found = f"{unit.full_name} ({unit.unit_type.value}, {unit.map_id.value}:{unit.code})"
     if unit.unit_type.value in types:
         return ("location", True, types, found, cite, None)
     if unit.unit_type is not UnitType.WARD:
@@ -460,7 +777,7 @@ def _location_uncached(est: Establishment, rules: DatedRules, plan_year: int) ->
             cite,
             None,
         )
-    umap = load_map(ref.map_id)
+    umap = load_map(unit.map_id)
     parent: AdminUnit | None = umap.get(unit.parent_code) if unit.parent_code else None
     if parent is not None and parent.unit_type.value in types:
         return ("location", True, types, f"{found} in {parent.full_name}", cite, None)
@@ -471,12 +788,12 @@ def _location_uncached(est: Establishment, rules: DatedRules, plan_year: int) ->
     city_code = unit.code
     if parent is not None and parent.unit_type in _CITY_TYPES:
         city_code = parent.code
-        grade = facts.grade_of(ref.map_id, parent.code, rules.on)
+        grade = facts.grade_of(unit.map_id, parent.code, rules.on)
     if grade is None:
-        grade = facts.grade_of(ref.map_id, unit.code, rules.on)
+        grade = facts.grade_of(unit.map_id, unit.code, rules.on)
     if grade is None:
         raise NotConfiguredError(
-            f"city_grade.{ref.map_id.value}.{city_code}",
+            f"city_grade.{unit.map_id.value}.{city_code}",
             rules.on,
             "the city's classification decision (đô thị loại); supply it with "
             "RuleSet.with_unit_facts or a [[city_grades]] table in an overlay",
@@ -490,7 +807,7 @@ def _location_uncached(est: Establishment, rules: DatedRules, plan_year: int) ->
         return ("location", False, f"ward of a city of grade {grades}", city, grades_cite, None)
     years, years_cite = rules.cited("eligibility.ward_conversion_years")
     required = f"ward converted from a commune ≤ {years} years before 31/12/{plan_year - 1}"
-    conversion = facts.conversion_of(ref.map_id, unit.code)
+    conversion = facts.conversion_of(unit.map_id, unit.code)
     if conversion is None:
         return ("location", False, required, f"{city}; no conversion recorded", conv_cite, None)
     reference = dt.date(plan_year - 1, 12, 31)
@@ -516,9 +833,17 @@ def _sector_facts(est: Establishment, rules: DatedRules) -> list[Fact]:
         if sector is Sector.MINING_MINERAL_PROCESSING and mining_rule and not difficult:
             continue
         found.append(sector)
-    required: Any = tuple(eligible)
+    if not found and any(s.value not in eligible for s in est.sectors):
+        # A sector the list does not name: refused only when the list is known to be complete
+        # (45/2012 Điều 5.1); from 15/10/2025 the full list is not known, so this raises.
+        rules.value("eligibility.unlisted_sectors_excluded")
+    required: Any = tuple(Sector(v) for v in eligible)
     if Sector.MINING_MINERAL_PROCESSING in est.sectors and mining_rule and not difficult:
-        required = "an eligible sector; mining only in difficult areas (45/2012 Điều 5.1.e)"
+        required = Text(
+            "một ngành nghề được hưởng chính sách; khai thác, chế biến khoáng sản chỉ tại địa "
+            "bàn có điều kiện kinh tế - xã hội khó khăn, đặc biệt khó khăn",
+            "an eligible sector; mining only in difficult areas (45/2012 Điều 5.1.e)",
+        )
     facts: list[Fact] = [("sector", bool(found), required, tuple(found) or est.sectors, cite, None)]
     excluded, kiln_cite = rules.cited("eligibility.brick_kiln_excluded")
     if excluded:

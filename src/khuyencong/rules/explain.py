@@ -34,7 +34,7 @@ import attrs
 from khuyencong.converters import converter, structure, unstructure
 from khuyencong.domain import Citation, LabelledEnum, Lang, format_vnd
 
-__all__ = ["Condition", "Decision", "Fact", "format_value", "register_messages"]
+__all__ = ["Condition", "Decision", "Fact", "Text", "format_value", "register_messages"]
 
 Fact = tuple[str, bool, Any, Any, Citation, str | None]
 """A compact condition: ``(code, held, required, found, citation, exception_label)``."""
@@ -58,6 +58,21 @@ def register_messages(messages: Mapping[str, tuple[str, str, str, str]]) -> None
     _CONDITIONS.clear()
 
 
+@attrs.frozen
+class Text:
+    """A short text in both languages, for a condition's required or found value.
+
+    >>> format_value(Text("xã", "commune"), "en")
+    'commune'
+    """
+
+    vi: str
+    en: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
 def format_value(value: object, lang: Lang = "vi") -> str:
     """A value as a reader would write it: labels for enums, đồng for money, dates as ISO.
 
@@ -69,6 +84,8 @@ def format_value(value: object, lang: Lang = "vi") -> str:
     """
     if isinstance(value, LabelledEnum):
         return value.label(lang)
+    if isinstance(value, Text):
+        return value.vi if lang == "vi" else value.en
     if isinstance(value, enum.Enum):
         label = getattr(value, f"label_{lang}", None)
         return str(label) if label is not None else str(value.value)
@@ -201,9 +218,12 @@ class Decision:
         facts: The compact conditions (see :data:`Fact`).
         conditions: Already materialised conditions (when read back from JSON).
         outcome: The conjunction of the facts, when the caller has it already.
+        regime: The documents whose rules were applied (``eligibility.regime``), if known.
+        rules_on: The date whose rules were applied, when it differs from ``on`` (a project
+            approved before a new regime keeps the rules of its approval date).
     """
 
-    __slots__ = ("_conditions", "_facts", "on", "outcome", "rule", "subject")
+    __slots__ = ("_conditions", "_facts", "on", "outcome", "regime", "rule", "rules_on", "subject")
 
     def __init__(
         self,
@@ -214,10 +234,14 @@ class Decision:
         *,
         conditions: Sequence[Condition] | None = None,
         outcome: bool | None = None,
+        regime: str | None = None,
+        rules_on: dt.date | None = None,
     ) -> None:
         self.rule = rule
         self.on = on
         self.subject = subject
+        self.regime = regime
+        self.rules_on = None if rules_on == on else rules_on
         self._facts = tuple(facts)
         if conditions is not None:
             self._conditions: tuple[Condition, ...] | None = _failed_first(conditions)
@@ -259,21 +283,40 @@ class Decision:
         else:
             verdict = "YES" if self.outcome else "NO"
             head = f"{self.subject} — {self.rule} on {self.on.isoformat()}: {verdict}"
-        lines = [head]
+        regime = self.regime_text(lang)
+        lines = [f"{head} — {regime}" if regime else head]
         for c in self.conditions:
             mark = "✓" if c.held else "✗"
             lines.append(f"  {mark} {c.message(lang)} [{c.citation.text(lang)}]")
         return "\n".join(lines)
 
+    def regime_text(self, lang: Lang = "vi") -> str:
+        """Which rules were applied, as a reader would say it (``""`` when not recorded)."""
+        if self.regime is None:
+            return ""
+        if self.rules_on is None:
+            return f"áp dụng {self.regime}" if lang == "vi" else f"under {self.regime}"
+        if lang == "vi":
+            return (
+                f"áp dụng {self.regime} theo quy định tại ngày phê duyệt "
+                f"{self.rules_on.strftime('%d/%m/%Y')}"
+            )
+        return f"under {self.regime}, the rules of the approval date {self.rules_on.isoformat()}"
+
     def to_data(self) -> dict[str, Any]:
         """JSON-ready data (dates as ISO text, citations as tables)."""
-        return {
+        data: dict[str, Any] = {
             "rule": self.rule,
             "on": self.on.isoformat(),
             "subject": self.subject,
             "outcome": self.outcome,
             "conditions": [unstructure(c) for c in self.conditions],
         }
+        if self.regime is not None:
+            data["regime"] = self.regime
+        if self.rules_on is not None:
+            data["rules_on"] = self.rules_on.isoformat()
+        return data
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> Decision:
@@ -283,16 +326,33 @@ class Decision:
             khuyencong.exceptions.ValidationError: If the data is not a decision.
         """
         raw = structure(dict(data), _DecisionData)
-        return cls(raw.rule, raw.on, raw.subject, conditions=raw.conditions)
+        return cls(
+            raw.rule,
+            raw.on,
+            raw.subject,
+            conditions=raw.conditions,
+            regime=raw.regime,
+            rules_on=raw.rules_on,
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Decision):
             return NotImplemented
-        return (self.rule, self.on, self.subject, self.outcome, self.conditions) == (
+        return (
+            self.rule,
+            self.on,
+            self.subject,
+            self.outcome,
+            self.regime,
+            self.rules_on,
+            self.conditions,
+        ) == (
             other.rule,
             other.on,
             other.subject,
             other.outcome,
+            other.regime,
+            other.rules_on,
             other.conditions,
         )
 
@@ -313,6 +373,8 @@ class _DecisionData:
     subject: str
     outcome: bool
     conditions: tuple[Condition, ...]
+    regime: str | None = None
+    rules_on: dt.date | None = None
 
 
 def _failed_first(conditions: Iterable[Condition]) -> tuple[Condition, ...]:

@@ -38,7 +38,12 @@ from khuyencong.exceptions import (
     NotConfiguredError,
     Problem,
 )
-from khuyencong.rules._catalogue import CATALOGUE, FAMILIES, spec_for
+from khuyencong.rules._catalogue import (
+    CATALOGUE,
+    FAMILIES,
+    LOCATION_TEST_PARAMETERS,
+    spec_for,
+)
 from khuyencong.rules.parameters import (
     DerivedCap,
     ParameterEntry,
@@ -49,7 +54,14 @@ from khuyencong.rules.parameters import (
 )
 from khuyencong.units import MapId
 
-__all__ = ["CityGrade", "DatedRules", "RuleSet", "UnitFacts", "WardConversion"]
+__all__ = [
+    "CityGrade",
+    "CraftVillage",
+    "DatedRules",
+    "RuleSet",
+    "UnitFacts",
+    "WardConversion",
+]
 
 
 @attrs.frozen
@@ -91,11 +103,42 @@ class WardConversion:
 
 
 @attrs.frozen
+class CraftVillage:
+    """A craft village (làng nghề) recognised by a provincial People's Committee.
+
+    From 15/10/2025 production in a recognised craft village is eligible wherever the village
+    lies (Nghị định 235/2025/NĐ-CP Điều 1.1, new Điều 1.2.a of 45/2012/NĐ-CP). A province
+    supplies its recognitions as ``[[craft_villages]]`` in its overlay.
+
+    Attributes:
+        name: The village's name as in the recognition decision.
+        code: The unit (commune, ward or special zone) the village lies in.
+        map_id: The map the code belongs to.
+        recognised_on: The date of the recognition decision.
+        document: The recognition decision (number and issuer).
+        withdrawn_on: The day the recognition was withdrawn, ``None`` while in force.
+    """
+
+    name: str
+    code: str
+    map_id: MapId = attrs.field(converter=MapId)
+    recognised_on: dt.date
+    document: str
+    withdrawn_on: dt.date | None = None
+
+    def in_force(self, on: dt.date) -> bool:
+        """Whether the recognition holds on ``on``."""
+        return self.recognised_on <= on and (self.withdrawn_on is None or on < self.withdrawn_on)
+
+
+@attrs.frozen
 class UnitFacts:
-    """City grades and ward conversions: dated data a caller (or a province) supplies."""
+    """City grades, ward conversions and recognised craft villages: dated data a caller (or a
+    province) supplies."""
 
     city_grades: tuple[CityGrade, ...] = ()
     conversions: tuple[WardConversion, ...] = ()
+    craft_villages: tuple[CraftVillage, ...] = ()
 
     def grade_of(self, map_id: MapId, code: str, on: dt.date) -> CityGrade | None:
         """The grade of the city ``code`` on ``on``, if supplied."""
@@ -116,9 +159,21 @@ class UnitFacts:
                 return c
         return None
 
+    def craft_villages_in(self, map_id: MapId, code: str, on: dt.date) -> list[CraftVillage]:
+        """The craft villages recognised in unit ``code`` on ``on``."""
+        return [
+            v
+            for v in self.craft_villages
+            if v.map_id is map_id and v.code == code and v.in_force(on)
+        ]
+
     def merged(self, other: UnitFacts) -> UnitFacts:
         """These facts with ``other``'s added."""
-        return UnitFacts(self.city_grades + other.city_grades, self.conversions + other.conversions)
+        return UnitFacts(
+            self.city_grades + other.city_grades,
+            self.conversions + other.conversions,
+            self.craft_villages + other.craft_villages,
+        )
 
 
 def _python_value_ok(spec_type: str, value: object) -> bool:
@@ -207,8 +262,9 @@ class RuleSet:
 
         The overlay is a TOML file in the shape of the legal data files (``[document]``,
         ``[[values]]``, ``[[support]]`` with ``fund = "local"``) plus optional
-        ``[[city_grades]]`` and ``[[ward_conversions]]``. Its values replace the baseline's on
-        their own dates; the composed set is validated again.
+        ``[[city_grades]]``, ``[[ward_conversions]]`` and ``[[craft_villages]]`` (``name``,
+        ``map_id``, ``code``, ``recognised_on``, ``document``, optional ``withdrawn_on``). Its
+        values replace the baseline's on their own dates; the composed set is validated again.
 
         Args:
             path: The overlay file (or a label when ``text`` is given).
@@ -282,9 +338,10 @@ class RuleSet:
         self,
         city_grades: Iterable[CityGrade] = (),
         conversions: Iterable[WardConversion] = (),
+        craft_villages: Iterable[CraftVillage] = (),
     ) -> RuleSet:
-        """This rule set with city grades and ward conversions added."""
-        facts = UnitFacts(tuple(city_grades), tuple(conversions))
+        """This rule set with city grades, ward conversions and craft villages added."""
+        facts = UnitFacts(tuple(city_grades), tuple(conversions), tuple(craft_villages))
         return RuleSet(
             self.parameters, layers=self.layers, unit_facts=self.unit_facts.merged(facts)
         )
@@ -296,8 +353,9 @@ class RuleSet:
         covered: they raise their own, clearer error)."""
         wanted = set(families or FAMILIES)
         problems = []
+        skipped = self._unused_location_parameters(on)
         for name, spec in CATALOGUE.items():
-            if spec.family not in wanted or name.startswith("support.local."):
+            if spec.family not in wanted or name.startswith("support.local.") or name in skipped:
                 continue
             param = self.parameters.get(name)
             if param is None:
@@ -319,14 +377,29 @@ class RuleSet:
         khuyencong.exceptions.CoverageError: parameter 'eligibility.beneficiary_forms' has no value on 2010-01-01; it is defined for 2012-07-05 to open end
         """  # noqa: E501
         wanted = set(families or FAMILIES)
+        skipped = self._unused_location_parameters(on)
         for name, spec in CATALOGUE.items():
-            if spec.family not in wanted or name.startswith("support.local."):
+            if spec.family not in wanted or name.startswith("support.local.") or name in skipped:
                 continue
             param = self.parameters.get(name)
             if param is None:
                 raise NotConfiguredError(name, on, spec.missing_source)
             if not any(e.covers(on) for e in param.entries):
                 raise CoverageError(name, on, param.coverage)
+
+    def _unused_location_parameters(self, on: dt.date) -> frozenset[str]:
+        """The parameters of the location tests not in force on ``on`` (not needed then)."""
+        try:
+            test = self.parameters.value("eligibility.location_test", on)
+        except (NotConfiguredError, CoverageError):
+            return frozenset()
+        used = LOCATION_TEST_PARAMETERS.get(test, ())
+        return frozenset(
+            name
+            for names in LOCATION_TEST_PARAMETERS.values()
+            for name in names
+            if name not in used
+        )
 
     # -- provinces (implementation in khuyencong.rules.provinces) ----------------------------
 
@@ -358,6 +431,7 @@ def _unit_facts(data: Mapping[str, Any], source: str) -> UnitFacts:
     problems: list[Problem] = []
     grades: list[CityGrade] = []
     conversions: list[WardConversion] = []
+    villages: list[CraftVillage] = []
     for i, raw in enumerate(data.get("city_grades", [])):
         try:
             grades.append(CityGrade(**raw))
@@ -368,9 +442,14 @@ def _unit_facts(data: Mapping[str, Any], source: str) -> UnitFacts:
             conversions.append(WardConversion(**raw))
         except (TypeError, ValueError) as exc:
             problems.append(Problem(f"$.ward_conversions[{i}]", str(exc), raw))
+    for i, raw in enumerate(data.get("craft_villages", [])):
+        try:
+            villages.append(CraftVillage(**raw))
+        except (TypeError, ValueError) as exc:
+            problems.append(Problem(f"$.craft_villages[{i}]", str(exc), raw))
     if problems:
         raise DataFileError(source, problems)
-    return UnitFacts(tuple(grades), tuple(conversions))
+    return UnitFacts(tuple(grades), tuple(conversions), tuple(villages))
 
 
 _MISSING = object()

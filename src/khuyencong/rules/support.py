@@ -29,7 +29,7 @@ from typing import Any
 import attrs
 
 from khuyencong.domain import Citation, Dong, Fund, Lang, SupportContent, format_vnd, round_down
-from khuyencong.exceptions import ValidationError
+from khuyencong.exceptions import ContentNotInForceError, ValidationError
 from khuyencong.rules.parameters import DerivedCap
 from khuyencong.rules.rulesets import DatedRules, RuleSet
 
@@ -74,11 +74,17 @@ def support_level(content: SupportContent, fund: Fund, rules: DatedRules) -> Sup
         khuyencong.exceptions.NotConfiguredError: If the level is unknown ([?]) on that date,
             or the local fund has no provincial overlay.
         khuyencong.exceptions.CoverageError: If the date is before the first support table.
+        khuyencong.exceptions.ContentNotInForceError: If ``content`` is not a khuyến công
+            content on that date (``contents.recognised``: the three contents 235/2025/NĐ-CP
+            adds exist from 15/10/2025).
     """
     key = ("support", content, fund)
     level: SupportLevel | None = rules.cache.get(key)
     if level is not None:
         return level
+    recognised, recognised_by = rules.cited("contents.recognised")
+    if content.value not in recognised:
+        raise ContentNotInForceError(content.value, rules.on, recognised_by.text("en"))
     base = f"support.{fund.value}.{content.value}"
     rate, citation = rules.cited(f"{base}.rate")
     cap: Any = rules.value(f"{base}.cap")
@@ -187,6 +193,8 @@ def support_amount(
             multiplier outside ``[1, maximum]``.
         khuyencong.exceptions.NotConfiguredError: If a needed value is unknown on ``on``.
         khuyencong.exceptions.CoverageError: If ``on`` is before the first support table.
+        khuyencong.exceptions.ContentNotInForceError: If ``content`` is not a khuyến công
+            content on ``on``.
     """
     if not _whole(eligible_cost) or eligible_cost < 0:
         raise ValidationError.single(

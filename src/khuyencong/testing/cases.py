@@ -20,10 +20,13 @@ A case::
                       sectors = ["handicrafts"] }
     expect = { outcome = false, failed = ["cooperative.members"] }
 
-Amount cases give ``content``, ``eligible_cost`` (and optionally ``quantity``, ``fund``,
-``priority_multiplier``) and expect ``amount`` and ``cap_reached``. ``award_levels`` cases
-expect ``levels``; ``ocop`` cases give a ``score`` or three ``parts`` and may expect ``stars``,
-``score``, ``part_maxima`` and ``ocop_product``; ``advance`` cases give ``content``,
+Eligibility cases give an ``establishment`` or an ``artisan`` (and optionally ``approved_on``,
+``plan_year``, ``overlay``, ``city_grades``, ``ward_conversions``, ``craft_villages``) and may
+also expect ``regime``, ``rules_on`` and ``location_citation`` (the document the location
+condition rests on). Amount cases give ``content``, ``eligible_cost`` (and optionally
+``quantity``, ``fund``, ``priority_multiplier``) and expect ``amount`` and ``cap_reached``.
+``award_levels`` cases expect ``levels``; ``ocop`` cases give a ``score`` or three ``parts``
+and may expect ``stars``, ``score``, ``part_maxima`` and ``ocop_product``; ``advance`` cases give ``content``,
 ``support``, ``progress`` and ``accepted`` and expect ``kind``, ``rate``, ``amount`` and
 ``condition_met``; ``settlement`` cases (``on`` = the last acceptance) expect ``deadline``;
 ``dossier`` cases give ``plan_year`` and expect ``to_department`` and ``to_ministry``;
@@ -45,6 +48,7 @@ import pytest
 
 from khuyencong.converters import structure
 from khuyencong.domain import (
+    Artisan,
     BusinessSectorGroup,
     Establishment,
     Fund,
@@ -115,7 +119,12 @@ def load_cases(path: Path | str) -> list[Case]:
 
 
 def _rules(case: Case) -> Any:
-    from khuyencong.rules import CityGrade, RuleSet, WardConversion  # noqa: PLC0415
+    from khuyencong.rules import (  # noqa: PLC0415
+        CityGrade,
+        CraftVillage,
+        RuleSet,
+        WardConversion,
+    )
 
     rules = RuleSet.national()
     overlay = case.inputs.get("overlay")
@@ -123,12 +132,41 @@ def _rules(case: Case) -> Any:
         rules = rules.with_overlay(Path(__file__).parent.parent / "data" / "legal" / overlay)
     grades = [CityGrade(**g) for g in case.inputs.get("city_grades", [])]
     conversions = [WardConversion(**c) for c in case.inputs.get("ward_conversions", [])]
-    if grades or conversions:
-        rules = rules.with_unit_facts(grades, conversions)
+    villages = [CraftVillage(**v) for v in case.inputs.get("craft_villages", [])]
+    if grades or conversions or villages:
+        rules = rules.with_unit_facts(grades, conversions, villages)
     what_if = case.inputs.get("what_if")
     if what_if:
         rules = rules.what_if(what_if, label="case")
     return rules
+
+
+def _eligibility(case: Case, rules: Any) -> dict[str, Any]:
+    from khuyencong import rules as r  # noqa: PLC0415
+
+    subject: Establishment | Artisan
+    if "artisan" in case.inputs:
+        subject = structure(_iso(case.inputs["artisan"]), Artisan)
+    else:
+        subject = structure(_iso(case.inputs["establishment"]), Establishment)
+    decision = r.check_eligibility(
+        subject,
+        case.on,
+        rules,
+        plan_year=case.inputs.get("plan_year"),
+        approved_on=case.inputs.get("approved_on"),
+    )
+    got = {"outcome": decision.outcome, "failed": sorted(decision.failed_codes)}
+    if "regime" in case.expect:
+        got["regime"] = decision.regime
+    if "rules_on" in case.expect:
+        got["rules_on"] = decision.rules_on
+    if "location_citation" in case.expect:
+        got["location_citation"] = next(
+            c.citation.document for c in decision.conditions if c.code == "location"
+        )
+
+    return got
 
 
 def _run(case: Case) -> dict[str, Any]:
@@ -137,9 +175,7 @@ def _run(case: Case) -> dict[str, Any]:
     rules = _rules(case)
     got: dict[str, Any] = {}
     if case.rule == "eligibility":
-        est = structure(_iso(case.inputs["establishment"]), Establishment)
-        decision = r.check_eligibility(est, case.on, rules, plan_year=case.inputs.get("plan_year"))
-        got = {"outcome": decision.outcome, "failed": sorted(decision.failed_codes)}
+        got = _eligibility(case, rules)
     elif case.rule == "amount":
         multiplier = case.inputs.get("priority_multiplier")
         amount = r.support_amount(
