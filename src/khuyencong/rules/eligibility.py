@@ -388,16 +388,16 @@ class Profile:
         group = est.business_sector_group
         employees, revenue, capital = est.employees, est.revenue, est.total_capital
         if group is not None and (employees is not None or capital is not None):
-            shape = sme_size.shape_of(self.cited)
-            if sme_size.has_inputs(shape, employees, revenue, capital):
-                lookup = self.cited
-                index, cite = sme_size.classify(
+            memo = self.rules.cache.get(("sme_size", group))
+            if memo is None:
+                shape = sme_size.shape_of(self.cited)
+                memo = self.rules.cache[("sme_size", group)] = (
                     shape,
-                    lambda i: sme_size.size_row(lookup, shape, group, i),
-                    employees,
-                    revenue,
-                    capital,
+                    sme_size.row_getter(self.cited, shape, group),
                 )
+            shape, row = memo
+            if sme_size.has_inputs(shape, employees, revenue, capital):
+                index, cite = sme_size.classify(shape, row, employees, revenue, capital)
                 key = (group, index)
                 fact = self.size.get(key)
                 if fact is None:

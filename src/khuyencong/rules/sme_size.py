@@ -53,6 +53,7 @@ __all__ = [
     "SIZE_CLASSES",
     "classify",
     "has_inputs",
+    "row_getter",
     "shape_of",
     "size_class_cited",
     "size_row",
@@ -108,6 +109,21 @@ def size_row(lookup: Lookup, shape: str, group: BusinessSectorGroup, index: int)
     max_rev = lookup(base + "max_revenue")[0]
     max_cap = lookup(base + "max_capital")[0]
     return max_emp, max_rev, max_cap, cite  # type: ignore[return-value]
+
+
+def row_getter(lookup: Lookup, shape: str, group: BusinessSectorGroup) -> Callable[[int], Row]:
+    """A memoising ``row(i)`` for :func:`classify`: each class's thresholds are looked up once,
+    and only when first asked for (errors are not memoised here; ``lookup`` may memoise them).
+    """
+    rows: list[Row | None] = [None, None, None]
+
+    def row(index: int) -> Row:
+        found = rows[index]
+        if found is None:
+            found = rows[index] = size_row(lookup, shape, group, index)
+        return found
+
+    return row
 
 
 def has_inputs(
@@ -184,11 +200,7 @@ def size_class_cited(
             "$.employees", employees, f"the SME size test on {rules.on} needs {needed}"
         )
     index, cite = classify(
-        shape,
-        lambda i: size_row(rules.cited, shape, group, i),
-        employees,
-        revenue,
-        total_capital,
+        shape, row_getter(rules.cited, shape, group), employees, revenue, total_capital
     )
     return (SizeClass.LARGE if index == 3 else SIZE_CLASSES[index]), cite
 
