@@ -149,7 +149,7 @@ class ProvincialDocument:
 
         >>> doc = next(d for p in provinces() for d in p.documents if d.number == "30/2019/QĐ-UBND")
         >>> print(doc.summary("en"))
-        30/2019/QĐ-UBND (amends 734/2014/QĐ-UBND), from 2020-01-10 [V2]: sets demonstration_model, machinery, technology_transfer; 105 values unknown
+        30/2019/QĐ-UBND (amends 734/2014/QĐ-UBND), from 2020-01-10 [U]: sets demonstration_model, machinery, technology_transfer; 105 values unknown
         """  # noqa: E501
         end = f" – {self.effective_to.isoformat()}" if self.effective_to else ""
         contents = ", ".join(sorted({lv.content.value for lv in self.levels}, key=_content_order))
@@ -193,7 +193,7 @@ class ProvinceOverlays:
 
         >>> print(next(p for p in provinces() if p.code == "17").summary("en"))
         Hòa Bình (17, three-level map of November 2021; now part of Phú Thọ, 25):
-          - 20/2019/QĐ-UBND, from 2020-01-01 – 2025-12-31 [V2]: sets enterprise_founding, demonstration_model, replication_model, cleaner_production_pilot; 102 values unknown
+          - 20/2019/QĐ-UBND, from 2020-01-01 – 2025-12-31 [U]: sets enterprise_founding, demonstration_model, replication_model, cleaner_production_pilot; 102 values unknown
         """  # noqa: E501
         new_code, new_name = self.now_part_of
         merged = self.map_id in _OLD_MAPS
