@@ -4,7 +4,8 @@ Commands:
 
 - ``khuyencong demo``: the main job on the founding example: load the Bắc Giang 2017–2020
   records into an SQLite store, check the example projects with the rules, compute the
-  indicators from the store and print the report.
+  indicators from the store and print the report. ``--example bac-ninh-2026`` runs a synthetic
+  2026 plan of post-reform Bắc Ninh under NĐ 235/2025 instead.
 - ``khuyencong check FILE.json``: decide an establishment or a project, with reasons.
 - ``khuyencong report --store URL | --data DIR | --example``: the outcome report of a phase.
 - ``khuyencong validate [FILE ...]``: read dataset files (the bundled sample by default), print
@@ -32,7 +33,7 @@ from typing import Any
 
 from khuyencong import __version__
 from khuyencong.datafiles import SAMPLE_DATASET, read_dataset
-from khuyencong.demo import run_demo
+from khuyencong.demo import DEMO_EXAMPLES, example_label, run_demo
 from khuyencong.domain import Dataset, Lang
 from khuyencong.exceptions import KhuyenCongError
 from khuyencong.importing import ImportKind, import_table, write_template
@@ -195,16 +196,19 @@ def store_objects(url: str, kind: ImportKind, objects: Sequence[Any]) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
-    result = run_demo(args.db, lang=lang, fmt=args.format, charts=not args.no_charts)
+    result = run_demo(
+        args.db, lang=lang, fmt=args.format, charts=not args.no_charts, example=args.example
+    )
     if args.format == "html":
         print(result.report)
         return 0
     stored = sum(result.stored.values())
+    label = example_label(args.example, lang)
     print(
         _t(
             lang,
-            f"Đã nạp {stored} bản ghi của ví dụ Bắc Giang 2017–2020 vào {result.database}",
-            f"Loaded {stored} records of the Bắc Giang 2017–2020 example into {result.database}",
+            f"Đã nạp {stored} bản ghi của {label} vào {result.database}",
+            f"Loaded {stored} records of {label} into {result.database}",
         )
     )
     print(result.checks_summary(lang))
@@ -284,13 +288,20 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser(
         "demo",
         parents=[common],
-        help="load the Bắc Giang 2017–2020 example into SQLite, check it, print the report",
+        help="load an example (default: Bắc Giang 2017–2020) into SQLite, check it, report",
     )
     demo.add_argument(
         "--db", type=Path, help="the SQLite file to create (default: a new temp file)"
     )
     demo.add_argument("--format", choices=["md", "html"], default="md")
     demo.add_argument("--no-charts", action="store_true", help="no charts in the HTML report")
+    demo.add_argument(
+        "--example",
+        choices=list(DEMO_EXAMPLES),
+        default="bac-giang-2017-2020",
+        help="which example: "
+        + "; ".join(f"{name}: {what}" for name, what in DEMO_EXAMPLES.items()),
+    )
     demo.set_defaults(handler=_cmd_demo)
 
     rules_cli.add_parser(sub)

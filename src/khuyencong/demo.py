@@ -11,14 +11,28 @@ The rules are the national ones with Bắc Giang's own documents layered on
 overlay (city grades of Bắc Giang city, from secondary sources). Every layer is named in
 :meth:`DemoResult.checks_summary`.
 
+``run_demo(example="bac-ninh-2026")`` (``khuyencong demo --example bac-ninh-2026``) runs the
+present instead: a synthetic 2026 plan of the post-reform Bắc Ninh province (code 24 on the
+2025-reform map), decided under NĐ 235/2025 with ``RuleSet.for_province("24")``. Its projects
+are decided on the plan's review date, 1 December 2026; a project approved before 15/10/2025 is
+judged under the rules of its approval date (the transition of 235/2025). Its artisan (a
+person, which the dataset format does not hold) is read from ``artisans.json`` and decided
+separately. The summary lists every project's verdict and every value that is not configured,
+with the document that should supply it.
+
 >>> import tempfile, pathlib
 >>> result = run_demo(pathlib.Path(tempfile.mkdtemp()) / "demo.db")
 >>> result.stored["establishments"], "52 hợp tác xã" in result.report
 (56, True)
+>>> today = run_demo(pathlib.Path(tempfile.mkdtemp()) / "bn.db", example="bac-ninh-2026")
+>>> today.stored["projects"], len(today.not_configured)
+(12, 5)
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import tempfile
 from collections import Counter
 from collections.abc import Mapping
@@ -26,9 +40,10 @@ from pathlib import Path
 
 import attrs
 
-from khuyencong.domain import Confidence, Dataset, Establishment, Lang, Project
-from khuyencong.exceptions import CoverageError, NotConfiguredError
-from khuyencong.indicators import RecordSet
+from khuyencong.converters import structure
+from khuyencong.domain import Artisan, Confidence, Dataset, Establishment, Lang, Project
+from khuyencong.exceptions import CoverageError, NotConfiguredError, NotFoundError
+from khuyencong.indicators import Breakdown, RecordSet
 from khuyencong.reports import (
     build_report,
     example_path,
@@ -36,11 +51,17 @@ from khuyencong.reports import (
     load_folder_targets,
     load_report_config,
 )
-from khuyencong.rules import RuleSet, check_eligibility, check_project_amounts
+from khuyencong.rules import (
+    Decision,
+    RuleSet,
+    check_eligibility,
+    check_project_amounts,
+    rules_date,
+)
 from khuyencong.storage import dataset_from_store, open_store, store_dataset
 from khuyencong.units import MapId
 
-__all__ = ["DemoResult", "ProjectCheck", "run_demo"]
+__all__ = ["DEMO_EXAMPLES", "DemoResult", "ProjectCheck", "example_label", "run_demo"]
 
 
 @attrs.frozen
@@ -56,6 +77,15 @@ class ProjectCheck:
             (Vietnamese, English) pair.
         unverified_levels: Whether a support level the amount check used is tagged [U]
             (believed, not verified in the document).
+        decided_on: The date the project was decided on.
+        regime: Which rules were applied, as a (Vietnamese, English) pair ("under
+            45/2012/NĐ-CP, the rules of the approval date 2025-09-10" for a project approved
+            before 235/2025).
+        rules_on: The date whose rules were applied, when it is not ``decided_on``.
+        not_configured: Each value the checks needed and the library does not know, as
+            (parameter, the document that should supply it).
+        notes: What the decision says beyond its verdict, as (Vietnamese, English) pairs: a
+            place of production on an older map placed on the post-reform map.
     """
 
     project_id: str
@@ -63,6 +93,11 @@ class ProjectCheck:
     within_maxima: bool | None
     reasons: tuple[tuple[str, str], ...]
     unverified_levels: bool = False
+    decided_on: dt.date | None = None
+    regime: tuple[str, str] | None = None
+    rules_on: dt.date | None = None
+    not_configured: tuple[tuple[str, str], ...] = ()
+    notes: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen
@@ -76,6 +111,10 @@ class DemoResult:
         report: The report (Markdown, or HTML).
         rule_layers: The layers of the rules the projects were checked with (national, the
             province's documents, the example's own overlay).
+        example: The example's name (see :data:`DEMO_EXAMPLES`).
+        artisans: The eligibility decisions on the example's artisans (people holding a
+            title, which the dataset format does not hold).
+        detailed: Whether :meth:`checks_summary` lists every project's verdict.
     """
 
     database: Path
@@ -83,10 +122,20 @@ class DemoResult:
     checks: tuple[ProjectCheck, ...]
     report: str
     rule_layers: tuple[str, ...] = ()
+    example: str = "bac-giang-2017-2020"
+    artisans: tuple[Decision, ...] = ()
+    detailed: bool = False
+
+    @property
+    def not_configured(self) -> tuple[tuple[str, str], ...]:
+        """Every value the checks needed that is not configured, once each, as (parameter,
+        the document that should supply it), in the order the projects met them."""
+        return tuple(dict.fromkeys(v for c in self.checks for v in c.not_configured))
 
     def checks_summary(self, lang: Lang = "vi") -> str:
         """A short account of the project checks, in ``lang``."""
         n = len(self.checks)
+        decided = next((c.decided_on for c in self.checks if c.decided_on), None)
         eligible = sum(c.eligible for c in self.checks)
         within = sum(c.within_maxima is True for c in self.checks)
         above = sum(c.within_maxima is False for c in self.checks)
@@ -96,7 +145,12 @@ class DemoResult:
             lines = [
                 (
                     f"Kiểm tra {n} đề án mẫu theo quy định: {eligible} đề án có mọi đơn vị "
-                    "thụ hưởng đủ điều kiện vào ngày phê duyệt;"
+                    "thụ hưởng đủ điều kiện "
+                    + (
+                        f"vào ngày xét {decided.strftime('%d/%m/%Y')};"
+                        if decided
+                        else "vào ngày phê duyệt;"
+                    )
                 ),
                 (
                     f"{within} đề án có mức đề nghị trong mức hỗ trợ tối đa, {above} vượt mức, "
@@ -107,7 +161,12 @@ class DemoResult:
             lines = [
                 (
                     f"Checked {n} example projects against the rules: in {eligible} every "
-                    "beneficiary was eligible on the approval date;"
+                    "beneficiary was eligible "
+                    + (
+                        f"on the decision date {decided.isoformat()};"
+                        if decided
+                        else "on the approval date;"
+                    )
                 ),
                 (
                     f"{within} request amounts within the legal maximum, {above} above it, "
@@ -124,9 +183,62 @@ class DemoResult:
         if self.rule_layers:
             lines.append(_layers_line(self.rule_layers, lang))
         index = 0 if lang == "vi" else 1
-        reasons = Counter(r[index] for c in self.checks for r in c.reasons)
-        lines.extend(f"  - {count} × {reason}" for reason, count in reasons.most_common(5))
+        if self.detailed:
+            # Every project's verdict and reasons, then the artisans (people, decided apart).
+            lines.insert(0, _synthetic_line(self.example, lang))
+            lines.extend(_project_lines(c, lang) for c in self.checks)
+            lines.extend(_artisan_line(d, lang) for d in self.artisans)
+        else:
+            reasons = Counter(r[index] for c in self.checks for r in c.reasons)
+            lines.extend(f"  - {count} × {reason}" for reason, count in reasons.most_common(5))
+        missing = self.not_configured
+        if missing:
+            lines.append(
+                f"Giá trị chưa cấu hình ({len(missing)}), mỗi giá trị kèm văn bản cần cung cấp:"
+                if lang == "vi"
+                else f"Values not configured ({len(missing)}), each with the document that "
+                "should supply it:"
+            )
+            word = "cần" if lang == "vi" else "from"
+            lines.extend(f"  - {name}: {word} {document}" for name, document in missing)
         return "\n".join(lines)
+
+
+def _project_lines(check: ProjectCheck, lang: Lang) -> str:
+    """One project's verdict, the rules it was decided under, and why."""
+    vi = lang == "vi"
+    index = 0 if vi else 1
+    if vi:
+        who = "đủ điều kiện" if check.eligible else "không đủ điều kiện"
+        amount = {True: "trong mức tối đa", False: "vượt mức tối đa", None: "chưa kiểm tra mức"}
+    else:
+        who = "eligible" if check.eligible else "not eligible"
+        amount = {True: "within the maximum", False: "above the maximum", None: "amount unchecked"}
+    head = f"  {check.project_id}: {who}; {amount[check.within_maxima]}"
+    if check.decided_on is not None:
+        day = check.decided_on.strftime("%d/%m/%Y") if vi else check.decided_on.isoformat()
+        head += f" — {'xét ngày' if vi else 'decided on'} {day}"
+    if check.regime is not None:
+        head += f", {check.regime[index]}"
+    lines = [head]
+    lines.extend(f"      · {note[index]}" for note in check.notes)
+    failed = [r for r in check.reasons if r[1].split(":")[0] != "not configured"]
+    lines.extend(f"      ✗ {r[index]}" for r in failed)
+    word = "chưa cấu hình" if vi else "not configured"
+    lines.extend(f"      ? {word}: {name}" for name, _ in check.not_configured)
+    return "\n".join(lines)
+
+
+def _synthetic_line(example: str, lang: Lang) -> str:
+    label = example_label(example, lang)
+    if lang == "vi":
+        return f"{label[0].upper()}{label[1:]}: dữ liệu tổng hợp, không phải hồ sơ thật."
+    return f"{label[0].upper()}{label[1:]}: synthetic data, not real records."
+
+
+def _artisan_line(decision: Decision, lang: Lang) -> str:
+    """An artisan's eligibility decision, indented under the projects."""
+    return "\n".join(f"  {line}" for line in decision.render(lang).splitlines())
 
 
 def _layers_line(layers: tuple[str, ...], lang: Lang) -> str:
@@ -150,14 +262,57 @@ def _not_configured(exc: NotConfiguredError | CoverageError) -> tuple[str, str]:
     )
 
 
+def _missing(exc: NotConfiguredError | CoverageError) -> tuple[tuple[str, str], ...]:
+    """The (parameter, document) of a value that is not configured (none for coverage)."""
+    if isinstance(exc, NotConfiguredError):
+        return ((exc.parameter, exc.source_document),)
+    return ()
+
+
+def _location_notes(est: Establishment, decision: Decision) -> list[tuple[str, str]]:
+    """What the location test said of a place on an older map, or of a declared craft
+    village (declared data: the recognition decision was not checked)."""
+    notes: list[tuple[str, str]] = []
+    where = [c for c in decision.conditions if c.code == "location"]
+    if est.location.map_id is not MapId.MAP_REFORM:
+        notes.extend((c.message("vi"), c.message("en")) for c in where)
+    if est.craft_village is not None:
+        name = est.craft_village.name
+        notes.extend(
+            (
+                f"khai báo làng nghề {name} (dữ liệu do cơ sở khai báo); {c.message('vi')}",
+                f"declares the craft village {name} (declared data); {c.message('en')}",
+            )
+            for c in where
+        )
+    return notes
+
+
+def _regime(on: dt.date, rules_on: dt.date, regime: str | None) -> tuple[str, str] | None:
+    """Which rules a project was decided under, as a reader would say it."""
+    if regime is None:
+        return None
+    decision = Decision("eligibility", on, "", regime=regime, rules_on=rules_on)
+    return decision.regime_text("vi"), decision.regime_text("en")
+
+
 def _check(
-    project: Project, establishments: Mapping[str, Establishment], rules: RuleSet
+    project: Project,
+    establishments: Mapping[str, Establishment],
+    rules: RuleSet,
+    review_on: dt.date | None = None,
 ) -> ProjectCheck:
-    on = project.approved_on or project.submitted_on
+    """The rules' verdict on ``project``: on ``review_on`` if given (a project approved under
+    an earlier regime is then judged under the rules of its approval date), otherwise on its
+    approval (or submission) date."""
+    on = review_on or project.approved_on or project.submitted_on
     if on is None:
         reason = ("đề án chưa có ngày nộp hoặc phê duyệt", "the project has no submission date")
         return ProjectCheck(project.id, eligible=False, within_maxima=None, reasons=(reason,))
+    rules_on, regime = rules_date(on, approved_on=project.approved_on, rules=rules)
     reasons: list[tuple[str, str]] = []
+    missing: list[tuple[str, str]] = []
+    notes: list[tuple[str, str]] = []
     eligible = True
     for beneficiary in project.beneficiary_ids:
         est = establishments.get(beneficiary)
@@ -168,21 +323,114 @@ def _check(
             )
             continue
         try:
-            decision = check_eligibility(est, on, rules, plan_year=project.plan_year)
+            decision = check_eligibility(
+                est, on, rules, plan_year=project.plan_year, approved_on=project.approved_on
+            )
         except (NotConfiguredError, CoverageError) as exc:
             eligible = False
             reasons.append(_not_configured(exc))
+            missing.extend(_missing(exc))
             continue
         eligible = eligible and decision.outcome
         reasons.extend((c.message("vi"), c.message("en")) for c in decision.failed)
+        if review_on is not None:
+            notes.extend(_location_notes(est, decision))
+
+    def verdict(within: bool | None, unverified: bool = False) -> ProjectCheck:
+        reviewed = review_on is not None
+        return ProjectCheck(
+            project.id,
+            eligible,
+            within,
+            tuple(reasons),
+            unverified,
+            decided_on=on if reviewed else None,
+            regime=_regime(on, rules_on, regime) if reviewed else None,
+            rules_on=rules_on if rules_on != on else None,
+            not_configured=tuple(dict.fromkeys(missing)),
+            notes=tuple(notes),
+        )
+
     try:
-        amounts = check_project_amounts(project, on, rules)
+        amounts = check_project_amounts(project, rules_on, rules)
     except (NotConfiguredError, CoverageError) as exc:
         reasons.append(_not_configured(exc))
-        return ProjectCheck(project.id, eligible, None, tuple(reasons))
+        missing.extend(_missing(exc))
+        return verdict(None)
     reasons.extend((c.message("vi"), c.message("en")) for c in amounts.failed)
     unverified = any(c.citation.confidence is Confidence.UNVERIFIED for c in amounts.conditions)
-    return ProjectCheck(project.id, eligible, amounts.outcome, tuple(reasons), unverified)
+    return verdict(amounts.outcome, unverified)
+
+
+@attrs.frozen
+class _Example:
+    """How the demo runs one shipped example."""
+
+    folder: str
+    label: tuple[str, str]
+    province: str
+    map_id: MapId | None = None
+    own_overlay: bool = False
+    review_on: dt.date | None = None
+    by_commune: bool = False
+
+
+DEMO_EXAMPLES: dict[str, str] = {
+    "bac-giang-2017-2020": "Bắc Giang 2017–2020 (the founding example, the default)",
+    "bac-ninh-2026": "post-reform Bắc Ninh, a synthetic 2026 plan under NĐ 235/2025",
+}
+"""The examples :func:`run_demo` runs, by name, with what each is."""
+
+_EXAMPLES: dict[str, _Example] = {
+    "bac-giang-2017-2020": _Example(
+        "bac_giang_2017_2020",
+        ("ví dụ Bắc Giang 2017–2020", "the Bắc Giang 2017–2020 example"),
+        "24",
+        MapId.MAP_2021,
+        own_overlay=True,
+    ),
+    # The centre reviews its 2026 plan on 1 December 2026: every project is decided that day,
+    # one approved before 15/10/2025 under the rules of its approval date (235/2025's
+    # transition). No overlay of the example's own: every rule is the national one or the
+    # province's shipped documents'.
+    "bac-ninh-2026": _Example(
+        "bac_ninh_2026",
+        (
+            "ví dụ tổng hợp Bắc Ninh (sau sắp xếp) năm 2026",
+            "the synthetic post-reform Bắc Ninh 2026 example",
+        ),
+        "24",
+        MapId.MAP_REFORM,
+        review_on=dt.date(2026, 12, 1),
+        by_commune=True,
+    ),
+}
+
+
+def example_label(name: str, lang: Lang = "vi") -> str:
+    """How the demo names example ``name`` in ``lang``.
+
+    >>> example_label("bac-ninh-2026", "en")
+    'the synthetic post-reform Bắc Ninh 2026 example'
+    """
+    vi, en = _example(name).label
+    return vi if lang == "vi" else en
+
+
+def _example(name: str) -> _Example:
+    found = _EXAMPLES.get(name.replace("_", "-"))
+    if found is None:
+        raise NotFoundError("example", name, f"examples: {', '.join(DEMO_EXAMPLES)}")
+    return found
+
+
+def _artisans(folder: Path) -> tuple[Artisan, ...]:
+    """The example's artisans (``artisans.json``; none if absent)."""
+    path = folder / "artisans.json"
+    if not path.exists():
+        return ()
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return tuple(structure(data, list[Artisan]))
 
 
 def run_demo(
@@ -191,6 +439,7 @@ def run_demo(
     lang: Lang = "vi",
     fmt: str = "md",
     charts: bool = True,
+    example: str = "bac-giang-2017-2020",
 ) -> DemoResult:
     """Load the example into SQLite, check its projects with the rules, and report.
 
@@ -200,28 +449,41 @@ def run_demo(
         lang: The report's language.
         fmt: ``"md"`` or ``"html"``.
         charts: Draw charts in the HTML report (needs the ``charts`` extra).
+        example: Which example (see :data:`DEMO_EXAMPLES`): ``"bac-giang-2017-2020"`` (the
+            default) or ``"bac-ninh-2026"``.
 
     Returns:
         The database path, what was stored, the project checks and the report.
+
+    Raises:
+        NotFoundError: If there is no such example.
     """
+    spec = _example(example)
     path = Path(database) if database is not None else _new_database()
-    example = load_example()
+    records = load_example(spec.folder)
     dataset = Dataset(
-        establishments=example.establishments,
-        projects=example.projects,
-        support_records=example.support,
-        fair_participations=example.fairs,
-        award_entries=example.awards,
-        ocop_ratings=example.ocop,
+        establishments=records.establishments,
+        projects=records.projects,
+        support_records=records.support,
+        fair_participations=records.fairs,
+        award_entries=records.awards,
+        ocop_ratings=records.ocop,
     )
     with open_store(f"sqlite:///{path.resolve()}") as store:
         stored = store_dataset(store, dataset)
         loaded = dataset_from_store(store)
-    folder = example_path()
-    # Bắc Giang's own documents (real, cited), then the example's city grades.
-    rules = RuleSet.for_province("24", map_id=MapId.MAP_2021).with_overlay(folder / "overlay.toml")
+    folder = example_path(spec.folder)
+    # The province's own documents (real, cited), then the example's own facts if it has any
+    # (the Bắc Giang example: the city grades of Bắc Giang city).
+    rules = RuleSet.for_province(spec.province, map_id=spec.map_id)
+    if spec.own_overlay:
+        rules = rules.with_overlay(folder / "overlay.toml")
     by_id = {e.id: e for e in loaded.establishments}
-    checks = tuple(_check(p, by_id, rules) for p in loaded.projects)
+    checks = tuple(_check(p, by_id, rules, spec.review_on) for p in loaded.projects)
+    artisans = tuple(
+        check_eligibility(a, spec.review_on or dt.date.today(), rules)  # noqa: DTZ011
+        for a in _artisans(folder)
+    )
     source = RecordSet(
         establishments=loaded.establishments,
         support=loaded.support_records,
@@ -234,11 +496,15 @@ def run_demo(
         source,
         load_report_config(folder),
         lang=lang,
+        # The post-reform map has no districts: a plan on it is rolled up by commune.
+        by=Breakdown.commune(MapId.MAP_REFORM) if spec.by_commune else None,
         targets=load_folder_targets(folder),
         charts=charts and fmt == "html",
     )
     text = report.to_html() if fmt == "html" else report.to_markdown()
-    return DemoResult(path, stored, checks, text, rules.layers)
+    name = example.replace("_", "-")
+    detailed = spec.review_on is not None
+    return DemoResult(path, stored, checks, text, rules.layers, name, artisans, detailed)
 
 
 def _new_database() -> Path:

@@ -26,7 +26,7 @@ __all__ = [
     "load_report_config",
 ]
 
-EXAMPLES = ("bac_giang_2017_2020",)
+EXAMPLES = ("bac_giang_2017_2020", "bac_ninh_2026")
 """The examples shipped with the package."""
 
 
