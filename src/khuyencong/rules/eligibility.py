@@ -32,6 +32,7 @@ True
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -64,6 +65,7 @@ from khuyencong.units import (
     AdminUnit,
     MapId,
     UnitLevel,
+    UnitRef,
     UnitType,
     load_map,
     map_for,
@@ -674,8 +676,8 @@ def _craft_village_fact(
     here = [
         v
         for v in rules.unit_facts.craft_villages
-        if (v.map_id is unit.map_id and v.code == unit.code)
-        or (v.map_id is ref.map_id and v.code == ref.code)
+        if (v.map_id is ref.map_id and v.code == ref.code)
+        or _village_unit(v.map_id, v.code) == (unit.map_id, unit.code)
     ]
     required = Text(
         "làng nghề được Ủy ban nhân dân cấp tỉnh công nhận",
@@ -750,6 +752,19 @@ def _craft_village_fact(
         _DECLARED_VILLAGE,
         None,
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _village_unit(map_id: MapId, code: str) -> tuple[MapId, str]:
+    """Where a recognised village's unit lies on the post-reform map (a village recognised on an
+    older map keeps its recognition; an unplaceable unit stays on its own map)."""
+    if map_id is MapId.MAP_REFORM:
+        return map_id, code
+    try:
+        new = to_reform(UnitRef(map_id, code)).new_commune
+    except UnitMappingError:
+        return map_id, code
+    return (new.map_id, new.code) if new is not None else (map_id, code)
 
 
 def _village_citation(village: CraftVillage) -> Citation:

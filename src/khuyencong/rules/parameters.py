@@ -353,7 +353,15 @@ _DOCUMENT_KEYS = frozenset(
     {"number", "title", "signed_on", "effective_from", "effective_to", "confidence"}
 )
 _FILE_KEYS = frozenset(
-    {"document", "values", "support", "overlay", "city_grades", "ward_conversions"}
+    {
+        "document",
+        "values",
+        "support",
+        "overlay",
+        "city_grades",
+        "ward_conversions",
+        "craft_villages",
+    }
 )
 
 

@@ -115,6 +115,8 @@ class ProvincialDocument:
         other_values: Parameters other than local-fund levels it sets.
         sources: The public sources read for it (URLs).
         file: The overlay file's name.
+        craft_villages: The craft villages it recognises (names), for the location test of
+            235/2025 (a recognition decision sets no level).
     """
 
     number: str
@@ -134,6 +136,7 @@ class ProvincialDocument:
     other_values: tuple[str, ...]
     sources: tuple[str, ...]
     file: str
+    craft_villages: tuple[str, ...] = ()
 
     @property
     def path(self) -> Path:
@@ -153,19 +156,23 @@ class ProvincialDocument:
         """  # noqa: E501
         end = f" – {self.effective_to.isoformat()}" if self.effective_to else ""
         contents = ", ".join(sorted({lv.content.value for lv in self.levels}, key=_content_order))
+        villages = len(self.craft_villages)
         if lang == "vi":
             amends = f" (sửa đổi {self.amends})" if self.amends else ""
+            head = f"{self.number}{amends}, từ {self.effective_from.isoformat()}{end}"
+            if villages and not (self.levels or self.unknown):
+                return f"{head} [{self.confidence.value}]: công nhận {villages} làng nghề"
             sets = f"quy định {contents}" if contents else "chưa đọc được mức nào"
             return (
-                f"{self.number}{amends}, từ {self.effective_from.isoformat()}{end} "
-                f"[{self.confidence.value}]: {sets}; {len(self.unknown)} giá trị chưa biết"
+                f"{head} [{self.confidence.value}]: {sets}; {len(self.unknown)} giá trị chưa biết"
             )
         amends = f" (amends {self.amends})" if self.amends else ""
+        head = f"{self.number}{amends}, from {self.effective_from.isoformat()}{end}"
+        if villages and not (self.levels or self.unknown):
+            noun = "craft village" if villages == 1 else "craft villages"
+            return f"{head} [{self.confidence.value}]: recognises {villages} {noun}"
         sets = f"sets {contents}" if contents else "no level read"
-        return (
-            f"{self.number}{amends}, from {self.effective_from.isoformat()}{end} "
-            f"[{self.confidence.value}]: {sets}; {len(self.unknown)} values unknown"
-        )
+        return f"{head} [{self.confidence.value}]: {sets}; {len(self.unknown)} values unknown"
 
 
 @attrs.frozen
@@ -312,6 +319,7 @@ def _document(path: Path) -> ProvincialDocument:
         effective_to=doc.get("effective_to"),
         confidence=Confidence(doc.get("confidence", "V")),
         amends=str(overlay.get("amends", "")),
+        craft_villages=tuple(str(v.get("name", "")) for v in data.get("craft_villages", [])),
         levels=_levels(entries),
         unknown=tuple(sorted({e.parameter for e in entries if not e.configured})),
         other_values=tuple(
@@ -344,7 +352,7 @@ def provinces() -> tuple[ProvinceOverlays, ...]:
         DataFileError: If a shipped overlay is invalid.
 
     >>> [(p.name, [d.number for d in p.documents]) for p in provinces()][1]
-    ('Bắc Giang', ['734/2014/QĐ-UBND', '30/2019/QĐ-UBND'])
+    ('Bắc Giang', ['1491/QĐ-UBND', '734/2014/QĐ-UBND', '30/2019/QĐ-UBND'])
     """
     groups: dict[tuple[str, MapId], list[ProvincialDocument]] = {}
     for doc in _documents():
@@ -428,7 +436,7 @@ def for_province(
             document (the message says which provinces ship what).
 
     >>> for_province("24", map_id="2021-11").layers[2:]
-    ('overlay: Bắc Giang: QĐ 734/2014/QĐ-UBND', 'overlay: Bắc Giang: QĐ 30/2019/QĐ-UBND')
+    ('overlay: Bắc Giang: QĐ 1491/QĐ-UBND (làng nghề)', 'overlay: Bắc Giang: QĐ 734/2014/QĐ-UBND', 'overlay: Bắc Giang: QĐ 30/2019/QĐ-UBND')
     >>> for_province("01")
     Traceback (most recent call last):
     khuyencong.exceptions.NotFoundError: no provincial overlay for 'Thành phố Hà Nội (01, 2025-reform)': ...
