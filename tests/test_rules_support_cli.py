@@ -235,11 +235,17 @@ class TestRun:
         )
 
     def test_overlay_is_applied(self, tmp_path: Path) -> None:
-        """With the example overlay the 235/2025 location test is configured after 15/10/2025."""
-        path = _write(tmp_path, "e.json", _coop(9))
+        """An overlay's location test replaces the national 235/2025 one after 15/10/2025.
+
+        Nationally a ward of Hà Nội is refused (exit 1); the example overlay keeps the 45/2012
+        test, under which a ward needs its city's grade, which it does not supply (exit 2).
+        """
+        data = dict(_coop(9))  # type: ignore[call-overload]
+        data["location"] = {"map_id": "2025-reform", "code": "00004"}
+        path = _write(tmp_path, "e.json", data)
         date = dt.date(2026, 1, 5)
-        assert run(_args(path, date=date), io.StringIO()) == 2  # not configured without it
-        assert run(_args(path, date=date, overlay=OVERLAY), io.StringIO()) == 0
+        assert run(_args(path, date=date), io.StringIO()) == 1
+        assert run(_args(path, date=date, overlay=OVERLAY), io.StringIO()) == 2
 
     @pytest.mark.parametrize("text", ["{", '{"id": "x"}', "[]"])
     def test_bad_input_exits_2(self, tmp_path: Path, text: str) -> None:

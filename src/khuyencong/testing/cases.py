@@ -25,13 +25,14 @@ Eligibility cases give an ``establishment`` or an ``artisan`` (and optionally ``
 also expect ``regime``, ``rules_on`` and ``location_citation`` (the document the location
 condition rests on). Amount cases give ``content``, ``eligible_cost`` (and optionally
 ``quantity``, ``fund``, ``priority_multiplier``) and expect ``amount`` and ``cap_reached``.
-``award_levels`` cases expect ``levels``; ``ocop`` cases give a ``score`` or three ``parts``
-and may expect ``stars``, ``score``, ``part_maxima`` and ``ocop_product``; ``advance`` cases give ``content``,
-``support``, ``progress`` and ``accepted`` and expect ``kind``, ``rate``, ``amount`` and
-``condition_met``; ``settlement`` cases (``on`` = the last acceptance) expect ``deadline``;
-``dossier`` cases give ``plan_year`` and expect ``to_department`` and ``to_ministry``;
-``approver`` cases give ``change`` (and ``group_project``) and expect ``approver``. Any case may
-expect an ``error`` (the exception class name) and ``parameter`` (the parameter it names).
+``award_levels`` cases expect ``levels``; ``ocop`` cases give a ``score`` or three ``parts`` and
+may expect ``stars``, ``score``, ``part_maxima`` and ``ocop_product``; ``advance`` cases give
+``content``, ``support``, ``progress`` and ``accepted`` and expect ``kind``, ``rate``,
+``amount`` and ``condition_met``; ``settlement`` cases (``on`` = the last acceptance) expect
+``deadline``; ``dossier`` cases give ``plan_year`` and expect ``to_department`` and
+``to_ministry``; ``approver`` cases give ``change`` (and ``group_project``) and expect
+``approver``. Any case may expect an ``error`` (the exception class name) and ``parameter`` (the
+parameter it names).
 """
 
 from __future__ import annotations
