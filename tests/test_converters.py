@@ -23,9 +23,11 @@ from khuyencong.converters import (
     unstructure,
 )
 from khuyencong.domain import (
+    Artisan,
     AwardEntry,
     BudgetEnvelope,
     Citation,
+    CraftVillageClaim,
     Establishment,
     FairParticipation,
     LegalForm,
@@ -50,6 +52,8 @@ EVERY_TYPE: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
     (Citation, ks.citations()),
     (Period, ks.periods()),
     (UnitRef, ks.unit_refs()),
+    (Artisan, ks.artisans()),
+    (CraftVillageClaim, ks.craft_village_claims()),
 ]
 
 

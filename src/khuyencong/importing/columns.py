@@ -354,7 +354,47 @@ ESTABLISHMENT_COLUMNS: tuple[Column, ...] = (
         "Cluster infrastructure investor",
         parse_bool,
     ),
+    _col(
+        "sustainable_production",
+        "Sản xuất và tiêu dùng bền vững",
+        "Sustainable production",
+        parse_bool,
+    ),
+    _col(
+        "craft_village",
+        "Làng nghề nơi sản xuất",
+        "Craft village",
+        parse_text,
+        help_vi="Tên làng nghề được UBND tỉnh công nhận (từ 15/10/2025, NĐ 235/2025)",
+        help_en="A craft village recognised by the provincial People's Committee (235/2025)",
+    ),
+    _col(
+        "craft_village_decision",
+        "Quyết định công nhận làng nghề",
+        "Craft village recognition decision",
+        parse_text,
+    ),
+    _col(
+        "craft_village_recognised_on",
+        "Ngày công nhận làng nghề",
+        "Craft village recognised on",
+        parse_date,
+    ),
+    _col("owned_by_women", "Chủ cơ sở là phụ nữ", "Owned by a woman", parse_bool),
+    _col(
+        "owned_by_ethnic_minority",
+        "Chủ cơ sở là người dân tộc thiểu số",
+        "Owned by an ethnic-minority person",
+        parse_bool,
+    ),
 )
+
+CRAFT_VILLAGE_FIELDS: dict[str, str] = {
+    "craft_village": "name",
+    "craft_village_decision": "decision",
+    "craft_village_recognised_on": "recognised_on",
+}
+"""The establishment columns that make its declared craft village, and the claim's fields."""
 
 SUPPORT_RECORD_COLUMNS: tuple[Column, ...] = (
     _col("id", "Mã bản ghi", "Record id", parse_text, required=True),

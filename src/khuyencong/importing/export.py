@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from khuyencong.domain import Lang
+from khuyencong.importing.columns import CRAFT_VILLAGE_FIELDS
 from khuyencong.importing.tables import ImportKind
 
 __all__ = ["table_rows", "write_csv"]
@@ -58,6 +59,9 @@ def table_rows(
                 value: object = (
                     None if ref is None else getattr(ref, col.field.removeprefix("unit_"))
                 )
+            elif col.field in CRAFT_VILLAGE_FIELDS:
+                claim = obj.craft_village
+                value = None if claim is None else getattr(claim, CRAFT_VILLAGE_FIELDS[col.field])
             else:
                 value = getattr(obj, col.field)
             row.append(_cell(value))

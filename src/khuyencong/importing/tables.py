@@ -29,9 +29,10 @@ from typing import Any
 
 import attrs
 
-from khuyencong.domain import Establishment, FairParticipation, SupportRecord
+from khuyencong.domain import CraftVillageClaim, Establishment, FairParticipation, SupportRecord
 from khuyencong.exceptions import NotFoundError, ValidationError
 from khuyencong.importing.columns import (
+    CRAFT_VILLAGE_FIELDS,
     ESTABLISHMENT_COLUMNS,
     FAIR_COLUMNS,
     SUPPORT_RECORD_COLUMNS,
@@ -368,6 +369,19 @@ def _build(
         problems.append(
             RowProblem(number, None, "give the unit code (or commune name) where it produces")
         )
+    claim = {f: values.pop(k) for k, f in CRAFT_VILLAGE_FIELDS.items() if k in values}
+    if claim:
+        if "name" not in claim:
+            header = headers.get("craft_village", "craft_village")
+            problems.append(RowProblem(number, header, "name the craft village"))
+        else:
+            try:
+                values["craft_village"] = CraftVillageClaim(**claim)
+            except ValidationError as exc:
+                problems.extend(
+                    RowProblem(number, headers.get("craft_village"), p.message, p.value)
+                    for p in exc.problems
+                )
     if problems:
         return None, problems
     try:

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from khuyencong.domain import (
     AreaDifficulty,
+    Artisan,
     ArtisanTitle,
     AwardEntry,
     AwardLevel,
@@ -30,6 +31,7 @@ from khuyencong.domain import (
     BusinessSectorGroup,
     Citation,
     Confidence,
+    CraftVillageClaim,
     Establishment,
     FairKind,
     FairParticipation,
@@ -51,9 +53,11 @@ from khuyencong.domain import (
 from khuyencong.units import MapId, UnitLevel, UnitRef, load_map
 
 __all__ = [
+    "artisans",
     "award_entries",
     "budget_envelopes",
     "citations",
+    "craft_village_claims",
     "dates",
     "establishments",
     "fair_participations",
@@ -193,7 +197,9 @@ def _form_fields(form: LegalForm) -> st.SearchStrategy[dict[str, Any]]:
     if form.is_individual:
         tax = tax | personal_numbers()
     title = st.sampled_from(ArtisanTitle) if form is LegalForm.ARTISAN else st.none()
-    investor = st.booleans() if form.is_enterprise else st.just(False)
+    investor = (
+        st.booleans() if form.is_enterprise or form is LegalForm.COOPERATIVE else st.just(False)
+    )
     return st.fixed_dictionaries(
         {
             "members": members,
@@ -229,9 +235,38 @@ def establishments(
             area_difficulty=st.sampled_from(AreaDifficulty),
             cleaner_production=st.booleans(),
             polluting_brick_kiln=st.booleans(),
+            sustainable_production=st.booleans(),
+            craft_village=st.none() | craft_village_claims(),
+            owned_by_women=st.booleans(),
+            owned_by_ethnic_minority=st.booleans(),
         )
 
     return forms.flatmap(build)
+
+
+def craft_village_claims() -> st.SearchStrategy[CraftVillageClaim]:
+    """A craft village an applicant declares (name, and perhaps its recognition decision)."""
+    return st.builds(
+        CraftVillageClaim,
+        name=vietnamese_names().map(lambda n: f"Làng nghề {n}"),
+        decision=st.none() | st.integers(1, 9999).map(lambda n: f"{n}/QĐ-UBND"),
+        recognised_on=st.none() | dates(dt.date(2000, 1, 1)),
+    )
+
+
+def artisans(locations: st.SearchStrategy[UnitRef] | None = None) -> st.SearchStrategy[Artisan]:
+    """A People's or Meritorious Artisan (a person holding a title)."""
+    return st.builds(
+        Artisan,
+        id=identifiers("NN"),
+        name=vietnamese_names(),
+        title=st.sampled_from(ArtisanTitle),
+        craft=st.sampled_from(["gốm sứ", "mây tre đan", "sơn mài", "dệt thổ cẩm", "chạm bạc"]),
+        location=locations if locations is not None else unit_refs(),
+        awarded_on=st.none() | dates(dt.date(2000, 1, 1)),
+        award_document=st.none() | st.integers(1, 9999).map(lambda n: f"{n}/QĐ-CTN"),
+        establishment_id=st.none() | identifiers("CS"),
+    )
 
 
 def project_contents() -> st.SearchStrategy[ProjectContent]:
