@@ -100,6 +100,11 @@ class TestRunDemoToday:
         assert result.stored["support_records"] == 4
         assert result.report.startswith("# Industrial promotion plan 2026 in Bắc Ninh")
         assert "synthetic example, not real figures" in result.report
+
+    def test_a_one_year_plan_is_reported_as_a_year_not_a_phase(self, result: DemoResult) -> None:
+        """A plan of one year reads "In 2026", not "In 2026–2026"."""
+        assert "In 2026, " in result.report
+        assert "2026–2026" not in result.report
         assert "synthetic data, not real records" in result.checks_summary("en")
         assert "dữ liệu tổng hợp, không phải hồ sơ thật" in result.checks_summary("vi")
 

@@ -304,14 +304,18 @@ def _section_support(
         else f"{_content_phrase(row.key[0], lang)} for {_counted(row.value, noun, lang)}"
         for row in sorted(by_content.rows, key=lambda r: _GROUP_ORDER.get(r.key[0], 99))
     ]
-    span = (
-        f"{period.start.year} - {period.end.year}"
-        if lang == "vi"
-        else f"{period.start.year}–{period.end.year}"
-    )
+    one_year = period.start.year == period.end.year
+    if lang == "vi":
+        span = (
+            f"năm {period.start.year}"
+            if one_year
+            else f"giai đoạn {period.start.year} - {period.end.year}"
+        )
+    else:
+        span = str(period.start.year) if one_year else f"{period.start.year}–{period.end.year}"
     if lang == "vi":
         text = (
-            f"Trong giai đoạn {span}, {config.centre} đã phối hợp với các cơ quan, tổ chức "
+            f"Trong {span}, {config.centre} đã phối hợp với các cơ quan, tổ chức "
             f"liên quan hỗ trợ được {_n(total.value, lang)} {noun} trên địa bàn "
             f"{place}, trong đó: " + "; ".join(parts) + "."
         )
@@ -855,7 +859,7 @@ def _section_national(
     programmes = [p for p in national_programmes() if p.as_period.overlaps(period)]
     if not programmes:
         return None
-    paragraphs = [_nt("intro", lang, place=place, noun=_plural(noun, 2, lang))]
+    paragraphs: list[str] = []
     tables: list[Table] = []
     for programme in programmes:
         if programme.status == ProgrammeStatus.UNKNOWN:
@@ -863,7 +867,7 @@ def _section_national(
                 _nt(
                     "unknown",
                     lang,
-                    title=programme.title(lang),
+                    title=_in_sentence(programme.title(lang), lang),
                     document=programme.document,
                     source=programme.source_document,
                     note=programme.note(lang),
@@ -879,7 +883,14 @@ def _section_national(
                 tables[-1] = attrs.evolve(
                     tables[-1], notes=(*tables[-1].notes, programme.note(lang))
                 )
+    if tables:
+        paragraphs.insert(0, _nt("intro", lang, place=place, noun=_plural(noun, 2, lang)))
     return Section(_nt("title", lang), tuple(paragraphs), tuple(tables))
+
+
+def _in_sentence(title: str, lang: Lang) -> str:
+    """An English title inside a sentence ("the national … programme"); Vietnamese keeps it."""
+    return title if lang == "vi" else title[0].lower() + title[1:]
 
 
 def _national_table(
