@@ -240,7 +240,8 @@ def build_report(
         config: The centre, province, phase and scope.
         period: Overrides the config's phase.
         lang: ``"vi"`` (default) or ``"en"``.
-        by: The geographic breakdown (default: districts of the province's map).
+        by: The geographic breakdown (default: districts of the province's map, or its
+            communes on the post-reform map, which has no districts).
         targets: Targets to report progress against (the centre's own).
         national: Show the national programme's targets whose years overlap the period, as
             context: the province's contribution, not targets of its own (a programme whose
@@ -254,7 +255,9 @@ def build_report(
     scope = config.scope
     province = config.province.resolve()
     map_id = province.map_id
-    geo = by or Breakdown.district(map_id)
+    geo = by or (
+        Breakdown.commune(map_id) if map_id is MapId.MAP_REFORM else Breakdown.district(map_id)
+    )
     results = compute_standard(source, period, scope=scope)
     results["by_area"] = compute(
         STANDARD_INDICATORS["establishments_supported"], source, period, by=[geo], scope=scope

@@ -19,7 +19,7 @@ phase ``--from``/``--to`` (required without a config).
 >>> _ = add_parser(sub)
 >>> args = parser.parse_args(["report", "--example", "--lang", "en", "--no-charts"])
 >>> args.lang, args.format, args.by
-('en', 'md', 'district')
+('en', 'md', None)
 """
 
 from __future__ import annotations
@@ -67,7 +67,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--from", dest="first", type=int, help="first year of the phase")
     parser.add_argument("--to", dest="last", type=int, help="last year of the phase")
     parser.add_argument(
-        "--by", default="district", help="geographic breakdown: province, district or commune"
+        "--by",
+        default=None,
+        help=(
+            "geographic breakdown: province, district or commune (default: district on a "
+            "three-level map, commune on the post-reform map)"
+        ),
     )
     parser.add_argument(
         "--map",
@@ -167,13 +172,20 @@ def _store_config(args: argparse.Namespace, source: IndicatorSource) -> ReportCo
     return config
 
 
+def default_level(map_id: MapId | str) -> str:
+    """The default breakdown of a report on ``map_id``: districts, or communes on the
+    post-reform two-level map (which has no districts)."""
+    return "commune" if MapId(map_id) is MapId.MAP_REFORM else "district"
+
+
 def _store_report(args: argparse.Namespace) -> str:
     from khuyencong.storage import open_store  # noqa: PLC0415  (only this path needs storage)
 
     with open_store(args.store) as store:
         source = source_for(store)
         config = _store_config(args, source)
-        by = Breakdown.parse(args.by, args.map_id or config.province.map_id)
+        store_map = args.map_id or config.province.map_id
+        by = Breakdown.parse(args.by or default_level(store_map), store_map)
         report = build_report(
             source,
             config,
@@ -197,7 +209,7 @@ def _report(args: argparse.Namespace) -> str:
         last = args.last if args.last is not None else period.end.year
         period = Period.phase(first, last)
     map_id = args.map_id or config.province.map_id
-    by = Breakdown.parse(args.by, map_id)
+    by = Breakdown.parse(args.by or default_level(map_id), map_id)
     report = build_report(
         data,
         config,
