@@ -24,12 +24,14 @@ from khuyencong.domain import (
     SupportContent,
 )
 from khuyencong.exceptions import ContentNotInForceError, CoverageError, DataFileError
+from khuyencong.reports import load_example
 from khuyencong.rules import (
     CraftVillage,
     Decision,
     PriorityClaim,
     RuleSet,
     check_eligibility,
+    check_project_amounts,
     priority_claim,
     rank_applications,
     regime_on,
@@ -362,3 +364,16 @@ class TestCheckCommand:
         err = capsys.readouterr().err
         assert "no decision" in err
         assert "eligibility.unlisted_sectors_excluded" in err
+
+
+class TestProjectAmountsTransition:
+    def test_a_project_approved_before_15_october_2025_keeps_its_approval_date_amounts(
+        self,
+    ) -> None:
+        """Amounts of a project approved on 10/9/2025 and checked in 2026 use that date's rules."""
+        [project] = [p for p in load_example("bac_ninh_2026").projects if p.id == "DA-2025-09"]
+        assert project.approved_on == dt.date(2025, 9, 10)
+        decision = check_project_amounts(project, dt.date(2026, 12, 1))
+        assert (decision.regime, decision.rules_on) == ("45/2012/NĐ-CP", dt.date(2025, 9, 10))
+        later = check_project_amounts(project, dt.date(2025, 9, 10))
+        assert later.rules_on is None

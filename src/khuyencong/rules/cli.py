@@ -93,7 +93,7 @@ def _run(args: argparse.Namespace, stream: TextIO) -> int:
             amount = support_amount(
                 pc.content,
                 pc.eligible_cost,
-                on,
+                decision.rules_on or on,
                 rules,
                 fund=Fund(args.fund),
                 quantity=pc.quantity,

@@ -28,6 +28,7 @@ import attrs
 from khuyencong.domain import Citation, Dong, Project, SupportContent, round_down
 from khuyencong.exceptions import NotConfiguredError
 from khuyencong.rules.explain import Decision, Fact, Money, register_messages
+from khuyencong.rules.regimes import rules_date
 from khuyencong.rules.rulesets import RuleSet
 from khuyencong.rules.support import support_amount
 
@@ -69,15 +70,21 @@ def _rules(rules: RuleSet | None) -> RuleSet:
 
 
 def check_project_amounts(project: Project, on: dt.date, rules: RuleSet | None = None) -> Decision:
-    """Each content's requested support against its computed maximum on ``on``.
+    """Each content's requested support against its computed maximum, decided on ``on``.
+
+    A project approved before a new regime took effect (before 15/10/2025, Nghị định
+    235/2025/NĐ-CP) keeps the rules of its approval date (``project.approved_on``); the decision
+    names the regime and the date whose rules it applied (see
+    :func:`khuyencong.rules.rules_date`).
 
     Raises:
-        khuyencong.exceptions.NotConfiguredError: If a content's level is unknown on ``on``.
+        khuyencong.exceptions.NotConfiguredError: If a content's level is unknown on that date.
     """
+    applied, regime = rules_date(on, approved_on=project.approved_on, rules=rules)
     facts: list[Fact] = []
     for pc in project.contents:
         amount = support_amount(
-            pc.content, pc.eligible_cost, on, rules, fund=project.fund, quantity=pc.quantity
+            pc.content, pc.eligible_cost, applied, rules, fund=project.fund, quantity=pc.quantity
         )
         facts.append(
             (
@@ -89,7 +96,7 @@ def check_project_amounts(project: Project, on: dt.date, rules: RuleSet | None =
                 None,
             )
         )
-    return Decision("project_amounts", on, project.id, facts)
+    return Decision("project_amounts", on, project.id, facts, regime=regime, rules_on=applied)
 
 
 @attrs.frozen
