@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from khuyencong.domain import Confidence, Fund, SupportContent, million, round_down
-from khuyencong.exceptions import NotConfiguredError, NotFoundError
+from khuyencong.exceptions import NotConfiguredError, NotFoundError, UnitMappingError
 from khuyencong.rules import (
     DerivedCap,
     RuleSet,
@@ -25,7 +25,7 @@ from khuyencong.rules import (
     support_amount,
 )
 from khuyencong.rules.parameters import parse_parameter_file, read_toml
-from khuyencong.units import MapId
+from khuyencong.units import MapId, UnitRef, load_map
 
 C = SupportContent
 # The module, not the function of the same name that khuyencong.rules exports.
@@ -373,3 +373,31 @@ class TestUnitFactsOfFormerProvinces:
         assert grade.grade == 1
         with pytest.raises(NotConfiguredError):
             support_amount(C.MACHINERY, million(900), dt.date(2026, 1, 1), merged, fund=LOCAL)
+
+
+class TestForUnit:
+    def test_a_post_reform_unit_gets_the_documents_of_its_former_province(self) -> None:
+        """Xã Lục Ngạn lay in former Bắc Giang, where QĐ 30/2019/QĐ-UBND still sets machinery."""
+        rules = RuleSet.for_unit(UnitRef(MapId.MAP_REFORM, "07582"))
+        amount = support_amount(C.MACHINERY, million(900), dt.date(2026, 3, 1), rules, fund=LOCAL)
+        assert amount.amount == million(300)
+        assert amount.citation.document == "30/2019/QĐ-UBND"
+
+    def test_a_unit_of_former_bac_ninh_gets_former_bac_ninhs_documents(self) -> None:
+        """Phường Vũ Ninh lay in former Bắc Ninh, whose QĐ 01/2020 levels are not known."""
+        ref = load_map(MapId.MAP_REFORM).find_one("phuong vu ninh").ref
+        with pytest.raises(NotConfiguredError, match="01/2020/QĐ-UBND"):
+            support_amount(
+                C.MACHINERY, million(900), dt.date(2026, 3, 1), RuleSet.for_unit(ref), fund=LOCAL
+            )
+
+    def test_a_whole_merged_province_is_not_one_place(self) -> None:
+        """Post-reform Bắc Ninh covers two former provinces: the error lists them."""
+        with pytest.raises(UnitMappingError) as info:
+            RuleSet.for_unit(UnitRef(MapId.MAP_REFORM, "24"))
+        assert info.value.candidates == ("24", "27")
+
+    def test_an_old_map_unit_gets_its_own_province(self) -> None:
+        """Thị trấn Chũ on the 2021 map is in Bắc Giang."""
+        rules = RuleSet.for_unit(UnitRef(MapId.MAP_2021, "07525"))
+        assert "overlay: Bắc Giang: QĐ 30/2019/QĐ-UBND" in rules.layers

@@ -24,6 +24,7 @@ from khuyencong.units import (
     UnitRef,
     UnitType,
     fold,
+    former_provinces,
     load_map,
     map_for,
     province_to_reform,
@@ -449,3 +450,20 @@ class TestReformMappingProblems:
 def test_unitmap_type_is_public() -> None:
     """UnitMap is exported for type annotations."""
     assert isinstance(MAP_2021, UnitMap)
+
+
+class TestFormerProvinces:
+    def test_a_post_reform_commune_names_the_province_it_lay_in(self) -> None:
+        """Xã Lục Ngạn (post-reform Bắc Ninh) lay in former Bắc Giang."""
+        assert [p.code for p in former_provinces(UnitRef(MapId.MAP_REFORM, "07582"))] == ["24"]
+
+    def test_a_merged_province_names_every_province_it_was_formed_from(self) -> None:
+        """Post-reform Bắc Ninh was formed from Bắc Giang and Bắc Ninh."""
+        assert [p.name for p in former_provinces(UnitRef(MapId.MAP_REFORM, "24"))] == [
+            "Bắc Giang",
+            "Bắc Ninh",
+        ]
+
+    def test_an_old_map_unit_names_its_own_province(self) -> None:
+        """A unit of the 2021 map lies in its own province."""
+        assert [p.code for p in former_provinces(UnitRef(MapId.MAP_2021, "07525"))] == ["24"]

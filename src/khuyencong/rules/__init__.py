@@ -54,6 +54,7 @@ from khuyencong.rules.provinces import (
     ProvinceOverlays,
     ProvincialDocument,
     for_province,
+    for_unit,
     provinces,
     provincial_overlay_files,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "evaluate_many",
     "first_advance",
     "for_province",
+    "for_unit",
     "format_value",
     "is_ocop_product",
     "legal_data_files",

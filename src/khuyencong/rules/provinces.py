@@ -40,14 +40,16 @@ from typing import Any
 import attrs
 
 from khuyencong.domain import Confidence, Lang, SupportContent
-from khuyencong.exceptions import DataFileError, NotFoundError, Problem
+from khuyencong.exceptions import DataFileError, NotFoundError, Problem, UnitMappingError
 from khuyencong.rules.parameters import DerivedCap, ParameterEntry, parse_parameter_file, read_toml
 from khuyencong.rules.rulesets import RuleSet
 from khuyencong.units import (
     AdminUnit,
     MapId,
     UnitLevel,
+    UnitRef,
     fold,
+    former_provinces,
     load_map,
     map_for,
     province_to_reform,
@@ -58,6 +60,7 @@ __all__ = [
     "ProvinceOverlays",
     "ProvincialDocument",
     "for_province",
+    "for_unit",
     "provinces",
     "provincial_overlay_files",
 ]
@@ -443,6 +446,45 @@ def for_province(
     """  # noqa: E501
     unit = _resolve(code, on, map_id)
     return _build(unit.code, unit.map_id)
+
+
+def for_unit(unit: UnitRef, on: dt.date | None = None) -> RuleSet:
+    """The national rules with the shipped documents that govern one place of production.
+
+    After the mergers of 1 July 2025 a former province's documents stay in force in its former
+    territory until the merged province replaces them, so the local rules of a post-reform unit
+    are those of the former province it lay in, then any document of the merged province that
+    covers it. A unit of an older map gets its own province's documents.
+
+    Args:
+        unit: Where the establishment produces, on any map.
+        on: Unused for the choice of documents (every document applies on its own dates); kept
+            for symmetry with :func:`for_province`.
+
+    Returns:
+        The rule set of the former province the unit lay in (see :func:`for_province`).
+
+    Raises:
+        UnitMappingError: A post-reform unit whose former province is not known, or that
+            covers land of several former provinces (the error lists them).
+        NotFoundError: No shipped document governs the unit's province.
+
+    >>> from khuyencong.units import MapId, UnitRef
+    >>> for_unit(UnitRef(MapId.MAP_REFORM, "07582")).layers[1]  # Xã Lục Ngạn, former Bắc Giang
+    'overlay: Tỉnh Bắc Giang (24, 2021-11): văn bản địa phương theo thời gian và địa bàn / local documents by date and territory'
+    """  # noqa: E501
+    del on
+    formers = former_provinces(unit)
+    if len(formers) > 1:
+        names = ", ".join(f"{p.name} ({p.code})" for p in formers)
+        msg = (
+            f"{unit.map_id.value}:{unit.code} covers land of several former provinces ({names}): "
+            "choose one with for_province(code, map_id='2021-11') / đơn vị gồm địa bàn của nhiều "
+            "tỉnh cũ: chọn một tỉnh bằng for_province"
+        )
+        raise UnitMappingError(unit.code, msg, tuple(p.code for p in formers))
+    [former] = formers
+    return _build(former.code, MapId.MAP_2021)  # province codes are the same on both old maps
 
 
 @functools.cache

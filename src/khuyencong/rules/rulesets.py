@@ -52,7 +52,7 @@ from khuyencong.rules.parameters import (
     parse_parameter_file,
     read_toml,
 )
-from khuyencong.units import MapId
+from khuyencong.units import MapId, UnitRef
 
 __all__ = [
     "CityGrade",
@@ -420,6 +420,22 @@ class RuleSet:
         from khuyencong.rules.provinces import for_province  # noqa: PLC0415  (import cycle)
 
         return for_province(code, on, map_id=map_id)
+
+    @classmethod
+    def for_unit(cls, unit: UnitRef) -> RuleSet:
+        """The national rules with the shipped documents that govern the place ``unit``.
+
+        For a post-reform unit these are the documents of the former province it lay in (they
+        stay in force there until the merged province replaces them), then the merged
+        province's. See :func:`khuyencong.rules.provinces.for_unit`.
+
+        >>> from khuyencong.units import UnitRef
+        >>> RuleSet.for_unit(UnitRef("2025-reform", "07582")).layers[0]  # Xã Lục Ngạn
+        'national'
+        """
+        from khuyencong.rules.provinces import for_unit  # noqa: PLC0415  (import cycle)
+
+        return for_unit(unit)
 
 
 @functools.cache

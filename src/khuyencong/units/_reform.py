@@ -108,6 +108,64 @@ def _merger() -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _former_provinces() -> dict[str, frozenset[str]]:
+    """Post-reform commune code → the codes of the former provinces its old units lay in."""
+    map_2025 = load_map(MapId.MAP_2025)
+    found: dict[str, set[str]] = {}
+    for old_code, (kind, new_codes, _note) in _merger()["communes"].items():
+        if kind not in ("one", "split") or old_code not in map_2025:
+            continue  # an ambiguous or unmatched row names candidates, not facts
+        province = map_2025.get(old_code).province_code
+        for new_code in new_codes or ():
+            found.setdefault(new_code, set()).add(province)
+    return {code: frozenset(codes) for code, codes in found.items()}
+
+
+def former_provinces(unit: UnitRef | AdminUnit) -> tuple[AdminUnit, ...]:
+    """The provinces before the reform whose territory a post-reform commune, ward or special
+    zone covers (one for most units; several where the reform joined land of two provinces).
+
+    Provincial documents issued before the merger of 1 July 2025 stay in force in their former
+    territory until the merged province replaces them, so a local rule for a post-reform unit
+    depends on the former province it lay in.
+
+    Args:
+        unit: A unit of the post-reform map (or of an older map: its own province is returned).
+
+    Returns:
+        The former provinces, as units of the July 2025 map, by code.
+
+    Raises:
+        UnitMappingError: For a post-reform unit the merger list does not name.
+
+    >>> [p.name for p in former_provinces(UnitRef(MapId.MAP_REFORM, "07582"))]  # Xã Lục Ngạn
+    ['Bắc Giang']
+    """
+    resolved = unit.resolve() if isinstance(unit, UnitRef) else unit
+    old_map = load_map(MapId.MAP_2025)
+    if resolved.map_id is not MapId.MAP_REFORM:
+        return (load_map(resolved.map_id).get(resolved.province_code),)
+    if resolved.level is UnitLevel.PROVINCE:
+        merged = sorted(old for old, new in _merger()["provinces"].items() if new == resolved.code)
+        return tuple(old_map.get(c) for c in merged)
+    codes = _former_provinces().get(resolved.code)
+    if not codes:
+        # Not reached from the merger list: unambiguous only if its province merged with none.
+        merged = sorted(
+            old for old, new in _merger()["provinces"].items() if new == resolved.province_code
+        )
+        if len(merged) != 1:
+            names = ", ".join(f"{old_map.get(c).name} ({c})" for c in merged)
+            msg = (
+                f"{resolved.full_name} ({resolved.code}) is not matched in the 2025 merger list, "
+                f"and its province was formed from {names}: its former province is not known"
+            )
+            raise UnitMappingError(resolved.code, msg, tuple(merged))
+        codes = frozenset(merged)
+    return tuple(old_map.get(c) for c in sorted(codes))
+
+
 def province_to_reform(code: str) -> AdminUnit:
     """The post-reform province an old province (of the 2021 or 2025 map) became part of.
 
