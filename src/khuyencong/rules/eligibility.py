@@ -423,7 +423,7 @@ class Profile:
                 raise error
             try:
                 facts = make()
-            except (NotConfiguredError, CoverageError) as exc:
+            except (NotConfiguredError, CoverageError, UnitMappingError) as exc:
                 self.errors[(id(table), key)] = exc
                 raise
             held = True
