@@ -1,21 +1,34 @@
 """Eligibility of an establishment for khuyến công on a date.
 
-The conditions, each explained (see :class:`~khuyencong.rules.explain.Decision`):
+The conditions, each explained (see :class:`~khuyencong.rules.explain.Decision`); every
+decision names the regime it applied (``Decision.regime``: 45/2012 as issued until 14/10/2025,
+as amended by 235/2025 from 15/10/2025) and, for a project approved under an earlier regime,
+the date whose rules it applied (``approved_on`` → ``Decision.rules_on``):
 
-1. ``legal_form`` — a beneficiary form on that date (45/2012 Điều 1.2; 235/2025 from
-   15/10/2025). Labelled exceptions lift the form, size and location limits: *cleaner
-   production* (45/2012 Điều 1.2.b, 46/2012 Điều 3.2) and, from 15/10/2025, *cluster
-   infrastructure investor* (235/2025). Both applying at once raises
-   :class:`~khuyencong.exceptions.RuleConflictError`.
-2. ``cooperative*.members`` — member minimums (Luật HTX), or ``sme.size`` — the SME class by
-   80/2021 Điều 5 (not configured before 15/10/2021 when computed from the figures).
-3. ``location`` — where it *produces*, by the map of its unit reference: rural districts, towns,
-   townships, communes; wards of grade-2/3 cities; wards of grade-1 cities converted from a
-   commune not more than 5 years before 31 December of the year before the plan year
-   (46/2012 Điều 3.1.đ). City grades and conversions are dated data in the rule set.
-   From 15/10/2025 the location test is not configured unless an overlay supplies it.
-4. ``sector`` — an eligible sector (45/2012 Điều 5), mining only in difficult areas;
-   ``brick_kiln`` — polluting fired-clay brick kilns excluded (46/2012 Điều 5.1).
+1. ``legal_form`` — a beneficiary form on that date (45/2012 Điều 1.2; from 15/10/2025 SMEs,
+   cooperative groups, cooperatives, unions of cooperatives and household businesses, 235/2025
+   Điều 1.1). Labelled exceptions lift the form, size and location limits: *cleaner
+   production* (45/2012 Điều 1.2.b, 46/2012 Điều 3.2), from 15/10/2025 also *sustainable
+   production*, and *cluster infrastructure investor* (enterprises and cooperatives). A
+   production exception and the investor one at once raise
+   :class:`~khuyencong.exceptions.RuleConflictError`. An :class:`~khuyencong.domain.Artisan` (a
+   person with a title) is decided by ``artisan.title`` alone, from 15/10/2025.
+2. ``cooperative*.members`` — member minimums (Luật HTX and the cooperative-group decrees), or
+   ``sme.size`` — the SME class by the size decree in force (56/2009, 39/2018, 80/2021).
+3. ``location`` — where it *produces*. Until 14/10/2025 (45/2012 Điều 1.2.a): rural districts,
+   towns, townships, communes; wards of grade-2/3 cities; wards of grade-1 cities converted
+   from a commune not more than 5 years before 31 December of the year before the plan year
+   (46/2012 Điều 3.1.đ); city grades and conversions are dated data in the rule set; from
+   1/7/2025 a place on an older map is read on that map (the documented reading of the window
+   without districts). From 15/10/2025 (235/2025): communes, wards and special zones of
+   provinces; communes and special zones of centrally run cities; and a craft village
+   recognised by the provincial People's Committee anywhere (listed in the rule set, or
+   declared, and then said to rest on declared data). A place on an older map is placed on the
+   post-reform map through the 2025 merger list, and the condition says so.
+4. ``sector`` — an eligible sector (45/2012 Điều 5, widened by 235/2025), mining only in
+   difficult areas; ``brick_kiln`` — polluting fired-clay brick kilns excluded (46/2012 Điều
+   5.1). From 15/10/2025 the full sector list is not known: a sector the known list does not
+   name is not configured rather than refused.
 
 >>> import datetime as dt
 >>> from khuyencong.domain import Establishment, LegalForm, Sector
