@@ -29,7 +29,7 @@ from khuyencong.exceptions import (
     RuleConflictError,
     UnitMappingError,
 )
-from khuyencong.rules.eligibility import Part, eligibility_facts, profile
+from khuyencong.rules.eligibility import Part, eligibility_facts, has_exception_flag, profile
 from khuyencong.rules.explain import Decision
 from khuyencong.rules.regimes import regime_on
 from khuyencong.rules.rulesets import DatedRules, RuleSet
@@ -306,11 +306,7 @@ def evaluate_many(  # noqa: PLR0915  (the hot loop is inlined on purpose: see th
         est = app.establishment
         try:
             form = est.legal_form
-            if (
-                est.cleaner_production
-                or est.sustainable_production
-                or est.cluster_infrastructure_investor
-            ):
+            if has_exception_flag(est):
                 facts = tuple(eligibility_facts(est, day_state.dated, plan_year))
                 who: Part = (all(f[1] for f in facts), facts)
                 where = what = _EMPTY

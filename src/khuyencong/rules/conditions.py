@@ -106,6 +106,11 @@ class PriorityClaim:
     owners: frozenset[str] = frozenset()
 
 
+OWNERSHIP_FACTS: tuple[str, ...] = ("women_owned", "ethnic_minority_owned")
+"""The ownership facts a claim may state (``PriorityClaim.owners``); which of them rank, and in
+what order, is ``priority.owner_order`` in the legal data (none before 15/10/2025)."""
+
+
 def priority_claim(
     establishment: Establishment,
     *,
@@ -123,11 +128,8 @@ def priority_claim(
     >>> sorted(priority_claim(est).owners)
     ['women_owned']
     """
-    owners = set()
-    if establishment.owned_by_women:
-        owners.add("women_owned")
-    if establishment.owned_by_ethnic_minority:
-        owners.add("ethnic_minority_owned")
+    flags = (establishment.owned_by_women, establishment.owned_by_ethnic_minority)
+    owners = {fact for fact, held in zip(OWNERSHIP_FACTS, flags, strict=True) if held}
     return PriorityClaim(
         id or establishment.id,
         areas=frozenset(areas),
@@ -180,12 +182,12 @@ def rank_applications(
                     f"{claim.id}: not priority {field} on {on.isoformat()}; "
                     f"expected some of: {', '.join(allowed)}",
                 )
-        bad_owners = sorted(claim.owners - {"women_owned", "ethnic_minority_owned"})
+        bad_owners = sorted(claim.owners - set(OWNERSHIP_FACTS))
         if bad_owners:
             raise ValidationError.single(
                 f"$[{i}].owners",
                 bad_owners,
-                f"{claim.id}: expected women_owned or ethnic_minority_owned",
+                f"{claim.id}: expected some of: {', '.join(OWNERSHIP_FACTS)}",
             )
         if claim.cleaner_production:
             tail.append((claim, unranked))

@@ -80,11 +80,11 @@ from khuyencong.units import (
     UnitLevel,
     UnitRef,
     UnitType,
+    fold,
     load_map,
     map_for,
     to_reform,
 )
-from khuyencong.units._text import fold
 
 __all__ = ["EXCEPTIONS", "check_eligibility", "eligibility_facts"]
 
@@ -201,19 +201,14 @@ def check_eligibility(
 def _applied_date(
     rules: RuleSet | DatedRules | None, on: dt.date, approved_on: dt.date | None
 ) -> tuple[dt.date, str | None]:
-    if isinstance(rules, DatedRules):
-        if rules.on != on:
-            msg = f"rules dated {rules.on} used for {on}"
-            raise ValueError(msg)
-        applied, regime = rules_date(on, approved_on=approved_on, rules=rules)
-        if applied != on:
-            msg = (
-                f"the project was approved on {applied} under another regime: pass a RuleSet, "
-                "not rules dated the decision day"
-            )
-            raise ValueError(msg)
-        return applied, regime
-    return rules_date(on, approved_on=approved_on, rules=rules)
+    applied, regime = rules_date(on, approved_on=approved_on, rules=rules)
+    if isinstance(rules, DatedRules) and rules.on == on != applied:
+        msg = (
+            f"the project was approved on {applied} under another regime: pass a RuleSet, "
+            "not rules dated the decision day"
+        )
+        raise ValueError(msg)
+    return applied, regime  # _dated refuses rules dated another day
 
 
 def artisan_facts(artisan: Artisan, rules: DatedRules) -> list[Fact]:
@@ -664,17 +659,20 @@ def _location_235(est: Establishment, unit: AdminUnit, rules: DatedRules) -> Fac
 
 def _where_235(allowed: tuple[str, ...], in_city: bool) -> Text:
     vi_types = ", ".join(UnitType(t).label_vi for t in allowed) or "không loại nào"
-    en_types = ", ".join(UnitType(t).label_en for t in allowed) or "none"
-    if in_city:
-        return Text(
-            f"{vi_types} của thành phố trực thuộc trung ương, hoặc làng nghề được Ủy ban nhân "
-            "dân cấp tỉnh công nhận",
-            f"a {en_types.replace(', ', ' or ')} of a centrally run city, or a craft village "
-            "recognised by the provincial People's Committee",
-        )
+    en_names = [UnitType(t).label_en for t in allowed]
+    en_types = (
+        " or ".join(en_names)
+        if len(en_names) < 3
+        else (", ".join(en_names[:-1]) + " or " + en_names[-1])
+    )
+    vi_where, en_where = (
+        ("thành phố trực thuộc trung ương", "a centrally run city")
+        if in_city
+        else ("tỉnh", "a province")
+    )
     return Text(
-        f"{vi_types} của tỉnh, hoặc làng nghề được Ủy ban nhân dân cấp tỉnh công nhận",
-        f"a {en_types.replace(', ', ', ')} of a province, or a craft village recognised by the "
+        f"{vi_types} của {vi_where}, hoặc làng nghề được Ủy ban nhân dân cấp tỉnh công nhận",
+        f"a {en_types or 'no unit'} of {en_where}, or a craft village recognised by the "
         "provincial People's Committee",
     )
 

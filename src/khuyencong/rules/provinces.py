@@ -448,7 +448,7 @@ def for_province(
     return _build(unit.code, unit.map_id)
 
 
-def for_unit(unit: UnitRef, on: dt.date | None = None) -> RuleSet:
+def for_unit(unit: UnitRef) -> RuleSet:
     """The national rules with the shipped documents that govern one place of production.
 
     After the mergers of 1 July 2025 a former province's documents stay in force in its former
@@ -457,9 +457,8 @@ def for_unit(unit: UnitRef, on: dt.date | None = None) -> RuleSet:
     covers it. A unit of an older map gets its own province's documents.
 
     Args:
-        unit: Where the establishment produces, on any map.
-        on: Unused for the choice of documents (every document applies on its own dates); kept
-            for symmetry with :func:`for_province`.
+        unit: Where the establishment produces, on any map (every document then applies on
+            its own dates).
 
     Returns:
         The rule set of the former province the unit lay in (see :func:`for_province`).
@@ -473,7 +472,6 @@ def for_unit(unit: UnitRef, on: dt.date | None = None) -> RuleSet:
     >>> for_unit(UnitRef(MapId.MAP_REFORM, "07582")).layers[1]  # Xã Lục Ngạn, former Bắc Giang
     'overlay: Tỉnh Bắc Giang (24, 2021-11): văn bản địa phương theo thời gian và địa bàn / local documents by date and territory'
     """  # noqa: E501
-    del on
     formers = former_provinces(unit)
     if len(formers) > 1:
         names = ", ".join(f"{p.name} ({p.code})" for p in formers)

@@ -122,6 +122,11 @@ def _former_provinces() -> dict[str, frozenset[str]]:
     return {code: frozenset(codes) for code, codes in found.items()}
 
 
+def _merged_into(new_code: str) -> list[str]:
+    """The codes of the old provinces that became post-reform province ``new_code``."""
+    return sorted(old for old, new in _merger()["provinces"].items() if new == new_code)
+
+
 def former_provinces(unit: UnitRef | AdminUnit) -> tuple[AdminUnit, ...]:
     """The provinces before the reform whose territory a post-reform commune, ward or special
     zone covers (one for most units; several where the reform joined land of two provinces).
@@ -147,14 +152,11 @@ def former_provinces(unit: UnitRef | AdminUnit) -> tuple[AdminUnit, ...]:
     if resolved.map_id is not MapId.MAP_REFORM:
         return (load_map(resolved.map_id).get(resolved.province_code),)
     if resolved.level is UnitLevel.PROVINCE:
-        merged = sorted(old for old, new in _merger()["provinces"].items() if new == resolved.code)
-        return tuple(old_map.get(c) for c in merged)
+        return tuple(old_map.get(c) for c in _merged_into(resolved.code))
     codes = _former_provinces().get(resolved.code)
     if not codes:
         # Not reached from the merger list: unambiguous only if its province merged with none.
-        merged = sorted(
-            old for old, new in _merger()["provinces"].items() if new == resolved.province_code
-        )
+        merged = _merged_into(resolved.province_code)
         if len(merged) != 1:
             names = ", ".join(f"{old_map.get(c).name} ({c})" for c in merged)
             msg = (
