@@ -31,9 +31,8 @@ import pytest
 from khuyencong.domain import Confidence
 from khuyencong.exceptions import DataFileError
 from khuyencong.indicators import load_targets
-from khuyencong.rules import RuleSet, for_province, load_parameters, provinces
+from khuyencong.rules import ParameterEntry, RuleSet, for_province, load_parameters, provinces
 from khuyencong.rules._catalogue import CATALOGUE
-from khuyencong.rules.parameters import ParameterEntry
 
 PACKAGE = Path(str(resources.files("khuyencong")))
 DATA = PACKAGE / "data"
@@ -432,7 +431,7 @@ class TestPythonCitations:
     def test_the_scan_finds_the_citations_the_code_builds(self) -> None:
         """The scan sees real citation texts (the applicant's declared data in eligibility),
         so an empty result means clean code, not a blind scan."""
-        path = PACKAGE / "rules" / "eligibility.py"
+        path = PACKAGE / "rules" / "_eligibility.py"
         texts = {text for _, text in _cited_texts(ast.parse(path.read_text(encoding="utf-8")))}
         assert "caller data" in texts
 

@@ -21,7 +21,7 @@ from khuyencong.importing import (
     write_csv,
     write_template,
 )
-from khuyencong.importing.columns import (
+from khuyencong.importing._columns import (
     CellError,
     parse_bool,
     parse_date,

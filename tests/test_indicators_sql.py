@@ -62,9 +62,10 @@ from khuyencong.indicators import (
     source_for,
 )
 from khuyencong.reports import load_example
-from khuyencong.storage import SQLiteStore, Store, open_store, schema, store_dataset
+from khuyencong.storage import SQLiteStore, Store, open_store, store_dataset
 from khuyencong.storage import _records as rec
-from khuyencong.storage.aggregate import SqlIndicatorSource
+from khuyencong.storage import _schema as schema
+from khuyencong.storage._aggregate import SqlIndicatorSource
 from khuyencong.testing import strategies as kst
 from khuyencong.units import MapId, load_map
 

@@ -13,13 +13,13 @@ from typing import Any
 import attrs
 import pytest
 
+from khuyencong.cli import _report as cli
 from khuyencong.domain import Dataset, Period, format_vnd
 from khuyencong.indicators import STANDARD_INDICATORS, RecordSet, compute
 from khuyencong.reports import (
     ReportConfig,
     bar_chart,
     build_report,
-    cli,
     demo_report,
     example_path,
     load_example,

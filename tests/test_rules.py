@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from khuyencong.cli._check import run
 from khuyencong.converters import dumps, loads
 from khuyencong.domain import (
     AreaDifficulty,
@@ -38,8 +39,7 @@ from khuyencong.rules import (
     load_parameters,
     support_amount,
 )
-from khuyencong.rules.cli import run
-from khuyencong.rules.docs import render_reference_pages
+from khuyencong.rules._docs import render_reference_pages
 from khuyencong.testing.cases import _is_case_file, load_cases
 from khuyencong.units import MapId, UnitRef
 

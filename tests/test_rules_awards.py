@@ -1,4 +1,4 @@
-"""Tests of ``khuyencong.rules.awards`` and ``ocop``: the product award and OCOP stars."""
+"""Tests of ``khuyencong.rules._awards`` and ``ocop``: the product award and OCOP stars."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from khuyencong.rules import (
     passes,
     total_score,
 )
-from khuyencong.rules.awards import CRITERIA
+from khuyencong.rules._awards import CRITERIA
 from khuyencong.testing.strategies import scores
 
 ON = dt.date(2020, 6, 1)

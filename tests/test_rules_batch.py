@@ -1,4 +1,4 @@
-"""Tests of ``khuyencong.rules.batch``, ``explain`` and ``eligibility`` (decisions and batches)."""
+"""Tests of ``khuyencong.rules._batch``, ``explain`` and ``eligibility`` (decisions and batches)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ from khuyencong.rules import (
     format_value,
     support_amount,
 )
-from khuyencong.rules.explain import Money
+from khuyencong.rules._explain import Money
 from khuyencong.testing.strategies import establishments, money, unit_refs
 from khuyencong.units import MapId, UnitRef
 

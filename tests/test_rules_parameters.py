@@ -1,4 +1,4 @@
-"""Tests of ``khuyencong.rules.parameters`` and ``rulesets``: dated parameters and rule sets."""
+"""Tests of ``khuyencong.rules._parameters`` and ``rulesets``: dated parameters and rule sets."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from khuyencong.rules import (
     legal_data_files,
     load_parameters,
 )
-from khuyencong.rules.parameters import parse_parameter_file, read_toml
+from khuyencong.rules._parameters import parse_parameter_file, read_toml
 from khuyencong.units import MapId
 
 DOC = '[document]\nnumber = "X/2030"\neffective_from = 2030-01-01\n'

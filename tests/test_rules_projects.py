@@ -1,4 +1,4 @@
-"""Tests of ``khuyencong.rules.projects``, ``conditions`` and ``cooperatives``."""
+"""Tests of ``khuyencong.rules._projects``, ``conditions`` and ``cooperatives``."""
 
 from __future__ import annotations
 

@@ -24,12 +24,12 @@ from khuyencong.rules import (
     provincial_overlay_files,
     support_amount,
 )
-from khuyencong.rules.parameters import parse_parameter_file, read_toml
+from khuyencong.rules._parameters import parse_parameter_file, read_toml
 from khuyencong.units import MapId, UnitRef, load_map
 
 C = SupportContent
 # The module, not the function of the same name that khuyencong.rules exports.
-provinces_module = importlib.import_module("khuyencong.rules.provinces")
+provinces_module = importlib.import_module("khuyencong.rules._provinces")
 LOCAL = Fund.LOCAL
 
 # Every shipped province, by (code, map) of the issuer, and the old codes it is asked by.

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from khuyencong.cli._check import run
 from khuyencong.converters import dumps, loads
 from khuyencong.domain import (
     Artisan,
@@ -32,14 +33,14 @@ from khuyencong.rules import (
     RuleSet,
     check_eligibility,
     check_project_amounts,
+    format_value,
     priority_claim,
     rank_applications,
     regime_on,
     rules_date,
     support_amount,
 )
-from khuyencong.rules.cli import run
-from khuyencong.rules.explain import Text, format_value
+from khuyencong.rules._explain import Text
 from khuyencong.testing import strategies as ks
 from khuyencong.units import MapId, UnitLevel, UnitRef, UnitType, load_map
 

@@ -1,4 +1,4 @@
-"""Tests of ``khuyencong.rules.sme_size``: SME size classes under 56/2009, 39/2018 and 80/2021."""
+"""Tests of ``khuyencong.rules._sme_size``: SME size classes under 56/2009, 39/2018 and 80/2021."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from khuyencong.domain import BusinessSectorGroup, Establishment, LegalForm, Sector, SizeClass
 from khuyencong.exceptions import ConfigurationError, CoverageError, ValidationError
 from khuyencong.rules import RuleSet, sme_size_class
-from khuyencong.rules.eligibility import profile
-from khuyencong.rules.sme_size import (
+from khuyencong.rules._eligibility import profile
+from khuyencong.rules._sme_size import (
     CAPITAL_OR_EMPLOYEES,
     EMPLOYEES_AND_REVENUE_OR_CAPITAL,
     classify,

@@ -1,4 +1,4 @@
-"""Tests of ``khuyencong.rules.support``, ``sme_size`` and the ``check`` command (``rules.cli``)."""
+"""Tests of support amounts, SME size and the ``check`` command."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from khuyencong.cli._check import add_parser, run
 from khuyencong.converters import dumps
 from khuyencong.domain import (
     BusinessSectorGroup,
@@ -29,7 +30,6 @@ from khuyencong.domain import (
 )
 from khuyencong.exceptions import NotConfiguredError, ValidationError
 from khuyencong.rules import RuleSet, sme_size_class, support_amount, support_level
-from khuyencong.rules.cli import add_parser, run
 from khuyencong.testing.strategies import money
 from khuyencong.units import MapId, UnitRef
 

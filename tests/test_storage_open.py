@@ -10,9 +10,10 @@ import attrs
 import pytest
 
 from khuyencong.exceptions import SchemaVersionError, StoreError
-from khuyencong.storage import SCHEMA_VERSION, MemoryStore, SQLiteStore, open_store, schema
+from khuyencong.storage import SCHEMA_VERSION, MemoryStore, SQLiteStore, open_store
 from khuyencong.storage import _open as open_module
 from khuyencong.storage import _records as rec
+from khuyencong.storage import _schema as schema
 from khuyencong.storage._common import to_json
 from khuyencong.testing.conformance import sample_support_record
 

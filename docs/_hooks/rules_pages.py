@@ -3,13 +3,13 @@
 One page per rule family (eligibility, support amounts, cooperatives, SME size, conditions,
 projects, awards, OCOP) under ``reference/rules/``, each listing every parameter with its dated
 values, confidence tags and citations, rendered by
-:func:`khuyencong.rules.docs.render_family` from ``khuyencong/data/legal/*.toml``. The pages
+:func:`khuyencong.rules._docs.render_family` from ``khuyencong/data/legal/*.toml``. The pages
 never exist in ``docs/``: they are made on every build, so the docs cannot disagree with the
 code. ``mkdocs.yml`` lists them in the navigation under Reference → Legal rules.
 
 A further page, ``reference/rules/provinces.md``, lists the shipped provincial overlays (which
 province issued which document, its dates, tag, the local-fund levels it sets and the public
-sources it was read in), from :func:`khuyencong.rules.provinces.provinces`.
+sources it was read in), from :func:`khuyencong.rules.provinces`.
 
 MkDocs is imported inside the hook, so that ``pytest --doctest-modules`` can import this file
 without the docs extras.
@@ -34,7 +34,7 @@ def generated_pages() -> dict[str, str]:
     '# Typical rural-industrial product award'
     """
     from khuyencong.rules._catalogue import FAMILIES  # noqa: PLC0415  (see the module docstring)
-    from khuyencong.rules.docs import render_family  # noqa: PLC0415
+    from khuyencong.rules._docs import render_family  # noqa: PLC0415
 
     pages = {f"{PAGES_DIR}/{family}.md": render_family(family) for family in FAMILIES}
     pages[f"{PAGES_DIR}/provinces.md"] = render_provinces()
@@ -42,7 +42,7 @@ def generated_pages() -> dict[str, str]:
 
 
 def _money(value: object) -> str:
-    from khuyencong.rules.parameters import DerivedCap  # noqa: PLC0415  (see the module docstring)
+    from khuyencong.rules import DerivedCap  # noqa: PLC0415  (see the module docstring)
 
     if value is None:
         return "no cap"
@@ -68,7 +68,7 @@ def render_provinces() -> str:
     >>> "RuleSet.for_province" in page
     True
     """
-    from khuyencong.rules.provinces import provinces  # noqa: PLC0415  (see the module docstring)
+    from khuyencong.rules import provinces  # noqa: PLC0415  (see the module docstring)
 
     lines = [
         "# Provincial overlays",
@@ -78,7 +78,7 @@ def render_provinces() -> str:
             "by hand. Each file is one provincial document — a People's Committee decision "
             "(QĐ-UBND) or a People's Council resolution (NQ-HĐND) — setting local-fund support "
             "levels. Load a province's rules with `RuleSet.for_province(code)` (a code of any "
-            "of the three maps); list them with `khuyencong.rules.provinces.provinces()`. A "
+            "of the three maps); list them with `khuyencong.rules.provinces()`. A "
             "value a document leaves unknown raises `NotConfiguredError` naming the document. "
             "The invented `example-province.toml` is not listed. Tags as on the other pages: "
             "[V] verified in the text, [V2] secondary source, [U] unverified default, [?] "

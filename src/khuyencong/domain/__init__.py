@@ -5,17 +5,17 @@ and their lifecycle, records of support, fairs, awards and OCOP ratings, budget 
 domain knows nothing of rules, storage, files or the command line.
 """
 
+from khuyencong.domain._artisans import Artisan
+from khuyencong.domain._budgets import BudgetEnvelope
+from khuyencong.domain._citations import Citation, Confidence
+from khuyencong.domain._contents import ContentGroup, Fund, SupportContent
+from khuyencong.domain._datasets import Dataset
+from khuyencong.domain._establishments import CraftVillageClaim, Establishment
 from khuyencong.domain._labels import LabelledEnum, Lang
-from khuyencong.domain.artisans import Artisan
-from khuyencong.domain.budgets import BudgetEnvelope
-from khuyencong.domain.citations import Citation, Confidence
-from khuyencong.domain.contents import ContentGroup, Fund, SupportContent
-from khuyencong.domain.datasets import Dataset
-from khuyencong.domain.establishments import CraftVillageClaim, Establishment
-from khuyencong.domain.legal_forms import ArtisanTitle, LegalForm, SizeClass
-from khuyencong.domain.money import Dong, format_vnd, million, parse_rate, round_down
-from khuyencong.domain.periods import Period, PeriodKind
-from khuyencong.domain.projects import (
+from khuyencong.domain._legal_forms import ArtisanTitle, LegalForm, SizeClass
+from khuyencong.domain._money import Dong, format_vnd, million, parse_rate, round_down
+from khuyencong.domain._periods import Period, PeriodKind
+from khuyencong.domain._projects import (
     Project,
     ProjectContent,
     ProjectKind,
@@ -23,7 +23,7 @@ from khuyencong.domain.projects import (
     StatusChange,
     allowed_transitions,
 )
-from khuyencong.domain.records import (
+from khuyencong.domain._records import (
     AwardEntry,
     AwardLevel,
     FairKind,
@@ -32,8 +32,8 @@ from khuyencong.domain.records import (
     ProductGroup,
     SupportRecord,
 )
-from khuyencong.domain.sectors import AreaDifficulty, BusinessSectorGroup, Sector
-from khuyencong.domain.tax_numbers import check_digit, normalise_tax_number, tax_number_problem
+from khuyencong.domain._sectors import AreaDifficulty, BusinessSectorGroup, Sector
+from khuyencong.domain._tax_numbers import check_digit, normalise_tax_number, tax_number_problem
 
 __all__ = [
     "AreaDifficulty",

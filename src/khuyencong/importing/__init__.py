@@ -5,10 +5,16 @@ number, column and reason; :func:`write_template` writes the Excel template whos
 reads. Excel needs the ``excel`` extra (``pip install "khuyencong[excel]"``); CSV needs nothing.
 """
 
-from khuyencong.importing.columns import Column
-from khuyencong.importing.export import table_rows, write_csv
-from khuyencong.importing.tables import ImportKind, RowProblem, TableImport, import_table, read_rows
-from khuyencong.importing.template import write_template
+from khuyencong.importing._columns import Column
+from khuyencong.importing._export import table_rows, write_csv
+from khuyencong.importing._tables import (
+    ImportKind,
+    RowProblem,
+    TableImport,
+    import_table,
+    read_rows,
+)
+from khuyencong.importing._template import write_template
 
 __all__ = [
     "Column",

@@ -8,7 +8,7 @@ from khuyencong.indicators._memory import RecordSet
 from khuyencong.indicators._source import IndicatorSource
 
 if TYPE_CHECKING:
-    from khuyencong.storage.port import Store
+    from khuyencong.storage import Store
 
 __all__ = ["source_for"]
 

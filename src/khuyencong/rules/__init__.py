@@ -11,25 +11,25 @@ loader; rule sets compose the national baseline, a provincial overlay and what-i
 200000000
 """
 
-from khuyencong.rules.awards import (
+from khuyencong.rules._awards import (
     award_levels,
     certificate_valid_until,
     check_award_entry,
     passes,
     total_score,
 )
-from khuyencong.rules.batch import Application, BatchResult, evaluate_many
-from khuyencong.rules.conditions import (
+from khuyencong.rules._batch import Application, BatchResult, evaluate_many
+from khuyencong.rules._conditions import (
     PriorityClaim,
     check_support_conditions,
     priority_claim,
     rank_applications,
 )
-from khuyencong.rules.cooperatives import check_cooperative
-from khuyencong.rules.eligibility import EXCEPTIONS, check_eligibility
-from khuyencong.rules.explain import Condition, Decision, format_value
-from khuyencong.rules.ocop import is_ocop_product, ocop_score, ocop_stars, part_maxima
-from khuyencong.rules.parameters import (
+from khuyencong.rules._cooperatives import check_cooperative
+from khuyencong.rules._eligibility import EXCEPTIONS, check_eligibility
+from khuyencong.rules._explain import Condition, Decision, format_value
+from khuyencong.rules._ocop import is_ocop_product, ocop_score, ocop_stars, part_maxima
+from khuyencong.rules._parameters import (
     DerivedCap,
     Parameter,
     ParameterEntry,
@@ -37,7 +37,7 @@ from khuyencong.rules.parameters import (
     legal_data_files,
     load_parameters,
 )
-from khuyencong.rules.projects import (
+from khuyencong.rules._projects import (
     Advance,
     adjustment_approver,
     check_models_per_district,
@@ -49,7 +49,7 @@ from khuyencong.rules.projects import (
     remaining_advance,
     settlement_deadline,
 )
-from khuyencong.rules.provinces import (
+from khuyencong.rules._provinces import (
     LocalLevel,
     ProvinceOverlays,
     ProvincialDocument,
@@ -58,8 +58,8 @@ from khuyencong.rules.provinces import (
     provinces,
     provincial_overlay_files,
 )
-from khuyencong.rules.regimes import regime_on, rules_date
-from khuyencong.rules.rulesets import (
+from khuyencong.rules._regimes import regime_on, rules_date
+from khuyencong.rules._rulesets import (
     CityGrade,
     CraftVillage,
     DatedRules,
@@ -67,8 +67,8 @@ from khuyencong.rules.rulesets import (
     UnitFacts,
     WardConversion,
 )
-from khuyencong.rules.sme_size import sme_size_class
-from khuyencong.rules.support import Amount, SupportLevel, support_amount, support_level
+from khuyencong.rules._sme_size import sme_size_class
+from khuyencong.rules._support import Amount, SupportLevel, support_amount, support_level
 
 __all__ = [
     "EXCEPTIONS",

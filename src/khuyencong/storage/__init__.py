@@ -16,10 +16,10 @@ Open a store with :func:`open_store`; use its repositories; group changes in a u
 True
 """
 
+from khuyencong.storage._bulk import dataset_from_store, store_dataset
+from khuyencong.storage._memory import MemoryStore
 from khuyencong.storage._open import ENTRY_POINT_GROUP, open_store
-from khuyencong.storage.bulk import dataset_from_store, store_dataset
-from khuyencong.storage.memory import MemoryStore
-from khuyencong.storage.port import (
+from khuyencong.storage._port import (
     AuditEntry,
     AuditLog,
     AwardRepository,
@@ -32,9 +32,9 @@ from khuyencong.storage.port import (
     UnitOfWork,
     Versioned,
 )
-from khuyencong.storage.postgres import PostgresStore
-from khuyencong.storage.schema import SCHEMA_VERSION
-from khuyencong.storage.sqlite import SQLiteStore
+from khuyencong.storage._postgres import PostgresStore
+from khuyencong.storage._schema import SCHEMA_VERSION
+from khuyencong.storage._sqlite import SQLiteStore
 
 __all__ = [
     "ENTRY_POINT_GROUP",

@@ -10,8 +10,8 @@ from typing import Any, TypeVar
 
 from khuyencong.converters import structure_hook, unstructure
 from khuyencong.exceptions import StoreError, ValidationError
+from khuyencong.storage._port import AuditEntry
 from khuyencong.storage._records import today_utc
-from khuyencong.storage.port import AuditEntry
 
 __all__ = [
     "audit_entry",

@@ -9,7 +9,7 @@ from typing import cast
 from urllib.parse import parse_qsl, urlsplit
 
 from khuyencong.exceptions import StoreError
-from khuyencong.storage.port import Store
+from khuyencong.storage._port import Store
 
 __all__ = ["ENTRY_POINT_GROUP", "open_store"]
 
@@ -21,7 +21,7 @@ _BUILT_IN = ("memory", "sqlite", "postgresql", "postgres")
 
 
 def _sqlite(url: str) -> Store:
-    from khuyencong.storage.sqlite import SQLiteStore  # noqa: PLC0415
+    from khuyencong.storage._sqlite import SQLiteStore  # noqa: PLC0415
 
     rest = url[len("sqlite://") :]
     path, _, query = rest.partition("?")
@@ -78,22 +78,22 @@ def open_store(url: str | os.PathLike[str]) -> Store:
     0
     """
     if not isinstance(url, str):
-        from khuyencong.storage.sqlite import SQLiteStore  # noqa: PLC0415
+        from khuyencong.storage._sqlite import SQLiteStore  # noqa: PLC0415
 
         return SQLiteStore(url)
     if "://" not in url:
-        from khuyencong.storage.sqlite import SQLiteStore  # noqa: PLC0415
+        from khuyencong.storage._sqlite import SQLiteStore  # noqa: PLC0415
 
         return SQLiteStore(url)
     scheme = urlsplit(url).scheme.lower()
     if scheme == "memory":
-        from khuyencong.storage.memory import MemoryStore  # noqa: PLC0415
+        from khuyencong.storage._memory import MemoryStore  # noqa: PLC0415
 
         return MemoryStore(url)
     if scheme == "sqlite":
         return _sqlite(url)
     if scheme in ("postgresql", "postgres"):
-        from khuyencong.storage.postgres import PostgresStore  # noqa: PLC0415
+        from khuyencong.storage._postgres import PostgresStore  # noqa: PLC0415
 
         return PostgresStore(url)
     return _third_party(scheme)(url)

@@ -36,7 +36,7 @@ from khuyencong.exceptions import (
     StoreError,
 )
 from khuyencong.storage import _records as rec
-from khuyencong.storage import schema
+from khuyencong.storage import _schema as schema
 from khuyencong.storage._common import (
     audit_entry,
     audit_from,
@@ -49,8 +49,8 @@ from khuyencong.storage._common import (
     new_id,
     to_json,
 )
-from khuyencong.storage.memory import _award_details, _stale
-from khuyencong.storage.port import (
+from khuyencong.storage._memory import _award_details, _stale
+from khuyencong.storage._port import (
     AuditEntry,
     Commitment,
     Disbursement,
@@ -60,7 +60,7 @@ from khuyencong.storage.port import (
 from khuyencong.units import UnitRef
 
 if TYPE_CHECKING:
-    from khuyencong.storage.aggregate import SqlIndicatorSource
+    from khuyencong.storage._aggregate import SqlIndicatorSource
 
 __all__ = ["Dialect", "SqlStore", "UniqueViolationError"]
 
@@ -864,7 +864,7 @@ class SqlStore:
         ``COUNT(DISTINCT …)``, ``SUM``) and give the same figures as a
         :class:`~khuyencong.indicators.RecordSet` holding the same records.
         """
-        from khuyencong.storage.aggregate import SqlIndicatorSource  # noqa: PLC0415  (no cycle)
+        from khuyencong.storage._aggregate import SqlIndicatorSource  # noqa: PLC0415  (no cycle)
 
         return SqlIndicatorSource(self)
 

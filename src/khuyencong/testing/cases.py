@@ -205,7 +205,7 @@ def _run(case: Case) -> dict[str, Any]:
         )
         got = {"size_class": size.value}
     elif case.rule == "award":
-        from khuyencong.rules.awards import certificate_valid_until, passes  # noqa: PLC0415
+        from khuyencong.rules import certificate_valid_until, passes  # noqa: PLC0415
 
         if "score" in case.inputs:
             got["passed"] = passes(Decimal(str(case.inputs["score"])), case.on, rules)

@@ -1,0 +1,245 @@
+"""Establishments: the rural industrial establishments (cơ sở CNNT) that receive support.
+
+An :class:`Establishment` is validated when it is built: every problem is reported at once,
+each naming its field. Names are stored in Unicode NFC.
+
+>>> from khuyencong.units import MapId, UnitRef
+>>> coop = Establishment(
+...     id="BG-HTX-001",
+...     name="Hợp tác xã Mỳ Chũ",
+...     legal_form=LegalForm.COOPERATIVE,
+...     location=UnitRef(MapId.MAP_2021, "07525"),
+...     sectors=[Sector.AGRO_FOOD_PROCESSING],
+...     tax_number="0100109106",
+...     members=12,
+... )
+>>> coop.legal_form.label_vi
+'Hợp tác xã'
+>>> Establishment(
+...     id="X", name="X", legal_form=LegalForm.SME, location=UnitRef(MapId.MAP_2021, "07525"),
+...     sectors=[Sector.HANDICRAFTS], employees=-3,
+... )
+Traceback (most recent call last):
+khuyencong.exceptions.ValidationError: $.employees: must not be negative (got -3)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from khuyencong.domain._converters import nfc, nfc_optional, sorted_unique
+from khuyencong.domain._legal_forms import ArtisanTitle, LegalForm, SizeClass
+from khuyencong.domain._money import Dong
+from khuyencong.domain._sectors import AreaDifficulty, BusinessSectorGroup, Sector
+from khuyencong.domain._tax_numbers import _canonical, tax_number_problem
+from khuyencong.domain._validation import Checks
+from khuyencong.units import UnitRef
+
+__all__ = ["CraftVillageClaim", "Establishment", "check_identifier"]
+
+
+@attrs.frozen
+class CraftVillageClaim:
+    """The craft village (làng nghề) an establishment says it produces in.
+
+    From 15/10/2025 (Nghị định 235/2025/NĐ-CP Điều 1.1, amending 45/2012 Điều 1.2.a) a craft
+    village recognised by the provincial People's Committee is an eligible place anywhere,
+    even in a ward of a centrally run city. The rules look the village up in the rule set's
+    dated craft-village list (a province's overlay); when it is not listed there, the decision
+    rests on this declaration and says so.
+
+    Attributes:
+        name: The village's name as in the recognition decision (NFC).
+        decision: The provincial People's Committee's recognition decision, if known.
+        recognised_on: The date of that decision, if known.
+    """
+
+    name: str = attrs.field(converter=nfc)
+    decision: str | None = attrs.field(default=None, converter=nfc_optional)
+    recognised_on: dt.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        c = Checks()
+        c.text("name", self.name)
+        c.raise_if_any()
+
+
+def _tax(value: object) -> object:
+    value = nfc_optional(value)
+    return _canonical(value) if isinstance(value, str) else value
+
+
+def check_identifier(checks: Checks, field: str, value: object) -> None:
+    """An identifier: non-empty text of at most 64 characters without surrounding spaces."""
+    if not isinstance(value, str) or not value.strip():
+        checks.fail(field, value, "must be a non-empty identifier")
+    elif value != value.strip() or len(value) > 64:
+        checks.fail(field, value, "an identifier has no surrounding spaces and ≤ 64 characters")
+
+
+@attrs.frozen(eq=False)
+class Establishment:
+    """A rural industrial establishment, as registered and as it produces.
+
+    Equality and hashing go by :attr:`id` (an entity); change one with :func:`attrs.evolve`,
+    which validates again.
+
+    Attributes:
+        id: The application's identifier for the establishment.
+        name: The registered name (NFC).
+        legal_form: Cooperative, SME, household business, ….
+        location: Where it *produces* (the eligibility location test looks here), as a unit of
+            the map in force when the record was made.
+        sectors: The eligible sector groups of 45/2012 Điều 5 it works in (``other`` if none).
+        tax_number: The tax identification number: 10 digits with a valid check digit, a
+            13-digit branch number, or (individuals, household businesses) a 12-digit personal
+            identification number.
+        registered_location: Where it is registered, when different from ``location``.
+        founded_on: Founding or registration date.
+        employees: Average headcount with social insurance over the previous year.
+        revenue: Revenue of the previous year, in đồng.
+        total_capital: Total capital, in đồng.
+        members: Official members (cooperatives and groups) or member cooperatives (unions).
+        size_class: The declared SME size class, for enterprises.
+        business_sector_group: The 80/2021 sector group of the main business line.
+        area_difficulty: Socio-economic difficulty of the place of production.
+        cleaner_production: It applies cleaner production (no size or location limit).
+        polluting_brick_kiln: It fires clay bricks in a polluting manual or ring kiln.
+        artisan_title: For an artisan: People's or Meritorious Artisan.
+        cluster_infrastructure_investor: An enterprise (or, from 15/10/2025, a cooperative)
+            investing in the construction of industrial-cluster infrastructure.
+        sustainable_production: It applies sustainable production and consumption (from
+            15/10/2025 the cleaner-production exemption covers it, 235/2025).
+        craft_village: The recognised craft village it produces in, as declared.
+        owned_by_women: Owned (managed) by a woman: a priority from 15/10/2025 (235/2025).
+        owned_by_ethnic_minority: Owned by an ethnic-minority person: a priority from
+            15/10/2025 (235/2025).
+    """
+
+    id: str
+    name: str = attrs.field(converter=nfc)
+    legal_form: LegalForm
+    location: UnitRef
+    sectors: tuple[Sector, ...]
+    tax_number: str | None = attrs.field(default=None, converter=_tax)
+    registered_location: UnitRef | None = None
+    founded_on: dt.date | None = None
+    employees: int | None = None
+    revenue: Dong | None = None
+    total_capital: Dong | None = None
+    members: int | None = None
+    size_class: SizeClass | None = None
+    business_sector_group: BusinessSectorGroup | None = None
+    area_difficulty: AreaDifficulty = AreaDifficulty.NONE
+    cleaner_production: bool = False
+    polluting_brick_kiln: bool = False
+    artisan_title: ArtisanTitle | None = None
+    cluster_infrastructure_investor: bool = False
+    sustainable_production: bool = False
+    craft_village: CraftVillageClaim | None = None
+    owned_by_women: bool = False
+    owned_by_ethnic_minority: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        # Sectors are a set; keep them sorted so that equal establishments serialise equally.
+        object.__setattr__(self, "sectors", sorted_unique(self.sectors))
+        c = Checks()
+        check_identifier(c, "id", self.id)
+        c.text("name", self.name)
+        c.require(
+            isinstance(self.legal_form, LegalForm),
+            "legal_form",
+            self.legal_form,
+            "must be a legal form",
+        )
+        c.require(
+            isinstance(self.location, UnitRef),
+            "location",
+            self.location,
+            "must be an administrative unit reference",
+        )
+        if not self.sectors:
+            c.fail("sectors", [], "name at least one sector (use 'other' if none fits)")
+        for i, sector in enumerate(self.sectors):
+            c.require(isinstance(sector, Sector), f"sectors[{i}]", sector, "must be a sector")
+        tax: object = self.tax_number
+        form: object = self.legal_form
+        if tax is not None:
+            if not isinstance(tax, str):
+                c.fail("tax_number", tax, "must be text")
+            else:
+                allow_personal = isinstance(form, LegalForm) and form.is_individual
+                problem = tax_number_problem(tax, allow_personal=allow_personal)
+                if problem is not None:
+                    c.fail("tax_number", tax, problem)
+        for field in ("employees", "members"):
+            c.count(field, getattr(self, field), optional=True)
+        for field in ("revenue", "total_capital"):
+            c.money(field, getattr(self, field), optional=True)
+        self._check_form_fields(c)
+        c.raise_if_any()
+
+    def _check_form_fields(self, c: Checks) -> None:
+        checked: object = self.legal_form
+        if not isinstance(checked, LegalForm):
+            return
+        form = checked
+        if self.members is not None and not form.is_cooperative_kind:
+            c.fail(
+                "members",
+                self.members,
+                f"members are recorded for cooperatives and groups, not a {form.label_en}",
+            )
+        if self.size_class is not None:
+            if not form.is_enterprise:
+                c.fail(
+                    "size_class",
+                    self.size_class.value,
+                    f"a size class is for enterprises, not a {form.label_en}",
+                )
+            elif form is LegalForm.SME and self.size_class is SizeClass.LARGE:
+                c.fail("size_class", "large", "an SME cannot be of the large size class")
+            elif form is LegalForm.LARGE_ENTERPRISE and self.size_class is not SizeClass.LARGE:
+                c.fail(
+                    "size_class",
+                    self.size_class.value,
+                    "a large enterprise has the large size class",
+                )
+        if form is LegalForm.ARTISAN and self.artisan_title is None:
+            c.fail("artisan_title", None, "an artisan needs a title (People's or Meritorious)")
+        if self.artisan_title is not None and form is not LegalForm.ARTISAN:
+            c.fail(
+                "artisan_title",
+                self.artisan_title.value,
+                f"a title is recorded for artisans, not a {form.label_en}",
+            )
+        if self.cluster_infrastructure_investor and not (
+            form.is_enterprise or form is LegalForm.COOPERATIVE
+        ):
+            c.fail(
+                "cluster_infrastructure_investor",
+                value=True,
+                message=(
+                    "only enterprises and cooperatives invest in cluster infrastructure, "
+                    f"not a {form.label_en}"
+                ),
+            )
+
+    @property
+    def difficult_area(self) -> bool:
+        """Whether it produces in a difficult or especially difficult area."""
+        return self.area_difficulty is not AreaDifficulty.NONE
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Establishment):
+            return NotImplemented
+        return self.id == other.id
+
+    def __hash__(self) -> int:
+        return hash(("Establishment", self.id))
+
+    def same_state(self, other: Establishment) -> bool:
+        """Whether every field, not only the id, is equal."""
+        return attrs.astuple(self, recurse=False) == attrs.astuple(other, recurse=False)

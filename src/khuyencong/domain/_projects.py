@@ -1,0 +1,371 @@
+"""Promotion projects (đề án khuyến công) and their lifecycle.
+
+A project moves draft → submitted → approved → in progress → accepted → settled; a submitted
+project may be rejected, and a project may be cancelled (stopped) before acceptance. Any other
+move raises :class:`~khuyencong.exceptions.IllegalTransitionError` naming both states.
+Projects are immutable: :meth:`Project.transition` returns the project in its new state, with
+the change recorded in its history.
+
+>>> import datetime as dt
+>>> from khuyencong.units import MapId, UnitRef
+>>> p = Project(
+...     id="DA-2019-07", title="Máy sấy mỳ gạo", kind=ProjectKind.SINGLE_BENEFICIARY,
+...     beneficiary_ids=["BG-HTX-001"], fund=Fund.LOCAL, province=UnitRef(MapId.MAP_2021, "24"),
+...     plan_year=2019, lead_agency="Trung tâm Khuyến công và XTTM Bắc Giang",
+...     contents=[ProjectContent(SupportContent.MACHINERY, eligible_cost=400_000_000,
+...                              requested=200_000_000)],
+... )
+>>> p = p.transition(ProjectStatus.SUBMITTED, on=dt.date(2019, 3, 1), actor="officer")
+>>> p.transition(ProjectStatus.SETTLED, on=dt.date(2019, 3, 2))  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+khuyencong.exceptions.IllegalTransitionError: ... from 'submitted' to 'settled'; allowed ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from khuyencong.domain._contents import Fund, SupportContent
+from khuyencong.domain._converters import nfc, text_tuple
+from khuyencong.domain._establishments import check_identifier
+from khuyencong.domain._labels import LabelledEnum, register_labels
+from khuyencong.domain._money import Dong
+from khuyencong.domain._validation import Checks
+from khuyencong.exceptions import IllegalTransitionError, ValidationError
+from khuyencong.units import UnitRef
+
+__all__ = [
+    "Project",
+    "ProjectContent",
+    "ProjectKind",
+    "ProjectStatus",
+    "StatusChange",
+    "allowed_transitions",
+]
+
+
+class ProjectStatus(LabelledEnum):
+    """Where a project is in its lifecycle."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    IN_PROGRESS = "in_progress"
+    ACCEPTED = "accepted"
+    SETTLED = "settled"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        """No transition leaves a final state."""
+        return not _TRANSITIONS[self]
+
+
+register_labels(
+    ProjectStatus,
+    {
+        ProjectStatus.DRAFT: ("Dự thảo", "Draft"),
+        ProjectStatus.SUBMITTED: ("Đã nộp hồ sơ", "Submitted"),
+        ProjectStatus.APPROVED: ("Đã phê duyệt", "Approved"),
+        ProjectStatus.IN_PROGRESS: ("Đang thực hiện", "In progress"),
+        ProjectStatus.ACCEPTED: ("Đã nghiệm thu", "Accepted"),
+        ProjectStatus.SETTLED: ("Đã quyết toán", "Settled"),
+        ProjectStatus.REJECTED: ("Không được phê duyệt", "Rejected"),
+        ProjectStatus.CANCELLED: ("Đã hủy, dừng thực hiện", "Cancelled or stopped"),
+    },
+)
+
+_S = ProjectStatus
+_TRANSITIONS: dict[ProjectStatus, tuple[ProjectStatus, ...]] = {
+    _S.DRAFT: (_S.SUBMITTED, _S.CANCELLED),
+    _S.SUBMITTED: (_S.APPROVED, _S.REJECTED, _S.CANCELLED),
+    _S.APPROVED: (_S.IN_PROGRESS, _S.CANCELLED),
+    _S.IN_PROGRESS: (_S.ACCEPTED, _S.CANCELLED),
+    _S.ACCEPTED: (_S.SETTLED,),
+    _S.SETTLED: (),
+    _S.REJECTED: (),
+    _S.CANCELLED: (),
+}
+
+_DATE_FIELD = {
+    _S.SUBMITTED: "submitted_on",
+    _S.APPROVED: "approved_on",
+    _S.IN_PROGRESS: "started_on",
+    _S.ACCEPTED: "accepted_on",
+    _S.SETTLED: "settled_on",
+}
+
+
+def allowed_transitions(status: ProjectStatus) -> tuple[ProjectStatus, ...]:
+    """The states a project may move to from ``status``.
+
+    >>> [s.value for s in allowed_transitions(ProjectStatus.APPROVED)]
+    ['in_progress', 'cancelled']
+    """
+    return _TRANSITIONS[status]
+
+
+class ProjectKind(LabelledEnum):
+    """Kinds of national-fund project (Thông tư 36/2013/TT-BCT), plus local projects."""
+
+    FLAGSHIP = "flagship"
+    GROUP = "group"
+    SINGLE_BENEFICIARY = "single_beneficiary"
+    LOCAL = "local"
+
+
+register_labels(
+    ProjectKind,
+    {
+        ProjectKind.FLAGSHIP: ("Đề án điểm", "Flagship project"),
+        ProjectKind.GROUP: ("Đề án nhóm", "Group project"),
+        ProjectKind.SINGLE_BENEFICIARY: (
+            "Đề án cho đối tượng thụ hưởng cụ thể",
+            "Project for a specific beneficiary",
+        ),
+        ProjectKind.LOCAL: ("Đề án khuyến công địa phương", "Local project"),
+    },
+)
+
+
+@attrs.frozen
+class ProjectContent:
+    """One support content of a project: its eligible cost and the support requested.
+
+    Attributes:
+        content: The support content.
+        eligible_cost: The cost the support is computed on, in đồng.
+        requested: The support asked for, in đồng (at most the eligible cost).
+        quantity: How many units (models, establishments, brands…) the content covers.
+    """
+
+    content: SupportContent
+    eligible_cost: Dong
+    requested: Dong
+    quantity: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        c = Checks()
+        c.require(
+            isinstance(self.content, SupportContent),
+            "content",
+            self.content,
+            "must be a support content",
+        )
+        c.money("eligible_cost", self.eligible_cost)
+        c.money("requested", self.requested)
+        c.count("quantity", self.quantity)
+        if not c.problems and self.requested > self.eligible_cost:
+            c.fail(
+                "requested",
+                self.requested,
+                f"the support requested exceeds the eligible cost ({self.eligible_cost:,} đ)",
+            )
+        if not c.problems and self.quantity < 1:
+            c.fail("quantity", self.quantity, "a content covers at least one unit")
+        c.raise_if_any()
+
+    @property
+    def co_funding(self) -> Dong:
+        """The part of the eligible cost the beneficiary pays (đối ứng)."""
+        return self.eligible_cost - self.requested
+
+
+@attrs.frozen
+class StatusChange:
+    """One step of a project's history."""
+
+    source: ProjectStatus
+    target: ProjectStatus
+    on: dt.date
+    actor: str = ""
+    note: str = ""
+
+
+@attrs.frozen(eq=False)
+class Project:
+    """A promotion project from proposal to settlement.
+
+    Equality and hashing go by :attr:`id`. Use :meth:`transition` to move it.
+
+    Attributes:
+        id: The project identifier.
+        title: Its title.
+        kind: Flagship, group, single beneficiary or local.
+        beneficiary_ids: The establishments that benefit (one or more).
+        contents: The support contents, each with eligible cost and requested support.
+        fund: National or local fund.
+        province: The province (a province-level unit reference).
+        plan_year: The annual plan the project belongs to.
+        lead_agency: The implementer (đơn vị thực hiện).
+        partners: Agencies that deliver it in coordination (phối hợp).
+        status: The lifecycle state.
+        approved_amount: The support approved, set on approval.
+        planned_start: Planned start date.
+        planned_end: Planned end date.
+        submitted_on: Date of submission.
+        approved_on: Date of approval.
+        started_on: Date implementation started.
+        accepted_on: Date of acceptance (nghiệm thu).
+        settled_on: Date of settlement (quyết toán).
+        history: Every status change, oldest first.
+    """
+
+    id: str
+    title: str = attrs.field(converter=nfc)
+    kind: ProjectKind
+    beneficiary_ids: tuple[str, ...] = attrs.field(converter=text_tuple)
+    contents: tuple[ProjectContent, ...]
+    fund: Fund
+    province: UnitRef
+    plan_year: int
+    lead_agency: str = attrs.field(converter=nfc)
+    partners: tuple[str, ...] = attrs.field(default=(), converter=text_tuple)
+    status: ProjectStatus = ProjectStatus.DRAFT
+    approved_amount: Dong | None = None
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    submitted_on: dt.date | None = None
+    approved_on: dt.date | None = None
+    started_on: dt.date | None = None
+    accepted_on: dt.date | None = None
+    settled_on: dt.date | None = None
+    history: tuple[StatusChange, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "contents", tuple(self.contents))
+        object.__setattr__(self, "history", tuple(self.history))
+        c = Checks()
+        check_identifier(c, "id", self.id)
+        c.text("title", self.title)
+        c.text("lead_agency", self.lead_agency)
+        if not self.beneficiary_ids:
+            c.fail("beneficiary_ids", [], "a project has at least one beneficiary")
+        for i, b in enumerate(self.beneficiary_ids):
+            check_identifier(c, f"beneficiary_ids[{i}]", b)
+        if len(set(self.beneficiary_ids)) != len(self.beneficiary_ids):
+            c.fail("beneficiary_ids", list(self.beneficiary_ids), "a beneficiary is listed twice")
+        if not self.contents:
+            c.fail("contents", [], "a project has at least one support content")
+        seen: set[SupportContent] = set()
+        items: tuple[object, ...] = self.contents
+        for i, pc in enumerate(items):
+            if not isinstance(pc, ProjectContent):
+                c.fail(f"contents[{i}]", pc, "must be a project content")
+            elif pc.content in seen:
+                c.fail(
+                    f"contents[{i}].content",
+                    pc.content.value,
+                    "the content appears twice; use quantity for several units",
+                )
+            else:
+                seen.add(pc.content)
+        for i, partner in enumerate(self.partners):
+            c.text(f"partners[{i}]", partner)
+        if isinstance(self.plan_year, bool) or not isinstance(self.plan_year, int):
+            c.fail("plan_year", self.plan_year, "must be a year")
+        elif not 2004 <= self.plan_year <= 2100:
+            c.fail("plan_year", self.plan_year, "must be a year from 2004 (the first decree)")
+        c.money("approved_amount", self.approved_amount, optional=True)
+        if (
+            self.planned_start is not None
+            and self.planned_end is not None
+            and self.planned_end < self.planned_start
+        ):
+            c.fail("planned_end", self.planned_end.isoformat(), "ends before planned_start")
+        if self.status in (_S.APPROVED, _S.IN_PROGRESS, _S.ACCEPTED, _S.SETTLED) and (
+            self.approved_amount is None
+        ):
+            c.fail("approved_amount", None, f"a project {self.status.value} has an approved amount")
+        c.raise_if_any()
+
+    @property
+    def total_eligible_cost(self) -> Dong:
+        """The sum of the contents' eligible costs."""
+        return sum(pc.eligible_cost for pc in self.contents)
+
+    @property
+    def total_requested(self) -> Dong:
+        """The sum of the support requested."""
+        return sum(pc.requested for pc in self.contents)
+
+    def can_transition(self, target: ProjectStatus) -> bool:
+        """Whether ``target`` is a legal next state."""
+        return target in _TRANSITIONS[self.status]
+
+    def transition(
+        self,
+        target: ProjectStatus,
+        *,
+        on: dt.date,
+        actor: str = "",
+        note: str = "",
+        approved_amount: Dong | None = None,
+    ) -> Project:
+        """The project moved to ``target`` on ``on``, the change recorded in its history.
+
+        Args:
+            target: The new state.
+            on: The date of the decision or event.
+            actor: Who made the change (recorded in the history).
+            note: Why (recorded in the history).
+            approved_amount: Required when approving: the support approved, at most the total
+                requested.
+
+        Raises:
+            IllegalTransitionError: If the lifecycle does not allow the move.
+            ValidationError: If the date goes back in time, or the approved amount is missing or
+                above the total requested.
+        """
+        if target not in _TRANSITIONS[self.status]:
+            raise IllegalTransitionError(
+                f"project {self.id}",
+                self.status.value,
+                target.value,
+                [s.value for s in _TRANSITIONS[self.status]],
+            )
+        if self.history and on < self.history[-1].on:
+            raise ValidationError.single(
+                "$.on",
+                on.isoformat(),
+                f"a status change cannot predate the previous one ({self.history[-1].on})",
+            )
+        changes: dict[str, Any] = {
+            "status": target,
+            "history": (*self.history, StatusChange(self.status, target, on, actor, note)),
+        }
+        if target is _S.APPROVED:
+            if approved_amount is None:
+                raise ValidationError.single(
+                    "$.approved_amount", None, "approving a project needs the amount approved"
+                )
+            if approved_amount > self.total_requested:
+                raise ValidationError.single(
+                    "$.approved_amount",
+                    approved_amount,
+                    f"above the total requested ({self.total_requested:,} đ)",
+                )
+            changes["approved_amount"] = approved_amount
+        elif approved_amount is not None:
+            raise ValidationError.single(
+                "$.approved_amount", approved_amount, "an amount is approved only when approving"
+            )
+        if target in _DATE_FIELD:
+            changes[_DATE_FIELD[target]] = on
+        return attrs.evolve(self, **changes)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Project):
+            return NotImplemented
+        return self.id == other.id
+
+    def __hash__(self) -> int:
+        return hash(("Project", self.id))
+
+    def same_state(self, other: Project) -> bool:
+        """Whether every field, not only the id, is equal."""
+        return attrs.astuple(self, recurse=False) == attrs.astuple(other, recurse=False)

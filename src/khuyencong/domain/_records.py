@@ -1,0 +1,367 @@
+"""Records of what happened: support delivered, fair participations, award entries, OCOP ratings.
+
+Records are immutable facts. They carry the administrative unit *as it was* on the event date,
+the lead agency and its partners (so that a national roll-up does not count joint work twice),
+and money in integer đồng by fund, with the beneficiary's co-funding kept apart.
+
+>>> import datetime as dt
+>>> r = SupportRecord(
+...     id="SR-1", establishment_id="BG-HTX-001", content=SupportContent.DESIGN_CONSULTING,
+...     delivered_on=dt.date(2018, 6, 1), local_amount=20_000_000, co_funding=20_000_000,
+... )
+>>> r.public_amount
+20000000
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import attrs
+
+from khuyencong.domain._contents import Fund, SupportContent
+from khuyencong.domain._converters import nfc, nfc_optional, text_tuple
+from khuyencong.domain._establishments import check_identifier
+from khuyencong.domain._labels import LabelledEnum, register_labels
+from khuyencong.domain._money import Dong
+from khuyencong.domain._validation import Checks
+from khuyencong.units import UnitRef
+
+__all__ = [
+    "AwardEntry",
+    "AwardLevel",
+    "FairKind",
+    "FairParticipation",
+    "OcopRating",
+    "ProductGroup",
+    "SupportRecord",
+]
+
+
+def _check_agencies(c: Checks, lead: object, partners: tuple[str, ...]) -> None:
+    c.text("lead_agency", lead, optional=True)
+    for i, partner in enumerate(partners):
+        c.text(f"partners[{i}]", partner)
+
+
+@attrs.frozen
+class SupportRecord:
+    """Support delivered to one establishment under one content.
+
+    Attributes:
+        id: The record identifier.
+        establishment_id: Who received it.
+        content: What was delivered.
+        delivered_on: When it was delivered (or completed).
+        national_amount: Paid from the national fund, in đồng.
+        local_amount: Paid from the local fund, in đồng.
+        co_funding: Paid by the beneficiary (đối ứng), in đồng.
+        participants: Persons taking part (workshops, classes).
+        trainees: Persons trained (vocational, craft transmission, management).
+        quantity: Units delivered (models, showrooms, machines…).
+        project_id: The project it was delivered under, if any.
+        lead_agency: Who led the delivery.
+        partners: Who delivered it in coordination (phối hợp).
+        location: The administrative unit of delivery, as it was on the delivery date.
+        decided_on: Date of the decision to support.
+        accepted_on: Date of acceptance.
+        note: Free text.
+        jobs_created: New jobs the beneficiary reported after the support (persons, zero or
+            more); ``None`` when no outcome was reported (not the same as zero).
+        income_change: The change in members' or workers' income the beneficiary reported
+            after the support, in đồng per year; negative for a fall; ``None`` when not
+            reported.
+        outcome_reported_on: When the beneficiary reported these outcomes (not before the
+            delivery); ``None`` when unknown. The outcome indicators place a record in a period
+            by this date, else by the delivery date.
+    """
+
+    id: str
+    establishment_id: str
+    content: SupportContent
+    delivered_on: dt.date
+    national_amount: Dong = 0
+    local_amount: Dong = 0
+    co_funding: Dong = 0
+    participants: int = 0
+    trainees: int = 0
+    quantity: int = 1
+    project_id: str | None = None
+    lead_agency: str | None = attrs.field(default=None, converter=nfc_optional)
+    partners: tuple[str, ...] = attrs.field(default=(), converter=text_tuple)
+    location: UnitRef | None = None
+    decided_on: dt.date | None = None
+    accepted_on: dt.date | None = None
+    note: str = attrs.field(default="", converter=nfc)
+    jobs_created: int | None = None
+    income_change: Dong | None = None
+    outcome_reported_on: dt.date | None = None
+
+    def __attrs_post_init__(self) -> None:
+        c = Checks()
+        check_identifier(c, "id", self.id)
+        check_identifier(c, "establishment_id", self.establishment_id)
+        c.require(
+            isinstance(self.content, SupportContent),
+            "content",
+            self.content,
+            "must be a support content",
+        )
+        for field in ("national_amount", "local_amount", "co_funding"):
+            c.money(field, getattr(self, field))
+        for field in ("participants", "trainees", "quantity"):
+            c.count(field, getattr(self, field))
+        if self.project_id is not None:
+            check_identifier(c, "project_id", self.project_id)
+        _check_agencies(c, self.lead_agency, self.partners)
+        if self.decided_on is not None and self.decided_on > self.delivered_on:
+            c.fail(
+                "decided_on",
+                self.decided_on.isoformat(),
+                f"the decision comes after the delivery ({self.delivered_on})",
+            )
+        if self.accepted_on is not None and self.accepted_on < self.delivered_on:
+            c.fail(
+                "accepted_on",
+                self.accepted_on.isoformat(),
+                f"acceptance cannot precede the delivery ({self.delivered_on})",
+            )
+        c.count("jobs_created", self.jobs_created, optional=True)
+        c.signed_money("income_change", self.income_change, optional=True)
+        reported = self.outcome_reported_on
+        if isinstance(reported, dt.date) and reported < self.delivered_on:
+            c.fail(
+                "outcome_reported_on",
+                reported.isoformat(),
+                f"outcomes are reported after the delivery ({self.delivered_on})",
+            )
+        c.raise_if_any()
+
+    @property
+    def public_amount(self) -> Dong:
+        """National plus local fund."""
+        return self.national_amount + self.local_amount
+
+    def amount(self, fund: Fund) -> Dong:
+        """The amount paid from ``fund``."""
+        return self.national_amount if fund is Fund.NATIONAL else self.local_amount
+
+
+class FairKind(LabelledEnum):
+    """Where a fair is held."""
+
+    DOMESTIC = "domestic"
+    OVERSEAS = "overseas"
+
+
+register_labels(
+    FairKind,
+    {
+        FairKind.DOMESTIC: ("Hội chợ, triển lãm trong nước", "Domestic fair"),
+        FairKind.OVERSEAS: ("Hội chợ, triển lãm nước ngoài", "Overseas fair"),
+    },
+)
+
+
+@attrs.frozen
+class FairParticipation:
+    """One establishment at one fair (one "lượt": the same establishment at five fairs is five).
+
+    Attributes:
+        id: The record identifier.
+        establishment_id: Who took part.
+        fair_name: The fair or exhibition.
+        fair_kind: Domestic or overseas.
+        start_on: First day of the fair.
+        end_on: Last day, if known.
+        place: Where it was held (free text: city, country).
+        supported_amount: Support paid, in đồng.
+        fund: Which fund paid the support, if any was paid.
+        project_id: The project it belonged to, if any.
+        lead_agency: Who organised the participation.
+        partners: Partners in coordination.
+        location: The establishment's unit as it was on the fair date.
+    """
+
+    id: str
+    establishment_id: str
+    fair_name: str = attrs.field(converter=nfc)
+    fair_kind: FairKind
+    start_on: dt.date
+    end_on: dt.date | None = None
+    place: str = attrs.field(default="", converter=nfc)
+    supported_amount: Dong = 0
+    fund: Fund | None = None
+    project_id: str | None = None
+    lead_agency: str | None = attrs.field(default=None, converter=nfc_optional)
+    partners: tuple[str, ...] = attrs.field(default=(), converter=text_tuple)
+    location: UnitRef | None = None
+
+    def __attrs_post_init__(self) -> None:
+        c = Checks()
+        check_identifier(c, "id", self.id)
+        check_identifier(c, "establishment_id", self.establishment_id)
+        c.text("fair_name", self.fair_name)
+        c.money("supported_amount", self.supported_amount)
+        if self.end_on is not None and self.end_on < self.start_on:
+            c.fail("end_on", self.end_on.isoformat(), f"ends before it starts ({self.start_on})")
+        if self.supported_amount and self.fund is None:
+            c.fail("fund", None, "say which fund paid the support")
+        if self.project_id is not None:
+            check_identifier(c, "project_id", self.project_id)
+        _check_agencies(c, self.lead_agency, self.partners)
+        c.raise_if_any()
+
+
+class AwardLevel(LabelledEnum):
+    """Levels of the typical rural-industrial product award (26/2014/TT-BCT, 38/2025/TT-BCT)."""
+
+    COMMUNE = "commune"
+    DISTRICT = "district"
+    PROVINCE = "province"
+    REGION = "region"
+    NATION = "nation"
+
+
+register_labels(
+    AwardLevel,
+    {
+        AwardLevel.COMMUNE: ("Cấp xã", "Commune level"),
+        AwardLevel.DISTRICT: ("Cấp huyện", "District level"),
+        AwardLevel.PROVINCE: ("Cấp tỉnh", "Provincial level"),
+        AwardLevel.REGION: ("Cấp khu vực", "Regional level"),
+        AwardLevel.NATION: ("Cấp quốc gia", "National level"),
+    },
+)
+
+
+class ProductGroup(LabelledEnum):
+    """Product groups of the award (26/2014/TT-BCT)."""
+
+    FINE_ART_HANDICRAFTS = "fine_art_handicrafts"
+    PROCESSED_AGRO_FOOD = "processed_agro_food"
+    EQUIPMENT_MACHINERY = "equipment_machinery"
+    OTHER = "other"
+
+
+register_labels(
+    ProductGroup,
+    {
+        ProductGroup.FINE_ART_HANDICRAFTS: ("Thủ công mỹ nghệ", "Fine-art handicrafts"),
+        ProductGroup.PROCESSED_AGRO_FOOD: (
+            "Chế biến nông, lâm, thủy sản và thực phẩm",
+            "Processed agricultural, forestry, aquatic products and food",
+        ),
+        ProductGroup.EQUIPMENT_MACHINERY: (
+            "Thiết bị, máy móc, dụng cụ, phụ tùng cơ khí",
+            "Equipment, machinery, tools and mechanical parts",
+        ),
+        ProductGroup.OTHER: ("Sản phẩm khác", "Other products"),
+    },
+)
+
+_HUNDRED = Decimal(100)
+
+
+def _check_score(c: Checks, score: object) -> None:
+    if not isinstance(score, Decimal) or not score.is_finite():
+        c.fail("score", score, "a score is an exact decimal number (Decimal, not float)")
+    elif not 0 <= score <= _HUNDRED:
+        c.fail("score", str(score), "a score is between 0 and 100")
+
+
+@attrs.frozen
+class AwardEntry:
+    """A product entered in one round of the award at one level, and its result.
+
+    ``passed`` (the jury's average reached the pass mark) and ``recognised`` (the council
+    certified it) are separate facts: the council decides how many passing products it certifies.
+
+    Attributes:
+        id: The entry identifier.
+        product_name: The product.
+        establishment_id: Who makes it.
+        product_group: The award's product group.
+        level: The level of the round.
+        round_year: The year of the round.
+        entered_on: Date of entry.
+        score: Average jury score out of 100 (Decimal), once scored.
+        passed: Whether the score reached the pass mark, once decided.
+        recognised: Whether it was certified, once decided (only a passed product can be).
+        certificate_no: The certificate number, when recognised.
+        certificate_issued_on: The certificate's issue date, when recognised.
+        prior_entry_id: The lower-level entry whose certificate qualified it, if any.
+        location: The establishment's unit as it was on the round date.
+    """
+
+    id: str
+    product_name: str = attrs.field(converter=nfc)
+    establishment_id: str
+    product_group: ProductGroup
+    level: AwardLevel
+    round_year: int
+    entered_on: dt.date | None = None
+    score: Decimal | None = None
+    passed: bool | None = None
+    recognised: bool | None = None
+    certificate_no: str | None = attrs.field(default=None, converter=nfc_optional)
+    certificate_issued_on: dt.date | None = None
+    prior_entry_id: str | None = None
+    location: UnitRef | None = None
+
+    def __attrs_post_init__(self) -> None:
+        c = Checks()
+        check_identifier(c, "id", self.id)
+        check_identifier(c, "establishment_id", self.establishment_id)
+        c.text("product_name", self.product_name)
+        if isinstance(self.round_year, bool) or not isinstance(self.round_year, int):
+            c.fail("round_year", self.round_year, "must be a year")
+        if self.score is not None:
+            _check_score(c, self.score)
+        if self.recognised and not self.passed:
+            c.fail("recognised", value=True, message="only a product that passed can be recognised")
+        if (self.certificate_no or self.certificate_issued_on) and not self.recognised:
+            c.fail(
+                "certificate_no",
+                self.certificate_no,
+                "a certificate is issued only to a recognised product",
+            )
+        if self.prior_entry_id is not None:
+            check_identifier(c, "prior_entry_id", self.prior_entry_id)
+        c.raise_if_any()
+
+
+@attrs.frozen
+class OcopRating:
+    """An OCOP (One Commune One Product) rating of a product.
+
+    Attributes:
+        id: The rating identifier.
+        product_name: The product.
+        establishment_id: Who makes it.
+        rated_on: The date of the rating decision.
+        score: Total score out of 100 (Decimal).
+        stars: The stars awarded (1–5), as decided.
+        location: The establishment's unit as it was on the rating date.
+    """
+
+    id: str
+    product_name: str = attrs.field(converter=nfc)
+    establishment_id: str
+    rated_on: dt.date
+    score: Decimal
+    stars: int
+    location: UnitRef | None = None
+
+    def __attrs_post_init__(self) -> None:
+        c = Checks()
+        check_identifier(c, "id", self.id)
+        check_identifier(c, "establishment_id", self.establishment_id)
+        c.text("product_name", self.product_name)
+        _check_score(c, self.score)
+        if isinstance(self.stars, bool) or not isinstance(self.stars, int):
+            c.fail("stars", self.stars, "stars are a whole number")
+        elif not 1 <= self.stars <= 5:
+            c.fail("stars", self.stars, "stars are 1 to 5")
+        c.raise_if_any()

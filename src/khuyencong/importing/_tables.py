@@ -1,0 +1,395 @@
+"""Reading CSV and Excel tables of establishments and records, with row-level errors.
+
+:func:`import_table` reads a ``.csv`` or ``.xlsx`` file (or rows already in memory), validates
+every row, and returns a :class:`TableImport` holding the valid objects and every problem,
+each with its row number (as the spreadsheet numbers it), its column (as the file names it)
+and the reason. Nothing is written anywhere: storing the valid rows, or refusing the whole
+file when any row is bad, is the caller's decision (the ``khuyencong import`` command refuses
+by default).
+
+>>> rows = [
+...     ["Mã cơ sở", "Tên cơ sở", "Loại hình", "Ngành nghề", "Mã đơn vị hành chính", "Số lao động"],
+...     ["HTX-1", "HTX Mỳ Chũ", "Hợp tác xã", "agro_food_processing", "07525", "12"],
+...     ["HTX-2", "HTX Gà đồi", "cooperative", "handicrafts", "07243", "-4"],
+... ]
+>>> result = import_table(rows, "establishments", default_map="2021-11")
+>>> len(result.objects), [str(p) for p in result.problems]
+(1, ["row 3, column 'Số lao động': must not be negative (got -4)"])
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import io
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from khuyencong.domain import CraftVillageClaim, Establishment, FairParticipation, SupportRecord
+from khuyencong.exceptions import NotFoundError, ValidationError
+from khuyencong.importing._columns import (
+    CRAFT_VILLAGE_FIELDS,
+    ESTABLISHMENT_COLUMNS,
+    FAIR_COLUMNS,
+    SUPPORT_RECORD_COLUMNS,
+    CellError,
+    Column,
+)
+from khuyencong.units import MapId, UnitLevel, UnitRef, fold, load_map, map_for
+
+__all__ = ["ImportKind", "RowProblem", "TableImport", "import_table", "read_rows"]
+
+_IGNORED_HEADERS = {"stt", "tt", "no", "no.", "#"}
+
+
+class ImportKind(enum.StrEnum):
+    """What a table holds."""
+
+    ESTABLISHMENTS = "establishments"
+    SUPPORT_RECORDS = "support_records"
+    FAIR_PARTICIPATIONS = "fair_participations"
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The columns a table of this kind may have."""
+        return _KINDS[self][0]
+
+    @property
+    def cls(self) -> type[Any]:
+        """The domain class each row becomes."""
+        return _KINDS[self][1]
+
+    @property
+    def date_field(self) -> str | None:
+        """The field whose date picks the map when a row does not name one."""
+        return _KINDS[self][2]
+
+
+_SHEETS: dict[ImportKind, tuple[str, str]] = {
+    ImportKind.ESTABLISHMENTS: ("Co so", "Establishments"),
+    ImportKind.SUPPORT_RECORDS: ("Ho tro", "Support records"),
+    ImportKind.FAIR_PARTICIPATIONS: ("Hoi cho", "Fairs"),
+}
+
+
+def template_sheet_names(kind: ImportKind) -> tuple[str, str]:
+    """The names of the template's worksheet for ``kind`` (Vietnamese, English)."""
+    return _SHEETS[kind]
+
+
+_KINDS: dict[ImportKind, tuple[tuple[Column, ...], type[Any], str | None]] = {
+    ImportKind.ESTABLISHMENTS: (ESTABLISHMENT_COLUMNS, Establishment, None),
+    ImportKind.SUPPORT_RECORDS: (SUPPORT_RECORD_COLUMNS, SupportRecord, "delivered_on"),
+    ImportKind.FAIR_PARTICIPATIONS: (FAIR_COLUMNS, FairParticipation, "start_on"),
+}
+
+_LOCATION_FIELDS = {"unit_code", "map_id", "commune", "district", "province"}
+
+
+@attrs.frozen
+class RowProblem:
+    """One problem of one row (or of the whole file, when ``row`` is the header's).
+
+    Attributes:
+        row: The row number as the spreadsheet shows it (the header is usually row 1).
+        column: The column's header as written in the file, or ``None`` for the whole row.
+        message: What is wrong and what would be right.
+        value: The offending value, if any.
+    """
+
+    row: int
+    column: str | None
+    message: str
+    value: object = None
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
+        got = "" if self.value is None else f" (got {self.value!r})"
+        return f"{where}: {self.message}{got}"
+
+
+@attrs.frozen
+class TableImport:
+    """The result of reading a table.
+
+    Attributes:
+        kind: What the table holds.
+        source: Where it came from.
+        objects: The valid rows as domain objects, in file order.
+        rows: The row number of each valid object.
+        problems: Every problem found, in file order.
+        total_rows: How many data rows the file has.
+    """
+
+    kind: ImportKind
+    source: str
+    objects: tuple[Any, ...]
+    rows: tuple[int, ...]
+    problems: tuple[RowProblem, ...]
+    total_rows: int
+
+    @property
+    def ok(self) -> bool:
+        """Whether every row is valid."""
+        return not self.problems
+
+    @property
+    def bad_rows(self) -> tuple[int, ...]:
+        """The numbers of the rows with at least one problem."""
+        return tuple(sorted({p.row for p in self.problems}))
+
+
+def read_rows(
+    path: str | Path, *, sheet: str | None = None, kind: ImportKind | None = None
+) -> list[tuple[int, list[object]]]:
+    """The rows of a CSV or Excel file, each with its row number.
+
+    CSV files are read as UTF-8 (with or without a byte-order mark), with ``,``, ``;`` or tab
+    as delimiter. Excel files need the ``excel`` extra (openpyxl); without ``sheet``, the
+    template's sheet for ``kind`` is read when the workbook has it, else the first sheet.
+
+    Raises:
+        ValidationError: If the file is not UTF-8 text or not a readable workbook.
+        ImportError: If an Excel file is given and openpyxl is not installed.
+    """
+    path = Path(path)
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return _read_xlsx(path, sheet, kind)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError.single(
+            "$", str(path), "not UTF-8 text: save the CSV as 'CSV UTF-8' (or use .xlsx)"
+        ) from None
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    return [(i, list(row)) for i, row in enumerate(reader, start=1)]
+
+
+def _read_xlsx(
+    path: Path, sheet: str | None, kind: ImportKind | None
+) -> list[tuple[int, list[object]]]:
+    try:
+        import openpyxl  # noqa: PLC0415 - optional extra, imported only for Excel files
+    except ImportError as exc:  # pragma: no cover - the test extra installs openpyxl
+        msg = "reading Excel files needs the excel extra: pip install 'khuyencong[excel]'"
+        raise ImportError(msg) from exc
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise ValidationError.single("$", str(path), f"not a readable workbook: {exc}") from exc
+    try:
+        if sheet is None and kind is not None:
+            # A filled-in template: its sheet for this kind, whichever language it was made in.
+            names = {fold(n) for n in template_sheet_names(kind)}
+            sheet = next((n for n in book.sheetnames if fold(n) in names), None)
+        if sheet is not None and sheet not in book.sheetnames:
+            raise ValidationError.single(
+                "$", sheet, f"no such worksheet; the workbook has {', '.join(book.sheetnames)}"
+            )
+        ws = book[sheet] if sheet else book.worksheets[0]
+        return [
+            (i, ["" if v is None else v for v in row])
+            for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
+        ]
+    finally:
+        book.close()
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _match_headers(
+    header: Sequence[object], columns: Sequence[Column], row: int
+) -> tuple[dict[int, Column], list[RowProblem]]:
+    found: dict[int, Column] = {}
+    problems: list[RowProblem] = []
+    for i, raw in enumerate(header):
+        name = str(raw).strip()
+        if not name or fold(name) in _IGNORED_HEADERS:
+            continue
+        col = next((c for c in columns if c.matches(name)), None)
+        if col is None:
+            problems.append(RowProblem(row, name, "unknown column; see the import template"))
+        elif col in found.values():
+            problems.append(RowProblem(row, name, f"the column {col.header_vi!r} appears twice"))
+        else:
+            found[i] = col
+    present = set(found.values())
+    problems.extend(
+        RowProblem(row, None, f"missing required column {col.header_vi!r} ({col.field})")
+        for col in columns
+        if col.required and col not in present
+    )
+    return found, problems
+
+
+def _locate(
+    values: dict[str, Any], default_map: MapId | None, on: dt.date | None
+) -> tuple[UnitRef | None, str | None, str | None]:
+    """The unit a row names, or (None, column, message) when it cannot be found."""
+    code = values.get("unit_code")
+    names = {k: values.get(k) for k in ("commune", "district", "province")}
+    if not code and not any(names.values()):
+        return None, None, None
+    raw_map = values.get("map_id")
+    try:
+        map_id = MapId(raw_map) if raw_map else default_map or (map_for(on) if on else None)
+    except ValueError:
+        allowed = ", ".join(m.value for m in MapId)
+        return None, "map_id", f"unknown map; write one of {allowed}"
+    if map_id is None:
+        return None, "map_id", "say which map the unit belongs to (column Bản đồ)"
+    if code:
+        try:
+            return UnitRef(map_id, code), None, None
+        except ValidationError as exc:
+            return None, "unit_code", exc.problems[0].message
+    units = load_map(map_id)
+    within: str | None = None
+    try:
+        for level, key in ((UnitLevel.PROVINCE, "province"), (UnitLevel.DISTRICT, "district")):
+            if names[key]:
+                within = units.find_one(str(names[key]), level=level, within=within).code
+        if not names["commune"]:
+            return None, "commune", "name the commune or give the unit code"
+        unit = units.find_one(str(names["commune"]), level=UnitLevel.COMMUNE, within=within)
+    except (NotFoundError, ValidationError) as exc:
+        return None, "commune", str(exc)
+    return unit.ref, None, None
+
+
+def import_table(
+    source: str | Path | Iterable[Sequence[object]],
+    kind: ImportKind | str,
+    *,
+    default_map: MapId | str | None = None,
+    sheet: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> TableImport:
+    """Read a table and validate every row.
+
+    Args:
+        source: A ``.csv``/``.xlsx`` path, or rows (the first non-empty row is the header).
+        kind: What the table holds (``establishments``, ``support_records``,
+            ``fair_participations``).
+        default_map: The map unit codes belong to when a row does not say; without it, a
+            record's own date picks the map in force (establishments need one or the other).
+        sheet: The worksheet to read in an Excel file (default: the first).
+        progress: Called with (rows done, total rows) as rows are validated.
+
+    Returns:
+        The valid objects and every problem, each with its row, column and reason.
+    """
+    kind = ImportKind(kind)
+    default = MapId(default_map) if default_map is not None else None
+    label = "<rows>"
+    if isinstance(source, str | Path):
+        label = str(source)
+        rows = read_rows(source, sheet=sheet, kind=kind)
+    else:
+        rows = [(i, list(r)) for i, r in enumerate(source, start=1)]
+    rows = [(n, r) for n, r in rows if not all(_blank(v) for v in r)]
+    if not rows:
+        problem = RowProblem(1, None, "the table is empty: it needs a header row")
+        return TableImport(kind, label, (), (), (problem,), 0)
+    header_row, header = rows[0]
+    columns, problems = _match_headers(header, kind.columns, header_row)
+    if any(p.column is None or "twice" in p.message for p in problems):
+        return TableImport(kind, label, (), (), tuple(problems), len(rows) - 1)
+    file_headers = {c.field: str(header[i]).strip() for i, c in columns.items()}
+    objects: list[Any] = []
+    numbers: list[int] = []
+    seen: dict[str, int] = {}
+    total = len(rows) - 1
+    for done, (number, row) in enumerate(rows[1:], start=1):
+        obj, row_problems = _build(
+            kind,
+            columns=columns,
+            number=number,
+            row=row,
+            default_map=default,
+            file_headers=file_headers,
+        )
+        if obj is not None:
+            first = seen.setdefault(obj.id, number)
+            if first != number:
+                message = f"duplicate id: row {first} has it"
+                row_problems.append(RowProblem(number, file_headers["id"], message, obj.id))
+                obj = None
+        problems.extend(row_problems)
+        if obj is not None:
+            objects.append(obj)
+            numbers.append(number)
+        if progress is not None:
+            progress(done, total)
+    return TableImport(kind, label, tuple(objects), tuple(numbers), tuple(problems), total)
+
+
+def _build(
+    kind: ImportKind,
+    *,
+    columns: dict[int, Column],
+    number: int,
+    row: Sequence[object],
+    default_map: MapId | None,
+    file_headers: dict[str, str],
+) -> tuple[Any | None, list[RowProblem]]:
+    problems: list[RowProblem] = []
+    values: dict[str, Any] = {}
+    # Problems name a column as the file wrote it (or the template's header if it is absent).
+    headers = {col.field: col.header_vi for col in kind.columns} | file_headers
+    for i, col in columns.items():
+        raw = row[i] if i < len(row) else ""
+        if _blank(raw):
+            if col.required:
+                problems.append(RowProblem(number, headers[col.field], "required; fill it in"))
+            continue
+        try:
+            values[col.field] = col.parse(raw)
+        except CellError as exc:
+            problems.append(RowProblem(number, headers[col.field], str(exc), raw))
+    location_values = {k: values.pop(k) for k in list(values) if k in _LOCATION_FIELDS}
+    on = values.get(kind.date_field) if kind.date_field else None
+    ref, column, message = _locate(location_values, default_map, on)
+    if message is not None and column is not None:
+        header = headers.get(column, column)
+        problems.append(RowProblem(number, header, message, location_values.get(column)))
+    elif ref is not None:
+        values["location"] = ref
+    elif kind is ImportKind.ESTABLISHMENTS:
+        problems.append(
+            RowProblem(number, None, "give the unit code (or commune name) where it produces")
+        )
+    claim = {f: values.pop(k) for k, f in CRAFT_VILLAGE_FIELDS.items() if k in values}
+    if claim:
+        if "name" not in claim:
+            header = headers.get("craft_village", "craft_village")
+            problems.append(RowProblem(number, header, "name the craft village"))
+        else:
+            try:
+                values["craft_village"] = CraftVillageClaim(**claim)
+            except ValidationError as exc:
+                problems.extend(
+                    RowProblem(number, headers.get("craft_village"), p.message, p.value)
+                    for p in exc.problems
+                )
+    if problems:
+        return None, problems
+    try:
+        return kind.cls(**values), []
+    except ValidationError as exc:
+        for p in exc.problems:
+            field = p.path.removeprefix("$.").split(".")[0].split("[")[0]
+            if field in {"location", "code"}:
+                field = "unit_code"
+            problems.append(RowProblem(number, headers.get(field, field), p.message, p.value))
+        return None, problems

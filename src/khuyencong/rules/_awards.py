@@ -1,0 +1,256 @@
+"""The typical rural-industrial product award (26/2014/TT-BCT, amended by 14/2018/TT-BCT and
+38/2025/TT-BCT).
+
+Levels by date (district until 30/6/2025, commune from 1/7/2025), progression (an entry needs a
+valid certificate of the level below; 26/2014 Điều 12, with the labelled exception of Điều
+12.2.d when no lower round was held), scoring out of 100 with the criteria weights (Phụ lục 4:
+40/40/10/10), the pass mark (≥ 70, Điều 17.1), passed vs recognised, and certificate validity
+to 31 December of the third year counting the issue year (Điều 17.3).
+
+The change of ladder on 1/7/2025 (38/2025/TT-BCT):
+
+- an entry at a level that is no longer on the ladder (a district round from 1/7/2025) fails
+  ``award.level_ended``, saying from which day the level is gone;
+- entries and results of district rounds before 1/7/2025 keep their meaning: an entry dated
+  before that day is judged on the ladder of its own date, and a district certificate issued
+  before it, still valid, qualifies a provincial entry after it — as the certificate of the
+  level that was below the province *on its issue date*. That reading is an interpretation
+  [U] (no transition provision was read), made a parameter,
+  ``award.earlier_level_certificates_count``, that an overlay can switch off; the condition
+  then carries the labelled exception ``earlier_ladder``.
+
+>>> import datetime as dt
+>>> from decimal import Decimal
+>>> passes(Decimal("70"), dt.date(2019, 5, 1)), passes(Decimal("69.99"), dt.date(2019, 5, 1))
+(True, False)
+>>> certificate_valid_until(dt.date(2019, 11, 20))
+datetime.date(2021, 12, 31)
+>>> [level.value for level in award_levels(dt.date(2025, 7, 1))]
+['commune', 'province', 'region', 'nation']
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+
+from khuyencong.domain import AwardEntry, AwardLevel, Citation
+from khuyencong.exceptions import (
+    CoverageError,
+    NotConfiguredError,
+    RuleConflictError,
+    ValidationError,
+)
+from khuyencong.rules._explain import Decision, Fact, register_messages
+from khuyencong.rules._rulesets import DatedRules, RuleSet
+
+
+def _is_score(value: object) -> bool:
+    return isinstance(value, Decimal) and Decimal(0) <= value <= Decimal(100)
+
+
+__all__ = [
+    "CRITERIA",
+    "award_levels",
+    "certificate_valid_until",
+    "check_award_entry",
+    "passes",
+    "total_score",
+]
+
+CRITERIA = ("market", "economic_technical", "culture", "other")
+"""The four criteria of 26/2014/TT-BCT Điều 7.1 (a–d)."""
+
+register_messages(
+    {
+        "award.level": (
+            "cấp {found} có trong thang cấp bình chọn ({required})",
+            "cấp {found} không có trong thang cấp bình chọn ({required})",
+            "level {found} is on the ladder ({required})",
+            "level {found} is not on the ladder ({required})",
+        ),
+        "award.level_ended": (
+            "{found} có trong thang cấp bình chọn",
+            "không còn tổ chức bình chọn {found} kể từ ngày {required}",
+            "level {found} is on the ladder",
+            "there are no {found} rounds from {required}",
+        ),
+        "award.prerequisite": (
+            "có giấy chứng nhận cấp {required} còn hiệu lực",
+            "cần giấy chứng nhận cấp {required} còn hiệu lực; có: {found}",
+            "holds a valid {required} certificate",
+            "needs a valid {required} certificate; has: {found}",
+        ),
+        "award.entry_conditions": (
+            "sản phẩm đáp ứng điều kiện tham gia",
+            "sản phẩm không đáp ứng điều kiện tham gia: {found}",
+            "the product meets the entry conditions",
+            "the product fails the entry conditions: {found}",
+        ),
+    }
+)
+
+_ENTRY_CONDITIONS = ("own_product", "no_ip_infringement", "meets_standards", "mass_producible")
+
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def _dated(rules: RuleSet | DatedRules | None, on: dt.date) -> DatedRules:
+    if isinstance(rules, DatedRules):
+        return rules
+    return (rules or RuleSet.national()).at(on)
+
+
+def _needed(pairs: tuple[str, ...], level: AwardLevel) -> str | None:
+    """The level whose certificate an entry at ``level`` needs, from ``level:below`` pairs."""
+    return dict(p.split(":") for p in pairs).get(level.value)
+
+
+def _needed_on(rules: RuleSet, day: dt.date, level: AwardLevel) -> str | None:
+    """The level below ``level`` on the ladder of ``day`` (``None`` if that day has no known
+    ladder: a certificate from before the data files' coverage does not count)."""
+    try:
+        return _needed(rules.at(day).value("award.prerequisites"), level)
+    except (CoverageError, NotConfiguredError):
+        return None
+
+
+def _level_fact(
+    level: AwardLevel, levels: tuple[str, ...], cite: Citation, rules: RuleSet, on: dt.date
+) -> Fact:
+    """The ``award.level`` fact, or ``award.level_ended`` when the level was on an earlier
+    ladder (the district before 1/7/2025), naming the first day without it."""
+    if level.value in levels:
+        return ("award.level", True, levels, level, cite, None)
+    param = rules.parameters.get("award.levels")
+    earlier = [
+        e
+        for e in (param.entries if param else ())
+        if e.end is not None and e.end < on and e.configured and level.value in e.value
+    ]
+    if earlier:
+        last = earlier[-1]
+        assert last.end is not None  # filtered above
+        return ("award.level_ended", False, last.end + _ONE_DAY, level, cite, None)
+    return ("award.level", False, levels, level, cite, None)
+
+
+def award_levels(on: dt.date, rules: RuleSet | None = None) -> tuple[AwardLevel, ...]:
+    """The award levels on ``on``, bottom to top."""
+    return tuple(AwardLevel(v) for v in _dated(rules, on).value("award.levels"))
+
+
+def passes(score: Decimal, on: dt.date, rules: RuleSet | None = None) -> bool:
+    """Whether an average jury score reaches the pass mark on ``on`` (the same at every level).
+
+    Raises:
+        ValidationError: For a score outside 0–100 or not a Decimal.
+    """
+    if not _is_score(score):
+        raise ValidationError.single("$.score", score, "a Decimal between 0 and 100")
+    return bool(score >= _dated(rules, on).value("award.pass_mark"))
+
+
+def total_score(
+    scores: Mapping[str, Decimal], on: dt.date, rules: RuleSet | None = None
+) -> Decimal:
+    """The total of the four criteria, each checked against its maximum weight.
+
+    Raises:
+        ValidationError: For an unknown criterion or a score above its weight.
+
+    >>> total_score({"market": Decimal(35), "economic_technical": Decimal(30),
+    ...              "culture": Decimal(8), "other": Decimal(5)}, dt.date(2020, 1, 1))
+    Decimal('78')
+    """
+    dated = _dated(rules, on)
+    problems = []
+    for name, value in scores.items():
+        if name not in CRITERIA:
+            problems.append((f"$.{name}", value, f"unknown criterion; one of {CRITERIA}"))
+            continue
+        weight = dated.value(f"award.weight.{name}")
+        if not Decimal(0) <= value <= weight:
+            problems.append((f"$.{name}", value, f"between 0 and {weight}"))
+    if problems:
+        raise ValidationError.merge(ValidationError.single(*p) for p in problems)
+    return sum(scores.values(), Decimal(0))
+
+
+def certificate_valid_until(issued_on: dt.date, rules: RuleSet | None = None) -> dt.date:
+    """The last day a certificate issued on ``issued_on`` is valid: 31 December of the third
+    year counting the issue year (26/2014/TT-BCT Điều 17.3)."""
+    years = _dated(rules, issued_on).value("award.certificate_validity_years")
+    return dt.date(issued_on.year + years - 1, 12, 31)
+
+
+def check_award_entry(
+    entry: AwardEntry,
+    on: dt.date,
+    rules: RuleSet | None = None,
+    *,
+    prior: AwardEntry | None = None,
+    lower_round_held: bool = True,
+    entry_conditions: Mapping[str, bool] | None = None,
+) -> Decision:
+    """Whether ``entry`` may enter its round on ``on``, and why.
+
+    Args:
+        entry: The entry (its level and round).
+        on: The date of entry.
+        rules: The rule set.
+        prior: The lower-level entry whose certificate qualifies it.
+        lower_round_held: ``False`` when no lower round was held (Điều 12.2.d, the labelled
+            exception ``no_lower_round``; it applies to the provincial level only).
+        entry_conditions: The four conditions of Điều 4 (own product, no IP infringement,
+            meets standards, mass-producible); all assumed met when not given.
+
+    Raises:
+        RuleConflictError: If the exception is claimed while a valid certificate is also
+            presented (two grounds at once; the council decides).
+    """
+    dated = _dated(rules, on)
+    base = dated.ruleset
+    levels, levels_cite = dated.cited("award.levels")
+    facts: list[Fact] = [_level_fact(entry.level, levels, levels_cite, base, on)]
+    pairs, pairs_cite = dated.cited("award.prerequisites")
+    needed = _needed(pairs, entry.level)
+    if needed is not None:
+        valid = (
+            prior is not None
+            and bool(prior.recognised)
+            and prior.certificate_issued_on is not None
+            and on <= certificate_valid_until(prior.certificate_issued_on, base)
+        )
+        exception = None
+        cite = pairs_cite
+        if valid and prior is not None and prior.level.value != needed:
+            valid = False
+            issued = prior.certificate_issued_on
+            assert issued is not None  # valid
+            counts, counts_cite = dated.cited("award.earlier_level_certificates_count")
+            if counts and _needed_on(base, issued, entry.level) == prior.level.value:
+                valid, exception, cite = True, "earlier_ladder", counts_cite
+        if not lower_round_held and entry.level is AwardLevel.PROVINCE:
+            if valid:
+                raise RuleConflictError(
+                    "award.prerequisite", ["valid_certificate", "no_lower_round"]
+                )
+            valid, exception = True, "no_lower_round"
+        found = "none" if prior is None else f"{prior.level.value} {prior.id}"
+        facts.append(("award.prerequisite", valid, needed, found, cite, exception))
+    conditions = dict.fromkeys(_ENTRY_CONDITIONS, True) | dict(entry_conditions or {})
+    failed = tuple(k for k in _ENTRY_CONDITIONS if not conditions.get(k, False))
+    facts.append(
+        (
+            "award.entry_conditions",
+            not failed,
+            _ENTRY_CONDITIONS,
+            failed or "all met",
+            levels_cite,
+            None,
+        )
+    )
+    return Decision("award_entry", on, entry.id, facts)

@@ -1,0 +1,621 @@
+"""Indicator aggregation pushed down to SQL, for the SQLite and PostgreSQL stores.
+
+:class:`SqlIndicatorSource` answers the engine's
+:class:`~khuyencong.indicators.AggregateQuery` with one SQL statement per figure set, so that
+an indicator over a million support records never loads them into Python:
+
+- the kept records are a common table expression ``kept`` over the record table (joined to
+  ``establishments`` only when the query needs a legal form, the sectors or the location of the
+  establishment), with one column per breakdown key and the values to count or sum;
+- the administrative-unit roll-up the engine resolved (``query.unit_keys``) is written into a
+  small temporary table ``kc_unit_keys (slot, map_id, code, key)`` and left-joined on the
+  record's location (its own, else its establishment's): a unit the mapping does not know, or
+  no location, is :data:`~khuyencong.indicators.UNKNOWN_KEY`;
+- a multi-valued dimension (sectors, partners, funds of a support record, contents of a
+  project) is a JSON array, exploded with ``json_each`` (SQLite) or
+  ``jsonb_array_elements_text`` (PostgreSQL): a record falls under each of its keys, exactly as
+  in :class:`~khuyencong.indicators.RecordSet`;
+- distinct establishments are ``COUNT(DISTINCT …)``, occurrences ``COUNT(*)``, products
+  ``COUNT(DISTINCT product_key)``, persons, quantities and money ``SUM``; the total is its own
+  query over the kept records, never a sum of groups;
+- drill-down ids are read by a second statement (ids only, in id order).
+
+Every value reaches the database as a named parameter; only identifiers and fixed SQL words
+written in this module are part of the statement text. The record columns read here are
+those of :mod:`khuyencong.storage._records` (schema versions 2 and 4); the covering indexes of
+schema version 3 hold every one the standard support-record indicators read, and the partial
+index of version 4 the records whose beneficiaries reported outcomes.
+
+Drill-down ids come in id order, so a :class:`~khuyencong.indicators.RecordSet` built from the
+store's contents (which the store lists in id order) gives identical results.
+"""
+
+# Only identifiers and fixed SQL of this module are formatted into statements; every value is
+# a named parameter, so the string-built-query warning does not apply.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from khuyencong.domain import ContentGroup, Establishment, FairKind, Fund, SupportContent
+from khuyencong.exceptions import NotFoundError, ValidationError
+from khuyencong.indicators import (
+    DATE_FIELDS,
+    MEASURES,
+    OPTIONAL_MEASURES,
+    UNKNOWN_KEY,
+    Aggregate,
+    AggregateQuery,
+    Breakdown,
+    Cell,
+    Counting,
+    DateField,
+    Dimension,
+    Filter,
+    Measure,
+    RecordKind,
+)
+from khuyencong.storage import _records as rec
+from khuyencong.storage._common import from_data
+from khuyencong.units import MapId, UnitRef
+
+if TYPE_CHECKING:
+    from khuyencong.storage._sql import SqlStore
+
+__all__ = ["SqlIndicatorSource"]
+
+_SPECS: Mapping[RecordKind, rec.RecordSpec[Any]] = {
+    RecordKind.SUPPORT: rec.SUPPORT_RECORDS,
+    RecordKind.FAIR: rec.FAIR_PARTICIPATIONS,
+    RecordKind.AWARD: rec.AWARD_ENTRIES,
+    RecordKind.OCOP: rec.OCOP_RATINGS,
+    RecordKind.PROJECT: rec.PROJECTS,
+}
+
+# The date column of each date field (``round_year`` is handled apart).
+_DATES: Mapping[RecordKind, Mapping[DateField, str]] = {
+    RecordKind.SUPPORT: {
+        DateField.DELIVERED_ON: "r.day",
+        DateField.DECIDED_ON: "r.decided_on",
+        DateField.ACCEPTED_ON: "r.accepted_on",
+        DateField.OUTCOME_REPORTED_ON: "r.outcome_reported_on",
+        DateField.REPORTED_OR_DELIVERED_ON: "COALESCE(r.outcome_reported_on, r.day)",
+    },
+    RecordKind.FAIR: {DateField.START_ON: "r.day", DateField.END_ON: "r.end_on"},
+    RecordKind.AWARD: {
+        DateField.CERTIFICATE_ISSUED_ON: "r.certificate_issued_on",
+        DateField.ENTERED_ON: "r.entered_on",
+    },
+    RecordKind.OCOP: {DateField.RATED_ON: "r.day"},
+    RecordKind.PROJECT: {
+        DateField.APPROVED_ON: "r.approved_on",
+        DateField.ACCEPTED_ON: "r.accepted_on",
+        DateField.SETTLED_ON: "r.settled_on",
+    },
+}
+
+_NAT, _LOC = "r.national_amount", "r.local_amount"
+_MEASURES: Mapping[RecordKind, Mapping[Measure, str]] = {
+    RecordKind.SUPPORT: {
+        Measure.NATIONAL: _NAT,
+        Measure.LOCAL: _LOC,
+        Measure.CO_FUNDING: "r.co_funding",
+        Measure.PUBLIC: f"({_NAT} + {_LOC})",
+        Measure.TOTAL_COST: f"({_NAT} + {_LOC} + r.co_funding)",
+        Measure.TRAINEES: "r.trainees",
+        Measure.PARTICIPANTS: "r.participants",
+        Measure.QUANTITY: "r.quantity",
+        Measure.JOBS_CREATED: "r.jobs_created",
+        Measure.INCOME_CHANGE: "r.income_change",
+    },
+    RecordKind.FAIR: {Measure.FAIR_SUPPORT: "r.supported_amount"},
+    RecordKind.AWARD: {},
+    RecordKind.OCOP: {},
+    RecordKind.PROJECT: {Measure.APPROVED: "COALESCE(r.approved_amount, 0)"},
+}
+
+_FAIR_CONTENT = {
+    FairKind.DOMESTIC: SupportContent.DOMESTIC_FAIR_PARTICIPATION,
+    FairKind.OVERSEAS: SupportContent.OVERSEAS_FAIR,
+}
+_HAS_AGENCIES = frozenset({RecordKind.SUPPORT, RecordKind.FAIR, RecordKind.PROJECT})
+_EMPTY = rec.json_list([])
+_NONE = "none"
+_BIG_LIST = 32
+
+
+class _Statement:
+    """SQL text built piece by piece, with its named parameters."""
+
+    def __init__(self, dialect: str) -> None:
+        self.dialect = dialect
+        self.params: dict[str, object] = {}
+
+    def p(self, value: object) -> str:
+        """A placeholder for ``value``."""
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}" if self.dialect == "sqlite" else f"%({name})s"
+
+    def t(self, value: str) -> str:
+        """A text parameter, typed for both databases."""
+        return f"CAST({self.p(value)} AS TEXT)"
+
+    def is_in(self, expr: str, values: Sequence[object]) -> str:
+        """``expr`` is one of ``values`` (false for none; one parameter for long lists)."""
+        if not values:
+            return "1 = 0"
+        if len(values) > _BIG_LIST and all(isinstance(v, str) for v in values):
+            if self.dialect == "sqlite":
+                return f"{expr} IN (SELECT value FROM json_each({self.p(json.dumps(values))}))"
+            return f"{expr} = ANY({self.p(list(values))})"
+        return f"{expr} IN ({', '.join(self.p(v) for v in values)})"
+
+    def unindexed(self, expr: str) -> str:
+        """``expr`` such that SQLite does not pick an index on it (unary ``+``; same value).
+
+        A filter on the content would otherwise lead SQLite to the ``(content, day)`` index,
+        then to every row it finds; the covering index on the day (schema version 3) answers
+        the same query from the index alone, several times faster.
+        """
+        return f"+{expr}" if self.dialect == "sqlite" else expr
+
+    def each(self, json_expr: str, alias: str) -> str:
+        """A FROM item: the elements of a JSON array of texts, as ``alias.value``."""
+        if self.dialect == "sqlite":
+            return f"json_each({json_expr}) AS {alias}"
+        return f"jsonb_array_elements_text(CAST({json_expr} AS jsonb)) AS {alias}(value)"
+
+    def any_of(self, json_expr: str, values: Sequence[str], alias: str) -> str:
+        """Some element of a JSON array of texts is one of ``values``."""
+        cond = self.is_in(f"{alias}.value", values)
+        return f"EXISTS (SELECT 1 FROM {self.each(json_expr, alias)} WHERE {cond})"
+
+    def year(self, date_expr: str) -> str:
+        """The year of a date column, as text (``2018``)."""
+        if self.dialect == "sqlite":
+            return f"CAST(CAST(substr({date_expr}, 1, 4) AS INTEGER) AS TEXT)"
+        return f"CAST(CAST(EXTRACT(YEAR FROM {date_expr}) AS INTEGER) AS TEXT)"
+
+
+class _Plan:
+    """The SQL of one aggregate query: the ``kept`` CTE, its keys and its values."""
+
+    def __init__(self, store: SqlStore, query: AggregateQuery) -> None:
+        self.q = query
+        self.kind = query.kind
+        self.s = _Statement(store._dialect.name)
+        self.store = store
+        self.joins: list[str] = []
+        self.needs_est = False
+        self.where: list[str] = []
+        self.cols: list[str] = ["r.id AS id", "r.establishment_id AS est"]
+        self.multi: list[bool] = []
+        self.unit_rows: list[tuple[int, str, str, str]] = []
+
+    # -- record fields ------------------------------------------------------------------
+
+    def est(self, column: str) -> str:
+        self.needs_est = True
+        return f"e.{column}"
+
+    def content(self) -> str | None:
+        if self.kind is RecordKind.SUPPORT:
+            return "r.content"
+        if self.kind is RecordKind.FAIR:
+            whens = " ".join(
+                f"WHEN {self.s.t(k.value)} THEN {self.s.t(c.value)}"
+                for k, c in _FAIR_CONTENT.items()
+            )
+            return f"(CASE r.fair_kind {whens} END)"
+        return None
+
+    def partners(self) -> str:
+        return "r.partners" if self.kind in _HAS_AGENCIES else self.s.t(_EMPTY)
+
+    def lead(self) -> str:
+        return "r.lead_agency" if self.kind in _HAS_AGENCIES else "NULL"
+
+    def project_id(self) -> str:
+        if self.kind is RecordKind.PROJECT:
+            return "r.id"
+        if self.kind in (RecordKind.SUPPORT, RecordKind.FAIR):
+            return "r.project_id"
+        return "NULL"
+
+    def location(self) -> tuple[str, str]:
+        m, c = self.est("map_id"), self.est("unit_code")
+        return (
+            f"COALESCE(r.map_id, {m})",
+            f"(CASE WHEN r.map_id IS NULL THEN {c} ELSE r.unit_code END)",
+        )
+
+    def date(self, field: DateField) -> str:
+        if field not in DATE_FIELDS[self.kind]:
+            raise ValidationError.single(
+                "$.date_field", field.value, f"a {self.kind.value} record has no such date"
+            )
+        if field is DateField.ROUND_YEAR:
+            return "r.round_year"
+        return _DATES[self.kind][field]
+
+    def measure(self) -> str:
+        m = self.q.measure
+        if m is None or m not in MEASURES[self.kind]:
+            raise ValidationError.single(
+                "$.measure", m, f"{self.kind.value} records have no such measure"
+            )
+        return _MEASURES[self.kind][m]
+
+    # -- filter -------------------------------------------------------------------------
+
+    def build_where(self) -> None:
+        q, s, w = self.q, self.s, self.where
+        f = q.filter
+        if q.period is not None:
+            lo, hi = q.period.start, q.period.end
+            if q.date_field is DateField.ROUND_YEAR:
+                first = lo.year if (lo.month, lo.day) == (1, 1) else lo.year + 1
+                w.append(f"r.round_year BETWEEN {s.p(first)} AND {s.p(hi.year)}")
+            else:
+                col, d = self.date(q.date_field), self.store._dialect
+                w.append(f"{col} BETWEEN {s.p(d.date(lo))} AND {s.p(d.date(hi))}")
+        if q.measure in OPTIONAL_MEASURES and q.measure in MEASURES[self.kind]:
+            # A missing outcome is not zero: only the records that reported it count. (This
+            # term also lets the partial outcome index of schema version 4 answer.)
+            w.append(f"{_MEASURES[self.kind][q.measure]} IS NOT NULL")
+        self.content_filter(f)
+        if f.legal_forms is not None:
+            w.append(s.is_in(self.est("legal_form"), sorted(v.value for v in f.legal_forms)))
+        if f.sectors is not None:
+            w.append(s.any_of(self.est("sectors"), sorted(v.value for v in f.sectors), "js"))
+        if f.exclude_sectors:
+            avoid = sorted(v.value for v in f.exclude_sectors)
+            sectors = self.est("sectors")
+            w.append(f"{sectors} IS NOT NULL AND NOT {s.any_of(sectors, avoid, 'jx')}")
+        if f.funds is not None:
+            w.append(self.fund_filter({fd.value for fd in f.funds}))
+        self.kind_filter(f)
+        if f.with_partners is not None:
+            op = "<>" if f.with_partners else "="
+            w.append(f"{self.partners()} {op} {s.t(_EMPTY)}")
+        if f.partners is not None:
+            w.append(s.any_of(self.partners(), sorted(f.partners), "jp"))
+        if f.lead_agencies is not None:
+            w.append(s.is_in(self.lead(), sorted(f.lead_agencies)))
+        if f.project_ids is not None:
+            w.append(s.is_in(self.project_id(), sorted(f.project_ids)))
+        if f.establishment_ids is not None:
+            w.append(s.is_in("r.establishment_id", sorted(f.establishment_ids)))
+
+    def content_filter(self, f: Filter) -> None:
+        if f.contents is None and f.groups is None and not f.exclude_contents:
+            return
+        allowed = sorted(c.value for c in SupportContent if f.content_allowed(c))
+        if self.kind is RecordKind.PROJECT:
+            self.where.append(self.s.any_of("r.contents", allowed, "jc"))
+            return
+        content = self.content()
+        if content is None:
+            self.where.append("1 = 0")
+            return
+        if self.kind is RecordKind.SUPPORT:
+            content = self.s.unindexed(content)
+        self.where.append(self.s.is_in(content, allowed))
+
+    def fund_filter(self, want: set[str]) -> str:
+        s = self.s
+        if self.kind is RecordKind.SUPPORT:
+            parts = []
+            if Fund.NATIONAL.value in want:
+                parts.append(f"{_NAT} <> 0")
+            if Fund.LOCAL.value in want:
+                parts.append(f"{_LOC} <> 0")
+            if _NONE in want:
+                parts.append(f"({_NAT} = 0 AND {_LOC} = 0)")
+            return "(" + " OR ".join(parts) + ")" if parts else "1 = 0"
+        if self.kind is RecordKind.FAIR:
+            return s.is_in(f"COALESCE(r.fund, {s.t(_NONE)})", sorted(want))
+        if self.kind is RecordKind.PROJECT:
+            return s.is_in("r.fund", sorted(want))
+        return "1 = 0"  # awards and ratings have no fund ("none" is not a Fund)
+
+    def kind_filter(self, f: Filter) -> None:
+        s, w = self.s, self.where
+        if self.kind is RecordKind.FAIR and f.fair_kinds is not None:
+            w.append(s.is_in("r.fair_kind", sorted(k.value for k in f.fair_kinds)))
+        if self.kind is RecordKind.AWARD:
+            if f.award_levels is not None:
+                w.append(s.is_in("r.level", sorted(lv.value for lv in f.award_levels)))
+            if f.recognised_only:
+                w.append("r.recognised = 1")
+        if self.kind is RecordKind.OCOP and f.stars is not None:
+            w.append(s.is_in("r.stars", sorted(f.stars)))
+        if self.kind is RecordKind.PROJECT and f.project_statuses is not None:
+            w.append(s.is_in("r.status", sorted(st.value for st in f.project_statuses)))
+
+    # -- keys ---------------------------------------------------------------------------
+
+    def key(self, j: int, b: Breakdown) -> tuple[str, bool]:
+        """The SQL of breakdown ``j`` and whether it is a JSON array (multi-valued)."""
+        s, d, kind = self.s, b.dimension, self.kind
+        unk = s.t(UNKNOWN_KEY)
+        if d is Dimension.UNIT:
+            mapping = self.q.unit_keys[j] if j < len(self.q.unit_keys) else None
+            for ref, key in (mapping or {}).items():
+                self.unit_rows.append((j, ref.map_id.value, ref.code, key))
+            m, c = self.location()
+            u = f"u{j}"
+            self.joins.append(
+                f"LEFT JOIN kc_unit_keys AS {u} ON {u}.slot = {s.p(j)} "
+                f"AND {u}.map_id = {m} AND {u}.code = {c}"
+            )
+            return f"COALESCE({u}.key, {unk})", False
+        if d is Dimension.YEAR:
+            if self.q.date_field is DateField.ROUND_YEAR:
+                return "CAST(r.round_year AS TEXT)", False
+            col = self.date(self.q.date_field)
+            return f"(CASE WHEN {col} IS NULL THEN {unk} ELSE {s.year(col)} END)", False
+        if d is Dimension.CONTENT:
+            if kind is RecordKind.PROJECT:
+                return "r.contents", True
+            content = self.content()
+            return (unk if content is None else f"COALESCE({content}, {unk})"), False
+        if d is Dimension.CONTENT_GROUP:
+            if kind is RecordKind.PROJECT:
+                return "r.content_groups", True
+            content = self.content()
+            if content is None:
+                return unk, False
+            whens = " ".join(
+                f"WHEN {s.is_in(content, [c.value for c in SupportContent if c.group is g])} "
+                f"THEN {s.t(g.value)}"
+                for g in ContentGroup
+                if any(c.group is g for c in SupportContent)
+            )
+            return f"(CASE {whens} ELSE {unk} END)", False
+        if d is Dimension.LEGAL_FORM:
+            return f"COALESCE({self.est('legal_form')}, {unk})", False
+        if d is Dimension.SECTOR:
+            return f"COALESCE({self.est('sectors')}, {s.t(rec.json_list([UNKNOWN_KEY]))})", True
+        if d is Dimension.FUND:
+            return self.fund_key()
+        if d is Dimension.LEAD_AGENCY:
+            return f"COALESCE({self.lead()}, {unk})", False
+        if d is Dimension.PARTNER:
+            p = self.partners()
+            none = s.t(rec.json_list([_NONE]))
+            return f"(CASE WHEN {p} = {s.t(_EMPTY)} THEN {none} ELSE {p} END)", True
+        if d is Dimension.COORDINATION:
+            p = self.partners()
+            alone, with_p = s.t("alone"), s.t("with_partners")
+            return f"(CASE WHEN {p} = {s.t(_EMPTY)} THEN {alone} ELSE {with_p} END)", False
+        if d is Dimension.PROJECT:
+            pid = self.project_id()
+            return (unk if pid == "NULL" else f"COALESCE({pid}, {unk})"), False
+        if d is Dimension.ESTABLISHMENT:
+            return "r.establishment_id", False
+        own = {
+            Dimension.FAIR_KIND: (RecordKind.FAIR, "r.fair_kind"),
+            Dimension.AWARD_LEVEL: (RecordKind.AWARD, "r.level"),
+            Dimension.STARS: (RecordKind.OCOP, "CAST(r.stars AS TEXT)"),
+        }
+        owner, expr = own[d]
+        return (expr if kind is owner else unk), False
+
+    def fund_key(self) -> tuple[str, bool]:
+        s = self.s
+        if self.kind is RecordKind.SUPPORT:
+            both, nat, loc, none = (
+                s.t(rec.json_list(v))
+                for v in (["national", "local"], ["national"], ["local"], [_NONE])
+            )
+            return (
+                f"(CASE WHEN {_NAT} <> 0 AND {_LOC} <> 0 THEN {both} "
+                f"WHEN {_NAT} <> 0 THEN {nat} WHEN {_LOC} <> 0 THEN {loc} ELSE {none} END)"
+            ), True
+        if self.kind is RecordKind.FAIR:
+            return f"COALESCE(r.fund, {s.t(_NONE)})", False
+        if self.kind is RecordKind.PROJECT:
+            return "r.fund", False
+        return s.t(_NONE), False
+
+    # -- values -------------------------------------------------------------------------
+
+    def split_fund(self) -> bool:
+        q = self.q
+        return (
+            self.kind is RecordKind.SUPPORT
+            and q.counting is Counting.MONEY
+            and q.measure is Measure.PUBLIC
+            and any(b.dimension is Dimension.FUND for b in q.by)
+        )
+
+    def values(self) -> None:
+        """Add the counted columns to ``kept`` (``v``, ``nat``/``loc``, ``product``, ``ben``)."""
+        c = self.q.counting
+        if c is Counting.PRODUCTS:
+            if self.kind not in (RecordKind.AWARD, RecordKind.OCOP):
+                raise ValidationError.single(
+                    "$.counting", c.value, "products are counted from awards and OCOP ratings"
+                )
+            self.cols.append("r.product_key AS product")
+        elif c is Counting.DISTINCT_ESTABLISHMENTS:
+            if self.kind is RecordKind.PROJECT:
+                self.cols.append("r.beneficiaries AS ben")
+        elif c is not Counting.OCCURRENCES:
+            self.cols.append(f"{self.measure()} AS v")
+            if self.split_fund():
+                self.cols += [f"{_NAT} AS nat", f"{_LOC} AS loc"]
+
+    def reducer(self, fund_key: str | None) -> tuple[str, str]:
+        """The aggregate expression and any FROM item it needs (beneficiaries)."""
+        c = self.q.counting
+        if c is Counting.DISTINCT_ESTABLISHMENTS:
+            if self.kind is RecordKind.PROJECT:
+                return "COUNT(DISTINCT jb.value)", f" CROSS JOIN {self.s.each('kept.ben', 'jb')}"
+            return "COUNT(DISTINCT kept.est)", ""
+        if c is Counting.OCCURRENCES:
+            return "COUNT(*)", ""
+        if c is Counting.PRODUCTS:
+            return "COUNT(DISTINCT kept.product)", ""
+        if fund_key is not None:
+            nat, loc = self.s.t(Fund.NATIONAL.value), self.s.t(Fund.LOCAL.value)
+            return (
+                f"COALESCE(SUM(CASE WHEN {fund_key} = {nat} THEN kept.nat "
+                f"WHEN {fund_key} = {loc} THEN kept.loc ELSE 0 END), 0)"
+            ), ""
+        return "COALESCE(SUM(kept.v), 0)", ""
+
+    # -- statements ---------------------------------------------------------------------
+
+    def build(self) -> tuple[str, list[str]]:
+        """The ``WITH kept AS (…)`` prefix and the key expression of each breakdown."""
+        keys: list[str] = []
+        for j, b in enumerate(self.q.by):
+            expr, multi = self.key(j, b)
+            self.cols.append(f"{expr} AS k{j}")
+            self.multi.append(multi)
+            keys.append(f"j{j}.value" if multi else f"kept.k{j}")
+        self.values()
+        self.build_where()
+        table = _SPECS[self.kind].table
+        est_join = (
+            " LEFT JOIN establishments AS e ON e.id = r.establishment_id" if self.needs_est else ""
+        )
+        joins = "".join(f" {j}" for j in self.joins)
+        where = " WHERE " + " AND ".join(self.where) if self.where else ""
+        select = f"SELECT {', '.join(self.cols)} FROM {table} AS r{est_join}{joins}{where}"
+        return f"WITH kept AS ({select})", keys
+
+    def explode(self) -> str:
+        return "".join(
+            f" CROSS JOIN {self.s.each(f'kept.k{j}', f'j{j}')}"
+            for j, multi in enumerate(self.multi)
+            if multi
+        )
+
+
+class SqlIndicatorSource:
+    """An SQL store as an :class:`~khuyencong.indicators.IndicatorSource`.
+
+    Made by :meth:`~khuyencong.storage.SQLiteStore.indicator_source` (or
+    :func:`khuyencong.indicators.source_for`). Aggregates run in the database; drill-down ids
+    come in id order; :meth:`get_records` and :meth:`get_establishments` read only the rows
+    asked for.
+    """
+
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+        self._order = store._dialect.order_by_id.replace("ORDER BY id", "ORDER BY kept.id")
+
+    def _rows(self, sql: str, params: Mapping[str, object]) -> list[Any]:
+        with self._store._guard():
+            cur = self._store._cursor()
+            cur.execute(sql, params)  # type: ignore[arg-type]
+            return cur.fetchall()
+
+    def _load_units(self, rows: list[tuple[int, str, str, str]]) -> None:
+        with self._store._guard():
+            cur = self._store._cursor()
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS kc_unit_keys (slot INTEGER NOT NULL, "
+                "map_id TEXT NOT NULL, code TEXT NOT NULL, key TEXT NOT NULL, "
+                "PRIMARY KEY (slot, map_id, code))"
+            )
+            cur.execute("DELETE FROM kc_unit_keys")
+            if rows:
+                cur.executemany(
+                    self._store._dialect.sql("INSERT INTO kc_unit_keys VALUES (?, ?, ?, ?)"), rows
+                )
+
+    def aggregate(self, query: AggregateQuery) -> Aggregate:
+        """Answer one grouped count or sum in SQL (see :class:`IndicatorSource`)."""
+        # The total is its own statement over the kept records, without the breakdown keys:
+        # no join with the establishments or the unit keys unless the filter needs them.
+        total = self._total(_Plan(self._store, attrs.evolve(query, by=(), unit_keys=())))
+        if not query.by:
+            return Aggregate(total)
+        plan = _Plan(self._store, query)
+        cte, keys = plan.build()
+        if any(b.dimension is Dimension.UNIT for b in query.by):
+            self._load_units(plan.unit_rows)
+        s = plan.s
+        fund_at = next((j for j, b in enumerate(query.by) if b.dimension is Dimension.FUND), None)
+        fund_key = keys[fund_at] if plan.split_fund() and fund_at is not None else None
+        value, extra = plan.reducer(fund_key)
+        explode = plan.explode()
+        listed = ", ".join(keys)
+        found = self._rows(
+            f"{cte} SELECT {listed}, {value} FROM kept{explode}{extra} GROUP BY {listed}",
+            s.params,
+        )
+        n = len(keys)
+        values = {tuple(str(k) for k in r[:n]): int(r[n] or 0) for r in found}
+        ids: dict[tuple[str, ...], list[str]] = {k: [] for k in values}
+        if query.drill_down:
+            for r in self._rows(
+                f"{cte} SELECT {listed}, kept.id FROM kept{explode} {self._order}", s.params
+            ):
+                ids[tuple(str(k) for k in r[:n])].append(str(r[n]))
+        return Aggregate(total, {k: Cell(v, tuple(ids[k])) for k, v in values.items()})
+
+    def _total(self, plan: _Plan) -> Cell:
+        cte, _ = plan.build()
+        value, extra = plan.reducer(None)
+        (row,) = self._rows(f"{cte} SELECT {value} FROM kept{extra}", plan.s.params)
+        total_ids: tuple[str, ...] = ()
+        if plan.q.drill_down:
+            found = self._rows(f"{cte} SELECT kept.id FROM kept {self._order}", plan.s.params)
+            total_ids = tuple(str(r[0]) for r in found)
+        return Cell(int(row[0] or 0), total_ids)
+
+    def unit_refs(self, kind: RecordKind) -> frozenset[UnitRef]:
+        """Every unit reference records of ``kind`` are located at (record or establishment)."""
+        table = _SPECS[kind].table
+        rows = self._rows(
+            f"SELECT DISTINCT map_id, unit_code FROM {table} WHERE map_id IS NOT NULL "
+            "UNION SELECT e.map_id, e.unit_code FROM establishments AS e WHERE EXISTS "
+            f"(SELECT 1 FROM {table} AS r WHERE r.establishment_id = e.id AND r.map_id IS NULL)",
+            {},
+        )
+        return frozenset(UnitRef(MapId(m), c) for m, c in rows if m is not None)
+
+    def _by_ids(self, spec: rec.RecordSpec[Any], ids: Sequence[str], what: str) -> list[Any]:
+        found: dict[str, Any] = {}
+        wanted = list(dict.fromkeys(ids))
+        for start in range(0, len(wanted), 500):
+            s = _Statement(self._store._dialect.name)
+            chunk = wanted[start : start + 500]
+            cond = s.is_in("id", chunk)
+            for key, data in self._rows(
+                f"SELECT id, data FROM {spec.table} WHERE {cond}", s.params
+            ):
+                found[str(key)] = from_data(data, spec.cls, spec.kind)
+        out: list[Any] = []
+        for rid in ids:
+            if rid not in found:
+                raise NotFoundError(what, rid)
+            out.append(found[rid])
+        return out
+
+    def get_records(self, kind: RecordKind, ids: Sequence[str]) -> list[object]:
+        """The records with these ids, in that order.
+
+        Raises:
+            NotFoundError: If an id is unknown.
+        """
+        return self._by_ids(_SPECS[kind], ids, f"{kind.value} record")
+
+    def get_establishments(self, ids: Sequence[str]) -> list[Establishment]:
+        """The establishments with these ids, in that order.
+
+        Raises:
+            NotFoundError: If an id is unknown.
+        """
+        return self._by_ids(rec.ESTABLISHMENTS, ids, "establishment")

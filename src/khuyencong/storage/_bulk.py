@@ -1,0 +1,56 @@
+"""Moving whole datasets in and out of a store, in one unit of work.
+
+>>> from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
+>>> from khuyencong.storage import open_store
+>>> with open_store("memory://") as store:
+...     counts = store_dataset(store, load_dataset(SAMPLE_DATASET))
+...     counts["support_records"], dataset_from_store(store).summary()["establishments"]
+(4, 4)
+"""
+
+from __future__ import annotations
+
+from khuyencong.domain import Dataset
+from khuyencong.storage._port import Store
+
+__all__ = ["dataset_from_store", "store_dataset"]
+
+
+def store_dataset(store: Store, dataset: Dataset) -> dict[str, int]:
+    """Add every object of ``dataset`` to ``store``, all or nothing.
+
+    Establishments go first, so that records can refer to them. Budget envelopes are added
+    with :meth:`~khuyencong.storage.BudgetRepository.add_envelope`.
+
+    Returns:
+        How many objects of each kind were added.
+
+    Raises:
+        DuplicateIdError: If an id is already stored (nothing of the dataset is written).
+    """
+    with store.unit_of_work() as uow:
+        counts = {
+            "establishments": uow.establishments.add_many(dataset.establishments),
+            "projects": uow.projects.add_many(dataset.projects),
+            "support_records": uow.support_records.add_many(dataset.support_records),
+            "fair_participations": uow.fair_participations.add_many(dataset.fair_participations),
+            "award_entries": uow.award_entries.add_many(dataset.award_entries),
+            "ocop_ratings": uow.ocop_ratings.add_many(dataset.ocop_ratings),
+        }
+        for envelope in dataset.budgets:
+            uow.budgets.add_envelope(envelope)
+        counts["budgets"] = len(dataset.budgets)
+    return counts
+
+
+def dataset_from_store(store: Store) -> Dataset:
+    """Everything a store holds, as a :class:`~khuyencong.domain.Dataset`."""
+    return Dataset(
+        establishments=tuple(store.establishments),
+        projects=tuple(store.projects),
+        support_records=tuple(store.support_records),
+        fair_participations=tuple(store.fair_participations),
+        award_entries=tuple(store.award_entries),
+        ocop_ratings=tuple(store.ocop_ratings),
+        budgets=tuple(store.budgets.envelopes()),
+    )

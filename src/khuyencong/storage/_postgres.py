@@ -1,0 +1,126 @@
+"""The PostgreSQL store (``postgresql://…``), on psycopg 3 (the ``postgres`` extra).
+
+psycopg is imported only when a PostgreSQL store is opened, so ``import khuyencong`` never
+needs it. The store keeps its tables in the connection's current schema, or in the schema named
+by a ``schema`` query parameter of the URL (created if missing), so that several stores, or a
+store and another application, can share one database::
+
+    postgresql://officer@db.example/khuyencong?schema=bac_giang
+
+Commitments lock the envelope's row (``SELECT … FOR UPDATE``), so concurrent officers never
+overspend it; money columns are ``BIGINT``; the ``data`` column is ``JSONB``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from khuyencong.exceptions import ConcurrencyError, StoreError
+from khuyencong.storage import _schema as schema
+from khuyencong.storage._sql import Cursor, Dialect, SqlStore, UniqueViolationError
+
+__all__ = ["PostgresStore"]
+
+
+class _PostgresDialect(Dialect):
+    name = "postgresql"
+    types = schema.POSTGRES_TYPES
+    begin = "BEGIN"
+    for_update = " FOR UPDATE"
+    order_by_id = 'ORDER BY id COLLATE "C"'
+
+    def __init__(self, where: str, psycopg: Any) -> None:
+        self.where = where
+        self.psycopg = psycopg
+
+    def sql(self, text: str) -> str:
+        return text.replace("?", "%s")
+
+    def translate(self, exc: BaseException) -> BaseException | None:
+        errors = self.psycopg.errors
+        if isinstance(exc, errors.UniqueViolation):
+            return UniqueViolationError(f"{self.where}: {exc}")
+        if isinstance(
+            exc, errors.SerializationFailure | errors.DeadlockDetected | errors.LockNotAvailable
+        ):
+            return ConcurrencyError(f"{self.where}: a concurrent change won ({exc}); try again")
+        if isinstance(exc, self.psycopg.Error):
+            return StoreError(f"{self.where}: {exc}")
+        return None
+
+    def bulk_insert(
+        self, cur: Cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> None:
+        # COPY is one statement: it inserts every row or none.
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        with cur.copy(statement) as copy:  # type: ignore[attr-defined]
+            for row in rows:
+                copy.write_row(row)
+
+    def tables(self, cur: Cursor) -> list[str]:
+        cur.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+        )
+        return [str(r[0]) for r in cur.fetchall()]
+
+    def lock_schema(self, cur: Cursor) -> None:
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext('khuyencong:' || current_schema()))")
+
+
+def _split_url(url: str) -> tuple[str, str | None]:
+    """The libpq URL without our ``schema`` parameter, and that parameter."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schemas = [v for k, v in query if k == "schema"]
+    rest = [(k, v) for k, v in query if k != "schema"]
+    scheme = "postgresql" if parts.scheme in ("postgres", "postgresql") else parts.scheme
+    clean = urlunsplit((scheme, parts.netloc, parts.path, urlencode(rest), parts.fragment))
+    return clean, (schemas[-1] if schemas else None)
+
+
+class PostgresStore(SqlStore):
+    """A store in a PostgreSQL database (or one schema of it).
+
+    Args:
+        url: ``postgresql://user@host:port/dbname``, optionally with ``?schema=name``.
+
+    Raises:
+        StoreError: If psycopg is missing or the server cannot be reached.
+        SchemaVersionError: If the schema holds another application's tables, or a newer
+            khuyencong schema.
+    """
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg  # noqa: PLC0415  (optional extra, imported only when used)
+            from psycopg import sql  # noqa: PLC0415
+        except ImportError as exc:  # pragma: no cover  (the test environment has it)
+            msg = "the PostgreSQL store needs psycopg 3: pip install 'khuyencong[postgres]'"
+            raise StoreError(msg) from exc
+        conninfo, schema_name = _split_url(url)
+        parts = urlsplit(conninfo)
+        where = f"PostgreSQL database {parts.path.lstrip('/') or '(default)'} on {parts.hostname}"
+        if schema_name:
+            where += f" (schema {schema_name})"
+        dialect = _PostgresDialect(where, psycopg)
+        try:
+            conn = psycopg.connect(conninfo, autocommit=True)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to the {where}: {exc}") from exc
+        try:
+            if schema_name:
+                ident = sql.Identifier(schema_name)
+                # Another process may create it at the same moment.
+                with suppress(psycopg.errors.UniqueViolation, psycopg.errors.DuplicateSchema):
+                    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(ident))
+                conn.execute(sql.SQL("SET search_path TO {}").format(ident))
+        except psycopg.Error as exc:
+            conn.close()
+            raise StoreError(f"cannot use the {where}: {exc}") from exc
+        super().__init__(url, conn, dialect, where)
+
+    def __enter__(self) -> PostgresStore:
+        return self
