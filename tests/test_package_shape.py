@@ -117,6 +117,6 @@ class TestPackageShape:
 class TestLayers:
     @pytest.mark.parametrize("package", sorted(LAYERS))
     def test_a_layer_imports_only_the_layers_below_it(self, package: str) -> None:
-        """The domain knows nothing of storage, rules or the command line; nothing imports the CLI."""
+        """A layer imports only the layers below it; none imports the command line."""
         allowed = LAYERS[package] | {package, "exceptions", "converters"}
         assert imported_packages(package) - allowed == set()
