@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from typing import Literal, TypeVar
+from typing import TypeVar
+
+from khuyencong.messages import Lang
 
 __all__ = ["LabelledEnum", "Lang", "register_labels"]
-
-Lang = Literal["vi", "en"]
-"""A language code: ``"vi"`` (Vietnamese, the default for reports) or ``"en"``."""
 
 # Keyed by (enum class, value): members of different str enums with the same value compare
 # equal (Fund.LOCAL == ProjectKind.LOCAL == "local"), so the member alone is not a safe key.

@@ -1,0 +1,179 @@
+"""Messages in Vietnamese and English: one catalogue, one language setting.
+
+Every sentence the library shows a person — a command-line message, a report's narrative, a
+table heading, an error's explanation — is a *message*: a key into a catalogue that holds the
+text in both languages. The catalogue is data, shipped as TOML files in
+``khuyencong/data/messages/`` (one file per area; the file's name is the key's first part), so
+a translator edits text without touching Python, and a test checks that every message exists in
+both languages with the same placeholders.
+
+The language is one setting for the whole library: Vietnamese by default, ``KHUYENCONG_LANG``
+in the environment, :func:`set_language` for a program or a notebook, :func:`language` for a
+block of code, or a ``lang`` argument for one call.
+
+>>> from khuyencong.messages import language, text
+>>> text("common.yes", "vi"), text("common.yes", "en")
+('ĐẠT', 'YES')
+>>> with language("en"):
+...     text("common.file_not_found", path="a.csv")
+'File not found: a.csv.'
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import os
+import string
+import tomllib
+from collections.abc import Iterator, Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Literal, cast
+
+__all__ = [
+    "LANGS",
+    "Lang",
+    "catalogue",
+    "get_language",
+    "language",
+    "resolve_language",
+    "set_language",
+    "text",
+]
+
+Lang = Literal["vi", "en"]
+"""A language code: ``"vi"`` (Vietnamese, the default) or ``"en"``."""
+
+LANGS: tuple[Lang, ...] = ("vi", "en")
+"""The languages every message exists in."""
+
+ENVIRONMENT_VARIABLE = "KHUYENCONG_LANG"
+
+
+def _initial_language() -> Lang:
+    value = os.environ.get(ENVIRONMENT_VARIABLE, "vi").strip().lower()
+    return "en" if value == "en" else "vi"
+
+
+# set_language() changes the process-wide default (a notebook's cells may each run in a copy of
+# the context, so a context variable alone would forget it); language() overrides it for a block.
+_default: list[Lang] = [_initial_language()]
+_CURRENT: contextvars.ContextVar[Lang | None] = contextvars.ContextVar(
+    "khuyencong_language", default=None
+)
+
+
+def _checked(lang: object) -> Lang:
+    if lang not in LANGS:
+        msg = f"lang must be 'vi' or 'en', not {lang!r}"
+        raise ValueError(msg)
+    return lang
+
+
+def get_language() -> Lang:
+    """The language in force: set by :func:`set_language` or :func:`language`, else the default.
+
+    The default is ``"vi"``, or the ``KHUYENCONG_LANG`` environment variable when it says
+    ``vi`` or ``en``.
+    """
+    return _CURRENT.get() or _default[0]
+
+
+def set_language(lang: Lang) -> None:
+    """Make ``lang`` the language of every message and display from now on, in this process.
+
+    A :func:`language` block in force still wins inside that block.
+
+    Raises:
+        ValueError: If ``lang`` is not ``"vi"`` or ``"en"``.
+    """
+    _default[0] = _checked(lang)
+
+
+@contextlib.contextmanager
+def language(lang: Lang) -> Iterator[Lang]:
+    """Use ``lang`` inside a ``with`` block, and restore the previous language after it.
+
+    >>> with language("en"):
+    ...     get_language()
+    'en'
+    """
+    token = _CURRENT.set(_checked(lang))
+    try:
+        yield lang
+    finally:
+        _CURRENT.reset(token)
+
+
+def resolve_language(lang: Lang | None) -> Lang:
+    """``lang`` itself when given, else the language in force."""
+    return get_language() if lang is None else _checked(lang)
+
+
+def text(key: str, lang: Lang | None = None, /, **fields: object) -> str:
+    """The message ``key`` in ``lang`` (the language in force by default), with its fields.
+
+    Args:
+        key: ``"<area>.<name>"``: the catalogue file and the message in it.
+        lang: ``"vi"`` or ``"en"``; ``None`` for the language in force.
+        **fields: Values for the message's ``{placeholders}``, already formatted for the reader.
+
+    Raises:
+        KeyError: If the catalogue has no such message (a defect of the library).
+        ValueError: If ``lang`` is not a language of the catalogue.
+
+    >>> text("common.no", "en")
+    'NO'
+    """
+    template = catalogue()[key][LANGS.index(resolve_language(lang))]
+    return template.format(**fields) if fields else template
+
+
+def _folder() -> Path:
+    return Path(str(resources.files("khuyencong") / "data" / "messages"))
+
+
+def _flatten(prefix: str, table: Mapping[str, object], into: dict[str, tuple[str, str]]) -> None:
+    if set(table) == set(LANGS) and all(isinstance(v, str) for v in table.values()):
+        vi, en = cast("str", table["vi"]), cast("str", table["en"])
+        _check_message(prefix, vi, en)
+        into[prefix] = (vi, en)
+        return
+    for name, value in table.items():
+        key = f"{prefix}.{name}"
+        if not isinstance(value, Mapping):
+            msg = f"message {key}: expected a table with 'vi' and 'en' texts"
+            raise TypeError(msg)
+        _flatten(key, value, into)
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def _check_message(key: str, vi: str, en: str) -> None:
+    if not vi.strip() or not en.strip():
+        msg = f"message {key}: both the Vietnamese and the English text must be non-empty"
+        raise ValueError(msg)
+    if _fields(vi) != _fields(en):
+        msg = (
+            f"message {key}: the Vietnamese text has fields {sorted(_fields(vi))} "
+            f"but the English text has {sorted(_fields(en))}"
+        )
+        raise ValueError(msg)
+
+
+@cache
+def catalogue() -> Mapping[str, tuple[str, str]]:
+    """Every message: ``key → (Vietnamese, English)``, read once from the shipped TOML files.
+
+    Raises:
+        ValueError: If a message lacks a language, or its languages differ in placeholders.
+    """
+    messages: dict[str, tuple[str, str]] = {}
+    for path in sorted(_folder().glob("*.toml")):
+        with path.open("rb") as handle:
+            _flatten(path.stem, tomllib.load(handle), messages)
+    return messages
