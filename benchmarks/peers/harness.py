@@ -1,0 +1,439 @@
+"""The OpenFisca comparison harness of issue 13: khuyencong, OpenFisca and a plain loop.
+
+N synthetic applications are written once (seeded) as JSON lines; then each implementation
+runs in its own fresh process, ``--runs`` times (alternating), and the medians are printed:
+
+- read: JSON lines to dicts (the same code for all three);
+- build: dicts to the implementation's inputs (the library's validated ``Establishment`` and
+  ``Application`` objects; OpenFisca's numpy columns and a simulation with its inputs set;
+  nothing for the plain loop, whose inputs are the dicts);
+- compute: eligibility and the capped amount (``khuyencong.rules.evaluate_many`` with
+  explanations available; ``simulation.calculate``; the loop);
+- indicators: establishments supported by content group and public money by fund and year
+  over the eligible applications (``khuyencong.indicators.compute`` over support records
+  built from the results, drill-down off; numpy; dicts);
+- peak RSS of the process.
+
+Each implementation's results (every record's decision and amount, then the figures) are
+hashed with sha256; the run fails (exit 1) unless all hashes agree. Never asserts a time.
+
+    /work/venv-bench/bin/python benchmarks/peers/harness.py --n 100000 --runs 3
+    /work/venv-bench/bin/python benchmarks/peers/harness.py --n 1000000 --runs 1
+    /work/venv-bench/bin/python benchmarks/peers/harness.py --date 2026-03-01
+
+The library side runs without OpenFisca installed (``--only khuyencong,plain``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import json
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/, for common
+
+import common
+import workload
+
+IMPLEMENTATIONS = ("khuyencong", "openfisca", "plain")
+LABELS = {"khuyencong": "khuyencong", "openfisca": "OpenFisca", "plain": "plain loop"}
+CHUNK = 20_000
+PHASES = ("read", "build", "compute", "indicators")
+
+
+class Phases:
+    """Wall time per phase, optionally under cProfile (one .prof file per phase)."""
+
+    def __init__(self, impl: str, profile: Path | None) -> None:
+        self.impl = impl
+        self.profile = profile
+        self.times = dict.fromkeys(PHASES, 0.0)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        prof = cProfile.Profile() if self.profile is not None else None
+        t0 = time.perf_counter()
+        if prof is not None:
+            prof.enable()
+        try:
+            yield
+        finally:
+            if prof is not None:
+                prof.disable()
+            self.times[name] += time.perf_counter() - t0
+            if prof is not None and self.profile is not None:
+                self.profile.mkdir(parents=True, exist_ok=True)
+                path = self.profile / f"{self.impl}-{name}.prof"
+                if path.exists():  # a phase run in chunks: add the chunks up
+                    import pstats  # noqa: PLC0415
+
+                    stats = pstats.Stats(str(path))
+                    stats.add(prof)
+                    stats.dump_stats(path)
+                else:
+                    prof.dump_stats(path)
+
+
+def chunks(path: Path, phases: Phases) -> Iterator[list[dict[str, Any]]]:
+    """The file's records, ``CHUNK`` at a time (the JSON parsing timed as ``read``)."""
+    loads = json.loads
+    with path.open(encoding="utf-8") as f:
+        while True:
+            with phases.phase("read"):
+                lines = list(islice(f, CHUNK))
+                batch = [loads(line) for line in lines]
+            if not batch:
+                return
+            yield batch
+
+
+# -- the library ---------------------------------------------------------------------------
+
+
+def run_khuyencong(path: Path, on: dt.date, phases: Phases) -> tuple[str, str, dict[str, int]]:
+    from khuyencong.domain import (  # noqa: PLC0415
+        AreaDifficulty,
+        Establishment,
+        LegalForm,
+        Period,
+        Sector,
+        SupportContent,
+        SupportRecord,
+    )
+    from khuyencong.indicators import (  # noqa: PLC0415
+        STANDARD_INDICATORS,
+        Breakdown,
+        Dimension,
+        RecordSet,
+        compute,
+    )
+    from khuyencong.rules import Application, evaluate_many  # noqa: PLC0415
+    from khuyencong.units import MapId, UnitRef  # noqa: PLC0415
+
+    rules = workload.rules_for(on)
+    group = workload.GROUP
+    ests: list[Establishment] = []
+    apps: list[Application] = []
+    for batch in chunks(path, phases):
+        with phases.phase("build"):
+            for d in batch:
+                form = LegalForm(d["form"])
+                sme = form is LegalForm.SME
+                est = Establishment(
+                    id=d["est"],
+                    name=d["name"],
+                    legal_form=form,
+                    location=UnitRef(MapId(d["map"]), d["unit"]),
+                    sectors=(Sector(d["sector"]),),
+                    members=d["members"],
+                    employees=d["employees"],
+                    revenue=d["revenue"],
+                    total_capital=d["capital"],
+                    business_sector_group=group if sme else None,
+                    area_difficulty=AreaDifficulty(d["difficulty"]),
+                    polluting_brick_kiln=d["kiln"],
+                )
+                ests.append(est)
+                apps.append(Application(est, SupportContent(d["content"]), d["cost"]))
+    with phases.phase("compute"):
+        results = evaluate_many(apps, on, rules)
+    # Explanations are available: every decision can be read back, with its conditions.
+    sample = next(r for r in results if r.decision is not None)
+    assert sample.decision is not None
+    assert sample.decision.conditions
+    with phases.phase("indicators"):
+        support = [
+            SupportRecord(
+                id=r.application.establishment.id.replace("E", "S", 1),
+                establishment_id=r.application.establishment.id,
+                content=r.application.content,
+                delivered_on=on,
+                national_amount=r.amount_value or 0,
+            )
+            for r in results
+            if r.eligible and r.error is None and r.application.content is not None
+        ]
+        records = RecordSet(establishments=ests, support=support)
+        period = Period.year(on.year)
+        by_group = compute(
+            STANDARD_INDICATORS["supported_by_content"], records, period, drill_down=False
+        )
+        funds = compute(
+            STANDARD_INDICATORS["funds_disbursed"],
+            records,
+            period,
+            by=[Breakdown.of(Dimension.FUND), Breakdown.of(Dimension.YEAR)],
+            drill_down=False,
+        )
+        figures = {
+            "supported_by_content": [
+                by_group.value,
+                {"|".join(f.key): f.value for f in by_group.rows},
+            ],
+            "funds_disbursed": [funds.value, {"|".join(f.key): f.value for f in funds.rows}],
+        }
+
+    def lines() -> Iterator[str]:
+        for r, app in zip(results, apps, strict=True):
+            status = "E" if r.error is not None else ("Y" if r.eligible else "N")
+            yield workload.record_line(
+                app.establishment.id.replace("E", "A", 1), status, r.amount_value
+            )
+
+    counts = {"Y": 0, "N": 0, "E": 0}
+    for r in results:
+        counts["E" if r.error is not None else ("Y" if r.eligible else "N")] += 1
+    return common.sha256_lines(lines()), common.canonical(figures), counts
+
+
+# -- OpenFisca ---------------------------------------------------------------------------
+
+
+def run_openfisca(path: Path, on: dt.date, phases: Phases) -> tuple[str, str, dict[str, int]]:
+    import numpy as np  # noqa: PLC0415
+    import openfisca_model as ofm  # noqa: PLC0415
+
+    legal = workload.legal_values(workload.rules_for(on), on)
+    system = ofm.KhuyenCongSystem(legal)
+    parts: list[dict[str, np.ndarray]] = []
+    ids: list[str] = []
+    for batch in chunks(path, phases):
+        with phases.phase("build"):
+            parts.append(ofm.columns(batch))
+            ids.extend(d["id"] for d in batch)
+    period = on.isoformat()
+    with phases.phase("build"):
+        cols = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+        del parts
+        est = np.arange(len(ids), dtype=np.int64)  # one establishment per application
+        sim = ofm.simulation(system, cols, period)
+    with phases.phase("compute"):
+        error = sim.calculate("sector_error", period)
+        eligible = sim.calculate("eligible", period)
+        amount = sim.calculate("support_amount", period)
+    assert amount.dtype == np.int64
+    with phases.phase("indicators"):
+        figures = ofm.indicators(eligible, amount, cols["content"], est, legal)
+    status = np.where(error, "E", np.where(eligible, "Y", "N"))
+    lines = (
+        workload.record_line(rid, str(s), int(a))
+        for rid, s, a in zip(ids, status, amount, strict=True)
+    )
+    counts = {k: int((status == k).sum()) for k in ("Y", "N", "E")}
+    return common.sha256_lines(lines), common.canonical(figures), counts
+
+
+# -- the plain loop ------------------------------------------------------------------------
+
+
+def run_plain(path: Path, on: dt.date, phases: Phases) -> tuple[str, str, dict[str, int]]:
+    import plain  # noqa: PLC0415
+
+    legal = workload.legal_values(workload.rules_for(on), on)
+    decide = plain.decider(legal)
+    dicts: list[dict[str, Any]] = []
+    for batch in chunks(path, phases):
+        dicts.extend(batch)
+    with phases.phase("compute"):
+        out = [decide(d) for d in dicts]
+    with phases.phase("indicators"):
+        figures = plain.indicators(((d, s, a) for d, (s, a) in zip(dicts, out, strict=True)), legal)
+    lines = (workload.record_line(d["id"], s, a) for d, (s, a) in zip(dicts, out, strict=True))
+    counts = {"Y": 0, "N": 0, "E": 0}
+    for s, _a in out:
+        counts[s] += 1
+    return common.sha256_lines(lines), common.canonical(figures), counts
+
+
+RUNNERS: dict[str, Callable[[Path, dt.date, Phases], tuple[str, str, dict[str, int]]]] = {
+    "khuyencong": run_khuyencong,
+    "openfisca": run_openfisca,
+    "plain": run_plain,
+}
+
+
+def worker(impl: str, path: Path, on: dt.date, profile: Path | None) -> None:
+    """One implementation, once, in this (fresh) process; prints one JSON line."""
+    phases = Phases(impl, profile)
+    t0 = time.perf_counter()
+    records, figures, counts = RUNNERS[impl](path, on, phases)
+    print(
+        json.dumps(
+            {
+                "impl": impl,
+                **phases.times,
+                "in_process": time.perf_counter() - t0,
+                "records_sha256": records,
+                "figures": figures,
+                "counts": counts,
+                "peak_rss_mb": common.peak_rss_mb(),
+            }
+        )
+    )
+
+
+# -- the driver ----------------------------------------------------------------------------
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Run in the benchmark environment (see benchmarks/README.md).",
+    )
+    parser.add_argument("--n", type=int, default=100_000, help="applications (default 100000)")
+    parser.add_argument("--runs", type=int, default=3, help="fresh processes per implementation")
+    parser.add_argument(
+        "--date",
+        type=dt.date.fromisoformat,
+        default=dt.date(2024, 8, 1),
+        help="the rules date (default 2024-08-01, 45/2012; 2026-03-01 for 235/2025)",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join(IMPLEMENTATIONS),
+        help="implementations to run, comma-separated (default: all three)",
+    )
+    parser.add_argument("--seed", type=int, default=workload.SEED)
+    parser.add_argument("--data-dir", type=Path, help="keep the generated file here (reused)")
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        metavar="DIR",
+        help="write a cProfile file per implementation and phase to DIR (times inflate)",
+    )
+    parser.add_argument("--worker", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
+    parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def _data_file(args: argparse.Namespace, folder: Path) -> Path:
+    path = folder / f"applications-{args.n}-{args.seed}-{args.date.isoformat()}.jsonl"
+    if not path.exists():
+        t0 = time.perf_counter()
+        partial = path.with_suffix(".part")
+        workload.generate(partial, args.n, args.date, args.seed)
+        partial.rename(path)
+        print(f"generated {args.n:,} applications in {time.perf_counter() - t0:.1f} s: {path}")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.worker:
+        worker(args.worker, args.input, args.date, args.profile)
+        return 0
+    impls = [i.strip() for i in args.only.split(",") if i.strip()]
+    unknown = set(impls) - set(IMPLEMENTATIONS)
+    if unknown:
+        msg = f"unknown implementation(s): {', '.join(sorted(unknown))}"
+        raise SystemExit(msg)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.data_dir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = _data_file(args, folder)
+        runs: dict[str, list[dict[str, Any]]] = {i: [] for i in impls}
+        for k in range(args.runs):
+            order = impls[k % len(impls) :] + impls[: k % len(impls)]
+            for impl in order:
+                cmd = [sys.executable, __file__, "--worker", impl, "--input", str(path)]
+                cmd += ["--date", args.date.isoformat()]
+                if args.profile is not None:
+                    cmd += ["--profile", str(args.profile)]
+                out, wall, rss = common.run(cmd)
+                result = common.worker_json(out)
+                result["process_wall"], result["rss"] = wall, rss
+                runs[impl].append(result)
+                print(
+                    f"  run {k + 1}: {LABELS[impl]:<10} {wall:6.2f} s wall, {rss:7,.0f} MB",
+                    flush=True,
+                )
+    return report(args, runs)
+
+
+def report(args: argparse.Namespace, runs: dict[str, list[dict[str, Any]]]) -> int:
+    """Print the table of medians and check the hashes; 1 if they differ."""
+    med: dict[str, dict[str, float]] = {}
+    for impl, results in runs.items():
+        med[impl] = {
+            key: common.median(r[key] for r in results)
+            for key in (*PHASES, "in_process", "process_wall", "rss")
+        }
+        med[impl]["end_to_end"] = sum(med[impl][p] for p in PHASES)
+
+    def cell(impl: str, key: str) -> str:
+        if impl not in med:
+            return "—"
+        return common.mib(med[impl][key]) if key == "rss" else common.seconds(med[impl][key])
+
+    def against(impl: str, key: str) -> str:
+        ours = med.get("khuyencong", {}).get(key)
+        return common.ratio(ours, med.get(impl, {}).get(key))
+
+    rows = []
+    for key, label in (
+        ("read", "read JSON lines"),
+        ("build", "build inputs (validated objects / columns)"),
+        ("compute", "compute (eligibility + amount)"),
+        ("indicators", "indicators"),
+        ("end_to_end", "end to end in process"),
+        ("process_wall", "process wall (with imports)"),
+        ("rss", "peak RSS"),
+    ):
+        rows.append(
+            [
+                label,
+                cell("khuyencong", key),
+                cell("openfisca", key),
+                cell("plain", key),
+                against("openfisca", key),
+                against("plain", key),
+            ]
+        )
+    print()
+    print(
+        f"{args.n:,} applications, rules of {args.date}, median of {args.runs} fresh "
+        f"process(es) per implementation"
+    )
+    print(
+        common.table(
+            ["phase", "khuyencong", "OpenFisca", "plain loop", "kc / OpenFisca", "kc / plain"],
+            rows,
+        )
+    )
+    kc = med.get("khuyencong")
+    if kc and "openfisca" in med:
+        of = med["openfisca"]
+        print(
+            f"goal: end to end ≤ 1.0× OpenFisca: {kc['end_to_end'] / of['end_to_end']:.2f}×"
+            " (explanations available)"
+        )
+    if kc and "plain" in med:
+        print(f"goal: compute ≤ 3× the plain loop: {kc['compute'] / med['plain']['compute']:.2f}×")
+    if kc and "plain" in med:
+        print(f"goal: peak RSS ≤ the plain loop's: {kc['rss'] / med['plain']['rss']:.2f}×")
+    hashes = {(r["records_sha256"], r["figures"]) for rs in runs.values() for r in rs}
+    first = next(iter(runs.values()))[0]
+    print(f"outcomes: {first['counts']}; figures: {first['figures']}")
+    if len(hashes) != 1:
+        for impl, rs in runs.items():
+            for r in rs:
+                print(f"  {impl}: records {r['records_sha256'][:16]} figures {r['figures']}")
+        print("FAIL: the implementations' results differ (sha256)")
+        return 1
+    digest = common.sha256_lines([first["records_sha256"], first["figures"]])
+    print(f"results identical across implementations and runs: sha256 {digest[:16]}…")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
