@@ -7,6 +7,7 @@ folder on the path first (:func:`on_path`).
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -18,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -30,18 +31,60 @@ def on_path() -> None:
         sys.path.insert(0, str(HERE))
 
 
+def load_note() -> str:
+    """The machine's load average, for the record: other work on the cores slows wall times."""
+    one, five, _fifteen = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} cores"
+
+
+PEAK_FILE = "KHUYENCONG_BENCH_PEAK_FILE"
+"""The variable naming the file a child writes its peak RSS to as it exits."""
+
+
 def peak_rss_mb() -> float:
-    """This process's peak resident set size so far, in MiB (Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident set size so far, in MiB.
 
-
-def run(argv: Sequence[str], *, env: dict[str, str] | None = None) -> tuple[str, float, float]:
-    """Run ``argv`` in a fresh process: ``(its stdout, wall seconds, its peak RSS in MiB)``.
-
-    The peak is that child's alone (``os.wait4``), not the largest of all children so far.
-    A non-zero exit stops the benchmark, showing the child's stderr.
+    Linux's ``VmHWM`` (the high-water mark of this process's own memory since its ``exec``).
+    ``getrusage``'s ``ru_maxrss`` is no use for a child: it starts from the parent's resident
+    size at the fork, so every small child would report the benchmark's own size.
     """
-    with tempfile.TemporaryFile() as err:
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+
+
+def install_peak_hook() -> None:
+    """Write this process's peak RSS to the file :func:`run` named, as the process exits."""
+    path = os.environ.get(PEAK_FILE)
+    if path:
+        atexit.register(lambda: Path(path).write_text(f"{peak_rss_mb()}"))
+
+
+class Ran(NamedTuple):
+    """What :func:`run` measured of a fresh process."""
+
+    out: str
+    """Its standard output."""
+    wall: float
+    """Wall-clock seconds, start to exit."""
+    rss: float
+    """Its own peak resident set size, in MiB."""
+    cpu: float
+    """Its CPU seconds (user + system): steadier than wall time on a shared machine."""
+
+
+def run(argv: Sequence[str], *, env: dict[str, str] | None = None) -> Ran:
+    """Run ``argv`` in a fresh process and measure it.
+
+    The CPU time is that child's alone (``os.wait4``); the peak RSS is what the child wrote
+    with :func:`install_peak_hook` (our workers, and :func:`khuyencong_cli`), else its
+    ``ru_maxrss`` (an overestimate for a child smaller than this process). A non-zero exit
+    stops the benchmark, showing the child's stderr.
+    """
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as peak:
+        env = {**(env or os.environ), PEAK_FILE: peak.name}
         t0 = time.perf_counter()
         proc = subprocess.Popen(list(argv), stdout=subprocess.PIPE, stderr=err, env=env)
         assert proc.stdout is not None
@@ -54,7 +97,9 @@ def run(argv: Sequence[str], *, env: dict[str, str] | None = None) -> tuple[str,
             sys.stderr.write(err.read().decode(errors="replace"))
             msg = f"{' '.join(argv[:4])} … exited with {proc.returncode}"
             raise SystemExit(msg)
-    return out, wall, usage.ru_maxrss / 1024
+        written = Path(peak.name).read_text().strip()
+    rss = float(written) if written else usage.ru_maxrss / 1024
+    return Ran(out, wall, rss, usage.ru_utime + usage.ru_stime)
 
 
 def worker_json(out: str) -> dict[str, Any]:
@@ -65,6 +110,20 @@ def worker_json(out: str) -> dict[str, Any]:
             return result
     msg = f"no JSON result in the worker's output: {out[-500:]!r}"
     raise SystemExit(msg)
+
+
+class Clocked:
+    """Wall and CPU seconds of a ``with`` block (``with Clocked() as c: …; c.wall, c.cpu``)."""
+
+    wall = cpu = 0.0
+
+    def __enter__(self) -> Clocked:
+        self._t0, self._c0 = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.wall = time.perf_counter() - self._t0
+        self.cpu = time.process_time() - self._c0
 
 
 def median(values: Iterable[float]) -> float:
@@ -131,8 +190,10 @@ def sizes(text: str) -> list[int]:
 
 
 def khuyencong_cli() -> list[str]:
-    """The ``khuyencong`` command of this interpreter's environment."""
-    exe = Path(sys.executable).with_name("khuyencong")
-    if exe.exists():
-        return [str(exe)]
-    return [sys.executable, "-c", "import sys; from khuyencong.cli import main; sys.exit(main())"]
+    """The ``khuyencong`` command, as its console script runs it, reporting its peak RSS."""
+    code = (
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); import common; "
+        "common.install_peak_hook(); sys.path.pop(0); "
+        "from khuyencong.cli import main; sys.exit(main())"
+    )
+    return [sys.executable, "-c", code]

@@ -57,11 +57,12 @@ class Phases:
         self.impl = impl
         self.profile = profile
         self.times = dict.fromkeys(PHASES, 0.0)
+        self.cpu = dict.fromkeys(PHASES, 0.0)
 
     @contextmanager
     def phase(self, name: str) -> Iterator[None]:
         prof = cProfile.Profile() if self.profile is not None else None
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         if prof is not None:
             prof.enable()
         try:
@@ -70,6 +71,7 @@ class Phases:
             if prof is not None:
                 prof.disable()
             self.times[name] += time.perf_counter() - t0
+            self.cpu[name] += time.process_time() - c0
             if prof is not None and self.profile is not None:
                 self.profile.mkdir(parents=True, exist_ok=True)
                 path = self.profile / f"{self.impl}-{name}.prof"
@@ -263,6 +265,7 @@ RUNNERS: dict[str, Callable[[Path, dt.date, Phases], tuple[str, str, dict[str, i
 
 def worker(impl: str, path: Path, on: dt.date, profile: Path | None) -> None:
     """One implementation, once, in this (fresh) process; prints one JSON line."""
+    common.install_peak_hook()
     phases = Phases(impl, profile)
     t0 = time.perf_counter()
     records, figures, counts = RUNNERS[impl](path, on, phases)
@@ -271,6 +274,7 @@ def worker(impl: str, path: Path, on: dt.date, profile: Path | None) -> None:
             {
                 "impl": impl,
                 **phases.times,
+                **{f"cpu_{k}": v for k, v in phases.cpu.items()},
                 "in_process": time.perf_counter() - t0,
                 "records_sha256": records,
                 "figures": figures,
@@ -311,6 +315,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="DIR",
         help="write a cProfile file per implementation and phase to DIR (times inflate)",
     )
+    parser.add_argument(
+        "--clock",
+        choices=("cpu", "wall"),
+        default="cpu",
+        help="phase times as process CPU time (default; steady when other work shares the "
+        "cores, and every implementation is single-threaded) or wall-clock time",
+    )
     parser.add_argument("--worker", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -349,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
                 cmd += ["--date", args.date.isoformat()]
                 if args.profile is not None:
                     cmd += ["--profile", str(args.profile)]
-                out, wall, rss = common.run(cmd)
+                out, wall, rss, _cpu = common.run(cmd)
                 result = common.worker_json(out)
                 result["process_wall"], result["rss"] = wall, rss
                 runs[impl].append(result)
@@ -362,13 +373,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def report(args: argparse.Namespace, runs: dict[str, list[dict[str, Any]]]) -> int:
     """Print the table of medians and check the hashes; 1 if they differ."""
+    prefix = "cpu_" if args.clock == "cpu" else ""
     med: dict[str, dict[str, float]] = {}
     for impl, results in runs.items():
-        med[impl] = {
-            key: common.median(r[key] for r in results)
-            for key in (*PHASES, "in_process", "process_wall", "rss")
+        med[impl] = {key: common.median(r[prefix + key] for r in results) for key in PHASES}
+        med[impl] |= {
+            key: common.median(r[key] for r in results) for key in ("process_wall", "rss")
         }
-        med[impl]["end_to_end"] = sum(med[impl][p] for p in PHASES)
+        med[impl]["end_to_end"] = common.median(
+            sum(r[prefix + key] for key in PHASES) for r in results
+        )
+        med[impl]["wall_end_to_end"] = common.median(sum(r[key] for key in PHASES) for r in results)
 
     def cell(impl: str, key: str) -> str:
         if impl not in med:
@@ -386,7 +401,8 @@ def report(args: argparse.Namespace, runs: dict[str, list[dict[str, Any]]]) -> i
         ("compute", "compute (eligibility + amount)"),
         ("indicators", "indicators"),
         ("end_to_end", "end to end in process"),
-        ("process_wall", "process wall (with imports)"),
+        ("wall_end_to_end", "end to end in process, wall clock"),
+        ("process_wall", "process wall clock (with imports)"),
         ("rss", "peak RSS"),
     ):
         rows.append(
@@ -402,7 +418,7 @@ def report(args: argparse.Namespace, runs: dict[str, list[dict[str, Any]]]) -> i
     print()
     print(
         f"{args.n:,} applications, rules of {args.date}, median of {args.runs} fresh "
-        f"process(es) per implementation"
+        f"process(es) per implementation; phases in {args.clock} time; {common.load_note()}"
     )
     print(
         common.table(

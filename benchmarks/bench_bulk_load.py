@@ -1,0 +1,163 @@
+"""Benchmark: bulk load of support records into SQLite, 10k → 100k (→ 1M), against raw sqlite3.
+
+At each size the same records (those of ``bench_indicators.py``) are loaded into a fresh file:
+
+- library: ``store_dataset`` into ``open_store("sqlite:///…")`` (serialising each record with
+  the converter and inserting in one unit of work; the store's defaults: WAL, synchronous
+  FULL);
+- raw, best settings: the rows the library wrote (read back, so the very same values), with
+  ``executemany`` into the same schema: one transaction, a 512 MiB page cache, the secondary
+  indexes dropped before the load and built after it inside that transaction (same WAL and
+  synchronous FULL);
+- raw, naive: the same ``executemany`` with the indexes in place and the default cache (what
+  "index maintenance" costs).
+
+Prints seconds and µs per record at each size, and the ratio of the library to the best raw
+load (goal of issue 13: ≤ 1.5×, cost per record flat from 10k to 1M). Asserts no time.
+
+    .venv/bin/python benchmarks/bench_bulk_load.py            # 10k, 100k
+    .venv/bin/python benchmarks/bench_bulk_load.py --full     # 10k, 100k, 1M
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import common
+from bench_indicators import make_data
+
+from khuyencong.domain import Dataset
+from khuyencong.storage import open_store, store_dataset
+
+TABLE = "support_records"
+
+
+def library_load(path: Path, records: Any) -> float:
+    t0 = time.perf_counter()
+    with open_store(f"sqlite:///{path}") as store:
+        store_dataset(store, Dataset(support_records=records))
+    return time.perf_counter() - t0
+
+
+def rows_of(path: Path) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The columns and rows of the support table as the library wrote them (insertion order)."""
+    con = sqlite3.connect(path)
+    cols = [r[1] for r in con.execute(f"PRAGMA table_info({TABLE})")]
+    rows = con.execute(f"SELECT {', '.join(cols)} FROM {TABLE} ORDER BY rowid").fetchall()
+    con.close()
+    return cols, rows
+
+
+def empty_schema(path: Path) -> None:
+    """A fresh file with the library's schema (tables and indexes), empty."""
+    open_store(f"sqlite:///{path}").close()
+
+
+def raw_load(path: Path, cols: list[str], rows: list[tuple[Any, ...]], *, best: bool) -> float:
+    empty_schema(path)
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode = WAL")
+    con.execute("PRAGMA synchronous = FULL")
+    sql = f"INSERT INTO {TABLE} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    indexes = [
+        (name, ddl)
+        for name, ddl in con.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL",
+            (TABLE,),
+        )
+    ]
+    t0 = time.perf_counter()
+    if best:
+        con.execute("PRAGMA cache_size = -524288")  # 512 MiB
+        con.execute("PRAGMA temp_store = MEMORY")
+    con.execute("BEGIN IMMEDIATE")
+    if best:
+        for name, _ddl in indexes:
+            con.execute(f"DROP INDEX {name}")
+    con.executemany(sql, rows)
+    if best:
+        for _name, ddl in indexes:
+            con.execute(ddl)
+    con.execute("COMMIT")
+    elapsed = time.perf_counter() - t0
+    (count,) = con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()
+    assert count == len(rows)
+    con.close()
+    return elapsed
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--sizes", default="10k,100k", help="sizes (default 10k,100k)")
+    parser.add_argument("--full", action="store_true", help="add 1M (several minutes)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    sizes = common.sizes(args.sizes)
+    if args.full and 1_000_000 not in sizes:
+        sizes.append(1_000_000)
+    out = []
+    for n in sizes:
+        t0 = time.perf_counter()
+        records = make_data(n).support
+        print(f"{n:,}: generated in {time.perf_counter() - t0:.1f} s", flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            lib = library_load(folder / "library.db", records)
+            del records
+            cols, rows = rows_of(folder / "library.db")
+            best = raw_load(folder / "best.db", cols, rows, best=True)
+            naive = raw_load(folder / "naive.db", cols, rows, best=False)
+            del rows
+        print(f"  library {lib:.2f} s, raw best {best:.2f} s, raw naive {naive:.2f} s", flush=True)
+        out.append((n, lib, best, naive))
+    rows_out = [
+        [
+            f"{n:,}",
+            common.seconds(lib),
+            f"{lib / n * 1e6:.1f}",
+            common.seconds(best),
+            f"{best / n * 1e6:.1f}",
+            common.seconds(naive),
+            f"{naive / n * 1e6:.1f}",
+            common.ratio(lib, best),
+        ]
+        for n, lib, best, naive in out
+    ]
+    print()
+    print("bulk load of support records into a fresh SQLite file (WAL, synchronous FULL)")
+    print(
+        common.table(
+            [
+                "records",
+                "library",
+                "µs/record",
+                "raw best",
+                "µs/record",
+                "raw naive",
+                "µs/record",
+                "library / raw best",
+            ],
+            rows_out,
+        )
+    )
+    first, last = out[0], out[-1]
+    print(
+        f"goal: library ≤ 1.5× raw best at {last[0]:,}: {last[1] / last[2]:.2f}×; "
+        f"cost per record flat: {first[1] / first[0] * 1e6:.1f} → {last[1] / last[0] * 1e6:.1f} µs"
+    )
+
+
+if __name__ == "__main__":
+    main()

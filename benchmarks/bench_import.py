@@ -1,0 +1,126 @@
+"""Benchmark: ``khuyencong import`` of support records from CSV against the library's bulk import.
+
+N support records (those of ``bench_indicators.py``) are written as the import template's CSV
+(``khuyencong.importing.write_csv``), then, each into a fresh SQLite file:
+
+- ``khuyencong import --kind support_records FILE --store sqlite:///…``, the command in a fresh
+  process (interpreter start and imports included), and without ``--store`` (validate only);
+- the API in this process: ``khuyencong.importing.import_table`` (parse and validate every
+  row), then ``khuyencong.storage.store_dataset`` of its objects;
+- the library's bulk import of the same records, already built: ``store_dataset`` alone (the
+  baseline of the goal).
+
+Prints rows/s and the ratio of each to the bulk import (goal of issue 13: the command ≥ 50,000
+rows/s and within 1.5× of the bulk import). Runs in the dev environment; asserts no time.
+
+    .venv/bin/python benchmarks/bench_import.py --n 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import common
+from bench_indicators import make_data
+
+from khuyencong.domain import Dataset
+from khuyencong.importing import import_table, write_csv
+from khuyencong.storage import open_store, store_dataset
+
+CLI = "khuyencong import --store (CLI)"
+BULK = "bulk import: store_dataset of built records"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--n", type=int, default=20_000, help="CSV rows (default 20000; issue: 100000)"
+    )
+    parser.add_argument("--runs", type=int, default=1, help="runs of each (median; default 1)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    n = args.n
+    t0 = time.perf_counter()
+    records = make_data(n).support
+    print(f"generated {n:,} support records in {time.perf_counter() - t0:.1f} s", flush=True)
+    wall: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
+    rss: dict[str, list[float]] = {}
+
+    def note(name: str, w: float, c: float, peak: float | None = None) -> None:
+        wall.setdefault(name, []).append(w)
+        cpu.setdefault(name, []).append(c)
+        if peak is not None:
+            rss.setdefault(name, []).append(peak)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        csv = write_csv(folder / "support_records.csv", records, "support_records")
+        print(f"CSV: {csv.stat().st_size / 2**20:.1f} MiB", flush=True)
+        for k in range(args.runs):
+            cli = [*common.khuyencong_cli(), "import", "--kind", "support_records", str(csv)]
+            ran = common.run([*cli, "--store", f"sqlite:///{folder}/cli-{k}.db"])
+            note(CLI, ran.wall, ran.cpu, ran.rss)
+            ran = common.run(cli)
+            note("khuyencong import, validate only (CLI)", ran.wall, ran.cpu, ran.rss)
+            with open_store(f"sqlite:///{folder}/cli-{k}.db") as store:
+                assert store.support_records.count() == n, "the command stored every row"
+
+            with common.Clocked() as parsed:
+                result = import_table(csv, "support_records")
+            assert result.ok, result.problems[:3]
+            assert len(result.objects) == n
+            with common.Clocked() as stored, open_store(f"sqlite:///{folder}/api-{k}.db") as store:
+                store_dataset(store, Dataset(support_records=result.objects))
+            note("import_table (parse + validate)", parsed.wall, parsed.cpu)
+            note(
+                "import_table + store_dataset",
+                parsed.wall + stored.wall,
+                parsed.cpu + stored.cpu,
+            )
+            del result
+
+            with common.Clocked() as bulk, open_store(f"sqlite:///{folder}/bulk-{k}.db") as store:
+                store_dataset(store, Dataset(support_records=records))
+            note(BULK, bulk.wall, bulk.cpu)
+    med = {name: common.median(ts) for name, ts in wall.items()}
+    med_cpu = {name: common.median(ts) for name, ts in cpu.items()}
+    rows = [
+        [
+            name,
+            common.seconds(t),
+            common.seconds(med_cpu[name]),
+            f"{n / t:,.0f}",
+            common.ratio(t, med[BULK]),
+            common.ratio(med_cpu[name], med_cpu[BULK]),
+            common.mib(common.median(rss[name])) if name in rss else "(this process)",
+        ]
+        for name, t in med.items()
+    ]
+    print()
+    print(f"{n:,} support records from CSV into a fresh SQLite store, median of {args.runs}")
+    print(common.load_note())
+    print(
+        common.table(
+            ["what", "wall", "CPU", "rows/s (wall)", "÷ bulk (wall)", "÷ bulk (CPU)", "peak RSS"],
+            rows,
+        )
+    )
+    print(f"goal: khuyencong import ≥ 50,000 rows/s: {n / med[CLI]:,.0f} rows/s")
+    print(
+        f"goal: khuyencong import ≤ 1.5× the bulk import: {med[CLI] / med[BULK]:.2f}× "
+        f"(CPU {med_cpu[CLI] / med_cpu[BULK]:.2f}×)"
+    )
+
+
+if __name__ == "__main__":
+    main()

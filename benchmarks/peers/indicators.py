@@ -1,0 +1,268 @@
+"""Indicators over N support records: the library (in memory, SQLite) against Polars and DuckDB.
+
+The three indicators of issue 13 over the phase 2017–2020: establishments supported by
+content group (``supported_by_content``: direct contents, each establishment once per group),
+public money by fund and year (``funds_disbursed`` broken down by fund and year) and persons
+trained (``trainees``). Computed by:
+
+- the library in memory: a ``RecordSet`` over the records (its column build counted; and
+  again warm, columns built);
+- the library's SQLite pushdown: a store opened with ``open_store("sqlite:///…")``, loaded with
+  the library's bulk import (``store_dataset``; the load is not counted), and
+  ``source_for(store)``;
+- Polars and DuckDB over the same records as columns, in memory (the frame or table already
+  built) and from a Parquet file (reading it counted).
+
+Every engine's figures must equal the library's (the run fails otherwise); the table gives
+medians of ``--runs`` runs and the ratio of each to DuckDB in memory. The records are those of
+``benchmarks/bench_indicators.py``. Never asserts a time.
+
+    /work/venv-bench/bin/python benchmarks/peers/indicators.py --n 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/
+
+import common
+from bench_indicators import make_data
+
+from khuyencong.domain import ContentGroup, Dataset, Period, SupportContent
+from khuyencong.indicators import (
+    COLLECTIVE_CONTENTS,
+    STANDARD_INDICATORS,
+    Breakdown,
+    Dimension,
+    IndicatorSource,
+    RecordSet,
+    compute,
+    source_for,
+)
+from khuyencong.storage import open_store, store_dataset
+
+PHASE = Period.phase(2017, 2020)
+DIRECT = sorted(c.value for c in SupportContent if c not in COLLECTIVE_CONTENTS)
+TRAINING = sorted(c.value for c in SupportContent if c.group is ContentGroup.TRAINING)
+Figures = dict[str, tuple[int, dict[str, int]]]
+
+
+def ours(source: IndicatorSource) -> Figures:
+    """The three indicators through ``khuyencong.indicators.compute`` (no drill-down)."""
+    by_group = compute(STANDARD_INDICATORS["supported_by_content"], source, PHASE, drill_down=False)
+    funds = compute(
+        STANDARD_INDICATORS["funds_disbursed"],
+        source,
+        PHASE,
+        by=[Breakdown.of(Dimension.FUND), Breakdown.of(Dimension.YEAR)],
+        drill_down=False,
+    )
+    trainees = compute(STANDARD_INDICATORS["trainees"], source, PHASE, drill_down=False)
+    return {
+        "supported_by_content": (by_group.value, {"|".join(f.key): f.value for f in by_group.rows}),
+        "funds_disbursed": (funds.value, {"|".join(f.key): f.value for f in funds.rows}),
+        "trainees": (trainees.value, {}),
+    }
+
+
+def columns(data: RecordSet) -> dict[str, list[Any]]:
+    """The records as plain columns (what an analyst exports for Polars or DuckDB)."""
+    s = data.support
+    return {
+        "est": [r.establishment_id for r in s],
+        "content": [r.content.value for r in s],
+        "content_group": [r.content.group.value for r in s],
+        "day": [r.delivered_on for r in s],
+        "national": [r.national_amount for r in s],
+        "local": [r.local_amount for r in s],
+        "trainees": [r.trainees for r in s],
+    }
+
+
+def by_polars(df: Any) -> Figures:
+    import polars as pl  # noqa: PLC0415
+
+    d = df.filter(pl.col("day").is_between(PHASE.start, PHASE.end)).with_columns(
+        pl.col("day").dt.year().cast(pl.String).alias("year")
+    )
+    direct = d.filter(pl.col("content").is_in(DIRECT))
+    groups = direct.group_by("content_group").agg(pl.col("est").n_unique().alias("n"))
+    national = (
+        d.filter(pl.col("national") > 0).group_by("year").agg(pl.col("national").sum().alias("v"))
+    )
+    local = d.filter(pl.col("local") > 0).group_by("year").agg(pl.col("local").sum().alias("v"))
+    neither = d.filter((pl.col("national") == 0) & (pl.col("local") == 0)).select("year").unique()
+    funds = {f"national|{y}": int(v) for y, v in national.iter_rows()}
+    funds |= {f"local|{y}": int(v) for y, v in local.iter_rows()}
+    funds |= {f"none|{y}": 0 for (y,) in neither.iter_rows()}
+    trained = d.filter(pl.col("content").is_in(TRAINING)).select(pl.col("trainees").sum()).item()
+    return {
+        "supported_by_content": (
+            int(direct.select(pl.col("est").n_unique()).item()),
+            {g: int(n) for g, n in groups.iter_rows()},
+        ),
+        "funds_disbursed": (
+            int(d.select(pl.col("national") + pl.col("local")).sum().item()),
+            funds,
+        ),
+        "trainees": (int(trained or 0), {}),
+    }
+
+
+def by_duckdb(con: Any, table: str) -> Figures:
+    """The same figures in SQL over ``table`` (a table, or ``read_parquet('…')``)."""
+    period = f"day BETWEEN DATE '{PHASE.start}' AND DATE '{PHASE.end}'"
+    direct = ", ".join(f"'{c}'" for c in DIRECT)
+    training = ", ".join(f"'{c}'" for c in TRAINING)
+    d = f"(SELECT *, CAST(year(day) AS VARCHAR) AS yr FROM {table} WHERE {period})"
+    total_est = con.execute(
+        f"SELECT count(DISTINCT est) FROM {d} WHERE content IN ({direct})"
+    ).fetchone()[0]
+    groups = con.execute(
+        f"SELECT content_group, count(DISTINCT est) FROM {d} "
+        f"WHERE content IN ({direct}) GROUP BY content_group"
+    ).fetchall()
+    funds = con.execute(
+        f"SELECT 'national', yr, sum(national) FROM {d} WHERE national > 0 GROUP BY yr "
+        f"UNION ALL SELECT 'local', yr, sum(local) FROM {d} WHERE local > 0 GROUP BY yr "
+        f"UNION ALL SELECT 'none', yr, 0 FROM {d} WHERE national = 0 AND local = 0 GROUP BY yr"
+    ).fetchall()
+    money = con.execute(f"SELECT sum(national + local) FROM {d}").fetchone()[0]
+    trained = con.execute(
+        f"SELECT sum(trainees) FROM {d} WHERE content IN ({training})"
+    ).fetchone()[0]
+    return {
+        "supported_by_content": (int(total_est), {g: int(n) for g, n in groups}),
+        "funds_disbursed": (int(money), {f"{f}|{y}": int(v) for f, y, v in funds}),
+        "trainees": (int(trained or 0), {}),
+    }
+
+
+def timed(runs: int, fn: Callable[[], Figures]) -> tuple[float, Figures]:
+    """The median seconds of ``runs`` calls, and the figures."""
+    times, result = [], None
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    assert result is not None
+    return common.median(times), result
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Needs the benchmark environment (polars, duckdb, pyarrow).",
+    )
+    parser.add_argument(
+        "--n", type=int, default=200_000, help="support records (default 200000; issue: 1000000)"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs per engine (median)")
+    parser.add_argument("--no-sqlite", action="store_true", help="skip the SQLite store")
+    parser.add_argument("--data-dir", type=Path, help="keep the SQLite file and Parquet here")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    import duckdb  # noqa: PLC0415
+    import polars as pl  # noqa: PLC0415
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    t0 = time.perf_counter()
+    data = make_data(args.n)
+    print(f"generated {args.n:,} support records in {time.perf_counter() - t0:.1f} s", flush=True)
+    results: dict[str, tuple[float, Figures]] = {}
+    results["khuyencong in memory (column build counted)"] = timed(
+        args.runs, lambda: ours(RecordSet(establishments=data.establishments, support=data.support))
+    )
+    warm = RecordSet(establishments=data.establishments, support=data.support)
+    ours(warm)
+    results["khuyencong in memory (columns built)"] = timed(args.runs, lambda: ours(warm))
+    print("library in memory done", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = args.data_dir or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        if not args.no_sqlite:
+            db = folder / f"indicators-{args.n}.db"
+            fresh = not db.exists()
+            t0 = time.perf_counter()
+            with open_store(f"sqlite:///{db}") as store:
+                if fresh:
+                    store_dataset(
+                        store,
+                        Dataset(establishments=data.establishments, support_records=data.support),
+                    )
+                load = time.perf_counter() - t0
+                print(
+                    f"SQLite store {'loaded' if fresh else 'reused'} in {load:.1f} s "
+                    "(store_dataset; not counted)",
+                    flush=True,
+                )
+                source = source_for(store)
+                results["khuyencong SQLite pushdown"] = timed(args.runs, lambda: ours(source))
+        cols = columns(data)
+        arrow = pa.table(
+            {
+                "est": pa.array(cols["est"], pa.string()),
+                "content": pa.array(cols["content"], pa.string()),
+                "content_group": pa.array(cols["content_group"], pa.string()),
+                "day": pa.array(cols["day"], pa.date32()),
+                "national": pa.array(cols["national"], pa.int64()),
+                "local": pa.array(cols["local"], pa.int64()),
+                "trainees": pa.array(cols["trainees"], pa.int64()),
+            }
+        )
+        del cols
+        parquet = folder / f"support-{args.n}.parquet"
+        pq.write_table(arrow, parquet)
+        df = pl.from_arrow(arrow)
+        results["Polars in memory"] = timed(args.runs, lambda: by_polars(df))
+        results["Polars from Parquet"] = timed(
+            args.runs, lambda: by_polars(pl.read_parquet(parquet))
+        )
+        con = duckdb.connect()
+        con.register("arrow_records", arrow)
+        con.execute("CREATE TABLE records AS SELECT * FROM arrow_records")
+        con.unregister("arrow_records")
+        results["DuckDB in memory"] = timed(args.runs, lambda: by_duckdb(con, "records"))
+        results["DuckDB from Parquet"] = timed(
+            args.runs, lambda: by_duckdb(con, f"read_parquet('{parquet}')")
+        )
+        con.close()
+    reference = results["khuyencong in memory (column build counted)"][1]
+    duck = results["DuckDB in memory"][0]
+    rows = [
+        [name, common.seconds(t), common.ratio(t, duck), "yes" if figs == reference else "NO"]
+        for name, (t, figs) in results.items()
+    ]
+    print()
+    print(
+        f"3 indicators over {args.n:,} support records, phase 2017–2020, "
+        f"median of {args.runs} runs (DuckDB {duckdb.__version__}, Polars {pl.__version__})"
+    )
+    print(common.table(["engine", "time", "ratio to DuckDB in memory", "same figures"], rows))
+    for name in ("khuyencong in memory (column build counted)", "khuyencong SQLite pushdown"):
+        if name in results:
+            print(f"goal: {name} ≤ 3× DuckDB: {common.ratio(results[name][0], duck)}")
+    print(f"figures: {common.canonical(reference)[:300]}…")
+    if any(figs != reference for _t, figs in results.values()):
+        for name, (_t, figs) in results.items():
+            if figs != reference:
+                print(f"  {name}: {common.canonical(figs)[:300]}")
+        print("FAIL: the engines' figures differ")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
