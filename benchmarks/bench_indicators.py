@@ -16,9 +16,9 @@ computation; SQLite's own page cache is not traced). Never asserts a time.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import random
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -213,7 +213,14 @@ def _nonzero(groups: dict[Any, int]) -> dict[Any, int]:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "n", nargs="?", type=int, default=1_000_000, help="support records (default 1,000,000)"
+    )
+    n = parser.parse_args().n
     t0 = time.perf_counter()
     data = make_data(n)
     print(f"generated {n:,} support records in {time.perf_counter() - t0:.1f} s")

@@ -10,10 +10,10 @@ asserts a time.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import gc
 import random
-import sys
 import time
 from typing import Any
 
@@ -161,7 +161,14 @@ def plain_loop(dicts: list[dict[str, Any]], rules: RuleSet) -> list[tuple[bool, 
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "n", nargs="?", type=int, default=100_000, help="applications (default 100,000)"
+    )
+    n = parser.parse_args().n
     rules = RuleSet.national()
     apps, dicts = synthetic(n)
     # Ward grades are not in the unit data: give every city grade 2 so wards resolve.

@@ -13,6 +13,7 @@ Run: ``python benchmarks/bench_storage.py [N]``.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import gc
 import json
@@ -246,7 +247,14 @@ def bench_postgres(recs: list[SupportRecord], url: str) -> None:
 
 def main() -> None:
     """Run every benchmark and print the figures."""
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "n", nargs="?", type=int, default=100_000, help="support records (default 100,000)"
+    )
+    n = parser.parse_args().n
     recs = records(n)
     with tempfile.TemporaryDirectory() as tmp:
         bench_sqlite(recs, Path(tmp))
