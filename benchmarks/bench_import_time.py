@@ -1,8 +1,9 @@
 """Benchmark: ``import khuyencong`` against importing its own dependencies, and where it goes.
 
-Fresh interpreters each time (``bench_units.best_of``, the timer ``bench_units.py`` uses):
+Fresh interpreters each time (``bench_units.best_of``, the runner ``bench_units.py`` uses):
 the dependencies alone (attrs, cattrs, dateutil), then ``import khuyencong`` and its
-subpackages, each the best of ``--runs``; the ratio is the goal of issue 13 (within 2.5×). Then
+subpackages, each the best of ``--runs`` in CPU time; the ratio is the goal of issue 13
+(within 2.5×). Then
 ``python -X importtime -c "import khuyencong"`` once, listing the modules with the largest own
 import time (the profile of the import). Asserts no time.
 
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     deps = best_of(TIMER.format(stmt=DEPS), args.runs)
     ours = best_of(TIMER.format(stmt="import khuyencong"), args.runs)
-    print(f"{DEPS}: {deps / 1000:7.1f} ms (best of {args.runs}, fresh process)")
+    print(f"{DEPS}: {deps / 1000:7.1f} ms (CPU, best of {args.runs}, fresh process)")
     print(f"import khuyencong: {ours / 1000:7.1f} ms, {ours / deps:.2f}× its dependencies")
     for name in SUBPACKAGES:
         us = best_of(TIMER.format(stmt=f"import {name}"), args.runs)
