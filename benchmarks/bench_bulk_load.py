@@ -94,20 +94,14 @@ def raw_load(
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--sizes", default="10k,100k", help="sizes (default 10k,100k)")
-    parser.add_argument("--full", action="store_true", help="add 1M (several minutes)")
+    parser = common.parser(__doc__)
+    common.add_sizes(parser)
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    sizes = common.sizes(args.sizes)
-    if args.full and 1_000_000 not in sizes:
-        sizes.append(1_000_000)
+    sizes = common.chosen_sizes(args)
     out = []
     for n in sizes:
         t0 = time.perf_counter()

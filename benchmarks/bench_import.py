@@ -35,10 +35,7 @@ BULK = "bulk import: store_dataset of built records"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = common.parser(__doc__)
     parser.add_argument(
         "--n", type=int, default=20_000, help="CSV rows (default 20000; issue: 100000)"
     )

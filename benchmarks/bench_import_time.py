@@ -12,10 +12,10 @@ import time (the profile of the import). Asserts no time.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 
+import common
 from bench_units import ENV, best_of
 
 TIMER = (
@@ -52,10 +52,7 @@ def importtime(stmt: str) -> list[tuple[int, int, str]]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = common.parser(__doc__)
     parser.add_argument("--runs", type=int, default=7, help="fresh processes per figure (best)")
     parser.add_argument("--top", type=int, default=15, help="modules to list by own time")
     args = parser.parse_args(argv)

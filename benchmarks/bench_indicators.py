@@ -16,7 +16,6 @@ computation; SQLite's own page cache is not traced). Never asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import random
 import tempfile
@@ -25,6 +24,8 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import common
 
 from khuyencong.domain import (
     Establishment,
@@ -213,14 +214,7 @@ def _nonzero(groups: dict[Any, int]) -> dict[Any, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "n", nargs="?", type=int, default=1_000_000, help="support records (default 1,000,000)"
-    )
-    n = parser.parse_args().n
+    n = common.size_argument(__doc__, 1_000_000, "support records")
     t0 = time.perf_counter()
     data = make_data(n)
     print(f"generated {n:,} support records in {time.perf_counter() - t0:.1f} s")

@@ -99,12 +99,8 @@ def build_store(db: Path, n: int) -> None:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--sizes", default="10k,100k", help="sizes (default 10k,100k)")
-    parser.add_argument("--full", action="store_true", help="add 1M (several minutes)")
+    parser = common.parser(__doc__)
+    common.add_sizes(parser)
     parser.add_argument("--runs", type=int, default=1, help="fresh processes per figure (median)")
     parser.add_argument("--data-dir", type=Path, help="keep the stores here (reused)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
@@ -134,9 +130,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.worker:
         worker(args.worker, args.db)
         return
-    sizes = common.sizes(args.sizes)
-    if args.full and 1_000_000 not in sizes:
-        sizes.append(1_000_000)
+    sizes = common.chosen_sizes(args)
     figures: dict[int, dict[str, tuple[float, float, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.data_dir or Path(tmp)

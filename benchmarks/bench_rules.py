@@ -10,12 +10,13 @@ asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import gc
 import random
 import time
 from typing import Any
+
+import common
 
 from khuyencong.domain import (
     BusinessSectorGroup,
@@ -161,14 +162,7 @@ def plain_loop(dicts: list[dict[str, Any]], rules: RuleSet) -> list[tuple[bool, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "n", nargs="?", type=int, default=100_000, help="applications (default 100,000)"
-    )
-    n = parser.parse_args().n
+    n = common.size_argument(__doc__, 100_000, "applications")
     rules = RuleSet.national()
     apps, dicts = synthetic(n)
     # Ward grades are not in the unit data: give every city grade 2 so wards resolve.

@@ -13,7 +13,6 @@ Run: ``python benchmarks/bench_storage.py [N]``.
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import gc
 import json
@@ -26,6 +25,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import common
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
@@ -247,14 +248,7 @@ def bench_postgres(recs: list[SupportRecord], url: str) -> None:
 
 def main() -> None:
     """Run every benchmark and print the figures."""
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "n", nargs="?", type=int, default=100_000, help="support records (default 100,000)"
-    )
-    n = parser.parse_args().n
+    n = common.size_argument(__doc__, 100_000, "support records")
     recs = records(n)
     with tempfile.TemporaryDirectory() as tmp:
         bench_sqlite(recs, Path(tmp))

@@ -5,12 +5,13 @@ Prints figures only; it asserts nothing about time. Run: ``python benchmarks/ben
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import common
 
 SRC = str(Path(__file__).resolve().parent.parent / "src")
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([SRC, os.environ.get("PYTHONPATH", "")])}
@@ -30,7 +31,7 @@ def best_of(code: str, runs: int) -> int:
 
 def main() -> None:
     """Print import, cold-load and warm-load times."""
-    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
+    common.parser(__doc__).parse_args()
     timer = (
         "import time; t = time.perf_counter_ns(); {stmt}; "
         "print((time.perf_counter_ns() - t) // 1000)"

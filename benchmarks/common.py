@@ -7,6 +7,7 @@ folder on the path first (:func:`on_path`).
 
 from __future__ import annotations
 
+import argparse
 import atexit
 import hashlib
 import json
@@ -173,6 +174,38 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |" for r in rows
     ]
     return "\n".join([line, rule, *body])
+
+
+def parser(doc: str | None) -> argparse.ArgumentParser:
+    """An argument parser whose description is the script's docstring, first paragraph first."""
+    return argparse.ArgumentParser(
+        description=(doc or "").split("\n\n")[0],
+        epilog="\n\n".join((doc or "").split("\n\n")[1:]),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def size_argument(doc: str | None, default: int, what: str) -> int:
+    """The size given as the optional positional argument of the older scripts (``--help``
+    works)."""
+    parser_ = parser(doc)
+    parser_.add_argument("n", nargs="?", type=int, default=default, help=f"{what} ({default:,})")
+    n: int = parser_.parse_args().n
+    return n
+
+
+def add_sizes(parser: argparse.ArgumentParser) -> None:
+    """``--sizes`` (default 10k,100k) and ``--full`` (adds 1M)."""
+    parser.add_argument("--sizes", default="10k,100k", help="sizes (default 10k,100k)")
+    parser.add_argument("--full", action="store_true", help="add 1M (several minutes)")
+
+
+def chosen_sizes(args: argparse.Namespace) -> list[int]:
+    """The sizes :func:`add_sizes` asked for."""
+    out = sizes(args.sizes)
+    if args.full and 1_000_000 not in out:
+        out.append(1_000_000)
+    return out
 
 
 def sizes(text: str) -> list[int]:

@@ -80,10 +80,7 @@ def profiled(path: Path, fn: Callable[[], object]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = common.parser(__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="records (default 100000)")
     parser.add_argument("--csv-n", type=int, default=10_000, help="CSV rows (default 10000)")
     parser.add_argument("--top", type=int, default=12, help="functions listed per view")

@@ -102,6 +102,8 @@ def chunks(path: Path, phases: Phases) -> Iterator[list[dict[str, Any]]]:
 
 
 def run_khuyencong(path: Path, on: dt.date, phases: Phases) -> tuple[str, str, dict[str, int]]:
+    import indicators  # noqa: PLC0415  (peers/indicators.py: the same compute calls)
+
     from khuyencong.domain import (  # noqa: PLC0415
         AreaDifficulty,
         Establishment,
@@ -111,13 +113,7 @@ def run_khuyencong(path: Path, on: dt.date, phases: Phases) -> tuple[str, str, d
         SupportContent,
         SupportRecord,
     )
-    from khuyencong.indicators import (  # noqa: PLC0415
-        STANDARD_INDICATORS,
-        Breakdown,
-        Dimension,
-        RecordSet,
-        compute,
-    )
+    from khuyencong.indicators import RecordSet  # noqa: PLC0415
     from khuyencong.rules import Application, evaluate_many  # noqa: PLC0415
     from khuyencong.units import MapId, UnitRef  # noqa: PLC0415
 
@@ -165,24 +161,7 @@ def run_khuyencong(path: Path, on: dt.date, phases: Phases) -> tuple[str, str, d
             if r.eligible and r.error is None and r.application.content is not None
         ]
         records = RecordSet(establishments=ests, support=support)
-        period = Period.year(on.year)
-        by_group = compute(
-            STANDARD_INDICATORS["supported_by_content"], records, period, drill_down=False
-        )
-        funds = compute(
-            STANDARD_INDICATORS["funds_disbursed"],
-            records,
-            period,
-            by=[Breakdown.of(Dimension.FUND), Breakdown.of(Dimension.YEAR)],
-            drill_down=False,
-        )
-        figures = {
-            "supported_by_content": [
-                by_group.value,
-                {"|".join(f.key): f.value for f in by_group.rows},
-            ],
-            "funds_disbursed": [funds.value, {"|".join(f.key): f.value for f in funds.rows}],
-        }
+        figures = indicators.ours(records, Period.year(on.year), trainees=False)
 
     def lines() -> Iterator[str]:
         for r, app in zip(results, apps, strict=True):
@@ -289,11 +268,7 @@ def worker(impl: str, path: Path, on: dt.date, profile: Path | None) -> None:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Run in the benchmark environment (see benchmarks/README.md).",
-    )
+    parser = common.parser(__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="applications (default 100000)")
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per implementation")
     parser.add_argument(

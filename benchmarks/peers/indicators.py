@@ -54,22 +54,29 @@ TRAINING = sorted(c.value for c in SupportContent if c.group is ContentGroup.TRA
 Figures = dict[str, tuple[int, dict[str, int]]]
 
 
-def ours(source: IndicatorSource) -> Figures:
-    """The three indicators through ``khuyencong.indicators.compute`` (no drill-down)."""
-    by_group = compute(STANDARD_INDICATORS["supported_by_content"], source, PHASE, drill_down=False)
+def ours(source: IndicatorSource, period: Period = PHASE, *, trainees: bool = True) -> Figures:
+    """The indicators through ``khuyencong.indicators.compute`` (no drill-down): establishments
+    by content group, public money by fund and year, and (``trainees``) persons trained.
+
+    The harness uses the first two over its eligible applications."""
+    by_group = compute(
+        STANDARD_INDICATORS["supported_by_content"], source, period, drill_down=False
+    )
     funds = compute(
         STANDARD_INDICATORS["funds_disbursed"],
         source,
-        PHASE,
+        period,
         by=[Breakdown.of(Dimension.FUND), Breakdown.of(Dimension.YEAR)],
         drill_down=False,
     )
-    trainees = compute(STANDARD_INDICATORS["trainees"], source, PHASE, drill_down=False)
-    return {
+    out: Figures = {
         "supported_by_content": (by_group.value, {"|".join(f.key): f.value for f in by_group.rows}),
         "funds_disbursed": (funds.value, {"|".join(f.key): f.value for f in funds.rows}),
-        "trainees": (trainees.value, {}),
     }
+    if trainees:
+        trained = compute(STANDARD_INDICATORS["trainees"], source, period, drill_down=False)
+        out["trainees"] = (trained.value, {})
+    return out
 
 
 def columns(data: RecordSet) -> dict[str, list[Any]]:
@@ -157,11 +164,7 @@ def timed(runs: int, fn: Callable[[], Figures]) -> tuple[float, Figures]:
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        description=__doc__.split("\n\n")[0],
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        epilog="Needs the benchmark environment (polars, duckdb, pyarrow).",
-    )
+    parser = common.parser(__doc__)
     parser.add_argument(
         "--n", type=int, default=200_000, help="support records (default 200000; issue: 1000000)"
     )
