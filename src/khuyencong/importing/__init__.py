@@ -5,7 +5,7 @@ number, column and reason; :func:`write_template` writes the Excel template whos
 reads. Excel needs the ``excel`` extra (``pip install "khuyencong[excel]"``); CSV needs nothing.
 """
 
-from khuyencong.importing._columns import Column
+from khuyencong.importing._columns import Column, parse_date
 from khuyencong.importing._export import table_rows, write_csv
 from khuyencong.importing._tables import (
     ImportKind,
@@ -22,6 +22,7 @@ __all__ = [
     "RowProblem",
     "TableImport",
     "import_table",
+    "parse_date",
     "read_rows",
     "table_rows",
     "write_csv",
