@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from khuyencong.demo import run_demo
-from khuyencong.exceptions import DuplicateIdError
+from khuyencong.demo import (
+    CACHE_VARIABLE,
+    DEMO_EXAMPLES,
+    DemoResult,
+    ProjectCheck,
+    cache_dir,
+    default_database,
+    example_label,
+    run_demo,
+)
+from khuyencong.exceptions import DuplicateIdError, NotFoundError
+from khuyencong.messages import catalogue, language
 from khuyencong.storage import open_store
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test writes to the user's real cache folder."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(CACHE_VARIABLE, str(cache))
+    return cache
 
 
 class TestRunDemo:
@@ -48,12 +67,13 @@ class TestRunDemo:
         unknown = [c for c in result.checks if c.within_maxima is None]
         assert len(unknown) == 19
         assert all("not configured" in c.reasons[-1][1] for c in unknown)
+        assert all("chưa cấu hình" in c.reasons[-1][0] for c in unknown)
         summary = result.checks_summary("en")
         assert "8 request amounts within the legal maximum, 0 above it" in summary
         assert "Bắc Giang: QĐ 734/2014/QĐ-UBND + Bắc Giang: QĐ 30/2019/QĐ-UBND" in summary
 
     def test_an_existing_store_is_not_mixed_with_the_example(self, tmp_path: Path) -> None:
-        """Running the demo twice into one file refuses the second load (ids are taken)."""
+        """Running the demo twice into one file of the caller's refuses the second load."""
         path = tmp_path / "demo.db"
         run_demo(path)
         with pytest.raises(DuplicateIdError, match="already stored"):
@@ -64,3 +84,105 @@ class TestRunDemo:
         english = run_demo(tmp_path / "en.db", lang="en", fmt="html", charts=False)
         assert english.report.startswith("<!DOCTYPE html>")
         assert "52 cooperatives" in english.report
+
+    def test_the_language_in_force_is_the_default(self, tmp_path: Path) -> None:
+        """Without ``lang``, the report and summary follow the language setting."""
+        with language("en"):
+            result = run_demo(tmp_path / "d.db", example="bac-ninh-2026")
+            assert result.checks_summary().startswith("The synthetic post-reform Bắc Ninh")
+        assert "Checked 12 example projects" in result.checks_summary("en")
+        assert "Kiểm tra 12 đề án mẫu" in result.checks_summary("vi")
+
+    def test_an_unknown_example_names_those_that_ship(self, tmp_path: Path) -> None:
+        """Asking for an example that does not ship lists the ones that do."""
+        with pytest.raises(NotFoundError, match="bac-ninh-2026"):
+            run_demo(tmp_path / "x.db", example="ha-noi-2030")
+
+
+class TestDefaultDatabase:
+    def test_without_a_path_the_store_is_in_the_cache_and_rebuilt(self, own_cache: Path) -> None:
+        """The demo's own store lives in the cache folder, is replaced by a second run (not
+        refused), and nothing else is left beside it."""
+        first = run_demo(example="bac-ninh-2026")
+        second = run_demo(example="bac-ninh-2026")
+        expected = own_cache / "demo" / "bac-ninh-2026.db"
+        assert first.database == second.database == expected
+        assert sorted(p.name for p in expected.parent.iterdir()) == ["bac-ninh-2026.db"]
+        with open_store(f"sqlite:///{expected}") as store:
+            assert store.projects.count() == 12
+
+    def test_nothing_is_left_in_the_temporary_folder(self) -> None:
+        """A run without a path creates no folder in the system's temporary folder."""
+        before = set(Path(tempfile.gettempdir()).glob("khuyencong-demo-*"))
+        run_demo(example="bac-ninh-2026")
+        assert set(Path(tempfile.gettempdir()).glob("khuyencong-demo-*")) == before
+
+    def test_a_failed_run_keeps_the_previous_store_and_leaves_no_partial_file(
+        self, own_cache: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """If a run fails after loading, the previous store stays whole, with no leftovers."""
+        run_demo(example="bac-ninh-2026")
+        store = default_database("bac-ninh-2026")
+        before = store.read_bytes()
+
+        def broken(*_: object, **__: object) -> object:
+            raise RuntimeError("report failed")
+
+        monkeypatch.setattr("khuyencong.demo.build_report", broken)
+        with pytest.raises(RuntimeError, match="report failed"):
+            run_demo(example="bac-ninh-2026")
+        assert store.read_bytes() == before
+        assert sorted(p.name for p in store.parent.iterdir()) == ["bac-ninh-2026.db"]
+
+    def test_the_cache_folder_follows_the_platforms_convention(
+        self, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ) -> None:
+        """KHUYENCONG_CACHE_DIR wins; on Linux, XDG_CACHE_HOME, else ~/.cache."""
+        assert cache_dir() == tmp_path / "cache"
+        monkeypatch.delenv(CACHE_VARIABLE)
+        monkeypatch.setattr("sys.platform", "linux")
+        monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+        assert cache_dir() == tmp_path / "xdg" / "khuyencong"
+        monkeypatch.setenv("XDG_CACHE_HOME", "relative/is/ignored")
+        monkeypatch.setenv("HOME", str(tmp_path / "home"))
+        assert cache_dir() == tmp_path / "home" / ".cache" / "khuyencong"
+        monkeypatch.setattr("sys.platform", "darwin")
+        assert cache_dir() == tmp_path / "home" / "Library" / "Caches" / "khuyencong"
+        monkeypatch.setattr("sys.platform", "win32")
+        monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+        assert cache_dir() == tmp_path / "local" / "khuyencong" / "Cache"
+
+
+class TestDemoResult:
+    def test_the_summary_is_in_the_language_asked(self, tmp_path: Path) -> None:
+        """The summary of the Bắc Giang demo reads in Vietnamese or English, never mixed in
+        its own sentences."""
+        result = run_demo(tmp_path / "d.db")
+        vi, en = result.checks_summary("vi"), result.checks_summary("en")
+        assert vi.startswith("Kiểm tra 27 đề án mẫu theo quy định")
+        assert "Giá trị chưa cấu hình (9)" in vi
+        assert "Quy định áp dụng: quốc gia + " in vi
+        assert en.startswith("Checked 27 example projects against the rules")
+        assert "Rules applied: national + " in en
+        assert isinstance(result, DemoResult)
+
+
+class TestProjectCheck:
+    def test_reasons_come_in_both_languages(self, tmp_path: Path) -> None:
+        """Every reason of every project check has a Vietnamese and an English side."""
+        result = run_demo(tmp_path / "d.db", example="bac-ninh-2026")
+        reasons = [r for c in result.checks for r in c.reasons]
+        assert reasons
+        assert all(isinstance(c, ProjectCheck) for c in result.checks)
+        assert all(vi and en and vi != en for vi, en in reasons)
+
+
+class TestExamples:
+    def test_every_example_has_a_label_and_description_in_both_languages(self) -> None:
+        """Each shipped example is named and described in the catalogue, in both languages."""
+        for name in DEMO_EXAMPLES:
+            assert catalogue()[f"demo.example.{name}.label"][0] == example_label(name, "vi")
+            assert catalogue()[f"demo.example.{name}.description"][1] == DEMO_EXAMPLES[name]
+        assert example_label("bac-ninh-2026", "en") == (
+            "the synthetic post-reform Bắc Ninh 2026 example"
+        )

@@ -20,6 +20,10 @@ person, which the dataset format does not hold) is read from ``artisans.json`` a
 separately. The summary lists every project's verdict and every value that is not configured,
 with the document that should supply it.
 
+Without a database path the store is ``<cache>/demo/<example>.db`` (see :func:`cache_dir`:
+``$XDG_CACHE_HOME/khuyencong`` or ``~/.cache/khuyencong`` on Linux), rebuilt on each run, so
+that running the demo again replaces it rather than leaving stores behind.
+
 >>> import tempfile, pathlib
 >>> result = run_demo(pathlib.Path(tempfile.mkdtemp()) / "demo.db")
 >>> result.stored["establishments"], "52 hợp tác xã" in result.report
@@ -31,11 +35,13 @@ with the document that should supply it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
-import tempfile
+import os
+import sys
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import attrs
@@ -44,6 +50,7 @@ from khuyencong.converters import structure
 from khuyencong.domain import Artisan, Confidence, Dataset, Establishment, Lang, Project
 from khuyencong.exceptions import CoverageError, NotConfiguredError, NotFoundError
 from khuyencong.indicators import Breakdown, RecordSet
+from khuyencong.messages import resolve_language, text
 from khuyencong.reports import (
     build_report,
     example_path,
@@ -61,7 +68,24 @@ from khuyencong.rules import (
 from khuyencong.storage import dataset_from_store, open_store, store_dataset
 from khuyencong.units import MapId
 
-__all__ = ["DEMO_EXAMPLES", "DemoResult", "ProjectCheck", "example_label", "run_demo"]
+__all__ = [
+    "CACHE_VARIABLE",
+    "DEMO_EXAMPLES",
+    "DemoResult",
+    "ProjectCheck",
+    "cache_dir",
+    "default_database",
+    "example_label",
+    "run_demo",
+]
+
+CACHE_VARIABLE = "KHUYENCONG_CACHE_DIR"
+"""The environment variable that moves khuyencong's cache folder (see :func:`cache_dir`)."""
+
+
+def _pair(key: str, **fields: object) -> tuple[str, str]:
+    """A message of the demo's catalogue in both languages, as (Vietnamese, English)."""
+    return text(key, "vi", **fields), text(key, "en", **fields)
 
 
 @attrs.frozen
@@ -132,8 +156,10 @@ class DemoResult:
         the document that should supply it), in the order the projects met them."""
         return tuple(dict.fromkeys(v for c in self.checks for v in c.not_configured))
 
-    def checks_summary(self, lang: Lang = "vi") -> str:
-        """A short account of the project checks, in ``lang``."""
+    def checks_summary(self, lang: Lang | None = None) -> str:
+        """A short account of the project checks, in ``lang`` (the language in force by
+        default)."""
+        lang = resolve_language(lang)
         n = len(self.checks)
         decided = next((c.decided_on for c in self.checks if c.decided_on), None)
         eligible = sum(c.eligible for c in self.checks)
@@ -141,45 +167,18 @@ class DemoResult:
         above = sum(c.within_maxima is False for c in self.checks)
         unknown = sum(c.within_maxima is None for c in self.checks)
         unverified = sum(c.within_maxima is not None and c.unverified_levels for c in self.checks)
-        if lang == "vi":
-            lines = [
-                (
-                    f"Kiểm tra {n} đề án mẫu theo quy định: {eligible} đề án có mọi đơn vị "
-                    "thụ hưởng đủ điều kiện "
-                    + (
-                        f"vào ngày xét {decided.strftime('%d/%m/%Y')};"
-                        if decided
-                        else "vào ngày phê duyệt;"
-                    )
-                ),
-                (
-                    f"{within} đề án có mức đề nghị trong mức hỗ trợ tối đa, {above} vượt mức, "
-                    f"{unknown} chưa kiểm tra được vì mức hỗ trợ chưa được cấu hình."
-                ),
-            ]
-        else:
-            lines = [
-                (
-                    f"Checked {n} example projects against the rules: in {eligible} every "
-                    "beneficiary was eligible "
-                    + (
-                        f"on the decision date {decided.isoformat()};"
-                        if decided
-                        else "on the approval date;"
-                    )
-                ),
-                (
-                    f"{within} request amounts within the legal maximum, {above} above it, "
-                    f"and {unknown} could not be checked because a support level is not "
-                    "configured."
-                ),
-            ]
-        if unverified:
-            lines.append(
-                f"  ({unverified} trong số đó dựa trên mức hỗ trợ chưa kiểm chứng [U])"
-                if lang == "vi"
-                else f"  ({unverified} of them rest on an unverified [U] support level)"
+        if decided is not None:
+            checked = text(
+                "demo.summary.checked_on", lang, n=n, eligible=eligible, day=_day(decided, lang)
             )
+        else:
+            checked = text("demo.summary.checked", lang, n=n, eligible=eligible)
+        lines = [
+            checked,
+            text("demo.summary.amounts", lang, within=within, above=above, unknown=unknown),
+        ]
+        if unverified:
+            lines.append("  " + text("demo.summary.unverified", lang, count=unverified))
         if self.rule_layers:
             lines.append(_layers_line(self.rule_layers, lang))
         index = 0 if lang == "vi" else 1
@@ -193,47 +192,43 @@ class DemoResult:
             lines.extend(f"  - {count} × {reason}" for reason, count in reasons.most_common(5))
         missing = self.not_configured
         if missing:
-            lines.append(
-                f"Giá trị chưa cấu hình ({len(missing)}), mỗi giá trị kèm văn bản cần cung cấp:"
-                if lang == "vi"
-                else f"Values not configured ({len(missing)}), each with the document that "
-                "should supply it:"
+            lines.append(text("demo.summary.missing", lang, count=len(missing)))
+            lines.extend(
+                "  - " + text("demo.summary.missing_value", lang, name=name, document=document)
+                for name, document in missing
             )
-            word = "cần" if lang == "vi" else "from"
-            lines.extend(f"  - {name}: {word} {document}" for name, document in missing)
         return "\n".join(lines)
+
+
+def _day(day: dt.date, lang: Lang) -> str:
+    """A date as the reader writes it: 01/12/2026 in Vietnamese, 2026-12-01 in English."""
+    return text("demo.date", lang, day=day)
 
 
 def _project_lines(check: ProjectCheck, lang: Lang) -> str:
     """One project's verdict, the rules it was decided under, and why."""
-    vi = lang == "vi"
-    index = 0 if vi else 1
-    if vi:
-        who = "đủ điều kiện" if check.eligible else "không đủ điều kiện"
-        amount = {True: "trong mức tối đa", False: "vượt mức tối đa", None: "chưa kiểm tra mức"}
-    else:
-        who = "eligible" if check.eligible else "not eligible"
-        amount = {True: "within the maximum", False: "above the maximum", None: "amount unchecked"}
-    head = f"  {check.project_id}: {who}; {amount[check.within_maxima]}"
+    index = 0 if lang == "vi" else 1
+    who = text("demo.project.eligible" if check.eligible else "demo.project.not_eligible", lang)
+    amount = {True: "within", False: "above", None: "unchecked"}[check.within_maxima]
+    head = f"  {check.project_id}: {who}; {text(f'demo.project.{amount}', lang)}"
     if check.decided_on is not None:
-        day = check.decided_on.strftime("%d/%m/%Y") if vi else check.decided_on.isoformat()
-        head += f" — {'xét ngày' if vi else 'decided on'} {day}"
+        head += " — " + text("demo.project.decided_on", lang, day=_day(check.decided_on, lang))
     if check.regime is not None:
         head += f", {check.regime[index]}"
     lines = [head]
     lines.extend(f"      · {note[index]}" for note in check.notes)
-    failed = [r for r in check.reasons if r[1].split(":")[0] != "not configured"]
-    lines.extend(f"      ✗ {r[index]}" for r in failed)
-    word = "chưa cấu hình" if vi else "not configured"
-    lines.extend(f"      ? {word}: {name}" for name, _ in check.not_configured)
+    gaps = {_not_configured_reason(name, document) for name, document in check.not_configured}
+    lines.extend(f"      ✗ {r[index]}" for r in check.reasons if r not in gaps)
+    lines.extend(
+        "      ? " + text("demo.project.not_configured", lang, name=name)
+        for name, _ in check.not_configured
+    )
     return "\n".join(lines)
 
 
 def _synthetic_line(example: str, lang: Lang) -> str:
     label = example_label(example, lang)
-    if lang == "vi":
-        return f"{label[0].upper()}{label[1:]}: dữ liệu tổng hợp, không phải hồ sơ thật."
-    return f"{label[0].upper()}{label[1:]}: synthetic data, not real records."
+    return text("demo.summary.synthetic", lang, example=f"{label[0].upper()}{label[1:]}")
 
 
 def _artisan_line(decision: Decision, lang: Lang) -> str:
@@ -244,22 +239,25 @@ def _artisan_line(decision: Decision, lang: Lang) -> str:
 def _layers_line(layers: tuple[str, ...], lang: Lang) -> str:
     """The rule layers as a sentence: the national rules, then each overlay by its name."""
     names = [
-        ("quốc gia" if lang == "vi" else "national")
+        text("demo.summary.national", lang)
         if layer == "national"
         else layer.removeprefix("overlay: ")
         for layer in layers
     ]
-    head = "Quy định áp dụng" if lang == "vi" else "Rules applied"
-    return f"{head}: {' + '.join(names)}."
+    return text("demo.summary.layers", lang, layers=" + ".join(names))
+
+
+def _not_configured_reason(parameter: str, document: str) -> tuple[str, str]:
+    return _pair("demo.reason.not_configured", parameter=parameter, document=document)
 
 
 def _not_configured(exc: NotConfiguredError | CoverageError) -> tuple[str, str]:
     if isinstance(exc, CoverageError):
-        return (f"ngoài thời gian hiệu lực của {exc.parameter}", str(exc))
-    return (
-        f"chưa cấu hình {exc.parameter}: cần {exc.source_document}",
-        f"not configured: {exc.parameter} (from {exc.source_document})",
-    )
+        return (
+            text("demo.reason.coverage", "vi", parameter=exc.parameter, on=_day(exc.on, "vi")),
+            text("demo.reason.coverage", "en", parameter=exc.parameter, on=_day(exc.on, "en")),
+        )
+    return _not_configured_reason(exc.parameter, exc.source_document)
 
 
 def _missing(exc: NotConfiguredError | CoverageError) -> tuple[tuple[str, str], ...]:
@@ -280,8 +278,8 @@ def _location_notes(est: Establishment, decision: Decision) -> list[tuple[str, s
         name = est.craft_village.name
         notes.extend(
             (
-                f"khai báo làng nghề {name} (dữ liệu do cơ sở khai báo); {c.message('vi')}",
-                f"declares the craft village {name} (declared data); {c.message('en')}",
+                text("demo.note.craft_village", "vi", name=name, condition=c.message("vi")),
+                text("demo.note.craft_village", "en", name=name, condition=c.message("en")),
             )
             for c in where
         )
@@ -307,7 +305,7 @@ def _check(
     approval (or submission) date."""
     on = review_on or project.approved_on or project.submitted_on
     if on is None:
-        reason = ("đề án chưa có ngày nộp hoặc phê duyệt", "the project has no submission date")
+        reason = _pair("demo.reason.no_date")
         return ProjectCheck(project.id, eligible=False, within_maxima=None, reasons=(reason,))
     rules_on, regime = rules_date(on, approved_on=project.approved_on, rules=rules)
     reasons: list[tuple[str, str]] = []
@@ -318,9 +316,7 @@ def _check(
         est = establishments.get(beneficiary)
         if est is None:
             eligible = False
-            reasons.append(
-                (f"không có cơ sở {beneficiary}", f"beneficiary {beneficiary} is not stored")
-            )
+            reasons.append(_pair("demo.reason.no_beneficiary", id=beneficiary))
             continue
         try:
             decision = check_eligibility(
@@ -367,7 +363,6 @@ class _Example:
     """How the demo runs one shipped example."""
 
     folder: str
-    label: tuple[str, str]
     province: str
     map_id: MapId | None = None
     own_overlay: bool = False
@@ -375,16 +370,9 @@ class _Example:
     by_commune: bool = False
 
 
-DEMO_EXAMPLES: dict[str, str] = {
-    "bac-giang-2017-2020": "Bắc Giang 2017–2020 (the founding example, the default)",
-    "bac-ninh-2026": "post-reform Bắc Ninh, a synthetic 2026 plan under NĐ 235/2025",
-}
-"""The examples :func:`run_demo` runs, by name, with what each is."""
-
 _EXAMPLES: dict[str, _Example] = {
     "bac-giang-2017-2020": _Example(
         "bac_giang_2017_2020",
-        ("ví dụ Bắc Giang 2017–2020", "the Bắc Giang 2017–2020 example"),
         "24",
         MapId.MAP_2021,
         own_overlay=True,
@@ -395,10 +383,6 @@ _EXAMPLES: dict[str, _Example] = {
     # province's shipped documents'.
     "bac-ninh-2026": _Example(
         "bac_ninh_2026",
-        (
-            "ví dụ tổng hợp Bắc Ninh (sau sắp xếp) năm 2026",
-            "the synthetic post-reform Bắc Ninh 2026 example",
-        ),
         "24",
         MapId.MAP_REFORM,
         review_on=dt.date(2026, 12, 1),
@@ -407,14 +391,25 @@ _EXAMPLES: dict[str, _Example] = {
 }
 
 
-def example_label(name: str, lang: Lang = "vi") -> str:
-    """How the demo names example ``name`` in ``lang``.
+DEMO_EXAMPLES: dict[str, str] = {
+    name: text(f"demo.example.{name}.description", "en") for name in _EXAMPLES
+}
+"""The examples :func:`run_demo` runs, by name, with what each is (in English; the
+catalogue's ``demo.example.<name>.description`` has both languages)."""
+
+
+def example_label(name: str, lang: Lang | None = None) -> str:
+    """How the demo names example ``name`` in ``lang`` (the language in force by default).
 
     >>> example_label("bac-ninh-2026", "en")
     'the synthetic post-reform Bắc Ninh 2026 example'
     """
-    vi, en = _example(name).label
-    return vi if lang == "vi" else en
+    return text(f"demo.example.{_key(name)}.label", resolve_language(lang))
+
+
+def _key(name: str) -> str:
+    _example(name)
+    return name.replace("_", "-")
 
 
 def _example(name: str) -> _Example:
@@ -433,10 +428,67 @@ def _artisans(folder: Path) -> tuple[Artisan, ...]:
     return tuple(structure(data, list[Artisan]))
 
 
+def cache_dir() -> Path:
+    """The folder where khuyencong keeps what it can rebuild (the demo's stores).
+
+    ``$KHUYENCONG_CACHE_DIR`` when set; otherwise the user's cache folder, as other programs
+    use it: ``$XDG_CACHE_HOME/khuyencong`` or ``~/.cache/khuyencong`` on Linux,
+    ``~/Library/Caches/khuyencong`` on macOS, ``%LOCALAPPDATA%\\khuyencong\\Cache`` on Windows.
+
+    >>> import os
+    >>> os.environ[CACHE_VARIABLE] = "/tmp/kc-cache"
+    >>> cache_dir().as_posix()
+    '/tmp/kc-cache'
+    >>> del os.environ[CACHE_VARIABLE]
+    """
+    override = os.environ.get(CACHE_VARIABLE, "").strip()
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA", "").strip()
+        return (
+            (Path(local) if local else Path.home() / "AppData" / "Local") / "khuyencong" / "Cache"
+        )
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "khuyencong"
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".cache"
+    return base / "khuyencong"
+
+
+def default_database(example: str = "bac-giang-2017-2020") -> Path:
+    """Where :func:`run_demo` keeps an example's store when given none: ``<cache>/demo/…``.
+
+    >>> default_database("bac-ninh-2026").name
+    'bac-ninh-2026.db'
+    """
+    return cache_dir() / "demo" / f"{_key(example)}.db"
+
+
+@contextlib.contextmanager
+def _rebuilt(final: Path) -> Iterator[Path]:
+    """A fresh file to build the store in, which replaces ``final`` when the block succeeds.
+
+    The demo's own store is rebuilt on each run: built beside the old one and then moved over
+    it, so that a run that fails leaves the previous store whole and no partial file behind.
+    """
+    final.parent.mkdir(parents=True, exist_ok=True)
+    building = final.with_name(f".{final.name}.{os.getpid()}.building")
+    leftovers = [building.with_name(building.name + suffix) for suffix in ("", "-wal", "-shm")]
+    for path in leftovers:
+        path.unlink(missing_ok=True)
+    try:
+        yield building
+        building.replace(final)
+    finally:
+        for path in leftovers:
+            path.unlink(missing_ok=True)
+
+
 def run_demo(
     database: str | Path | None = None,
     *,
-    lang: Lang = "vi",
+    lang: Lang | None = None,
     fmt: str = "md",
     charts: bool = True,
     example: str = "bac-giang-2017-2020",
@@ -444,9 +496,10 @@ def run_demo(
     """Load the example into SQLite, check its projects with the rules, and report.
 
     Args:
-        database: The SQLite file to create (default: a new file in a temporary folder). An
-            existing file is refused rather than mixed with the example.
-        lang: The report's language.
+        database: The SQLite file to create; an existing file is refused rather than mixed
+            with the example. Without one, the demo's own store :func:`default_database` in
+            the user's cache folder, rebuilt on each run.
+        lang: The report's language (the language in force by default).
         fmt: ``"md"`` or ``"html"``.
         charts: Draw charts in the HTML report (needs the ``charts`` extra).
         example: Which example (see :data:`DEMO_EXAMPLES`): ``"bac-giang-2017-2020"`` (the
@@ -457,9 +510,21 @@ def run_demo(
 
     Raises:
         NotFoundError: If there is no such example.
+        DuplicateIdError: If ``database`` already holds the example's records.
     """
     spec = _example(example)
-    path = Path(database) if database is not None else _new_database()
+    resolved = resolve_language(lang)
+    if database is None:
+        final = default_database(example)
+        with _rebuilt(final) as building:
+            result = _run(spec, building, lang=resolved, fmt=fmt, charts=charts, example=example)
+        return attrs.evolve(result, database=final)
+    return _run(spec, Path(database), lang=resolved, fmt=fmt, charts=charts, example=example)
+
+
+def _run(
+    spec: _Example, path: Path, *, lang: Lang, fmt: str, charts: bool, example: str
+) -> DemoResult:
     records = load_example(spec.folder)
     dataset = Dataset(
         establishments=records.establishments,
@@ -501,11 +566,7 @@ def run_demo(
         targets=load_folder_targets(folder),
         charts=charts and fmt == "html",
     )
-    text = report.to_html() if fmt == "html" else report.to_markdown()
+    rendered = report.to_html() if fmt == "html" else report.to_markdown()
     name = example.replace("_", "-")
     detailed = spec.review_on is not None
-    return DemoResult(path, stored, checks, text, rules.layers, name, artisans, detailed)
-
-
-def _new_database() -> Path:
-    return Path(tempfile.mkdtemp(prefix="khuyencong-demo-")) / "khuyencong.db"
+    return DemoResult(path, stored, checks, rendered, rules.layers, name, artisans, detailed)
