@@ -311,6 +311,6 @@ class TestStoreReport:
 
     def test_missing_folder(self, capsys: pytest.CaptureFixture[str]) -> None:
         """A data folder that does not exist is an error with a message, not a traceback."""
-        code, _out, err = run_cli(["report", "--data", "/nonexistent/kc"], capsys)
+        code, _out, err = run_cli(["report", "--data", "/nonexistent/kc", "--lang", "en"], capsys)
         assert code == 2
-        assert "not a directory" in err
+        assert "there is no data file or folder at /nonexistent/kc" in err

@@ -358,10 +358,11 @@ class TestCheckCommand:
     def test_a_failure_says_why_on_standard_error(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """A sector the 235/2025 list may not name is not configured: exit 2 with the reason."""
+        """A sector the 235/2025 list may not name is not configured: exit 3 (the law has a
+        gap) with the reason."""
         path = tmp_path / "o.json"
         path.write_text(dumps(coop(sectors=[Sector.OTHER])), encoding="utf-8")
-        assert run(self._args(path, "en"), io.StringIO()) == 2
+        assert run(self._args(path, "en"), io.StringIO()) == 3
         err = capsys.readouterr().err
         assert "no decision" in err
         assert "eligibility.unlisted_sectors_excluded" in err

@@ -1,223 +1,197 @@
-"""The ``khuyencong report`` command: the outcome report of a phase from a data folder or store.
+"""``khuyencong report``: the outcome report of a phase, from a data folder, a file or a store.
 
-``khuyencong/cli.py`` wires it in with :func:`add_parser` and :func:`run`::
+::
 
-    khuyencong report --data DIR --from 2017 --to 2020 [--by district] [--lang en] [--format html]
-    khuyencong report --store sqlite:///kc.db --from 2017 --to 2020 [--province 24]
-    khuyencong report --store URL --config report.json [--targets targets.toml]
+    khuyencong report --example [NAME] [--from 2017 --to 2020] [--by district] [--lang en]
+    khuyencong report --data DIR [--format html]
+    khuyencong report --store sqlite:///kc.db --from 2017 --to 2020 [--legal-form cooperative]
+    khuyencong report --store URL --config report.json [--targets targets.toml] [--json]
 
 With ``--store`` the indicators are computed in the database (SQL pushdown for SQLite and
-PostgreSQL). A store holds records, not a report's settings, so these come from
-``--config FILE`` (the ``report.json`` of a data folder) and/or options, options winning:
-``--province CODE`` (of ``--map``, default the 2021 map; default: the one province the
-records reach), ``--title``, ``--centre``, ``--legal-form`` (repeatable; default: all) and the
-phase ``--from``/``--to`` (required without a config).
+PostgreSQL). A store holds records, not a report's settings: they come from ``--config FILE``
+(the ``report.json`` of a data folder) and/or options, options winning. A store holds every
+legal form, so without ``--legal-form`` (or a config naming the forms) the report counts every
+establishment, and a note on standard error says what was counted, form by form.
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="khuyencong")
 >>> sub = parser.add_subparsers(dest="command")
 >>> _ = add_parser(sub)
 >>> args = parser.parse_args(["report", "--example", "--lang", "en", "--no-charts"])
->>> args.lang, args.format, args.by
-('en', 'md', None)
+>>> args.lang, args.format, args.by, args.example
+('en', 'md', None, 'bac-giang-2017-2020')
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from pathlib import Path
+from fractions import Fraction
 from typing import Any
 
-from khuyencong.converters import structure
-from khuyencong.domain import LegalForm, Period
-from khuyencong.exceptions import KhuyenCongError, NotFoundError, ValidationError
-from khuyencong.indicators import (
-    Breakdown,
-    IndicatorSource,
-    RecordKind,
-    RecordSet,
-    load_targets,
-    source_for,
-    unit_keys,
+from khuyencong.cli._console import emit_json, note
+from khuyencong.cli._errors import ExitCode, guarded
+from khuyencong.cli._options import add_common
+from khuyencong.cli._sources import (
+    Records,
+    add_settings_options,
+    add_source_options,
+    check_settings,
+    open_records,
+    report_settings,
+    targets_for,
 )
-from khuyencong.reports import (
-    ReportConfig,
-    build_report,
-    example_path,
-    load_folder_targets,
-    load_report_config,
-)
-from khuyencong.units import MapId, UnitRef
+from khuyencong.indicators import STANDARD_INDICATORS, Breakdown, Dimension, Table, compute
+from khuyencong.messages import get_language, text
+from khuyencong.reports import Report, ReportConfig, build_report
+from khuyencong.units import MapId
 
-__all__ = ["add_parser", "run"]
+__all__ = ["add_parser", "default_level", "report_data", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     """Add the ``report`` command to ``subparsers`` (from ``ArgumentParser.add_subparsers``)."""
     parser: argparse.ArgumentParser = subparsers.add_parser(
         "report",
-        help="print the outcome report of a phase",
-        description="Compute the standard indicators over a phase and print the report.",
+        help=text("cli.help.report"),
+        description=text("cli.help.report_description"),
     )
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--data", metavar="DIR", help="a folder of JSON records and report.json")
-    source.add_argument("--store", metavar="URL", help="a store URL (sqlite:///…, postgresql://…)")
-    source.add_argument("--example", action="store_true", help="the Bắc Giang 2017–2020 example")
-    parser.add_argument("--from", dest="first", type=int, help="first year of the phase")
-    parser.add_argument("--to", dest="last", type=int, help="last year of the phase")
+    add_source_options(parser)
+    add_settings_options(parser)
     parser.add_argument(
-        "--by",
-        default=None,
-        help=(
-            "geographic breakdown: province, district or commune (default: district on a "
-            "three-level map, commune on the post-reform map)"
-        ),
+        "--by", default=None, choices=("province", "district", "commune"), help=text("cli.help.by")
     )
     parser.add_argument(
-        "--map",
-        dest="map_id",
-        default=None,
-        choices=[m.value for m in MapId],
-        help="the map to roll up to (default: the map of the report's province)",
+        "--format", default="md", choices=["md", "html"], help=text("cli.help.report_format")
     )
-    store = parser.add_argument_group(
-        "report settings for --store",
-        "a store holds records only; give a report.json with --config and/or these options "
-        "(options win over the config)",
-    )
-    store.add_argument("--config", metavar="FILE", help="report settings (a report.json)")
-    store.add_argument(
-        "--province",
-        metavar="CODE",
-        help="province code on --map (default: the one province the records reach)",
-    )
-    store.add_argument("--title", help="report title (default: a generic title)")
-    store.add_argument("--centre", help="the reporting centre (default: a generic name)")
-    store.add_argument(
-        "--legal-form",
-        dest="legal_forms",
-        action="append",
-        choices=[f.value for f in LegalForm],
-        help="only establishments of this legal form (repeatable; default: all)",
-    )
-    store.add_argument("--targets", metavar="FILE", help="targets (TOML or JSON) to report against")
-    parser.add_argument("--lang", default="vi", choices=["vi", "en"])
-    parser.add_argument("--format", default="md", choices=["md", "html"])
-    parser.add_argument("--no-charts", action="store_true", help="do not draw charts (HTML)")
+    parser.add_argument("--no-charts", action="store_true", help=text("cli.help.no_charts"))
+    parser.add_argument("--json", action="store_true", help=text("cli.help.report_json"))
+    add_common(parser)
     parser.set_defaults(func=run)
     return parser
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run ``khuyencong report``; print the report to standard output.
-
-    Returns:
-        0 on success, 2 for a usage or data error (the message goes to standard error).
-    """
-    try:
-        text = _report(args)
-    except KhuyenCongError as exc:
-        sys.stderr.write(f"khuyencong report: {exc}\n")
-        return 2
-    sys.stdout.write(text)
-    return 0
-
-
-_DEFAULT_TITLE = ("Báo cáo kết quả hoạt động khuyến công", "Industrial promotion results")
-_DEFAULT_CENTRE = "Trung tâm Khuyến công"
-
-
-def _store_config(args: argparse.Namespace, source: IndicatorSource) -> ReportConfig:
-    """The report settings for a store: ``--config``, then the options over it."""
-    base: dict[str, Any] = {}
-    if args.config:
-        path = Path(args.config)
-        if not path.is_file():
-            raise NotFoundError("report configuration", str(path), "give an existing report.json")
-        try:
-            base = dict(json.loads(path.read_text(encoding="utf-8")))
-        except ValueError as exc:
-            raise ValidationError.single(f"{path}:$", None, f"not valid JSON: {exc}") from exc
-    elif args.first is None and args.last is None:
-        raise ValidationError.single(
-            "--from", None, "give the phase with --from/--to (or a report.json with --config)"
-        )
-    map_id = MapId(args.map_id or base.get("province", {}).get("map_id", MapId.MAP_2021))
-    if args.province:
-        base["province"] = {"map_id": map_id.value, "code": args.province}
-    elif "province" not in base:
-        reached, _bad = unit_keys(source.unit_refs(RecordKind.SUPPORT), Breakdown.province(map_id))
-        codes = sorted({k for k in reached.values() if k != "unknown"})
-        if len(codes) != 1:
-            found = ", ".join(codes) or "none"
-            msg = f"the records reach {len(codes)} provinces ({found}); choose one with --province"
-            raise ValidationError.single("--province", None, msg)
-        base["province"] = {"map_id": map_id.value, "code": codes[0]}
-    if args.title:
-        base["title_vi"] = base["title_en"] = args.title
-    base.setdefault("title_vi", _DEFAULT_TITLE[0])
-    base.setdefault("title_en", _DEFAULT_TITLE[1])
-    if args.centre:
-        base["centre"] = args.centre
-    base.setdefault("centre", _DEFAULT_CENTRE)
-    if args.legal_forms:
-        base["legal_forms"] = list(args.legal_forms)
-    first = args.first if args.first is not None else args.last
-    last = args.last if args.last is not None else args.first
-    if first is not None:
-        base["period"] = f"{first}-{last}"
-    config: ReportConfig = structure(base, ReportConfig)
-    UnitRef(config.province.map_id, config.province.code).resolve()  # an unknown code fails here
-    return config
-
-
 def default_level(map_id: MapId | str) -> str:
     """The default breakdown of a report on ``map_id``: districts, or communes on the
-    post-reform two-level map (which has no districts)."""
+    post-reform two-level map (which has no districts).
+
+    >>> default_level("2025-reform"), default_level("2021-11")
+    ('commune', 'district')
+    """
     return "commune" if MapId(map_id) is MapId.MAP_REFORM else "district"
 
 
-def _store_report(args: argparse.Namespace) -> str:
-    from khuyencong.storage import open_store  # noqa: PLC0415  (only this path needs storage)
+@guarded("khuyencong report")
+def run(args: argparse.Namespace) -> int:
+    """Run ``khuyencong report``; print the report (or its data) on standard output.
 
-    with open_store(args.store) as store:
-        source = source_for(store)
-        config = _store_config(args, source)
-        store_map = args.map_id or config.province.map_id
-        by = Breakdown.parse(args.by or default_level(store_map), store_map)
+    Returns:
+        0 on success; 2 for a usage or data error, 3 when the rules lack a value, 4 for a store
+        that cannot be read (the message goes to standard error).
+    """
+    check_settings(args)
+    lang = get_language()
+    want_json = getattr(args, "json", False)
+    with open_records(args) as records:
+        config = report_settings(args, records)
+        map_id = args.map_id or config.province.map_id
+        by = Breakdown.parse(args.by or default_level(map_id), map_id)
         report = build_report(
-            source,
+            records.source,
             config,
-            lang=args.lang,
+            lang=lang,
             by=by,
-            targets=load_targets(args.targets) if args.targets else None,
-            charts=not args.no_charts and args.format == "html",
+            targets=targets_for(args, records),
+            charts=not args.no_charts and args.format == "html" and not want_json,
         )
-        return report.to_html() if args.format == "html" else report.to_markdown()
+        if not config.legal_forms:
+            _explain_scope(records, config)
+    if want_json:
+        emit_json(report_data(report))
+    else:
+        sys.stdout.write(report.to_html() if args.format == "html" else report.to_markdown())
+    return ExitCode.OK
 
 
-def _report(args: argparse.Namespace) -> str:
-    if args.store:
-        return _store_report(args)
-    folder = example_path() if args.example else args.data
-    data = RecordSet.from_directory(folder)
-    config = load_report_config(folder)
-    period = config.as_period
-    if args.first is not None or args.last is not None:
-        first = args.first if args.first is not None else period.start.year
-        last = args.last if args.last is not None else period.end.year
-        period = Period.phase(first, last)
-    map_id = args.map_id or config.province.map_id
-    by = Breakdown.parse(args.by or default_level(map_id), map_id)
-    report = build_report(
-        data,
-        config,
-        period=period,
-        lang=args.lang,
-        by=by,
-        targets=load_folder_targets(folder),
-        charts=not args.no_charts and args.format == "html",
+def _explain_scope(records: Records, config: ReportConfig) -> None:
+    """Say on standard error what a report over every legal form counted, form by form.
+
+    A store holds every legal form; the Bắc Giang example's own report counts cooperatives
+    only (its ``report.json`` says so), so the same records give 56 establishments here and
+    52 cooperatives there.
+    """
+    result = compute(
+        STANDARD_INDICATORS["establishments_supported"],
+        records.source,
+        config.as_period,
+        by=[Breakdown.of(Dimension.LEGAL_FORM)],
+        drill_down=False,
     )
-    return report.to_html() if args.format == "html" else report.to_markdown()
+    lang = get_language()
+    forms = [f"{row.labels(lang)[0].lower()}: {row.value}" for row in result.rows]
+    if len(forms) < 2:
+        return
+    note(text("cli.report.scope", total=result.value, forms=", ".join(forms)))
+
+
+def _cell(value: object) -> object:
+    """A table cell as JSON: numbers stay numbers, exact ratios become decimal text."""
+    if isinstance(value, Fraction):
+        return str(round(value.numerator / value.denominator, 6))
+    return value
+
+
+def _table(table: Table) -> dict[str, Any]:
+    return {
+        "title": table.title,
+        "headers": list(table.headers),
+        "rows": [[_cell(c) for c in row] for row in table.rows],
+        "notes": list(table.notes),
+    }
+
+
+def report_data(report: Report) -> dict[str, Any]:
+    """A report as JSON-ready data: its text, its tables, and every figure it was built from.
+
+    ``Report`` has no ``to_data`` of its own yet; this is the one place that writes one, for
+    ``khuyencong report --json``.
+
+    >>> from khuyencong.reports import build_report, example_path, load_example
+    >>> from khuyencong.reports import load_report_config
+    >>> report = build_report(load_example(), load_report_config(example_path()), charts=False)
+    >>> data = report_data(report)
+    >>> data["results"]["establishments_supported"]["total"]
+    52
+    """
+    return {
+        "title": report.title,
+        "subtitle": report.subtitle,
+        "lang": report.lang,
+        "sections": [
+            {
+                "title": section.title,
+                "paragraphs": list(section.paragraphs),
+                "tables": [_table(t) for t in section.tables],
+                "charts": [caption for caption, _ in section.charts],
+            }
+            for section in report.sections
+        ],
+        "results": {
+            code: {
+                "indicator": result.code,
+                "period": str(result.period),
+                "by": [b.label(report.lang) for b in result.by],
+                "total": result.value,
+                "rows": [
+                    {
+                        "key": list(row.key),
+                        "labels": list(row.labels(report.lang)),
+                        "value": row.value,
+                    }
+                    for row in result.rows
+                ],
+                "unmapped": list(result.unmapped),
+            }
+            for code, result in report.results.items()
+        },
+    }

@@ -1,0 +1,139 @@
+"""``khuyencong import`` and ``khuyencong template``: CSV and Excel tables in, the template out.
+
+``import FILE --kind KIND`` validates every row and lists every bad one (row, column, reason);
+with ``--store URL`` it stores the rows in one unit of work, nothing when a row is bad unless
+``--valid-only``. The store is opened first, so that a wrong URL is reported before a large
+file is read. ``template FILE`` writes the Excel template the importer reads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from khuyencong.cli._console import note, progress_bar, readable, writable
+from khuyencong.cli._errors import ExitCode, Failure, guarded
+from khuyencong.cli._options import add_common, choices_help, map_arg
+from khuyencong.domain import Dataset
+from khuyencong.importing import ImportKind, RowProblem, import_table, write_template
+from khuyencong.messages import get_language, text
+from khuyencong.storage import Store, open_store, store_dataset
+from khuyencong.units import MapId
+
+__all__ = ["add_parsers", "problem_line", "run_import", "run_template", "store_objects"]
+
+_SECTIONS = {
+    ImportKind.ESTABLISHMENTS: "establishments",
+    ImportKind.SUPPORT_RECORDS: "support_records",
+    ImportKind.FAIR_PARTICIPATIONS: "fair_participations",
+}
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add the ``import`` and ``template`` commands."""
+    kinds = ", ".join(
+        f"{k.value} ({text(f'cli.section.{_SECTIONS[k]}').lower()})" for k in _SECTIONS
+    )
+    imp: argparse.ArgumentParser = subparsers.add_parser(
+        "import", help=text("cli.help.import"), description=text("cli.help.import_description")
+    )
+    imp.add_argument("file", metavar="FILE", help=text("cli.help.import_file"))
+    imp.add_argument(
+        "--kind",
+        required=True,
+        choices=[k.value for k in ImportKind],
+        metavar="KIND",
+        help=text("cli.help.import_kind", choices=kinds),
+    )
+    imp.add_argument(
+        "--map",
+        type=map_arg,
+        metavar="MAP",
+        help=text("cli.help.import_map", choices=choices_help(MapId)),
+    )
+    imp.add_argument("--sheet", help=text("cli.help.import_sheet"))
+    imp.add_argument("--store", metavar="URL", help=text("cli.help.store_write"))
+    imp.add_argument("--valid-only", action="store_true", help=text("cli.help.valid_only"))
+    add_common(imp)
+    imp.set_defaults(handler=run_import)
+
+    template: argparse.ArgumentParser = subparsers.add_parser(
+        "template",
+        help=text("cli.help.template"),
+        description=text("cli.help.template_description"),
+    )
+    template.add_argument("file", metavar="FILE", help=text("cli.help.template_file"))
+    template.add_argument("--force", action="store_true", help=text("cli.help.force"))
+    add_common(template)
+    template.set_defaults(handler=run_template)
+
+
+def problem_line(problem: RowProblem) -> str:
+    """A bad row as the reader reads it: where (row, column), what, and the value found.
+
+    >>> from khuyencong.messages import language
+    >>> with language("vi"):
+    ...     problem_line(RowProblem(3, "Số lao động", "must not be negative", -3))
+    "dòng 3, cột 'Số lao động': must not be negative (giá trị: -3)"
+    """
+    if problem.column:
+        where = text("cli.import.cell", row=problem.row, column=problem.column)
+    else:
+        where = text("cli.import.row", row=problem.row)
+    got = "" if problem.value is None else " " + text("cli.import.got", value=repr(problem.value))
+    return f"{where}: {problem.message}{got}"
+
+
+def store_objects(store: Store, kind: ImportKind, objects: Sequence[Any]) -> int:
+    """Store imported objects in one unit of work (all or nothing); returns how many."""
+    section = _SECTIONS[kind]
+    return store_dataset(store, Dataset(**{section: tuple(objects)}))[section]
+
+
+@guarded("khuyencong import")
+def run_import(args: argparse.Namespace) -> int:
+    """Validate a table; store its rows when asked and when they are all valid."""
+    path = readable(Path(args.file))
+    with contextlib.ExitStack() as stack:
+        # Open the store first: a wrong URL is reported before a large file is read.
+        store = stack.enter_context(open_store(args.store)) if args.store else None
+        with progress_bar(text("cli.import.rows_unit")) as progress:
+            result = import_table(
+                path,
+                args.kind,
+                default_map=args.map,
+                sheet=args.sheet,
+                progress=progress,
+            )
+        print(
+            text(
+                "cli.import.summary",
+                source=result.source,
+                total=result.total_rows,
+                valid=len(result.objects),
+                bad=len(result.bad_rows),
+            )
+        )
+        for problem in result.problems:
+            print(f"  - {problem_line(problem)}")
+        if result.problems and not args.valid_only:
+            raise Failure(ExitCode.NO, text("cli.import.refused"), text("cli.hint.valid_only"))
+        status = ExitCode.OK if result.ok else ExitCode.NO
+        if store is None:
+            note(text("cli.import.not_stored"))
+            return status
+        stored = store_objects(store, result.kind, result.objects)
+        print(text("cli.import.stored", count=stored, store=args.store))
+        return status
+
+
+@guarded("khuyencong template")
+def run_template(args: argparse.Namespace) -> int:
+    """Write the Excel import template; refuse to overwrite a file without ``--force``."""
+    path = writable(Path(args.file), force=args.force)
+    write_template(path, lang=get_language())
+    print(text("cli.template.written", path=path))
+    return ExitCode.OK
