@@ -27,7 +27,7 @@ from typing import Any
 
 from khuyencong.cli._console import writable
 from khuyencong.cli._errors import ExitCode, Failure, guarded
-from khuyencong.cli._options import add_common
+from khuyencong.cli._options import add_common, kinds_help
 from khuyencong.cli._sources import (
     Records,
     add_settings_options,
@@ -95,10 +95,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         "--kind",
         choices=_KINDS,
         metavar="KIND",
-        help=text(
-            "cli.help.export_kind",
-            choices=", ".join(f"{k} ({text(f'cli.section.{k}').lower()})" for k in _KINDS),
-        ),
+        help=text("cli.help.export_kind", choices=kinds_help(_KINDS)),
     )
     parser.add_argument("--force", action="store_true", help=text("cli.help.force"))
     giving = parser.add_argument_group(text("cli.help.threesixty_title"))

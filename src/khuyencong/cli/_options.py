@@ -25,6 +25,7 @@ __all__ = [
     "add_common",
     "choices_help",
     "date_arg",
+    "kinds_help",
     "map_arg",
     "scan_option",
     "translate_usage_error",
@@ -161,6 +162,25 @@ def map_arg(value: str) -> MapId:
         raise argparse.ArgumentTypeError(
             text("cli.usage.bad_map", value=value, choices=choices_help(MapId))
         ) from None
+
+
+def kinds_help(kinds: Iterable[str]) -> str:
+    """Kinds of record as help shows them: each code, with its name when that says more.
+
+    >>> from khuyencong.messages import language
+    >>> with language("en"):
+    ...     kinds_help(["establishments", "ocop_ratings"])
+    'establishments, ocop_ratings'
+    >>> with language("vi"):
+    ...     kinds_help(["establishments"])
+    'establishments (Cơ sở)'
+    """
+    parts = []
+    for kind in kinds:
+        label = text(f"cli.section.{kind}")
+        same = label.casefold() == kind.replace("_", " ")
+        parts.append(kind if same else f"{kind} ({label})")
+    return ", ".join(parts)
 
 
 def choices_help(values: Iterable[Any]) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from khuyencong.cli._console import note, progress_bar, readable, writable
 from khuyencong.cli._errors import ExitCode, Failure, guarded
-from khuyencong.cli._options import add_common, choices_help, map_arg
+from khuyencong.cli._options import add_common, choices_help, kinds_help, map_arg
 from khuyencong.domain import Dataset
 from khuyencong.importing import ImportKind, RowProblem, import_table, write_template
 from khuyencong.messages import get_language, text
@@ -34,9 +34,7 @@ _SECTIONS = {
 
 def add_parsers(subparsers: Any) -> None:
     """Add the ``import`` and ``template`` commands."""
-    kinds = ", ".join(
-        f"{k.value} ({text(f'cli.section.{_SECTIONS[k]}').lower()})" for k in _SECTIONS
-    )
+    kinds = kinds_help(_SECTIONS.values())
     imp: argparse.ArgumentParser = subparsers.add_parser(
         "import", help=text("cli.help.import"), description=text("cli.help.import_description")
     )

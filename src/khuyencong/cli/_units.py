@@ -110,14 +110,13 @@ def _unit(code: str, map_id: MapId) -> AdminUnit:
 
 def _reform_text(mapping: ReformMapping) -> list[str]:
     """How the old unit reached the post-reform map, as a reader would say it."""
-    lang = get_language()
     old = mapping.old
     lines = []
     if mapping.via is not None:
         lines.append(text("cli.units.via", name=mapping.via.full_name, code=mapping.via.code))
     before = mapping.via or old
     new = mapping.new_commune or mapping.new_province
-    method = mapping.method.label_vi if lang == "vi" else mapping.method.label_en
+    method: str = getattr(mapping.method, f"label_{get_language()}")
     key = "kept_name" if before.full_name == new.full_name else "became"
     lines.append(text(f"cli.units.{key}", old=before.full_name, new=new.full_name, method=method))
     return lines
