@@ -24,7 +24,7 @@ import sys
 from collections.abc import Sequence
 
 from khuyencong import __version__
-from khuyencong.cli import _check, _demo, _export, _report, _tables, _units, _validate
+from khuyencong.cli import _check, _demo, _export, _report, _serve, _tables, _units, _validate
 from khuyencong.cli._console import safe_streams
 from khuyencong.cli._errors import ExitCode, guarded
 from khuyencong.cli._options import Parser, add_common, scan_option
@@ -69,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     _units.add_parser(commands)
     _tables.add_parsers(commands)
     _export.add_parser(commands)
+    _serve.add_parser(commands)
     version = commands.add_parser("version", help=text("cli.help.version"))
     add_common(version)
     version.set_defaults(handler=_cmd_version)
