@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import re
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -238,7 +239,7 @@ def _parse_query(endpoint: Endpoint, request: Request) -> dict[str, Any]:
             values[spec.name] = None if spec.default is None else _default(spec)
             continue
         try:
-            values[spec.name] = _value(spec.kind, raw, spec.minimum)
+            values[spec.name] = _value(spec.kind, raw, spec.minimum, spec.pattern)
         except ValidationError as exc:
             problems.extend(Problem(path, p.message, raw) for p in exc.problems)
     if problems:
@@ -250,8 +251,10 @@ def _default(spec: Any) -> Any:
     return _value(spec.kind, str(spec.default).lower(), None)
 
 
-def _value(kind: Any, raw: str, minimum: int | None) -> Any:
+def _value(kind: Any, raw: str, minimum: int | None, pattern: str | None = None) -> Any:
     if kind is str:
+        if pattern is not None and not re.match(pattern, raw):
+            raise ValidationError.single("$", raw, f"must match {pattern}")
         return raw
     if kind is bool:
         if raw.lower() not in _TRUE:

@@ -64,6 +64,7 @@ class Query:
         default: Its value when absent (``None``: absent).
         required: Whether it must be given.
         minimum: For a number: its least value.
+        pattern: For a text: the regular expression it matches.
     """
 
     name: str
@@ -72,6 +73,7 @@ class Query:
     default: Any = None
     required: bool = False
     minimum: int | None = None
+    pattern: str | None = None
 
 
 @attrs.frozen
@@ -191,6 +193,7 @@ PROVINCE = Query(
     "A province code (e.g. `24`): decide under the national rules plus the documents that "
     "province ships; its code is read on the map in force on `on`. Default: the national "
     "rules.",
+    pattern=r"^[0-9]{2}$",
 )
 RULE_ERRORS = (
     "validation",

@@ -84,6 +84,8 @@ def _query(schemas: Schemas, endpoint: Endpoint) -> list[dict[str, Any]]:
             schema = {**schema, "default": q.default}
         if q.minimum is not None:
             schema["minimum"] = q.minimum
+        if q.pattern is not None:
+            schema["pattern"] = q.pattern
         found.append(
             {
                 "name": q.name,
