@@ -383,7 +383,8 @@ class TestIndicators:
         assert data.json()["total"]["value"] == 56
         assert csv.headers["content-type"].startswith("text/csv")
         assert csv.text.splitlines()[0] == "indicator,period,district_key,district,value,records"
-        assert "<table" in html.text and "District" in html.text
+        assert html.text.startswith('<table class="kc-table">')
+        assert "<th>District</th>" in html.text
 
     def test_an_unknown_indicator(self, server: Server) -> None:
         """An unknown code is a 404 naming it."""
