@@ -18,7 +18,17 @@ import khuyencong
 PACKAGE = Path(khuyencong.__file__).parent
 
 # Packages whose submodules are all private implementation modules.
-PRIVATE_ONLY = ["cli", "domain", "importing", "indicators", "reports", "rules", "storage", "units"]
+PRIVATE_ONLY = [
+    "cli",
+    "domain",
+    "importing",
+    "indicators",
+    "reports",
+    "rules",
+    "storage",
+    "units",
+    "web",
+]
 
 # Packages whose submodules are themselves the public namespaces users import by name, as
 # cattrs' ``preconf`` modules are: ``khuyencong.testing.strategies`` and friends.

@@ -202,3 +202,20 @@ class TestServeCommand:
         assert capsys.readouterr().err == (
             'This needs the optional “web” extra: install it with pip install "khuyencong[web]".\n'
         )
+
+
+class TestOptionalExtra:
+    def test_importing_the_library_loads_no_web_module(self) -> None:
+        """``import khuyencong`` (and its command line) never imports the web extra."""
+        import subprocess  # noqa: PLC0415
+        import sys  # noqa: PLC0415
+
+        code = (
+            "import sys, khuyencong, khuyencong.cli; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('starlette', 'uvicorn') or m.startswith('khuyencong.web')))"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip() == "[]"

@@ -5,6 +5,7 @@ error other than the documented gaps (501: a legal value the server lacks).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections import Counter
 from pathlib import Path
@@ -64,6 +65,7 @@ class TestContract:
         assert {"200", "400", "404", "413", "415", "422", "429", "500", "501"} <= set(eligibility)
 
 
+@functools.cache
 def _validator(name: str) -> Any:
     document = openapi_document()
     schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
