@@ -81,6 +81,7 @@ from khuyencong.rules import (
 )
 from khuyencong.storage import AuditEntry, Store, open_store
 from khuyencong.units import AdminUnit, MapId, ReformMapping, UnitLevel, load_map, to_reform
+from khuyencong.web._schema import docstring_fields
 
 __all__ = [
     "ADMIN_UNIT",
@@ -366,28 +367,6 @@ RULE_OPERATIONS: dict[str, RuleOperation] = _operations(
 """Every rule function the service offers, by path under ``/v1/``."""
 
 
-def _function_args(function: Callable[..., Any]) -> dict[str, str]:
-    """The ``Args:`` descriptions of a function's docstring."""
-    doc = inspect.getdoc(function) or ""
-    found: dict[str, str] = {}
-    inside, current = False, ""
-    for line in doc.splitlines():
-        if line.strip() == "Args:":
-            inside = True
-            continue
-        if not inside:
-            continue
-        if line and not line.startswith(" "):
-            break
-        match = re.match(r"^    (\w+)(?: \([^)]*\))?: (.*)$", line)
-        if match:
-            current = match.group(1)
-            found[current] = match.group(2).strip()
-        elif current and line.strip():
-            found[current] += " " + line.strip()
-    return found
-
-
 @functools.cache
 def arguments_type(op: RuleOperation) -> type:
     """The request body of ``op``: an attrs class with the function's own parameter types and
@@ -399,7 +378,7 @@ def arguments_type(op: RuleOperation) -> type:
     """
     signature = inspect.signature(op.function)
     hints = typing.get_type_hints(op.function)
-    described = _function_args(op.function)
+    described = docstring_fields(op.function, "Args")[1]
     fields: dict[str, Any] = {}
     lines = [f"The arguments of {op.operation_id}.", "", "Attributes:"]
     for name in op.arguments:

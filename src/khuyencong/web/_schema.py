@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from khuyencong.rules import Decision
+from khuyencong.rules import Condition, Decision
 
 __all__ = ["DECIMAL_PATTERN", "Schemas", "docstring_fields"]
 
@@ -44,22 +44,22 @@ _ARRAYS = (tuple, list, frozenset, set, collections.abc.Sequence, collections.ab
 _MAPPINGS = (dict, collections.abc.Mapping)
 
 
-def docstring_fields(cls: type) -> tuple[str, dict[str, str]]:
-    """The summary line of a class's docstring, and its ``Attributes:`` descriptions.
+def docstring_fields(documented: object, section: str = "Attributes") -> tuple[str, dict[str, str]]:
+    """The summary line of a docstring, and the descriptions of one Google-style section
+    (``Attributes:`` of a class, ``Args:`` of a function).
 
     >>> from khuyencong.domain import Citation
     >>> summary, fields = docstring_fields(Citation)
     >>> "document" in fields
     True
     """
-    doc = inspect.getdoc(cls) or ""
-    lines = doc.splitlines()
+    lines = (inspect.getdoc(documented) or "").splitlines()
     summary = lines[0].strip() if lines else ""
     fields: dict[str, str] = {}
     inside = False
     current = ""
     for line in lines:
-        if line.strip() == "Attributes:":
+        if line.strip() == f"{section}:":
             inside = True
             continue
         if not inside:
@@ -186,8 +186,6 @@ class Schemas:
     def _decision(self) -> JsonSchema:
         """The wire shape of :meth:`khuyencong.rules.Decision.to_data` (see the module's note)."""
         summary = (inspect.getdoc(Decision) or "").splitlines()[0]
-        from khuyencong.rules import Condition  # noqa: PLC0415  (one use, keeps imports flat)
-
         return {
             "type": "object",
             "description": summary,
