@@ -9,7 +9,7 @@ structured establishment, and the whole request's work without HTTP: read the JS
 decide, write the answer). Prints requests per second and p50/p99 latency; never asserts a
 time. The server and the clients share the machine's cores, so the figures are a floor.
 
-    .venv/bin/python benchmarks/bench_http.py [REQUESTS_PER_LEVEL]
+    .venv/bin/python benchmarks/bench_http.py [REQUESTS_PER_LEVEL]    (default 3,000)
 """
 
 from __future__ import annotations
@@ -207,7 +207,9 @@ def run(total: int) -> list[tuple[str, int, dict[str, float]]]:
 
 def main() -> None:
     """Print the table."""
-    total = int(sys.argv[1]) if len(sys.argv) > 1 else 3_000
+    import common  # noqa: PLC0415  (beside this script; the load test imports run() only)
+
+    total = common.size_argument(__doc__, 3_000, "requests per level")
     print(f"POST /v1/eligibility, {total} requests per level, {os.cpu_count()} cores")
     print(f"{'path':<20} {'clients':>7} {'requests':>8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
     for what, clients, figures in run(total):
