@@ -24,7 +24,7 @@ from khuyencong.exceptions import KhuyenCongError, ValidationError
 from khuyencong.messages import Lang, text
 from khuyencong.web import _library as lib
 from khuyencong.web._config import ServiceConfig
-from khuyencong.web._problems import HttpProblem, ProblemDetails, problem_for
+from khuyencong.web._problems import HttpProblem, ProblemDetails, json_ready, problem_for
 
 __all__ = [
     "JSON",
@@ -467,13 +467,13 @@ async def _import(call: Call) -> Reply:
             raise HttpProblem(
                 "rows",
                 text("web.problem.rows.detail", call.lang, count=count),
-                row_problems=_json_ready(problems),
+                row_problems=json_ready(problems),
             )
         stored = 0
         if objects:
             with call.stores.session() as store:
                 stored = lib.import_records(store, kind, objects, call.actor or "")
-        outcome = lib.ImportOutcome(kind, rows, stored, _json_ready(problems))
+        outcome = lib.ImportOutcome(kind, rows, stored, json_ready(problems))
         return Reply.json(unstructure(outcome))
 
     return await run_in_threadpool(run)
@@ -484,13 +484,6 @@ def _kind(value: str) -> Any:
         return structure(value, lib.ImportKind)
     except ValidationError as exc:
         raise ValidationError([attrs.evolve(p, path="path.kind") for p in exc.problems]) from None
-
-
-def _json_ready(problems: tuple[Any, ...]) -> tuple[Any, ...]:
-    kept = (type(None), str, int, bool)
-    return tuple(
-        p if isinstance(p.value, kept) else attrs.evolve(p, value=str(p.value)) for p in problems
-    )
 
 
 async def _audit(call: Call) -> Reply:

@@ -58,7 +58,7 @@ from khuyencong.exceptions import (
 from khuyencong.messages import Lang, text
 from khuyencong.web._library import ROW_PROBLEM
 
-__all__ = ["PROBLEM_TYPES", "HttpProblem", "ProblemDetails", "problem_for"]
+__all__ = ["PROBLEM_TYPES", "HttpProblem", "ProblemDetails", "json_ready", "problem_for"]
 
 RowProblem = ROW_PROBLEM
 
@@ -173,7 +173,7 @@ def problem_for(exc: BaseException, lang: Lang) -> ProblemDetails:
         return exc.details(lang)
     if isinstance(exc, ValidationError):
         detail = text("web.problem.validation.detail", lang, count=len(exc.problems))
-        return _details("validation", detail, lang, problems=_safe(exc.problems))
+        return _details("validation", detail, lang, problems=json_ready(exc.problems))
     if isinstance(exc, ContentNotInForceError):
         detail = text(
             "web.problem.content_not_in_force.detail",
@@ -233,9 +233,10 @@ def problem_for(exc: BaseException, lang: Lang) -> ProblemDetails:
     return _details("internal", detail, lang, reference=reference)
 
 
-def _safe(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
-    """Problems whose offending values are JSON-ready (other values as their text)."""
+def json_ready(problems: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Problems (``$.path`` or row problems) whose offending values are JSON-ready: other
+    values become their text."""
     kept = (type(None), str, int, bool)
     return tuple(
-        p if isinstance(p.value, kept) else attrs.evolve(p, value=repr(p.value)) for p in problems
+        p if isinstance(p.value, kept) else attrs.evolve(p, value=str(p.value)) for p in problems
     )
