@@ -164,6 +164,8 @@ class TestServeCommand:
         secret = capsys.readouterr().out.splitlines()[-1]
         assert main([*base, "--list-tokens"]) == 0
         listed = capsys.readouterr().out
+        assert main([*base, "--create-token", "Sở Công Thương"]) == 2
+        assert "exists already" in capsys.readouterr().err
         assert main([*base, "--revoke-token", "Sở Công Thương"]) == 0
         assert main([*base, "--revoke-token", "Sở Công Thương"]) == 1
         assert secret.startswith("kc_")
@@ -189,7 +191,7 @@ class TestServeCommand:
     def test_without_the_extra_it_says_how_to_install_it(
         self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        """Without starlette the command prints the one pip line and exits 2."""
+        """Without starlette the command prints the one pip line and exits 5 (a missing extra)."""
         import sys  # noqa: PLC0415
 
         import khuyencong  # noqa: PLC0415
@@ -198,9 +200,10 @@ class TestServeCommand:
             monkeypatch.delitem(sys.modules, name)
         monkeypatch.delattr(khuyencong, "web")
         monkeypatch.setitem(sys.modules, "starlette", None)
-        assert main(["serve", "--lang", "en", "--openapi", "-"]) == 2
+        assert main(["serve", "--lang", "en", "--openapi", "-"]) == 5
         assert capsys.readouterr().err == (
-            'This needs the optional “web” extra: install it with pip install "khuyencong[web]".\n'
+            "khuyencong serve: This needs the optional “web” extra: install it with "
+            'pip install "khuyencong[web]".\n'
         )
 
 
