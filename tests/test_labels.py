@@ -1,15 +1,20 @@
-"""Every enum carries Vietnamese and English labels; citations read as a lawyer writes them."""
+"""Every enum carries Vietnamese and English labels and reads the words people write; citations
+read as a lawyer writes them."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from khuyencong import domain
 from khuyencong.domain import Citation, Confidence, LabelledEnum
-from khuyencong.domain._labels import register_labels
-from khuyencong.exceptions import ValidationError
+from khuyencong.domain._labels import _aliases, _index, register_labels, word_key
+from khuyencong.exceptions import KhuyenCongError, ValidationError
+from khuyencong.messages import language
+from khuyencong.units import fold
 
 ENUMS = sorted(
     (
@@ -89,3 +94,84 @@ class TestCitation:
                 effective_to=dt.date(2020, 1, 1),
             )
         assert info.value.paths == ("$.document", "$.effective_to")
+
+
+def _variants(word: str) -> list[str]:
+    """How people write a word: as is, upper case, without diacritics, with ``_`` or ``-``."""
+    plain = fold(word)
+    return [word, word.upper(), plain, plain.replace(" ", "_"), plain.replace(" ", "-")]
+
+
+class TestParse:
+    def test_the_words_people_write(self) -> None:
+        """Everyday names reach the member: 'máy móc', 'advanced machinery', 'handicraft',
+        'union' (the examples of issue 10)."""
+        assert domain.SupportContent.parse("máy móc") is domain.SupportContent.MACHINERY
+        assert domain.SupportContent.parse("advanced machinery") is domain.SupportContent.MACHINERY
+        assert domain.Sector.parse("handicraft") is domain.Sector.HANDICRAFTS
+        assert domain.LegalForm.parse("union") is domain.LegalForm.COOPERATIVE_UNION
+        assert domain.LegalForm.parse("Hợp tác xã") is domain.LegalForm.COOPERATIVE
+        assert domain.Fund.parse("quoc gia") is domain.Fund.NATIONAL
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.data())
+    def test_every_word_of_every_member_parses(self, data: st.DataObject) -> None:
+        """A member is found from its value, name, labels and aliases, in any case, with or
+        without diacritics, with spaces, ``_`` or ``-``."""
+        enum_cls = data.draw(st.sampled_from(ENUMS))
+        member = data.draw(st.sampled_from(list(enum_cls)))
+        words = [member.value, member.name, member.label_vi, member.label_en]
+        word = data.draw(st.sampled_from(words + list(enum_cls.words()[member])))
+        written = data.draw(st.sampled_from(_variants(word)))
+        assert enum_cls.parse(written) is member
+
+    @pytest.mark.parametrize("enum_cls", ENUMS, ids=lambda e: e.__name__)
+    def test_no_word_names_two_members(self, enum_cls: type[LabelledEnum]) -> None:
+        """Each word (value, name, label, alias) names one member of its enum only."""
+        index = _index(enum_cls)
+        assert set(index.values()) == set(enum_cls)
+
+    def test_every_alias_table_names_an_enum_and_its_members(self) -> None:
+        """The alias file names existing enums and members only (a typo would be dead data)."""
+        names = {e.__name__: e for e in ENUMS}
+        for name, members in _aliases().items():
+            assert name in names
+            assert set(members) <= {m.value for m in names[name]}
+
+    def test_a_member_is_returned_as_is(self) -> None:
+        """A member parses to itself."""
+        assert domain.Fund.parse(domain.Fund.LOCAL) is domain.Fund.LOCAL
+
+    @pytest.mark.parametrize("value", ["machinary", "", None, 7, 1.5])
+    def test_an_unknown_word_lists_the_accepted_values(self, value: object) -> None:
+        """A word that names nothing is a ValidationError listing the accepted values."""
+        with language("en"), pytest.raises(ValidationError) as info:
+            domain.SupportContent.parse(value)
+        assert info.value.paths == ("$",)
+        assert "machinery, technology_transfer" in str(info.value)
+        assert isinstance(info.value, KhuyenCongError)
+
+    def test_vietnamese_lists_the_labels(self) -> None:
+        """In Vietnamese the error lists the Vietnamese labels, not the codes."""
+        with language("vi"), pytest.raises(ValidationError) as info:
+            domain.Fund.parse("x")
+        assert "Kinh phí khuyến công quốc gia; Kinh phí khuyến công địa phương" in str(info.value)
+
+    def test_the_constructor_reads_values_only_and_refuses_with_a_library_error(self) -> None:
+        """``SupportContent("machinery")`` is the wire format; a label there is refused with a
+        ValidationError (a library error), not a bare ValueError."""
+        assert domain.SupportContent("machinery") is domain.SupportContent.MACHINERY
+        with pytest.raises(ValidationError):
+            domain.SupportContent("máy móc")
+
+    def test_a_repeated_text_is_remembered(self) -> None:
+        """Parsing the same text twice gives the same member (the second from the memo)."""
+        first = domain.Sector.parse("Thủ công mỹ nghệ")
+        assert domain.Sector.parse("Thủ công mỹ nghệ") is first is domain.Sector.HANDICRAFTS
+
+
+class TestWordKey:
+    @given(st.text(max_size=30))
+    def test_idempotent(self, text: str) -> None:
+        """Folding a key again changes nothing, so stored keys and parsed texts agree."""
+        assert word_key(word_key(text)) == word_key(text)

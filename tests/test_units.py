@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 import khuyencong.units._types as _types
 from khuyencong.exceptions import DataFileError, NotFoundError, UnitMappingError, ValidationError
+from khuyencong.messages import language
 from khuyencong.units import (
     AdminUnit,
     MapId,
@@ -51,6 +52,44 @@ class TestMapId:
         """Map ids are stored as their string values, which never change."""
         assert [m.value for m in MapId] == ["2021-11", "2025-07", "2025-reform"]
 
+    @pytest.mark.parametrize(
+        ("written", "expected"),
+        [
+            ("2021", MapId.MAP_2021),
+            ("2021-11", MapId.MAP_2021),
+            ("11/2021", MapId.MAP_2021),
+            ("MAP_2021", MapId.MAP_2021),
+            ("2025", MapId.MAP_2025),
+            ("7/2025", MapId.MAP_2025),
+            ("pre-reform", MapId.MAP_2025),
+            ("reform", MapId.MAP_REFORM),
+            ("2025-reform", MapId.MAP_REFORM),
+            ("Post-Reform", MapId.MAP_REFORM),
+            ("sau sap xep", MapId.MAP_REFORM),
+            (MapId.MAP_2025, MapId.MAP_2025),
+        ],
+    )
+    def test_short_forms_name_a_map(self, written: str, expected: MapId) -> None:
+        """The short forms users write ('2021', '2025', 'reform') name a map, wherever a map id
+        is accepted: MapId.parse, the MapId constructor, load_map and UnitRef."""
+        assert MapId.parse(written) is expected
+        assert MapId(written) is expected
+        assert load_map(written) is load_map(expected)
+        assert UnitRef(written, "01").map_id is expected
+
+    @pytest.mark.parametrize("written", ["2030", "", None, 2021])
+    def test_an_unknown_map_is_a_validation_error(self, written: object) -> None:
+        """A text that names no map is a ValidationError (a library error) listing the maps;
+        load_map says there is no such map."""
+        with language("en"), pytest.raises(ValidationError, match="2021-11, 2025-07") as info:
+            MapId.parse(written)
+        assert info.value.paths == ("$",)
+        with pytest.raises(ValidationError):
+            MapId(written)
+        if isinstance(written, str):
+            with pytest.raises(NotFoundError):
+                load_map(written)
+
 
 class TestMapFor:
     def test_reform_boundary(self) -> None:
@@ -85,6 +124,17 @@ class TestUnitLevel:
         assert [lv.label_vi for lv in UnitLevel] == ["cấp tỉnh", "cấp huyện", "cấp xã"]
         assert UnitLevel.DISTRICT.label_en == "district level"
 
+    def test_parse_reads_values_labels_and_words(self) -> None:
+        """A level is read from its value, its label or the unit word ('xã', 'huyện')."""
+        assert UnitLevel.parse("cấp huyện") is UnitLevel.DISTRICT
+        assert UnitLevel("xa") is UnitLevel.COMMUNE
+        assert UnitLevel.parse("Province") is UnitLevel.PROVINCE
+
+    def test_an_unknown_level_is_a_validation_error(self) -> None:
+        """An unknown level is refused with the library's ValidationError."""
+        with pytest.raises(ValidationError):
+            UnitLevel("hamlet")
+
 
 class TestUnitType:
     def test_every_unit_has_a_known_type_matching_its_level(self) -> None:
@@ -112,6 +162,13 @@ class TestUnitType:
         """Types carry Vietnamese and English labels."""
         assert UnitType.TOWN.label_vi == "thị xã"
         assert UnitType.SPECIAL_ZONE.label_en == "special zone"
+
+    def test_parse_reads_values_and_labels(self) -> None:
+        """A unit type is read from its value or its label in either language."""
+        assert UnitType.parse("Thị trấn") is UnitType.TOWNSHIP
+        assert UnitType("special zone") is UnitType.SPECIAL_ZONE
+        with pytest.raises(ValidationError):
+            UnitType.parse("hamlet")
 
 
 class TestLoadMap:

@@ -6,10 +6,13 @@ import datetime as dt
 import enum
 import functools
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from khuyencong.exceptions import DataFileError, Problem
+from khuyencong.exceptions import DataFileError, Problem, ValidationError
+from khuyencong.messages import get_language, text
+from khuyencong.units._text import fold
 
 __all__ = ["DATA_DIR", "MapId", "UnitLevel", "UnitType", "map_for", "read_data_file"]
 
@@ -29,15 +32,42 @@ def read_data_file(name: str) -> Any:
 class MapId(enum.StrEnum):
     """One snapshot of the administrative map of Việt Nam.
 
+    The short forms people write name a map too, wherever a map id is accepted (``MapId(...)``,
+    :func:`load_map`, :class:`UnitRef`): see :meth:`parse`.
+
     >>> MapId.MAP_2025.label_en
     'three-level map of July 2025 (last before the reform)'
     >>> MapId("2025-reform").snapshot_date
     datetime.date(2026, 7, 25)
+    >>> MapId("2021"), MapId("reform")
+    (<MapId.MAP_2021: '2021-11'>, <MapId.MAP_REFORM: '2025-reform'>)
     """
 
     MAP_2021 = "2021-11"
     MAP_2025 = "2025-07"
     MAP_REFORM = "2025-reform"
+
+    @classmethod
+    def parse(cls, value: object) -> MapId:
+        """The map named by ``value``: its id, a short form, its name or its label.
+
+        The short forms (case, diacritics, ``_``, ``-`` and ``/`` ignored): ``2021``,
+        ``11/2021`` and ``map_2021`` for the November 2021 map; ``2025``, ``7/2025``,
+        ``pre-reform`` and ``map_2025`` for the July 2025 map (the last three-level one);
+        ``reform``, ``2025-reform``, ``post-reform``, ``two-level``, ``sau sắp xếp`` and
+        ``map_reform`` for the post-reform map.
+
+        Raises:
+            khuyencong.exceptions.ValidationError: If ``value`` names no map (listing them).
+
+        >>> MapId.parse("2025"), MapId.parse("post-reform")
+        (<MapId.MAP_2025: '2025-07'>, <MapId.MAP_REFORM: '2025-reform'>)
+        """
+        return _parse(cls, value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> MapId:
+        return _parse(cls, value)
 
     @property
     def label_vi(self) -> str:
@@ -74,6 +104,56 @@ _MAP_LABELS: dict[MapId, tuple[str, str]] = {
         "two-level map after the reform of 1 July 2025",
     ),
 }
+
+
+_MAP_WORDS: dict[MapId, tuple[str, ...]] = {
+    MapId.MAP_2021: ("2021", "11/2021", "nov 2021"),
+    MapId.MAP_2025: ("2025", "7/2025", "07/2025", "jul 2025", "pre-reform", "trước sắp xếp"),
+    MapId.MAP_REFORM: (
+        "reform",
+        "post-reform",
+        "after the reform",
+        "two-level",
+        "2 level",
+        "sau sắp xếp",
+    ),
+}
+"""The short forms of each map id, besides its value, name and labels (see MapId.parse)."""
+
+_SEPARATORS = str.maketrans({"_": " ", "-": " ", "/": " "})
+
+
+def _key(value: str) -> str:
+    return fold(value.translate(_SEPARATORS))
+
+
+E = TypeVar("E", bound=enum.StrEnum)
+
+
+@functools.cache
+def _index(cls: type[E]) -> dict[str, E]:
+    """Every word naming a member of ``cls`` (value, name, labels, short forms), as a key."""
+    words: Mapping[Any, tuple[str, ...]] = _WORDS.get(cls, {})
+    index: dict[str, E] = {}
+    m: Any
+    for m in cls:
+        for word in (m.value, m.name, m.label_vi, m.label_en, *words.get(m, ())):
+            index.setdefault(_key(word), m)
+    return index
+
+
+def _parse(cls: type[E], value: object) -> E:
+    """The member of ``cls`` that ``value`` names, or a :class:`ValidationError` listing them."""
+    if isinstance(value, cls):
+        return value
+    if isinstance(value, str):
+        found = cls._value2member_map_.get(value) or _index(cls).get(_key(value))
+        if found is not None:
+            return found  # type: ignore[return-value]
+    lang = get_language()
+    labels = [getattr(m, "label_vi", m.value) for m in cls]
+    accepted = "; ".join(labels) if lang == "vi" else ", ".join(cls)
+    raise ValidationError.single("$", value, text("rules.enum_unknown", lang, accepted=accepted))
 
 
 def _date(value: object) -> dt.date | None:
@@ -137,6 +217,22 @@ class UnitLevel(enum.StrEnum):
     DISTRICT = "district"
     COMMUNE = "commune"
 
+    @classmethod
+    def parse(cls, value: object) -> UnitLevel:
+        """The level named by ``value`` (``"commune"``, ``"cấp xã"``, ``"xã"``, ``"xa"``…).
+
+        Raises:
+            khuyencong.exceptions.ValidationError: If ``value`` names no level.
+
+        >>> UnitLevel.parse("cấp huyện")
+        <UnitLevel.DISTRICT: 'district'>
+        """
+        return _parse(cls, value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> UnitLevel:
+        return _parse(cls, value)
+
     @property
     def label_vi(self) -> str:
         """The Vietnamese label."""
@@ -170,6 +266,22 @@ class UnitType(enum.StrEnum):
     TOWNSHIP = "township"
     COMMUNE = "commune"
     SPECIAL_ZONE = "special_zone"
+
+    @classmethod
+    def parse(cls, value: object) -> UnitType:
+        """The unit type named by ``value`` (its value, name or label: ``"xã"``, ``"ward"``).
+
+        Raises:
+            khuyencong.exceptions.ValidationError: If ``value`` names no unit type.
+
+        >>> UnitType.parse("Thị trấn")
+        <UnitType.TOWNSHIP: 'township'>
+        """
+        return _parse(cls, value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> UnitType:
+        return _parse(cls, value)
 
     @property
     def label_vi(self) -> str:
@@ -224,3 +336,14 @@ _TYPE_LABELS: dict[UnitType, tuple[str, str, str, UnitLevel]] = {
     UnitType.COMMUNE: ("xã", "commune", "Xã", UnitLevel.COMMUNE),
     UnitType.SPECIAL_ZONE: ("đặc khu", "special zone", "Đặc khu", UnitLevel.COMMUNE),
 }
+
+
+_WORDS: dict[type[enum.StrEnum], Mapping[Any, tuple[str, ...]]] = {
+    MapId: _MAP_WORDS,
+    UnitLevel: {
+        UnitLevel.PROVINCE: ("tỉnh", "provincial"),
+        UnitLevel.DISTRICT: ("huyện",),
+        UnitLevel.COMMUNE: ("xã", "communal"),
+    },
+}
+"""Words that name a member besides its value, name and labels (see the ``parse`` methods)."""
