@@ -181,7 +181,7 @@ def main() -> None:
         t0 = time.perf_counter()
         plain = plain_loop(dicts, rules)
         t1 = time.perf_counter()
-        results = evaluate_many(apps, ON, rules)
+        results = evaluate_many(apps, ON, rules=rules)
         t2 = time.perf_counter()
         plain_s, lib_s = min(plain_s, t1 - t0), min(lib_s, t2 - t1)
     lib = [(r.eligible, r.amount_value or 0) for r in results]
@@ -209,9 +209,9 @@ def main() -> None:
     t4 = time.perf_counter()
     same = 0
     for r, app in zip(results[:m], apps[:m], strict=True):
-        decision = check_eligibility(app.establishment, ON, rules)
+        decision = check_eligibility(app.establishment, ON, rules=rules)
         assert app.content is not None
-        amount = support_amount(app.content, app.eligible_cost, ON, rules).amount
+        amount = support_amount(app.content, app.eligible_cost, ON, rules=rules).amount
         same += decision == r.decision and (amount if decision.outcome else 0) == r.amount_value
     one_s = time.perf_counter() - t4
     print(

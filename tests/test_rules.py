@@ -277,7 +277,7 @@ class TestSupportAmount:
                 SupportContent.MACHINERY,
                 10**9,
                 dt.date(2015, 1, 1),
-                priority_multiplier=Decimal("1.6"),
+                priority=Decimal("1.6"),
             )
 
 

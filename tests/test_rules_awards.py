@@ -70,7 +70,11 @@ class TestAwardLevels:
         sim = RuleSet.national().what_if(
             {"award.levels": ("province", "region", "nation")}, label="no district round"
         )
-        assert award_levels(ON, sim) == (AwardLevel.PROVINCE, AwardLevel.REGION, AwardLevel.NATION)
+        assert award_levels(ON, rules=sim) == (
+            AwardLevel.PROVINCE,
+            AwardLevel.REGION,
+            AwardLevel.NATION,
+        )
 
 
 class TestPasses:
@@ -79,11 +83,17 @@ class TestPasses:
         assert passes(Decimal(70), ON) is True
         assert passes(Decimal("69.99"), ON) is False
 
-    @pytest.mark.parametrize("score", [Decimal(-1), Decimal("100.01"), 70.0, 70])
-    def test_score_outside_0_100_or_not_decimal_is_refused(self, score: object) -> None:
-        """A score is a Decimal between 0 and 100; anything else is a validation error."""
-        with pytest.raises(ValidationError):
+    def test_a_plain_int_score_is_accepted(self) -> None:
+        """Scores are written as they are read: passes(70, on) and passes(69, on)."""
+        assert (passes(70, ON), passes(69, ON)) == (True, False)
+
+    @pytest.mark.parametrize("score", [Decimal(-1), Decimal("100.01"), 70.0, "70", True, 101])
+    def test_score_outside_0_100_or_of_another_type_is_refused(self, score: object) -> None:
+        """A score is an int or a Decimal between 0 and 100; anything else (a float, text, a
+        bool) is a validation error naming the score."""
+        with pytest.raises(ValidationError) as info:
             passes(score, ON)  # type: ignore[arg-type]
+        assert info.value.paths == ("$.score",)
 
     @given(scores())
     def test_passes_exactly_from_the_pass_mark(self, score: Decimal) -> None:
@@ -193,7 +203,7 @@ class TestCheckAwardEntry:
         )
         prior = certified(AwardLevel.DISTRICT, dt.date(2024, 10, 1))
         decision = check_award_entry(
-            entry(AwardLevel.PROVINCE), dt.date(2026, 3, 1), strict, prior=prior
+            entry(AwardLevel.PROVINCE), dt.date(2026, 3, 1), rules=strict, prior=prior
         )
         assert decision.failed_codes == ("award.prerequisite",)
 

@@ -194,7 +194,7 @@ class TestCheckEligibility:
 
     def test_ward_of_a_grade_2_city_is_eligible(self) -> None:
         """Wards of grade-2 and grade-3 cities are eligible places."""
-        assert check_eligibility(est(location=CITY_WARD), ON, graded(2)).outcome is True
+        assert check_eligibility(est(location=CITY_WARD), ON, rules=graded(2)).outcome is True
 
     def test_ward_of_a_city_without_a_grade_is_not_configured(self) -> None:
         """City grades are data the caller supplies; without one the answer is unknown."""
@@ -205,20 +205,29 @@ class TestCheckEligibility:
         """A grade-1 city ward converted 1/1/2016 is eligible for plan year 2020, not 2022."""
         rules = graded(1, dt.date(2016, 1, 1))
         ward = est(location=CITY_WARD)
-        assert check_eligibility(ward, ON, rules, plan_year=2020).outcome is True
-        assert check_eligibility(ward, ON, rules, plan_year=2022).failed_codes == ("location",)
-        assert check_eligibility(ward, ON, graded(1), plan_year=2020).failed_codes == ("location",)
+        assert check_eligibility(ward, ON, rules=rules, plan_year=2020).outcome is True
+        assert check_eligibility(ward, ON, rules=rules, plan_year=2022).failed_codes == (
+            "location",
+        )
+        assert check_eligibility(ward, ON, rules=graded(1), plan_year=2020).failed_codes == (
+            "location",
+        )
 
     def test_special_grade_city_ward_is_not_eligible(self) -> None:
         """A ward of a special-grade city (grade 0) is not an eligible place."""
-        assert check_eligibility(est(location=CITY_WARD), ON, graded(0)).failed_codes == (
+        assert check_eligibility(est(location=CITY_WARD), ON, rules=graded(0)).failed_codes == (
             "location",
         )
 
     def test_rules_dated_another_day_are_refused(self) -> None:
-        """Rules dated one day cannot decide another."""
-        with pytest.raises(ValueError, match="rules dated"):
-            check_eligibility(est(), ON, NATIONAL.at(dt.date(2020, 1, 1)))
+        """Rules dated one day cannot decide another: a ValidationError naming ``rules``."""
+        with pytest.raises(ValidationError) as info:
+            check_eligibility(est(), ON, rules=NATIONAL.at(dt.date(2020, 1, 1)))
+        assert info.value.paths == ("$.rules",)
+
+    def test_rules_dated_the_same_day_decide_as_the_rule_set(self) -> None:
+        """A dated view of the decision day gives the rule set's own answer."""
+        assert check_eligibility(est(), ON, rules=NATIONAL.at(ON)) == check_eligibility(est(), ON)
 
     def test_service_organisation(self) -> None:
         """Organisations delivering khuyến công services are beneficiaries until 14/10/2025."""
@@ -340,11 +349,20 @@ class TestEvaluateMany:
         with pytest.raises(NotConfiguredError):
             evaluate_many([app], dt.date(2019, 1, 1), raise_errors=True)
 
-    def test_priority_multiplier_is_capped_at_the_maximum(self) -> None:
-        """A multiplier above 1.5 is applied as 1.5 (the batch records, it does not refuse)."""
-        app = Application(
-            est(), SupportContent.MACHINERY, million(1000), priority_multiplier=Decimal(2)
-        )
+    def test_a_multiplier_above_the_maximum_is_refused_as_support_amount_refuses_it(self) -> None:
+        """A multiplier of 2 (above 1.5) is not capped silently: the record keeps the same
+        ValidationError support_amount raises, and its eligibility is still decided."""
+        app = Application(est(), SupportContent.MACHINERY, million(1000), priority=Decimal(2))
+        [r] = evaluate_many([app], dt.date(2016, 1, 1))
+        assert isinstance(r.error, ValidationError)
+        assert r.error.paths == ("$.priority",)
+        assert (r.amount_value, r.amount, r.eligible) == (None, None, True)
+        with pytest.raises(ValidationError):
+            evaluate_many([app], dt.date(2016, 1, 1), raise_errors=True)
+
+    def test_priority_applies_the_maximum_of_the_date(self) -> None:
+        """priority=True gives 1.5 × in 2016: machinery's cap of 200 million becomes 300."""
+        app = Application(est(), SupportContent.MACHINERY, million(1000), priority=True)
         [r] = evaluate_many([app], dt.date(2016, 1, 1))
         assert r.amount_value == million(300)
         assert r.amount is not None

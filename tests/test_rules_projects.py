@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -18,7 +19,8 @@ from khuyencong.domain import (
     SupportContent,
     million,
 )
-from khuyencong.exceptions import CoverageError, NotConfiguredError
+from khuyencong.exceptions import CoverageError, NotConfiguredError, ValidationError
+from khuyencong.messages import language
 from khuyencong.rules import (
     PriorityClaim,
     RuleSet,
@@ -28,6 +30,7 @@ from khuyencong.rules import (
     check_project_amounts,
     check_support_conditions,
     dossier_deadlines,
+    final_settlement_deadline,
     first_advance,
     monthly_report_deadline,
     rank_applications,
@@ -98,6 +101,27 @@ class TestFirstAdvance:
         )
         assert advance.citation.document == "36/2013/TT-BCT"
 
+    def test_a_cluster_40_percent_done_gets_nothing_yet(self) -> None:
+        """Cluster infrastructure 40% done: no advance (more than 50% of the work is needed);
+        the same share as a Fraction gives the same answer."""
+        for progress in (Decimal("0.4"), Fraction(2, 5)):
+            advance = first_advance("cluster infrastructure", million(3000), ON, progress=progress)
+            assert (advance.amount, advance.condition_met) == (0, False)
+
+    @pytest.mark.parametrize("progress", [40, 0.4, Decimal("1.01"), Decimal(-1), "0.4"])
+    def test_a_percentage_or_a_float_is_refused(self, progress: object) -> None:
+        """Progress is a share from 0 to 1 as a Decimal or Fraction: 40 (a percentage by
+        mistake, which once paid 900 million for a cluster 40% done), a float or text is a
+        ValidationError naming ``progress``."""
+        with pytest.raises(ValidationError) as info:
+            first_advance(
+                SupportContent.CLUSTER_INFRASTRUCTURE,
+                million(3000),
+                ON,
+                progress=progress,  # type: ignore[arg-type]
+            )
+        assert info.value.paths == ("$.progress",)
+
     def test_unlisted_content_is_not_configured(self) -> None:
         """Fairs abroad are not listed in Điều 13: the ministry's department decides."""
         with pytest.raises(NotConfiguredError, match=r"Điều 16\.2"):
@@ -149,19 +173,44 @@ class TestSettlementDeadline:
 
 class TestDossierDeadlines:
     def test_20_may_and_15_june_of_the_year_before(self) -> None:
-        """Dossiers for plan year 2020: 20/5/2019 to the department, 15/6/2019 to the ministry."""
-        assert dossier_deadlines(2020) == (dt.date(2019, 5, 20), dt.date(2019, 6, 15))
+        """Dossiers filed in 2019 (for plan year 2020): 20/5/2019 to the department, 15/6/2019
+        to the ministry; the result names both."""
+        deadlines = dossier_deadlines(dt.date(2019, 3, 1))
+        assert deadlines == (dt.date(2019, 5, 20), dt.date(2019, 6, 15))
+        assert (deadlines.to_department, deadlines.to_ministry) == tuple(deadlines)
 
     def test_not_before_36_2013(self) -> None:
-        """There is no calendar for plan year 2014: 36/2013 took effect on 10/2/2014."""
+        """There is no calendar in 2013 (for plan year 2014): 36/2013 took effect on 10/2/2014."""
         with pytest.raises(CoverageError):
-            dossier_deadlines(2014)
+            dossier_deadlines(dt.date(2013, 6, 1))
+
+    def test_a_plan_year_is_no_longer_a_date(self) -> None:
+        """The plan year of the old signature is refused, naming ``on``."""
+        with pytest.raises(ValidationError) as info:
+            dossier_deadlines(2020)  # type: ignore[arg-type]
+        assert info.value.paths == ("$.on",)
+
+
+class TestFinalSettlementDeadline:
+    def test_22_january_of_the_next_year(self) -> None:
+        """The work of a plan year is liquidated and settled by 22 January of the next year
+        (36/2013 Điều 18.2), whatever day of the year is given."""
+        assert final_settlement_deadline(dt.date(2019, 1, 1)) == dt.date(2020, 1, 22)
+        assert final_settlement_deadline(dt.date(2019, 12, 31)) == dt.date(2020, 1, 22)
+
+    @given(st.dates(dt.date(2014, 2, 10), dt.date(2030, 12, 31)))
+    def test_the_settlement_dossier_is_never_due_after_it(self, accepted: dt.date) -> None:
+        """The settlement dossier deadline (Điều 18.1) never falls after the final deadline of
+        the same year (Điều 18.2), and never before the acceptance."""
+        due = settlement_deadline(accepted)
+        assert accepted <= due <= final_settlement_deadline(accepted)
 
 
 class TestMonthlyReportDeadline:
     def test_before_the_25th(self) -> None:
-        """Implementers report progress monthly before the 25th (Điều 22)."""
-        assert monthly_report_deadline(2019, 11) == dt.date(2019, 11, 25)
+        """Implementers report progress monthly before the 25th (Điều 22), for the month of the
+        date given."""
+        assert monthly_report_deadline(dt.date(2019, 11, 3)) == dt.date(2019, 11, 25)
 
 
 class TestAdjustmentApprover:
@@ -181,9 +230,11 @@ class TestAdjustmentApprover:
         assert adjustment_approver(change, ON, group_project=group) == approver
 
     def test_unknown_change_is_refused(self) -> None:
-        """A change the article does not name has no approver."""
-        with pytest.raises(ValueError, match="unknown change"):
+        """A change the article does not name has no approver: a ValidationError naming
+        ``change`` and listing the changes the article names."""
+        with language("en"), pytest.raises(ValidationError, match="increase_total_support") as info:
             adjustment_approver("paint_the_office", ON)
+        assert info.value.paths == ("$.change",)
 
 
 class TestCheckModelsPerDistrict:
@@ -212,7 +263,7 @@ class TestCheckModelsPerDistrict:
             label="one per commune",
             start=dt.date(2025, 7, 1),
         )
-        assert check_models_per_district("07582", 1, dt.date(2026, 1, 1), sim).outcome is True
+        assert check_models_per_district("07582", 1, dt.date(2026, 1, 1), rules=sim).outcome is True
 
 
 class TestParametersAcross17of2018:
@@ -238,8 +289,8 @@ class TestCheckSupportConditions:
     def test_all_four_conditions_hold(self) -> None:
         """Eligible, approved, counterpart committed, no other state funding: support holds."""
         decision = check_support_conditions(
+            "DA-1",
             ON,
-            subject="DA-1",
             content_and_sector_eligible=True,
             approved=True,
             counterpart_committed=True,
@@ -251,8 +302,8 @@ class TestCheckSupportConditions:
     def test_other_state_funding_fails(self) -> None:
         """Other state funding for the same cost item excludes support (26/2014 Điều 7)."""
         decision = check_support_conditions(
+            "DA-1",
             ON,
-            subject="DA-1",
             content_and_sector_eligible=True,
             approved=True,
             counterpart_committed=False,
@@ -267,8 +318,8 @@ class TestCheckSupportConditions:
     def test_outcome_is_the_conjunction(self, a: bool, b: bool, c: bool, d: bool) -> None:
         """The decision holds exactly when all its conditions hold."""
         decision = check_support_conditions(
+            "X",
             ON,
-            subject="X",
             content_and_sector_eligible=a,
             approved=b,
             counterpart_committed=c,
@@ -354,13 +405,29 @@ class TestCheckCooperative:
         assert (decision.subject, decision.failed_codes) == ("T", ("cooperative_group.members",))
 
     def test_not_a_cooperative_kind(self) -> None:
-        """An SME has no member minimum."""
-        with pytest.raises(ValueError, match="not a cooperative kind"):
+        """An SME has no member minimum: a ValidationError naming ``form``."""
+        with pytest.raises(ValidationError) as info:
             check_cooperative(LegalForm.SME, 3, dt.date(2024, 7, 1))
+        assert info.value.paths == ("$.form",)
+
+    def test_the_form_may_be_written_as_people_write_it(self) -> None:
+        """'HTX' and 'union' name a cooperative and a union of cooperatives."""
+        on = dt.date(2024, 7, 1)
+        assert check_cooperative("HTX", 5, on).outcome is True
+        assert check_cooperative("union", 2, on).failed_codes == ("cooperative_union.members",)
+
+    def test_rules_dated_the_same_day_are_accepted(self) -> None:
+        """A dated view of the rules is accepted as support_amount accepts it."""
+        on = dt.date(2024, 7, 1)
+        dated = RuleSet.national().at(on)
+        assert check_cooperative(LegalForm.COOPERATIVE, 4, on, rules=dated) == check_cooperative(
+            LegalForm.COOPERATIVE, 4, on
+        )
 
     def test_a_rule_set_can_be_given(self) -> None:
         """A what-if minimum of 10 members makes nine too few."""
         sim = RuleSet.national().what_if({"cooperative.min_members": 10}, label="ten")
         assert (
-            check_cooperative(LegalForm.COOPERATIVE, 9, dt.date(2024, 7, 1), sim).outcome is False
+            check_cooperative(LegalForm.COOPERATIVE, 9, dt.date(2024, 7, 1), rules=sim).outcome
+            is False
         )

@@ -45,13 +45,13 @@ ASKED = ["17", "24", "25", "26", "27", "54", "66"]
 
 def _local(code: str, content: C, cost: int, on: dt.date, **kw: object) -> int:
     rules = for_province(code, **kw)  # type: ignore[arg-type]
-    return support_amount(content, cost, on, rules, fund=LOCAL).amount
+    return support_amount(content, cost, on, rules=rules, fund=LOCAL).amount
 
 
 def _not_configured(code: str, content: C, on: dt.date, **kw: object) -> NotConfiguredError:
     rules = for_province(code, **kw)  # type: ignore[arg-type]
     with pytest.raises(NotConfiguredError) as info:
-        support_amount(content, million(900), on, rules, fund=LOCAL)
+        support_amount(content, million(900), on, rules=rules, fund=LOCAL)
     return info.value
 
 
@@ -318,7 +318,7 @@ class TestLocalAmounts:
         """A local amount is never negative, never above rate × cost, never above the cap."""
         code, map_id, content, on, cost = drawn
         rules = for_province(code, map_id=map_id)
-        amount = support_amount(content, cost, on, rules, fund=LOCAL)
+        amount = support_amount(content, cost, on, rules=rules, fund=LOCAL)
         assert 0 <= amount.amount <= cost
         assert amount.cap is not None
         assert amount.amount <= amount.cap
@@ -335,7 +335,7 @@ class TestLocalAmounts:
         """The national fund's amount is the same with or without a province's documents."""
         rules = for_province(code)
         assert (
-            support_amount(content, cost, on, rules).amount
+            support_amount(content, cost, on, rules=rules).amount
             == support_amount(content, cost, on).amount
         )
 
@@ -372,14 +372,16 @@ class TestUnitFactsOfFormerProvinces:
         assert grade is not None
         assert grade.grade == 1
         with pytest.raises(NotConfiguredError):
-            support_amount(C.MACHINERY, million(900), dt.date(2026, 1, 1), merged, fund=LOCAL)
+            support_amount(C.MACHINERY, million(900), dt.date(2026, 1, 1), rules=merged, fund=LOCAL)
 
 
 class TestForUnit:
     def test_a_post_reform_unit_gets_the_documents_of_its_former_province(self) -> None:
         """Xã Lục Ngạn lay in former Bắc Giang, where QĐ 30/2019/QĐ-UBND still sets machinery."""
         rules = RuleSet.for_unit(UnitRef(MapId.MAP_REFORM, "07582"))
-        amount = support_amount(C.MACHINERY, million(900), dt.date(2026, 3, 1), rules, fund=LOCAL)
+        amount = support_amount(
+            C.MACHINERY, million(900), dt.date(2026, 3, 1), rules=rules, fund=LOCAL
+        )
         assert amount.amount == million(300)
         assert amount.citation.document == "30/2019/QĐ-UBND"
 
@@ -388,7 +390,11 @@ class TestForUnit:
         ref = load_map(MapId.MAP_REFORM).find_one("phuong vu ninh").ref
         with pytest.raises(NotConfiguredError, match="01/2020/QĐ-UBND"):
             support_amount(
-                C.MACHINERY, million(900), dt.date(2026, 3, 1), RuleSet.for_unit(ref), fund=LOCAL
+                C.MACHINERY,
+                million(900),
+                dt.date(2026, 3, 1),
+                rules=RuleSet.for_unit(ref),
+                fund=LOCAL,
             )
 
     def test_a_whole_merged_province_is_not_one_place(self) -> None:

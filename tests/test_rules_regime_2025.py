@@ -136,11 +136,15 @@ class TestDecisionRegime:
         assert back == decision
         assert back.to_data()["rules_on"] == "2025-09-01"
 
-    def test_rules_dated_the_decision_day_cannot_judge_an_older_approval(self) -> None:
-        """Rules dated 2026 cannot silently decide a project approved under another regime."""
-        dated = RuleSet.national().at(dt.date(2026, 1, 10))
-        with pytest.raises(ValueError, match="approved on 2025-09-01"):
-            check_eligibility(coop(), dt.date(2026, 1, 10), dated, approved_on=dt.date(2025, 9, 1))
+    def test_rules_dated_the_decision_day_judge_an_older_approval_by_its_own_date(self) -> None:
+        """Rules dated the decision day (2026) judge a project approved on 1/9/2025 under the
+        rules of its approval date, exactly as the rule set does."""
+        on, approved = dt.date(2026, 1, 10), dt.date(2025, 9, 1)
+        by_view = check_eligibility(
+            coop(), on, rules=RuleSet.national().at(on), approved_on=approved
+        )
+        assert by_view == check_eligibility(coop(), on, approved_on=approved)
+        assert by_view.rules_on == approved
 
 
 class TestLocation235:
@@ -170,7 +174,7 @@ class TestLocation235:
                 )
             ]
         )
-        [location] = check_eligibility(coop(BA_DINH), TODAY, rules).failed
+        [location] = check_eligibility(coop(BA_DINH), TODAY, rules=rules).failed
         assert "Làng nghề A" in location.message_en
 
     def test_a_withdrawn_craft_village_no_longer_counts(self) -> None:
@@ -185,8 +189,8 @@ class TestLocation235:
         )
         rules = RuleSet.national().with_unit_facts(craft_villages=[village])
         est = coop(BA_DINH, craft_village=CraftVillageClaim("Làng nghề A"))
-        assert check_eligibility(est, dt.date(2025, 12, 31), rules).outcome
-        assert not check_eligibility(est, TODAY, rules).outcome
+        assert check_eligibility(est, dt.date(2025, 12, 31), rules=rules).outcome
+        assert not check_eligibility(est, TODAY, rules=rules).outcome
 
     def test_craft_villages_load_from_an_overlay(self) -> None:
         """A province supplies its recognitions as [[craft_villages]] with their decisions."""
@@ -206,7 +210,7 @@ document = "Quyết định 1/QĐ-UBND"
 """
         rules = RuleSet.national().with_overlay("test.toml", text=text)
         est = coop(BA_DINH, craft_village=CraftVillageClaim("LÀNG NGHỀ GỐM"))
-        decision = check_eligibility(est, TODAY, rules)
+        decision = check_eligibility(est, TODAY, rules=rules)
         assert decision.outcome
         [location] = [c for c in decision.conditions if c.code == "location"]
         assert location.citation.document == "Quyết định 1/QĐ-UBND"

@@ -52,19 +52,19 @@ DATES = st.dates(dt.date(2014, 4, 8), dt.date(2030, 12, 31))
 class TestSupportLevel:
     def test_line_cap_is_derived_from_the_machinery_cap(self) -> None:
         """From 11/5/2018 the technology line cap is 1.5 × the 300 million machinery cap."""
-        level = support_level(
-            SupportContent.TECHNOLOGY_LINE,
-            Fund.NATIONAL,
-            RuleSet.national().at(dt.date(2019, 1, 1)),
-        )
+        level = support_level(SupportContent.TECHNOLOGY_LINE, dt.date(2019, 1, 1))
         assert (level.rate, level.cap) == (Decimal("0.5"), million(450))
 
     def test_local_fund_needs_an_overlay(self) -> None:
         """Without a province's overlay the local fund has no levels."""
         with pytest.raises(NotConfiguredError):
-            support_level(
-                SupportContent.MACHINERY, Fund.LOCAL, RuleSet.national().at(dt.date(2026, 2, 1))
-            )
+            support_level(SupportContent.MACHINERY, dt.date(2026, 2, 1), fund=Fund.LOCAL)
+
+    def test_rules_may_be_a_dated_view_and_text_names_the_content(self) -> None:
+        """``support_level("dây chuyền", on, rules=rules.at(on))`` is the technology line."""
+        on = dt.date(2019, 1, 1)
+        level = support_level("dây chuyền", on, rules=RuleSet.national().at(on))
+        assert level == support_level(SupportContent.TECHNOLOGY_LINE, on)
 
 
 class TestSupportAmount:
@@ -95,7 +95,7 @@ class TestSupportAmount:
         """Under 26/2014 a priority project gets up to 1.5 × the level, the rate at most 100%."""
         on = dt.date(2016, 1, 1)
         plain = support_amount(SupportContent.MACHINERY, cost, on)
-        boosted = support_amount(SupportContent.MACHINERY, cost, on, priority_multiplier=multiplier)
+        boosted = support_amount(SupportContent.MACHINERY, cost, on, priority=multiplier)
         assert plain.amount <= boosted.amount <= plain.amount * Decimal("1.5") + 1
         assert boosted.rate <= 1
 
@@ -106,8 +106,18 @@ class TestSupportAmount:
                 SupportContent.MACHINERY,
                 million(100),
                 dt.date(2019, 1, 1),
-                priority_multiplier=Decimal("1.2"),
+                priority=True,
             )
+
+    def test_priority_true_is_the_maximum_multiplier(self) -> None:
+        """``priority=True`` is the maximum of its date: the same as ``priority=Decimal("1.5")``
+        in 2016, and more than no priority."""
+        on = dt.date(2016, 1, 1)
+        named = support_amount("máy móc", million(500), on, priority=True)
+        assert named == support_amount(
+            SupportContent.MACHINERY, million(500), on, priority=Decimal("1.5")
+        )
+        assert named.amount > support_amount("máy móc", million(500), on).amount
 
     def test_quantity_below_one_is_refused(self) -> None:
         """A per-unit cap needs at least one unit."""
@@ -124,7 +134,11 @@ class TestSupportAmount:
         """The example province caps local machinery support at 150 million from 1/1/2026."""
         rules = RuleSet.national().with_overlay(OVERLAY)
         a = support_amount(
-            SupportContent.MACHINERY, million(400), dt.date(2026, 1, 1), rules, fund=Fund.LOCAL
+            SupportContent.MACHINERY,
+            million(400),
+            dt.date(2026, 1, 1),
+            rules=rules,
+            fund=Fund.LOCAL,
         )
         assert (a.amount, a.cap_reached) == (million(150), True)
 

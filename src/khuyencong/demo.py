@@ -320,7 +320,7 @@ def _check(
             continue
         try:
             decision = check_eligibility(
-                est, on, rules, plan_year=project.plan_year, approved_on=project.approved_on
+                est, on, rules=rules, plan_year=project.plan_year, approved_on=project.approved_on
             )
         except (NotConfiguredError, CoverageError) as exc:
             eligible = False
@@ -348,7 +348,7 @@ def _check(
         )
 
     try:
-        amounts = check_project_amounts(project, rules_on, rules)
+        amounts = check_project_amounts(project, rules_on, rules=rules)
     except (NotConfiguredError, CoverageError) as exc:
         reasons.append(_not_configured(exc))
         missing.extend(_missing(exc))
@@ -546,7 +546,7 @@ def _run(
     by_id = {e.id: e for e in loaded.establishments}
     checks = tuple(_check(p, by_id, rules, spec.review_on) for p in loaded.projects)
     artisans = tuple(
-        check_eligibility(a, spec.review_on or dt.date.today(), rules)  # noqa: DTZ011
+        check_eligibility(a, spec.review_on or dt.date.today(), rules=rules)  # noqa: DTZ011
         for a in _artisans(folder)
     )
     source = RecordSet(

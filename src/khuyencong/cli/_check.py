@@ -102,13 +102,13 @@ def _decide(data: object, on: dt.date, rules: RuleSet, fund: Fund) -> tuple[Deci
     """The decision on the subject ``data`` holds, and a project's support amounts."""
     if isinstance(data, dict) and "contents" in data and "kind" in data:
         project = structure(data, Project)
-        decision = check_project_amounts(project, on, rules)
+        decision = check_project_amounts(project, on, rules=rules)
         amounts = [
             support_amount(
                 pc.content,
                 pc.eligible_cost,
                 decision.rules_on or on,
-                rules,
+                rules=rules,
                 fund=fund,
                 quantity=pc.quantity,
             )
@@ -120,4 +120,4 @@ def _decide(data: object, on: dt.date, rules: RuleSet, fund: Fund) -> tuple[Deci
         subject = structure(data, Artisan)
     else:
         subject = structure(data, Establishment)
-    return check_eligibility(subject, on, rules), []
+    return check_eligibility(subject, on, rules=rules), []

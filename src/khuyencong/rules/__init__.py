@@ -9,6 +9,11 @@ loader; rule sets compose the national baseline, a provincial overlay and what-i
 >>> from khuyencong.domain import SupportContent
 >>> support_amount(SupportContent.MACHINERY, 900_000_000, dt.date(2017, 1, 1)).amount
 200000000
+
+Every rule function takes its subject, then the date ``on``, then keyword arguments, among
+them ``rules=`` (a rule set or its view dated ``on``; the national baseline by default). An
+argument of the wrong kind — a date given as text, money as a float, a percentage where a
+share belongs — raises :class:`~khuyencong.exceptions.ValidationError` naming it.
 """
 
 from khuyencong.rules._awards import (
@@ -39,10 +44,12 @@ from khuyencong.rules._parameters import (
 )
 from khuyencong.rules._projects import (
     Advance,
+    DossierDeadlines,
     adjustment_approver,
     check_models_per_district,
     check_project_amounts,
     dossier_deadlines,
+    final_settlement_deadline,
     first_advance,
     monthly_report_deadline,
     refund_due,
@@ -82,6 +89,7 @@ __all__ = [
     "DatedRules",
     "Decision",
     "DerivedCap",
+    "DossierDeadlines",
     "LocalLevel",
     "Parameter",
     "ParameterEntry",
@@ -104,6 +112,7 @@ __all__ = [
     "check_support_conditions",
     "dossier_deadlines",
     "evaluate_many",
+    "final_settlement_deadline",
     "first_advance",
     "for_province",
     "for_unit",

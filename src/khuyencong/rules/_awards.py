@@ -21,7 +21,7 @@ The change of ladder on 1/7/2025 (38/2025/TT-BCT):
 
 >>> import datetime as dt
 >>> from decimal import Decimal
->>> passes(Decimal("70"), dt.date(2019, 5, 1)), passes(Decimal("69.99"), dt.date(2019, 5, 1))
+>>> passes(70, dt.date(2019, 5, 1)), passes(Decimal("69.99"), dt.date(2019, 5, 1))
 (True, False)
 >>> certificate_valid_until(dt.date(2019, 11, 20))
 datetime.date(2021, 12, 31)
@@ -39,16 +39,13 @@ from khuyencong.domain import AwardEntry, AwardLevel, Citation
 from khuyencong.exceptions import (
     CoverageError,
     NotConfiguredError,
+    Problem,
     RuleConflictError,
-    ValidationError,
 )
+from khuyencong.messages import text
+from khuyencong.rules._arguments import Arguments, dated
 from khuyencong.rules._explain import Decision, Fact, register_messages
 from khuyencong.rules._rulesets import DatedRules, RuleSet
-
-
-def _is_score(value: object) -> bool:
-    return isinstance(value, Decimal) and Decimal(0) <= value <= Decimal(100)
-
 
 __all__ = [
     "CRITERIA",
@@ -97,12 +94,6 @@ _ENTRY_CONDITIONS = ("own_product", "no_ip_infringement", "meets_standards", "ma
 _ONE_DAY = dt.timedelta(days=1)
 
 
-def _dated(rules: RuleSet | DatedRules | None, on: dt.date) -> DatedRules:
-    if isinstance(rules, DatedRules):
-        return rules
-    return (rules or RuleSet.national()).at(on)
-
-
 def _needed(pairs: tuple[str, ...], level: AwardLevel) -> str | None:
     """The level whose certificate an entry at ``level`` needs, from ``level:below`` pairs."""
     return dict(p.split(":") for p in pairs).get(level.value)
@@ -137,60 +128,105 @@ def _level_fact(
     return ("award.level", False, levels, level, cite, None)
 
 
-def award_levels(on: dt.date, rules: RuleSet | None = None) -> tuple[AwardLevel, ...]:
-    """The award levels on ``on``, bottom to top."""
-    return tuple(AwardLevel(v) for v in _dated(rules, on).value("award.levels"))
-
-
-def passes(score: Decimal, on: dt.date, rules: RuleSet | None = None) -> bool:
-    """Whether an average jury score reaches the pass mark on ``on`` (the same at every level).
+def award_levels(
+    on: dt.date, *, rules: RuleSet | DatedRules | None = None
+) -> tuple[AwardLevel, ...]:
+    """The award levels on ``on``, bottom to top.
 
     Raises:
-        ValidationError: For a score outside 0–100 or not a Decimal.
+        ValidationError: If ``on`` is not a date or ``rules`` not a rule set.
     """
-    if not _is_score(score):
-        raise ValidationError.single("$.score", score, "a Decimal between 0 and 100")
-    return bool(score >= _dated(rules, on).value("award.pass_mark"))
+    args = Arguments()
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    return tuple(AwardLevel(v) for v in dated(rules, on).value("award.levels"))
+
+
+def passes(score: int | Decimal, on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> bool:
+    """Whether an average jury score reaches the pass mark on ``on`` (the same at every level).
+
+    Args:
+        score: The average jury score, 0 to 100: an ``int`` or a ``Decimal`` (never a float).
+        on: The date.
+        rules: A rule set or its view dated ``on`` (national baseline by default).
+
+    Raises:
+        ValidationError: For a score outside 0–100 or of another type, naming ``score``.
+    """
+    args = Arguments()
+    value = args.score(score)
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    return bool(value >= dated(rules, on).value("award.pass_mark"))
 
 
 def total_score(
-    scores: Mapping[str, Decimal], on: dt.date, rules: RuleSet | None = None
+    scores: Mapping[str, int | Decimal],
+    on: dt.date,
+    *,
+    rules: RuleSet | DatedRules | None = None,
 ) -> Decimal:
     """The total of the four criteria, each checked against its maximum weight.
+
+    Args:
+        scores: Criterion (``market``, ``economic_technical``, ``culture``, ``other``) → score,
+            an ``int`` or a ``Decimal``.
+        on: The date.
+        rules: A rule set or its view dated ``on`` (national baseline by default).
 
     Raises:
         ValidationError: For an unknown criterion or a score above its weight.
 
-    >>> total_score({"market": Decimal(35), "economic_technical": Decimal(30),
-    ...              "culture": Decimal(8), "other": Decimal(5)}, dt.date(2020, 1, 1))
+    >>> total_score({"market": 35, "economic_technical": 30,
+    ...              "culture": Decimal(8), "other": 5}, dt.date(2020, 1, 1))
     Decimal('78')
     """
-    dated = _dated(rules, on)
-    problems = []
+    args = Arguments()
+    args.instance(scores, "scores", Mapping)
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    day = dated(rules, on)
+    total = Decimal(0)
     for name, value in scores.items():
         if name not in CRITERIA:
-            problems.append((f"$.{name}", value, f"unknown criterion; one of {CRITERIA}"))
+            args.problems.append(
+                Problem(
+                    f"$.{name}",
+                    text("rules.unknown_criterion", accepted=", ".join(CRITERIA)),
+                    value,
+                )
+            )
             continue
-        weight = dated.value(f"award.weight.{name}")
-        if not Decimal(0) <= value <= weight:
-            problems.append((f"$.{name}", value, f"between 0 and {weight}"))
-    if problems:
-        raise ValidationError.merge(ValidationError.single(*p) for p in problems)
-    return sum(scores.values(), Decimal(0))
+        total += args.score(value, name, day.value(f"award.weight.{name}"))
+    args.check()
+    return total
 
 
-def certificate_valid_until(issued_on: dt.date, rules: RuleSet | None = None) -> dt.date:
+def certificate_valid_until(
+    issued_on: dt.date, *, rules: RuleSet | DatedRules | None = None
+) -> dt.date:
     """The last day a certificate issued on ``issued_on`` is valid: 31 December of the third
-    year counting the issue year (26/2014/TT-BCT Điều 17.3)."""
-    years = _dated(rules, issued_on).value("award.certificate_validity_years")
+    year counting the issue year (26/2014/TT-BCT Điều 17.3).
+
+    Raises:
+        ValidationError: If ``issued_on`` is not a date or ``rules`` not a rule set.
+    """
+    args = Arguments()
+    args.day(issued_on, "issued_on")
+    args.rules(rules)
+    args.check()
+    years = dated(rules, issued_on).value("award.certificate_validity_years")
     return dt.date(issued_on.year + years - 1, 12, 31)
 
 
 def check_award_entry(
     entry: AwardEntry,
     on: dt.date,
-    rules: RuleSet | None = None,
     *,
+    rules: RuleSet | DatedRules | None = None,
     prior: AwardEntry | None = None,
     lower_round_held: bool = True,
     entry_conditions: Mapping[str, bool] | None = None,
@@ -200,7 +236,7 @@ def check_award_entry(
     Args:
         entry: The entry (its level and round).
         on: The date of entry.
-        rules: The rule set.
+        rules: A rule set or its view dated ``on`` (national baseline by default).
         prior: The lower-level entry whose certificate qualifies it.
         lower_round_held: ``False`` when no lower round was held (Điều 12.2.d, the labelled
             exception ``no_lower_round``; it applies to the provincial level only).
@@ -208,21 +244,32 @@ def check_award_entry(
             meets standards, mass-producible); all assumed met when not given.
 
     Raises:
+        ValidationError: For an argument of the wrong kind, naming it.
         RuleConflictError: If the exception is claimed while a valid certificate is also
             presented (two grounds at once; the council decides).
     """
-    dated = _dated(rules, on)
-    base = dated.ruleset
-    levels, levels_cite = dated.cited("award.levels")
+    args = Arguments()
+    args.instance(entry, "entry", AwardEntry)
+    args.day(on)
+    args.rules(rules)
+    if prior is not None:
+        args.instance(prior, "prior", AwardEntry)
+    args.flag(lower_round_held, "lower_round_held")
+    if entry_conditions is not None:
+        args.instance(entry_conditions, "entry_conditions", Mapping)
+    args.check()
+    day = dated(rules, on)
+    base = day.ruleset
+    levels, levels_cite = day.cited("award.levels")
     facts: list[Fact] = [_level_fact(entry.level, levels, levels_cite, base, on)]
-    pairs, pairs_cite = dated.cited("award.prerequisites")
+    pairs, pairs_cite = day.cited("award.prerequisites")
     needed = _needed(pairs, entry.level)
     if needed is not None:
         valid = (
             prior is not None
             and bool(prior.recognised)
             and prior.certificate_issued_on is not None
-            and on <= certificate_valid_until(prior.certificate_issued_on, base)
+            and on <= certificate_valid_until(prior.certificate_issued_on, rules=base)
         )
         exception = None
         cite = pairs_cite
@@ -230,7 +277,7 @@ def check_award_entry(
             valid = False
             issued = prior.certificate_issued_on
             assert issued is not None  # valid
-            counts, counts_cite = dated.cited("award.earlier_level_certificates_count")
+            counts, counts_cite = day.cited("award.earlier_level_certificates_count")
             if counts and _needed_on(base, issued, entry.level) == prior.level.value:
                 valid, exception, cite = True, "earlier_ladder", counts_cite
         if not lower_round_held and entry.level is AwardLevel.PROVINCE:

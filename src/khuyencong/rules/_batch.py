@@ -1,9 +1,14 @@
 """Batch evaluation: eligibility and support amounts for many applications at once.
 
-For notebooks and nightly jobs. Results come back in input order. Parameter lookups are
-memoised per date (no re-validation of the rule set per record), location and sector verdicts
-are memoised per unit and sector set, and explanations are kept as compact tuples until read.
-A record whose answer needs an unknown value keeps its error instead of stopping the batch.
+For notebooks and nightly jobs. Results come back in input order. The batch does not hold a
+rule of its own: it calls the one-record rules' implementations, memoised per day and rule set
+— eligibility as the three shared parts of
+:meth:`Profile.parts <khuyencong.rules._eligibility.Profile.parts>` (who, where, what, each
+memoised on the few fields it reads), amounts through the memoised
+:class:`~khuyencong.rules._support.Formula` of each content, fund and priority — and keeps
+explanations compact until read (the explained amount is :func:`support_amount` itself). A
+record whose answer needs an unknown value, or whose priority is out of range, keeps its error
+instead of stopping the batch.
 
 >>> import datetime as dt
 >>> from khuyencong.domain import Establishment, LegalForm, Sector, SupportContent
@@ -21,45 +26,53 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
-from khuyencong.domain import Dong, Establishment, Fund, LegalForm, SupportContent
+import attrs
+
+from khuyencong.domain import Dong, Establishment, Fund, SupportContent
 from khuyencong.exceptions import (
     CoverageError,
     NotConfiguredError,
     RuleConflictError,
     UnitMappingError,
+    ValidationError,
 )
-from khuyencong.rules._eligibility import Part, eligibility_facts, has_exception_flag, profile
+from khuyencong.messages import text
+from khuyencong.rules._arguments import Arguments, dated
+from khuyencong.rules._eligibility import EMPTY_PART as _EMPTY
+from khuyencong.rules._eligibility import Part, Profile, profile
 from khuyencong.rules._explain import Decision
 from khuyencong.rules._regimes import regime_on
 from khuyencong.rules._rulesets import DatedRules, RuleSet
-from khuyencong.rules._support import Amount, SupportLevel, compute, support_level
+from khuyencong.rules._support import Amount, Formula, formula, support_amount
 
 __all__ = ["Application", "BatchResult", "evaluate_many"]
 
-_ONE = Decimal(1)
 _RULE_ERRORS = (NotConfiguredError, CoverageError, RuleConflictError, UnitMappingError)
+_AMOUNT_ERRORS = (NotConfiguredError, CoverageError, ValidationError)
 _NATIONAL = Fund.NATIONAL
-_SERVICE = LegalForm.SERVICE_ORGANISATION
-_SME = LegalForm.SME
-_MEMBER_FORMS = frozenset(
-    {LegalForm.COOPERATIVE, LegalForm.COOPERATIVE_UNION, LegalForm.COOPERATIVE_GROUP}
-)
-_EMPTY: Part = (True, ())
-"""The part of a decision that has no conditions (a service organisation has one part)."""
 
 
 class Application:
     """One application: an establishment, and optionally a content with its eligible cost.
 
+    The arguments are checked when the application is made, as :func:`support_amount` checks
+    its own.
+
     Args:
         establishment: Who applies.
-        content: The support content asked for, if any.
-        eligible_cost: The eligible cost, in đồng.
+        content: The support content asked for, if any (a member, or text such as
+            ``"máy móc"``).
+        eligible_cost: The eligible cost, in whole đồng.
         quantity: Units the per-unit cap applies to.
         fund: National or local.
-        priority_multiplier: For priority areas and sectors.
+        priority: ``True`` for priority support (the maximum multiplier of the date), a
+            ``Decimal`` multiplier up to it, or ``False``; see :func:`support_amount`.
         on: The date, when it differs from the batch's.
+
+    Raises:
+        ValidationError: For an argument of the wrong kind, naming it.
     """
 
     __slots__ = (
@@ -68,47 +81,58 @@ class Application:
         "establishment",
         "fund",
         "on",
-        "priority_multiplier",
+        "priority",
         "quantity",
     )
 
     def __init__(
         self,
         establishment: Establishment,
-        content: SupportContent | None = None,
+        content: SupportContent | str | None = None,
         eligible_cost: Dong = 0,
         *,
         quantity: int = 1,
-        fund: Fund = Fund.NATIONAL,
-        priority_multiplier: Decimal | None = None,
+        fund: Fund | str = Fund.NATIONAL,
+        priority: bool | Decimal = False,
         on: dt.date | None = None,
     ) -> None:
+        args = Arguments()
+        args.instance(establishment, "establishment", Establishment)
+        if content is not None:
+            content = args.member(SupportContent, content, "content")
+        args.money(eligible_cost, "eligible_cost")
+        args.count(quantity, "quantity", 1)
+        fund = args.member(Fund, fund, "fund")
+        args.instance(priority, "priority", bool, Decimal)
+        args.optional_day(on, "on")
+        args.check()
         self.establishment = establishment
-        self.content = content
+        self.content: SupportContent | None = content
         self.eligible_cost = eligible_cost
         self.quantity = quantity
-        self.fund = fund
-        self.priority_multiplier = priority_multiplier
+        self.fund: Fund = fund
+        self.priority = priority
         self.on = on
 
 
 class BatchResult:
     """The answer for one application: its eligibility decision and support amount.
 
-    Kept compact: the eligibility conditions stay shared, memoised parts (who, where, what;
-    see :class:`~khuyencong.rules._eligibility.Profile`) until :attr:`decision` is read; the
-    explained :attr:`amount` is built when read.
+    Kept compact: the eligibility conditions stay shared, memoised parts (who, where, what)
+    until :attr:`decision` is read; the explained :attr:`amount` is built when read.
 
     Attributes:
         application: The input.
         amount_value: The support in đồng (0 when not eligible, ``None`` without a content
             or on error).
-        error: The rule error for this record (not configured, coverage, conflict, a unit
-            that cannot be placed on the post-reform map), if any.
+        error: The error for this record (not configured, coverage, conflict, a unit that
+            cannot be placed on the post-reform map, a priority out of range), if any.
     """
 
+    # The three parts are kept in three slots, not one tuple: a tuple per record would be one
+    # more object for the garbage collector to track, which costs the batch about 15%.
     __slots__ = (
-        "_ctx",
+        "_day",
         "_decision",
         "_what",
         "_where",
@@ -126,7 +150,7 @@ class BatchResult:
         self._where: Part = _EMPTY
         self._what: Part = _EMPTY
         self._decision: Decision | None = None
-        self._ctx: _Context | None = None
+        self._day: _Day | None = None
 
     @property
     def eligible(self) -> bool:
@@ -139,224 +163,185 @@ class BatchResult:
         """The eligibility decision, with every condition (built when first read; ``None`` if
         an error stopped it)."""
         decision = self._decision
-        if decision is None and self._who is not None and self._ctx is not None:
+        who, day = self._who, self._day
+        if decision is None and who is not None and day is not None:
             decision = self._decision = Decision(
                 "eligibility",
-                self._ctx.on,
+                day.on,
                 self.application.establishment.id,
-                self._who[1] + self._where[1] + self._what[1],
+                who[1] + self._where[1] + self._what[1],
                 outcome=self.eligible,
-                regime=self._ctx.regime,
+                regime=day.regime,
             )
         return decision
 
     @property
     def amount(self) -> Amount | None:
-        """The full, explained amount (built when read)."""
-        ctx, app = self._ctx, self.application
-        if ctx is None or ctx.level is None or self.amount_value is None:
+        """The full, explained amount: :func:`support_amount` of the application on its date
+        (with 0 support when the establishment is not eligible); built when read."""
+        app, day = self.application, self._day
+        if day is None or app.content is None or self.amount_value is None:
             return None
-        level = ctx.level
-        rate, cap, value, reached = compute(level, app.eligible_cost, app.quantity, ctx.multiplier)
-        if not self.eligible:
-            value, reached = 0, False
-        return Amount(
-            level.content,
-            level.fund,
-            ctx.on,
+        amount = support_amount(
+            app.content,
             app.eligible_cost,
-            app.quantity,
-            ctx.multiplier,
-            rate,
-            cap,
-            level.per,
-            value,
-            reached,
-            level.citation,
+            day.on,
+            rules=day.dated,
+            fund=app.fund,
+            quantity=app.quantity,
+            priority=app.priority,
         )
+        return amount if self.eligible else attrs.evolve(amount, amount=0, cap_reached=False)
 
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready data: the application's establishment and content, the decision, the
+        amount and the error, if any.
 
-class _Context:
-    """What records of one date, content, fund and multiplier share: the level, precomputed.
-
-    ``numerator / denominator`` is the level's rate as an exact fraction, so that an amount is
-    ``cost × numerator // denominator`` in integers: the same as rounding ``rate × cost`` down
-    whenever the Decimal product is exact (costs below :data:`_EXACT_BELOW` đồng).
-    """
-
-    __slots__ = ("cap", "denominator", "level", "multiplier", "numerator", "on", "regime")
-
-    def __init__(
-        self,
-        on: dt.date,
-        level: SupportLevel | None,
-        multiplier: Decimal,
-        regime: str | None = None,
-    ) -> None:
-        self.on = on
-        self.regime = regime
-        self.level = level
-        self.multiplier = multiplier
-        self.numerator, self.denominator = (1, 1)
-        self.cap: Dong | None = None
-        if level is not None:
-            self.numerator, self.denominator = level.rate.as_integer_ratio()
-            self.cap = level.cap
-
-
-_EXACT_BELOW = 10**20
-"""Below this many đồng, ``rate × cost`` is exact in Decimal's 28 digits for any shipped rate."""
+        >>> import datetime as dt
+        >>> from khuyencong.domain import Establishment, LegalForm, Sector
+        >>> from khuyencong.units import UnitRef
+        >>> est = Establishment(id="HKD-1", name="Hộ", legal_form=LegalForm.HOUSEHOLD_BUSINESS,
+        ...     location=UnitRef("2021", "07525"), sectors=[Sector.HANDICRAFTS])
+        >>> [r] = evaluate_many([Application(est, "brand", 80_000_000)], dt.date(2016, 3, 1))
+        >>> data = r.to_data()
+        >>> data["establishment_id"], data["eligible"], data["amount"]["amount"]
+        ('HKD-1', True, 35000000)
+        """
+        app = self.application
+        decision, amount = self.decision, self.amount
+        return {
+            "establishment_id": app.establishment.id,
+            "content": None if app.content is None else app.content.value,
+            "eligible": self.eligible,
+            "decision": None if decision is None else decision.to_data(),
+            "amount": None if amount is None else amount.to_data(),
+            "error": None if self.error is None else str(self.error),
+        }
 
 
 class _Day:
-    """The per-date state of one batch: the dated rules, their eligibility profile, levels."""
+    """The per-date state of one batch: the dated rules, their eligibility profile, the regime
+    and the memoised formulas."""
 
-    __slots__ = ("bare", "contexts", "dated", "national", "profile", "regime")
+    __slots__ = ("dated", "formulas", "national", "on", "profile", "regime")
 
-    def __init__(self, dated: DatedRules) -> None:
-        self.dated = dated
-        self.profile = profile(dated)
-        self.regime = regime_on(dated.on, dated)
-        self.bare = _Context(dated.on, None, _ONE, self.regime)
-        self.contexts: dict[tuple[object, ...], _Context | Exception] = {}
-        self.national: dict[SupportContent, _Context] = {}
-        """The contexts of national-fund contents without a multiplier (the common case)."""
+    def __init__(self, rules: DatedRules) -> None:
+        self.dated = rules
+        self.on = rules.on
+        self.profile: Profile = profile(rules)
+        self.regime = regime_on(rules.on, rules=rules)
+        self.formulas: dict[tuple[object, ...], Formula | Exception] = {}
+        self.national: dict[SupportContent, Formula] = {}
+        """The formulas of national-fund contents without priority (the common case)."""
 
-    def context(self, app: Application) -> _Context:
-        """The shared context of ``app``'s content, fund and multiplier (memoised)."""
-        key = (app.content, app.fund, app.priority_multiplier)
-        ctx = self.contexts.get(key)
-        if ctx is None:
+    def formula(self, app: Application) -> Formula:
+        """The formula of ``app``'s content, fund and priority (memoised, errors too)."""
+        priority = app.priority
+        # True == Decimal(1) == 1: the type keeps the options apart.
+        key = (app.content, app.fund, priority, type(priority))
+        found = self.formulas.get(key)
+        if found is None:
+            assert app.content is not None  # checked by the caller
             try:
-                ctx = self._context(app)
-            except _RULE_ERRORS as exc:
-                ctx = exc
-            self.contexts[key] = ctx
-            if (
-                app.fund is _NATIONAL
-                and app.priority_multiplier is None
-                and app.content
-                and isinstance(ctx, _Context)
-            ):
-                self.national[app.content] = ctx
-        if isinstance(ctx, Exception):
-            raise ctx
-        return ctx
-
-    def _context(self, app: Application) -> _Context:
-        assert app.content is not None  # checked by the caller
-        level = support_level(app.content, app.fund, self.dated)
-        multiplier = app.priority_multiplier
-        if multiplier is not None and multiplier != _ONE:
-            maximum = self.dated.value("support.priority_multiplier_max")
-            return _Context(self.dated.on, level, min(multiplier, maximum), self.regime)
-        return _Context(self.dated.on, level, _ONE, self.regime)
+                found = formula(app.content, app.fund, priority, self.dated)
+            except _AMOUNT_ERRORS as exc:
+                found = exc
+            self.formulas[key] = found
+            if app.fund is _NATIONAL and priority is False and isinstance(found, Formula):
+                self.national[app.content] = found
+        if isinstance(found, Exception):
+            raise found
+        return found
 
 
 def evaluate_many(  # noqa: PLR0915  (the hot loop is inlined on purpose: see the docstring)
     applications: Iterable[Application],
     on: dt.date,
-    rules: RuleSet | None = None,
     *,
+    rules: RuleSet | DatedRules | None = None,
     plan_year: int | None = None,
     raise_errors: bool = False,
 ) -> list[BatchResult]:
     """Evaluate eligibility and support amounts for many applications, in input order.
 
-    The rule set is validated once, parameters are read once per date, and eligibility is
-    decided from memoised parts (legal form and size, location per unit, sectors); each
+    The answers are those of :func:`check_eligibility` and :func:`support_amount`, from the same
+    implementations memoised per day: parameters are read once per date, eligibility is
+    decided from memoised parts (legal form and size, location per unit, sectors), and each
     result keeps references to those shared parts and builds its :class:`Decision` and
-    :class:`Amount` only when read. The answers are those of :func:`check_eligibility` and
-    :func:`support_amount`.
+    :class:`Amount` only when read.
 
     Args:
         applications: The applications.
         on: The date (an application's own ``on`` wins).
-        rules: The rule set (national baseline by default).
+        rules: A rule set or its view dated ``on`` (national baseline by default).
         plan_year: The plan year for the 5-year ward rule.
-        raise_errors: Raise the first rule error instead of recording it in the result.
+        raise_errors: Raise the first error instead of recording it in the result.
 
     Returns:
         One :class:`BatchResult` per application, in order.
+
+    Raises:
+        ValidationError: For an argument of the wrong kind, naming it (an item that is not an
+            :class:`Application` names its index).
     """
-    ruleset = rules or RuleSet.national()
-    days: dict[dt.date, _Day] = {}
+    args = Arguments()
+    args.day(on)
+    args.rules(rules)
+    if plan_year is not None:
+        args.year(plan_year, "plan_year")
+    args.flag(raise_errors, "raise_errors")
+    args.check()
+    first = dated(rules, on)
+    ruleset = first.ruleset
+    days: dict[dt.date, _Day] = {on: _Day(first)}
     results: list[BatchResult] = []
     append = results.append
     new = object.__new__
-    result_type = BatchResult
+    result_type, app_type = BatchResult, Application
     last_day: dt.date | None = None
-    day_state: _Day | None = None
-    for app in applications:
-        day = app.on or on
-        if day is not last_day:
-            day_state = days.get(day)
-            if day_state is None:
-                day_state = days[day] = _Day(ruleset.at(day))
-            last_day = day
-        assert day_state is not None  # set above
-        # Built without __init__ (the slots are set here): the batch's hot loop.
-        result = new(result_type)
-        result.application = app
-        result._decision = None
-        result._ctx = day_state.bare
-        result._who = None
-        result.amount_value = None
-        result.error = None
-        est = app.establishment
-        try:
-            form = est.legal_form
-            if has_exception_flag(est):
-                facts = tuple(eligibility_facts(est, day_state.dated, plan_year))
-                who: Part = (all(f[1] for f in facts), facts)
-                where = what = _EMPTY
-            elif form is _SERVICE:
-                who = day_state.profile.who(est)
-                where = what = _EMPTY
-            else:
-                # The profile's memo lookups, inlined; a miss goes through the profile.
-                p = day_state.profile
-                if form is _SME:
-                    who = p.who(est)
-                else:
-                    key = (form, est.members) if form in _MEMBER_FORMS else (form,)
-                    who = p.who_parts.get(key) or p.who(est)
-                ref = est.location
-                where = p.location.get(
-                    (ref.map_id, ref.code, plan_year, est.craft_village)
-                ) or p.where(est, plan_year)
-                what = p.sector.get(
-                    (est.sectors, est.area_difficulty, est.polluting_brick_kiln)
-                ) or p.what(est)
-            result._who = who
-            result._where = where
-            result._what = what
-            content = app.content
-            if content is not None:
-                ctx = (
-                    day_state.national.get(content)
-                    if app.fund is _NATIONAL and app.priority_multiplier is None
-                    else None
-                ) or day_state.context(app)
-                result._ctx = ctx
-                if not (who[0] and where[0] and what[0]):
-                    result.amount_value = 0
-                else:
-                    cost = app.eligible_cost
-                    if ctx.multiplier is _ONE and type(cost) is int and 0 <= cost < _EXACT_BELOW:
-                        value = cost * ctx.numerator // ctx.denominator
-                        cap = ctx.cap
-                        if cap is not None:
-                            total_cap = cap * app.quantity
-                            value = min(value, total_cap)
-                        result.amount_value = value
+    day_state: _Day = days[on]
+    parts = day_state.profile.parts
+    app: Any = None
+    try:
+        for app in applications:
+            day = app.on or on
+            if day is not last_day:
+                found = days.get(day)
+                if found is None:
+                    found = days[day] = _Day(ruleset.at(day))
+                day_state, last_day, parts = found, day, found.profile.parts
+            # Built without __init__ (the slots are set here): the batch's hot loop.
+            result = new(result_type)
+            result.application = app
+            result._decision = None
+            result._who = None
+            result._day = day_state
+            result.amount_value = None
+            result.error = None
+            try:
+                who, where, what = parts(app.establishment, plan_year)
+                result._who, result._where, result._what = who, where, what
+                content = app.content
+                if content is not None:
+                    applied = (
+                        day_state.national.get(content)
+                        if app.fund is _NATIONAL and app.priority is False
+                        else None
+                    ) or day_state.formula(app)
+                    if who[0] and where[0] and what[0]:
+                        result.amount_value = applied.apply(app.eligible_cost, app.quantity)
                     else:
-                        level = ctx.level
-                        assert level is not None  # set with the content
-                        result.amount_value = compute(level, cost, app.quantity, ctx.multiplier)[2]
-        except _RULE_ERRORS as exc:
-            if raise_errors:
-                raise
-            result.error = exc
-        append(result)
+                        result.amount_value = 0
+            except (*_RULE_ERRORS, ValidationError) as exc:
+                if raise_errors:
+                    raise
+                result.error = exc
+            append(result)
+    except AttributeError:
+        # Checked here rather than per record (the hot loop): an item that is no Application.
+        if type(app) is not app_type:
+            raise ValidationError.single(
+                f"$.applications[{len(results)}]", app, text("rules.not_a", kind="Application")
+            ) from None
+        raise
     return results

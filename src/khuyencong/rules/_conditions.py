@@ -8,7 +8,7 @@ sectors, each in the legal order; cleaner-production projects have no ranking or
 (235/2025/NĐ-CP, ``priority.owner_order``), ranked before areas and sectors.
 
 >>> import datetime as dt
->>> check_support_conditions(dt.date(2016, 1, 1), subject="DA-1", content_and_sector_eligible=True,
+>>> check_support_conditions("DA-1", dt.date(2016, 1, 1), content_and_sector_eligible=True,
 ...     approved=True, counterpart_committed=True, other_state_funding=False).outcome
 True
 """
@@ -22,8 +22,10 @@ import attrs
 
 from khuyencong.domain import Establishment
 from khuyencong.exceptions import ValidationError
+from khuyencong.messages import text
+from khuyencong.rules._arguments import Arguments, dated
 from khuyencong.rules._explain import Decision, Fact, register_messages
-from khuyencong.rules._rulesets import RuleSet
+from khuyencong.rules._rulesets import DatedRules, RuleSet
 
 __all__ = ["PriorityClaim", "check_support_conditions", "priority_claim", "rank_applications"]
 
@@ -58,21 +60,44 @@ register_messages(
 
 
 def check_support_conditions(
+    subject: str,
     on: dt.date,
     *,
-    subject: str,
     content_and_sector_eligible: bool,
     approved: bool,
     counterpart_committed: bool,
     other_state_funding: bool,
-    rules: RuleSet | None = None,
+    rules: RuleSet | DatedRules | None = None,
 ) -> Decision:
-    """The support conditions on ``on``, each explained.
+    """The support conditions of ``subject`` (a project or application id) on ``on``, each
+    explained.
+
+    Args:
+        subject: What the decision is about (a project or application id).
+        on: The date.
+        content_and_sector_eligible: Whether the content and the sector are eligible.
+        approved: Whether the competent body approved the project.
+        counterpart_committed: Whether the beneficiary invested or committed the rest.
+        other_state_funding: Whether it had other state funding for the same cost item.
+        rules: A rule set or its view dated ``on`` (national baseline by default).
 
     Raises:
+        ValidationError: For an argument of the wrong kind, naming it.
         khuyencong.exceptions.CoverageError: Before 8 April 2014.
     """
-    required, cite = (rules or RuleSet.national()).at(on).cited("conditions.required")
+    args = Arguments()
+    args.text(subject, "subject")
+    args.day(on)
+    for name, flag in (
+        ("content_and_sector_eligible", content_and_sector_eligible),
+        ("approved", approved),
+        ("counterpart_committed", counterpart_committed),
+        ("other_state_funding", other_state_funding),
+    ):
+        args.flag(flag, name)
+    args.rules(rules)
+    args.check()
+    required, cite = dated(rules, on).cited("conditions.required")
     found = {
         "content_and_sector_eligible": content_and_sector_eligible,
         "approved_by_competent_body": approved,
@@ -128,6 +153,9 @@ def priority_claim(
     >>> sorted(priority_claim(est).owners)
     ['women_owned']
     """
+    args = Arguments()
+    args.instance(establishment, "establishment", Establishment)
+    args.check()
     flags = (establishment.owned_by_women, establishment.owned_by_ethnic_minority)
     owners = {fact for fact, held in zip(OWNERSHIP_FACTS, flags, strict=True) if held}
     return PriorityClaim(
@@ -140,7 +168,10 @@ def priority_claim(
 
 
 def rank_applications(
-    claims: Iterable[PriorityClaim], on: dt.date, rules: RuleSet | None = None
+    claims: Iterable[PriorityClaim],
+    on: dt.date,
+    *,
+    rules: RuleSet | DatedRules | None = None,
 ) -> list[tuple[PriorityClaim, tuple[int, int, int]]]:
     """Applications in priority order: best ownership priority first (from 15/10/2025), then best
     area, then best sector; ties keep input order.
@@ -162,14 +193,22 @@ def rank_applications(
     >>> [c.id for c, _ in ranked]
     ['W', 'A']
     """
-    dated = (rules or RuleSet.national()).at(on)
-    areas: Sequence[str] = dated.value("priority.area_order")
-    sectors: Sequence[str] = dated.value("priority.sector_order")
-    owners: Sequence[str] = dated.value("priority.owner_order")
+    args = Arguments()
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    day = dated(rules, on)
+    areas: Sequence[str] = day.value("priority.area_order")
+    sectors: Sequence[str] = day.value("priority.sector_order")
+    owners: Sequence[str] = day.value("priority.owner_order")
     ranked: list[tuple[PriorityClaim, tuple[int, int, int]]] = []
     tail: list[tuple[PriorityClaim, tuple[int, int, int]]] = []
     unranked = (len(owners), len(areas), len(sectors))
     for i, claim in enumerate(claims):
+        if not isinstance(claim, PriorityClaim):
+            raise ValidationError.single(
+                f"$.claims[{i}]", claim, text("rules.not_a", kind="PriorityClaim")
+            )
         for field, values, allowed in (
             ("areas", claim.areas, areas),
             ("sectors", claim.sectors, sectors),

@@ -7,6 +7,10 @@ then 3 member cooperatives (Điều 4.8); a cooperative group 3 members under Ng
 under 17/2023 Điều 4.21 from 1/7/2024. Before 1/7/2013 (the 2003 law) the minimums are [U]
 defaults. The values come from the data files.
 
+The member minimum exists here once: :func:`check_cooperative` and the membership condition of
+eligibility (:func:`khuyencong.rules.check_eligibility`) both build it with
+:func:`member_minimum_fact`.
+
 >>> import datetime as dt
 >>> member_minimum_fact(LegalForm.COOPERATIVE, 6, RuleSet.national().at(dt.date(2024, 6, 30)))[1]
 False
@@ -19,10 +23,13 @@ from __future__ import annotations
 import datetime as dt
 
 from khuyencong.domain import LegalForm
+from khuyencong.exceptions import ValidationError
+from khuyencong.messages import text
+from khuyencong.rules._arguments import Arguments, dated
 from khuyencong.rules._explain import Decision, Fact, register_messages
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
-__all__ = ["check_cooperative", "member_minimum_fact"]
+__all__ = ["COOPERATIVE_KINDS", "check_cooperative", "member_minimum_fact"]
 
 _PARAM = {
     LegalForm.COOPERATIVE: "cooperative.min_members",
@@ -34,6 +41,8 @@ _CODE = {
     LegalForm.COOPERATIVE_UNION: "cooperative_union.members",
     LegalForm.COOPERATIVE_GROUP: "cooperative_group.members",
 }
+COOPERATIVE_KINDS = frozenset(_PARAM)
+"""The legal forms with a member minimum: cooperatives, unions of cooperatives, groups."""
 
 register_messages(
     {
@@ -66,32 +75,44 @@ def member_minimum_fact(form: LegalForm, members: int | None, rules: DatedRules)
 
 
 def check_cooperative(
-    form: LegalForm,
+    form: LegalForm | str,
     members: int | None,
     on: dt.date,
-    rules: RuleSet | None = None,
     *,
+    rules: RuleSet | DatedRules | None = None,
     subject: str = "",
 ) -> Decision:
     """Whether a cooperative, union or group has the members the law requires on ``on``.
 
     Args:
-        form: Cooperative, union of cooperatives or cooperative group.
+        form: Cooperative, union of cooperatives or cooperative group (a member, or text such
+            as ``"HTX"`` or ``"union"``).
         members: Official members (member cooperatives for a union).
         on: The date.
-        rules: The rule set (national baseline by default).
+        rules: A rule set or its view dated ``on`` (national baseline by default).
         subject: An identifier for the decision.
 
     Raises:
-        ValueError: If ``form`` is not a cooperative kind.
+        ValidationError: For an argument of the wrong kind, naming it (a form that is not a
+            cooperative kind names ``form``).
 
     >>> check_cooperative(LegalForm.COOPERATIVE, 4, dt.date(2024, 7, 1)).outcome
     False
+    >>> check_cooperative("union", 3, dt.date(2024, 7, 1), rules=RuleSet.national()).outcome
+    True
     """
+    args = Arguments()
+    form = args.member(LegalForm, form, "form")
+    args.optional_count(members, "members")
+    args.day(on)
+    args.rules(rules)
+    args.instance(subject, "subject", str)
+    args.check()
     if form not in _PARAM:
-        msg = f"{form.value} is not a cooperative kind"
-        raise ValueError(msg)
-    dated = (rules or RuleSet.national()).at(on)
+        raise ValidationError.single("$.form", form.value, text("rules.not_a_cooperative_kind"))
     return Decision(
-        "cooperative", on, subject or form.value, [member_minimum_fact(form, members, dated)]
+        "cooperative",
+        on,
+        subject or form.value,
+        [member_minimum_fact(form, members, dated(rules, on))],
     )

@@ -55,7 +55,6 @@ from khuyencong.domain import (
     AreaDifficulty,
     Artisan,
     ArtisanTitle,
-    BusinessSectorGroup,
     Citation,
     Confidence,
     Establishment,
@@ -70,10 +69,12 @@ from khuyencong.exceptions import (
     RuleConflictError,
     UnitMappingError,
 )
-from khuyencong.rules import _sme_size as sme_size
+from khuyencong.rules._arguments import Arguments, dated
+from khuyencong.rules._cooperatives import COOPERATIVE_KINDS, member_minimum_fact
 from khuyencong.rules._explain import Decision, Fact, Text, register_messages
 from khuyencong.rules._regimes import rules_date
 from khuyencong.rules._rulesets import CraftVillage, DatedRules, RuleSet
+from khuyencong.rules._sme_size import size_of
 from khuyencong.units import (
     AdminUnit,
     MapId,
@@ -86,7 +87,7 @@ from khuyencong.units import (
     to_reform,
 )
 
-__all__ = ["EXCEPTIONS", "check_eligibility", "eligibility_facts"]
+__all__ = ["EMPTY_PART", "EXCEPTIONS", "Part", "Profile", "check_eligibility", "profile"]
 
 EXCEPTIONS: dict[str, str] = {
     "cleaner_production": "eligibility.cleaner_production_exempt",
@@ -162,8 +163,8 @@ register_messages(
 def check_eligibility(
     establishment: Establishment | Artisan,
     on: dt.date,
-    rules: RuleSet | DatedRules | None = None,
     *,
+    rules: RuleSet | DatedRules | None = None,
     plan_year: int | None = None,
     approved_on: dt.date | None = None,
 ) -> Decision:
@@ -173,7 +174,7 @@ def check_eligibility(
         establishment: The establishment, or an :class:`~khuyencong.domain.Artisan` (a
             person holding a title, a beneficiary from 15/10/2025).
         on: The date of the application or decision.
-        rules: A rule set (national baseline by default), or the rules already dated ``on``.
+        rules: A rule set or its view dated ``on`` (national baseline by default).
         plan_year: The plan year, for the 5-year ward rule (default: the year of ``on``).
         approved_on: The approval date of the project the decision is about. A project
             approved before 15/10/2025 is judged under the rules of its approval date (the
@@ -183,32 +184,30 @@ def check_eligibility(
         The decision, with every condition checked and the regime it applied.
 
     Raises:
+        ValidationError: For an argument of the wrong kind (a date given as text, …), naming it.
         NotConfiguredError: If a value the answer needs is unknown on that date.
         CoverageError: If ``on`` is outside a parameter's coverage.
         RuleConflictError: If two labelled exceptions apply at once.
         UnitMappingError: If a location on an older map cannot be placed on the post-reform
             map without a guess (split or ambiguous; the error lists the candidates).
     """
-    applied, regime = _applied_date(rules, on, approved_on)
-    dated = _dated(rules, applied)
+    args = Arguments()
+    args.instance(establishment, "establishment", Establishment, Artisan)
+    args.day(on)
+    args.rules(rules)
+    if plan_year is not None:
+        args.year(plan_year, "plan_year")
+    args.optional_day(approved_on, "approved_on")
+    args.check()
+    decided_on = dated(rules, on)
+    applied, regime = rules_date(on, approved_on=approved_on, rules=decided_on)
+    applying = decided_on if applied == on else decided_on.ruleset.at(applied)
     if isinstance(establishment, Artisan):
-        facts = artisan_facts(establishment, dated)
+        facts = artisan_facts(establishment, applying)
     else:
-        facts = eligibility_facts(establishment, dated, plan_year)
+        who, where, what = profile(applying).parts(establishment, plan_year)
+        facts = [*who[1], *where[1], *what[1]]
     return Decision("eligibility", on, establishment.id, facts, regime=regime, rules_on=applied)
-
-
-def _applied_date(
-    rules: RuleSet | DatedRules | None, on: dt.date, approved_on: dt.date | None
-) -> tuple[dt.date, str | None]:
-    applied, regime = rules_date(on, approved_on=approved_on, rules=rules)
-    if isinstance(rules, DatedRules) and rules.on == on != applied:
-        msg = (
-            f"the project was approved on {applied} under another regime: pass a RuleSet, "
-            "not rules dated the decision day"
-        )
-        raise ValueError(msg)
-    return applied, regime  # _dated refuses rules dated another day
 
 
 def artisan_facts(artisan: Artisan, rules: DatedRules) -> list[Fact]:
@@ -246,15 +245,6 @@ def _artisan_titles(values: tuple[str, ...]) -> Any:
     return tuple(ArtisanTitle(v) for v in values)
 
 
-def _dated(rules: RuleSet | DatedRules | None, on: dt.date) -> DatedRules:
-    if isinstance(rules, DatedRules):
-        if rules.on != on:
-            msg = f"rules dated {rules.on} used for {on}"
-            raise ValueError(msg)
-        return rules
-    return (rules or RuleSet.national()).at(on)
-
-
 def _exception(est: Establishment, rules: DatedRules) -> tuple[str | None, Citation | None]:
     """The labelled exception that lifts the form, size and location limits, if one applies.
 
@@ -283,13 +273,6 @@ def _exception(est: Establishment, rules: DatedRules) -> tuple[str | None, Citat
     return None, None
 
 
-def has_exception_flag(est: Establishment) -> bool:
-    """Whether ``est`` claims a labelled exception (the slow path of eligibility)."""
-    return (
-        est.cleaner_production or est.sustainable_production or est.cluster_infrastructure_investor
-    )
-
-
 Part = tuple[bool, tuple[Fact, ...]]
 """A memoised part of an eligibility decision: whether all its facts hold, and the facts."""
 
@@ -307,13 +290,11 @@ class Profile:
     __slots__ = (
         "errors",
         "form_facts",
-        "large_facts",
         "location",
         "member_facts",
         "rules",
         "sector",
         "size",
-        "size_rows",
         "values",
         "who_parts",
     )
@@ -326,12 +307,10 @@ class Profile:
         self.location: dict[tuple[Any, ...], Part] = {}
         self.sector: dict[tuple[Any, ...], Part] = {}
         self.size: dict[tuple[Any, ...], Fact] = {}
-        self.size_rows: dict[
-            BusinessSectorGroup, list[tuple[int, int, int, Fact] | Exception | None]
-        ] = {}
-        self.who_parts: dict[tuple[Any, ...], Part] = {}
-        self.errors: dict[tuple[int, tuple[Any, ...]], Exception] = {}
-        self.large_facts: dict[BusinessSectorGroup, Fact] = {}
+        # Keyed by the form alone, or (form, members) for cooperative kinds, or (form, id(size))
+        # for SMEs.
+        self.who_parts: dict[Any, Part] = {}
+        self.errors: dict[tuple[int, Any], Exception] = {}
 
     def cited(self, name: str) -> tuple[Any, Citation]:
         found = self.values.get(name)
@@ -365,13 +344,14 @@ class Profile:
         return found
 
     def member_fact(self, form: LegalForm, members: int | None) -> Fact:
+        """The member-minimum condition (built by
+        :func:`khuyencong.rules._cooperatives.member_minimum_fact`, memoised per form and
+        member count)."""
         key = (form, members)
         found = self.member_facts.get(key)
         if found is None:
             try:
-                minimum, cite = self.cited(_MEMBER_PARAM[form])
-                held = members is not None and members >= minimum
-                found = (_MEMBER_CODE[form], held, minimum, members, cite, None)
+                found = member_minimum_fact(form, members, self.rules)
             except (NotConfiguredError, CoverageError) as exc:
                 found = exc
             self.member_facts[key] = found
@@ -379,47 +359,31 @@ class Profile:
             raise found
         return found
 
-    def size_row(self, group: BusinessSectorGroup, index: int) -> sme_size.Row:
-        """The thresholds of size class ``index`` (micro, small, medium) of ``group`` under the
-        SME rule in force, with the citation of the class.
-
-        Delegates to :func:`khuyencong.rules._sme_size.size_row` through the memoised lookups of
-        this profile (errors are memoised too), so the rule exists once.
-        """
-        return sme_size.size_row(self.cited, sme_size.shape_of(self.cited), group, index)
-
     def size_fact(self, est: Establishment) -> Fact:
         """The ``sme.size`` fact of an SME (the computed class wins over a declared one).
 
-        The class comes from :func:`khuyencong.rules._sme_size.classify` (the one
-        implementation, for both rule shapes); the fact of each class is built once per group
-        and kept in ``self.size``, so its identity is stable (:meth:`who` keys on it).
+        The class comes from :func:`khuyencong.rules._sme_size.size_of`, the one implementation
+        of the SME size rule (also behind :func:`~khuyencong.rules.sme_size_class`); the fact
+        of each class is built once per group and kept in ``self.size``, so its identity is
+        stable (:meth:`who` keys on it).
         """
         group = est.business_sector_group
-        employees, revenue, capital = est.employees, est.revenue, est.total_capital
+        employees, capital = est.employees, est.total_capital
         if group is not None and (employees is not None or capital is not None):
-            memo = self.rules.cache.get(("sme_size", group))
-            if memo is None:
-                shape = sme_size.shape_of(self.cited)
-                memo = self.rules.cache[("sme_size", group)] = (
-                    shape,
-                    sme_size.row_getter(self.cited, shape, group),
-                )
-            shape, row = memo
-            if sme_size.has_inputs(shape, employees, revenue, capital):
-                index, cite = sme_size.classify(shape, row, employees, revenue, capital)
-                key = (group, index)
+            found = size_of(employees, est.revenue, capital, group, self.rules)
+            if found is not None:
+                cls, cite = found
+                key = (group, cls)
                 fact = self.size.get(key)
                 if fact is None:
-                    cls = SizeClass.LARGE if index == 3 else _SME_CLASSES[index]
                     fact = self.size[key] = _size_result(cls, cite)
                 return fact
         return _DECLARED[est.size_class]
 
     def _part(
         self,
-        table: dict[tuple[Any, ...], Part],
-        key: tuple[Any, ...],
+        table: dict[Any, Part],
+        key: Any,
         make: Callable[[], tuple[Fact, ...]],
     ) -> Part:
         """The memoised part of ``table`` at ``key``; errors are memoised apart, so that the
@@ -446,11 +410,14 @@ class Profile:
         """The legal form with its member minimum (cooperative kinds) or size (SMEs)."""
         form = est.legal_form
         if form is _SME:
-            self.form_fact(form)  # its errors come first, as in the order of the conditions
+            known = self.form_facts.get(form)
+            if known is None or isinstance(known, Exception):
+                self.form_fact(form)  # its errors come first, as in the order of the conditions
             size = self.size_fact(est)
             # Size facts are kept alive by this profile (or are constants): their id is a key.
-            return self._part(
-                self.who_parts, (form, id(size)), lambda: (self.form_fact(form), size)
+            key = (form, id(size))
+            return self.who_parts.get(key) or self._part(
+                self.who_parts, key, lambda: (self.form_fact(form), size)
             )
         if form is _SERVICE:
 
@@ -458,15 +425,15 @@ class Profile:
                 ok, cite = self.cited("eligibility.service_organisation_eligible")
                 return (("legal_form", ok, "service_organisation", form, cite, None),)
 
-            return self._part(self.who_parts, (form,), service)
-        if form in _MEMBER_PARAM:
+            return self._part(self.who_parts, form, service)
+        if form in COOPERATIVE_KINDS:
             members = est.members
             return self._part(
                 self.who_parts,
                 (form, members),
                 lambda: (self.form_fact(form), self.member_fact(form, members)),
             )
-        return self._part(self.who_parts, (form,), lambda: (self.form_fact(form),))
+        return self._part(self.who_parts, form, lambda: (self.form_fact(form),))
 
     def where(self, est: Establishment, plan_year: int | None) -> Part:
         """The location test of the place of production (memoised per unit, plan year and
@@ -486,6 +453,59 @@ class Profile:
             lambda: tuple(_sector_facts(est, self.rules)),
         )
 
+    def parts(self, est: Establishment, plan_year: int | None) -> tuple[Part, Part, Part]:
+        """The eligibility of ``est`` as its three memoised parts: who, where, what.
+
+        The one implementation of the eligibility rule: :func:`check_eligibility` joins the
+        parts' conditions into a decision, batch evaluation keeps the shared parts. A labelled
+        exception gives one part with every condition (not memoised); a service organisation
+        has the *who* part only. Each memo is looked up here first, so that the common case
+        costs three dictionary lookups.
+
+        Raises:
+            NotConfiguredError, CoverageError, RuleConflictError, UnitMappingError: As
+                :func:`check_eligibility` does.
+        """
+        if (
+            est.cleaner_production
+            or est.sustainable_production
+            or est.cluster_infrastructure_investor
+        ):
+            label, cite = _exception(est, self.rules)
+            if label is not None and cite is not None:
+                facts = tuple(self._exception_facts(est, label, cite))
+                return (all(f[1] for f in facts), facts), _EMPTY, _EMPTY
+        form = est.legal_form
+        if form is _SERVICE:
+            return self.who(est), _EMPTY, _EMPTY
+        if form is _SME:
+            who = self.who(est)
+        else:
+            key = (form, est.members) if form in COOPERATIVE_KINDS else form
+            who = self.who_parts.get(key) or self.who(est)
+        ref = est.location
+        where = self.location.get((ref.map_id, ref.code, plan_year, est.craft_village)) or (
+            self.where(est, plan_year)
+        )
+        what = self.sector.get((est.sectors, est.area_difficulty, est.polluting_brick_kiln)) or (
+            self.what(est)
+        )
+        return who, where, what
+
+    def _exception_facts(self, est: Establishment, label: str, cite: Citation) -> list[Fact]:
+        """The conditions of an establishment a labelled exception applies to: its form and
+        location limits lifted (and said so), its member minimum and sectors still checked."""
+        form = est.legal_form
+        fact = self.form_fact(form)
+        if not fact[1]:
+            fact = ("legal_form", True, fact[2], form, cite, label)
+        facts = [fact]
+        if form in COOPERATIVE_KINDS:
+            facts.append(self.member_fact(form, est.members))
+        facts.append(("location", True, "no location limit", est.location.code, cite, label))
+        facts.extend(self.what(est)[1])
+        return facts
+
 
 def profile(rules: DatedRules) -> Profile:
     """The memoised eligibility answers of ``rules``' date (kept in ``rules.cache``)."""
@@ -495,6 +515,9 @@ def profile(rules: DatedRules) -> Profile:
     return found
 
 
+EMPTY_PART: Part = (True, ())
+"""A part without conditions (the *where* and *what* of a service organisation)."""
+_EMPTY = EMPTY_PART
 _SME = LegalForm.SME
 _SERVICE = LegalForm.SERVICE_ORGANISATION
 _SME_CLASSES = (SizeClass.MICRO, SizeClass.SMALL, SizeClass.MEDIUM)
@@ -528,42 +551,6 @@ def _declared_size(size_class: SizeClass | None) -> Fact:
 
 _DECLARED: dict[SizeClass | None, Fact] = {cls: _declared_size(cls) for cls in (*SizeClass, None)}
 """The ``sme.size`` facts of a declared size class (or of none), built once."""
-
-
-def eligibility_facts(
-    est: Establishment, rules: DatedRules, plan_year: int | None = None
-) -> list[Fact]:
-    """The compact conditions of :func:`check_eligibility` (for batch evaluation)."""
-    p = profile(rules)
-    if est.legal_form is _SERVICE:
-        return list(p.who(est)[1])
-    if not has_exception_flag(est):
-        return [*p.who(est)[1], *p.where(est, plan_year)[1], *p.what(est)[1]]
-    label, exc_cite = _exception(est, rules)
-    if label is None or exc_cite is None:
-        return [*p.who(est)[1], *p.where(est, plan_year)[1], *p.what(est)[1]]
-    form = est.legal_form
-    fact = p.form_fact(form)
-    if not fact[1]:
-        fact = ("legal_form", True, fact[2], form, exc_cite, label)
-    facts = [fact]
-    if form in _MEMBER_PARAM:
-        facts.append(p.member_fact(form, est.members))
-    facts.append(("location", True, "no location limit", est.location.code, exc_cite, label))
-    facts.extend(p.what(est)[1])
-    return facts
-
-
-_MEMBER_PARAM = {
-    LegalForm.COOPERATIVE: "cooperative.min_members",
-    LegalForm.COOPERATIVE_UNION: "cooperative_union.min_members",
-    LegalForm.COOPERATIVE_GROUP: "cooperative_group.min_members",
-}
-_MEMBER_CODE = {
-    LegalForm.COOPERATIVE: "cooperative.members",
-    LegalForm.COOPERATIVE_UNION: "cooperative_union.members",
-    LegalForm.COOPERATIVE_GROUP: "cooperative_group.members",
-}
 
 
 _LOCATION_TESTS = ("45/2012", "235/2025", "none")

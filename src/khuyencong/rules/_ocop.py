@@ -8,7 +8,7 @@ restatement of its bands was found). Independent of the rural-industrial award.
 
 >>> import datetime as dt
 >>> from decimal import Decimal
->>> ocop_stars(Decimal("70"), dt.date(2023, 3, 1)), ocop_stars(Decimal("69.5"), dt.date(2023, 3, 1))
+>>> ocop_stars(70, dt.date(2023, 3, 1)), ocop_stars(Decimal("69.5"), dt.date(2023, 3, 1))
 (4, 3)
 >>> part_maxima(dt.date(2023, 2, 23)), part_maxima(dt.date(2023, 2, 24))
 ((35, 25, 40), (40, 25, 35))
@@ -19,57 +19,86 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from khuyencong.exceptions import ValidationError
-from khuyencong.rules._rulesets import RuleSet
-
-
-def _is_score(value: object) -> bool:
-    return isinstance(value, Decimal) and Decimal(0) <= value <= Decimal(100)
-
+from khuyencong.rules._arguments import Arguments, dated
+from khuyencong.rules._rulesets import DatedRules, RuleSet
 
 __all__ = ["is_ocop_product", "ocop_score", "ocop_stars", "part_maxima"]
 
 
-def part_maxima(on: dt.date, rules: RuleSet | None = None) -> tuple[int, int, int]:
-    """The maximum scores of parts A, B and C on ``on``."""
-    a, b, c = (rules or RuleSet.national()).value("ocop.part_max", on)
+def part_maxima(on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> tuple[int, int, int]:
+    """The maximum scores of parts A, B and C on ``on``.
+
+    Raises:
+        ValidationError: If ``on`` is not a date or ``rules`` not a rule set.
+    """
+    args = Arguments()
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    a, b, c = dated(rules, on).value("ocop.part_max")
     return a, b, c
 
 
 def ocop_score(
-    part_a: Decimal, part_b: Decimal, part_c: Decimal, on: dt.date, rules: RuleSet | None = None
+    part_a: int | Decimal,
+    part_b: int | Decimal,
+    part_c: int | Decimal,
+    on: dt.date,
+    *,
+    rules: RuleSet | DatedRules | None = None,
 ) -> Decimal:
-    """The total score, each part checked against its maximum on ``on``.
+    """The total score, each part (an ``int`` or a ``Decimal``) checked against its maximum.
 
     Raises:
-        ValidationError: For a part above its maximum or negative.
+        ValidationError: For a part above its maximum, negative, or of another type.
     """
-    problems = []
-    for name, value, top in zip(
-        "abc", (part_a, part_b, part_c), part_maxima(on, rules), strict=True
-    ):
-        if not Decimal(0) <= value <= top:
-            problems.append(ValidationError.single(f"$.part_{name}", value, f"between 0 and {top}"))
-    if problems:
-        raise ValidationError.merge(problems)
-    return part_a + part_b + part_c
+    args = Arguments()
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    tops = part_maxima(on, rules=rules)
+    parts = [
+        args.score(value, f"part_{name}", top)
+        for name, value, top in zip("abc", (part_a, part_b, part_c), tops, strict=True)
+    ]
+    args.check()
+    return sum(parts, Decimal(0))
 
 
-def ocop_stars(score: Decimal, on: dt.date, rules: RuleSet | None = None) -> int:
+def ocop_stars(
+    score: int | Decimal, on: dt.date, *, rules: RuleSet | DatedRules | None = None
+) -> int:
     """The stars for a total score on ``on`` (1–5).
 
+    Args:
+        score: The total score, 0 to 100: an ``int`` or a ``Decimal`` (never a float).
+        on: The date.
+        rules: A rule set or its view dated ``on`` (national baseline by default).
+
     Raises:
-        ValidationError: For a score outside 0–100.
+        ValidationError: For a score outside 0–100 or of another type, naming ``score``.
     """
-    if not _is_score(score):
-        raise ValidationError.single("$.score", score, "a Decimal between 0 and 100")
-    bands = (rules or RuleSet.national()).value("ocop.star_bands", on)
+    args = Arguments()
+    value = args.score(score)
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    bands = dated(rules, on).value("ocop.star_bands")
     for stars, threshold in zip((5, 4, 3, 2), bands, strict=True):
-        if score >= threshold:
+        if value >= threshold:
             return stars
     return 1
 
 
-def is_ocop_product(stars: int, on: dt.date, rules: RuleSet | None = None) -> bool:
-    """Whether a product with ``stars`` is an OCOP product on ``on`` (from 3★ [U])."""
-    return bool(stars >= (rules or RuleSet.national()).value("ocop.min_ocop_stars", on))
+def is_ocop_product(stars: int, on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> bool:
+    """Whether a product with ``stars`` (1–5) is an OCOP product on ``on`` (from 3★ [U]).
+
+    Raises:
+        ValidationError: For stars outside 1–5, naming ``stars``.
+    """
+    args = Arguments()
+    args.count(stars, "stars", 1, 5)
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    return bool(stars >= dated(rules, on).value("ocop.min_ocop_stars"))

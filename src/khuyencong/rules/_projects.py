@@ -2,10 +2,17 @@
 
 Requested amounts against computed maxima; the first advance by content kind (30% / 70% /
 100%, each with its condition, Điều 13), the rest only after acceptance (Điều 14), refunds of
-unused advances (Điều 12.6), totals ≤ approved; deadlines (Điều 10, 18, 22); who approves an
-adjustment or a stop (Điều 11); one national-fund demonstration model of each kind per district
-(20/2017/TT-BCT: one new-technology and one new-product model), not configured from 1/7/2025
-when districts ended.
+unused advances (Điều 12.6), totals ≤ approved; a function for each deadline: dossiers
+(Điều 10, :func:`dossier_deadlines`), monthly progress reports (Điều 22,
+:func:`monthly_report_deadline`), the settlement dossier (Điều 18.1,
+:func:`settlement_deadline`) and the final liquidation and settlement (Điều 18.2,
+:func:`final_settlement_deadline`); who approves an adjustment or a stop (Điều 11); one
+national-fund demonstration model of each kind per district (20/2017/TT-BCT: one
+new-technology and one new-product model), not configured from 1/7/2025 when districts ended.
+
+Progress (the condition of a first advance) is a share from 0 to 1, as a ``Decimal`` or a
+``Fraction``: ``Decimal("0.71")`` is 71%. A percentage given by mistake (``40``) is refused, not
+read as 4,000%.
 
 >>> import datetime as dt
 >>> from decimal import Decimal
@@ -16,28 +23,38 @@ when districts ended.
 datetime.date(2017, 1, 4)
 >>> settlement_deadline(dt.date(2016, 5, 2))
 datetime.date(2016, 5, 17)
+>>> final_settlement_deadline(dt.date(2016, 5, 2))
+datetime.date(2017, 1, 22)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
+from typing import Any, NamedTuple
 
 import attrs
 
+from khuyencong.converters import structure, unstructure
 from khuyencong.domain import Citation, Dong, Project, SupportContent, round_down
-from khuyencong.exceptions import NotConfiguredError
+from khuyencong.exceptions import NotConfiguredError, ValidationError
+from khuyencong.messages import text
+from khuyencong.rules._arguments import Arguments, dated, ruleset
 from khuyencong.rules._explain import Decision, Fact, Money, register_messages
 from khuyencong.rules._regimes import rules_date
-from khuyencong.rules._rulesets import RuleSet
+from khuyencong.rules._rulesets import DatedRules, RuleSet
 from khuyencong.rules._support import support_amount
 
 __all__ = [
     "Advance",
+    "DossierDeadlines",
     "adjustment_approver",
     "check_models_per_district",
     "check_project_amounts",
     "dossier_deadlines",
+    "final_settlement_deadline",
     "first_advance",
     "monthly_report_deadline",
     "refund_due",
@@ -46,6 +63,7 @@ __all__ = [
 ]
 
 _KINDS = ("infrastructure", "contract", "investment", "after_acceptance")
+_ADJUSTERS = ("ministry", "department", "province_group")
 
 register_messages(
     {
@@ -65,11 +83,9 @@ register_messages(
 )
 
 
-def _rules(rules: RuleSet | None) -> RuleSet:
-    return rules or RuleSet.national()
-
-
-def check_project_amounts(project: Project, on: dt.date, rules: RuleSet | None = None) -> Decision:
+def check_project_amounts(
+    project: Project, on: dt.date, *, rules: RuleSet | DatedRules | None = None
+) -> Decision:
     """Each content's requested support against its computed maximum, decided on ``on``.
 
     A project approved before a new regime took effect (before 15/10/2025, Nghị định
@@ -77,14 +93,32 @@ def check_project_amounts(project: Project, on: dt.date, rules: RuleSet | None =
     names the regime and the date whose rules it applied (see
     :func:`khuyencong.rules.rules_date`).
 
+    Args:
+        project: The project.
+        on: The date of the decision.
+        rules: A rule set or its view dated ``on`` (national baseline by default).
+
     Raises:
+        ValidationError: For an argument of the wrong kind, naming it.
         khuyencong.exceptions.NotConfiguredError: If a content's level is unknown on that date.
     """
-    applied, regime = rules_date(on, approved_on=project.approved_on, rules=rules)
+    args = Arguments()
+    args.instance(project, "project", Project)
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    dated(rules, on)  # a view dated another day is refused
+    base = ruleset(rules)
+    applied, regime = rules_date(on, approved_on=project.approved_on, rules=base)
     facts: list[Fact] = []
     for pc in project.contents:
         amount = support_amount(
-            pc.content, pc.eligible_cost, applied, rules, fund=project.fund, quantity=pc.quantity
+            pc.content,
+            pc.eligible_cost,
+            applied,
+            rules=base,
+            fund=project.fund,
+            quantity=pc.quantity,
         )
         facts.append(
             (
@@ -117,36 +151,72 @@ class Advance:
     condition_met: bool
     citation: Citation
 
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready data (the rate as text, the citation as a table).
+
+        >>> advance = first_advance("machinery", 200_000_000, dt.date(2016, 5, 1),
+        ...                         progress=Decimal("0.71"))
+        >>> advance.to_data()["amount"], advance.to_data()["rate"]
+        (140000000, '0.7')
+        """
+        data: dict[str, Any] = unstructure(self)
+        return data
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Advance:
+        """Read back what :meth:`to_data` wrote.
+
+        Raises:
+            khuyencong.exceptions.ValidationError: If the data is not an advance.
+        """
+        return structure(dict(data), cls)
+
 
 def first_advance(
-    content: SupportContent,
+    content: SupportContent | str,
     support: Dong,
     on: dt.date,
     *,
-    progress: Decimal = Decimal(0),
+    progress: Decimal | Fraction = Decimal(0),
     accepted: bool = False,
-    rules: RuleSet | None = None,
+    rules: RuleSet | DatedRules | None = None,
 ) -> Advance:
     """The first advance for a content (36/2013 Điều 13).
 
     Args:
-        content: The content.
-        support: The approved support, in đồng.
+        content: The content (a member, or text such as ``"máy móc"``).
+        support: The approved support, in whole đồng.
         on: The date.
-        progress: The share of the work (infrastructure) or investment (models, machinery) done.
+        progress: The share of the work (infrastructure) or investment (models, machinery)
+            done, from 0 to 1 as a ``Decimal`` or ``Fraction`` (``Decimal("0.4")`` is 40%);
+            a percentage such as ``40`` is refused.
         accepted: Whether the project was accepted (founding an enterprise).
-        rules: The rule set.
+        rules: A rule set or its view dated ``on`` (national baseline by default).
 
     Raises:
+        ValidationError: For an argument of the wrong kind (a progress outside 0–1 or given as
+            a percentage, a float or a negative amount), naming it.
         NotConfiguredError: For contents Điều 13 does not list (the ministry's department decides
             under Điều 16.2).
+
+    >>> first_advance("cluster infrastructure", 1_000_000_000, dt.date(2016, 5, 1),
+    ...               progress=Decimal("0.4")).amount
+    0
     """
-    dated = _rules(rules).at(on)
+    args = Arguments()
+    content = args.member(SupportContent, content, "content")
+    args.money(support, "support")
+    args.day(on)
+    share = args.share(progress, "progress")
+    args.flag(accepted, "accepted")
+    args.rules(rules)
+    args.check()
+    day = dated(rules, on)
     for kind in _KINDS:
-        if content.value in dated.value(f"project.advance.{kind}.contents"):
-            rate, cite = dated.cited(f"project.advance.{kind}.rate")
+        if content.value in day.value(f"project.advance.{kind}.contents"):
+            rate, cite = day.cited(f"project.advance.{kind}.rate")
             if kind in ("infrastructure", "investment"):
-                met = progress > dated.value(f"project.advance.{kind}.progress_above")
+                met = share > Fraction(day.value(f"project.advance.{kind}.progress_above"))
             elif kind == "after_acceptance":
                 met = accepted
             else:
@@ -163,9 +233,17 @@ def remaining_advance(approved: Dong, advanced: Dong, *, accepted: bool) -> Dong
     """The rest of the support: paid only after acceptance (36/2013 Điều 14), never above the
     approved total.
 
+    Raises:
+        ValidationError: For an amount that is not whole đồng, naming it.
+
     >>> remaining_advance(100, 70, accepted=False), remaining_advance(100, 70, accepted=True)
     (0, 30)
     """
+    args = Arguments()
+    args.money(approved, "approved")
+    args.money(advanced, "advanced")
+    args.flag(accepted, "accepted")
+    args.check()
     if not accepted:
         return 0
     return max(approved - advanced, 0)
@@ -174,73 +252,166 @@ def remaining_advance(approved: Dong, advanced: Dong, *, accepted: bool) -> Dong
 def refund_due(advanced: Dong, settled: Dong) -> Dong:
     """The part of the advances not covered by settled work, to be refunded (Điều 12.6).
 
+    Raises:
+        ValidationError: For an amount that is not whole đồng, naming it.
+
     >>> refund_due(140, 120)
     20
     """
+    args = Arguments()
+    args.money(advanced, "advanced")
+    args.money(settled, "settled")
+    args.check()
     return max(advanced - settled, 0)
 
 
-def settlement_deadline(last_acceptance: dt.date, rules: RuleSet | None = None) -> dt.date:
-    """The settlement dossier deadline: 15 days after the last acceptance, and no later than
-    22 January of the next year (36/2013 Điều 18)."""
-    dated = _rules(rules).at(last_acceptance)
-    days = dated.value("project.settlement_dossier_days")
-    month, day = dated.value("project.settlement_final_deadline")
-    final = dt.date(last_acceptance.year + 1, month, day)
-    return min(last_acceptance + dt.timedelta(days=days), final)
-
-
-def dossier_deadlines(plan_year: int, rules: RuleSet | None = None) -> tuple[dt.date, dt.date]:
-    """The dossier deadlines for a plan year: to the provincial department, then to the
-    ministry (36/2013 Điều 10; in the year before the plan year).
-
-    >>> dossier_deadlines(2017)
-    (datetime.date(2016, 5, 20), datetime.date(2016, 6, 15))
-    """
-    year = plan_year - 1
-    dated = _rules(rules).at(dt.date(year, 1, 1))
-    m1, d1 = dated.value("project.dossier_deadline")
-    m2, d2 = dated.value("project.ministry_deadline")
-    return dt.date(year, m1, d1), dt.date(year, m2, d2)
-
-
-def monthly_report_deadline(year: int, month: int, rules: RuleSet | None = None) -> dt.date:
-    """The monthly progress report is due before this day (36/2013 Điều 22).
-
-    >>> monthly_report_deadline(2016, 2)
-    datetime.date(2016, 2, 25)
-    """
-    day = _rules(rules).value("project.monthly_report_day", dt.date(year, month, 1))
+def _month_day(rules: DatedRules, name: str, year: int) -> dt.date:
+    month, day = rules.value(name)
     return dt.date(year, month, day)
 
 
+def _checked_day(on: object, name: str, rules: object) -> DatedRules:
+    """The rules of the date argument ``name``, both checked."""
+    args = Arguments()
+    args.day(on, name)
+    args.rules(rules)
+    args.check()
+    return dated(rules, on)  # type: ignore[arg-type]
+
+
+def final_settlement_deadline(on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> dt.date:
+    """The last day to liquidate the contracts and settle the work of the year of ``on``:
+    22 January of the next year (36/2013/TT-BCT Điều 18.2).
+
+    Args:
+        on: Any date of the plan year (the approval, the last acceptance…).
+        rules: A rule set or its view dated ``on`` (national baseline by default).
+
+    Raises:
+        ValidationError: If ``on`` is not a date or ``rules`` not a rule set.
+
+    >>> final_settlement_deadline(dt.date(2025, 9, 30))
+    datetime.date(2026, 1, 22)
+    """
+    day = _checked_day(on, "on", rules)
+    return _month_day(day, "project.settlement_final_deadline", on.year + 1)
+
+
+def settlement_deadline(
+    last_acceptance: dt.date, *, rules: RuleSet | DatedRules | None = None
+) -> dt.date:
+    """The settlement dossier deadline: 15 days after the last acceptance (Điều 18.1), and no
+    later than the final settlement deadline of that year (22 January of the next year, Điều
+    18.2; :func:`final_settlement_deadline`).
+
+    Args:
+        last_acceptance: The date of the last acceptance (in the plan year).
+        rules: A rule set or its view dated ``last_acceptance`` (national baseline by default).
+
+    Raises:
+        ValidationError: If ``last_acceptance`` is not a date or ``rules`` not a rule set.
+    """
+    day = _checked_day(last_acceptance, "last_acceptance", rules)
+    days = day.value("project.settlement_dossier_days")
+    final = final_settlement_deadline(last_acceptance, rules=day)
+    return min(last_acceptance + dt.timedelta(days=days), final)
+
+
+class DossierDeadlines(NamedTuple):
+    """The two dossier deadlines of a year (36/2013/TT-BCT Điều 10): to the provincial
+    department, then from it to the ministry."""
+
+    to_department: dt.date
+    to_ministry: dt.date
+
+
+def dossier_deadlines(
+    on: dt.date, *, rules: RuleSet | DatedRules | None = None
+) -> DossierDeadlines:
+    """The dossier deadlines in the year of ``on``, for the plan of the next year (36/2013
+    Điều 10): to the provincial department (Điều 10.1.b), then to the ministry (Điều 10.2.b).
+
+    Args:
+        on: A date of the year the dossiers are filed in (the year before the plan year).
+        rules: A rule set or its view dated ``on`` (national baseline by default).
+
+    Raises:
+        ValidationError: If ``on`` is not a date or ``rules`` not a rule set.
+
+    >>> dossier_deadlines(dt.date(2016, 1, 1))
+    DossierDeadlines(to_department=datetime.date(2016, 5, 20), to_ministry=datetime.date(2016, 6, 15))
+    """  # noqa: E501
+    day = _checked_day(on, "on", rules)
+    return DossierDeadlines(
+        _month_day(day, "project.dossier_deadline", on.year),
+        _month_day(day, "project.ministry_deadline", on.year),
+    )
+
+
+def monthly_report_deadline(on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> dt.date:
+    """The monthly progress report of the month of ``on`` is due before this day (36/2013
+    Điều 22).
+
+    Raises:
+        ValidationError: If ``on`` is not a date or ``rules`` not a rule set.
+
+    >>> monthly_report_deadline(dt.date(2016, 2, 3))
+    datetime.date(2016, 2, 25)
+    """
+    day = _checked_day(on, "on", rules)
+    return dt.date(on.year, on.month, day.value("project.monthly_report_day"))
+
+
 def adjustment_approver(
-    change: str, on: dt.date, *, group_project: bool = False, rules: RuleSet | None = None
+    change: str,
+    on: dt.date,
+    *,
+    group_project: bool = False,
+    rules: RuleSet | DatedRules | None = None,
 ) -> str:
     """Who approves an adjustment or a stop (36/2013 Điều 11): ``ministry``, ``department``
     (the ministry's department) or ``province`` (the provincial department, group projects).
 
+    Args:
+        change: The change (``increase_total_support``, ``change_site``, …).
+        on: The date.
+        group_project: Whether the project is a group project.
+        rules: A rule set or its view dated ``on`` (national baseline by default).
+
     Raises:
-        ValueError: For a change the article does not name.
+        ValidationError: For a change the article does not name (listing those it names), or
+            another argument of the wrong kind.
 
     >>> adjustment_approver("increase_total_support", dt.date(2016, 1, 1))
     'ministry'
     >>> adjustment_approver("change_site", dt.date(2016, 1, 1), group_project=True)
     'province'
     """
-    dated = _rules(rules).at(on)
-    if group_project and change in dated.value("project.adjustment.province_group"):
+    args = Arguments()
+    args.text(change, "change")
+    args.day(on)
+    args.flag(group_project, "group_project")
+    args.rules(rules)
+    args.check()
+    day = dated(rules, on)
+    if group_project and change in day.value("project.adjustment.province_group"):
         return "province"
-    if change in dated.value("project.adjustment.ministry"):
+    if change in day.value("project.adjustment.ministry"):
         return "ministry"
-    if change in dated.value("project.adjustment.department"):
+    if change in day.value("project.adjustment.department"):
         return "department"
-    msg = f"unknown change {change!r}"
-    raise ValueError(msg)
+    known = sorted({c for a in _ADJUSTERS for c in day.value(f"project.adjustment.{a}")})
+    raise ValidationError.single(
+        "$.change", change, text("rules.unknown_change", accepted=", ".join(known))
+    )
 
 
 def check_models_per_district(
-    district_code: str, models_in_district: int, on: dt.date, rules: RuleSet | None = None
+    district_code: str,
+    models_in_district: int,
+    on: dt.date,
+    *,
+    rules: RuleSet | DatedRules | None = None,
 ) -> Decision:
     """At most the configured number of national-fund demonstration models of one kind per
     district (20/2017/TT-BCT [V2]: one new-technology model and one new-product model).
@@ -252,9 +423,10 @@ def check_models_per_district(
         district_code: The district (for the decision's subject).
         models_in_district: Models of one kind in the district, this one included.
         on: The date.
-        rules: The rule set (national baseline by default).
+        rules: A rule set or its view dated ``on`` (national baseline by default).
 
     Raises:
+        ValidationError: For an argument of the wrong kind, naming it.
         khuyencong.exceptions.NotConfiguredError: Before 13/11/2017 or from 1/7/2025,
             naming 20/2017/TT-BCT.
 
@@ -264,7 +436,13 @@ def check_models_per_district(
     Traceback (most recent call last):
     khuyencong.exceptions.NotConfiguredError: parameter 'project.models_per_district_max' is not configured for 2025-07-01: its value should come from 20/2017/TT-BCT (amending 46/2012/TT-BCT) names the district; the unit that replaces it after districts ended on 1/7/2025 is not known; load a rule-set overlay that supplies it
     """  # noqa: E501
-    maximum, cite = _rules(rules).at(on).cited("project.models_per_district_max")
+    args = Arguments()
+    args.text(district_code, "district_code")
+    args.count(models_in_district, "models_in_district", 1)
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    maximum, cite = dated(rules, on).cited("project.models_per_district_max")
     return Decision(
         "models_per_district",
         on,

@@ -20,7 +20,7 @@ province's levels for another's territory.
 >>> from khuyencong.rules._support import support_amount
 >>> hoa_binh = for_province("17")  # an old code: Hòa Bình, merged into Phú Thọ in 2025
 >>> support_amount(SupportContent.DEMONSTRATION_MODEL, million(5000), dt.date(2021, 3, 1),
-...                hoa_binh, fund=Fund.LOCAL).amount
+...                rules=hoa_binh, fund=Fund.LOCAL).amount
 1000000000
 >>> [(p.code, p.map_id.value, p.name) for p in provinces()][:2]
 [('17', '2021-11', 'Hòa Bình'), ('24', '2021-11', 'Bắc Giang')]
@@ -41,6 +41,7 @@ import attrs
 
 from khuyencong.domain import Confidence, Lang, SupportContent
 from khuyencong.exceptions import DataFileError, NotFoundError, Problem, UnitMappingError
+from khuyencong.rules._arguments import Arguments
 from khuyencong.rules._parameters import DerivedCap, ParameterEntry, parse_parameter_file, read_toml
 from khuyencong.rules._rulesets import RuleSet
 from khuyencong.units import (
@@ -444,6 +445,10 @@ def for_province(
     Traceback (most recent call last):
     khuyencong.exceptions.NotFoundError: no provincial overlay for 'Thành phố Hà Nội (01, 2025-reform)': ...
     """  # noqa: E501
+    args = Arguments()
+    args.text(code, "code")
+    args.optional_day(on, "on")
+    args.check()
     unit = _resolve(code, on, map_id)
     return _build(unit.code, unit.map_id)
 
@@ -472,6 +477,9 @@ def for_unit(unit: UnitRef) -> RuleSet:
     >>> for_unit(UnitRef(MapId.MAP_REFORM, "07582")).layers[1]  # Xã Lục Ngạn, former Bắc Giang
     'overlay: Tỉnh Bắc Giang (24, 2021-11): văn bản địa phương theo thời gian và địa bàn / local documents by date and territory'
     """  # noqa: E501
+    args = Arguments()
+    args.instance(unit, "unit", UnitRef)
+    args.check()
     formers = former_provinces(unit)
     if len(formers) > 1:
         names = ", ".join(f"{p.name} ({p.code})" for p in formers)

@@ -19,25 +19,32 @@ from __future__ import annotations
 import datetime as dt
 
 from khuyencong.exceptions import CoverageError, NotConfiguredError
+from khuyencong.rules._arguments import Arguments, ruleset
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
 __all__ = ["regime_on", "rules_date"]
 
 
-def _ruleset(rules: RuleSet | DatedRules | None) -> RuleSet:
-    if isinstance(rules, DatedRules):
-        return rules.ruleset
-    return rules or RuleSet.national()
-
-
-def regime_on(on: dt.date, rules: RuleSet | DatedRules | None = None) -> str | None:
+def regime_on(on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> str | None:
     """The documents of the regime in force on ``on`` (``None`` if no regime covers it).
+
+    Raises:
+        khuyencong.exceptions.ValidationError: If ``on`` is not a date or ``rules`` not a rule
+            set.
 
     >>> regime_on(dt.date(2020, 1, 1))
     '45/2012/NĐ-CP'
     """
+    args = Arguments()
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    return _regime(on, ruleset(rules))
+
+
+def _regime(on: dt.date, rules: RuleSet) -> str | None:
     try:
-        value: str = _ruleset(rules).at(on).value("eligibility.regime")
+        value: str = rules.at(on).value("eligibility.regime")
     except (NotConfiguredError, CoverageError):
         return None
     return value
@@ -54,7 +61,7 @@ def rules_date(
     Args:
         on: The date of the decision.
         approved_on: The approval date of the project the decision is about, if any.
-        rules: The rule set (national baseline by default).
+        rules: A rule set or a dated view of it (national baseline by default).
 
     Returns:
         ``(approved_on, its regime)`` when the project was approved under an earlier regime
@@ -62,14 +69,20 @@ def rules_date(
         ``(on, the regime on on)``.
 
     Raises:
+        khuyencong.exceptions.ValidationError: For an argument of the wrong kind, naming it.
         khuyencong.exceptions.NotConfiguredError: If the transitional rule is unknown.
     """
-    ruleset = _ruleset(rules)
-    regime = regime_on(on, ruleset)
+    args = Arguments()
+    args.day(on)
+    args.optional_day(approved_on, "approved_on")
+    args.rules(rules)
+    args.check()
+    base = ruleset(rules)
+    regime = _regime(on, base)
     if approved_on is None or approved_on >= on:
         return on, regime
-    earlier = regime_on(approved_on, ruleset)
+    earlier = _regime(approved_on, base)
     if earlier is None or earlier == regime:
         return on, regime
-    keeps = bool(ruleset.at(on).value("regime.keeps_approval_date_rules"))
+    keeps = bool(base.at(on).value("regime.keeps_approval_date_rules"))
     return (approved_on, earlier) if keeps else (on, regime)

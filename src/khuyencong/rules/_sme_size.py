@@ -16,8 +16,9 @@ Two rule shapes, chosen per date by the parameter ``sme.size_rule`` (data, cited
 
 The thresholds are ``sme.<group>.<class>.max_employees|max_revenue|max_capital``; a shape asks
 only for the ones it uses (56/2009 has no revenue limit and no micro capital limit). The one
-implementation is :func:`classify`; :func:`size_class_cited` and the memoised eligibility
-profile (:class:`khuyencong.rules._eligibility.Profile`) both call it.
+implementation is :func:`size_of` (through :func:`classify`, with the thresholds memoised per
+date): :func:`sme_size_class` and the ``sme.size`` condition of eligibility
+(:class:`khuyencong.rules._eligibility.Profile`) both call it.
 
 >>> import datetime as dt
 >>> from khuyencong.domain import BusinessSectorGroup as G
@@ -45,17 +46,20 @@ from collections.abc import Callable
 
 from khuyencong.domain import BusinessSectorGroup, Citation, Dong, SizeClass
 from khuyencong.exceptions import ConfigurationError, ValidationError
+from khuyencong.rules._arguments import Arguments, dated
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
 __all__ = [
     "CAPITAL_OR_EMPLOYEES",
     "EMPLOYEES_AND_REVENUE_OR_CAPITAL",
     "SIZE_CLASSES",
+    "classifier",
     "classify",
     "has_inputs",
     "row_getter",
     "shape_of",
     "size_class_cited",
+    "size_of",
     "size_row",
     "sme_size_class",
 ]
@@ -175,6 +179,43 @@ def classify(
     return 3, cite
 
 
+def classifier(rules: DatedRules, group: BusinessSectorGroup) -> tuple[str, Callable[[int], Row]]:
+    """The SME size rule of the rules' date for ``group``: its shape and its thresholds, looked
+    up once per date (kept in ``rules.cache``).
+
+    Raises:
+        ConfigurationError: For a shape this module does not know.
+        CoverageError: Before the first SME decree the data files cover.
+    """
+    key = ("sme_size", group)
+    found: tuple[str, Callable[[int], Row]] | None = rules.cache.get(key)
+    if found is None:
+        shape = shape_of(rules.cited)
+        found = rules.cache[key] = (shape, row_getter(rules.cited, shape, group))
+    return found
+
+
+def size_of(
+    employees: int | None,
+    revenue: Dong | None,
+    total_capital: Dong | None,
+    group: BusinessSectorGroup,
+    rules: DatedRules,
+) -> tuple[SizeClass, Citation] | None:
+    """The size class and the citation that decided it, or ``None`` when the figures do not
+    suffice for the rule in force (the one implementation of the SME size rule).
+
+    Raises:
+        NotConfiguredError: If a threshold is unknown on the date.
+        CoverageError: If the date is outside the thresholds' coverage.
+    """
+    shape, row = classifier(rules, group)
+    if not has_inputs(shape, employees, revenue, total_capital):
+        return None
+    index, cite = classify(shape, row, employees, revenue, total_capital)
+    return (SizeClass.LARGE if index == 3 else SIZE_CLASSES[index]), cite
+
+
 def size_class_cited(
     employees: int | None,
     revenue: Dong | None,
@@ -189,45 +230,50 @@ def size_class_cited(
         NotConfiguredError: If a threshold is unknown on the date.
         CoverageError: If the date is outside the thresholds' coverage.
     """
-    shape = shape_of(rules.cited)
-    if not has_inputs(shape, employees, revenue, total_capital):
+    found = size_of(employees, revenue, total_capital, group, rules)
+    if found is None:
         needed = (
             "the workers or the total capital"
-            if shape == CAPITAL_OR_EMPLOYEES
+            if shape_of(rules.cited) == CAPITAL_OR_EMPLOYEES
             else "the insured employees, and the revenue or the total capital"
         )
         raise ValidationError.single(
             "$.employees", employees, f"the SME size test on {rules.on} needs {needed}"
         )
-    index, cite = classify(
-        shape, row_getter(rules.cited, shape, group), employees, revenue, total_capital
-    )
-    return (SizeClass.LARGE if index == 3 else SIZE_CLASSES[index]), cite
+    return found
 
 
 def sme_size_class(
     employees: int | None,
     revenue: Dong | None,
     total_capital: Dong | None,
-    group: BusinessSectorGroup,
+    group: BusinessSectorGroup | str,
     on: dt.date,
     *,
-    rules: RuleSet | None = None,
+    rules: RuleSet | DatedRules | None = None,
 ) -> SizeClass:
     """The size class of an enterprise on ``on`` (``LARGE`` if no SME class fits).
 
     Args:
         employees: Insured employees (workers under 56/2009), yearly average.
-        revenue: Revenue of the year, in đồng (``None`` if unknown; unused under 56/2009).
-        total_capital: Total capital of the year, in đồng (``None`` if unknown).
-        group: The sector group of the main registered line.
+        revenue: Revenue of the year, in whole đồng (``None`` if unknown; unused under 56/2009).
+        total_capital: Total capital of the year, in whole đồng (``None`` if unknown).
+        group: The sector group of the main registered line (a member, or text such as
+            ``"industry"`` or ``"thương mại"``).
         on: The date.
-        rules: The rule set (national baseline by default).
+        rules: A rule set or its view dated ``on`` (national baseline by default).
 
     Raises:
-        ValidationError: If the figures do not suffice for the rule in force on ``on``.
+        ValidationError: For an argument of the wrong kind (naming it), or figures that do not
+            suffice for the rule in force on ``on``.
         khuyencong.exceptions.CoverageError: Before 5/7/2012.
     """
-    return size_class_cited(
-        employees, revenue, total_capital, group, (rules or RuleSet.national()).at(on)
-    )[0]
+    args = Arguments()
+    args.optional_count(employees, "employees")
+    args.optional_money(revenue, "revenue")
+    args.optional_money(total_capital, "total_capital")
+    group = args.member(BusinessSectorGroup, group, "group")
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    return size_class_cited(employees, revenue, total_capital, group, dated(rules, on))[0]

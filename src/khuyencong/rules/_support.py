@@ -4,9 +4,15 @@ The rate, cap and the unit the cap applies to come from the data files per conte
 fund (``support.<fund>.<content>.rate|cap|per``). A cap is per unit (model, establishment,
 brand, round, cluster…) and is multiplied by the quantity; a cap may be "none" (100% contents
 such as fairs abroad) or a multiple of another content's cap (the technology line's 1.5 × the
-machinery cap, 28/2018). The priority multiplier of 26/2014 Điều 6.2.t (up to 1.5 ×) raises the
-rate (to at most 100%) and the cap; from 11/5/2018 it is not configured. The local fund's
-levels come from a provincial overlay; without one they are not configured.
+machinery cap, 28/2018). Priority support (26/2014 Điều 6.2.t: up to 1.5 × for the priority
+areas and sectors) is the named option ``priority=True``, which applies the maximum multiplier
+of that date to the rate (to at most 100%) and the cap; a smaller multiplier may be given as a
+``Decimal``; from 11/5/2018 the multiplier is not configured. The local fund's levels come from
+a provincial overlay; without one they are not configured.
+
+The formula exists once (:class:`Formula`): :func:`support_amount` and batch evaluation
+(:func:`khuyencong.rules.evaluate_many`) both apply the formula memoised for the date, content,
+fund and multiplier, in exact integer arithmetic.
 
 >>> import datetime as dt
 >>> from khuyencong.domain import SupportContent as C
@@ -18,32 +24,38 @@ levels come from a provincial overlay; without one they are not configured.
 450000000
 >>> support_amount(C.BRAND, 50_000_000, dt.date(2015, 1, 1)).amount
 25000000
+>>> support_amount("máy móc", 1_000_000_000, dt.date(2016, 1, 1), priority=True).amount
+300000000
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
+from khuyencong.converters import structure, unstructure
 from khuyencong.domain import Citation, Dong, Fund, Lang, SupportContent, format_vnd, round_down
 from khuyencong.exceptions import ContentNotInForceError, ValidationError
+from khuyencong.messages import text
+from khuyencong.rules._arguments import Arguments, dated
 from khuyencong.rules._parameters import DerivedCap
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
-__all__ = ["Amount", "SupportLevel", "support_amount", "support_level"]
+__all__ = [
+    "Amount",
+    "Formula",
+    "SupportLevel",
+    "formula",
+    "level_of",
+    "support_amount",
+    "support_level",
+]
 
 _ONE = Decimal(1)
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _decimal(value: object) -> bool:
-    return isinstance(value, Decimal)
 
 
 @attrs.frozen
@@ -66,18 +78,66 @@ class SupportLevel:
     per: str
     citation: Citation
 
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready data (rate as text, the citation as a table).
 
-def support_level(content: SupportContent, fund: Fund, rules: DatedRules) -> SupportLevel:
-    """The support level of ``content`` from ``fund`` on the rules' date (memoised per date).
+        >>> import datetime as dt
+        >>> support_level("machinery", dt.date(2016, 1, 1)).to_data()["cap"]
+        200000000
+        """
+        data: dict[str, Any] = unstructure(self)
+        return data
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> SupportLevel:
+        """Read back what :meth:`to_data` wrote.
+
+        Raises:
+            khuyencong.exceptions.ValidationError: If the data is not a support level.
+        """
+        return structure(dict(data), cls)
+
+
+def support_level(
+    content: SupportContent | str,
+    on: dt.date,
+    *,
+    fund: Fund | str = Fund.NATIONAL,
+    rules: RuleSet | DatedRules | None = None,
+) -> SupportLevel:
+    """The support level (rate, cap, unit, citation) of ``content`` from ``fund`` on ``on``.
+
+    Args:
+        content: The support content (a member, or text such as ``"máy móc"``).
+        on: The date.
+        fund: National (default) or local (needs a provincial overlay).
+        rules: A rule set or its view dated ``on`` (national baseline by default).
 
     Raises:
+        ValidationError: For an argument of the wrong kind, naming it.
         khuyencong.exceptions.NotConfiguredError: If the level is unknown ([?]) on that date,
             or the local fund has no provincial overlay.
         khuyencong.exceptions.CoverageError: If the date is before the first support table.
         khuyencong.exceptions.ContentNotInForceError: If ``content`` is not a khuyến công
             content on that date (``contents.recognised``: the three contents 235/2025/NĐ-CP
             adds exist from 15/10/2025).
+
+    >>> import datetime as dt
+    >>> support_level("brand", dt.date(2015, 1, 1)).rate
+    Decimal('0.5')
     """
+    args = Arguments()
+    content = args.member(SupportContent, content, "content")
+    fund = args.member(Fund, fund, "fund")
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    return level_of(content, fund, dated(rules, on))
+
+
+def level_of(content: SupportContent, fund: Fund, rules: DatedRules) -> SupportLevel:
+    """The support level of ``content`` from ``fund`` on the rules' date (memoised per date;
+    arguments already checked)."""
     key = ("support", content, fund)
     level: SupportLevel | None = rules.cache.get(key)
     if level is not None:
@@ -90,10 +150,82 @@ def support_level(content: SupportContent, fund: Fund, rules: DatedRules) -> Sup
     cap: Any = rules.value(f"{base}.cap")
     per: str = rules.value(f"{base}.per")
     if isinstance(cap, DerivedCap):
-        other = support_level(SupportContent(cap.of), fund, rules)
+        other = level_of(SupportContent(cap.of), fund, rules)
         cap = None if other.cap is None else round_down(cap.factor * other.cap)
     level = rules.cache[key] = SupportLevel(content, fund, rate, cap, per, citation)
     return level
+
+
+class Formula:
+    """The support formula of one level with a multiplier: ``min(rate × cost, cap × quantity)``.
+
+    The one implementation of the amount: :func:`support_amount` and batch evaluation both
+    apply it. The rate is kept as an exact fraction, so that an amount is
+    ``cost × numerator // denominator`` in integers (rounded down, exact for any cost).
+
+    Attributes:
+        level: The level it applies.
+        multiplier: The priority multiplier (1 when none).
+        rate: The effective rate (after the multiplier, at most 1).
+        cap: The effective cap per unit (after the multiplier), ``None`` if uncapped.
+    """
+
+    __slots__ = ("cap", "denominator", "level", "multiplier", "numerator", "rate")
+
+    def __init__(self, level: SupportLevel, multiplier: Decimal = _ONE) -> None:
+        self.level = level
+        self.multiplier = multiplier
+        rate, cap = level.rate, level.cap
+        if multiplier != _ONE:
+            rate = min(rate * multiplier, _ONE)
+            cap = None if cap is None else round_down(cap * multiplier)
+        self.rate: Decimal = rate
+        self.cap: Dong | None = cap
+        self.numerator, self.denominator = rate.as_integer_ratio()
+
+    def apply(self, eligible_cost: Dong, quantity: int = 1) -> Dong:
+        """The support for ``eligible_cost`` and ``quantity`` units, in whole đồng (rounded
+        down). Arguments are not checked here: callers check them at their entry."""
+        raw = eligible_cost * self.numerator // self.denominator
+        cap = self.cap
+        if cap is None:
+            return raw
+        total = cap * quantity
+        return total if raw >= total else raw
+
+
+def formula(
+    content: SupportContent, fund: Fund, priority: bool | Decimal, rules: DatedRules
+) -> Formula:
+    """The formula of ``content`` from ``fund`` with ``priority`` on the rules' date (memoised
+    per date; the content and fund already checked).
+
+    Raises:
+        ValidationError: For a priority multiplier outside ``[1, maximum of that date]``.
+        khuyencong.exceptions.NotConfiguredError: If the level, or the maximum multiplier
+            asked for, is unknown on that date.
+    """
+    level = level_of(content, fund, rules)
+    multiplier = _multiplier(priority, rules)
+    key = ("formula", content, fund, multiplier)
+    found: Formula | None = rules.cache.get(key)
+    if found is None:
+        found = rules.cache[key] = Formula(level, multiplier)
+    return found
+
+
+def _multiplier(priority: bool | Decimal, rules: DatedRules) -> Decimal:
+    """The multiplier of a priority option: 1, the maximum of the date, or one up to it."""
+    if priority is False:
+        return _ONE
+    maximum: Decimal = rules.value("support.priority_multiplier_max")
+    if priority is True:
+        return maximum
+    if _ONE <= priority <= maximum:
+        return priority
+    raise ValidationError.single(
+        "$.priority", priority, text("rules.not_a_priority", maximum=maximum)
+    )
 
 
 @attrs.frozen
@@ -147,83 +279,87 @@ class Amount:
             f"({reason}) [{self.citation.text(lang)}]"
         )
 
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready data: enums by value, the date as ISO text, rates as text, the citation
+        as a table (the same as :func:`khuyencong.converters.unstructure`).
 
-def compute(
-    level: SupportLevel, eligible_cost: Dong, quantity: int, multiplier: Decimal
-) -> tuple[Decimal, Dong | None, Dong, bool]:
-    """``(rate, total cap, amount, cap reached)`` for a level (no validation: the batch path)."""
-    rate = level.rate
-    cap = level.cap
-    if multiplier != _ONE:
-        rate = min(rate * multiplier, _ONE)
-        if cap is not None:
-            cap = round_down(cap * multiplier)
-    raw = round_down(rate * eligible_cost)
-    if cap is None:
-        return rate, None, raw, False
-    total_cap = cap * quantity
-    if raw >= total_cap:
-        return rate, total_cap, total_cap, True
-    return rate, total_cap, raw, False
+        >>> import datetime as dt
+        >>> data = support_amount("brand", 50_000_000, dt.date(2015, 1, 1)).to_data()
+        >>> data["content"], data["amount"], data["rate"], data["on"]
+        ('brand', 25000000, '0.5', '2015-01-01')
+        """
+        data: dict[str, Any] = unstructure(self)
+        return data
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> Amount:
+        """Read back what :meth:`to_data` wrote.
+
+        Raises:
+            khuyencong.exceptions.ValidationError: If the data is not an amount.
+        """
+        return structure(dict(data), cls)
 
 
 def support_amount(
-    content: SupportContent,
+    content: SupportContent | str,
     eligible_cost: Dong,
     on: dt.date,
-    rules: RuleSet | DatedRules | None = None,
     *,
-    fund: Fund = Fund.NATIONAL,
+    rules: RuleSet | DatedRules | None = None,
+    fund: Fund | str = Fund.NATIONAL,
     quantity: int = 1,
-    priority_multiplier: Decimal | None = None,
+    priority: bool | Decimal = False,
 ) -> Amount:
     """The support for ``content`` on ``on`` from ``fund``: min(rate × cost, cap × quantity).
 
     Args:
-        content: The support content.
-        eligible_cost: The eligible cost, in đồng (an ``int``; floats are refused).
+        content: The support content: a member, or the text a person writes (``"máy móc"``,
+            ``"advanced machinery"``), read by :meth:`SupportContent.parse
+            <khuyencong.domain.LabelledEnum.parse>`.
+        eligible_cost: The eligible cost, in whole đồng (an ``int``; floats are refused).
         on: The date of the decision.
-        rules: A rule set (national baseline by default) or rules dated ``on``.
+        rules: A rule set or its view dated ``on`` (national baseline by default).
         fund: National (default) or local (needs a provincial overlay).
         quantity: How many units the per-unit cap applies to.
-        priority_multiplier: For priority areas and sectors, at most the configured maximum.
+        priority: ``True`` for a priority area or sector (26/2014 Điều 6.2.t): the maximum
+            multiplier of that date; a ``Decimal`` multiplier between 1 and that maximum for
+            less; ``False`` (default) for none.
 
     Raises:
-        ValidationError: For a negative or non-integer cost, a quantity below 1, or a
-            multiplier outside ``[1, maximum]``.
-        khuyencong.exceptions.NotConfiguredError: If a needed value is unknown on ``on``.
+        ValidationError: Naming each argument of the wrong kind: a content or fund that names
+            nothing, a negative or non-integer cost, a quantity below 1, a date that is not a
+            ``datetime.date``, a priority multiplier outside ``[1, maximum]``.
+        khuyencong.exceptions.NotConfiguredError: If a needed value is unknown on ``on`` (the
+            priority multiplier from 11/5/2018, the local fund without an overlay).
         khuyencong.exceptions.CoverageError: If ``on`` is before the first support table.
         khuyencong.exceptions.ContentNotInForceError: If ``content`` is not a khuyến công
             content on ``on``.
     """
-    if not _whole(eligible_cost) or eligible_cost < 0:
-        raise ValidationError.single(
-            "$.eligible_cost", eligible_cost, "must be whole đồng, zero or more (never a float)"
-        )
-    if not _whole(quantity) or quantity < 1:
-        raise ValidationError.single("$.quantity", quantity, "must be a whole number ≥ 1")
-    dated = rules if isinstance(rules, DatedRules) else (rules or RuleSet.national()).at(on)
-    level = support_level(content, fund, dated)
-    multiplier = _ONE
-    if priority_multiplier is not None and priority_multiplier != _ONE:
-        maximum = dated.value("support.priority_multiplier_max")
-        if not _decimal(priority_multiplier) or not _ONE <= priority_multiplier <= maximum:
-            raise ValidationError.single(
-                "$.priority_multiplier", priority_multiplier, f"must be a Decimal in [1, {maximum}]"
-            )
-        multiplier = priority_multiplier
-    rate, cap, amount, reached = compute(level, eligible_cost, quantity, multiplier)
+    args = Arguments()
+    content = args.member(SupportContent, content, "content")
+    args.money(eligible_cost, "eligible_cost")
+    args.day(on)
+    args.rules(rules)
+    fund = args.member(Fund, fund, "fund")
+    args.count(quantity, "quantity", 1)
+    args.instance(priority, "priority", bool, Decimal)
+    args.check()
+    applied = formula(content, fund, priority, dated(rules, on))
+    amount = applied.apply(eligible_cost, quantity)
+    cap = None if applied.cap is None else applied.cap * quantity
+    level = applied.level
     return Amount(
         content,
         fund,
         on,
         eligible_cost,
         quantity,
-        multiplier,
-        rate,
+        applied.multiplier,
+        applied.rate,
         cap,
         level.per,
         amount,
-        reached,
+        cap is not None and amount == cap,
         level.citation,
     )

@@ -12,8 +12,8 @@ A case::
     [[case]]
     name = "A cooperative with four members is not a cooperative after 1 July 2024"
     rule = "eligibility"          # eligibility | amount | cooperative | sme_size | award
-                                  # | award_levels | award_entry | ocop | advance
-                                  # | settlement | dossier | approver | models_per_district
+                                  # | award_levels | award_entry | ocop | advance | settlement
+                                  # | final_settlement | dossier | approver | models_per_district
     on = 2024-07-01
     establishment = { id = "H", name = "HTX", legal_form = "cooperative", members = 4,
                       location = { map_id = "2021-11", code = "07525" },
@@ -24,12 +24,14 @@ Eligibility cases give an ``establishment`` or an ``artisan`` (and optionally ``
 ``plan_year``, ``overlay``, ``city_grades``, ``ward_conversions``, ``craft_villages``) and may
 also expect ``regime``, ``rules_on`` and ``location_citation`` (the document the location
 condition rests on). Amount cases give ``content``, ``eligible_cost`` (and optionally
-``quantity``, ``fund``, ``priority_multiplier``) and expect ``amount`` and ``cap_reached``.
+``quantity``, ``fund``, ``priority`` — ``true`` for the maximum multiplier of the date, or a
+multiplier as text such as ``"1.2"``) and expect ``amount`` and ``cap_reached``.
 ``award_levels`` cases expect ``levels``; ``ocop`` cases give a ``score`` or three ``parts`` and
 may expect ``stars``, ``score``, ``part_maxima`` and ``ocop_product``; ``advance`` cases give
 ``content``, ``support``, ``progress`` and ``accepted`` and expect ``kind``, ``rate``,
-``amount`` and ``condition_met``; ``settlement`` cases (``on`` = the last acceptance) expect
-``deadline``; ``dossier`` cases give ``plan_year`` and expect ``to_department`` and
+``amount`` and ``condition_met``; ``settlement`` cases (``on`` = the last acceptance) and
+``final_settlement`` cases (``on`` = a day of the plan year) expect ``deadline``; ``dossier``
+cases (``on`` = a day of the year the dossiers are filed in) expect ``to_department`` and
 ``to_ministry``; ``approver`` cases give ``change`` (and ``group_project``) and expect
 ``approver``. Any case may expect an ``error`` (the exception class name) and ``parameter`` (the
 parameter it names).
@@ -153,7 +155,7 @@ def _eligibility(case: Case, rules: Any) -> dict[str, Any]:
     decision = r.check_eligibility(
         subject,
         case.on,
-        rules,
+        rules=rules,
         plan_year=case.inputs.get("plan_year"),
         approved_on=case.inputs.get("approved_on"),
     )
@@ -170,6 +172,11 @@ def _eligibility(case: Case, rules: Any) -> dict[str, Any]:
     return got
 
 
+def _priority(raw: object) -> bool | Decimal:
+    """A case's ``priority``: ``true``/``false``, or a multiplier written as text (``"1.2"``)."""
+    return raw if isinstance(raw, bool) else Decimal(str(raw))
+
+
 def _run(case: Case) -> dict[str, Any]:
     from khuyencong import rules as r  # noqa: PLC0415
 
@@ -178,20 +185,19 @@ def _run(case: Case) -> dict[str, Any]:
     if case.rule == "eligibility":
         got = _eligibility(case, rules)
     elif case.rule == "amount":
-        multiplier = case.inputs.get("priority_multiplier")
         amount = r.support_amount(
             SupportContent(case.inputs["content"]),
             case.inputs["eligible_cost"],
             case.on,
-            rules,
+            rules=rules,
             fund=Fund(case.inputs.get("fund", "national")),
             quantity=case.inputs.get("quantity", 1),
-            priority_multiplier=Decimal(multiplier) if multiplier else None,
+            priority=_priority(case.inputs.get("priority", False)),
         )
         got = {"amount": amount.amount, "cap_reached": amount.cap_reached}
     elif case.rule == "cooperative":
         decision = r.check_cooperative(
-            LegalForm(case.inputs["legal_form"]), case.inputs.get("members"), case.on, rules
+            LegalForm(case.inputs["legal_form"]), case.inputs.get("members"), case.on, rules=rules
         )
         got = {"outcome": decision.outcome, "failed": sorted(decision.failed_codes)}
     elif case.rule == "sme_size":
@@ -208,21 +214,21 @@ def _run(case: Case) -> dict[str, Any]:
         from khuyencong.rules import certificate_valid_until, passes  # noqa: PLC0415
 
         if "score" in case.inputs:
-            got["passed"] = passes(Decimal(str(case.inputs["score"])), case.on, rules)
+            got["passed"] = passes(Decimal(str(case.inputs["score"])), case.on, rules=rules)
         if "issued_on" in case.inputs:
-            got["valid_until"] = certificate_valid_until(case.inputs["issued_on"], rules)
+            got["valid_until"] = certificate_valid_until(case.inputs["issued_on"], rules=rules)
     elif case.rule == "award_levels":
-        got = {"levels": [level.value for level in r.award_levels(case.on, rules)]}
+        got = {"levels": [level.value for level in r.award_levels(case.on, rules=rules)]}
     elif case.rule == "ocop":
         if "parts" in case.inputs:
             a, b, c = (Decimal(str(x)) for x in case.inputs["parts"])
-            score = r.ocop_score(a, b, c, case.on, rules)
+            score = r.ocop_score(a, b, c, case.on, rules=rules)
             got["score"] = str(score)
         else:
             score = Decimal(str(case.inputs["score"]))
-        got["stars"] = r.ocop_stars(score, case.on, rules)
-        got["ocop_product"] = r.is_ocop_product(got["stars"], case.on, rules)
-        got["part_maxima"] = list(r.part_maxima(case.on, rules))
+        got["stars"] = r.ocop_stars(score, case.on, rules=rules)
+        got["ocop_product"] = r.is_ocop_product(got["stars"], case.on, rules=rules)
+        got["part_maxima"] = list(r.part_maxima(case.on, rules=rules))
     elif case.rule == "advance":
         advance = r.first_advance(
             SupportContent(case.inputs["content"]),
@@ -239,10 +245,12 @@ def _run(case: Case) -> dict[str, Any]:
             "condition_met": advance.condition_met,
         }
     elif case.rule == "settlement":
-        got = {"deadline": r.settlement_deadline(case.on, rules)}
+        got = {"deadline": r.settlement_deadline(case.on, rules=rules)}
+    elif case.rule == "final_settlement":
+        got = {"deadline": r.final_settlement_deadline(case.on, rules=rules)}
     elif case.rule == "dossier":
-        to_department, to_ministry = r.dossier_deadlines(case.inputs["plan_year"], rules)
-        got = {"to_department": to_department, "to_ministry": to_ministry}
+        deadlines = r.dossier_deadlines(case.on, rules=rules)
+        got = {"to_department": deadlines.to_department, "to_ministry": deadlines.to_ministry}
     elif case.rule == "approver":
         got = {
             "approver": r.adjustment_approver(
@@ -291,7 +299,7 @@ def _award_entry(case: Case, rules: Any) -> dict[str, Any]:
     decision = check_award_entry(
         make(case.inputs["level"]),
         case.on,
-        rules,
+        rules=rules,
         prior=prior,
         lower_round_held=case.inputs.get("lower_round_held", True),
     )
@@ -306,7 +314,7 @@ def _award_entry(case: Case, rules: Any) -> dict[str, Any]:
 def _models_per_district(case: Case, rules: Any) -> dict[str, Any]:
     from khuyencong.rules import check_models_per_district  # noqa: PLC0415
 
-    decision = check_models_per_district("D", case.inputs["models"], case.on, rules)
+    decision = check_models_per_district("D", case.inputs["models"], case.on, rules=rules)
     return {"outcome": decision.outcome, "failed": sorted(decision.failed_codes)}
 
 

@@ -1,0 +1,218 @@
+"""The arguments of the rule functions, checked at the entry, the same way everywhere.
+
+Every public rule function reads its arguments through these helpers, so a mistake gets the
+same answer wherever it is made: a :class:`~khuyencong.exceptions.ValidationError` whose path
+names the argument (``$.on``, ``$.eligible_cost``, ``$.rules``) and whose message says what would
+be right, in the language in force. The conventions they enforce:
+
+- a date is a ``datetime.date`` (not text, not a ``datetime``);
+- money is whole đồng, an ``int`` of zero or more (never a ``float``);
+- a score is an ``int`` or a ``Decimal`` from 0 to 100;
+- a share (the progress of a project) is a ``Decimal`` or ``Fraction`` from 0 to 1, so that
+  ``40`` (a percentage by mistake) is refused rather than read as 4,000%;
+- an enum may be given as a member or as the text a person writes (``"máy móc"``), read by the
+  enum's ``parse``;
+- ``rules`` is a :class:`~khuyencong.rules.RuleSet` or its view dated the same day
+  (``RuleSet.at(on)``); the national baseline when omitted.
+
+>>> args = Arguments()
+>>> args.day("2024-07-01", "on")
+'2024-07-01'
+>>> args.check()
+Traceback (most recent call last):
+khuyencong.exceptions.ValidationError: $.on: ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, TypeVar, cast
+
+from khuyencong.domain import LabelledEnum
+from khuyencong.exceptions import Problem, ValidationError
+from khuyencong.messages import text
+from khuyencong.rules._rulesets import DatedRules, RuleSet
+
+__all__ = ["Arguments", "dated", "ruleset"]
+
+E = TypeVar("E", bound=LabelledEnum)
+
+_ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
+
+
+def _fail(name: str, value: object, key: str, /, **fields: object) -> ValidationError:
+    return ValidationError.single(f"$.{name}", value, text(f"rules.{key}", **fields))
+
+
+def _date_problem(value: object) -> tuple[str, dict[str, object]] | None:
+    if type(value) is dt.date:
+        return None
+    if isinstance(value, dt.datetime):
+        return "date_not_datetime", {}
+    if isinstance(value, str):
+        return "date_not_text", {"value": value}
+    if isinstance(value, dt.date):  # a subclass of date that is not a datetime
+        return None
+    return "not_a_date", {"given": type(value).__name__}
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def ruleset(rules: object) -> RuleSet:
+    """The rule set ``rules`` names: itself, the set behind a dated view, or the national one.
+
+    Raises:
+        ValidationError: If ``rules`` is neither a rule set nor a dated view.
+    """
+    if rules is None:
+        return RuleSet.national()
+    if isinstance(rules, RuleSet):
+        return rules
+    if isinstance(rules, DatedRules):
+        return rules.ruleset
+    raise _fail("rules", rules, "not_rules")
+
+
+def dated(rules: object, on: dt.date) -> DatedRules:
+    """The rules as of ``on``: ``rules.at(on)``, or a view already dated ``on``.
+
+    Raises:
+        ValidationError: If ``rules`` is not a rule set, or is a view dated another day.
+    """
+    if isinstance(rules, DatedRules):
+        if rules.on != on:
+            raise _fail("rules", rules.on, "rules_other_day", dated=rules.on, on=on)
+        return rules
+    return ruleset(rules).at(on)
+
+
+class Arguments:
+    """The problems of several arguments, raised together (every one is listed).
+
+    >>> import datetime as dt
+    >>> args = Arguments()
+    >>> args.money(1.5, "eligible_cost"), args.day(dt.date(2024, 7, 1), "on")
+    (1.5, datetime.date(2024, 7, 1))
+    >>> args.check()
+    Traceback (most recent call last):
+    khuyencong.exceptions.ValidationError: $.eligible_cost: ...
+    """
+
+    __slots__ = ("problems",)
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def _add(self, name: str, value: object, key: str, /, **fields: object) -> None:
+        self.problems.append(Problem(f"$.{name}", text(f"rules.{key}", **fields), value))
+
+    def day(self, value: Any, name: str = "on") -> Any:
+        """Note a problem with the date argument ``name``; return the value."""
+        problem = _date_problem(value)
+        if problem is not None:
+            self._add(name, value, problem[0], **problem[1])
+        return value
+
+    def optional_day(self, value: Any, name: str) -> Any:
+        """As :meth:`day`, ``None`` allowed."""
+        return value if value is None else self.day(value, name)
+
+    def money(self, value: Any, name: str) -> Any:
+        """Note a problem with the money argument ``name``; return the value."""
+        if not _is_int(value) or value < 0:
+            self._add(name, value, "not_money")
+        return value
+
+    def optional_money(self, value: Any, name: str) -> Any:
+        """As :meth:`money`, ``None`` allowed."""
+        return value if value is None else self.money(value, name)
+
+    def count(self, value: Any, name: str, minimum: int = 0, maximum: int | None = None) -> Any:
+        """Note a problem with the whole-number argument ``name`` (at least ``minimum``, at
+        most ``maximum``)."""
+        if maximum is not None:
+            if not _is_int(value) or not minimum <= value <= maximum:
+                self._add(name, value, "not_a_count_within", minimum=minimum, maximum=maximum)
+        elif not _is_int(value) or value < minimum:
+            self._add(name, value, "not_a_count", minimum=minimum)
+        return value
+
+    def optional_count(self, value: Any, name: str, minimum: int = 0) -> Any:
+        """As :meth:`count`, ``None`` allowed."""
+        return value if value is None else self.count(value, name, minimum)
+
+    def year(self, value: Any, name: str) -> Any:
+        """Note a problem with the year argument ``name`` (a whole number, 1900 to 2100)."""
+        if not _is_int(value) or not 1900 <= value <= 2100:
+            self._add(name, value, "not_a_year")
+        return value
+
+    def score(self, value: Any, name: str = "score", top: int | Decimal = _HUNDRED) -> Any:
+        """Note a problem with the score ``name`` (an ``int`` or ``Decimal``, 0 to ``top``);
+        return it as a ``Decimal``."""
+        if (_is_int(value) or isinstance(value, Decimal)) and _ZERO <= value <= top:
+            return Decimal(value)
+        self._add(name, value, "not_a_score", top=top)
+        return value
+
+    def share(self, value: Any, name: str) -> Any:
+        """Note a problem with the share ``name`` (a ``Decimal`` or ``Fraction`` from 0 to 1);
+        return it as a ``Fraction``."""
+        if isinstance(value, Decimal | Fraction) and 0 <= value <= 1:
+            return Fraction(value)
+        self._add(name, value, "not_a_share")
+        return value
+
+    def flag(self, value: Any, name: str) -> Any:
+        """Note a problem with the yes/no argument ``name`` (``True`` or ``False``)."""
+        if not isinstance(value, bool):
+            self._add(name, value, "not_a_flag")
+        return value
+
+    def text(self, value: Any, name: str) -> Any:
+        """Note a problem with the text argument ``name`` (non-empty text)."""
+        if not isinstance(value, str) or not value.strip():
+            self._add(name, value, "not_text")
+        return value
+
+    def instance(self, value: Any, name: str, *kinds: type) -> Any:
+        """Note a problem if ``value`` is not one of ``kinds``."""
+        if not isinstance(value, kinds):
+            self._add(name, value, "not_a", kind=" | ".join(k.__name__ for k in kinds))
+        return value
+
+    def member(self, enum_cls: type[E], value: object, name: str) -> E:
+        """``value`` as a member of ``enum_cls`` (text is read by ``enum_cls.parse``); note a
+        problem if it names none (the value is then returned as is, for :meth:`check`)."""
+        if type(value) is enum_cls:
+            return value
+        try:
+            return enum_cls.parse(value)
+        except ValidationError as exc:
+            self.problems.extend(exc.prefixed(f"$.{name}").problems)
+            return cast("E", value)
+
+    def members(self, enum_cls: type[E], values: Iterable[object], name: str) -> tuple[E, ...]:
+        """Each of ``values`` as a member of ``enum_cls``."""
+        return tuple(self.member(enum_cls, v, f"{name}[{i}]") for i, v in enumerate(values))
+
+    def rules(self, rules: Any) -> Any:
+        """Note a problem if ``rules`` is neither ``None``, a rule set nor a dated view."""
+        if rules is not None and not isinstance(rules, RuleSet | DatedRules):
+            self._add("rules", rules, "not_rules")
+        return rules
+
+    def check(self) -> None:
+        """Raise every problem noted, in one error.
+
+        Raises:
+            ValidationError: Listing every problem, each with its argument's path.
+        """
+        if self.problems:
+            raise ValidationError(self.problems)
