@@ -52,6 +52,12 @@ CITY_WARD = UnitRef(MapId.MAP_2021, "00688")  # Quang Trung, a ward of Hà Giang
 URBAN_WARD = UnitRef(MapId.MAP_2021, "00001")  # Phúc Xá, a ward of Ba Đình (urban district)
 ON = dt.date(2020, 6, 1)
 NATIONAL = RuleSet.national()
+PROVINCE = RuleSet.for_province("24", map_id="2021-11")  # Bắc Giang: local levels from 2020
+LOCAL_SET = [  # the contents whose local levels Bắc Giang's QĐ 30/2019/QĐ-UBND sets
+    SupportContent.MACHINERY,
+    SupportContent.TECHNOLOGY_TRANSFER,
+    SupportContent.DEMONSTRATION_MODEL,
+]
 CITE = Citation("17/2023/QH15", "4", "7")
 
 
@@ -382,28 +388,40 @@ class TestEvaluateMany:
         [r] = evaluate_many([Application(est(), SupportContent.OVERSEAS_FAIR, cost)], ON)
         assert r.amount_value == support_amount(SupportContent.OVERSEAS_FAIR, cost, ON).amount
 
-    @settings(max_examples=40, deadline=None)
+    @settings(max_examples=60, deadline=None)
     @given(
         st.lists(
             st.tuples(
                 establishments(locations=unit_refs(MapId.MAP_2021)),
-                st.none() | st.sampled_from(list(SupportContent)),
+                # Any content, and often one Bắc Giang sets a local level for (from 10/1/2020).
+                st.none() | st.sampled_from(list(SupportContent)) | st.sampled_from(LOCAL_SET),
                 money(10**10),
                 st.integers(1, 3),
+                st.sampled_from([Fund.NATIONAL, Fund.LOCAL]),
+                st.sampled_from([False, True, Decimal("1.2"), Decimal("1.5"), Decimal(2)]),
             ),
             min_size=1,
             max_size=12,
         ),
-        st.dates(dt.date(2014, 4, 8), dt.date(2025, 12, 31)),
+        st.dates(dt.date(2014, 4, 8), dt.date(2026, 12, 31)),
+        st.sampled_from([NATIONAL, PROVINCE]),
     )
     def test_same_answers_as_the_one_record_api(
-        self, rows: list[tuple[Establishment, SupportContent | None, int, int]], on: dt.date
+        self,
+        rows: list[tuple[Establishment, SupportContent | None, int, int, Fund, bool | Decimal]],
+        on: dt.date,
+        rules: RuleSet,
     ) -> None:
-        """The batch decides and pays exactly as check_eligibility and support_amount do."""
-        apps = [Application(e, c, cost, quantity=q) for e, c, cost, q in rows]
-        for app, result in zip(apps, evaluate_many(apps, on), strict=True):
+        """The batch decides and pays exactly as check_eligibility and support_amount do, for
+        either fund, with or without a province's local levels, and for every priority option
+        (none, the maximum, a multiplier within it, one above it that both refuse)."""
+        apps = [
+            Application(e, c, cost, quantity=q, fund=fund, priority=priority)
+            for e, c, cost, q, fund, priority in rows
+        ]
+        for app, result in zip(apps, evaluate_many(apps, on, rules=rules), strict=True):
             try:
-                expected = check_eligibility(app.establishment, on)
+                expected = check_eligibility(app.establishment, on, rules=rules)
             except (NotConfiguredError, CoverageError, RuleConflictError, UnitMappingError) as exc:
                 error: Exception | None = exc
             else:
@@ -418,11 +436,20 @@ class TestEvaluateMany:
                 assert result.amount_value is None
                 continue
             try:
-                amount = support_amount(app.content, app.eligible_cost, on, quantity=app.quantity)
-            except (NotConfiguredError, CoverageError) as exc:
+                amount = support_amount(
+                    app.content,
+                    app.eligible_cost,
+                    on,
+                    rules=rules,
+                    fund=app.fund,
+                    quantity=app.quantity,
+                    priority=app.priority,
+                )
+            except (NotConfiguredError, CoverageError, ValidationError) as exc:
                 error = exc
             if error is not None:
                 assert type(result.error) is type(error)
+                assert result.amount_value is None
                 continue
             assert result.error is None
             assert result.amount_value == (amount.amount if expected.outcome else 0)

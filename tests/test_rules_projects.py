@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from fractions import Fraction
 
@@ -22,6 +23,7 @@ from khuyencong.domain import (
 from khuyencong.exceptions import CoverageError, NotConfiguredError, ValidationError
 from khuyencong.messages import language
 from khuyencong.rules import (
+    Advance,
     PriorityClaim,
     RuleSet,
     adjustment_approver,
@@ -138,6 +140,19 @@ class TestFirstAdvance:
             return
         assert 0 <= advance.amount <= support
         assert advance.condition_met or advance.amount == 0
+
+
+class TestAdvanceData:
+    @given(st.sampled_from(SupportContent), money(), st.decimals(0, 1, places=2), st.booleans())
+    def test_to_data_round_trips_through_json(
+        self, content: SupportContent, support: int, progress: Decimal, accepted: bool
+    ) -> None:
+        """An advance written with to_data reads back equal through JSON text."""
+        try:
+            advance = first_advance(content, support, ON, progress=progress, accepted=accepted)
+        except NotConfiguredError:
+            return
+        assert Advance.from_data(json.loads(json.dumps(advance.to_data()))) == advance
 
 
 class TestRemainingAdvance:

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from khuyencong.domain import BusinessSectorGroup, Establishment, LegalForm, Sector, SizeClass
-from khuyencong.exceptions import ConfigurationError, CoverageError, ValidationError
-from khuyencong.rules import RuleSet, sme_size_class
+from khuyencong.exceptions import (
+    ConfigurationError,
+    CoverageError,
+    NotConfiguredError,
+    ValidationError,
+)
+from khuyencong.rules import RuleSet, check_eligibility, sme_size_class
 from khuyencong.rules._eligibility import profile
 from khuyencong.rules._sme_size import (
     CAPITAL_OR_EMPLOYEES,
@@ -255,3 +261,33 @@ class TestEligibilityProfileAgrees:
             expected = None  # not enough figures: the declared class (none here) is used
         assert fact[3] is expected
         assert profile(rules).size_fact(est) is fact  # memoised: the same object
+
+    @given(
+        st.one_of(st.none(), st.integers(0, 400)),
+        st.one_of(st.none(), st.integers(0, 400 * BN)),
+        st.one_of(st.none(), st.integers(0, 150 * BN)),
+        st.sampled_from(BusinessSectorGroup),
+        st.dates(dt.date(2012, 7, 5), dt.date(2030, 12, 31)),
+    )
+    def test_the_size_condition_of_a_decision_is_sme_size_class(
+        self,
+        employees: int | None,
+        revenue: int | None,
+        capital: int | None,
+        group: BusinessSectorGroup,
+        on: dt.date,
+    ) -> None:
+        """The ``sme.size`` condition of check_eligibility names the class sme_size_class gives
+        for the same figures, group and date, and holds exactly when it is not large."""
+        est = attrs.evolve(_sme(employees, revenue, capital), business_sector_group=group)
+        try:
+            decision = check_eligibility(est, on)
+        except NotConfiguredError:
+            return  # a location or sector value unknown that day: no size to compare
+        [size] = [c for c in decision.conditions if c.code == "sme.size"]
+        try:
+            expected = sme_size_class(employees, revenue, capital, group, on)
+        except ValidationError:
+            assert (size.found, size.held) == ("", False)  # no figures, no declared class
+            return
+        assert (size.found, size.held) == (expected.value, expected is not SizeClass.LARGE)

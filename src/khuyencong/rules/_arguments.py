@@ -64,6 +64,11 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _finite(value: object) -> bool:
+    """A finite Decimal (a NaN cannot even be compared)."""
+    return isinstance(value, Decimal) and value.is_finite()
+
+
 def ruleset(rules: object) -> RuleSet:
     """The rule set ``rules`` names: itself, the set behind a dated view, or the national one.
 
@@ -156,7 +161,7 @@ class Arguments:
     def score(self, value: Any, name: str = "score", top: int | Decimal = _HUNDRED) -> Any:
         """Note a problem with the score ``name`` (an ``int`` or ``Decimal``, 0 to ``top``);
         return it as a ``Decimal``."""
-        if (_is_int(value) or isinstance(value, Decimal)) and _ZERO <= value <= top:
+        if (_is_int(value) or _finite(value)) and _ZERO <= value <= top:
             return Decimal(value)
         self._add(name, value, "not_a_score", top=top)
         return value
@@ -164,7 +169,7 @@ class Arguments:
     def share(self, value: Any, name: str) -> Any:
         """Note a problem with the share ``name`` (a ``Decimal`` or ``Fraction`` from 0 to 1);
         return it as a ``Fraction``."""
-        if isinstance(value, Decimal | Fraction) and 0 <= value <= 1:
+        if (isinstance(value, Fraction) or _finite(value)) and 0 <= value <= 1:
             return Fraction(value)
         self._add(name, value, "not_a_share")
         return value
