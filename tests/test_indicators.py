@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from khuyencong.domain import (
     Citation,
+    Dataset,
     Establishment,
     FairKind,
     FairParticipation,
@@ -45,6 +46,7 @@ from khuyencong.indicators import (
     progress,
 )
 from khuyencong.reports import example_path
+from khuyencong.storage import open_store
 from khuyencong.units import MapId, UnitRef
 
 COMMUNES = ["07525", "07603", "07260", "07441", "07348"]
@@ -407,3 +409,34 @@ class TestTargets:
             load_targets(path)
         paths = {p.path for p in err.value.problems}
         assert paths == {"$.target[0].target", "$.target[0].oops"}
+
+
+class TestComputeSources:
+    @settings(max_examples=25, deadline=None)
+    @given(support_records())
+    def test_a_store_or_a_dataset_is_computed_over_directly(
+        self, records: list[SupportRecord]
+    ) -> None:
+        """compute() takes a store or a dataset as it takes a RecordSet, with the same figures:
+        no source_for() is needed first."""
+        period = Period.phase(2017, 2021)
+        expected = compute(ESTABLISHES, make(records), period)
+        dataset = Dataset(establishments=tuple(ESTABLISHMENTS), support_records=tuple(records))
+        with open_store("memory://") as memory, open_store("sqlite:///:memory:") as sqlite:
+            for store in (memory, sqlite):
+                with store.unit_of_work():
+                    store.establishments.add_many(ESTABLISHMENTS)
+                    store.support_records.add_many(records)
+            for source in (dataset, memory, sqlite):
+                result = compute(ESTABLISHES, source, period)
+                assert (result.value, result.rows) == (expected.value, expected.rows)
+
+    def test_what_holds_no_records_is_refused_naming_the_source(self) -> None:
+        """A source that is neither a RecordSet, a store nor a dataset is a ValidationError
+        naming ``source``; a period given as text names ``period``."""
+        with pytest.raises(ValidationError) as info:
+            compute(ESTABLISHES, 42, Period.year(2020))  # type: ignore[arg-type]
+        assert info.value.paths == ("$.source",)
+        with pytest.raises(ValidationError) as info:
+            compute(ESTABLISHES, RecordSet(), "2020")  # type: ignore[arg-type]
+        assert info.value.paths == ("$.period",)

@@ -39,7 +39,7 @@ from khuyencong.domain import (
     Sector,
     SupportContent,
 )
-from khuyencong.exceptions import NotFoundError, UnitMappingError
+from khuyencong.exceptions import NotFoundError, Problem, UnitMappingError, ValidationError
 from khuyencong.indicators._model import (
     STANDARD_INDICATORS,
     Breakdown,
@@ -61,6 +61,8 @@ from khuyencong.indicators._results import (
     sort_rows,
 )
 from khuyencong.indicators._source import UNKNOWN_KEY, AggregateQuery, IndicatorSource
+from khuyencong.indicators._stores import Source, source_for
+from khuyencong.messages import text
 from khuyencong.units import (
     AdminUnit,
     MapId,
@@ -193,13 +195,24 @@ def key_label(breakdown: Breakdown, key: str, lang: Lang = "vi") -> str:
     return key
 
 
+def _check(**arguments: tuple[object, type]) -> None:
+    """Refuse an argument of the wrong kind with a ValidationError naming it."""
+    problems = [
+        Problem(f"$.{name}", text("rules.not_a", kind=kind.__name__), value)
+        for name, (value, kind) in arguments.items()
+        if not isinstance(value, kind)
+    ]
+    if problems:
+        raise ValidationError(problems)
+
+
 def _resolve_scope(indicator: Indicator, scope: Filter | None) -> Filter:
     return indicator.filter if scope is None else indicator.filter & scope
 
 
 def compute(
     indicator: Indicator,
-    source: IndicatorSource,
+    source: Source,
     period: Period,
     *,
     by: Sequence[Breakdown] | None = None,
@@ -211,7 +224,8 @@ def compute(
 
     Args:
         indicator: The definition.
-        source: Where the records are (a :class:`RecordSet` or a store).
+        source: Where the records are: a :class:`RecordSet`, a store (given directly; see
+            :func:`source_for`) or a :class:`~khuyencong.domain.Dataset`.
         period: The period; a record is in it when its ``date_field`` is.
         by: The breakdown (default: the indicator's own, e.g. by content); ``[]`` for a total.
         scope: A report-wide filter (e.g. cooperatives only) added to the indicator's.
@@ -222,8 +236,11 @@ def compute(
         The total, the breakdown, and the records behind every figure.
 
     Raises:
-        ValidationError: If the date field does not fit the kind of record.
+        ValidationError: If the date field does not fit the kind of record, or an argument is
+            of the wrong kind (naming it).
     """
+    _check(indicator=(indicator, Indicator), period=(period, Period))
+    source = source_for(source)
     if date_field is not None:
         indicator = indicator.with_date(date_field)
     breakdown = tuple(indicator.by if by is None else by)
@@ -266,7 +283,7 @@ def compute(
 
 
 def compute_standard(
-    source: IndicatorSource,
+    source: Source,
     period: Period,
     *,
     scope: Filter | None = None,
@@ -280,8 +297,10 @@ def compute_standard(
     >>> sorted(compute_standard(RecordSet(), Period.year(2020)))[:3]
     ['approved_support', 'awarded_products', 'co_funding']
     """
+    _check(period=(period, Period))
+    records = source_for(source)  # read a store once, not once per indicator
     return {
-        code: compute(ind, source, period, scope=scope, drill_down=drill_down)
+        code: compute(ind, records, period, scope=scope, drill_down=drill_down)
         for code, ind in indicators.items()
     }
 
@@ -293,7 +312,7 @@ def _provinces_reached(source: IndicatorSource, map_id: MapId) -> tuple[str, ...
 
 
 def coverage(
-    source: IndicatorSource,
+    source: Source,
     period: Period,
     *,
     level: UnitLevel | str = UnitLevel.DISTRICT,
@@ -316,6 +335,8 @@ def coverage(
     Returns:
         The units reached (with their establishment counts) and those not reached.
     """
+    _check(period=(period, Period))
+    source = source_for(source)
     lv, mid = UnitLevel(level), MapId(map_id)
     provinces = (
         (within,) if isinstance(within, str) else tuple(within or _provinces_reached(source, mid))
@@ -344,14 +365,14 @@ def coverage(
     return Coverage(lv, mid, provinces, reached, missing)
 
 
-def sector_mix(
-    source: IndicatorSource, period: Period, *, scope: Filter | None = None
-) -> SectorMix:
+def sector_mix(source: Source, period: Period, *, scope: Filter | None = None) -> SectorMix:
     """Distinct establishments supported by sector, and how many are outside agro-food processing.
 
     An establishment with several sectors counts under each; "outside" means none of its
     sectors is agro-food processing (45/2012 Điều 5 point a).
     """
+    _check(period=(period, Period))
+    source = source_for(source)
     base = STANDARD_INDICATORS["establishments_supported"]
     by_sector = compute(
         base, source, period, by=[Breakdown.of(Dimension.SECTOR)], scope=scope, drill_down=False
@@ -380,10 +401,10 @@ _LIVE = Filter(
 )
 
 
-def project_size(
-    source: IndicatorSource, period: Period, *, scope: Filter | None = None
-) -> ProjectSize:
+def project_size(source: Source, period: Period, *, scope: Filter | None = None) -> ProjectSize:
     """Approved support per project, for projects approved in ``period`` (mean, median)."""
+    _check(period=(period, Period))
+    source = source_for(source)
     result = compute(
         _APPROVED.where(_LIVE),
         source,
@@ -395,15 +416,15 @@ def project_size(
     return ProjectSize(tuple(sorted(r.value for r in result.rows)))
 
 
-def disbursement_rate(
-    source: IndicatorSource, period: Period, *, scope: Filter | None = None
-) -> Ratio:
+def disbursement_rate(source: Source, period: Period, *, scope: Filter | None = None) -> Ratio:
     """Disbursed ÷ approved, for the projects approved in ``period``.
 
     Approved is the approved support of the projects approved in the period; disbursed is the
     public money (national + local) of the support records and fair supports of those
     projects, whenever paid.
     """
+    _check(period=(period, Period))
+    source = source_for(source)
     approved = compute(
         _APPROVED.where(_LIVE),
         source,
@@ -437,10 +458,10 @@ def disbursement_rate(
     )
 
 
-def counterpart_ratio(
-    source: IndicatorSource, period: Period, *, scope: Filter | None = None
-) -> Ratio:
+def counterpart_ratio(source: Source, period: Period, *, scope: Filter | None = None) -> Ratio:
     """Beneficiary co-funding ÷ total cost (public money + co-funding) of support in ``period``."""
+    _check(period=(period, Period))
+    source = source_for(source)
     co = compute(STANDARD_INDICATORS["co_funding"], source, period, by=[], scope=scope)
     total_cost = STANDARD_INDICATORS["co_funding"]
     total = compute(

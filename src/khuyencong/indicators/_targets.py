@@ -74,7 +74,7 @@ from khuyencong.indicators._model import (
     Unit,
 )
 from khuyencong.indicators._results import IndicatorResult, format_percent
-from khuyencong.indicators._source import IndicatorSource
+from khuyencong.indicators._stores import Source, source_for
 
 __all__ = [
     "NOT_FROM_RECORDS",
@@ -724,7 +724,7 @@ def _overlap(a: Period, b: Period) -> Period:
 
 def progress_of(
     targets: Iterable[Target],
-    source: IndicatorSource,
+    source: Source,
     *,
     period: str | Period | None = None,
     scope: Filter | None = None,
@@ -744,10 +744,11 @@ def progress_of(
 
     Args:
         targets: The targets.
-        source: Where the records are (a :class:`RecordSet` or a store).
+        source: Where the records are (a :class:`RecordSet`, a store or a dataset).
         period: Count only within this period.
         scope: A filter every record must also pass (legal forms of a report, …).
     """
+    records = source_for(source)  # read a store once, not once per target
     asked = None if period is None else _as_period(period)
     out = []
     for t in targets:
@@ -760,14 +761,14 @@ def progress_of(
         if indicator is None:
             out.append(TargetProgress(t, span))
             continue
-        result = compute(indicator, source, span, scope=scope)
+        result = compute(indicator, records, span, scope=scope)
         actual = result.value if t.key is None else result.get(t.key)
         out.append(TargetProgress(t, span, result, progress(t, actual)))
     return tuple(out)
 
 
 def national_progress(
-    source: IndicatorSource,
+    source: Source,
     period: str | Period | None = None,
     *,
     on: dt.date | None = None,
