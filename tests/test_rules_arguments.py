@@ -103,6 +103,7 @@ SAMPLES: dict[str, object] = {
     "part_b": 20,
     "part_c": 30,
     "project": PROJECT,
+    "received_on": ON,
     "revenue": million(2000),
     "score": 70,
     "scores": {"market": 30, "economic_technical": 30, "culture": 8, "other": 5},
@@ -236,7 +237,8 @@ class TestEveryRuleFunction:
         """Every function taking ``rules`` accepts the view dated its own day, as the issue's
         ``check_cooperative(..., RuleSet.national().at(on))`` should."""
         params = inspect.signature(function).parameters
-        day = next(SAMPLES[p] for p in params if p in ("on", "issued_on", "last_acceptance"))
+        dates = ("on", "issued_on", "last_acceptance", "received_on")
+        day = next(SAMPLES[p] for p in params if p in dates)
         assert isinstance(day, dt.date)
         with contextlib.suppress(NotConfiguredError, CoverageError):
             _call(function, rules=RuleSet.national().at(day))

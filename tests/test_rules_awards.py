@@ -16,6 +16,7 @@ from khuyencong.rules import (
     award_levels,
     certificate_valid_until,
     check_award_entry,
+    complaint_answer_deadline,
     is_ocop_product,
     ocop_score,
     ocop_stars,
@@ -129,6 +130,46 @@ class TestCertificateValidUntil:
     def test_always_31_december_two_years_after_the_issue_year(self, issued: dt.date) -> None:
         """Counting the issue year, the third year ends on 31 December of issue year + 2."""
         assert certificate_valid_until(issued) == dt.date(issued.year + 2, 12, 31)
+
+
+class TestComplaintAnswerDeadline:
+    def test_ten_working_days_after_receipt(self) -> None:
+        """A complaint received on Friday 4/12/2026 is answered by Friday 18/12/2026: ten
+        working days, Saturdays and Sundays not counted, the day of receipt not counted."""
+        assert complaint_answer_deadline(dt.date(2026, 12, 4)) == dt.date(2026, 12, 18)
+
+    def test_public_holidays_given_are_not_working_days(self) -> None:
+        """Holidays the caller gives (here New Year's Day 2027) push the deadline back."""
+        received = dt.date(2026, 12, 28)
+        plain = complaint_answer_deadline(received)
+        later = complaint_answer_deadline(received, holidays=[dt.date(2027, 1, 1)])
+        assert (plain, later) == (dt.date(2027, 1, 11), dt.date(2027, 1, 12))
+
+    def test_holidays_as_text_are_refused(self) -> None:
+        """Holidays are dates: a text is refused, naming ``holidays``."""
+        with pytest.raises(ValidationError) as info:
+            complaint_answer_deadline(ON, holidays="2027-01-01")  # type: ignore[arg-type]
+        assert info.value.paths == ("$.holidays",)
+
+    @given(
+        st.dates(dt.date(2014, 10, 21), dt.date(2030, 12, 31)),
+        st.lists(st.dates(dt.date(2014, 10, 21), dt.date(2031, 3, 1)), max_size=10),
+    )
+    def test_exactly_ten_working_days_end_on_a_working_day(
+        self, received: dt.date, holidays: list[dt.date]
+    ) -> None:
+        """The deadline is a working day after the receipt, and exactly ten working days lie
+        between them (the deadline included)."""
+        due = complaint_answer_deadline(received, holidays=holidays)
+        off = set(holidays)
+        working = [
+            received + dt.timedelta(days=n)
+            for n in range(1, (due - received).days + 1)
+            if (received + dt.timedelta(days=n)).isoweekday() < 6
+            and received + dt.timedelta(days=n) not in off
+        ]
+        assert len(working) == 10
+        assert working[-1] == due
 
 
 class TestCheckAwardEntry:

@@ -20,6 +20,7 @@ from khuyencong.rules._awards import (
     award_levels,
     certificate_valid_until,
     check_award_entry,
+    complaint_answer_deadline,
     passes,
     total_score,
 )
@@ -110,6 +111,7 @@ __all__ = [
     "check_models_per_district",
     "check_project_amounts",
     "check_support_conditions",
+    "complaint_answer_deadline",
     "dossier_deadlines",
     "evaluate_many",
     "final_settlement_deadline",

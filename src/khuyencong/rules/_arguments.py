@@ -128,6 +128,14 @@ class Arguments:
         """As :meth:`day`, ``None`` allowed."""
         return value if value is None else self.day(value, name)
 
+    def days(self, values: object, name: str) -> frozenset[dt.date]:
+        """Note a problem with the argument ``name``, a collection of dates (not text); return
+        the dates."""
+        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
+            self._add(name, values, "not_dates")
+            return frozenset()
+        return frozenset(self.day(v, f"{name}[{i}]") for i, v in enumerate(values))
+
     def money(self, value: Any, name: str) -> Any:
         """Note a problem with the money argument ``name``; return the value."""
         if not _is_int(value) or value < 0:

@@ -32,7 +32,7 @@ datetime.date(2021, 12, 31)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from khuyencong.domain import AwardEntry, AwardLevel, Citation
@@ -52,6 +52,7 @@ __all__ = [
     "award_levels",
     "certificate_valid_until",
     "check_award_entry",
+    "complaint_answer_deadline",
     "passes",
     "total_score",
 ]
@@ -220,6 +221,51 @@ def certificate_valid_until(
     args.check()
     years = dated(rules, issued_on).value("award.certificate_validity_years")
     return dt.date(issued_on.year + years - 1, 12, 31)
+
+
+def complaint_answer_deadline(
+    received_on: dt.date,
+    *,
+    holidays: Iterable[dt.date] = (),
+    rules: RuleSet | DatedRules | None = None,
+) -> dt.date:
+    """The last day to answer a complaint about an award round received on ``received_on``:
+    the 10th working day after it (26/2014/TT-BCT Điều 20.2).
+
+    The days are counted from the day after the complaint was received (Bộ luật Dân sự
+    91/2015/QH13 Điều 147.2: the first day of a period counted in days is not counted); a
+    working day is one that is not a weekly rest day of state bodies (Saturday and Sunday,
+    Quyết định 188/1999/QĐ-TTg Điều 1: ``calendar.rest_weekdays``) nor one of ``holidays``.
+    Public holidays are not shipped (Tết follows the lunar calendar): pass those of the
+    period, or the answer may fall too early.
+
+    Args:
+        received_on: The day the complaint was received.
+        holidays: Public holidays (and compensatory days off) that fall in the period.
+        rules: A rule set or its view dated ``received_on`` (national baseline by default).
+
+    Raises:
+        ValidationError: If a date is not a ``datetime.date`` (naming it).
+
+    >>> complaint_answer_deadline(dt.date(2026, 12, 7))  # a Monday: two weeks later
+    datetime.date(2026, 12, 21)
+    >>> complaint_answer_deadline(dt.date(2026, 12, 31), holidays=[dt.date(2027, 1, 1)])
+    datetime.date(2027, 1, 15)
+    """
+    args = Arguments()
+    args.day(received_on, "received_on")
+    days_off = args.days(holidays, "holidays")
+    args.rules(rules)
+    args.check()
+    day = dated(rules, received_on)
+    count: int = day.value("award.complaint_answer_working_days")
+    rest = frozenset(day.value("calendar.rest_weekdays"))
+    deadline = received_on
+    while count:
+        deadline += _ONE_DAY
+        if deadline.isoweekday() not in rest and deadline not in days_off:
+            count -= 1
+    return deadline
 
 
 def check_award_entry(

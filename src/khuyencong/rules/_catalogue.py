@@ -467,6 +467,15 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "26/2014/TT-BCT Điều 20.2",
         ),
         _spec(
+            "calendar.rest_weekdays",
+            "int_list",
+            "awards",
+            "weekly rest days of state bodies (ISO weekday numbers: 6 Saturday, 7 Sunday), "
+            "not counted as working days",
+            "ngày nghỉ hằng tuần của cơ quan nhà nước (không tính là ngày làm việc)",
+            "Quyết định 188/1999/QĐ-TTg Điều 1 (the 40-hour working week of state bodies)",
+        ),
+        _spec(
             "ocop.part_max",
             "int_list",
             "ocop",
