@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from khuyencong.domain import Confidence, Fund, SupportContent, million, round_d
 from khuyencong.exceptions import NotConfiguredError, NotFoundError, UnitMappingError
 from khuyencong.rules import (
     DerivedCap,
+    ProvinceOverlays,
     RuleSet,
     for_province,
     provinces,
@@ -407,3 +409,13 @@ class TestForUnit:
         """Thị trấn Chũ on the 2021 map is in Bắc Giang."""
         rules = RuleSet.for_unit(UnitRef(MapId.MAP_2021, "07525"))
         assert "overlay: Bắc Giang: QĐ 30/2019/QĐ-UBND" in rules.layers
+
+
+class TestProvinceOverlaysData:
+    @pytest.mark.parametrize("index", range(len(provinces())))
+    def test_to_data_round_trips_through_json(self, index: int) -> None:
+        """A province's overlays (documents, levels, dates, tags) written with to_data read
+        back equal through JSON text."""
+        overlays = provinces()[index]
+        data = json.loads(json.dumps(overlays.to_data()))
+        assert ProvinceOverlays.from_data(data) == overlays
