@@ -288,6 +288,17 @@ class TestArguments:
         with language("en"), pytest.raises(ValidationError, match=r"2019-01-01.*2020-01-01"):
             dated(RuleSet.national().at(dt.date(2019, 1, 1)), ON)
 
+    def test_a_rule_set_refuses_a_str_date_too(self) -> None:
+        """``RuleSet.at`` and ``RuleSet.value`` refuse a date given as text, naming ``on``."""
+        national = RuleSet.national()
+        for call in (
+            lambda: national.at("2020-01-01"),  # type: ignore[arg-type]
+            lambda: national.value("award.pass_mark", "2020-01-01"),  # type: ignore[arg-type]
+        ):
+            with pytest.raises(ValidationError) as info:
+                call()
+            assert info.value.paths == ("$.on",)
+
     def test_the_rule_set_of_a_view_is_its_own(self) -> None:
         """The rule set behind a dated view is the one it was made from."""
         national = RuleSet.national()

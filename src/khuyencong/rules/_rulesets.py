@@ -245,13 +245,20 @@ class RuleSet:
         Raises:
             NotConfiguredError: For an unknown ([?]) value, naming the document to supply it.
             CoverageError: For a date outside the parameter's coverage.
+            ValidationError: If ``on`` is not a date (naming it).
         """
+        _check_day(on)
         return self.parameters.value(name, on)
 
     def at(self, on: dt.date) -> DatedRules:
-        """The rules as of ``on``, with memoised lookups (cached per date)."""
+        """The rules as of ``on``, with memoised lookups (cached per date).
+
+        Raises:
+            ValidationError: If ``on`` is not a date (naming it).
+        """
         dated = self._dated.get(on)
         if dated is None:
+            _check_day(on)
             if len(self._dated) > 512:
                 self._dated.clear()
             dated = self._dated[on] = DatedRules(self, on)
@@ -436,6 +443,15 @@ class RuleSet:
         from khuyencong.rules._provinces import for_unit  # noqa: PLC0415  (import cycle)
 
         return for_unit(unit)
+
+
+def _check_day(on: object) -> None:
+    """Refuse a date argument that is not a date, as every rule function does."""
+    from khuyencong.rules._arguments import Arguments  # noqa: PLC0415  (import cycle)
+
+    args = Arguments()
+    args.day(on)
+    args.check()
 
 
 @functools.cache
