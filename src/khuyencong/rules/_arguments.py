@@ -36,7 +36,7 @@ from khuyencong.exceptions import Problem, ValidationError
 from khuyencong.messages import text
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
-__all__ = ["Arguments", "dated", "ruleset"]
+__all__ = ["Arguments", "dated", "dated_on", "ruleset", "score_on"]
 
 E = TypeVar("E", bound=LabelledEnum)
 
@@ -95,6 +95,36 @@ def dated(rules: object, on: dt.date) -> DatedRules:
             raise _fail("rules", rules.on, "rules_other_day", dated=rules.on, on=on)
         return rules
     return ruleset(rules).at(on)
+
+
+def dated_on(on: object, rules: object, name: str = "on") -> DatedRules:
+    """The rules of the date argument ``name``, for a function that takes only a date and
+    ``rules``: both checked, then :func:`dated`.
+
+    Raises:
+        ValidationError: If ``on`` is not a date or ``rules`` not a rule set of that day.
+    """
+    args = Arguments()
+    args.day(on, name)
+    args.rules(rules)
+    args.check()
+    return dated(rules, on)  # type: ignore[arg-type]
+
+
+def score_on(score: object, on: object, rules: object) -> tuple[Decimal, DatedRules]:
+    """A score (0 to 100) and the rules of its date, for the functions that read a score
+    against the thresholds of a date (the award's pass mark, OCOP stars).
+
+    Raises:
+        ValidationError: For a score that is not an ``int`` or ``Decimal`` from 0 to 100, a date
+            that is not a date, or rules that are not a rule set of that day.
+    """
+    args = Arguments()
+    value = args.score(score)
+    args.day(on)
+    args.rules(rules)
+    args.check()
+    return value, dated(rules, on)  # type: ignore[arg-type]
 
 
 class Arguments:
@@ -165,6 +195,10 @@ class Arguments:
         if not _is_int(value) or not 1900 <= value <= 2100:
             self._add(name, value, "not_a_year")
         return value
+
+    def optional_year(self, value: Any, name: str) -> Any:
+        """As :meth:`year`, ``None`` allowed."""
+        return value if value is None else self.year(value, name)
 
     def score(self, value: Any, name: str = "score", top: int | Decimal = _HUNDRED) -> Any:
         """Note a problem with the score ``name`` (an ``int`` or ``Decimal``, 0 to ``top``);

@@ -43,7 +43,7 @@ from khuyencong.exceptions import (
     RuleConflictError,
 )
 from khuyencong.messages import text
-from khuyencong.rules._arguments import Arguments, dated
+from khuyencong.rules._arguments import Arguments, dated, dated_on, score_on
 from khuyencong.rules._explain import Decision, Fact, register_messages
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
@@ -137,11 +137,7 @@ def award_levels(
     Raises:
         ValidationError: If ``on`` is not a date or ``rules`` not a rule set.
     """
-    args = Arguments()
-    args.day(on)
-    args.rules(rules)
-    args.check()
-    return tuple(AwardLevel(v) for v in dated(rules, on).value("award.levels"))
+    return tuple(AwardLevel(v) for v in dated_on(on, rules).value("award.levels"))
 
 
 def passes(score: int | Decimal, on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> bool:
@@ -155,12 +151,8 @@ def passes(score: int | Decimal, on: dt.date, *, rules: RuleSet | DatedRules | N
     Raises:
         ValidationError: For a score outside 0–100 or of another type, naming ``score``.
     """
-    args = Arguments()
-    value = args.score(score)
-    args.day(on)
-    args.rules(rules)
-    args.check()
-    return bool(value >= dated(rules, on).value("award.pass_mark"))
+    value, day = score_on(score, on, rules)
+    return bool(value >= day.value("award.pass_mark"))
 
 
 def total_score(
@@ -215,11 +207,7 @@ def certificate_valid_until(
     Raises:
         ValidationError: If ``issued_on`` is not a date or ``rules`` not a rule set.
     """
-    args = Arguments()
-    args.day(issued_on, "issued_on")
-    args.rules(rules)
-    args.check()
-    years = dated(rules, issued_on).value("award.certificate_validity_years")
+    years = dated_on(issued_on, rules, "issued_on").value("award.certificate_validity_years")
     return dt.date(issued_on.year + years - 1, 12, 31)
 
 

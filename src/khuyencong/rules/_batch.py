@@ -287,8 +287,7 @@ def evaluate_many(  # noqa: PLR0915  (the hot loop is inlined on purpose: see th
     args = Arguments()
     args.day(on)
     args.rules(rules)
-    if plan_year is not None:
-        args.year(plan_year, "plan_year")
+    args.optional_year(plan_year, "plan_year")
     args.flag(raise_errors, "raise_errors")
     args.check()
     first = dated(rules, on)

@@ -195,8 +195,7 @@ def check_eligibility(
     args.instance(establishment, "establishment", Establishment, Artisan)
     args.day(on)
     args.rules(rules)
-    if plan_year is not None:
-        args.year(plan_year, "plan_year")
+    args.optional_year(plan_year, "plan_year")
     args.optional_day(approved_on, "approved_on")
     args.check()
     decided_on = dated(rules, on)

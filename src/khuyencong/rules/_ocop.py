@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from khuyencong.rules._arguments import Arguments, dated
+from khuyencong.rules._arguments import Arguments, dated, dated_on, score_on
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
 __all__ = ["is_ocop_product", "ocop_score", "ocop_stars", "part_maxima"]
@@ -31,11 +31,7 @@ def part_maxima(on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> tu
     Raises:
         ValidationError: If ``on`` is not a date or ``rules`` not a rule set.
     """
-    args = Arguments()
-    args.day(on)
-    args.rules(rules)
-    args.check()
-    a, b, c = dated(rules, on).value("ocop.part_max")
+    a, b, c = dated_on(on, rules).value("ocop.part_max")
     return a, b, c
 
 
@@ -52,11 +48,8 @@ def ocop_score(
     Raises:
         ValidationError: For a part above its maximum, negative, or of another type.
     """
-    args = Arguments()
-    args.day(on)
-    args.rules(rules)
-    args.check()
     tops = part_maxima(on, rules=rules)
+    args = Arguments()
     parts = [
         args.score(value, f"part_{name}", top)
         for name, value, top in zip("abc", (part_a, part_b, part_c), tops, strict=True)
@@ -78,12 +71,8 @@ def ocop_stars(
     Raises:
         ValidationError: For a score outside 0–100 or of another type, naming ``score``.
     """
-    args = Arguments()
-    value = args.score(score)
-    args.day(on)
-    args.rules(rules)
-    args.check()
-    bands = dated(rules, on).value("ocop.star_bands")
+    value, day = score_on(score, on, rules)
+    bands = day.value("ocop.star_bands")
     for stars, threshold in zip((5, 4, 3, 2), bands, strict=True):
         if value >= threshold:
             return stars

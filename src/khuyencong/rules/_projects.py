@@ -30,18 +30,17 @@ datetime.date(2017, 1, 22)
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import attrs
 
-from khuyencong.converters import structure, unstructure
 from khuyencong.domain import Citation, Dong, Project, SupportContent, round_down
 from khuyencong.exceptions import NotConfiguredError, ValidationError
 from khuyencong.messages import text
-from khuyencong.rules._arguments import Arguments, dated, ruleset
+from khuyencong.rules._arguments import Arguments, dated, dated_on, ruleset
+from khuyencong.rules._data import AsData
 from khuyencong.rules._explain import Decision, Fact, Money, register_messages
 from khuyencong.rules._regimes import rules_date
 from khuyencong.rules._rulesets import DatedRules, RuleSet
@@ -134,8 +133,9 @@ def check_project_amounts(
 
 
 @attrs.frozen
-class Advance:
-    """A first advance: the amount, the rate, and the condition it needs.
+class Advance(AsData):
+    """A first advance: the amount, the rate, and the condition it needs (``to_data()`` writes
+    it as JSON-ready data, ``from_data()`` reads it back).
 
     Attributes:
         kind: ``infrastructure``, ``contract``, ``investment`` or ``after_acceptance``.
@@ -150,26 +150,6 @@ class Advance:
     amount: Dong
     condition_met: bool
     citation: Citation
-
-    def to_data(self) -> dict[str, Any]:
-        """JSON-ready data (the rate as text, the citation as a table).
-
-        >>> advance = first_advance("machinery", 200_000_000, dt.date(2016, 5, 1),
-        ...                         progress=Decimal("0.71"))
-        >>> advance.to_data()["amount"], advance.to_data()["rate"]
-        (140000000, '0.7')
-        """
-        data: dict[str, Any] = unstructure(self)
-        return data
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> Advance:
-        """Read back what :meth:`to_data` wrote.
-
-        Raises:
-            khuyencong.exceptions.ValidationError: If the data is not an advance.
-        """
-        return structure(dict(data), cls)
 
 
 def first_advance(
@@ -270,15 +250,6 @@ def _month_day(rules: DatedRules, name: str, year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
-def _checked_day(on: object, name: str, rules: object) -> DatedRules:
-    """The rules of the date argument ``name``, both checked."""
-    args = Arguments()
-    args.day(on, name)
-    args.rules(rules)
-    args.check()
-    return dated(rules, on)  # type: ignore[arg-type]
-
-
 def final_settlement_deadline(on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> dt.date:
     """The last day to liquidate the contracts and settle the work of the year of ``on``:
     22 January of the next year (36/2013/TT-BCT Điều 18.2).
@@ -293,7 +264,7 @@ def final_settlement_deadline(on: dt.date, *, rules: RuleSet | DatedRules | None
     >>> final_settlement_deadline(dt.date(2025, 9, 30))
     datetime.date(2026, 1, 22)
     """
-    day = _checked_day(on, "on", rules)
+    day = dated_on(on, rules)
     return _month_day(day, "project.settlement_final_deadline", on.year + 1)
 
 
@@ -311,7 +282,7 @@ def settlement_deadline(
     Raises:
         ValidationError: If ``last_acceptance`` is not a date or ``rules`` not a rule set.
     """
-    day = _checked_day(last_acceptance, "last_acceptance", rules)
+    day = dated_on(last_acceptance, rules, "last_acceptance")
     days = day.value("project.settlement_dossier_days")
     final = final_settlement_deadline(last_acceptance, rules=day)
     return min(last_acceptance + dt.timedelta(days=days), final)
@@ -341,7 +312,7 @@ def dossier_deadlines(
     >>> dossier_deadlines(dt.date(2016, 1, 1))
     DossierDeadlines(to_department=datetime.date(2016, 5, 20), to_ministry=datetime.date(2016, 6, 15))
     """  # noqa: E501
-    day = _checked_day(on, "on", rules)
+    day = dated_on(on, rules)
     return DossierDeadlines(
         _month_day(day, "project.dossier_deadline", on.year),
         _month_day(day, "project.ministry_deadline", on.year),
@@ -358,7 +329,7 @@ def monthly_report_deadline(on: dt.date, *, rules: RuleSet | DatedRules | None =
     >>> monthly_report_deadline(dt.date(2016, 2, 3))
     datetime.date(2016, 2, 25)
     """
-    day = _checked_day(on, "on", rules)
+    day = dated_on(on, rules)
     return dt.date(on.year, on.month, day.value("project.monthly_report_day"))
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from decimal import Decimal
 from importlib import resources
 from pathlib import Path
@@ -39,10 +39,10 @@ from typing import Any
 
 import attrs
 
-from khuyencong.converters import structure, unstructure
 from khuyencong.domain import Confidence, Lang, SupportContent
 from khuyencong.exceptions import DataFileError, NotFoundError, Problem, UnitMappingError
 from khuyencong.rules._arguments import Arguments
+from khuyencong.rules._data import AsData
 from khuyencong.rules._parameters import DerivedCap, ParameterEntry, parse_parameter_file, read_toml
 from khuyencong.rules._rulesets import RuleSet
 from khuyencong.units import (
@@ -181,8 +181,9 @@ class ProvincialDocument:
 
 
 @attrs.frozen
-class ProvinceOverlays:
-    """The shipped documents of one issuing province.
+class ProvinceOverlays(AsData):
+    """The shipped documents of one issuing province (``to_data()`` writes them as JSON-ready
+    data, ``from_data()`` reads them back).
 
     Attributes:
         code: The province's code on :attr:`map_id`.
@@ -215,25 +216,6 @@ class ProvinceOverlays:
             where = f"; now part of {new_name}, {new_code}" if merged else ""
         head = f"{self.name} ({self.code}, {self.map_id.label(lang)}{where}):"
         return "\n".join([head, *(f"  - {d.summary(lang)}" for d in self.documents)])
-
-    def to_data(self) -> dict[str, Any]:
-        """JSON-ready data: the province, its documents and the levels each sets.
-
-        >>> data = next(p for p in provinces() if p.code == "17").to_data()
-        >>> data["name"], data["documents"][0]["number"]
-        ('Hòa Bình', '20/2019/QĐ-UBND')
-        """
-        data: dict[str, Any] = unstructure(self)
-        return data
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> ProvinceOverlays:
-        """Read back what :meth:`to_data` wrote.
-
-        Raises:
-            khuyencong.exceptions.ValidationError: If the data is not a province's overlays.
-        """
-        return structure(dict(data), cls)
 
 
 def _content_order(value: str) -> int:

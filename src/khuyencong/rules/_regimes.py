@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 
 from khuyencong.exceptions import CoverageError, NotConfiguredError
-from khuyencong.rules._arguments import Arguments, ruleset
+from khuyencong.rules._arguments import Arguments, dated_on, ruleset
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
 __all__ = ["regime_on", "rules_date"]
@@ -35,11 +35,7 @@ def regime_on(on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> str 
     >>> regime_on(dt.date(2020, 1, 1))
     '45/2012/NĐ-CP'
     """
-    args = Arguments()
-    args.day(on)
-    args.rules(rules)
-    args.check()
-    return _regime(on, ruleset(rules))
+    return _regime(on, dated_on(on, rules).ruleset)
 
 
 def _regime(on: dt.date, rules: RuleSet) -> str | None:

@@ -31,17 +31,16 @@ fund and multiplier, in exact integer arithmetic.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 import attrs
 
-from khuyencong.converters import structure, unstructure
 from khuyencong.domain import Citation, Dong, Fund, Lang, SupportContent, format_vnd, round_down
 from khuyencong.exceptions import ContentNotInForceError, ValidationError
 from khuyencong.messages import text
 from khuyencong.rules._arguments import Arguments, dated
+from khuyencong.rules._data import AsData
 from khuyencong.rules._parameters import DerivedCap
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
@@ -59,8 +58,9 @@ _ONE = Decimal(1)
 
 
 @attrs.frozen
-class SupportLevel:
-    """The support formula of one content on one date and fund.
+class SupportLevel(AsData):
+    """The support formula of one content on one date and fund (``to_data()`` writes it as
+    JSON-ready data, ``from_data()`` reads it back).
 
     Attributes:
         content: The content.
@@ -77,25 +77,6 @@ class SupportLevel:
     cap: Dong | None
     per: str
     citation: Citation
-
-    def to_data(self) -> dict[str, Any]:
-        """JSON-ready data (rate as text, the citation as a table).
-
-        >>> import datetime as dt
-        >>> support_level("machinery", dt.date(2016, 1, 1)).to_data()["cap"]
-        200000000
-        """
-        data: dict[str, Any] = unstructure(self)
-        return data
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> SupportLevel:
-        """Read back what :meth:`to_data` wrote.
-
-        Raises:
-            khuyencong.exceptions.ValidationError: If the data is not a support level.
-        """
-        return structure(dict(data), cls)
 
 
 def support_level(
@@ -229,8 +210,9 @@ def _multiplier(priority: bool | Decimal, rules: DatedRules) -> Decimal:
 
 
 @attrs.frozen
-class Amount:
-    """A computed support amount, with everything needed to explain it.
+class Amount(AsData):
+    """A computed support amount, with everything needed to explain it (``to_data()`` writes
+    it as JSON-ready data, ``from_data()`` reads it back).
 
     Attributes:
         content: The content.
@@ -278,27 +260,6 @@ class Amount:
             f"cap {cap} ({self.quantity} {self.per}) → {format_vnd(self.amount, lang)} "
             f"({reason}) [{self.citation.text(lang)}]"
         )
-
-    def to_data(self) -> dict[str, Any]:
-        """JSON-ready data: enums by value, the date as ISO text, rates as text, the citation
-        as a table (the same as :func:`khuyencong.converters.unstructure`).
-
-        >>> import datetime as dt
-        >>> data = support_amount("brand", 50_000_000, dt.date(2015, 1, 1)).to_data()
-        >>> data["content"], data["amount"], data["rate"], data["on"]
-        ('brand', 25000000, '0.5', '2015-01-01')
-        """
-        data: dict[str, Any] = unstructure(self)
-        return data
-
-    @classmethod
-    def from_data(cls, data: Mapping[str, Any]) -> Amount:
-        """Read back what :meth:`to_data` wrote.
-
-        Raises:
-            khuyencong.exceptions.ValidationError: If the data is not an amount.
-        """
-        return structure(dict(data), cls)
 
 
 def support_amount(

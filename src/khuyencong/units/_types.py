@@ -8,7 +8,7 @@ import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from khuyencong.exceptions import DataFileError, Problem, ValidationError
 from khuyencong.messages import get_language, text
@@ -29,11 +29,38 @@ def read_data_file(name: str) -> Any:
         raise DataFileError(str(path), [Problem("$", f"cannot read the file: {exc}")]) from exc
 
 
-class MapId(enum.StrEnum):
+class _Named(enum.StrEnum):
+    """A string enum read from what people write: ``parse`` and the constructor accept a
+    member's value, name, Vietnamese or English label, or one of its short forms."""
+
+    @classmethod
+    def parse(cls, value: object) -> Self:
+        """The member ``value`` names: its value, its name, its label in either language or a
+        short form, without regard to case, diacritics, ``_``, ``-`` or ``/``.
+
+        Raises:
+            khuyencong.exceptions.ValidationError: If ``value`` names no member (listing
+                them).
+
+        >>> MapId.parse("2025"), MapId.parse("post-reform"), UnitLevel.parse("cấp huyện")
+        (<MapId.MAP_2025: '2025-07'>, <MapId.MAP_REFORM: '2025-reform'>, <UnitLevel.DISTRICT: 'district'>)
+        """  # noqa: E501
+        return _parse(cls, value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self:
+        return _parse(cls, value)
+
+
+class MapId(_Named):
     """One snapshot of the administrative map of Việt Nam.
 
     The short forms people write name a map too, wherever a map id is accepted (``MapId(...)``,
-    :func:`load_map`, :class:`UnitRef`): see :meth:`parse`.
+    :func:`load_map`, :class:`UnitRef`, :meth:`parse`); case, diacritics, ``_``, ``-`` and
+    ``/`` are ignored: ``2021``, ``11/2021`` and ``map_2021`` for the November 2021 map;
+    ``2025``, ``7/2025``, ``pre-reform`` and ``map_2025`` for the July 2025 map (the last
+    three-level one); ``reform``, ``2025-reform``, ``post-reform``, ``two-level``,
+    ``sau sắp xếp`` and ``map_reform`` for the post-reform map.
 
     >>> MapId.MAP_2025.label_en
     'three-level map of July 2025 (last before the reform)'
@@ -46,28 +73,6 @@ class MapId(enum.StrEnum):
     MAP_2021 = "2021-11"
     MAP_2025 = "2025-07"
     MAP_REFORM = "2025-reform"
-
-    @classmethod
-    def parse(cls, value: object) -> MapId:
-        """The map named by ``value``: its id, a short form, its name or its label.
-
-        The short forms (case, diacritics, ``_``, ``-`` and ``/`` ignored): ``2021``,
-        ``11/2021`` and ``map_2021`` for the November 2021 map; ``2025``, ``7/2025``,
-        ``pre-reform`` and ``map_2025`` for the July 2025 map (the last three-level one);
-        ``reform``, ``2025-reform``, ``post-reform``, ``two-level``, ``sau sắp xếp`` and
-        ``map_reform`` for the post-reform map.
-
-        Raises:
-            khuyencong.exceptions.ValidationError: If ``value`` names no map (listing them).
-
-        >>> MapId.parse("2025"), MapId.parse("post-reform")
-        (<MapId.MAP_2025: '2025-07'>, <MapId.MAP_REFORM: '2025-reform'>)
-        """
-        return _parse(cls, value)
-
-    @classmethod
-    def _missing_(cls, value: object) -> MapId:
-        return _parse(cls, value)
 
     @property
     def label_vi(self) -> str:
@@ -206,8 +211,8 @@ def map_for(on: dt.date) -> MapId:
     raise DataFileError(str(DATA_DIR / "maps.json"), [problem])
 
 
-class UnitLevel(enum.StrEnum):
-    """The level of an administrative unit.
+class UnitLevel(_Named):
+    """The level of an administrative unit (read from ``"commune"``, ``"cấp xã"``, ``"xã"``…).
 
     >>> UnitLevel.COMMUNE.label_vi
     'cấp xã'
@@ -216,22 +221,6 @@ class UnitLevel(enum.StrEnum):
     PROVINCE = "province"
     DISTRICT = "district"
     COMMUNE = "commune"
-
-    @classmethod
-    def parse(cls, value: object) -> UnitLevel:
-        """The level named by ``value`` (``"commune"``, ``"cấp xã"``, ``"xã"``, ``"xa"``…).
-
-        Raises:
-            khuyencong.exceptions.ValidationError: If ``value`` names no level.
-
-        >>> UnitLevel.parse("cấp huyện")
-        <UnitLevel.DISTRICT: 'district'>
-        """
-        return _parse(cls, value)
-
-    @classmethod
-    def _missing_(cls, value: object) -> UnitLevel:
-        return _parse(cls, value)
 
     @property
     def label_vi(self) -> str:
@@ -248,8 +237,9 @@ class UnitLevel(enum.StrEnum):
         return self.label_vi if lang == "vi" else self.label_en
 
 
-class UnitType(enum.StrEnum):
-    """The type of an administrative unit (its ``administrative_unit_id`` in the datasets).
+class UnitType(_Named):
+    """The type of an administrative unit (its ``administrative_unit_id`` in the datasets),
+    read from its value or label (``"Thị trấn"``, ``"ward"``).
 
     >>> UnitType.RURAL_DISTRICT.label_vi, UnitType.RURAL_DISTRICT.level
     ('huyện', <UnitLevel.DISTRICT: 'district'>)
@@ -266,22 +256,6 @@ class UnitType(enum.StrEnum):
     TOWNSHIP = "township"
     COMMUNE = "commune"
     SPECIAL_ZONE = "special_zone"
-
-    @classmethod
-    def parse(cls, value: object) -> UnitType:
-        """The unit type named by ``value`` (its value, name or label: ``"xã"``, ``"ward"``).
-
-        Raises:
-            khuyencong.exceptions.ValidationError: If ``value`` names no unit type.
-
-        >>> UnitType.parse("Thị trấn")
-        <UnitType.TOWNSHIP: 'township'>
-        """
-        return _parse(cls, value)
-
-    @classmethod
-    def _missing_(cls, value: object) -> UnitType:
-        return _parse(cls, value)
 
     @property
     def label_vi(self) -> str:
