@@ -143,7 +143,7 @@ def run_khuyencong(path: Path, on: dt.date, phases: Phases) -> tuple[str, str, d
                 ests.append(est)
                 apps.append(Application(est, SupportContent(d["content"]), d["cost"]))
     with phases.phase("compute"):
-        results = evaluate_many(apps, on, rules)
+        results = evaluate_many(apps, on, rules=rules)
     # Explanations are available: every decision can be read back, with its conditions.
     sample = next(r for r in results if r.decision is not None)
     assert sample.decision is not None
