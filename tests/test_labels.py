@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from khuyencong import domain
 from khuyencong.domain import Citation, Confidence, LabelledEnum
+from khuyencong.domain import _labels as labels
 from khuyencong.domain._labels import _aliases, _index, register_labels, word_key
 from khuyencong.exceptions import KhuyenCongError, ValidationError
 from khuyencong.messages import language
@@ -163,6 +164,34 @@ class TestParse:
         assert domain.SupportContent("machinery") is domain.SupportContent.MACHINERY
         with pytest.raises(ValidationError):
             domain.SupportContent("máy móc")
+
+    def test_the_memo_of_texts_is_bounded(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The texts remembered per enum are forgotten when there are too many; parsing still
+        finds the member."""
+        monkeypatch.setattr(labels, "_SEEN_MAX", 1)
+        assert domain.FairKind.parse("Trong nuoc") is domain.FairKind.DOMESTIC
+        assert domain.FairKind.parse("Nuoc ngoai") is domain.FairKind.OVERSEAS
+        assert len(labels._seen(domain.FairKind)) == 1
+
+    def test_alias_data_naming_two_members_or_none_is_refused(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """An alias that names two members, or a member that does not exist, is a defect of the
+        data: building the index says which."""
+
+        class Pair(LabelledEnum):
+            A = "a"
+            B = "b"
+
+        register_labels(Pair, {Pair.A: ("Một", "One"), Pair.B: ("Hai", "Two")})
+        monkeypatch.setattr(labels, "_aliases", lambda: {"Pair": {"a": ("two",)}})
+        with pytest.raises(TypeError, match="'Two' names both A and B"):
+            Pair.parse("x")
+        labels._index.cache_clear()
+        monkeypatch.setattr(labels, "_aliases", lambda: {"Pair": {"c": ("three",)}})
+        with pytest.raises(TypeError, match="no members c"):
+            Pair.parse("x")
+        labels._index.cache_clear()
 
     def test_a_repeated_text_is_remembered(self) -> None:
         """Parsing the same text twice gives the same member (the second from the memo)."""

@@ -299,6 +299,40 @@ class TestArguments:
                 call()
             assert info.value.paths == ("$.on",)
 
+    def test_each_kind_of_argument_names_its_problem(self) -> None:
+        """A number where a date belongs, a year of two digits, a count outside its range,
+        text where a flag belongs, empty text and a text where dates belong are each listed
+        with their path; a subclass of date is a date."""
+
+        class Day(dt.date):
+            pass
+
+        args = Arguments()
+        args.day(Day(2020, 1, 1), "ok")
+        args.day(20200101, "on")
+        args.year(20, "plan_year")
+        args.count(6, "stars", 1, 5)
+        args.flag("yes", "raise_errors")
+        args.text(" ", "change")
+        args.days("2020-01-01", "holidays")
+        with pytest.raises(ValidationError) as info:
+            args.check()
+        assert info.value.paths == (
+            "$.on",
+            "$.plan_year",
+            "$.stars",
+            "$.raise_errors",
+            "$.change",
+            "$.holidays",
+        )
+
+    def test_a_batch_item_that_is_no_application_is_named_by_its_index(self) -> None:
+        """evaluate_many refuses an item that is not an Application, naming its index."""
+        good = Application(EST, SupportContent.MACHINERY, million(100))
+        with pytest.raises(ValidationError) as info:
+            rules.evaluate_many([good, EST], ON)  # type: ignore[list-item]
+        assert info.value.paths == ("$.applications[1]",)
+
     def test_the_rule_set_of_a_view_is_its_own(self) -> None:
         """The rule set behind a dated view is the one it was made from."""
         national = RuleSet.national()

@@ -245,10 +245,6 @@ class Arguments:
             self.problems.extend(exc.prefixed(f"$.{name}").problems)
             return cast("E", value)
 
-    def members(self, enum_cls: type[E], values: Iterable[object], name: str) -> tuple[E, ...]:
-        """Each of ``values`` as a member of ``enum_cls``."""
-        return tuple(self.member(enum_cls, v, f"{name}[{i}]") for i, v in enumerate(values))
-
     def rules(self, rules: Any) -> Any:
         """Note a problem if ``rules`` is neither ``None``, a rule set nor a dated view."""
         if rules is not None and not isinstance(rules, RuleSet | DatedRules):
