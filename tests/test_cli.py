@@ -320,7 +320,9 @@ class TestCheck:
         """``--json`` prints the library's ``Decision.to_data()`` and no amounts."""
         path = write(tmp_path / "e.json", coop())
         result = run(capsys, "check", str(path), "--date", "2026-12-07", "--json")
-        expected = check_eligibility(structure(coop(), Establishment), TODAY, RuleSet.national())
+        expected = check_eligibility(
+            structure(coop(), Establishment), TODAY, rules=RuleSet.national()
+        )
         assert result.code == 0
         assert json.loads(result.out) == {"decision": expected.to_data(), "amounts": []}
 
