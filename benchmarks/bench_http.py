@@ -172,11 +172,13 @@ def in_process(clients: int, total: int, *, whole_request: bool) -> dict[str, fl
 
     def work() -> tuple[Callable[[], Any], Callable[[], None]]:
         if not whole_request:
-            return (lambda: check_eligibility(establishment, on, rules)), _nothing
+            return (lambda: check_eligibility(establishment, on, rules=rules)), _nothing
 
         def call() -> bytes:
             data = json.loads(PAYLOAD)
-            decision = check_eligibility(structure(data["establishment"], Establishment), on, rules)
+            decision = check_eligibility(
+                structure(data["establishment"], Establishment), on, rules=rules
+            )
             answer = {
                 "result": decision.to_data(),
                 "text": decision.render("vi"),

@@ -204,7 +204,7 @@ class TestSupportAmount:
         """Bắc Giang's 2019 decision sets local-fund levels: province=24 on the 2021 map."""
         on = dt.date(2020, 6, 1)
         expected = support_amount(
-            SupportContent.MACHINERY, 900_000_000, on, for_province("24", on), fund=Fund.LOCAL
+            SupportContent.MACHINERY, 900_000_000, on, rules=for_province("24", on), fund=Fund.LOCAL
         )
         with server.client() as client:
             response = client.post(
@@ -260,16 +260,18 @@ class TestProjectChecks:
             ).json()["result"]
         assert (advance["amount"], deadline) == (140_000_000, "2016-05-17")
 
-    def test_a_month_thirteen_is_the_requests_problem(self, server: Server) -> None:
-        """A value the rule cannot use is a 422, never a server error."""
+    def test_a_percentage_given_as_progress_is_the_requests_problem(self, server: Server) -> None:
+        """A value the rule cannot use (progress 40, a percentage where a share from 0 to 1
+        belongs) is a 422 validation problem naming the argument, never a server error."""
         with server.client() as client:
             response = client.post(
-                "/v1/projects/monthly-report-deadline", json={"year": 2026, "month": 13}
+                "/v1/projects/first-advance",
+                params={"on": "2016-05-01"},
+                json={"content": "cluster_infrastructure", "support": 10**9, "progress": "40"},
             )
-        assert (response.status_code, problem(response)["type"]) == (
-            422,
-            "/problems/invalid-argument",
-        )
+        body = problem(response)
+        assert (response.status_code, body["type"]) == (422, "/problems/validation")
+        assert [p["path"] for p in body["problems"]] == ["$.progress"]
 
 
 class TestAwardsAndOcop:

@@ -217,8 +217,9 @@ def complaint_answer_deadline(
     holidays: Iterable[dt.date] = (),
     rules: RuleSet | DatedRules | None = None,
 ) -> dt.date:
-    """The last day to answer a complaint about an award round received on ``received_on``:
-    the 10th working day after it (26/2014/TT-BCT Điều 20.2).
+    """The last day to answer a complaint about an award round (26/2014/TT-BCT Điều 20.2).
+
+    It is the 10th working day after ``received_on``, the day the complaint was received.
 
     The days are counted from the day after the complaint was received (Bộ luật Dân sự
     91/2015/QH13 Điều 147.2: the first day of a period counted in days is not counted); a

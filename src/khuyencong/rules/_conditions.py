@@ -69,8 +69,7 @@ def check_support_conditions(
     other_state_funding: bool,
     rules: RuleSet | DatedRules | None = None,
 ) -> Decision:
-    """The support conditions of ``subject`` (a project or application id) on ``on``, each
-    explained.
+    """The support conditions of ``subject`` on ``on``, each explained.
 
     Args:
         subject: What the decision is about (a project or application id).

@@ -43,7 +43,9 @@ def ocop_score(
     *,
     rules: RuleSet | DatedRules | None = None,
 ) -> Decimal:
-    """The total score, each part (an ``int`` or a ``Decimal``) checked against its maximum.
+    """The total score, each part checked against its maximum on ``on``.
+
+    Parts are ``int`` or ``Decimal`` (never a float).
 
     Raises:
         ValidationError: For a part above its maximum, negative, or of another type.

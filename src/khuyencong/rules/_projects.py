@@ -134,8 +134,9 @@ def check_project_amounts(
 
 @attrs.frozen
 class Advance(AsData):
-    """A first advance: the amount, the rate, and the condition it needs (``to_data()`` writes
-    it as JSON-ready data, ``from_data()`` reads it back).
+    """A first advance: the amount, the rate, and the condition it needs.
+
+    ``to_data()`` writes it as JSON-ready data, ``from_data()`` reads it back.
 
     Attributes:
         kind: ``infrastructure``, ``contract``, ``investment`` or ``after_acceptance``.
@@ -251,8 +252,9 @@ def _month_day(rules: DatedRules, name: str, year: int) -> dt.date:
 
 
 def final_settlement_deadline(on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> dt.date:
-    """The last day to liquidate the contracts and settle the work of the year of ``on``:
-    22 January of the next year (36/2013/TT-BCT Điều 18.2).
+    """The last day to settle the work of the year of ``on`` (36/2013/TT-BCT Điều 18.2).
+
+    Contracts are liquidated and the year's work settled by 22 January of the next year.
 
     Args:
         on: Any date of the plan year (the approval, the last acceptance…).
@@ -271,9 +273,10 @@ def final_settlement_deadline(on: dt.date, *, rules: RuleSet | DatedRules | None
 def settlement_deadline(
     last_acceptance: dt.date, *, rules: RuleSet | DatedRules | None = None
 ) -> dt.date:
-    """The settlement dossier deadline: 15 days after the last acceptance (Điều 18.1), and no
-    later than the final settlement deadline of that year (22 January of the next year, Điều
-    18.2; :func:`final_settlement_deadline`).
+    """The settlement dossier deadline: 15 days after the last acceptance (36/2013 Điều 18.1).
+
+    It is no later than the final settlement deadline of that year (22 January of the next
+    year, Điều 18.2; :func:`final_settlement_deadline`).
 
     Args:
         last_acceptance: The date of the last acceptance (in the plan year).
@@ -289,8 +292,11 @@ def settlement_deadline(
 
 
 class DossierDeadlines(NamedTuple):
-    """The two dossier deadlines of a year (36/2013/TT-BCT Điều 10): to the provincial
-    department, then from it to the ministry."""
+    """The two dossier deadlines of a year (36/2013/TT-BCT Điều 10).
+
+    To the provincial department (``to_department``), then from it to the ministry
+    (``to_ministry``).
+    """
 
     to_department: dt.date
     to_ministry: dt.date
@@ -299,8 +305,9 @@ class DossierDeadlines(NamedTuple):
 def dossier_deadlines(
     on: dt.date, *, rules: RuleSet | DatedRules | None = None
 ) -> DossierDeadlines:
-    """The dossier deadlines in the year of ``on``, for the plan of the next year (36/2013
-    Điều 10): to the provincial department (Điều 10.1.b), then to the ministry (Điều 10.2.b).
+    """The dossier deadlines in the year of ``on``, for the next year's plan (36/2013 Điều 10).
+
+    To the provincial department (Điều 10.1.b), then from it to the ministry (Điều 10.2.b).
 
     Args:
         on: A date of the year the dossiers are filed in (the year before the plan year).
@@ -320,8 +327,7 @@ def dossier_deadlines(
 
 
 def monthly_report_deadline(on: dt.date, *, rules: RuleSet | DatedRules | None = None) -> dt.date:
-    """The monthly progress report of the month of ``on`` is due before this day (36/2013
-    Điều 22).
+    """The monthly progress report of the month of ``on`` is due before this day (Điều 22).
 
     Raises:
         ValidationError: If ``on`` is not a date or ``rules`` not a rule set.

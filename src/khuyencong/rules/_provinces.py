@@ -182,8 +182,9 @@ class ProvincialDocument:
 
 @attrs.frozen
 class ProvinceOverlays(AsData):
-    """The shipped documents of one issuing province (``to_data()`` writes them as JSON-ready
-    data, ``from_data()`` reads them back).
+    """The shipped documents of one issuing province.
+
+    ``to_data()`` writes them as JSON-ready data, ``from_data()`` reads them back.
 
     Attributes:
         code: The province's code on :attr:`map_id`.

@@ -59,8 +59,9 @@ _ONE = Decimal(1)
 
 @attrs.frozen
 class SupportLevel(AsData):
-    """The support formula of one content on one date and fund (``to_data()`` writes it as
-    JSON-ready data, ``from_data()`` reads it back).
+    """The support formula of one content on one date and fund.
+
+    ``to_data()`` writes it as JSON-ready data, ``from_data()`` reads it back.
 
     Attributes:
         content: The content.
@@ -211,8 +212,9 @@ def _multiplier(priority: bool | Decimal, rules: DatedRules) -> Decimal:
 
 @attrs.frozen
 class Amount(AsData):
-    """A computed support amount, with everything needed to explain it (``to_data()`` writes
-    it as JSON-ready data, ``from_data()`` reads it back).
+    """A computed support amount, with everything needed to explain it.
+
+    ``to_data()`` writes it as JSON-ready data, ``from_data()`` reads it back.
 
     Attributes:
         content: The content.

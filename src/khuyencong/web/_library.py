@@ -19,16 +19,20 @@ province) come from the query string.
 
 from __future__ import annotations
 
+import collections.abc
 import contextlib
 import datetime as dt
+import enum
 import functools
 import inspect
 import json
 import re
 import tempfile
 import threading
+import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -249,7 +253,7 @@ RULE_OPERATIONS: dict[str, RuleOperation] = _operations(
     RuleOperation(
         "support-amount",
         support_amount,
-        ("content", "eligible_cost", "fund", "quantity", "priority_multiplier"),
+        ("content", "eligible_cost", "fund", "quantity", "priority"),
         "Support amounts",
         {"content": "machinery", "eligible_cost": 900_000_000},
     ),
@@ -291,16 +295,14 @@ RULE_OPERATIONS: dict[str, RuleOperation] = _operations(
     RuleOperation(
         "projects/dossier-deadlines",
         dossier_deadlines,
-        ("plan_year",),
+        (),
         "Projects",
-        {"plan_year": 2027},
     ),
     RuleOperation(
         "projects/monthly-report-deadline",
         monthly_report_deadline,
-        ("year", "month"),
+        (),
         "Projects",
-        {"year": 2026, "month": 12},
     ),
     RuleOperation(
         "awards/check-entry",
@@ -389,7 +391,7 @@ def arguments_type(op: RuleOperation) -> type:
         default = (
             attrs.NOTHING if parameter.default is inspect.Parameter.empty else parameter.default
         )
-        fields[name] = attrs.field(type=hints[name], default=default, kw_only=True)
+        fields[name] = attrs.field(type=_wire(hints[name]), default=default, kw_only=True)
         lines.append(f"    {name}: {described.get(name, name)}")
     title = "".join(part.capitalize() for part in re.split(r"[-/]", op.path))
     cls = attrs.make_class(f"{title}Arguments", fields, frozen=True)
@@ -398,9 +400,40 @@ def arguments_type(op: RuleOperation) -> type:
     return cls
 
 
+def _wire(hint: Any) -> Any:
+    """The type a request carries for a parameter annotated ``hint``: where the library also
+    takes a second spelling of a value (an enum or the text people write, an ``int`` or a
+    ``Decimal`` score, a ``Decimal`` or ``Fraction`` share, ``True`` or a multiplier), JSON has
+    one: the enum's value, a decimal, ``true``/``false``."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        kept = [a for a in args if a is not type(None)]
+        enums = [a for a in kept if isinstance(a, type) and issubclass(a, enum.Enum)]
+        chosen = (
+            enums[0]
+            if enums
+            else bool
+            if bool in kept and len(kept) > 1
+            else Decimal
+            if Decimal in kept and len(kept) > 1
+            else None
+        )
+        if chosen is None:
+            return hint
+        return chosen | None if type(None) in args else chosen
+    if origin in (Mapping, collections.abc.Mapping) and len(args) == 2:
+        return typing.cast("Any", Mapping)[args[0], _wire(args[1])]
+    return hint
+
+
 def return_type(op: RuleOperation) -> Any:
-    """What the function of ``op`` returns, as annotated."""
-    return typing.get_type_hints(op.function)["return"]
+    """What the function of ``op`` returns, as annotated (a named tuple as the plain tuple of
+    its fields' types, which is how it is written on the wire)."""
+    kind = typing.get_type_hints(op.function)["return"]
+    if isinstance(kind, type) and issubclass(kind, tuple) and hasattr(kind, "_fields"):
+        fields = typing.get_type_hints(kind)
+        return tuple.__class_getitem__(tuple(fields[name] for name in kind._fields))
+    return kind
 
 
 def call(op: RuleOperation, arguments: Any, on: dt.date, rules: RuleSet | None) -> Any:
