@@ -26,6 +26,8 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    __version__: str
+
     from khuyencong.converters import (
         dumps,
         loads,
@@ -328,14 +330,18 @@ __all__ = [
     "unstructure",
 ]
 
-__version__ = "0.1.0.dev0"
-
 _LAZY = {name: module for module, names in _FROM.items() for name in names}
 """Each name of :data:`__all__` and the package it is loaded from on first use."""
 
 
 def __getattr__(name: str) -> Any:
     """Load a name of :data:`__all__` from its package on first use (then it is cached here)."""
+    if name == "__version__":
+        # One place for the version: the project's metadata (pyproject.toml), read on first use.
+        from importlib.metadata import version  # noqa: PLC0415
+
+        globals()[name] = value = version("khuyencong")
+        return value
     module = _LAZY.get(name)
     if module is None:
         msg = f"module 'khuyencong' has no attribute {name!r}"
