@@ -163,6 +163,26 @@ class TestEstablishment:
         assert "$.id" in problems(id=" X ")
         assert "$.id" in problems(id="X" * 65)
 
+    def test_an_id_written_in_nfd_is_kept_in_nfc(self) -> None:
+        """An id typed with combining accents (NFD) is the same id as its composed form (NFC)."""
+        nfd = unicodedata.normalize("NFD", "BG-HỢP-TÁC-XÃ-1")
+        assert nfd != "BG-HỢP-TÁC-XÃ-1"
+        assert make(id=nfd).id == "BG-HỢP-TÁC-XÃ-1"
+        assert make(id=nfd) == make(id="BG-HỢP-TÁC-XÃ-1")
+
+    def test_a_nul_character_is_refused_in_any_text(self) -> None:
+        """NUL cannot be stored by PostgreSQL, so no store accepts it: it is refused, by field."""
+        assert "$.id" in problems(id="BG\x00-1")
+        assert "$.name" in problems(name="Hợp tác xã\x00")
+        with pytest.raises(ValidationError) as info:
+            CraftVillageClaim("Làng nghề\x00", decision="QĐ 1491")
+        assert info.value.paths == ("$.name",)
+
+    def test_control_characters_are_refused_in_ids(self) -> None:
+        """An identifier holds no tab, line break or other control character."""
+        assert "$.id" in problems(id="BG\tHTX")
+        assert "$.id" in problems(id="BG\nHTX")
+
     @given(establishments())
     def test_evolving_a_valid_establishment_revalidates(self, e: Establishment) -> None:
         """attrs.evolve builds anew, so an invalid change is refused like a new object."""

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from khuyencong import exceptions as ex
+from khuyencong.messages import language
 
 
 class TestHierarchy:
@@ -54,10 +55,14 @@ class TestMessages:
 
     def test_budget_errors_name_the_envelope_and_the_shortfall(self) -> None:
         """A refused commitment says which envelope and by how much it falls short."""
-        err = ex.BudgetExceededError("local/24/2019", 150_000_000, 100_000_000)
+        with language("en"):
+            err = ex.BudgetExceededError("local/24/2019", 150_000_000, 100_000_000)
         assert err.shortfall == 50_000_000
         assert "local/24/2019" in str(err)
         assert "50,000,000" in str(err)
+        with language("vi"):
+            vi = ex.BudgetExceededError("local/24/2019", 150_000_000, 100_000_000)
+        assert "thiếu 50.000.000 đ" in str(vi)
 
     def test_a_validation_error_lists_every_problem(self) -> None:
         """Several problems are listed one per line, each with its path."""

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from khuyencong.domain import format_vnd, million, parse_rate, round_down
+from khuyencong.domain import (
+    MAX_DONG,
+    BudgetEnvelope,
+    Fund,
+    SupportContent,
+    SupportRecord,
+    format_vnd,
+    million,
+    parse_rate,
+    round_down,
+)
+from khuyencong.exceptions import ValidationError
+from khuyencong.units import MapId, UnitRef
 
 
 class TestRoundDown:
@@ -67,3 +80,51 @@ class TestFormatVnd:
         assert format_vnd(1_234_567) == "1.234.567 đ"
         assert format_vnd(1_234_567, "en") == "VND 1,234,567"
         assert format_vnd(0) == "0 đ"
+
+
+class TestMaxDong:
+    """Money is bounded so that every store holds every valid amount and its sums."""
+
+    def test_the_bound_is_ten_to_the_fifteen_dong(self) -> None:
+        """One million billion đồng (10^15) is the largest amount the library holds."""
+        assert MAX_DONG == 10**15
+
+    @pytest.mark.parametrize(
+        "field", ["national_amount", "local_amount", "co_funding", "income_change"]
+    )
+    def test_an_amount_above_the_bound_is_refused_naming_the_field(self, field: str) -> None:
+        """10^20 đồng is a typing slip, not a support amount: it is refused, naming the field."""
+        with pytest.raises(ValidationError) as info:
+            _record(**{field: 10**20})
+        assert info.value.paths == (f"$.{field}",)
+        assert "10^15" in str(info.value) or "1.000.000.000.000.000" in str(info.value)
+
+    def test_a_fall_in_income_below_minus_the_bound_is_refused(self) -> None:
+        """A change of income may be negative, but not beyond the bound either."""
+        with pytest.raises(ValidationError) as info:
+            _record(income_change=-(10**15) - 1)
+        assert info.value.paths == ("$.income_change",)
+        assert _record(income_change=-(10**15)).income_change == -(10**15)
+
+    @given(st.integers(0, 10**15))
+    def test_every_amount_up_to_the_bound_is_valid(self, amount: int) -> None:
+        """Every whole amount from 0 to 10^15 đồng is accepted, in every money field."""
+        assert _record(national_amount=amount, co_funding=amount).national_amount == amount
+        env = BudgetEnvelope(Fund.LOCAL, UnitRef(MapId.MAP_2021, "24"), 2019, amount)
+        assert env.total == amount
+
+    def test_an_envelope_above_the_bound_is_refused(self) -> None:
+        """A budget envelope is money too: above 10^15 đồng it is refused."""
+        with pytest.raises(ValidationError) as info:
+            BudgetEnvelope(Fund.LOCAL, UnitRef(MapId.MAP_2021, "24"), 2019, MAX_DONG + 1)
+        assert info.value.paths == ("$.total",)
+
+
+def _record(**overrides: int) -> SupportRecord:
+    return SupportRecord(
+        id="SR-1",
+        establishment_id="E-1",
+        content=SupportContent.MACHINERY,
+        delivered_on=dt.date(2019, 6, 1),
+        **overrides,
+    )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given
 
@@ -14,10 +16,15 @@ from khuyencong.domain import (
     ProjectContent,
     ProjectKind,
     ProjectStatus,
+    StatusChange,
     SupportContent,
     allowed_transitions,
+    check_new_project,
+    check_project_history,
+    check_project_update,
 )
-from khuyencong.exceptions import IllegalTransitionError, ValidationError
+from khuyencong.exceptions import IllegalTransitionError, LifecycleError, ValidationError
+from khuyencong.messages import language
 from khuyencong.testing.strategies import projects
 from khuyencong.units import MapId, UnitRef
 
@@ -193,3 +200,133 @@ class TestProject:
         assert hash(a) == hash(b)
         assert not a.same_state(b)
         assert a != "DA-2019-07"
+
+
+class TestProjectText:
+    def test_ids_are_kept_in_nfc(self) -> None:
+        """A project id and its beneficiaries typed in NFD are the ids stored in NFC."""
+        nfd = unicodedata.normalize("NFD", "ĐA-MỲ-CHŨ")
+        p = make(id=nfd, beneficiary_ids=[nfd])
+        assert (p.id, p.beneficiary_ids) == ("ĐA-MỲ-CHŨ", ("ĐA-MỲ-CHŨ",))
+
+    def test_a_nul_character_is_refused_naming_the_field(self) -> None:
+        """NUL cannot be stored in PostgreSQL, so no project holds one, not even its history."""
+        for field, value, path in [
+            ("id", "DA\x00", "$.id"),
+            ("title", "Máy\x00", "$.title"),
+            ("beneficiary_ids", ["E\x001"], "$.beneficiary_ids[0]"),
+            ("history", [StatusChange(S.DRAFT, S.CANCELLED, DAY, actor="A\x00")], "$.history"),
+        ]:
+            with pytest.raises(ValidationError) as info:
+                make(**{field: value}, status=S.CANCELLED if field == "history" else S.DRAFT)
+            assert any(p.startswith(path) for p in info.value.paths), (field, info.value.paths)
+
+
+class TestCheckNewProject:
+    def test_a_draft_without_history_is_a_new_project(self) -> None:
+        """A project enters a store as a draft with no history."""
+        check_new_project(make())
+
+    @pytest.mark.parametrize(
+        "project",
+        [
+            walk(S.SUBMITTED),
+            attrs.evolve(make(), status=S.SETTLED, approved_amount=1),
+        ],
+        ids=["with-a-history", "settled-without-one"],
+    )
+    def test_a_project_past_its_draft_is_not_new(self, project: Project) -> None:
+        """A project submitted or settled already has a past: it is not added as new."""
+        with pytest.raises(LifecycleError) as info:
+            check_new_project(project)
+        assert info.value.project_id == "DA-2019-07"
+        assert info.value.target == project.status.value
+        with language("en"), pytest.raises(LifecycleError, match="add_historical"):
+            check_new_project(project)
+
+
+class TestCheckProjectHistory:
+    def test_a_lawful_history_or_none_is_accepted(self) -> None:
+        """A historical project's history runs from a draft through allowed steps to its
+        status; a project recorded without a history (an old register) is accepted too."""
+        check_project_history(walk(S.SUBMITTED, S.APPROVED, S.IN_PROGRESS, S.ACCEPTED, S.SETTLED))
+        check_project_history(attrs.evolve(make(), status=S.SETTLED, approved_amount=1))
+
+    def test_an_invented_history_is_refused(self) -> None:
+        """A history that skips a step, or ends elsewhere than the status, is refused."""
+        skipped = StatusChange(S.DRAFT, S.SETTLED, DAY)
+        with pytest.raises(LifecycleError):
+            check_project_history(
+                attrs.evolve(make(), status=S.SETTLED, approved_amount=1, history=(skipped,))
+            )
+        submitted = walk(S.SUBMITTED)
+        with pytest.raises(LifecycleError):
+            check_project_history(attrs.evolve(submitted, status=S.APPROVED, approved_amount=1))
+        backwards = (
+            StatusChange(S.DRAFT, S.SUBMITTED, DAY),
+            StatusChange(S.SUBMITTED, S.CANCELLED, DAY - dt.timedelta(days=1)),
+        )
+        with pytest.raises(LifecycleError):
+            check_project_history(attrs.evolve(make(), status=S.CANCELLED, history=backwards))
+
+
+class TestCheckProjectUpdate:
+    def test_the_steps_taken_since_the_stored_state_are_returned(self) -> None:
+        """A save may carry several allowed steps; they are the changes to audit."""
+        stored = walk(S.SUBMITTED)
+        changed = stored.transition(S.APPROVED, on=DAY, approved_amount=1).transition(
+            S.IN_PROGRESS, on=DAY
+        )
+        steps = check_project_update(stored, changed)
+        assert [(c.source, c.target) for c in steps] == [
+            (S.SUBMITTED, S.APPROVED),
+            (S.APPROVED, S.IN_PROGRESS),
+        ]
+        assert check_project_update(stored, attrs.evolve(stored, title="Tên mới")) == ()
+
+    @pytest.mark.parametrize(
+        ("stored_path", "target"),
+        [
+            ((), S.SETTLED),
+            ((S.SUBMITTED, S.APPROVED, S.IN_PROGRESS, S.ACCEPTED, S.SETTLED), S.DRAFT),
+        ],
+        ids=["draft-to-settled", "settled-to-draft"],
+    )
+    def test_a_status_set_without_its_rule_is_refused(
+        self, stored_path: tuple[ProjectStatus, ...], target: ProjectStatus
+    ) -> None:
+        """Changing the status field directly (draft → settled, settled → draft) is refused,
+        naming both states."""
+        stored = walk(*stored_path)
+        forged = attrs.evolve(stored, status=target, approved_amount=1)
+        with pytest.raises(LifecycleError) as info:
+            check_project_update(stored, forged)
+        assert (info.value.source, info.value.target) == (stored.status.value, target.value)
+
+    def test_a_forged_step_or_a_rewritten_history_is_refused(self) -> None:
+        """A step the lifecycle does not allow, or a changed past, is refused."""
+        stored = walk(S.SUBMITTED)
+        forged_step = attrs.evolve(
+            stored,
+            status=S.SETTLED,
+            approved_amount=1,
+            history=(*stored.history, StatusChange(S.SUBMITTED, S.SETTLED, DAY)),
+        )
+        with pytest.raises(LifecycleError):
+            check_project_update(stored, forged_step)
+        rewritten = attrs.evolve(
+            stored, history=(StatusChange(S.DRAFT, S.SUBMITTED, DAY, actor="someone else"),)
+        )
+        with pytest.raises(LifecycleError):
+            check_project_update(stored, rewritten)
+        with pytest.raises(LifecycleError):
+            check_project_update(stored, attrs.evolve(stored, history=()))
+
+    @given(projects())
+    def test_every_lawful_continuation_is_accepted(self, p: Project) -> None:
+        """A project moved by transition() from any stored state passes the check."""
+        for target in allowed_transitions(p.status):
+            amount = p.total_requested if target is S.APPROVED else None
+            on = p.history[-1].on if p.history else DAY
+            moved = p.transition(target, on=on, approved_amount=amount)
+            assert [c.target for c in check_project_update(p, moved)] == [target]

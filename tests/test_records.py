@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from khuyencong.converters import structure, unstructure
 from khuyencong.domain import (
+    MAX_DONG,
     AwardEntry,
     AwardLevel,
     BudgetEnvelope,
@@ -21,7 +25,8 @@ from khuyencong.domain import (
     SupportContent,
     SupportRecord,
 )
-from khuyencong.exceptions import ValidationError
+from khuyencong.exceptions import BudgetExceededError, ValidationError
+from khuyencong.messages import language
 from khuyencong.units import MapId, UnitRef
 
 DAY = dt.date(2018, 6, 1)
@@ -193,3 +198,125 @@ class TestBudgetEnvelope:
         assert paths(
             BudgetEnvelope, fund=Fund.LOCAL, province=env.province, year=2019, total=-1
         ) == {"$.total"}
+
+    def test_a_commitment_is_allowed_up_to_what_is_left(self) -> None:
+        """An envelope of 1,000 đ with 700 đ committed takes 300 đ more, and not 301 đ."""
+        env = BudgetEnvelope(Fund.LOCAL, UnitRef(MapId.MAP_2021, "24"), 2019, 1_000)
+        assert env.check_commitment(300, committed=700) == 300
+        with pytest.raises(BudgetExceededError) as info:
+            env.check_commitment(301, committed=700)
+        err = info.value
+        assert (err.envelope, err.requested, err.available, err.shortfall) == (
+            "local/24/2019",
+            301,
+            300,
+            1,
+        )
+        assert err.project_id is None
+
+    def test_a_disbursement_is_allowed_up_to_the_unpaid_commitment(self) -> None:
+        """A project with 400 đ committed and 250 đ paid is paid 150 đ more, not 151 đ; the
+        error names the envelope by its key and the project apart."""
+        env = BudgetEnvelope(Fund.LOCAL, UnitRef(MapId.MAP_2021, "24"), 2019, 1_000)
+        assert env.check_disbursement(150, project_id="P-1", committed=400, disbursed=250) == 150
+        with pytest.raises(BudgetExceededError) as info:
+            env.check_disbursement(151, project_id="P-1", committed=400, disbursed=250)
+        err = info.value
+        assert (err.envelope, err.project_id, err.available, err.shortfall) == (
+            "local/24/2019",
+            "P-1",
+            150,
+            1,
+        )
+        with language("en"):
+            assert "P-1" in str(BudgetExceededError("local/24/2019", 2, 1, project_id="P-1"))
+
+    @pytest.mark.parametrize("bad", [0, -5, 1.5, True, "10", MAX_DONG + 1])
+    def test_amounts_are_positive_whole_dong_within_the_bound(self, bad: object) -> None:
+        """A commitment or payment is a positive whole number of đồng, at most 10^15."""
+        env = BudgetEnvelope(Fund.LOCAL, UnitRef(MapId.MAP_2021, "24"), 2019, MAX_DONG)
+        with pytest.raises(ValidationError) as info:
+            env.check_commitment(bad, committed=0)
+        assert info.value.paths == ("$.amount",)
+        with pytest.raises(ValidationError):
+            env.check_disbursement(bad, project_id="P-1", committed=MAX_DONG, disbursed=0)
+
+    @given(st.integers(0, 10**6), st.integers(0, 10**6), st.integers(1, 10**6))
+    def test_a_commitment_never_takes_the_envelope_over_its_total(
+        self, total: int, committed: int, amount: int
+    ) -> None:
+        """Whatever the sums, an allowed commitment keeps committed + amount within the total,
+        and a refused one says by how much it falls short."""
+        env = BudgetEnvelope(Fund.LOCAL, UnitRef(MapId.MAP_2021, "24"), 2019, total)
+        if committed + amount <= total:
+            assert env.check_commitment(amount, committed=committed) == amount
+        else:
+            with pytest.raises(BudgetExceededError) as info:
+                env.check_commitment(amount, committed=committed)
+            assert info.value.shortfall == committed + amount - total
+
+
+class TestIdentifiers:
+    """Every id a record holds, and every text, is in NFC and free of NUL characters."""
+
+    def test_references_written_in_nfd_name_the_nfc_id(self) -> None:
+        """A record typed with combining accents refers to the establishment stored in NFC."""
+        nfd = unicodedata.normalize("NFD", "HTX-MỲ-CHŨ")
+        r = support(id=nfd, establishment_id=nfd, project_id=nfd)
+        assert (r.id, r.establishment_id, r.project_id) == ("HTX-MỲ-CHŨ",) * 3
+        fair = FairParticipation(
+            id=nfd,
+            establishment_id=nfd,
+            fair_name="Hội chợ",
+            fair_kind=FairKind.DOMESTIC,
+            start_on=DAY,
+            project_id=nfd,
+        )
+        assert {fair.id, fair.establishment_id, fair.project_id} == {"HTX-MỲ-CHŨ"}
+        award = AwardEntry(
+            id=nfd,
+            product_name="Mỳ",
+            establishment_id=nfd,
+            product_group=ProductGroup.PROCESSED_AGRO_FOOD,
+            level=AwardLevel.PROVINCE,
+            round_year=2019,
+            prior_entry_id=nfd,
+        )
+        assert {award.id, award.establishment_id, award.prior_entry_id} == {"HTX-MỲ-CHŨ"}
+        ocop = OcopRating(
+            id=nfd,
+            product_name="Mỳ",
+            establishment_id=nfd,
+            rated_on=DAY,
+            score=Decimal(80),
+            stars=4,
+        )
+        assert {ocop.id, ocop.establishment_id} == {"HTX-MỲ-CHŨ"}
+
+    @pytest.mark.parametrize(
+        "field", ["id", "establishment_id", "project_id", "note", "lead_agency", "partners"]
+    )
+    def test_a_nul_character_is_refused_naming_the_field(self, field: str) -> None:
+        """NUL cannot be stored in PostgreSQL, so no record holds one; the field is named."""
+        value: object = ["Hội\x00 Nông dân"] if field == "partners" else "X\x00Y"
+        found = paths(support, **{field: value})
+        assert found == {"$.partners[0]" if field == "partners" else f"$.{field}"}
+
+    def test_a_nul_character_is_refused_in_fairs_awards_and_ratings(self) -> None:
+        """Fair names, places and product names are text like any other."""
+        fair = {"id": "F-1", "establishment_id": "E-1", "fair_kind": FairKind.DOMESTIC}
+        assert paths(FairParticipation, fair_name="Hội\x00", start_on=DAY, **fair) == {
+            "$.fair_name"
+        }
+        assert paths(
+            FairParticipation, fair_name="Hội chợ", place="Hà\x00Nội", start_on=DAY, **fair
+        ) == {"$.place"}
+        assert paths(
+            OcopRating,
+            id="O-1",
+            product_name="Mỳ\x00",
+            establishment_id="E-1",
+            rated_on=DAY,
+            score=Decimal(80),
+            stars=4,
+        ) == {"$.product_name"}

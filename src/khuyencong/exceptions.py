@@ -21,22 +21,28 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
+from khuyencong.messages import get_language
+from khuyencong.messages import text as _text
+
 __all__ = [
     "BudgetExceededError",
     "ConcurrencyError",
     "ConfigurationError",
     "ContentNotInForceError",
     "CoverageError",
+    "DanglingReferenceError",
     "DataFileError",
     "DuplicateIdError",
     "IllegalTransitionError",
     "KhuyenCongError",
+    "LifecycleError",
     "NotConfiguredError",
     "NotFoundError",
     "Problem",
     "RuleConflictError",
     "SchemaVersionError",
     "StoreError",
+    "StoreOptionError",
     "UnitMappingError",
     "ValidationError",
 ]
@@ -154,6 +160,38 @@ class IllegalTransitionError(KhuyenCongError, ValueError):
         )
 
 
+class LifecycleError(IllegalTransitionError):
+    """A project's status or history does not follow its lifecycle from the state it is in.
+
+    A store raises it when a project is added in a state past its draft, or saved with a status
+    set without :meth:`~khuyencong.domain.Project.transition`, a step the lifecycle does not
+    allow, or a rewritten history (see :func:`~khuyencong.domain.check_project_update`).
+
+    Attributes:
+        project_id: The project.
+        source: The state it is in (stored, or ``draft`` for a new project).
+        target: The state it was given.
+        allowed: The states it may move to from ``source``.
+        entity: ``project <id>``, as for :class:`IllegalTransitionError`.
+    """
+
+    def __init__(
+        self, project_id: str, source: str, target: str, allowed: Sequence[str], message: str
+    ) -> None:
+        self.project_id = project_id
+        self.entity = f"project {project_id}"
+        self.source = source
+        self.target = target
+        self.allowed = tuple(allowed)
+        Exception.__init__(self, message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (
+            type(self),
+            (self.project_id, self.source, self.target, self.allowed, str(self)),
+        )
+
+
 class ConfigurationError(KhuyenCongError, ValueError):
     """The library is configured inconsistently (bad data file, overlapping dates, …)."""
 
@@ -248,23 +286,55 @@ class ConcurrencyError(StoreError):
 
 
 class BudgetExceededError(KhuyenCongError, ValueError):
-    """A commitment would take a budget envelope over its total.
+    """A commitment would take a budget envelope over its total, or a payment would take a
+    project beyond what is committed to it and not yet paid.
 
     Attributes:
-        envelope: The envelope's key (fund, province, year).
+        envelope: The envelope's key (``fund/province/year``), never a sentence.
         requested: The amount asked for, in đồng.
-        available: What was left, in đồng.
+        available: What was left, in đồng: of the envelope (a commitment) or of the project's
+            commitment in it (a payment).
+        shortfall: ``requested - available``.
+        project_id: The project paid, for a payment; ``None`` for a commitment.
     """
 
-    def __init__(self, envelope: str, requested: int, available: int) -> None:
+    def __init__(
+        self, envelope: str, requested: int, available: int, *, project_id: str | None = None
+    ) -> None:
         self.envelope = envelope
         self.requested = requested
         self.available = available
         self.shortfall = requested - available
+        self.project_id = project_id
         super().__init__(
-            f"budget envelope {envelope}: {requested:,} đồng requested but only {available:,} "
-            f"đồng left (short by {self.shortfall:,} đồng)"
+            _text(
+                "storage.budget_exceeded"
+                if project_id is None
+                else "storage.disbursement_exceeded",
+                envelope=envelope,
+                project=project_id,
+                requested=_dong(requested),
+                available=_dong(available),
+                shortfall=_dong(self.shortfall),
+            )
         )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt with the keyword (a process pool sends errors back pickled).
+        return (_budget_error, (self.envelope, self.requested, self.available, self.project_id))
+
+
+def _budget_error(
+    envelope: str, requested: int, available: int, project_id: str | None
+) -> BudgetExceededError:
+    return BudgetExceededError(envelope, requested, available, project_id=project_id)
+
+
+def _dong(amount: int) -> str:
+    """An amount as the language in force writes it (``1.234 đ``, ``VND 1,234``)."""
+    if get_language() == "vi":
+        return f"{amount:,} đ".replace(",", ".")
+    return f"VND {amount:,}"
 
 
 class DuplicateIdError(StoreError):
@@ -281,4 +351,55 @@ class DuplicateIdError(StoreError):
         super().__init__(
             f"{kind} {key!r} is already stored; ids are unique, so nothing was written "
             "(use replace() to change a stored record)"
+        )
+
+
+class StoreOptionError(StoreError, ValueError):
+    """A store URL or option is invalid: a timeout that is not a number, an unknown option.
+
+    Attributes:
+        option: The option's name (``timeout``, ``synchronous``, …).
+        value: The value given.
+    """
+
+    def __init__(self, option: str, value: object, message: str) -> None:
+        self.option = option
+        self.value = value
+        super().__init__(message)
+
+
+class DanglingReferenceError(ValidationError):
+    """Objects name an establishment the store does not hold; nothing of the batch was written.
+
+    Each problem's path locates the field in the batch given (``$[3].establishment_id``, or
+    ``$.establishment_id`` for a single object) and its value is the missing id, so that an
+    importer can report the rows.
+
+    Attributes:
+        kind: What kind of object (``"support record"``, ``"project"``, …); ``label`` names it
+            in the language in force for the message.
+        references: ``(object id, field, missing establishment id)`` for each dangling reference.
+        key: The first offending object's id.
+        field: The first offending field (``establishment_id``, ``beneficiary_ids[1]``).
+        value: The first missing establishment id.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        references: Sequence[tuple[int | None, str, str, str]],
+        label: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.references = tuple((key, field, value) for _, key, field, value in references)
+        self.key, self.field, self.value = self.references[0]
+        super().__init__(
+            [
+                Problem(
+                    f"$.{field}" if index is None else f"$[{index}].{field}",
+                    _text("storage.dangling_reference", kind=label or kind, id=key),
+                    value,
+                )
+                for index, key, field, value in references
+            ]
         )

@@ -13,7 +13,7 @@ from khuyencong.domain._datasets import Dataset
 from khuyencong.domain._establishments import CraftVillageClaim, Establishment
 from khuyencong.domain._labels import LabelledEnum, Lang
 from khuyencong.domain._legal_forms import ArtisanTitle, LegalForm, SizeClass
-from khuyencong.domain._money import Dong, format_vnd, million, parse_rate, round_down
+from khuyencong.domain._money import MAX_DONG, Dong, format_vnd, million, parse_rate, round_down
 from khuyencong.domain._periods import Period, PeriodKind
 from khuyencong.domain._projects import (
     Project,
@@ -22,6 +22,9 @@ from khuyencong.domain._projects import (
     ProjectStatus,
     StatusChange,
     allowed_transitions,
+    check_new_project,
+    check_project_history,
+    check_project_update,
 )
 from khuyencong.domain._records import (
     AwardEntry,
@@ -36,6 +39,7 @@ from khuyencong.domain._sectors import AreaDifficulty, BusinessSectorGroup, Sect
 from khuyencong.domain._tax_numbers import check_digit, normalise_tax_number, tax_number_problem
 
 __all__ = [
+    "MAX_DONG",
     "AreaDifficulty",
     "Artisan",
     "ArtisanTitle",
@@ -71,6 +75,9 @@ __all__ = [
     "SupportRecord",
     "allowed_transitions",
     "check_digit",
+    "check_new_project",
+    "check_project_history",
+    "check_project_update",
     "format_vnd",
     "million",
     "normalise_tax_number",

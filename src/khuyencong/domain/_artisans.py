@@ -22,7 +22,7 @@ import datetime as dt
 
 import attrs
 
-from khuyencong.domain._converters import nfc, nfc_optional
+from khuyencong.domain._converters import nfc, nfc_identifier, nfc_optional
 from khuyencong.domain._establishments import check_identifier
 from khuyencong.domain._legal_forms import ArtisanTitle
 from khuyencong.domain._validation import Checks
@@ -46,14 +46,14 @@ class Artisan:
         establishment_id: The establishment the artisan works in, if any.
     """
 
-    id: str
+    id: str = attrs.field(converter=nfc_identifier)
     name: str = attrs.field(converter=nfc)
     title: ArtisanTitle
     craft: str = attrs.field(converter=nfc)
     location: UnitRef
     awarded_on: dt.date | None = None
     award_document: str | None = attrs.field(default=None, converter=nfc_optional)
-    establishment_id: str | None = None
+    establishment_id: str | None = attrs.field(default=None, converter=nfc_identifier)
 
     def __attrs_post_init__(self) -> None:
         c = Checks()
@@ -74,6 +74,7 @@ class Artisan:
         )
         if self.establishment_id is not None:
             check_identifier(c, "establishment_id", self.establishment_id)
+        c.no_nul(self)
         c.raise_if_any()
 
     def __eq__(self, other: object) -> bool:

@@ -6,7 +6,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import TypeVar
 
-__all__ = ["nfc", "nfc_optional", "sorted_unique", "text_tuple"]
+__all__ = ["nfc", "nfc_identifier", "nfc_optional", "sorted_unique", "text_tuple"]
 
 T = TypeVar("T")
 
@@ -15,6 +15,18 @@ def nfc(value: object) -> object:
     """Vietnamese text in Unicode NFC, stripped; anything else unchanged (to be refused later)."""
     if isinstance(value, str):
         return unicodedata.normalize("NFC", value).strip()
+    return value
+
+
+def nfc_identifier(value: object) -> object:
+    """An identifier in Unicode NFC, *not* stripped (surrounding spaces are refused, not hidden).
+
+    An id typed with combining accents (NFD) and the same id typed composed (NFC) are one id:
+    both are kept in NFC, so a record can refer to an establishment whichever way it was typed,
+    and two identical-looking ids cannot coexist. Anything else is unchanged (to be refused).
+    """
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
     return value
 
 

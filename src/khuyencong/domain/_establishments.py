@@ -29,12 +29,13 @@ import datetime as dt
 
 import attrs
 
-from khuyencong.domain._converters import nfc, nfc_optional, sorted_unique
+from khuyencong.domain._converters import nfc, nfc_identifier, nfc_optional, sorted_unique
 from khuyencong.domain._legal_forms import ArtisanTitle, LegalForm, SizeClass
 from khuyencong.domain._money import Dong
 from khuyencong.domain._sectors import AreaDifficulty, BusinessSectorGroup, Sector
 from khuyencong.domain._tax_numbers import _canonical, tax_number_problem
-from khuyencong.domain._validation import Checks
+from khuyencong.domain._validation import Checks, has_control_character
+from khuyencong.messages import text as message
 from khuyencong.units import UnitRef
 
 __all__ = ["CraftVillageClaim", "Establishment", "check_identifier"]
@@ -63,6 +64,7 @@ class CraftVillageClaim:
     def __attrs_post_init__(self) -> None:
         c = Checks()
         c.text("name", self.name)
+        c.no_nul(self)
         c.raise_if_any()
 
 
@@ -72,11 +74,15 @@ def _tax(value: object) -> object:
 
 
 def check_identifier(checks: Checks, field: str, value: object) -> None:
-    """An identifier: non-empty text of at most 64 characters without surrounding spaces."""
+    """An identifier: non-empty text of at most 64 characters without surrounding spaces or
+    control characters (NUL, tab, line break). Its field converts it to NFC
+    (:func:`~khuyencong.domain._converters.nfc_identifier`)."""
     if not isinstance(value, str) or not value.strip():
         checks.fail(field, value, "must be a non-empty identifier")
     elif value != value.strip() or len(value) > 64:
         checks.fail(field, value, "an identifier has no surrounding spaces and ≤ 64 characters")
+    elif has_control_character(value):
+        checks.fail(field, value, message("storage.control_in_identifier"))
 
 
 @attrs.frozen(eq=False)
@@ -118,7 +124,7 @@ class Establishment:
             15/10/2025 (235/2025).
     """
 
-    id: str
+    id: str = attrs.field(converter=nfc_identifier)
     name: str = attrs.field(converter=nfc)
     legal_form: LegalForm
     location: UnitRef
@@ -179,6 +185,7 @@ class Establishment:
         for field in ("revenue", "total_capital"):
             c.money(field, getattr(self, field), optional=True)
         self._check_form_fields(c)
+        c.no_nul(self)
         c.raise_if_any()
 
     def _check_form_fields(self, c: Checks) -> None:

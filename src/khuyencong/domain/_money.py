@@ -1,6 +1,7 @@
 """Money: integer đồng, exact rates, named rounding, Vietnamese formatting.
 
-Money is always an ``int`` number of đồng (VND has no minor unit in practice). Rates are
+Money is always an ``int`` number of đồng (VND has no minor unit in practice), from
+``-MAX_DONG`` to :data:`MAX_DONG` (10^15 đồng; only a change of income may be negative). Rates are
 :class:`~decimal.Decimal`. Applying a rate gives a Decimal, which is turned back into đồng by an
 explicitly named rounding: :func:`round_down` (the legal support amounts are rounded down, so a
 support never exceeds its rate × cost).
@@ -20,13 +21,30 @@ TypeError: ...
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, Decimal
+from typing import Final
 
 from khuyencong.domain._labels import Lang
 
-__all__ = ["Dong", "format_vnd", "million", "parse_rate", "round_down"]
+__all__ = ["MAX_DONG", "Dong", "format_vnd", "million", "parse_rate", "round_down"]
 
 Dong = int
 """An amount of money in đồng. Never a float."""
+
+MAX_DONG: Final = 10**15
+"""The largest amount of money the library holds: 10^15 đồng (một triệu tỷ đồng).
+
+Every money field of every domain object is at most this (and at least its negative, for the
+one field that may fall: a change of income). The bound is chosen so that every store holds
+every valid value and its sums, with room to spare:
+
+- a database integer (SQLite ``INTEGER``, PostgreSQL ``BIGINT``) holds up to 2^63 − 1 ≈ 9.2 ×
+  10^18, so even the sum of a record's three amounts (national, local, co-funding) fits;
+- an envelope's committed and paid totals never exceed its total, so they fit too;
+- indicator sums over any number of records are computed without overflow (PostgreSQL sums
+  integers as ``NUMERIC``; the SQLite store sums the thousands of millions and the rest apart);
+- it is about half of the whole state budget's yearly spending, and a thousand times the
+  largest khuyến công programme, so no true amount comes near it: 10^20 đồng is a typing slip.
+"""
 
 _MILLION = Decimal(1_000_000)
 

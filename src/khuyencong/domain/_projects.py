@@ -29,12 +29,14 @@ from typing import Any
 import attrs
 
 from khuyencong.domain._contents import Fund, SupportContent
-from khuyencong.domain._converters import nfc, text_tuple
+from khuyencong.domain._converters import nfc, nfc_identifier, text_tuple
 from khuyencong.domain._establishments import check_identifier
 from khuyencong.domain._labels import LabelledEnum, register_labels
 from khuyencong.domain._money import Dong
 from khuyencong.domain._validation import Checks
-from khuyencong.exceptions import IllegalTransitionError, ValidationError
+from khuyencong.exceptions import IllegalTransitionError, LifecycleError, ValidationError
+from khuyencong.messages import get_language
+from khuyencong.messages import text as message
 from khuyencong.units import UnitRef
 
 __all__ = [
@@ -44,6 +46,9 @@ __all__ = [
     "ProjectStatus",
     "StatusChange",
     "allowed_transitions",
+    "check_new_project",
+    "check_project_history",
+    "check_project_update",
 ]
 
 
@@ -215,7 +220,7 @@ class Project:
         history: Every status change, oldest first.
     """
 
-    id: str
+    id: str = attrs.field(converter=nfc_identifier)
     title: str = attrs.field(converter=nfc)
     kind: ProjectKind
     beneficiary_ids: tuple[str, ...] = attrs.field(converter=text_tuple)
@@ -281,6 +286,7 @@ class Project:
             self.approved_amount is None
         ):
             c.fail("approved_amount", None, f"a project {self.status.value} has an approved amount")
+        c.no_nul(self)
         c.raise_if_any()
 
     @property
@@ -369,3 +375,108 @@ class Project:
     def same_state(self, other: Project) -> bool:
         """Whether every field, not only the id, is equal."""
         return attrs.astuple(self, recurse=False) == attrs.astuple(other, recurse=False)
+
+
+# -- the lifecycle where projects are kept ------------------------------------------------------
+#
+# A store holds a project's state; these checks make sure that state only ever changes through
+# the lifecycle above, whoever wrote the store. They compare what is stored with what is saved.
+
+
+def check_new_project(project: Project) -> None:
+    """A project added as new starts as a draft with no history.
+
+    A project with a past (submitted, approved, settled …) is brought into a store through an
+    explicit, audited path (``store.projects.add_historical``), never as a new project.
+
+    Raises:
+        LifecycleError: If ``project`` is past its draft or carries a history.
+
+    >>> import datetime as dt
+    >>> from khuyencong.units import MapId, UnitRef
+    >>> p = Project(
+    ...     id="DA-1", title="Máy sấy", kind=ProjectKind.LOCAL, beneficiary_ids=["E-1"],
+    ...     fund=Fund.LOCAL, province=UnitRef(MapId.MAP_2021, "24"), plan_year=2019,
+    ...     lead_agency="Trung tâm Khuyến công", contents=[ProjectContent(
+    ...         SupportContent.MACHINERY, eligible_cost=400_000_000, requested=200_000_000)],
+    ... )
+    >>> check_new_project(p)
+    >>> check_new_project(p.transition(ProjectStatus.SUBMITTED, on=dt.date(2019, 3, 1)))
+    Traceback (most recent call last):
+    khuyencong.exceptions.LifecycleError: ...
+    """
+    if project.status is not _S.DRAFT or project.history:
+        raise _lifecycle_error("storage.project_not_new", project.id, _S.DRAFT, project.status)
+
+
+def check_project_history(project: Project) -> None:
+    """A historical project's history is a lawful path from a draft to its status.
+
+    A project recorded without a history (from a register that kept only the current state)
+    is accepted as it is; a history, when given, must start at a draft, take only allowed
+    steps, run forward in time and end at the project's status.
+
+    Raises:
+        LifecycleError: If the history is not such a path.
+    """
+    if project.history:
+        _follow(project, _S.DRAFT, None, project.history)
+
+
+def check_project_update(stored: Project, changed: Project) -> tuple[StatusChange, ...]:
+    """The status changes ``changed`` makes to the ``stored`` project, checked.
+
+    ``changed`` must keep the stored history as it is and may add steps to it, each allowed
+    from the state before it (as :meth:`Project.transition` adds them), ending at its status.
+    A save carrying several steps (submitted, then approved) is lawful; a status set without
+    its step (draft → settled), a forbidden step, or a rewritten past is not.
+
+    Returns:
+        The steps added, oldest first (empty when the status did not change).
+
+    Raises:
+        LifecycleError: If ``changed`` does not follow the lifecycle from ``stored``.
+    """
+    kept = stored.history
+    if changed.history[: len(kept)] != kept:
+        raise _lifecycle_error(
+            "storage.history_rewritten", changed.id, stored.status, changed.status
+        )
+    added = changed.history[len(kept) :]
+    _follow(changed, stored.status, kept[-1].on if kept else None, added)
+    return added
+
+
+def _follow(
+    project: Project,
+    start: ProjectStatus,
+    since: dt.date | None,
+    steps: tuple[StatusChange, ...],
+) -> None:
+    """Walk ``steps`` from ``start``: each allowed, none earlier than the one before, ending at
+    the project's status."""
+    state = start
+    for step in steps:
+        if step.source is not state or step.target not in _TRANSITIONS[state]:
+            raise _lifecycle_error("storage.step_not_allowed", project.id, state, step.target)
+        if since is not None and step.on < since:
+            raise _lifecycle_error("storage.step_backwards", project.id, state, step.target)
+        state, since = step.target, step.on
+    if state is not project.status:
+        raise _lifecycle_error("storage.status_without_step", project.id, state, project.status)
+
+
+def _lifecycle_error(
+    key: str, project_id: str, source: ProjectStatus, target: ProjectStatus
+) -> LifecycleError:
+    lang = get_language()
+    allowed = _TRANSITIONS[source]
+    none = message("storage.no_state")
+    text = message(
+        key,
+        id=project_id,
+        source=source.label(lang),
+        target=target.label(lang),
+        allowed=", ".join(s.label(lang) for s in allowed) or none,
+    )
+    return LifecycleError(project_id, source.value, target.value, [s.value for s in allowed], text)

@@ -21,7 +21,7 @@ from decimal import Decimal
 import attrs
 
 from khuyencong.domain._contents import Fund, SupportContent
-from khuyencong.domain._converters import nfc, nfc_optional, text_tuple
+from khuyencong.domain._converters import nfc, nfc_identifier, nfc_optional, text_tuple
 from khuyencong.domain._establishments import check_identifier
 from khuyencong.domain._labels import LabelledEnum, register_labels
 from khuyencong.domain._money import Dong
@@ -77,8 +77,8 @@ class SupportRecord:
             by this date, else by the delivery date.
     """
 
-    id: str
-    establishment_id: str
+    id: str = attrs.field(converter=nfc_identifier)
+    establishment_id: str = attrs.field(converter=nfc_identifier)
     content: SupportContent
     delivered_on: dt.date
     national_amount: Dong = 0
@@ -87,7 +87,7 @@ class SupportRecord:
     participants: int = 0
     trainees: int = 0
     quantity: int = 1
-    project_id: str | None = None
+    project_id: str | None = attrs.field(default=None, converter=nfc_identifier)
     lead_agency: str | None = attrs.field(default=None, converter=nfc_optional)
     partners: tuple[str, ...] = attrs.field(default=(), converter=text_tuple)
     location: UnitRef | None = None
@@ -136,6 +136,7 @@ class SupportRecord:
                 reported.isoformat(),
                 f"outcomes are reported after the delivery ({self.delivered_on})",
             )
+        c.no_nul(self)
         c.raise_if_any()
 
     @property
@@ -184,8 +185,8 @@ class FairParticipation:
         location: The establishment's unit as it was on the fair date.
     """
 
-    id: str
-    establishment_id: str
+    id: str = attrs.field(converter=nfc_identifier)
+    establishment_id: str = attrs.field(converter=nfc_identifier)
     fair_name: str = attrs.field(converter=nfc)
     fair_kind: FairKind
     start_on: dt.date
@@ -193,7 +194,7 @@ class FairParticipation:
     place: str = attrs.field(default="", converter=nfc)
     supported_amount: Dong = 0
     fund: Fund | None = None
-    project_id: str | None = None
+    project_id: str | None = attrs.field(default=None, converter=nfc_identifier)
     lead_agency: str | None = attrs.field(default=None, converter=nfc_optional)
     partners: tuple[str, ...] = attrs.field(default=(), converter=text_tuple)
     location: UnitRef | None = None
@@ -211,6 +212,7 @@ class FairParticipation:
         if self.project_id is not None:
             check_identifier(c, "project_id", self.project_id)
         _check_agencies(c, self.lead_agency, self.partners)
+        c.no_nul(self)
         c.raise_if_any()
 
 
@@ -295,9 +297,9 @@ class AwardEntry:
         location: The establishment's unit as it was on the round date.
     """
 
-    id: str
+    id: str = attrs.field(converter=nfc_identifier)
     product_name: str = attrs.field(converter=nfc)
-    establishment_id: str
+    establishment_id: str = attrs.field(converter=nfc_identifier)
     product_group: ProductGroup
     level: AwardLevel
     round_year: int
@@ -307,7 +309,7 @@ class AwardEntry:
     recognised: bool | None = None
     certificate_no: str | None = attrs.field(default=None, converter=nfc_optional)
     certificate_issued_on: dt.date | None = None
-    prior_entry_id: str | None = None
+    prior_entry_id: str | None = attrs.field(default=None, converter=nfc_identifier)
     location: UnitRef | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -329,6 +331,7 @@ class AwardEntry:
             )
         if self.prior_entry_id is not None:
             check_identifier(c, "prior_entry_id", self.prior_entry_id)
+        c.no_nul(self)
         c.raise_if_any()
 
 
@@ -346,9 +349,9 @@ class OcopRating:
         location: The establishment's unit as it was on the rating date.
     """
 
-    id: str
+    id: str = attrs.field(converter=nfc_identifier)
     product_name: str = attrs.field(converter=nfc)
-    establishment_id: str
+    establishment_id: str = attrs.field(converter=nfc_identifier)
     rated_on: dt.date
     score: Decimal
     stars: int
@@ -364,4 +367,5 @@ class OcopRating:
             c.fail("stars", self.stars, "stars are a whole number")
         elif not 1 <= self.stars <= 5:
             c.fail("stars", self.stars, "stars are 1 to 5")
+        c.no_nul(self)
         c.raise_if_any()

@@ -8,11 +8,24 @@ run their checks through a :class:`Checks` collector in ``__attrs_post_init__`` 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
+from typing import Any
 
+import attrs
+
+from khuyencong.domain._money import MAX_DONG
 from khuyencong.exceptions import Problem, ValidationError
+from khuyencong.messages import text as message
 
-__all__ = ["Checks"]
+__all__ = ["Checks", "has_control_character"]
+
+NUL = "\x00"
+
+
+def has_control_character(value: str) -> bool:
+    """Whether ``value`` holds a control character (NUL, tab, line break, …)."""
+    return any(unicodedata.category(ch) == "Cc" for ch in value)
 
 
 class Checks:
@@ -39,6 +52,8 @@ class Checks:
             return
         if not isinstance(value, str) or not value.strip():
             self.fail(field, value, "must be a non-empty text")
+        elif NUL in value:
+            self.fail(field, value, message("storage.nul_in_text"))
 
     def count(self, field: str, value: object, *, optional: bool = False) -> None:
         """A whole number of people, members or units: an int, zero or more."""
@@ -59,6 +74,8 @@ class Checks:
             self.fail(field, value, "money must be integer đồng")
         elif value < 0:
             self.fail(field, value, "must not be negative")
+        elif value > MAX_DONG:
+            self.fail(field, value, message("storage.money_too_large"))
 
     def signed_money(self, field: str, value: object, *, optional: bool = False) -> None:
         """A change of an amount in integer đồng: it may be negative (floats are refused)."""
@@ -68,6 +85,21 @@ class Checks:
             self.fail(field, value, "money must be integer đồng, not a float")
         elif isinstance(value, bool) or not isinstance(value, int):
             self.fail(field, value, "money must be integer đồng")
+        elif not -MAX_DONG <= value <= MAX_DONG:
+            self.fail(field, value, message("storage.money_too_large"))
+
+    def no_nul(self, obj: object) -> None:
+        """Record every text field of ``obj`` (an attrs object) that holds a NUL character.
+
+        Looks at text fields, tuples of texts and tuples of attrs objects (a project's
+        history); a field that already has a problem is not reported twice. PostgreSQL cannot
+        store NUL, so no store accepts it.
+        """
+        seen = {p.path for p in self.problems}
+        for name, value in _texts(obj):
+            path = f"$.{name}"
+            if NUL in value and path not in seen:
+                self.fail(path, value, message("storage.nul_in_text"))
 
     def extend(self, field: str, error: ValidationError) -> None:
         """Record the problems of a nested object, under ``field``."""
@@ -81,3 +113,19 @@ class Checks:
         """Raise one :class:`ValidationError` listing every problem recorded, if any."""
         if self.problems:
             raise ValidationError(self.problems)
+
+
+def _texts(obj: object, prefix: str = "") -> Iterable[tuple[str, str]]:
+    """``(field path, text)`` for every text in ``obj``'s fields, one level of tuples deep."""
+    cls: Any = type(obj)
+    for field in attrs.fields(cls):
+        value = getattr(obj, field.name)
+        name = f"{prefix}{field.name}"
+        if isinstance(value, str):
+            yield name, value
+        elif isinstance(value, tuple):
+            for i, item in enumerate(value):
+                if isinstance(item, str):
+                    yield f"{name}[{i}]", item
+                elif attrs.has(type(item)):
+                    yield from _texts(item, f"{name}[{i}].")
