@@ -17,6 +17,7 @@ import pytest
 from psycopg import sql
 
 from khuyencong.storage import open_store
+from khuyencong.testing.conformance import sample_establishment
 
 pytestmark = pytest.mark.slow
 
@@ -79,7 +80,8 @@ def _kill_many_times(url: str, runs: int, seed: int) -> tuple[int, int]:
 def test_sqlite_import_killed_is_all_or_none(tmp_path: Path) -> None:
     """Killing an SQLite bulk import with SIGKILL at random points never leaves half a batch."""
     path = tmp_path / "kc.db"
-    open_store(str(path)).close()
+    with open_store(str(path)) as store:
+        store.establishments.add(sample_establishment())  # the records' establishment
     kept, lost = _kill_many_times(f"sqlite:///{path}", runs=24, seed=20250701)
     conn = sqlite3.connect(path)
     try:
@@ -100,7 +102,8 @@ def test_postgres_import_killed_is_all_or_none() -> None:
     name = f"kc_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
     store_url = f"{url}{'&' if '?' in url else '?'}schema={name}"
     try:
-        open_store(store_url).close()
+        with open_store(store_url) as store:
+            store.establishments.add(sample_establishment())  # the records' establishment
         kept, lost = _kill_many_times(store_url, runs=8, seed=34)
         assert kept + lost == 8
     finally:

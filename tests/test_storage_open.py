@@ -15,7 +15,7 @@ from khuyencong.storage import _open as open_module
 from khuyencong.storage import _records as rec
 from khuyencong.storage import _schema as schema
 from khuyencong.storage._common import to_json
-from khuyencong.testing.conformance import sample_support_record
+from khuyencong.testing.conformance import sample_establishment, sample_support_record
 
 
 class TestOpenStore:
@@ -24,6 +24,7 @@ class TestOpenStore:
     def test_memory(self) -> None:
         """``memory://`` gives a fresh in-memory store each time."""
         a, b = open_store("memory://"), open_store("memory://")
+        a.establishments.add(sample_establishment())
         a.support_records.add(sample_support_record())
         assert isinstance(a, MemoryStore)
         assert b.support_records.count() == 0
@@ -35,6 +36,7 @@ class TestOpenStore:
             assert isinstance(store, SQLiteStore)
         assert (tmp_path / "rel.db").exists()
         with open_store(f"sqlite:///{tmp_path}/abs.db?timeout=5&synchronous=normal") as store:
+            store.establishments.add(sample_establishment())
             store.support_records.add(sample_support_record())
         with open_store(str(tmp_path / "abs.db")) as store:
             assert store.support_records.count() == 1
@@ -95,6 +97,7 @@ class TestSQLiteSchema:
         """An SQLite file damaged in its pages is reported as StoreError when read."""
         path = tmp_path / "kc.db"
         with open_store(str(path)) as store:
+            store.establishments.add(sample_establishment())
             store.support_records.add_many(sample_support_record(n) for n in range(2000))
         data = bytearray(path.read_bytes())
         for offset in range(4096 * 3, len(data), 4096):
@@ -151,6 +154,7 @@ class TestSQLiteSchema:
         """A database of version n opened by a version n+1 library is migrated, keeping its data."""
         path = tmp_path / "kc.db"
         with open_store(str(path)) as store:
+            store.establishments.add(sample_establishment())
             store.support_records.add(sample_support_record())
         following = SCHEMA_VERSION + 1
         monkeypatch.setattr(
@@ -227,6 +231,7 @@ class TestSQLiteSchema:
         record = sample_support_record()
         with open_store(str(path)) as store:
             assert store.schema_version == SCHEMA_VERSION == 4
+            store.establishments.add(sample_establishment())
             store.support_records.add(record)
         with open_store(str(path)) as store:
             assert store.support_records.find() == [record]
@@ -249,6 +254,13 @@ class TestSQLiteSchema:
                 conn.execute(statement)
         conn.execute(
             "INSERT INTO meta VALUES ('application', 'khuyencong'), ('schema_version', '3')"
+        )
+        est = rec.ESTABLISHMENTS  # the records' establishment, as version 3 stored it
+        est_names = ["id", *(c.name for c in est.columns), "data"]
+        conn.execute(
+            f"INSERT INTO establishments ({', '.join(est_names)}) "
+            f"VALUES ({', '.join('?' for _ in est_names)})",
+            ["E-1", *est.row(sample_establishment()), to_json(sample_establishment())],
         )
         spec = rec.SUPPORT_RECORDS
         old = [c for c in spec.columns if c.since < 4]

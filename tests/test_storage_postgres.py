@@ -62,6 +62,7 @@ class TestPostgresStore(StoreConformance):
         """Money columns are BIGINT and the data column is JSONB."""
 
         assert isinstance(store, PostgresStore)
+        self.establish(store, 1)
         store.support_records.add(sample_support_record(1))
         url = os.environ["KHUYENCONG_TEST_POSTGRES_URL"]
         schema = store.url.rsplit("schema=", 1)[1]

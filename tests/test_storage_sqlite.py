@@ -43,6 +43,7 @@ class TestSQLiteStore(StoreConformance):
 
     def test_money_is_stored_as_integers(self, store: Store) -> None:
         """Amounts sit in INTEGER columns, never as floats."""
+        self.establish(store, 1)
         store.support_records.add(sample_support_record(1, national_amount=7))
         path = store.url.removeprefix("sqlite:///")
         conn = sqlite3.connect(path)

@@ -10,13 +10,14 @@ from typing import Any, TypeVar
 
 from khuyencong.converters import structure_hook, unstructure
 from khuyencong.exceptions import StoreError, ValidationError
+from khuyencong.messages import text as message
 from khuyencong.storage._port import AuditEntry
 from khuyencong.storage._records import today_utc
 
 __all__ = [
     "audit_entry",
-    "check_amount",
     "check_instance",
+    "check_text",
     "duplicate_in",
     "from_data",
     "from_many",
@@ -48,22 +49,22 @@ def _hook(cls: type[T]) -> Callable[[Any], T]:
     return hook
 
 
-def _damaged(cls: type[Any], kind: str, exc: ValidationError) -> StoreError:
-    return StoreError(f"a stored {kind or cls.__name__} is not valid any more: {exc}")
+def _damaged(cls: type[Any], kind: str, exc: Exception) -> StoreError:
+    return StoreError(message("storage.damaged_row", kind=kind or cls.__name__, problem=exc))
 
 
 def from_data(data: object, cls: type[T], kind: str = "") -> T:
     """Build a ``cls`` from stored JSON data (a ``str`` or already parsed) with the converter.
 
     Raises:
-        StoreError: If the stored data is not a valid ``cls`` (a damaged store).
+        StoreError: If the stored data is not a valid ``cls``, or not JSON (a damaged store).
     """
     hook = _hook(cls)
-    if isinstance(data, str | bytes):
-        data = json.loads(data)
     try:
+        if isinstance(data, str | bytes):
+            data = json.loads(data)
         result: T = hook(data)
-    except ValidationError as exc:
+    except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise _damaged(cls, kind, exc) from exc
     return result
 
@@ -101,7 +102,7 @@ def from_many(datas: Iterable[object], cls: type[T], kind: str = "") -> list[T]:
             continue
         try:
             append(hook(value))
-        except ValidationError as exc:
+        except (ValidationError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise _damaged(cls, kind, exc) from exc
     return out
 
@@ -113,17 +114,20 @@ def check_instance(obj: object, cls: type[Any], kind: str) -> None:
         raise TypeError(msg)
 
 
-def check_amount(amount: object) -> int:
-    """An amount of money to commit or disburse: a positive whole number of đồng.
+def check_text(field: str, value: object) -> str:
+    """A text the store records about a change (actor, action, subject, reason): not empty or
+    blank, and without NUL (which PostgreSQL cannot store).
 
     Raises:
-        ValidationError: If it is not.
+        ValidationError: If it is not (path ``$.<field>``).
     """
-    if isinstance(amount, bool) or not isinstance(amount, int):
-        raise ValidationError.single("$.amount", amount, "must be a whole number of đồng")
-    if amount <= 0:
-        raise ValidationError.single("$.amount", amount, "must be more than zero")
-    return amount
+    if not isinstance(value, str):
+        raise ValidationError.single(f"$.{field}", value, message("storage.audit_not_text"))
+    if not value.strip():
+        raise ValidationError.single(f"$.{field}", value, message("storage.audit_empty"))
+    if "\x00" in value:
+        raise ValidationError.single(f"$.{field}", value, message("storage.nul_in_text"))
+    return value
 
 
 def new_id() -> str:
@@ -149,11 +153,16 @@ def audit_entry(  # noqa: PLR0917  (private; mirrors AuditLog.append)
 ) -> AuditEntry:
     """A new audit entry stamped now (UTC), checking the caller's strings."""
     for name, value in (("actor", actor), ("action", action), ("subject", subject)):
-        if not isinstance(value, str):
-            raise ValidationError.single(f"$.{name}", value, "must be text")
-    if not isinstance(rule_set_version, str):
-        raise ValidationError.single("$.rule_set_version", rule_set_version, "must be text")
+        check_text(name, value)
+    version: object = rule_set_version
+    if not isinstance(version, str) or "\x00" in version:
+        raise ValidationError.single(
+            "$.rule_set_version", version, message("storage.audit_not_text")
+        )
     clean = {str(k): str(v) for k, v in (details or {}).items()}
+    for key, text in clean.items():
+        if "\x00" in key or "\x00" in text:
+            raise ValidationError.single(f"$.details.{key}", text, message("storage.nul_in_text"))
     return AuditEntry(seq, today_utc(), actor, action, subject, rule_set_version, clean)
 
 
@@ -166,9 +175,11 @@ def audit_json(entry: AuditEntry) -> str:
 
 def audit_from(seq: int, data: object) -> AuditEntry:
     """An audit entry from its stored JSON and sequence number."""
-    if isinstance(data, str | bytes):
-        data = json.loads(data)
+    try:
+        if isinstance(data, str | bytes):
+            data = json.loads(data)
+    except ValueError as exc:
+        raise _damaged(AuditEntry, f"audit entry {seq}", exc) from exc
     if not isinstance(data, dict):
-        msg = f"audit entry {seq} is damaged: {data!r}"
-        raise StoreError(msg)
+        raise _damaged(AuditEntry, f"audit entry {seq}", TypeError(repr(data)))
     return from_data({**data, "seq": seq}, AuditEntry, "audit entry")

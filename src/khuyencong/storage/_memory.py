@@ -17,38 +17,22 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from khuyencong.domain import (
-    AwardEntry,
-    BudgetEnvelope,
-    Fund,
-    LegalForm,
-    Period,
-    Project,
-    ProjectStatus,
-    SupportContent,
-)
-from khuyencong.exceptions import (
-    BudgetExceededError,
-    ConcurrencyError,
-    DuplicateIdError,
-    NotFoundError,
-    StoreError,
-)
+from khuyencong.domain import AwardEntry, BudgetEnvelope, Fund, Project
+from khuyencong.exceptions import DuplicateIdError, NotFoundError, StoreError
+from khuyencong.messages import text as message
 from khuyencong.storage import _records as rec
 from khuyencong.storage._common import (
     audit_entry,
     audit_from,
     audit_json,
-    check_amount,
     check_instance,
     duplicate_in,
     from_data,
     from_many,
-    new_id,
     to_json,
 )
 from khuyencong.storage._port import (
@@ -59,13 +43,19 @@ from khuyencong.storage._port import (
     UnitOfWork,
     Versioned,
 )
+from khuyencong.storage._repository import (
+    AuditLogBase,
+    AwardRepositoryBase,
+    BudgetRepositoryBase,
+    ProjectRepositoryBase,
+    RepositoryBase,
+    dangling_problems,
+)
 from khuyencong.units import UnitRef
 
 __all__ = ["MemoryStore"]
 
 T = TypeVar("T")
-_Booking = TypeVar("_Booking", Commitment, Disbursement)
-SCHEMA_VERSION_MEMORY = 1
 
 
 class _Row:
@@ -77,8 +67,10 @@ class _Row:
         self.version = version
 
 
-class _MemoryRepository(Generic[T]):
+class _MemoryRepository(RepositoryBase[T]):
     """The objects of one type in a :class:`MemoryStore`."""
+
+    _store: MemoryStore
 
     def __init__(self, store: MemoryStore, spec: rec.RecordSpec[T]) -> None:
         self._store = store
@@ -87,7 +79,6 @@ class _MemoryRepository(Generic[T]):
         self._names = tuple(c.name for c in spec.columns)
 
     def _row(self, obj: T) -> tuple[str, _Row]:
-        check_instance(obj, self._spec.cls, self._spec.kind)
         key: str = obj.id  # type: ignore[attr-defined]
         return key, _Row(to_json(obj), dict(zip(self._names, self._spec.row(obj), strict=True)))
 
@@ -99,12 +90,7 @@ class _MemoryRepository(Generic[T]):
         else:
             self._store._on_undo(lambda: self._rows.__setitem__(key, old))
 
-    def add(self, obj: T) -> None:
-        """Store a new object (see :class:`~khuyencong.storage.Repository`)."""
-        self.add_many([obj])
-
-    def add_many(self, objs: Iterable[T]) -> int:
-        """Store many new objects, all or none."""
+    def _insert(self, objs: list[T]) -> None:
         rows = [self._row(obj) for obj in objs]
         with self._store._op():
             dup = duplicate_in(k for k, _ in rows) or next(
@@ -114,31 +100,26 @@ class _MemoryRepository(Generic[T]):
                 raise DuplicateIdError(self._spec.kind, dup)
             for key, row in rows:
                 self._put(key, row)
-        return len(rows)
 
-    def get(self, id: str) -> T:  # noqa: A002
-        """The object with this id."""
+    def _read(self, key: str) -> T | None:
         with self._store._lock:
-            row = self._rows.get(id)
-        if row is None:
-            raise NotFoundError(self._spec.kind, id)
-        return from_data(row.data, self._spec.cls, self._spec.kind)
+            row = self._rows.get(key)
+        return None if row is None else from_data(row.data, self._spec.cls, self._spec.kind)
 
-    def __contains__(self, id: object) -> bool:  # noqa: A002
-        return id in self._rows
+    def _has(self, key: str) -> bool:
+        return key in self._rows
 
-    def replace(self, obj: T) -> None:
-        """Replace the stored object with the same id."""
+    def _update(self, obj: T) -> bool:
         key, row = self._row(obj)
         with self._store._op():
             old = self._rows.get(key)
             if old is None:
-                raise NotFoundError(self._spec.kind, key)
+                return False
             row.version = old.version
             self._put(key, row)
+        return True
 
-    def _select(self, filters: Mapping[str, object]) -> list[_Row]:
-        conditions = rec.compile_filters(self._spec, filters)
+    def _matching(self, conditions: list[rec.Condition]) -> list[_Row]:
         legal_form_of = self._store._legal_form_of
         with self._store._lock:
             return [
@@ -147,130 +128,35 @@ class _MemoryRepository(Generic[T]):
                 if all(c.matches(row.columns, legal_form_of) for c in conditions)
             ]
 
-    def find(
-        self,
-        *,
-        period: Period | None = None,
-        unit: UnitRef | None = None,
-        content: SupportContent | None = None,
-        legal_form: LegalForm | None = None,
-        fund: Fund | None = None,
-        establishment_id: str | None = None,
-        project_id: str | None = None,
-        status: ProjectStatus | None = None,
-    ) -> list[T]:
-        """The objects matching every filter given, sorted by id."""
-        rows = self._select(
-            {
-                "period": period,
-                "unit": unit,
-                "content": content,
-                "legal_form": legal_form,
-                "fund": fund,
-                "establishment_id": establishment_id,
-                "project_id": project_id,
-                "status": status,
-            }
-        )
+    def _select(self, conditions: list[rec.Condition]) -> list[T]:
+        rows = self._matching(conditions)
         return from_many([r.data for r in rows], self._spec.cls, self._spec.kind)
 
-    def count(
-        self,
-        *,
-        period: Period | None = None,
-        unit: UnitRef | None = None,
-        content: SupportContent | None = None,
-        legal_form: LegalForm | None = None,
-        fund: Fund | None = None,
-        establishment_id: str | None = None,
-        project_id: str | None = None,
-        status: ProjectStatus | None = None,
-    ) -> int:
-        """How many objects match every filter given."""
-        return len(
-            self._select(
-                {
-                    "period": period,
-                    "unit": unit,
-                    "content": content,
-                    "legal_form": legal_form,
-                    "fund": fund,
-                    "establishment_id": establishment_id,
-                    "project_id": project_id,
-                    "status": status,
-                }
-            )
-        )
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(self.find())
+    def _tally(self, conditions: list[rec.Condition]) -> int:
+        return len(self._matching(conditions))
 
 
-class _MemoryProjects(_MemoryRepository[Project]):
-    def get_versioned(self, id: str) -> Versioned[Project]:  # noqa: A002
-        """The project with the version it was read at."""
-        with self._store._lock:
-            row = self._rows.get(id)
+class _MemoryProjects(_MemoryRepository[Project], ProjectRepositoryBase):
+    def _versioned(self, key: str, *, lock: bool) -> Versioned[Project] | None:
+        with self._store._lock:  # a save holds the store's lock for its whole call
+            row = self._rows.get(key)
             if row is None:
-                raise NotFoundError(self._spec.kind, id)
+                return None
             return Versioned(from_data(row.data, Project, "project"), row.version)
 
-    def save(
-        self, project: Project, *, expected_version: int, actor: str, rule_set_version: str = ""
-    ) -> int:
-        """Save a changed project if nobody saved it since ``expected_version``."""
+    def _write_version(self, project: Project, version: int) -> None:
         key, row = self._row(project)
-        with self._store._op():
-            old = self._rows.get(key)
-            if old is None:
-                raise NotFoundError("project", key)
-            if old.version != expected_version:
-                raise ConcurrencyError(_stale(key, old.version, expected_version))
-            row.version = old.version + 1
-            self._put(key, row)
-            before, after = old.columns["status"], row.columns["status"]
-            if before != after:
-                self._store.audit._add(
-                    "project.transition",
-                    f"project:{key}",
-                    actor,
-                    rule_set_version,
-                    {"from": str(before), "to": str(after), "version": str(row.version)},
-                )
-            return row.version
+        row.version = version
+        self._put(key, row)
 
 
-def _stale(key: str, stored: int, expected: int) -> str:
-    return (
-        f"project {key} was saved by someone else since it was read (stored version {stored}, "
-        f"read at version {expected}); read it again and redo the change"
-    )
+class _MemoryAwards(_MemoryRepository[AwardEntry], AwardRepositoryBase):
+    pass
 
 
-class _MemoryAwards(_MemoryRepository[AwardEntry]):
-    def record_result(self, entry: AwardEntry, *, actor: str, rule_set_version: str = "") -> None:
-        """Replace the entry by the same entry with its result, and audit it."""
-        with self._store._op():
-            self.replace(entry)
-            self._store.audit._add(
-                "award.result",
-                f"award_entry:{entry.id}",
-                actor,
-                rule_set_version,
-                _award_details(entry),
-            )
+class _MemoryAudit(AuditLogBase):
+    _store: MemoryStore
 
-
-def _award_details(entry: AwardEntry) -> dict[str, str]:
-    return {
-        "score": "" if entry.score is None else str(entry.score),
-        "passed": "" if entry.passed is None else str(entry.passed).lower(),
-        "recognised": "" if entry.recognised is None else str(entry.recognised).lower(),
-        "certificate_no": entry.certificate_no or "",
-    }
-
-
-class _MemoryAudit:
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self._rows: list[str] = []
@@ -287,19 +173,6 @@ class _MemoryAudit:
         self._rows.append(audit_json(entry))
         self._store._on_undo(self._rows.pop)
         return entry
-
-    def append(
-        self,
-        action: str,
-        subject: str,
-        *,
-        actor: str,
-        rule_set_version: str = "",
-        details: Mapping[str, str] | None = None,
-    ) -> AuditEntry:
-        """Append an application's own entry."""
-        with self._store._op():
-            return self._add(action, subject, actor, rule_set_version, details)
 
     def entries(
         self,
@@ -335,7 +208,9 @@ class _Envelope:
         self.disbursed = 0
 
 
-class _MemoryBudgets:
+class _MemoryBudgets(BudgetRepositoryBase):
+    _store: MemoryStore
+
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self._envelopes: dict[str, _Envelope] = {}
@@ -376,83 +251,26 @@ class _MemoryBudgets:
             and (year is None or e.year == year)
         ]
 
-    def _book(  # noqa: PLR0917  (private; the two callers pass the same seven values)
-        self,
-        env: _Envelope,
-        cls: type[_Booking],
-        envelope_key: str,
-        project_id: str,
-        amount: int,
-        actor: str,
-        rule_set_version: str,
-    ) -> _Booking:
-        """Audit, record and add to the envelope's running total one commitment or payment."""
-        commitment = cls is Commitment
-        entry = self._store.audit._add(
-            "budget.commit" if commitment else "budget.disburse",
-            f"budget_envelope:{envelope_key}",
-            actor,
-            rule_set_version,
-            {"project_id": project_id, "amount": str(amount)},
+    def _lock_envelope(self, key: str) -> tuple[BudgetEnvelope, int, int]:
+        env = self._envelope(key)  # the caller holds the store's lock (``_atomic``)
+        return env.envelope, env.committed, env.disbursed
+
+    def _project_sums(self, key: str, project_id: str) -> tuple[int, int]:
+        return (
+            sum(c.amount for c in self.commitments(envelope_key=key, project_id=project_id)),
+            sum(d.amount for d in self.disbursements(envelope_key=key, project_id=project_id)),
         )
-        item = cls(new_id(), envelope_key, project_id, amount, entry.at, actor, rule_set_version)
+
+    def _record(self, item: Commitment | Disbursement) -> None:
+        env = self._envelope(item.envelope_key)
+        commitment = isinstance(item, Commitment)
         rows = self._commitments if commitment else self._disbursements
         rows.append(to_json(item))
         self._store._on_undo(rows.pop)
         total = "committed" if commitment else "disbursed"
+        amount = item.amount
         setattr(env, total, getattr(env, total) + amount)
         self._store._on_undo(lambda: setattr(env, total, getattr(env, total) - amount))
-        return item
-
-    def commit(
-        self,
-        envelope_key: str,
-        project_id: str,
-        amount: int,
-        *,
-        actor: str,
-        rule_set_version: str = "",
-    ) -> Commitment:
-        """Commit an amount against an envelope, never beyond its total."""
-        amount = check_amount(amount)
-        with self._store._op():
-            env = self._envelope(envelope_key)
-            available = env.envelope.total - env.committed
-            if amount > available:
-                raise BudgetExceededError(envelope_key, amount, available)
-            return self._book(
-                env, Commitment, envelope_key, project_id, amount, actor, rule_set_version
-            )
-
-    def disburse(
-        self,
-        envelope_key: str,
-        project_id: str,
-        amount: int,
-        *,
-        actor: str,
-        rule_set_version: str = "",
-    ) -> Disbursement:
-        """Record a payment for a project, at most what is committed to it and unpaid."""
-        amount = check_amount(amount)
-        with self._store._op():
-            env = self._envelope(envelope_key)
-            committed = sum(
-                c.amount for c in self.commitments(envelope_key=envelope_key, project_id=project_id)
-            )
-            paid = sum(
-                d.amount
-                for d in self.disbursements(envelope_key=envelope_key, project_id=project_id)
-            )
-            if amount > committed - paid:
-                raise BudgetExceededError(
-                    f"{envelope_key} (commitment of project {project_id})",
-                    amount,
-                    committed - paid,
-                )
-            return self._book(
-                env, Disbursement, envelope_key, project_id, amount, actor, rule_set_version
-            )
 
     def committed(self, envelope_key: str) -> int:
         """The total committed against the envelope."""
@@ -535,6 +353,24 @@ class MemoryStore:
         row = self.establishments._rows.get(str(establishment_id))
         return None if row is None else row.columns["legal_form"]
 
+    def _missing_establishments(self, ids: Collection[str]) -> set[str]:
+        with self._lock:
+            return {key for key in ids if key not in self.establishments._rows}
+
+    def _audit_add(
+        self,
+        action: str,
+        subject: str,
+        actor: str,
+        rule_set_version: str,
+        details: Mapping[str, str] | None,
+    ) -> AuditEntry:
+        with self._op():
+            return self.audit._add(action, subject, actor, rule_set_version, details)
+
+    def _atomic(self) -> AbstractContextManager[None]:
+        return self._op()
+
     def _on_undo(self, action: Callable[[], object]) -> None:
         if self._undo is not None:
             self._undo.append(action)
@@ -543,8 +379,7 @@ class MemoryStore:
     def _op(self) -> Iterator[None]:
         """One call: it changes everything it should or nothing (also inside a unit of work)."""
         if self._closed:
-            msg = "the store is closed"
-            raise StoreError(msg)
+            raise StoreError(message("storage.closed"))
         with self._lock:
             outer = self._undo
             self._undo = []
@@ -571,8 +406,7 @@ class MemoryStore:
     def _unit_of_work(self) -> Iterator[UnitOfWork]:
         with self._lock:
             if self._in_uow:
-                msg = "a unit of work is already open on this store; units of work do not nest"
-                raise StoreError(msg)
+                raise StoreError(message("storage.uow_nested"))
             self._in_uow = True
             try:
                 with self._op():
@@ -581,9 +415,11 @@ class MemoryStore:
                 self._in_uow = False
 
     def check_integrity(self) -> list[str]:
-        """Problems in the stored data: rows that no longer read back, sums that disagree."""
+        """Problems in the stored data: rows that no longer read back, records naming
+        establishments the store does not hold, sums that disagree."""
         problems: list[str] = []
         with self._lock:
+            known = set(self.establishments._rows)
             for repo in (
                 self.establishments,
                 self.projects,
@@ -600,6 +436,7 @@ class MemoryStore:
                         continue
                     if obj.id != key:
                         problems.append(f"{repo._spec.kind} {key!r} holds id {obj.id!r}")
+                    problems += dangling_problems(repo._spec, obj, known)
             for key, env in self.budgets._envelopes.items():
                 committed = sum(c.amount for c in self.budgets.commitments(envelope_key=key))
                 if committed != env.committed or env.committed > env.envelope.total:

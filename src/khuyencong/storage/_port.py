@@ -21,10 +21,29 @@ award_entries          ``period`` (round year), ``unit``, ``legal_form``, ``esta
 ocop_ratings           ``period`` (rating date), ``unit``, ``legal_form``, ``establishment_id``
 =====================  ==================================================================
 
-A filter a repository does not understand raises :class:`ValueError` naming those it does.
-``unit`` matches records located in that unit or inside it (a province matches its districts
-and communes) on the same map; ``legal_form`` matches records of establishments with that legal
-form; ``fund`` matches records with money from that fund. Results come sorted by id.
+The filters are the fields of one typed query object, :class:`RecordQuery`; ``find`` and
+``count`` take one, or the same filters as keywords. A filter a repository does not understand,
+an unknown filter or a value of the wrong type raises
+:class:`~khuyencong.exceptions.ValidationError` naming the filter (``$.period``) and, for a
+filter that does not apply, those that do. ``unit`` matches records located in that unit or
+inside it (a province matches its districts and communes) on the same map; ``legal_form``
+matches records of establishments with that legal form; ``fund`` matches records with money
+from that fund. Results come sorted by id.
+
+Every store guards the same invariants, whoever wrote it (the conformance suite checks them):
+
+- a record (support record, fair participation, award entry, OCOP rating) or a project names
+  only establishments the store holds (:class:`~khuyencong.exceptions.DanglingReferenceError`);
+- a project is added as a draft without history, or through the audited
+  :meth:`ProjectRepository.add_historical`; it changes only through
+  :meth:`ProjectRepository.save`, checked against the stored state by
+  :func:`~khuyencong.domain.check_project_update`
+  (:class:`~khuyencong.exceptions.LifecycleError`);
+- a commitment or payment is allowed by the envelope itself
+  (:meth:`~khuyencong.domain.BudgetEnvelope.check_commitment`,
+  :meth:`~khuyencong.domain.BudgetEnvelope.check_disbursement`);
+- the audit log's ``project.``, ``budget.`` and ``award.`` actions are the library's, and every
+  entry has an actor, an action and a subject.
 
 >>> from khuyencong.storage import open_store
 >>> with open_store("memory://") as store:
@@ -35,6 +54,7 @@ form; ``fund`` matches records with money from that fund. Results come sorted by
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from typing import Generic, Protocol, TypeVar, runtime_checkable
@@ -55,6 +75,8 @@ from khuyencong.domain import (
     SupportContent,
     SupportRecord,
 )
+from khuyencong.exceptions import Problem, ValidationError
+from khuyencong.messages import text as message
 from khuyencong.units import UnitRef
 
 __all__ = [
@@ -65,6 +87,7 @@ __all__ = [
     "Commitment",
     "Disbursement",
     "ProjectRepository",
+    "RecordQuery",
     "Repository",
     "Store",
     "UnitOfWork",
@@ -73,6 +96,103 @@ __all__ = [
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
+
+
+def _nfc_id(value: object) -> object:
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+@attrs.frozen(kw_only=True)
+class RecordQuery:
+    """The filters of a query, written once for every repository and every store.
+
+    Each filter left at ``None`` is not applied; the others must all hold. Which filters a
+    repository understands is listed in the table of :mod:`khuyencong.storage`'s port.
+
+    Attributes:
+        period: Records dated in the period (delivery date, first day, round year …).
+        unit: Records located in this unit or inside it, on the same map.
+        content: Support records of this content.
+        legal_form: Records of establishments with this legal form.
+        fund: Records with money from this fund.
+        establishment_id: Records of this establishment (NFC, as ids are kept).
+        project_id: Records delivered under this project.
+        status: Projects in this state.
+
+    Raises:
+        ValidationError: If a filter has a value of the wrong type, naming it.
+
+    >>> from khuyencong.domain import Fund
+    >>> RecordQuery(fund=Fund.LOCAL, establishment_id="E-1").given()
+    {'fund': <Fund.LOCAL: 'local'>, 'establishment_id': 'E-1'}
+    """
+
+    period: Period | None = None
+    unit: UnitRef | None = None
+    content: SupportContent | None = None
+    legal_form: LegalForm | None = None
+    fund: Fund | None = None
+    establishment_id: str | None = attrs.field(default=None, converter=_nfc_id)
+    project_id: str | None = attrs.field(default=None, converter=_nfc_id)
+    status: ProjectStatus | None = None
+
+    def __attrs_post_init__(self) -> None:
+        problems = [
+            Problem(
+                f"$.{name}",
+                message("storage.filter_wrong_type", expected=_FILTER_TYPES[name].__name__),
+                value,
+            )
+            for name, value in self.given().items()
+            if not isinstance(value, _FILTER_TYPES[name])
+        ]
+        if problems:
+            raise ValidationError(problems)
+
+    def given(self) -> dict[str, object]:
+        """The filters set (not ``None``), by name, in the order of the fields."""
+        return {
+            f.name: getattr(self, f.name)
+            for f in attrs.fields(RecordQuery)
+            if getattr(self, f.name) is not None
+        }
+
+    @classmethod
+    def of(cls, query: RecordQuery | None, filters: Mapping[str, object]) -> RecordQuery:
+        """The query a repository method was given: a :class:`RecordQuery` or keywords.
+
+        Raises:
+            ValidationError: If a keyword is not a filter, a value has the wrong type, or both a
+                query and keywords are given.
+        """
+        if query is not None:
+            if filters or not isinstance(query, RecordQuery):
+                raise ValidationError.single(
+                    "$", type(query).__name__, message("storage.query_or_keywords")
+                )
+            return query
+        unknown = [name for name in filters if name not in _FILTER_TYPES]
+        if unknown:
+            known = ", ".join(_FILTER_TYPES)
+            raise ValidationError(
+                [
+                    Problem(f"$.{name}", message("storage.filter_unknown", known=known))
+                    for name in unknown
+                ]
+            )
+        return cls(**filters)  # type: ignore[arg-type]  # names checked above, types in init
+
+
+_FILTER_TYPES: dict[str, type] = {
+    "period": Period,
+    "unit": UnitRef,
+    "content": SupportContent,
+    "legal_form": LegalForm,
+    "fund": Fund,
+    "establishment_id": str,
+    "project_id": str,
+    "status": ProjectStatus,
+}
 
 
 @attrs.frozen
@@ -170,6 +290,9 @@ class Repository(Protocol[T]):
 
         Raises:
             DuplicateIdError: If its id is already stored.
+            DanglingReferenceError: If it names an establishment the store does not hold.
+            LifecycleError: For a project past its draft (see
+                :meth:`ProjectRepository.add_historical`).
         """
         ...
 
@@ -178,11 +301,14 @@ class Repository(Protocol[T]):
 
         Raises:
             DuplicateIdError: If an id is already stored or repeated; nothing is written.
+            DanglingReferenceError: If objects name establishments the store does not hold; the
+                error lists each (``$[i].establishment_id``); nothing is written.
+            LifecycleError: For a project past its draft; nothing is written.
         """
         ...
 
     def get(self, id: str) -> T:  # noqa: A002  (the domain calls it id)
-        """The object with this id.
+        """The object with this id (in NFC or NFD: ids are kept in NFC).
 
         Raises:
             NotFoundError: If there is none.
@@ -196,13 +322,20 @@ class Repository(Protocol[T]):
     def replace(self, obj: T) -> None:
         """Replace the stored object with the same id (a correction).
 
+        Projects are not replaced: they change through :meth:`ProjectRepository.save`.
+
         Raises:
             NotFoundError: If there is none.
+            DanglingReferenceError: If the new object names an establishment the store does
+                not hold.
+            StoreError: For a project.
         """
         ...
 
     def find(
         self,
+        query: RecordQuery | None = None,
+        /,
         *,
         period: Period | None = None,
         unit: UnitRef | None = None,
@@ -213,11 +346,17 @@ class Repository(Protocol[T]):
         project_id: str | None = None,
         status: ProjectStatus | None = None,
     ) -> list[T]:
-        """The objects matching every filter given, sorted by id."""
+        """The objects matching every filter given (a query or keywords), sorted by id.
+
+        Raises:
+            ValidationError: If a filter is unknown, does not apply, or has the wrong type.
+        """
         ...
 
     def count(
         self,
+        query: RecordQuery | None = None,
+        /,
         *,
         period: Period | None = None,
         unit: UnitRef | None = None,
@@ -238,7 +377,30 @@ class Repository(Protocol[T]):
 
 @runtime_checkable
 class ProjectRepository(Repository[Project], Protocol):
-    """Projects, saved with optimistic concurrency: a stale save is refused."""
+    """Projects, saved with optimistic concurrency and checked against their lifecycle.
+
+    ``add`` and ``add_many`` take new projects only (drafts without history); a project with a
+    past comes in through :meth:`add_historical`. ``replace`` raises
+    :class:`~khuyencong.exceptions.StoreError`: a project changes through :meth:`save`.
+    """
+
+    def add_historical(
+        self, project: Project, *, actor: str, reason: str, rule_set_version: str = ""
+    ) -> None:
+        """Bring in a project with a past (submitted, approved, settled …), audited.
+
+        Its history, when it has one, must run from a draft through allowed steps to its
+        status (:func:`~khuyencong.domain.check_project_history`); a project kept without a
+        history (an old register) is taken as it is. A ``project.import`` audit entry records
+        the actor, the reason and the status. The version starts at 1, as for ``add``.
+
+        Raises:
+            LifecycleError: If its history is not a lawful path to its status.
+            ValidationError: If ``actor`` or ``reason`` is empty.
+            DuplicateIdError: If its id is already stored.
+            DanglingReferenceError: If a beneficiary is not an establishment of the store.
+        """
+        ...
 
     def get_versioned(self, id: str) -> Versioned[Project]:  # noqa: A002
         """The project with the version it was read at.
@@ -253,7 +415,10 @@ class ProjectRepository(Repository[Project], Protocol):
     ) -> int:
         """Save a changed project if nobody saved it since ``expected_version``.
 
-        A change of status appends a ``project.transition`` audit entry.
+        The change is checked against the stored project
+        (:func:`~khuyencong.domain.check_project_update`): its history may only grow, by steps
+        :meth:`~khuyencong.domain.Project.transition` allows. Each step appends a
+        ``project.transition`` audit entry.
 
         Returns:
             The new version.
@@ -261,6 +426,10 @@ class ProjectRepository(Repository[Project], Protocol):
         Raises:
             ConcurrencyError: If the stored version is not ``expected_version``.
             NotFoundError: If the project was never added.
+            LifecycleError: If the status changed without its rule, or the history was
+                rewritten; nothing is written.
+            DanglingReferenceError: If a beneficiary is not an establishment of the store.
+            ValidationError: If ``actor`` is empty.
         """
         ...
 
@@ -315,7 +484,8 @@ class BudgetRepository(Protocol):
     ) -> Commitment:
         """Commit ``amount`` against the envelope, atomically: never beyond its total.
 
-        Appends a ``budget.commit`` audit entry.
+        The envelope decides (:meth:`~khuyencong.domain.BudgetEnvelope.check_commitment`);
+        the store locks it and keeps the sums. Appends a ``budget.commit`` audit entry.
 
         Raises:
             BudgetExceededError: If the envelope has less left than ``amount``; names the
@@ -336,10 +506,12 @@ class BudgetRepository(Protocol):
     ) -> Disbursement:
         """Record a payment for a project, at most what is committed to it and not yet paid.
 
+        The envelope decides (:meth:`~khuyencong.domain.BudgetEnvelope.check_disbursement`).
         Appends a ``budget.disburse`` audit entry.
 
         Raises:
-            BudgetExceededError: If the project's commitment left in the envelope is smaller.
+            BudgetExceededError: If the project's commitment left in the envelope is smaller;
+                ``envelope`` is the key, ``project_id`` the project.
             NotFoundError: If there is no such envelope.
             ValidationError: If ``amount`` is not a positive whole number.
         """
@@ -383,7 +555,15 @@ class AuditLog(Protocol):
         rule_set_version: str = "",
         details: Mapping[str, str] | None = None,
     ) -> AuditEntry:
-        """Append an application's own entry, stamped now (UTC)."""
+        """Append an application's own entry, stamped now (UTC).
+
+        The actions ``project.…``, ``budget.…`` and ``award.…`` are the library's: an
+        application names its own (``note``, ``myapp.export``).
+
+        Raises:
+            ValidationError: If ``action`` is one of the library's, or ``actor``, ``action`` or
+                ``subject`` is empty or holds a NUL character.
+        """
         ...
 
     def entries(
@@ -455,7 +635,9 @@ class Store(UnitOfWork, Protocol):
     ``with store.unit_of_work() as uow:`` every change made through ``uow`` (or ``store``)
     commits together when the block ends, or not at all if it raises. Units of work do not
     nest: opening one inside another raises :class:`~khuyencong.exceptions.StoreError`.
-    A store object belongs to one thread; open one per thread or process.
+    A store object belongs to one thread; open one per thread or process (the SQL stores raise
+    :class:`~khuyencong.exceptions.StoreError` when used from another thread; the memory store
+    is locked and may be shared).
     """
 
     @property
@@ -473,7 +655,8 @@ class Store(UnitOfWork, Protocol):
         ...
 
     def check_integrity(self) -> list[str]:
-        """Problems found in the stored data (empty when it is sound)."""
+        """Problems found in the stored data (empty when it is sound): rows that no longer read
+        back, records naming establishments the store does not hold, sums that disagree."""
         ...
 
     def close(self) -> None:

@@ -2,7 +2,8 @@
 
 Every adapter keeps, per record type, the converter's JSON (the source of truth for round
 trips) and a few columns taken from the object for queries. This module says which columns,
-how to compute them, and how a query's filters become conditions on them; the memory adapter
+how to compute them, which establishments an object names, and how a query's filters (a
+:class:`~khuyencong.storage.RecordQuery`) become conditions on them; the memory adapter
 evaluates the conditions in Python, the SQL adapters render them as parameterised SQL.
 """
 
@@ -13,7 +14,7 @@ import enum
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Generic, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
 
@@ -22,18 +23,18 @@ from khuyencong.domain import (
     Establishment,
     FairParticipation,
     Fund,
-    LegalForm,
     OcopRating,
-    Period,
     Project,
-    ProjectStatus,
-    SupportContent,
     SupportRecord,
 )
+from khuyencong.exceptions import ValidationError
+from khuyencong.messages import text as message
 from khuyencong.units import UnitLevel, UnitRef, fold, load_map
 
+if TYPE_CHECKING:
+    from khuyencong.storage._port import RecordQuery
+
 __all__ = [
-    "FILTER_NAMES",
     "SPECS",
     "Column",
     "Condition",
@@ -88,17 +89,6 @@ class Condition:
         return legal_form_of(value) == self.value
 
 
-FILTER_NAMES = (
-    "period",
-    "unit",
-    "content",
-    "legal_form",
-    "fund",
-    "establishment_id",
-    "project_id",
-    "status",
-)
-
 _UNIT_COLUMNS = (
     Column("map_id", "text"),
     Column("unit_code", "text"),
@@ -126,10 +116,10 @@ def _unit_columns(ref: UnitRef) -> tuple[str | None, str | None, str | None, str
     return (ref.map_id.value, unit.code, district, unit.province_code)
 
 
-def _unit_conditions(value: object) -> list[Condition]:
-    if not isinstance(value, UnitRef):
-        msg = f"unit must be a UnitRef, not {value!r}"
-        raise TypeError(msg)
+# The filters' values were type-checked by RecordQuery; these only map them to conditions.
+
+
+def _unit_conditions(value: Any) -> list[Condition]:
     unit = value.resolve()
     column = {
         UnitLevel.PROVINCE: "province_code",
@@ -139,61 +129,42 @@ def _unit_conditions(value: object) -> list[Condition]:
     return [Condition("eq", "map_id", value.map_id.value), Condition("eq", column, unit.code)]
 
 
-def _enum(cls: type[enum.Enum], name: str) -> Callable[[object], str]:
-    def check(value: object) -> str:
-        if not isinstance(value, cls):
-            msg = f"{name} must be a {cls.__name__}, not {value!r}"
-            raise TypeError(msg)
-        return str(value.value)
-
-    return check
+def _value(value: Any) -> object:
+    """An enum filter's stored value; a text filter as it is."""
+    return value.value if isinstance(value, enum.Enum) else value
 
 
-def _text(name: str) -> Callable[[object], str]:
-    def check(value: object) -> str:
-        if not isinstance(value, str):
-            msg = f"{name} must be text, not {value!r}"
-            raise TypeError(msg)
-        return value
-
-    return check
+def _by_day(column: str) -> Callable[[Any], list[Condition]]:
+    return lambda p: [Condition("range", column, p.start, p.end)]
 
 
-def _period(value: object) -> Period:
-    if not isinstance(value, Period):
-        msg = f"period must be a Period, not {value!r}"
-        raise TypeError(msg)
-    return value
+def _by_year(column: str) -> Callable[[Any], list[Condition]]:
+    return lambda p: [Condition("range", column, p.start.year, p.end.year)]
 
 
-def _by_day(column: str) -> Callable[[object], list[Condition]]:
-    def build(value: object) -> list[Condition]:
-        p = _period(value)
-        return [Condition("range", column, p.start, p.end)]
-
-    return build
+def _eq(column: str) -> Callable[[Any], list[Condition]]:
+    return lambda value: [Condition("eq", column, _value(value))]
 
 
-def _by_year(column: str) -> Callable[[object], list[Condition]]:
-    def build(value: object) -> list[Condition]:
-        p = _period(value)
-        return [Condition("range", column, p.start.year, p.end.year)]
-
-    return build
+def _legal_form_join(value: Any) -> list[Condition]:
+    return [Condition("legal_form", "establishment_id", _value(value))]
 
 
-def _eq(column: str, check: Callable[[object], object]) -> Callable[[object], list[Condition]]:
-    return lambda value: [Condition("eq", column, check(value))]
-
-
-def _legal_form_join(value: object) -> list[Condition]:
-    return [Condition("legal_form", "establishment_id", _enum(LegalForm, "legal_form")(value))]
-
-
-def _fund_amounts(value: object) -> list[Condition]:
-    fund = _enum(Fund, "fund")(value)
-    column = "national_amount" if fund == Fund.NATIONAL.value else "local_amount"
+def _fund_amounts(value: Any) -> list[Condition]:
+    column = "national_amount" if value is Fund.NATIONAL else "local_amount"
     return [Condition("positive", column)]
+
+
+def _establishment(obj: Any) -> tuple[tuple[str, str], ...]:
+    return (("establishment_id", obj.establishment_id),)
+
+
+def _beneficiaries(p: Project) -> tuple[tuple[str, str], ...]:
+    return tuple((f"beneficiary_ids[{i}]", b) for i, b in enumerate(p.beneficiary_ids))
+
+
+def _none(obj: Any) -> tuple[tuple[str, str], ...]:
+    return ()
 
 
 @attrs.frozen
@@ -208,6 +179,8 @@ class RecordSpec(Generic[T]):
         row: The values of ``columns`` for one object (dates as :class:`datetime.date`).
         filters: Filter name → conditions.
         indexes: The column tuples to index.
+        references: The establishments an object names, as ``(field, id)`` pairs (none for
+            an establishment).
     """
 
     table: str
@@ -215,25 +188,32 @@ class RecordSpec(Generic[T]):
     cls: type[T]
     columns: tuple[Column, ...]
     row: Callable[[T], tuple[Any, ...]]
-    filters: Mapping[str, Callable[[object], list[Condition]]]
+    filters: Mapping[str, Callable[[Any], list[Condition]]]
     indexes: tuple[tuple[str, ...], ...]
+    references: Callable[[T], tuple[tuple[str, str], ...]] = _none
+
+    @property
+    def label(self) -> str:
+        """The record kind in the language in force, for messages."""
+        return message(f"storage.kind_{self.table}")
 
 
-def compile_filters(spec: RecordSpec[Any], filters: Mapping[str, object]) -> list[Condition]:
-    """The conditions for the given (non-``None``) filters.
+def compile_filters(spec: RecordSpec[Any], query: RecordQuery) -> list[Condition]:
+    """The conditions for the filters a query sets.
 
     Raises:
-        ValueError: If a filter does not apply to this record type.
+        ValidationError: If a filter does not apply to this record type (naming those that do).
     """
     conditions: list[Condition] = []
-    for name, value in filters.items():
-        if value is None:
-            continue
+    for name, value in query.given().items():
         build = spec.filters.get(name)
         if build is None:
             allowed = ", ".join(sorted(spec.filters))
-            msg = f"{spec.kind}s cannot be filtered by {name}; they can be by {allowed}"
-            raise ValueError(msg)
+            raise ValidationError.single(
+                f"$.{name}",
+                value,
+                message("storage.filter_not_applicable", kind=spec.label, allowed=allowed),
+            )
         conditions.extend(build(value))
     return conditions
 
@@ -350,8 +330,8 @@ _LEAD_PARTNERS = (_v2("lead_agency", "text"), _v2("partners", "text"))
 
 _UNIT_INDEXES = (("map_id", "province_code"), ("map_id", "district_code"), ("map_id", "unit_code"))
 _UNIT_FILTER = {"unit": _unit_conditions}
-_EST = {"establishment_id": _eq("establishment_id", _text("establishment_id"))}
-_PROJECT = {"project_id": _eq("project_id", _text("project_id"))}
+_EST = {"establishment_id": _eq("establishment_id")}
+_PROJECT = {"project_id": _eq("project_id")}
 
 ESTABLISHMENTS: RecordSpec[Establishment] = RecordSpec(
     table="establishments",
@@ -359,7 +339,7 @@ ESTABLISHMENTS: RecordSpec[Establishment] = RecordSpec(
     cls=Establishment,
     columns=(Column("legal_form", "text"), *_UNIT_COLUMNS, _v2("sectors", "text")),
     row=_establishment_row,
-    filters={**_UNIT_FILTER, "legal_form": _eq("legal_form", _enum(LegalForm, "legal_form"))},
+    filters={**_UNIT_FILTER, "legal_form": _eq("legal_form")},
     indexes=(("legal_form",), *_UNIT_INDEXES),
 )
 
@@ -386,10 +366,11 @@ PROJECTS: RecordSpec[Project] = RecordSpec(
     filters={
         **_UNIT_FILTER,
         "period": _by_year("plan_year"),
-        "fund": _eq("fund", _enum(Fund, "fund")),
-        "status": _eq("status", _enum(ProjectStatus, "status")),
+        "fund": _eq("fund"),
+        "status": _eq("status"),
     },
     indexes=(("plan_year",), ("status",), ("map_id", "province_code")),
+    references=_beneficiaries,
 )
 
 SUPPORT_RECORDS: RecordSpec[SupportRecord] = RecordSpec(
@@ -422,11 +403,12 @@ SUPPORT_RECORDS: RecordSpec[SupportRecord] = RecordSpec(
         **_EST,
         **_PROJECT,
         "period": _by_day("day"),
-        "content": _eq("content", _enum(SupportContent, "content")),
+        "content": _eq("content"),
         "fund": _fund_amounts,
         "legal_form": _legal_form_join,
     },
     indexes=(("day",), *_UNIT_INDEXES, ("content", "day"), ("establishment_id",)),
+    references=_establishment,
 )
 
 FAIR_PARTICIPATIONS: RecordSpec[FairParticipation] = RecordSpec(
@@ -450,10 +432,11 @@ FAIR_PARTICIPATIONS: RecordSpec[FairParticipation] = RecordSpec(
         **_EST,
         **_PROJECT,
         "period": _by_day("day"),
-        "fund": _eq("fund", _enum(Fund, "fund")),
+        "fund": _eq("fund"),
         "legal_form": _legal_form_join,
     },
     indexes=(("day",), ("map_id", "province_code"), ("establishment_id",)),
+    references=_establishment,
 )
 
 AWARD_ENTRIES: RecordSpec[AwardEntry] = RecordSpec(
@@ -478,6 +461,7 @@ AWARD_ENTRIES: RecordSpec[AwardEntry] = RecordSpec(
         "legal_form": _legal_form_join,
     },
     indexes=(("round_year",), ("map_id", "province_code"), ("establishment_id",)),
+    references=_establishment,
 )
 
 OCOP_RATINGS: RecordSpec[OcopRating] = RecordSpec(
@@ -499,6 +483,7 @@ OCOP_RATINGS: RecordSpec[OcopRating] = RecordSpec(
         "legal_form": _legal_form_join,
     },
     indexes=(("day",), ("map_id", "province_code"), ("establishment_id",)),
+    references=_establishment,
 )
 
 SPECS: tuple[RecordSpec[Any], ...] = (

@@ -13,49 +13,41 @@ A dialect object supplies what differs between databases.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import threading
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from khuyencong.domain import (
-    AwardEntry,
-    BudgetEnvelope,
-    Fund,
-    LegalForm,
-    Period,
-    Project,
-    ProjectStatus,
-    SupportContent,
-)
-from khuyencong.exceptions import (
-    BudgetExceededError,
-    ConcurrencyError,
-    DuplicateIdError,
-    NotFoundError,
-    StoreError,
-)
+from khuyencong.domain import AwardEntry, BudgetEnvelope, Fund, Project
+from khuyencong.exceptions import DuplicateIdError, NotFoundError, StoreError
+from khuyencong.messages import text as message
 from khuyencong.storage import _records as rec
 from khuyencong.storage import _schema as schema
 from khuyencong.storage._common import (
     audit_entry,
     audit_from,
     audit_json,
-    check_amount,
     check_instance,
     duplicate_in,
     from_data,
     from_many,
-    new_id,
     to_json,
 )
-from khuyencong.storage._memory import _award_details, _stale
 from khuyencong.storage._port import (
     AuditEntry,
     Commitment,
     Disbursement,
     UnitOfWork,
     Versioned,
+)
+from khuyencong.storage._repository import (
+    AuditLogBase,
+    AwardRepositoryBase,
+    BudgetRepositoryBase,
+    ProjectRepositoryBase,
+    RepositoryBase,
+    dangling_problems,
 )
 from khuyencong.units import UnitRef
 
@@ -65,12 +57,11 @@ if TYPE_CHECKING:
 __all__ = ["Dialect", "SqlStore", "UniqueViolationError"]
 
 T = TypeVar("T")
-_Booking = TypeVar("_Booking", Commitment, Disbursement)
 
-# For each kind of booking: its audit action, its table, and the envelope column it adds to.
-_BOOKINGS: dict[type[Commitment | Disbursement], tuple[str, str, str]] = {
-    Commitment: ("budget.commit", "budget_commitments", "committed"),
-    Disbursement: ("budget.disburse", "budget_disbursements", "disbursed"),
+# For each kind of booking: its table, and the envelope column it adds to.
+_BOOKINGS: dict[type[Commitment | Disbursement], tuple[str, str]] = {
+    Commitment: ("budget_commitments", "committed"),
+    Disbursement: ("budget_disbursements", "disbursed"),
 }
 Row = Sequence[Any]
 _first = itemgetter(0)
@@ -144,8 +135,10 @@ class Dialect:
         """Serialise schema creation between processes (inside the open transaction)."""
 
 
-class _SqlRepository(Generic[T]):
+class _SqlRepository(RepositoryBase[T]):
     """The objects of one type in an SQL store."""
+
+    _store: SqlStore
 
     def __init__(self, store: SqlStore, spec: rec.RecordSpec[T]) -> None:
         self._store = store
@@ -153,8 +146,13 @@ class _SqlRepository(Generic[T]):
         self._d = store._dialect
         names = [c.name for c in spec.columns]
         self._dates = [i for i, c in enumerate(spec.columns) if c.kind == "date"]
-        self._versioned = spec.table == "projects"
-        self._insert_columns = ["id", *(["version"] if self._versioned else []), *names, "data"]
+        self._versioned_table = spec.table == "projects"
+        self._insert_columns = [
+            "id",
+            *(["version"] if self._versioned_table else []),
+            *names,
+            "data",
+        ]
         self._set_columns = ", ".join(f"{n} = ?" for n in [*names, "data"])
         self._table = spec.table
 
@@ -165,18 +163,12 @@ class _SqlRepository(Generic[T]):
         return values
 
     def _insert_row(self, obj: T, ids: list[str]) -> list[Any]:
-        check_instance(obj, self._spec.cls, self._spec.kind)
         key: str = obj.id  # type: ignore[attr-defined]
         ids.append(key)
-        version = [1] if self._versioned else []
+        version = [1] if self._versioned_table else []
         return [key, *version, *self._columns(obj), self._d.json(to_json(obj))]
 
-    def add(self, obj: T) -> None:
-        """Store a new object (see :class:`~khuyencong.storage.Repository`)."""
-        self.add_many([obj])
-
-    def add_many(self, objs: Iterable[T]) -> int:
-        """Store many new objects, all or none."""
+    def _insert(self, objs: list[T]) -> None:
         ids: list[str] = []
         try:
             with self._store._write() as cur:
@@ -188,12 +180,13 @@ class _SqlRepository(Generic[T]):
                 )
         except UniqueViolationError as exc:
             raise DuplicateIdError(self._spec.kind, self._duplicate(ids)) from exc
-        return len(ids)
 
     def _duplicate(self, ids: list[str]) -> str:
         dup = duplicate_in(ids)
         if dup is not None:
             return dup
+        if len(ids) == 1:  # no query: the transaction may be the caller's, and aborted
+            return ids[0]
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
@@ -205,32 +198,23 @@ class _SqlRepository(Generic[T]):
                 return str(row[0])
         return ids[0] if ids else "?"
 
-    def get(self, id: str) -> T:  # noqa: A002
-        """The object with this id."""
-        row = self._store._one(f"SELECT data FROM {self._table} WHERE id = ?", [id])
-        if row is None:
-            raise NotFoundError(self._spec.kind, id)
-        return from_data(row[0], self._spec.cls, self._spec.kind)
+    def _read(self, key: str) -> T | None:
+        row = self._store._one(f"SELECT data FROM {self._table} WHERE id = ?", [key])
+        return None if row is None else from_data(row[0], self._spec.cls, self._spec.kind)
 
-    def __contains__(self, id: object) -> bool:  # noqa: A002
-        if not isinstance(id, str):
-            return False
-        return self._store._one(f"SELECT 1 FROM {self._table} WHERE id = ?", [id]) is not None
+    def _has(self, key: str) -> bool:
+        return self._store._one(f"SELECT 1 FROM {self._table} WHERE id = ?", [key]) is not None
 
-    def replace(self, obj: T) -> None:
-        """Replace the stored object with the same id."""
-        check_instance(obj, self._spec.cls, self._spec.kind)
+    def _update(self, obj: T) -> bool:
         key: str = obj.id  # type: ignore[attr-defined]
         params = [*self._columns(obj), self._d.json(to_json(obj)), key]
         with self._store._write() as cur:
             cur.execute(
                 self._d.sql(f"UPDATE {self._table} SET {self._set_columns} WHERE id = ?"), params
             )
-            if cur.rowcount != 1:
-                raise NotFoundError(self._spec.kind, key)
+            return bool(cur.rowcount == 1)
 
-    def _where(self, filters: Mapping[str, object]) -> tuple[str, list[Any]]:
-        conditions = rec.compile_filters(self._spec, filters)
+    def _where(self, conditions: list[rec.Condition]) -> tuple[str, list[Any]]:
         parts: list[str] = []
         params: list[Any] = []
         for c in conditions:
@@ -250,167 +234,61 @@ class _SqlRepository(Generic[T]):
                 params.append(c.value)
         return (" WHERE " + " AND ".join(parts) if parts else ""), params
 
-    @staticmethod
-    def _filters(**filters: object) -> dict[str, object]:
-        return filters
-
-    def find(
-        self,
-        *,
-        period: Period | None = None,
-        unit: UnitRef | None = None,
-        content: SupportContent | None = None,
-        legal_form: LegalForm | None = None,
-        fund: Fund | None = None,
-        establishment_id: str | None = None,
-        project_id: str | None = None,
-        status: ProjectStatus | None = None,
-    ) -> list[T]:
-        """The objects matching every filter given, sorted by id."""
-        where, params = self._where(
-            self._filters(
-                period=period,
-                unit=unit,
-                content=content,
-                legal_form=legal_form,
-                fund=fund,
-                establishment_id=establishment_id,
-                project_id=project_id,
-                status=status,
-            )
-        )
+    def _select(self, conditions: list[rec.Condition]) -> list[T]:
+        where, params = self._where(conditions)
         rows = self._store._all(
             f"SELECT data FROM {self._table}{where} {self._d.order_by_id}", params
         )
         return from_many(map(_first, rows), self._spec.cls, self._spec.kind)
 
-    def count(
-        self,
-        *,
-        period: Period | None = None,
-        unit: UnitRef | None = None,
-        content: SupportContent | None = None,
-        legal_form: LegalForm | None = None,
-        fund: Fund | None = None,
-        establishment_id: str | None = None,
-        project_id: str | None = None,
-        status: ProjectStatus | None = None,
-    ) -> int:
-        """How many objects match every filter given."""
-        where, params = self._where(
-            self._filters(
-                period=period,
-                unit=unit,
-                content=content,
-                legal_form=legal_form,
-                fund=fund,
-                establishment_id=establishment_id,
-                project_id=project_id,
-                status=status,
-            )
-        )
+    def _tally(self, conditions: list[rec.Condition]) -> int:
+        where, params = self._where(conditions)
         row = self._store._one(f"SELECT COUNT(*) FROM {self._table}{where}", params)
         return int(row[0]) if row is not None else 0
 
-    def __iter__(self) -> Iterator[T]:
-        return iter(self.find())
-
-    def _check(self, problems: list[str]) -> None:
+    def _check(self, problems: list[str], known: set[str]) -> None:
         names = [c.name for c in self._spec.columns]
         rows = self._store._all(f"SELECT id, {', '.join(names)}, data FROM {self._table}", [])
         for row in rows:
             key = row[0]
             try:
                 obj = from_data(row[-1], self._spec.cls, self._spec.kind)
-            except (StoreError, ValueError, TypeError) as exc:
+            except StoreError as exc:
                 problems.append(f"{self._spec.kind} {key!r}: {exc}")
                 continue
             if obj.id != key:  # type: ignore[attr-defined]
                 problems.append(f"{self._spec.kind} {key!r} holds id {obj.id!r}")  # type: ignore[attr-defined]
             elif list(row[1:-1]) != self._columns(obj):
                 problems.append(f"{self._spec.kind} {key!r}: query columns disagree with data")
+            problems += dangling_problems(self._spec, obj, known)
 
 
-class _SqlProjects(_SqlRepository[Project]):
-    def get_versioned(self, id: str) -> Versioned[Project]:  # noqa: A002
-        """The project with the version it was read at."""
-        row = self._store._one("SELECT data, version FROM projects WHERE id = ?", [id])
+class _SqlProjects(_SqlRepository[Project], ProjectRepositoryBase):
+    def _versioned(self, key: str, *, lock: bool) -> Versioned[Project] | None:
+        sql = "SELECT data, version FROM projects WHERE id = ?"
+        row = self._store._one(sql + (self._d.for_update if lock else ""), [key])
         if row is None:
-            raise NotFoundError("project", id)
+            return None
         return Versioned(from_data(row[0], Project, "project"), int(row[1]))
 
-    def save(
-        self, project: Project, *, expected_version: int, actor: str, rule_set_version: str = ""
-    ) -> int:
-        """Save a changed project if nobody saved it since ``expected_version``."""
-        check_instance(project, Project, "project")
-        key = project.id
+    def _write_version(self, project: Project, version: int) -> None:
+        params = [version, *self._columns(project), self._d.json(to_json(project)), project.id]
         with self._store._write() as cur:
             cur.execute(
-                self._d.sql(
-                    f"SELECT version, status FROM projects WHERE id = ?{self._d.for_update}"
-                ),
-                [key],
-            )
-            row = cur.fetchone()
-            if row is None:
-                raise NotFoundError("project", key)
-            stored, before = int(row[0]), row[1]
-            if stored != expected_version:
-                raise ConcurrencyError(_stale(key, stored, expected_version))
-            params = [*self._columns(project), self._d.json(to_json(project)), key, stored]
-            cur.execute(
-                self._d.sql(
-                    f"UPDATE projects SET version = version + 1, {self._set_columns} "
-                    "WHERE id = ? AND version = ?"
-                ),
+                self._d.sql(f"UPDATE projects SET version = ?, {self._set_columns} WHERE id = ?"),
                 params,
             )
-            if cur.rowcount != 1:  # pragma: no cover  (the row is locked above)
-                raise ConcurrencyError(_stale(key, stored + 1, expected_version))
-            if before != project.status.value:
-                self._store._audit_in(
-                    cur,
-                    "project.transition",
-                    f"project:{key}",
-                    actor,
-                    rule_set_version,
-                    {"from": before, "to": project.status.value, "version": str(stored + 1)},
-                )
-            return stored + 1
 
 
-class _SqlAwards(_SqlRepository[AwardEntry]):
-    def record_result(self, entry: AwardEntry, *, actor: str, rule_set_version: str = "") -> None:
-        """Replace the entry by the same entry with its result, and audit it."""
-        with self._store._write() as cur:
-            self.replace(entry)
-            self._store._audit_in(
-                cur,
-                "award.result",
-                f"award_entry:{entry.id}",
-                actor,
-                rule_set_version,
-                _award_details(entry),
-            )
+class _SqlAwards(_SqlRepository[AwardEntry], AwardRepositoryBase):
+    pass
 
 
-class _SqlAudit:
+class _SqlAudit(AuditLogBase):
+    _store: SqlStore
+
     def __init__(self, store: SqlStore) -> None:
         self._store = store
-
-    def append(
-        self,
-        action: str,
-        subject: str,
-        *,
-        actor: str,
-        rule_set_version: str = "",
-        details: Mapping[str, str] | None = None,
-    ) -> AuditEntry:
-        """Append an application's own entry."""
-        with self._store._write() as cur:
-            return self._store._audit_in(cur, action, subject, actor, rule_set_version, details)
 
     def entries(
         self,
@@ -437,7 +315,9 @@ class _SqlAudit:
         return int(row[0]) if row is not None else 0
 
 
-class _SqlBudgets:
+class _SqlBudgets(BudgetRepositoryBase):
+    _store: SqlStore
+
     def __init__(self, store: SqlStore) -> None:
         self._store = store
         self._d = store._dialect
@@ -494,113 +374,50 @@ class _SqlBudgets:
         rows = self._store._all(f"SELECT data FROM budget_envelopes{where} {order}", params)
         return from_many(map(_first, rows), BudgetEnvelope, "budget envelope")
 
-    def _lock(self, cur: Cursor, key: str) -> tuple[int, int, int]:
-        cur.execute(
-            self._d.sql(
-                "SELECT total, committed, disbursed FROM budget_envelopes WHERE key = ?"
-                + self._d.for_update
-            ),
+    def _lock_envelope(self, key: str) -> tuple[BudgetEnvelope, int, int]:
+        row = self._store._one(
+            "SELECT data, committed, disbursed FROM budget_envelopes WHERE key = ?"
+            + self._d.for_update,
             [key],
         )
-        row = cur.fetchone()
         if row is None:
             raise NotFoundError("budget envelope", key)
-        return int(row[0]), int(row[1]), int(row[2])
+        envelope = from_data(row[0], BudgetEnvelope, "budget envelope")
+        return envelope, int(row[1]), int(row[2])
 
-    def _record(self, cur: Cursor, table: str, item: Commitment | Disbursement) -> None:
-        cur.execute(
-            self._d.sql(
-                f"INSERT INTO {table} (id, envelope_key, project_id, amount, at, actor, "
-                "rule_set_version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            ),
-            [
-                item.id,
-                item.envelope_key,
-                item.project_id,
-                item.amount,
-                self._d.timestamp(item.at),
-                item.actor,
-                item.rule_set_version,
-                self._d.json(to_json(item)),
-            ],
-        )
-
-    def _book(  # noqa: PLR0917  (private; the two callers pass the same seven values)
-        self,
-        cur: Any,
-        cls: type[_Booking],
-        envelope_key: str,
-        project_id: str,
-        amount: int,
-        actor: str,
-        rule_set_version: str,
-    ) -> _Booking:
-        """Audit, record and add to the envelope's running total one commitment or payment."""
-        action, table, total = _BOOKINGS[cls]
-        entry = self._store._audit_in(
-            cur,
-            action,
-            f"budget_envelope:{envelope_key}",
-            actor,
-            rule_set_version,
-            {"project_id": project_id, "amount": str(amount)},
-        )
-        item = cls(new_id(), envelope_key, project_id, amount, entry.at, actor, rule_set_version)
-        self._record(cur, table, item)
-        cur.execute(
-            self._d.sql(f"UPDATE budget_envelopes SET {total} = {total} + ? WHERE key = ?"),
-            [amount, envelope_key],
-        )
-        return item
-
-    def commit(
-        self,
-        envelope_key: str,
-        project_id: str,
-        amount: int,
-        *,
-        actor: str,
-        rule_set_version: str = "",
-    ) -> Commitment:
-        """Commit an amount against an envelope, never beyond its total."""
-        amount = check_amount(amount)
-        with self._store._write() as cur:
-            total, committed, _ = self._lock(cur, envelope_key)
-            if amount > total - committed:
-                raise BudgetExceededError(envelope_key, amount, total - committed)
-            return self._book(
-                cur, Commitment, envelope_key, project_id, amount, actor, rule_set_version
+    def _project_sums(self, key: str, project_id: str) -> tuple[int, int]:
+        sums = [
+            self._store._one(
+                f"SELECT COALESCE(SUM(amount), 0) FROM {table} "
+                "WHERE envelope_key = ? AND project_id = ?",
+                [key, project_id],
             )
+            for table in ("budget_commitments", "budget_disbursements")
+        ]
+        return int(sums[0][0]), int(sums[1][0])
 
-    def disburse(
-        self,
-        envelope_key: str,
-        project_id: str,
-        amount: int,
-        *,
-        actor: str,
-        rule_set_version: str = "",
-    ) -> Disbursement:
-        """Record a payment for a project, at most what is committed to it and unpaid."""
-        amount = check_amount(amount)
+    def _record(self, item: Commitment | Disbursement) -> None:
+        table, total = _BOOKINGS[type(item)]
         with self._store._write() as cur:
-            self._lock(cur, envelope_key)
-            left = 0
-            for table, sign in (("budget_commitments", 1), ("budget_disbursements", -1)):
-                cur.execute(
-                    self._d.sql(
-                        f"SELECT COALESCE(SUM(amount), 0) FROM {table} "
-                        "WHERE envelope_key = ? AND project_id = ?"
-                    ),
-                    [envelope_key, project_id],
-                )
-                left += sign * int(cur.fetchone()[0])
-            if amount > left:
-                raise BudgetExceededError(
-                    f"{envelope_key} (commitment of project {project_id})", amount, left
-                )
-            return self._book(
-                cur, Disbursement, envelope_key, project_id, amount, actor, rule_set_version
+            cur.execute(
+                self._d.sql(
+                    f"INSERT INTO {table} (id, envelope_key, project_id, amount, at, actor, "
+                    "rule_set_version, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                [
+                    item.id,
+                    item.envelope_key,
+                    item.project_id,
+                    item.amount,
+                    self._d.timestamp(item.at),
+                    item.actor,
+                    item.rule_set_version,
+                    self._d.json(to_json(item)),
+                ],
+            )
+            cur.execute(
+                self._d.sql(f"UPDATE budget_envelopes SET {total} = {total} + ? WHERE key = ?"),
+                [item.amount, item.envelope_key],
             )
 
     def _sums(self, key: str) -> tuple[int, int, int]:
@@ -668,6 +485,7 @@ class SqlStore:
         self._in_uow = False
         self._op_depth = 0
         self._closed = False
+        self._thread = threading.get_ident()
         self.establishments = _SqlRepository(self, rec.ESTABLISHMENTS)
         self.projects = _SqlProjects(self, rec.PROJECTS)
         self.support_records = _SqlRepository(self, rec.SUPPORT_RECORDS)
@@ -697,8 +515,11 @@ class SqlStore:
     @contextmanager
     def _guard(self) -> Iterator[None]:
         if self._closed:
-            msg = "the store is closed"
-            raise StoreError(msg)
+            raise StoreError(message("storage.closed"))
+        if threading.get_ident() != self._thread:
+            # A connection shared by two threads would mix their transactions: one thread's
+            # commit could join the other's and be rolled back after it was reported done.
+            raise StoreError(message("storage.other_thread", where=self._where_text))
         try:
             yield
         except Exception as exc:
@@ -753,6 +574,30 @@ class SqlStore:
             except BaseException:
                 self._rollback(savepoint)
                 raise
+
+    def _atomic(self) -> AbstractContextManager[object]:
+        return self._write()
+
+    def _audit_add(
+        self,
+        action: str,
+        subject: str,
+        actor: str,
+        rule_set_version: str,
+        details: Mapping[str, str] | None,
+    ) -> AuditEntry:
+        with self._write() as cur:
+            return self._audit_in(cur, action, subject, actor, rule_set_version, details)
+
+    def _missing_establishments(self, ids: Collection[str]) -> set[str]:
+        wanted = sorted(ids)
+        found: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            rows = self._all(f"SELECT id FROM establishments WHERE id IN ({marks})", chunk)
+            found.update(str(r[0]) for r in rows)
+        return set(wanted) - found
 
     def _rollback(self, savepoint: bool) -> None:
         try:
@@ -879,8 +724,7 @@ class SqlStore:
     @contextmanager
     def _unit_of_work(self) -> Iterator[UnitOfWork]:
         if self._in_uow:
-            msg = "a unit of work is already open on this store; units of work do not nest"
-            raise StoreError(msg)
+            raise StoreError(message("storage.uow_nested"))
         with self._write():
             self._op_depth = 0
             self._in_uow = True
@@ -892,12 +736,14 @@ class SqlStore:
 
     def check_integrity(self) -> list[str]:
         """Problems in the stored data: engine checks, rows that no longer read back or whose
-        query columns disagree with their data, budget sums that disagree."""
+        query columns disagree with their data, records naming establishments the store does
+        not hold, budget sums that disagree."""
         problems: list[str] = []
         with self._guard():
             problems += self._dialect.integrity(self._cursor())
         if problems:
             return problems
+        known = {str(r[0]) for r in self._all("SELECT id FROM establishments", [])}
         for repo in (
             self.establishments,
             self.projects,
@@ -906,7 +752,7 @@ class SqlStore:
             self.award_entries,
             self.ocop_ratings,
         ):
-            repo._check(problems)
+            repo._check(problems, known)
         rows = self._all(
             "SELECT e.key, e.total, e.committed, e.disbursed, "
             "(SELECT COALESCE(SUM(amount), 0) FROM budget_commitments c "
