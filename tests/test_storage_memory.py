@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
+from khuyencong.exceptions import StoreError
 from khuyencong.storage import MemoryStore, Store, open_store
-from khuyencong.testing.conformance import StoreConformance
+from khuyencong.testing.conformance import StoreConformance, sample_support_record
 
 
 class TestMemoryStore(StoreConformance):
@@ -26,3 +27,28 @@ class TestMemoryStore(StoreConformance):
         """``memory://`` opens the in-memory adapter, which reports the current schema."""
         assert isinstance(store, MemoryStore)
         assert store.url == "memory://"
+
+    def test_a_damaged_row_is_a_store_error(self, store: Store) -> None:
+        """A stored row that no longer decodes gives StoreError from get and find, never a
+        raw JSONDecodeError, and the integrity check names it."""
+        self.establish(store, 1)
+        store.support_records.add(sample_support_record(1))
+        assert isinstance(store, MemoryStore)
+        store.support_records._rows["SR-000001"].data = '{"id": "SR-000001", "establ'
+        with pytest.raises(StoreError):
+            store.support_records.get("SR-000001")
+        with pytest.raises(StoreError):
+            store.support_records.find()
+        assert len(store.check_integrity()) == 1
+
+    def test_the_integrity_check_reports_orphans(self, store: Store) -> None:
+        """A record naming an establishment the store does not hold, left by an older
+        version, is reported by check_integrity (a report must not count it)."""
+        self.establish(store, 1)
+        store.support_records.add(sample_support_record(1))
+        assert isinstance(store, MemoryStore)
+        del store.establishments._rows["E-1"]  # as an older version could have left it
+        problems = store.check_integrity()
+        assert len(problems) == 1
+        assert "SR-000001" in problems[0]
+        assert "E-1" in problems[0]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import attrs
 import pytest
 
-from khuyencong.exceptions import SchemaVersionError, StoreError
+from khuyencong.exceptions import SchemaVersionError, StoreError, StoreOptionError
+from khuyencong.messages import language
 from khuyencong.storage import SCHEMA_VERSION, MemoryStore, SQLiteStore, open_store
 from khuyencong.storage import _open as open_module
 from khuyencong.storage import _records as rec
@@ -119,7 +122,7 @@ class TestSQLiteSchema:
         conn.execute("CREATE TABLE invoices (id INTEGER)")
         conn.commit()
         conn.close()
-        with pytest.raises(SchemaVersionError, match="not a khuyencong database"):
+        with language("en"), pytest.raises(SchemaVersionError, match="not a khuyencong database"):
             open_store(str(path))
         conn = sqlite3.connect(path)
         tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
@@ -145,7 +148,7 @@ class TestSQLiteSchema:
         conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(99)])
         conn.commit()
         conn.close()
-        with pytest.raises(SchemaVersionError, match="upgrade"):
+        with language("en"), pytest.raises(SchemaVersionError, match="upgrade"):
             open_store(str(path))
 
     def test_older_database_is_migrated_forward(
@@ -301,3 +304,154 @@ class TestSQLiteSchema:
             ("SR-000002", None, None, None),
         ]
         assert "ix_support_records_outcomes" in indexes
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class TestStoreOptions:
+    """Bad store options are refused with a library error naming the option."""
+
+    @pytest.mark.parametrize("value", ["abc", "inf", "nan", "-1", "1e400", ""])
+    def test_a_timeout_that_is_not_a_finite_number_is_refused(
+        self, tmp_path: Path, value: str
+    ) -> None:
+        """``?timeout=abc``, ``inf``, ``nan`` or a negative timeout is a StoreOptionError naming
+        the option, not a raw ValueError or OverflowError; no file is created."""
+        with pytest.raises(StoreOptionError) as info:
+            open_store(f"sqlite:///{tmp_path}/x.db?timeout={value}")
+        assert (info.value.option, info.value.value) == ("timeout", value)
+        assert isinstance(info.value, ValueError)
+        assert not (tmp_path / "x.db").exists()
+
+    def test_a_bad_option_given_in_python_is_refused_too(self, tmp_path: Path) -> None:
+        """SQLiteStore checks its arguments the same way."""
+        with pytest.raises(StoreOptionError):
+            SQLiteStore(tmp_path / "x.db", timeout=float("nan"))
+        with pytest.raises(StoreOptionError):
+            SQLiteStore(tmp_path / "x.db", synchronous="off")  # type: ignore[arg-type]
+
+
+class TestForeignAndEmptyFiles:
+    """A file the store refuses is never changed, not even its journal mode."""
+
+    def test_a_foreign_database_is_not_modified(self, tmp_path: Path) -> None:
+        """Another application's SQLite database is refused before anything is written: its
+        bytes are the same before and after (the journal is not switched to WAL)."""
+        path = tmp_path / "other.db"
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE invoices (id INTEGER)")
+        conn.execute("INSERT INTO invoices VALUES (1)")
+        conn.commit()
+        conn.close()
+        before = _digest(path)
+        for read_only in (False, True):
+            with pytest.raises(SchemaVersionError):
+                open_store(str(path), read_only=read_only)
+        assert _digest(path) == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+    def test_a_database_of_a_newer_version_is_not_modified(self, tmp_path: Path) -> None:
+        """A khuyencong database from a newer library is refused and left byte for byte."""
+        path = tmp_path / "kc.db"
+        open_store(str(path)).close()
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+        conn.commit()
+        conn.close()
+        before = _digest(path)
+        with pytest.raises(SchemaVersionError):
+            open_store(str(path))
+        assert _digest(path) == before
+
+    @pytest.mark.parametrize("version", ["04", "4 ", "+4", "٤", "4.0"])
+    def test_a_schema_version_not_written_by_the_library_is_refused(
+        self, tmp_path: Path, version: str
+    ) -> None:
+        """The library writes the version as plain digits: "04" or an Arabic-Indic ٤ is not
+        version 4 but a damaged marker, refused by name."""
+        path = tmp_path / "kc.db"
+        open_store(str(path)).close()
+        conn = sqlite3.connect(path)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [version])
+        conn.commit()
+        conn.close()
+        with pytest.raises(SchemaVersionError) as info:
+            open_store(str(path))
+        assert repr(version) in str(info.value)
+
+    def test_an_empty_file_opened_to_read_is_refused(self, tmp_path: Path) -> None:
+        """A zero-byte file opened read-only (a report) is refused with a clear error instead
+        of silently becoming an empty store; it stays zero bytes. Opened to write, the caller
+        asked for a store, and gets one."""
+        path = tmp_path / "kc.db"
+        path.write_bytes(b"")
+        with pytest.raises(StoreError, match=r"kc\.db"):
+            open_store(str(path), read_only=True)
+        assert path.read_bytes() == b""
+        with pytest.raises(StoreError):
+            open_store(str(tmp_path / "missing.db"), read_only=True)
+        assert not (tmp_path / "missing.db").exists()
+        with open_store(str(path)) as store:
+            assert store.schema_version == SCHEMA_VERSION
+
+
+class TestReadOnly:
+    """A read-only database can be read (for a report), and says so when written."""
+
+    def _filled(self, path: Path) -> None:
+        with open_store(str(path)) as store:
+            store.establishments.add(sample_establishment())
+            store.support_records.add(sample_support_record())
+
+    def test_a_database_opened_read_only_reads_and_refuses_writes(self, tmp_path: Path) -> None:
+        """``read_only=True`` reads everything; a write raises a StoreError that says the store
+        is read-only and intact, not "restore it from a backup"; the file is unchanged."""
+        path = tmp_path / "kc.db"
+        self._filled(path)
+        before = _digest(path)
+        with open_store(str(path), read_only=True) as store:
+            assert store.support_records.count() == 1
+            assert store.check_integrity() == []
+            with language("en"), pytest.raises(StoreError) as info:
+                store.establishments.add(sample_establishment(2))
+        assert "read-only" in str(info.value)
+        assert "backup" not in str(info.value)
+        assert _digest(path) == before
+
+    def test_a_database_on_a_read_only_file_system_can_be_read(self, tmp_path: Path) -> None:
+        """On a read-only file system (a mounted archive) the store opens to read; opened to
+        write, it is refused with a message saying it is read-only, not damaged."""
+        mount = tmp_path / "ro"
+        mount.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "tmpfs", str(mount)], check=False).returncode:
+            pytest.skip("cannot mount a file system here (needs root)")
+        try:
+            self._filled(mount / "kc.db")
+            subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+            with open_store(str(mount / "kc.db"), read_only=True) as store:
+                assert store.support_records.count() == 1
+            with language("en"), pytest.raises(StoreError) as info:
+                open_store(str(mount / "kc.db"))
+            assert "read-only" in str(info.value)
+            assert "backup" not in str(info.value)
+        finally:
+            subprocess.run(["umount", str(mount)], check=True)
+
+    def test_a_full_disk_is_not_called_damage(self, tmp_path: Path) -> None:
+        """When the disk is full a write is refused with a message saying so (free space and
+        try again); nothing is written and the store is intact."""
+        path = tmp_path / "kc.db"
+        self._filled(path)
+        with open_store(str(path)) as store:
+            assert isinstance(store, SQLiteStore)
+            pages = store._conn.execute("PRAGMA page_count").fetchone()[0]
+            store._conn.execute(f"PRAGMA max_page_count = {pages + 1}")
+            big = [sample_support_record(n, note="x" * 2000) for n in range(2, 400)]
+            with language("en"), pytest.raises(StoreError) as info:
+                store.support_records.add_many(big)
+            assert "full" in str(info.value)
+            assert "backup" not in str(info.value)
+            assert store.support_records.count() == 1
+            assert store.check_integrity() == []

@@ -9,6 +9,7 @@ dropped afterwards, so parallel runs never collide.
 from __future__ import annotations
 
 import os
+import threading
 import uuid
 from collections.abc import Iterator
 
@@ -16,9 +17,15 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from khuyencong.exceptions import SchemaVersionError
+from khuyencong.exceptions import BudgetExceededError, SchemaVersionError, StoreError
+from khuyencong.messages import language
 from khuyencong.storage import PostgresStore, Store, open_store
-from khuyencong.testing.conformance import StoreConformance, sample_support_record
+from khuyencong.testing.conformance import (
+    StoreConformance,
+    sample_envelope,
+    sample_establishment,
+    sample_support_record,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -97,7 +104,7 @@ def test_foreign_schema_is_refused(pg_schema: tuple[str, str]) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(name)))
         conn.execute(sql.SQL("CREATE TABLE {}.invoices (id int)").format(sql.Identifier(name)))
-    with pytest.raises(SchemaVersionError, match="not a khuyencong database"):
+    with language("en"), pytest.raises(SchemaVersionError, match="not a khuyencong database"):
         open_store(_with_schema(url, name))
 
 
@@ -112,5 +119,133 @@ def test_newer_schema_is_refused(pg_schema: tuple[str, str]) -> None:
                 sql.Identifier(name)
             )
         )
-    with pytest.raises(SchemaVersionError, match="newer"):
+    with language("en"), pytest.raises(SchemaVersionError, match="newer"):
         open_store(_with_schema(url, name))
+
+
+class TestPostgresOnly:
+    """What only the PostgreSQL store has to get right: threads, URLs, sessions."""
+
+    def test_a_store_shared_by_two_threads_refuses_the_second(
+        self, pg_schema: tuple[str, str]
+    ) -> None:
+        """A commitment made from another thread than the store's is refused at once with
+        StoreError (it used to join the first thread's transaction and be rolled back after
+        being reported as done); the first thread's work is unaffected."""
+        url, name = pg_schema
+        with open_store(_with_schema(url, name)) as store:
+            env = sample_envelope(total=1_000)
+            store.budgets.add_envelope(env)
+            caught: list[BaseException] = []
+            done: list[int] = []
+
+            def officer_b() -> None:
+                try:
+                    store.budgets.commit(env.key, "P-B", 300, actor="b")
+                    done.append(300)
+                except BaseException as exc:  # reported below
+                    caught.append(exc)
+
+            with store.unit_of_work() as uow:
+                uow.budgets.commit(env.key, "P-A", 200, actor="a")
+                worker = threading.Thread(target=officer_b)
+                worker.start()
+                worker.join()
+            assert done == []
+            assert [type(e) for e in caught] == [StoreError]
+            assert store.budgets.committed(env.key) == 200
+            assert [c.project_id for c in store.budgets.commitments()] == ["P-A"]
+
+    @pytest.mark.slow
+    def test_a_store_per_thread_loses_no_commitment(self, pg_schema: tuple[str, str]) -> None:
+        """Sixteen threads, each with its own store, commit 25 times each against one
+        envelope: nothing is overspent and every commitment reported done is stored."""
+        url, name = pg_schema
+        store_url = _with_schema(url, name)
+        with open_store(store_url) as store:
+            env = sample_envelope(total=80_000)
+            store.budgets.add_envelope(env)
+        done: list[int] = []
+        refused: list[int] = []
+        failures: list[BaseException] = []
+        lock = threading.Lock()
+
+        def officer(n: int) -> None:
+            try:
+                with open_store(store_url) as mine:
+                    for i in range(25):
+                        amount = 200 + 10 * ((n + i) % 7)
+                        try:
+                            mine.budgets.commit(env.key, f"P-{n}-{i}", amount, actor=f"o{n}")
+                        except BudgetExceededError:
+                            with lock:
+                                refused.append(amount)
+                        else:
+                            with lock:
+                                done.append(amount)
+            except BaseException as exc:  # reported below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=officer, args=(n,)) for n in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert failures == []
+        assert len(done) + len(refused) == 16 * 25
+        assert refused  # demand (92,000) exceeded the envelope
+        with open_store(store_url) as store:
+            assert store.budgets.committed(env.key) == sum(done) <= env.total
+            stored = sorted(c.amount for c in store.budgets.commitments(envelope_key=env.key))
+            assert stored == sorted(done)
+            assert store.check_integrity() == []
+
+    def test_url_parameters_keep_their_spaces(self, pg_schema: tuple[str, str]) -> None:
+        """A libpq parameter with a space (``%20``) reaches the server with its space, not
+        as a ``+``."""
+        url, name = pg_schema
+        sep = "&" if "?" in url else "?"
+        with open_store(f"{url}{sep}application_name=kc%20report%202026&schema={name}") as store:
+            assert isinstance(store, PostgresStore)
+            (shown,) = store._one("SHOW application_name", [])
+        assert shown == "kc report 2026"
+
+    def test_a_read_only_session_reads_and_refuses_writes(self, pg_schema: tuple[str, str]) -> None:
+        """Opened read-only, a store reads (a report) and refuses a write saying it is
+        read-only; an empty schema is refused, and not created."""
+        url, name = pg_schema
+        with pytest.raises(StoreError):
+            open_store(_with_schema(url, name), read_only=True)
+        with psycopg.connect(url) as conn:
+            found = conn.execute(
+                "SELECT count(*) FROM information_schema.schemata WHERE schema_name = %s", [name]
+            ).fetchone()
+        assert found == (0,)
+        with open_store(_with_schema(url, name)) as store:
+            store.establishments.add(sample_establishment())
+        with open_store(_with_schema(url, name), read_only=True) as store:
+            assert store.establishments.count() == 1
+            with language("en"), pytest.raises(StoreError, match="read-only"):
+                store.establishments.add(sample_establishment(2))
+            assert store.establishments.count() == 1
+
+    def test_a_damaged_row_and_an_orphan_are_reported(self, pg_schema: tuple[str, str]) -> None:
+        """A row whose JSON is not a record gives StoreError from get and find; a record whose
+        establishment was deleted past the library is reported by check_integrity."""
+        url, name = pg_schema
+        with open_store(_with_schema(url, name)) as store:
+            store.establishments.add(sample_establishment())
+            store.support_records.add_many([sample_support_record(1), sample_support_record(2)])
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(name)))
+                conn.execute(
+                    """UPDATE support_records SET data = '{"id": 7}' WHERE id = 'SR-000001'"""
+                )
+                conn.execute("DELETE FROM establishments")
+            with pytest.raises(StoreError):
+                store.support_records.get("SR-000001")
+            with pytest.raises(StoreError):
+                store.support_records.find()
+            problems = store.check_integrity()
+        assert any("SR-000001" in p for p in problems)
+        assert any("SR-000002" in p and "E-1" in p for p in problems)

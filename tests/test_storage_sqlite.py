@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from khuyencong.domain import MAX_DONG, Fund, Period
+from khuyencong.exceptions import StoreError
+from khuyencong.indicators import STANDARD_INDICATORS, Breakdown, Dimension, compute, source_for
+from khuyencong.messages import language
+from khuyencong.messages import text as message
 from khuyencong.storage import SQLiteStore, Store, open_store
-from khuyencong.testing.conformance import StoreConformance, sample_support_record
+from khuyencong.testing.conformance import (
+    StoreConformance,
+    sample_envelope,
+    sample_support_record,
+)
 
 
 class TestSQLiteStore(StoreConformance):
@@ -68,3 +79,81 @@ class TestSQLiteStore(StoreConformance):
         finally:
             conn.close()
         assert len(store.audit) == 1
+
+    def test_a_damaged_row_is_a_store_error(self, store: Store) -> None:
+        """A stored row whose JSON was cut short gives StoreError from get and find, never a
+        raw JSONDecodeError, and the integrity check names it."""
+        self.establish(store, 1)
+        store.support_records.add(sample_support_record(1))
+        with _raw(store) as conn:
+            conn.execute('UPDATE support_records SET data = \'{"id": "SR-0\'')
+        with pytest.raises(StoreError):
+            store.support_records.get("SR-000001")
+        with pytest.raises(StoreError):
+            store.support_records.find()
+        assert any("SR-000001" in p for p in store.check_integrity())
+
+    def test_the_integrity_check_reports_orphans(self, store: Store) -> None:
+        """A record naming an establishment the store does not hold (left by an older
+        version, or written past the library) is reported by check_integrity."""
+        self.establish(store, 1)
+        store.support_records.add(sample_support_record(1))
+        with _raw(store) as conn:
+            conn.execute("PRAGMA foreign_keys = OFF")
+            conn.execute("DELETE FROM establishments")
+        problems = store.check_integrity()
+        assert len(problems) == 1
+        assert "SR-000001" in problems[0]
+        assert "E-1" in problems[0]
+
+    def test_a_store_belongs_to_its_thread(self, store: Store) -> None:
+        """Used from another thread, the store raises StoreError saying to open one per
+        thread, and nothing is written."""
+        env = sample_envelope()
+        store.budgets.add_envelope(env)
+        caught: list[BaseException] = []
+
+        def other_thread() -> None:
+            try:
+                store.budgets.commit(env.key, "P-1", 10, actor="b")
+            except BaseException as exc:  # reported below
+                caught.append(exc)
+
+        worker = threading.Thread(target=other_thread)
+        worker.start()
+        worker.join()
+        assert len(caught) == 1
+        assert isinstance(caught[0], StoreError)
+        with language("en"):
+            assert "thread" in str(
+                StoreError(message("storage.other_thread", where="SQLite database x.db"))
+            )
+        assert store.budgets.committed(env.key) == 0
+
+    def test_sums_of_amounts_at_the_bound_do_not_overflow(self, store: Store) -> None:
+        """Indicator sums in SQL are exact however large: 9,300 records of 2 × 10^15 đồng in
+        public money sum to 1.86 × 10^19 đồng, beyond SQLite's 64-bit integers."""
+        self.establish(store, 1)
+        n = 9_300
+        store.support_records.add_many(
+            sample_support_record(i, national_amount=MAX_DONG, local_amount=MAX_DONG)
+            for i in range(n)
+        )
+        assert isinstance(store, SQLiteStore)
+        source = source_for(store)
+        period = Period.year(2019)
+        funds = STANDARD_INDICATORS["funds_disbursed"]
+        assert compute(funds, source, period).value == n * 2 * MAX_DONG
+        by_fund = compute(funds, source, period, by=[Breakdown(Dimension.FUND)])
+        assert (by_fund.get(Fund.NATIONAL), by_fund.get(Fund.LOCAL)) == (n * MAX_DONG,) * 2
+
+
+@contextmanager
+def _raw(store: Store) -> Iterator[sqlite3.Connection]:
+    """A second, raw connection to a store's file, committing on exit."""
+    conn = sqlite3.connect(store.url.removeprefix("sqlite:///"))
+    try:
+        yield conn
+        conn.commit()
+    finally:
+        conn.close()

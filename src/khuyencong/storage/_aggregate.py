@@ -18,6 +18,10 @@ an indicator over a million support records never loads them into Python:
 - distinct establishments are ``COUNT(DISTINCT …)``, occurrences ``COUNT(*)``, products
   ``COUNT(DISTINCT product_key)``, persons, quantities and money ``SUM``; the total is its own
   query over the kept records, never a sum of groups;
+- sums are exact whatever their size: PostgreSQL sums integers as ``NUMERIC``; SQLite, whose
+  ``SUM`` stops at 2^63 − 1, sums the billions and the rest of each value apart
+  (``SUM(v / 10^9)`` and ``SUM(v % 10^9)``) and Python joins them, so a sum of any number of
+  amounts up to :data:`~khuyencong.domain.MAX_DONG` cannot overflow;
 - drill-down ids are read by a second statement (ids only, in id order).
 
 Every value reaches the database as a named parameter; only identifiers and fixed SQL words
@@ -125,6 +129,9 @@ _FAIR_CONTENT = {
 }
 _HAS_AGENCIES = frozenset({RecordKind.SUPPORT, RecordKind.FAIR, RecordKind.PROJECT})
 _EMPTY = rec.json_list([])
+_SPLIT = 10**9
+"""SQLite sums ``v / _SPLIT`` and ``v % _SPLIT`` apart: each part of an amount up to 10^15 is at
+most 10^6 or 10^9, so the parts' sums stay within 64 bits for billions of records."""
 _NONE = "none"
 _BIG_LIST = 32
 
@@ -175,6 +182,15 @@ class _Statement:
         """Some element of a JSON array of texts is one of ``values``."""
         cond = self.is_in(f"{alias}.value", values)
         return f"EXISTS (SELECT 1 FROM {self.each(json_expr, alias)} WHERE {cond})"
+
+    def sums(self, expr: str) -> list[str]:
+        """The columns whose joined values (:func:`_joined`) are ``SUM(expr)``, exactly."""
+        if self.dialect == "sqlite":
+            return [
+                f"COALESCE(SUM(({expr}) / {_SPLIT}), 0)",
+                f"COALESCE(SUM(({expr}) % {_SPLIT}), 0)",
+            ]
+        return [f"COALESCE(SUM({expr}), 0)"]
 
     def year(self, date_expr: str) -> str:
         """The year of a date column, as text (``2018``)."""
@@ -453,24 +469,24 @@ class _Plan:
             if self.split_fund():
                 self.cols += [f"{_NAT} AS nat", f"{_LOC} AS loc"]
 
-    def reducer(self, fund_key: str | None) -> tuple[str, str]:
-        """The aggregate expression and any FROM item it needs (beneficiaries)."""
+    def reducer(self, fund_key: str | None) -> tuple[list[str], str]:
+        """The aggregate columns (one, or a sum's two parts) and any FROM item they need."""
         c = self.q.counting
         if c is Counting.DISTINCT_ESTABLISHMENTS:
             if self.kind is RecordKind.PROJECT:
-                return "COUNT(DISTINCT jb.value)", f" CROSS JOIN {self.s.each('kept.ben', 'jb')}"
-            return "COUNT(DISTINCT kept.est)", ""
+                return ["COUNT(DISTINCT jb.value)"], f" CROSS JOIN {self.s.each('kept.ben', 'jb')}"
+            return ["COUNT(DISTINCT kept.est)"], ""
         if c is Counting.OCCURRENCES:
-            return "COUNT(*)", ""
+            return ["COUNT(*)"], ""
         if c is Counting.PRODUCTS:
-            return "COUNT(DISTINCT kept.product)", ""
+            return ["COUNT(DISTINCT kept.product)"], ""
         if fund_key is not None:
             nat, loc = self.s.t(Fund.NATIONAL.value), self.s.t(Fund.LOCAL.value)
-            return (
-                f"COALESCE(SUM(CASE WHEN {fund_key} = {nat} THEN kept.nat "
-                f"WHEN {fund_key} = {loc} THEN kept.loc ELSE 0 END), 0)"
+            return self.s.sums(
+                f"CASE WHEN {fund_key} = {nat} THEN kept.nat "
+                f"WHEN {fund_key} = {loc} THEN kept.loc ELSE 0 END"
             ), ""
-        return "COALESCE(SUM(kept.v), 0)", ""
+        return self.s.sums("kept.v"), ""
 
     # -- statements ---------------------------------------------------------------------
 
@@ -499,6 +515,13 @@ class _Plan:
             for j, multi in enumerate(self.multi)
             if multi
         )
+
+
+def _joined(parts: Sequence[Any]) -> int:
+    """A count, a sum, or a sum's two parts (SQLite: billions and the rest) as one integer."""
+    if len(parts) == 2:
+        return int(parts[0] or 0) * _SPLIT + int(parts[1] or 0)
+    return int(parts[0] or 0)
 
 
 class SqlIndicatorSource:
@@ -552,11 +575,12 @@ class SqlIndicatorSource:
         explode = plan.explode()
         listed = ", ".join(keys)
         found = self._rows(
-            f"{cte} SELECT {listed}, {value} FROM kept{explode}{extra} GROUP BY {listed}",
+            f"{cte} SELECT {listed}, {', '.join(value)} FROM kept{explode}{extra} "
+            f"GROUP BY {listed}",
             s.params,
         )
         n = len(keys)
-        values = {tuple(str(k) for k in r[:n]): int(r[n] or 0) for r in found}
+        values = {tuple(str(k) for k in r[:n]): _joined(r[n:]) for r in found}
         ids: dict[tuple[str, ...], list[str]] = {k: [] for k in values}
         if query.drill_down:
             for r in self._rows(
@@ -568,12 +592,12 @@ class SqlIndicatorSource:
     def _total(self, plan: _Plan) -> Cell:
         cte, _ = plan.build()
         value, extra = plan.reducer(None)
-        (row,) = self._rows(f"{cte} SELECT {value} FROM kept{extra}", plan.s.params)
+        (row,) = self._rows(f"{cte} SELECT {', '.join(value)} FROM kept{extra}", plan.s.params)
         total_ids: tuple[str, ...] = ()
         if plan.q.drill_down:
             found = self._rows(f"{cte} SELECT kept.id FROM kept {self._order}", plan.s.params)
             total_ids = tuple(str(r[0]) for r in found)
-        return Cell(int(row[0] or 0), total_ids)
+        return Cell(_joined(row), total_ids)
 
     def unit_refs(self, kind: RecordKind) -> frozenset[UnitRef]:
         """Every unit reference records of ``kind`` are located at (record or establishment)."""

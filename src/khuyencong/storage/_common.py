@@ -22,6 +22,7 @@ __all__ = [
     "from_data",
     "from_many",
     "new_id",
+    "say",
     "to_json",
 ]
 
@@ -33,6 +34,14 @@ _HOOKS: dict[type[Any], Callable[[Any], Any]] = {}
 # ``json.dumps(…, ensure_ascii=False, separators=(",", ":"))`` without building a new encoder
 # on every call, as ``json.dumps`` does when given arguments.
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def say(key: str, /, **fields: object) -> str:
+    """A store's message in the language in force, as a sentence (its first letter capital:
+    a Vietnamese message may begin with a place such as "cơ sở dữ liệu SQLite …", which the
+    ``storage.where_*`` messages write in lower case for use inside a sentence)."""
+    text = message(key, **fields)
+    return text[:1].upper() + text[1:]
 
 
 def to_json(obj: object) -> str:
@@ -50,7 +59,7 @@ def _hook(cls: type[T]) -> Callable[[Any], T]:
 
 
 def _damaged(cls: type[Any], kind: str, exc: Exception) -> StoreError:
-    return StoreError(message("storage.damaged_row", kind=kind or cls.__name__, problem=exc))
+    return StoreError(say("storage.damaged_row", kind=kind or cls.__name__, problem=exc))
 
 
 def from_data(data: object, cls: type[T], kind: str = "") -> T:

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, TypeVar
 
 from khuyencong.domain import AwardEntry, BudgetEnvelope, Fund, Project
 from khuyencong.exceptions import DuplicateIdError, NotFoundError, StoreError
-from khuyencong.messages import text as message
 from khuyencong.storage import _records as rec
 from khuyencong.storage._common import (
     audit_entry,
@@ -33,6 +32,7 @@ from khuyencong.storage._common import (
     duplicate_in,
     from_data,
     from_many,
+    say,
     to_json,
 )
 from khuyencong.storage._port import (
@@ -379,7 +379,7 @@ class MemoryStore:
     def _op(self) -> Iterator[None]:
         """One call: it changes everything it should or nothing (also inside a unit of work)."""
         if self._closed:
-            raise StoreError(message("storage.closed"))
+            raise StoreError(say("storage.closed"))
         with self._lock:
             outer = self._undo
             self._undo = []
@@ -406,7 +406,7 @@ class MemoryStore:
     def _unit_of_work(self) -> Iterator[UnitOfWork]:
         with self._lock:
             if self._in_uow:
-                raise StoreError(message("storage.uow_nested"))
+                raise StoreError(say("storage.uow_nested"))
             self._in_uow = True
             try:
                 with self._op():

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Callable
 from importlib.metadata import entry_points
 from typing import cast
 from urllib.parse import parse_qsl, urlsplit
 
-from khuyencong.exceptions import StoreError
+from khuyencong.exceptions import StoreError, StoreOptionError
+from khuyencong.messages import text as message
 from khuyencong.storage._port import Store
 
 __all__ = ["ENTRY_POINT_GROUP", "open_store"]
@@ -20,34 +22,43 @@ taking the URL and returning a :class:`~khuyencong.storage.Store`."""
 _BUILT_IN = ("memory", "sqlite", "postgresql", "postgres")
 
 
-def _sqlite(url: str) -> Store:
-    from khuyencong.storage._sqlite import SQLiteStore  # noqa: PLC0415
+def _sqlite(url: str, read_only: bool) -> Store:
+    from khuyencong.storage._sqlite import SQLiteStore, check_sqlite_options  # noqa: PLC0415
 
     rest = url[len("sqlite://") :]
     path, _, query = rest.partition("?")
     if path.startswith("/"):
         path = path[1:]
-    options = dict(parse_qsl(query))
-    unknown = set(options) - {"timeout", "synchronous"}
+    options = dict(parse_qsl(query, keep_blank_values=True))
+    unknown = sorted(set(options) - {"timeout", "synchronous"})
     if unknown:
-        msg = f"unknown SQLite option(s) {', '.join(sorted(unknown))}; use timeout, synchronous"
-        raise StoreError(msg)
-    synchronous = options.get("synchronous", "full").lower()
-    if synchronous not in ("full", "normal", "extra"):
-        msg = f"synchronous must be full, normal or extra, not {synchronous!r}"
-        raise StoreError(msg)
+        raise StoreOptionError(
+            unknown[0],
+            options[unknown[0]],
+            message("storage.option_unknown", names=", ".join(unknown)),
+        )
+    text = options.get("timeout", "30")
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise StoreOptionError(
+            "timeout", text, message("storage.option_timeout", value=text)
+        ) from None
+    try:
+        timeout, synchronous = check_sqlite_options(
+            seconds, options.get("synchronous", "full").lower()
+        )
+    except StoreOptionError as exc:  # name the option's text as the URL gave it
+        raise StoreOptionError(exc.option, options.get(exc.option, ""), str(exc)) from None
     return SQLiteStore(
-        path or ":memory:",
-        url=url,
-        timeout=float(options.get("timeout", "30")),
-        synchronous=synchronous,  # type: ignore[arg-type]  # checked above
+        path or ":memory:", url=url, timeout=timeout, synchronous=synchronous, read_only=read_only
     )
 
 
-def _third_party(scheme: str) -> Callable[[str], Store]:
+def _third_party(scheme: str) -> Callable[..., Store]:
     found = entry_points(group=ENTRY_POINT_GROUP, name=scheme)
     for ep in found:
-        return cast("Callable[[str], Store]", ep.load())
+        return cast("Callable[..., Store]", ep.load())
     others = sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
     known = ", ".join([*_BUILT_IN[:3], *others])
     msg = (
@@ -57,7 +68,7 @@ def _third_party(scheme: str) -> Callable[[str], Store]:
     raise StoreError(msg)
 
 
-def open_store(url: str | os.PathLike[str]) -> Store:
+def open_store(url: str | os.PathLike[str], *, read_only: bool = False) -> Store:
     """Open (and create or migrate if needed) the store a URL names.
 
     Args:
@@ -65,11 +76,16 @@ def open_store(url: str | os.PathLike[str]) -> Store:
             (options ``?timeout=30&synchronous=full``); a plain file path (SQLite);
             ``postgresql://user@host:5432/db`` (optionally ``?schema=name``); or a scheme
             registered by a third-party adapter in the ``khuyencong.stores`` entry-point group.
+        read_only: Open to read only, as a report does: nothing is written, not even to
+            create or migrate the store, so a missing or empty file, or an empty schema, is
+            refused instead of becoming an empty store; a read-only file or file system can
+            be read. A third-party adapter's factory must accept ``read_only=True``.
 
     Returns:
         The open store; close it, or use it in a ``with`` block.
 
     Raises:
+        StoreOptionError: If an option of the URL is invalid (``?timeout=abc``).
         StoreError: If the scheme is unknown or the store cannot be opened.
         SchemaVersionError: If the database is not khuyencong's or is newer than this library.
 
@@ -77,23 +93,28 @@ def open_store(url: str | os.PathLike[str]) -> Store:
     ...     store.establishments.count()
     0
     """
-    if not isinstance(url, str):
+    if not isinstance(url, str) or "://" not in url:
         from khuyencong.storage._sqlite import SQLiteStore  # noqa: PLC0415
 
-        return SQLiteStore(url)
-    if "://" not in url:
-        from khuyencong.storage._sqlite import SQLiteStore  # noqa: PLC0415
-
-        return SQLiteStore(url)
+        return SQLiteStore(url, read_only=read_only)
     scheme = urlsplit(url).scheme.lower()
     if scheme == "memory":
         from khuyencong.storage._memory import MemoryStore  # noqa: PLC0415
 
+        if read_only:
+            raise StoreOptionError("read_only", True, message("storage.read_only_memory"))
         return MemoryStore(url)
     if scheme == "sqlite":
-        return _sqlite(url)
+        return _sqlite(url, read_only)
     if scheme in ("postgresql", "postgres"):
         from khuyencong.storage._postgres import PostgresStore  # noqa: PLC0415
 
-        return PostgresStore(url)
-    return _third_party(scheme)(url)
+        return PostgresStore(url, read_only=read_only)
+    factory = _third_party(scheme)
+    if not read_only:
+        return factory(url)
+    if "read_only" not in inspect.signature(factory).parameters:
+        raise StoreOptionError(
+            "read_only", True, message("storage.option_read_only_adapter", scheme=scheme)
+        )
+    return factory(url, read_only=True)

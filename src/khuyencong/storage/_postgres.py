@@ -8,7 +8,14 @@ store and another application, can share one database::
     postgresql://officer@db.example/khuyencong?schema=bac_giang
 
 Commitments lock the envelope's row (``SELECT … FOR UPDATE``), so concurrent officers never
-overspend it; money columns are ``BIGINT``; the ``data`` column is ``JSONB``.
+overspend it; money columns are ``BIGINT`` (amounts are bounded by
+:data:`~khuyencong.domain.MAX_DONG`, far below its limit, and PostgreSQL sums them as
+``NUMERIC``); the ``data`` column is ``JSONB``.
+
+A store is one connection, used by the thread that opened it: another thread gets a
+:class:`~khuyencong.exceptions.StoreError` (open one store per thread). Opened with
+``read_only=True`` the session is read-only, the schema is neither created nor migrated, and a
+write raises a :class:`~khuyencong.exceptions.StoreError` saying so.
 """
 
 from __future__ import annotations
@@ -16,10 +23,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 from khuyencong.exceptions import ConcurrencyError, StoreError
+from khuyencong.messages import text as message
 from khuyencong.storage import _schema as schema
+from khuyencong.storage._common import say
 from khuyencong.storage._sql import Cursor, Dialect, SqlStore, UniqueViolationError
 
 __all__ = ["PostgresStore"]
@@ -46,9 +55,13 @@ class _PostgresDialect(Dialect):
         if isinstance(
             exc, errors.SerializationFailure | errors.DeadlockDetected | errors.LockNotAvailable
         ):
-            return ConcurrencyError(f"{self.where}: a concurrent change won ({exc}); try again")
+            return ConcurrencyError(say("storage.concurrent_change", where=self.where, problem=exc))
+        if isinstance(exc, errors.DiskFull):
+            return StoreError(say("storage.disk_full", where=self.where))
+        if isinstance(exc, errors.ReadOnlySqlTransaction):
+            return StoreError(say("storage.read_only", where=self.where))
         if isinstance(exc, self.psycopg.Error):
-            return StoreError(f"{self.where}: {exc}")
+            return StoreError(say("storage.database_error", where=self.where, problem=exc))
         return None
 
     def bulk_insert(
@@ -71,13 +84,21 @@ class _PostgresDialect(Dialect):
 
 
 def _split_url(url: str) -> tuple[str, str | None]:
-    """The libpq URL without our ``schema`` parameter, and that parameter."""
+    """The libpq URL without our ``schema`` parameter, and that parameter.
+
+    The other parameters are passed on percent-encoded (``%20`` for a space): libpq does not
+    read ``+`` as a space, as an HTML form would.
+
+    >>> _split_url("postgresql://h/db?application_name=b%C3%A1o%20c%C3%A1o&schema=bg")
+    ('postgresql://h/db?application_name=b%C3%A1o%20c%C3%A1o', 'bg')
+    """
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     schemas = [v for k, v in query if k == "schema"]
     rest = [(k, v) for k, v in query if k != "schema"]
     scheme = "postgresql" if parts.scheme in ("postgres", "postgresql") else parts.scheme
-    clean = urlunsplit((scheme, parts.netloc, parts.path, urlencode(rest), parts.fragment))
+    encoded = urlencode(rest, quote_via=quote)
+    clean = urlunsplit((scheme, parts.netloc, parts.path, encoded, parts.fragment))
     return clean, (schemas[-1] if schemas else None)
 
 
@@ -86,6 +107,8 @@ class PostgresStore(SqlStore):
 
     Args:
         url: ``postgresql://user@host:port/dbname``, optionally with ``?schema=name``.
+        read_only: Open a read-only session: nothing is written, the schema is neither created
+            nor migrated (an empty or older schema is refused).
 
     Raises:
         StoreError: If psycopg is missing or the server cannot be reached.
@@ -93,34 +116,41 @@ class PostgresStore(SqlStore):
             khuyencong schema.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, read_only: bool = False) -> None:
         try:
             import psycopg  # noqa: PLC0415  (optional extra, imported only when used)
             from psycopg import sql  # noqa: PLC0415
         except ImportError as exc:  # pragma: no cover  (the test environment has it)
-            msg = "the PostgreSQL store needs psycopg 3: pip install 'khuyencong[postgres]'"
-            raise StoreError(msg) from exc
+            raise StoreError(message("storage.postgres_missing")) from exc
         conninfo, schema_name = _split_url(url)
         parts = urlsplit(conninfo)
-        where = f"PostgreSQL database {parts.path.lstrip('/') or '(default)'} on {parts.hostname}"
-        if schema_name:
-            where += f" (schema {schema_name})"
+        database, host = parts.path.lstrip("/") or "(default)", parts.hostname
+        where = (
+            message(
+                "storage.where_postgres_schema", database=database, host=host, schema=schema_name
+            )
+            if schema_name
+            else message("storage.where_postgres", database=database, host=host)
+        )
         dialect = _PostgresDialect(where, psycopg)
         try:
             conn = psycopg.connect(conninfo, autocommit=True)
         except psycopg.Error as exc:
-            raise StoreError(f"cannot connect to the {where}: {exc}") from exc
+            raise StoreError(say("storage.cannot_connect", where=where, problem=exc)) from exc
         try:
+            if read_only:
+                conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
             if schema_name:
                 ident = sql.Identifier(schema_name)
-                # Another process may create it at the same moment.
-                with suppress(psycopg.errors.UniqueViolation, psycopg.errors.DuplicateSchema):
-                    conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(ident))
+                if not read_only:
+                    # Another process may create it at the same moment.
+                    with suppress(psycopg.errors.UniqueViolation, psycopg.errors.DuplicateSchema):
+                        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(ident))
                 conn.execute(sql.SQL("SET search_path TO {}").format(ident))
         except psycopg.Error as exc:
             conn.close()
-            raise StoreError(f"cannot use the {where}: {exc}") from exc
-        super().__init__(url, conn, dialect, where)
+            raise StoreError(say("storage.cannot_connect", where=where, problem=exc)) from exc
+        super().__init__(url, conn, dialect, where, read_only=read_only)
 
     def __enter__(self) -> PostgresStore:
         return self

@@ -42,7 +42,7 @@ from khuyencong.exceptions import (
 )
 from khuyencong.messages import text as message
 from khuyencong.storage import _records as rec
-from khuyencong.storage._common import check_instance, check_text, new_id
+from khuyencong.storage._common import check_instance, check_text, new_id, say
 from khuyencong.storage._port import (
     AuditEntry,
     Commitment,
@@ -247,7 +247,7 @@ class ProjectRepositoryBase(RepositoryBase[Project]):
 
     def replace(self, obj: Project) -> None:
         """Refused: a project changes through :meth:`save` (version, lifecycle, audit)."""
-        raise StoreError(message("storage.project_replace"))
+        raise StoreError(say("storage.project_replace"))
 
     def save(
         self, project: Project, *, expected_version: int, actor: str, rule_set_version: str = ""
@@ -261,7 +261,7 @@ class ProjectRepositoryBase(RepositoryBase[Project]):
                 raise NotFoundError("project", item.id)
             if stored.version != expected_version:
                 raise ConcurrencyError(
-                    message(
+                    say(
                         "storage.stale_project",
                         id=item.id,
                         stored=stored.version,

@@ -20,11 +20,13 @@ Python code that fills them on insert, so old and new rows always agree).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import attrs
 
 from khuyencong.exceptions import SchemaVersionError
+from khuyencong.storage._common import say
 from khuyencong.storage._records import SPECS, Column
 
 __all__ = [
@@ -298,36 +300,35 @@ def check_schema(
     Raises:
         SchemaVersionError: If the database is not khuyencong's or is newer than this library.
 
-    >>> check_schema("x.db", marker=None, version=None, tables=[])
+    >>> from khuyencong.messages import language
+    >>> check_schema("SQLite database x.db", marker=None, version=None, tables=[])
     0
-    >>> check_schema("x.db", marker=None, version=None, tables=["invoices"])
+    >>> with language("en"):
+    ...     check_schema("SQLite database x.db", marker=None, version=None, tables=["invoices"])
     Traceback (most recent call last):
-    khuyencong.exceptions.SchemaVersionError: x.db is not a khuyencong database: it has tables (invoices) but no khuyencong marker; open an empty database or a khuyencong one
+    khuyencong.exceptions.SchemaVersionError: SQLite database x.db is not a khuyencong database: it has tables (invoices) but no khuyencong marker; open an empty database or a khuyencong one. Nothing was changed.
     """  # noqa: E501  (a doctest output line cannot be wrapped)
     current = SCHEMA_VERSION if current is None else current
     if marker is None:
         if tables:
             listed = ", ".join(sorted(tables)[:8])
-            msg = (
-                f"{where} is not a khuyencong database: it has tables ({listed}) but no "
-                "khuyencong marker; open an empty database or a khuyencong one"
-            )
-            raise SchemaVersionError(msg)
+            raise SchemaVersionError(say("storage.schema_foreign", where=where, tables=listed))
         return 0
     if marker != APPLICATION:
-        msg = f"{where} belongs to {marker!r}, not to khuyencong; refusing to touch it"
-        raise SchemaVersionError(msg)
-    if version is None or not version.isdigit():
-        msg = f"{where} has a khuyencong marker but no valid schema version ({version!r})"
-        raise SchemaVersionError(msg)
+        raise SchemaVersionError(say("storage.schema_other", where=where, marker=marker))
+    # The library writes the version as plain ASCII digits without a leading zero; anything
+    # else ("04", "٤", "4 ") was not written by it and is a damaged marker, not a version.
+    if version is None or not _VERSION.fullmatch(version):
+        raise SchemaVersionError(say("storage.schema_bad_version", where=where, version=version))
     found = int(version)
     if found > current:
-        msg = (
-            f"{where} has schema version {found}, newer than this library's {current}; "
-            "upgrade khuyencong to open it"
+        raise SchemaVersionError(
+            say("storage.schema_newer", where=where, found=found, current=current)
         )
-        raise SchemaVersionError(msg)
     return found
+
+
+_VERSION = re.compile(r"[1-9][0-9]{0,8}", re.ASCII)
 
 
 def pending(found: int) -> list[Migration]:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from khuyencong.domain import AwardEntry, BudgetEnvelope, Fund, Project
-from khuyencong.exceptions import DuplicateIdError, NotFoundError, StoreError
-from khuyencong.messages import text as message
+from khuyencong.exceptions import DuplicateIdError, NotFoundError, SchemaVersionError, StoreError
 from khuyencong.storage import _records as rec
 from khuyencong.storage import _schema as schema
 from khuyencong.storage._common import (
@@ -32,6 +31,7 @@ from khuyencong.storage._common import (
     duplicate_in,
     from_data,
     from_many,
+    say,
     to_json,
 )
 from khuyencong.storage._port import (
@@ -477,11 +477,22 @@ class SqlStore:
         where: The database, in plain words, for messages.
     """
 
-    def __init__(self, url: str, connection: Any, dialect: Dialect, where: str) -> None:
+    def __init__(
+        self,
+        url: str,
+        connection: Any,
+        dialect: Dialect,
+        where: str,
+        *,
+        read_only: bool = False,
+        before_write: Callable[[], None] | None = None,
+    ) -> None:
         self._url = url
         self._conn = connection
         self._dialect = dialect
         self._where_text = where
+        self._read_only = read_only
+        self._before_write = before_write
         self._in_uow = False
         self._op_depth = 0
         self._closed = False
@@ -515,11 +526,11 @@ class SqlStore:
     @contextmanager
     def _guard(self) -> Iterator[None]:
         if self._closed:
-            raise StoreError(message("storage.closed"))
+            raise StoreError(say("storage.closed"))
         if threading.get_ident() != self._thread:
             # A connection shared by two threads would mix their transactions: one thread's
             # commit could join the other's and be rolled back after it was reported done.
-            raise StoreError(message("storage.other_thread", where=self._where_text))
+            raise StoreError(say("storage.other_thread", where=self._where_text))
         try:
             yield
         except Exception as exc:
@@ -646,22 +657,46 @@ class SqlStore:
 
     # -- schema --------------------------------------------------------------------------------
 
+    def _found_schema(self, cur: Cursor, current: int) -> int:
+        """The schema version of the database, after refusing a foreign or newer one."""
+        tables = self._dialect.tables(cur)
+        marker = version = None
+        if "meta" in tables:
+            cur.execute(self._dialect.sql("SELECT key, value FROM meta"))
+            meta = dict(cur.fetchall())
+            marker = meta.get("application")
+            version = meta.get("schema_version")
+            if marker is None:
+                marker = "an unknown application"
+        return schema.check_schema(
+            self._where_text, marker=marker, version=version, tables=tables, current=current
+        )
+
     def _open_schema(self) -> int:
         current = schema.MIGRATIONS[-1].version
+        # Read first, write nothing: another application's database, or a newer one, is
+        # refused before the store changes anything in it (even its journal mode).
+        with self._guard():
+            found = self._found_schema(self._cursor(), current)
+        if self._read_only:
+            if found == 0:
+                raise StoreError(say("storage.empty_file", where=self._where_text))
+            if found != current:
+                raise SchemaVersionError(
+                    say(
+                        "storage.read_only_older",
+                        where=self._where_text,
+                        found=found,
+                        current=current,
+                    )
+                )
+            return found
+        if self._before_write is not None:
+            self._before_write()
         with self._write() as cur:
+            # Again under the schema lock: another process may have created it meanwhile.
             self._dialect.lock_schema(cur)
-            tables = self._dialect.tables(cur)
-            marker = version = None
-            if "meta" in tables:
-                cur.execute(self._dialect.sql("SELECT key, value FROM meta"))
-                meta = dict(cur.fetchall())
-                marker = meta.get("application")
-                version = meta.get("schema_version")
-                if marker is None:
-                    marker = "an unknown application"
-            found = schema.check_schema(
-                self._where_text, marker=marker, version=version, tables=tables, current=current
-            )
+            found = self._found_schema(cur, current)
             if found == current:
                 return found
             for step in schema.pending(found):
@@ -724,7 +759,7 @@ class SqlStore:
     @contextmanager
     def _unit_of_work(self) -> Iterator[UnitOfWork]:
         if self._in_uow:
-            raise StoreError(message("storage.uow_nested"))
+            raise StoreError(say("storage.uow_nested"))
         with self._write():
             self._op_depth = 0
             self._in_uow = True

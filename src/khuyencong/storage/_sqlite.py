@@ -9,7 +9,14 @@ commit against it: budgets cannot be overspent, whatever the number of processes
 
 A file that is not an SQLite database, or an SQLite database of another application, is
 refused with a clear :class:`~khuyencong.exceptions.StoreError` or
-:class:`~khuyencong.exceptions.SchemaVersionError`.
+:class:`~khuyencong.exceptions.SchemaVersionError` *before anything is written to it*: the
+schema is read first, and only a khuyencong database (or a new, empty file) is switched to WAL
+and migrated.
+
+Opened with ``read_only=True`` (a report, a file on a read-only disk or archive), nothing is
+ever written: the file must already be a khuyencong database of the current version (a missing
+or empty file is refused rather than made into an empty store), and a write raises a
+:class:`~khuyencong.exceptions.StoreError` that says the store is read-only.
 
 >>> from khuyencong.storage import SQLiteStore
 >>> with SQLiteStore(":memory:") as store:
@@ -19,20 +26,57 @@ refused with a clear :class:`~khuyencong.exceptions.StoreError` or
 
 from __future__ import annotations
 
+import math
 import os
 import sqlite3
+from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import quote
 
-from khuyencong.exceptions import ConcurrencyError, StoreError
+from khuyencong.exceptions import ConcurrencyError, StoreError, StoreOptionError
+from khuyencong.messages import text as message
 from khuyencong.storage import _schema as schema
+from khuyencong.storage._common import say
 from khuyencong.storage._sql import Cursor, Dialect, SqlStore, UniqueViolationError
 
-__all__ = ["SQLiteStore"]
+__all__ = ["SQLiteStore", "check_sqlite_options"]
 
 Synchronous = Literal["full", "normal", "extra"]
+SYNCHRONOUS: tuple[Synchronous, ...] = ("full", "normal", "extra")
 
 _MMAP_SIZE = 1 << 30
 """How much of the database file SQLite maps into memory for reading (address space only)."""
+
+_MAX_TIMEOUT = 24 * 3600.0
+"""The longest busy timeout accepted, in seconds (SQLite's own limit is about 24 days)."""
+
+
+def check_sqlite_options(timeout: object, synchronous: object) -> tuple[float, Synchronous]:
+    """The busy timeout (finite seconds, 0 to one day) and the synchronous level, checked.
+
+    Raises:
+        StoreOptionError: Naming the option and the value, if either is invalid.
+    """
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float):
+        raise StoreOptionError("timeout", timeout, message("storage.option_timeout", value=timeout))
+    if not (math.isfinite(timeout) and 0 <= timeout <= _MAX_TIMEOUT):
+        raise StoreOptionError("timeout", timeout, message("storage.option_timeout", value=timeout))
+    if synchronous not in SYNCHRONOUS:
+        raise StoreOptionError(
+            "synchronous", synchronous, message("storage.option_synchronous", value=synchronous)
+        )
+    return float(timeout), synchronous
+
+
+def _read_only_place(path: str) -> bool:
+    """Whether the file, or the file system it is on, cannot be written."""
+    file = Path(path).absolute()
+    if file.exists() and not os.access(file, os.W_OK):
+        return True
+    try:
+        return bool(os.statvfs(file.parent).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 class _SQLiteDialect(Dialect):
@@ -40,8 +84,9 @@ class _SQLiteDialect(Dialect):
     types = schema.SQLITE_TYPES
     begin = "BEGIN IMMEDIATE"
 
-    def __init__(self, where: str) -> None:
+    def __init__(self, where: str, path: str) -> None:
         self.where = where
+        self.path = path
 
     def date(self, value: Any) -> object:
         return None if value is None else value.isoformat()
@@ -50,23 +95,26 @@ class _SQLiteDialect(Dialect):
         return value.isoformat()
 
     def translate(self, exc: BaseException) -> BaseException | None:
+        if not isinstance(exc, sqlite3.Error):
+            return None
+        code = getattr(exc, "sqlite_errorname", "") or ""
         if isinstance(exc, sqlite3.IntegrityError):
             if "UNIQUE" in str(exc) or "PRIMARY KEY" in str(exc):
                 return UniqueViolationError(f"{self.where}: {exc}")
-            return StoreError(f"{self.where}: a constraint refused the change: {exc}")
-        if isinstance(exc, sqlite3.OperationalError) and (
-            "locked" in str(exc) or "busy" in str(exc)
+            return StoreError(say("storage.constraint", where=self.where, problem=exc))
+        if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return ConcurrencyError(say("storage.busy", where=self.where, problem=exc))
+        if code.startswith("SQLITE_FULL"):
+            return StoreError(say("storage.disk_full", where=self.where))
+        if code.startswith("SQLITE_READONLY") or (
+            code.startswith("SQLITE_CANTOPEN") and _read_only_place(self.path)
         ):
-            return ConcurrencyError(
-                f"{self.where}: another process held the database longer than the busy "
-                f"timeout ({exc}); try again"
-            )
-        if isinstance(exc, sqlite3.Error):
-            return StoreError(
-                f"{self.where} cannot be used: {exc}; check that the path names a khuyencong "
-                "SQLite database (or restore it from a backup)"
-            )
-        return None
+            return StoreError(say("storage.read_only", where=self.where))
+        if code.startswith("SQLITE_CANTOPEN"):
+            return StoreError(say("storage.cannot_open", where=self.where, problem=exc))
+        if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+            return StoreError(say("storage.damaged", where=self.where, problem=exc))
+        return StoreError(say("storage.database_error", where=self.where, problem=exc))
 
     def tables(self, cur: Cursor) -> list[str]:
         cur.execute(
@@ -89,13 +137,18 @@ class SQLiteStore(SqlStore):
     Args:
         path: The database file (created if missing), or ``":memory:"``.
         url: The URL it was opened with (default: ``sqlite:///`` + path).
-        timeout: Seconds a writer waits for another one before giving up.
+        timeout: Seconds a writer waits for another one before giving up (0 to one day).
         synchronous: SQLite's ``synchronous`` setting; ``full`` (default) survives power
             loss, ``normal`` is faster and survives a crash of the process.
+        read_only: Open to read only (a report, a read-only disk): nothing is written; the
+            file must be a khuyencong database of the current schema version.
 
     Raises:
-        StoreError: If the file cannot be opened or is not an SQLite database.
-        SchemaVersionError: If it is another application's database, or a newer khuyencong one.
+        StoreOptionError: If ``timeout`` or ``synchronous`` is invalid.
+        StoreError: If the file cannot be opened, is not an SQLite database, or (read-only) is
+            missing or empty.
+        SchemaVersionError: If it is another application's database, or a newer khuyencong one
+            (or, read-only, an older one that needs migrating).
     """
 
     def __init__(
@@ -105,17 +158,75 @@ class SQLiteStore(SqlStore):
         url: str | None = None,
         timeout: float = 30.0,
         synchronous: Synchronous = "full",
+        read_only: bool = False,
     ) -> None:
         path = os.fspath(path)
-        where = f"SQLite database {path}"
-        dialect = _SQLiteDialect(where)
-        if synchronous not in ("full", "normal", "extra"):
-            msg = f"synchronous must be full, normal or extra, not {synchronous!r}"
-            raise ValueError(msg)
+        timeout, synchronous = check_sqlite_options(timeout, synchronous)
+        where = message("storage.where_sqlite", path=path)
+        dialect = _SQLiteDialect(where, path)
+        if read_only:
+            conn = self._connect_read_only(path, where, dialect, timeout)
+        else:
+            conn = self._connect(path, dialect, timeout)
+        super().__init__(
+            url or f"sqlite:///{path}",
+            conn,
+            dialect,
+            where,
+            read_only=read_only,
+            before_write=lambda: self._settle(dialect, timeout, synchronous),
+        )
+
+    @staticmethod
+    def _connect(path: str, dialect: _SQLiteDialect, timeout: float) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(path, isolation_level=None, timeout=timeout)
+            return sqlite3.connect(path, isolation_level=None, timeout=timeout)
         except sqlite3.Error as exc:
-            raise StoreError(f"cannot open {where}: {exc}") from exc
+            raise (dialect.translate(exc) or exc) from exc
+
+    @staticmethod
+    def _connect_read_only(
+        path: str, where: str, dialect: _SQLiteDialect, timeout: float
+    ) -> sqlite3.Connection:
+        if path == ":memory:":
+            raise StoreOptionError("read_only", True, message("storage.read_only_memory"))
+        file = Path(path)
+        if not file.is_file():
+            raise StoreError(say("storage.missing_file", where=where))
+        if file.stat().st_size == 0:
+            raise StoreError(say("storage.empty_file", where=where))
+        uri = f"file:{quote(str(file.absolute()))}"
+        conn = None
+        try:
+            conn = sqlite3.connect(
+                f"{uri}?mode=ro", uri=True, isolation_level=None, timeout=timeout
+            )
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as exc:
+            if conn is not None:
+                conn.close()
+            # A database in WAL mode on a read-only file system cannot be opened plainly (its
+            # shared-memory file cannot be made); read it as immutable, unless a journal holds
+            # committed changes the main file lacks (reading would miss them).
+            journal = Path(f"{path}-wal")
+            if not _read_only_place(path) or (journal.exists() and journal.stat().st_size):
+                raise (dialect.translate(exc) or exc) from exc
+            conn = sqlite3.connect(
+                f"{uri}?immutable=1", uri=True, isolation_level=None, timeout=timeout
+            )
+        except sqlite3.Error as exc:
+            raise (dialect.translate(exc) or exc) from exc
+        for pragma in (
+            f"PRAGMA busy_timeout = {int(timeout * 1000)}",
+            f"PRAGMA mmap_size = {_MMAP_SIZE}",
+            "PRAGMA temp_store = MEMORY",
+        ):
+            conn.execute(pragma)
+        return conn
+
+    def _settle(self, dialect: _SQLiteDialect, timeout: float, synchronous: str) -> None:
+        """The settings of a writable khuyencong database, applied once its schema was checked
+        (so that another application's file is never switched to WAL)."""
         try:
             for pragma in (
                 f"PRAGMA busy_timeout = {int(timeout * 1000)}",
@@ -129,12 +240,9 @@ class SQLiteStore(SqlStore):
                 f"PRAGMA mmap_size = {_MMAP_SIZE}",
                 "PRAGMA temp_store = MEMORY",
             ):
-                conn.execute(pragma)
+                self._conn.execute(pragma)
         except sqlite3.Error as exc:
-            conn.close()
-            translated = dialect.translate(exc)
-            raise (translated or exc) from exc
-        super().__init__(url or f"sqlite:///{path}", conn, dialect, where)
+            raise (dialect.translate(exc) or exc) from exc
 
     def __enter__(self) -> SQLiteStore:
         return self
