@@ -198,6 +198,7 @@ class TestCli:
         self, capsys: pytest.CaptureFixture[str], tmp_path: Path
     ) -> None:
         """`--store URL` without --from/--to or --config is an error naming what to give."""
+        open_store(f"sqlite:///{tmp_path}/x.db").close()  # a store (a report never creates one)
         code, out, err = run_cli(["report", "--store", f"sqlite:///{tmp_path}/x.db"], capsys)
         assert (code, out) == (2, "")
         assert "--from/--to" in err

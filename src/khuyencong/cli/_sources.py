@@ -156,7 +156,8 @@ def _dataset_file(path: Path) -> Dataset:
 def open_records(args: argparse.Namespace) -> Iterator[Records]:
     """The records ``--store``, ``--data`` or ``--example`` names, open while in the block.
 
-    A store is only read: an SQLite file that does not exist is an error, not a new store.
+    A store is only read (opened read-only, so a read-only database can be read and an empty
+    file is refused): an SQLite file that does not exist is an error, not a new store.
 
     Raises:
         Failure: A missing file or folder (exit status 2), a dataset file with problems.
@@ -167,7 +168,7 @@ def open_records(args: argparse.Namespace) -> Iterator[Records]:
             raise Failure(
                 ExitCode.USAGE, text("cli.error.no_store", path=path), text("cli.hint.no_store")
             )
-        with open_store(args.store) as store:
+        with open_store(args.store, read_only=True) as store:
             yield Records(source_for(store), store=store)
         return
     if args.example:
