@@ -161,19 +161,6 @@ class _MemoryAudit(AuditLogBase):
         self._store = store
         self._rows: list[str] = []
 
-    def _add(
-        self,
-        action: str,
-        subject: str,
-        actor: str,
-        rule_set_version: str,
-        details: Mapping[str, str] | None,
-    ) -> AuditEntry:
-        entry = audit_entry(len(self._rows) + 1, action, subject, actor, rule_set_version, details)
-        self._rows.append(audit_json(entry))
-        self._store._on_undo(self._rows.pop)
-        return entry
-
     def entries(
         self,
         *,
@@ -366,7 +353,11 @@ class MemoryStore:
         details: Mapping[str, str] | None,
     ) -> AuditEntry:
         with self._op():
-            return self.audit._add(action, subject, actor, rule_set_version, details)
+            rows = self.audit._rows
+            entry = audit_entry(len(rows) + 1, action, subject, actor, rule_set_version, details)
+            rows.append(audit_json(entry))
+            self._on_undo(rows.pop)
+            return entry
 
     def _atomic(self) -> AbstractContextManager[None]:
         return self._op()

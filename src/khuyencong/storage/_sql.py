@@ -19,6 +19,8 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+import attrs
+
 from khuyencong.domain import AwardEntry, BudgetEnvelope, Fund, Project
 from khuyencong.exceptions import DuplicateIdError, NotFoundError, SchemaVersionError, StoreError
 from khuyencong.storage import _records as rec
@@ -597,8 +599,23 @@ class SqlStore:
         rule_set_version: str,
         details: Mapping[str, str] | None,
     ) -> AuditEntry:
+        entry = audit_entry(0, action, subject, actor, rule_set_version, details)
         with self._write() as cur:
-            return self._audit_in(cur, action, subject, actor, rule_set_version, details)
+            cur.execute(
+                self._dialect.sql(
+                    "INSERT INTO audit (at, actor, action, subject, rule_set_version, data) "
+                    "VALUES (?, ?, ?, ?, ?, ?) RETURNING seq"
+                ),
+                [
+                    self._dialect.timestamp(entry.at),
+                    entry.actor,
+                    entry.action,
+                    entry.subject,
+                    entry.rule_set_version,
+                    self._dialect.json(audit_json(entry)),
+                ],
+            )
+            return attrs.evolve(entry, seq=int(cur.fetchone()[0]))
 
     def _missing_establishments(self, ids: Collection[str]) -> set[str]:
         wanted = sorted(ids)
@@ -619,41 +636,6 @@ class SqlStore:
                 self._exec("ROLLBACK")
         except Exception:  # noqa: S110  (the original error matters more)
             pass
-
-    def _audit_in(  # noqa: PLR0917  (private; mirrors AuditLog.append)
-        self,
-        cur: Cursor,
-        action: str,
-        subject: str,
-        actor: str,
-        rule_set_version: str,
-        details: Mapping[str, str] | None,
-    ) -> AuditEntry:
-        entry = audit_entry(0, action, subject, actor, rule_set_version, details)
-        cur.execute(
-            self._dialect.sql(
-                "INSERT INTO audit (at, actor, action, subject, rule_set_version, data) "
-                "VALUES (?, ?, ?, ?, ?, ?) RETURNING seq"
-            ),
-            [
-                self._dialect.timestamp(entry.at),
-                entry.actor,
-                entry.action,
-                entry.subject,
-                entry.rule_set_version,
-                self._dialect.json(audit_json(entry)),
-            ],
-        )
-        seq = int(cur.fetchone()[0])
-        return AuditEntry(
-            seq,
-            entry.at,
-            entry.actor,
-            entry.action,
-            entry.subject,
-            entry.rule_set_version,
-            entry.details,
-        )
 
     # -- schema --------------------------------------------------------------------------------
 
