@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 
 import pytest
 
@@ -91,3 +92,21 @@ class TestMessages:
     def test_not_found_may_carry_a_hint(self) -> None:
         """A lookup failure can suggest what to do."""
         assert str(ex.NotFoundError("unit", "1", "try find()")) == "no unit '1': try find()"
+
+
+class TestStoreErrorsCrossProcesses:
+    @pytest.mark.parametrize(
+        "error",
+        [
+            ex.BudgetExceededError("local/24/2019", 5, 3, project_id="P-1"),
+            ex.LifecycleError("P-1", "draft", "settled", ["submitted"], "cannot"),
+            ex.DanglingReferenceError("support record", [(2, "SR-1", "establishment_id", "E-9")]),
+            ex.StoreOptionError("timeout", "abc", "not a number"),
+        ],
+        ids=lambda e: type(e).__name__,
+    )
+    def test_a_pickled_error_keeps_its_context(self, error: Exception) -> None:
+        """An error sent back from a worker process (pickled) keeps its message and attributes."""
+        back = pickle.loads(pickle.dumps(error))
+        assert (type(back), str(back)) == (type(error), str(error))
+        assert vars(back) == vars(error)

@@ -83,6 +83,41 @@ class TestOpenStore:
         with pytest.raises(StoreError, match="tenant"):
             open_store("other://x")
 
+    def test_a_third_party_store_opens_read_only_only_if_it_can(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """``read_only=True`` reaches an adapter whose factory takes ``read_only``; one that does
+        not is refused with StoreOptionError rather than opened for writing."""
+        given: list[bool] = []
+
+        def careful(url: str, *, read_only: bool = False) -> MemoryStore:
+            given.append(read_only)
+            return MemoryStore(url)
+
+        def careless(url: str) -> MemoryStore:  # pragma: no cover  (must not be called)
+            return MemoryStore(url)
+
+        factories = {"careful": careful, "careless": careless}
+
+        class FakeEntryPoint:
+            def __init__(self, name: str) -> None:
+                self.name = name
+
+            def load(self) -> object:
+                return factories[self.name]
+
+        def fake_entry_points(*, group: str, name: str | None = None) -> list[FakeEntryPoint]:
+            return [FakeEntryPoint(n) for n in factories if name in (None, n)]
+
+        monkeypatch.setattr(open_module, "entry_points", fake_entry_points)
+        open_store("careful://x", read_only=True).close()
+        assert given == [True]
+        with pytest.raises(StoreOptionError) as info:
+            open_store("careless://x", read_only=True)
+        assert info.value.option == "read_only"
+        with pytest.raises(StoreOptionError):
+            open_store("memory://", read_only=True)
+
 
 class TestSQLiteSchema:
     """SQLite files: created, migrated forward, or refused; never silently changed."""

@@ -367,6 +367,9 @@ class StoreOptionError(StoreError, ValueError):
         self.value = value
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.option, self.value, str(self)))
+
 
 class DanglingReferenceError(ValidationError):
     """Objects name an establishment the store does not hold; nothing of the batch was written.
@@ -390,6 +393,7 @@ class DanglingReferenceError(ValidationError):
         references: Sequence[tuple[int | None, str, str, str]],
         label: str | None = None,
     ) -> None:
+        self._given = (kind, tuple(references), label)
         self.kind = kind
         self.references = tuple((key, field, value) for _, key, field, value in references)
         self.key, self.field, self.value = self.references[0]
@@ -403,3 +407,7 @@ class DanglingReferenceError(ValidationError):
                 for index, key, field, value in references
             ]
         )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt from what it was given (a process pool sends errors back pickled).
+        return (type(self), self._given)

@@ -15,7 +15,9 @@ running sums, append to the audit log, say which establishments exist, and a tra
 - the audit log: the library's actions are reserved, every entry has an actor, an action and
   a subject.
 
-A third-party adapter may build on these classes too, or call the same domain functions.
+These classes are private to the built-in stores; a third-party adapter calls the same domain
+functions (see the how-to "Write your own storage adapter") and passes the same conformance
+suite.
 """
 
 from __future__ import annotations

@@ -15,12 +15,15 @@ yields a fresh, empty store (and closes or removes it afterwards)::
             yield store
             store.close()
 
-The suite covers round trips of every stored type, SQL-looking and Vietnamese text stored
-verbatim, queries by period, unit, content, legal form and fund, unique ids (a duplicate
-changes nothing), units of work (all or nothing, no nesting), optimistic concurrency of
-projects, budgets that cannot be overspent (threads, and with ``slow`` real processes), the
-audit log, and the integrity check. Set ``cross_process = False`` on a store that another
-process cannot open by URL (the memory store).
+The suite covers round trips of every stored type (money at the bound, ids in NFC and NFD),
+SQL-looking and Vietnamese text stored verbatim, queries by period, unit, content, legal form
+and fund (a ``RecordQuery`` or keywords; bad filters refused), unique ids (a duplicate changes
+nothing), references (no record or project naming a missing establishment), units of work (all
+or nothing, no nesting), optimistic concurrency and lifecycles of projects (``save``, ``add``,
+``add_historical``, ``replace``), budgets that cannot be overspent (threads, and with ``slow``
+real processes), the audit log and its reserved actions, and the integrity check. Set
+``cross_process = False`` on a store that another process cannot open by URL (the memory
+store).
 
 The sample builders (``sample_establishment`` …) are public so that adapter tests can reuse
 them.
