@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import re
+import subprocess
+import sys
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 import openpyxl
 import pytest
@@ -12,9 +19,17 @@ from hypothesis import strategies as st
 
 from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
 from khuyencong.domain import LegalForm, Sector, SupportContent
-from khuyencong.exceptions import ValidationError
+from khuyencong.exceptions import (
+    FileFormatError,
+    FileWriteError,
+    InputLimitError,
+    MissingExtraError,
+    Problem,
+    ValidationError,
+)
 from khuyencong.importing import (
     ImportKind,
+    ImportLimits,
     import_table,
     read_rows,
     table_rows,
@@ -29,14 +44,67 @@ from khuyencong.importing._columns import (
     parse_enum,
     parse_int,
 )
+from khuyencong.messages import language, text
+from khuyencong.storage import open_store, store_dataset
 from khuyencong.testing.strategies import establishments, fair_participations, support_records
 from khuyencong.units import MapId
 
 HEADER = ["STT", "Mã cơ sở", "Tên cơ sở", "Loại hình", "Ngành nghề", "Mã đơn vị hành chính"]
+EST_HEADER = ["Mã cơ sở", "Tên cơ sở", "Loại hình", "Ngành nghề", "Mã đơn vị hành chính", "Bản đồ"]
 
 
 def est_rows(*rows: list[object]) -> list[list[object]]:
     return [HEADER, *rows]
+
+
+def est_row(i: int) -> list[object]:
+    """A valid establishment row of the EST_HEADER columns."""
+    return [f"HTX-{i}", f"Hợp tác xã số {i}", "cooperative", "handicrafts", "07525", "2021-11"]
+
+
+def workbook(path: Path, rows: list[list[object]]) -> Path:
+    """An .xlsx file whose first sheet holds ``rows``."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return path
+
+
+def rewrite(path: Path, member: str, change: Callable[[bytes], bytes]) -> Path:
+    """The workbook at ``path`` with one zip member changed (as a crafted file would be)."""
+    with zipfile.ZipFile(path) as old:
+        items = [(info.filename, old.read(info.filename)) for info in old.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for name, data in items:
+            new.writestr(name, change(data) if name == member else data)
+    return path
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def shared_strings_bomb(path: Path, *, megabytes: int) -> Path:
+    """A small workbook whose shared-strings part unpacks to ``megabytes`` MB of one-letter
+    strings: each becomes a Python object when read, so memory grows several times faster
+    than the part, which compresses about a thousand times."""
+    workbook(path, [EST_HEADER, est_row(1)])
+    override = (
+        b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+    )
+    rewrite(path, "[Content_Types].xml", lambda xml: xml.replace(b"</Types>", override))
+    with (
+        zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as book,
+        book.open("xl/sharedStrings.xml", "w", force_zip64=True) as part,
+    ):
+        part.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+        chunk = b"<si><t>A</t></si>" * 62_500  # 1,062,500 bytes
+        for _ in range(megabytes):
+            part.write(chunk)
+        part.write(b"</sst>")
+    return path
 
 
 class TestCellParsers:
@@ -67,7 +135,7 @@ class TestCellParsers:
     def test_dates_are_day_first_or_iso(self) -> None:
         """15/03/2019, 15-3-2019, 2019-03-15 and Excel dates are 15 March 2019."""
         day = dt.date(2019, 3, 15)
-        for text in (
+        for written in (
             "15/03/2019",
             "15-3-2019",
             "15.03.2019",
@@ -75,7 +143,7 @@ class TestCellParsers:
             day,
             dt.datetime(2019, 3, 15, 0, 0),  # noqa: DTZ001 - Excel cells hold naive dates
         ):
-            assert parse_date(text) == day
+            assert parse_date(written) == day
         for bad in ("31/02/2019", "03/15/2019", "tháng 3"):
             with pytest.raises(CellError):
                 parse_date(bad)
@@ -97,8 +165,8 @@ class TestCellParsers:
 
     def test_codes_and_labels_both_name_an_enum_member(self) -> None:
         """'cooperative', 'Hợp tác xã' and 'hop tac xa' are the same legal form."""
-        for text in ("cooperative", "Hợp tác xã", "hop tac xa", "COOPERATIVE"):
-            assert parse_enum(LegalForm, text) is LegalForm.COOPERATIVE
+        for written in ("cooperative", "Hợp tác xã", "hop tac xa", "COOPERATIVE"):
+            assert parse_enum(LegalForm, written) is LegalForm.COOPERATIVE
         with pytest.raises(CellError, match="household_business"):
             parse_enum(LegalForm, "công ty")
 
@@ -121,8 +189,10 @@ class TestImportTable:
             ["3", "HTX-3", "HTX C", "công ty", "handicrafts", "99999"],
             ["4", "HTX-1", "HTX D", "cooperative", "handicrafts", "07525"],
         )
-        result = import_table(rows, "establishments", default_map=MapId.MAP_2021)
-        assert [str(p) for p in result.problems] == [
+        with language("en"):
+            result = import_table(rows, "establishments", default_map=MapId.MAP_2021)
+            shown = [str(p) for p in result.problems]
+        assert shown == [
             "row 3, column 'Tên cơ sở': required; fill it in",
             (
                 "row 4, column 'Loại hình': not a LegalForm; write one of: cooperative, "
@@ -142,6 +212,19 @@ class TestImportTable:
         assert result.bad_rows == (3, 4, 5)
         assert not result.ok
         assert result.total_rows == 4
+
+    def test_problems_speak_vietnamese_by_default(self) -> None:
+        """In Vietnamese (the default language) a problem names the row and the column in
+        Vietnamese and says what is wrong in Vietnamese."""
+        rows = [[*EST_HEADER, "Ngày thành lập"], [*est_row(1), "31/02/2019"]]
+        with language("vi"):
+            result = import_table(rows, "establishments")
+            shown = [str(p) for p in result.problems]
+        expected = (
+            "dòng 2, cột 'Ngày thành lập': phải là ngày có thật: 2019-03-15 hoặc 15/03/2019 "
+            "(giá trị: '31/02/2019')"
+        )
+        assert shown == [expected]
 
     def test_domain_rules_are_reported_against_the_column(self) -> None:
         """A negative headcount or a wrong check digit names the column it came from."""
@@ -168,7 +251,7 @@ class TestImportTable:
         result = import_table(rows, "establishments", default_map="2021-11")
         assert [p.column for p in result.problems] == ["Số lao độ"]
         twice = import_table([[*HEADER, "name"], ["1"]], "establishments")
-        assert "twice" in twice.problems[0].message
+        assert twice.problems[0].message == text("importing.column_twice", column="'Tên cơ sở'")
 
     def test_headers_match_in_either_language_without_diacritics(self) -> None:
         """'Ma co so', 'Name', 'legal_form' and 'nganh nghe' are all recognised headers."""
@@ -260,11 +343,12 @@ class TestImportTable:
         rows = [["Mã cơ sở", "Tên cơ sở", "Loại hình", "Ngành nghề"], ["A", "B", "sme", "other"]]
         result = import_table(rows, "establishments", default_map="2021-11")
         assert result.problems[0].column is None
-        assert "where it produces" in result.problems[0].message
+        assert result.problems[0].message == text("importing.location_needed")
 
     def test_an_empty_table_says_so(self) -> None:
         """A file with no header row is reported, not crashed on."""
-        assert "empty" in import_table([["", ""]], "establishments").problems[0].message
+        problem = import_table([["", ""]], "establishments").problems[0]
+        assert problem.message == text("importing.empty_table")
 
     def test_progress_is_reported_row_by_row(self) -> None:
         """The progress callback sees every row, ending at the total."""
@@ -333,6 +417,14 @@ class TestFiles:
         assert (record.local_amount, record.delivered_on) == (150_000_000, dt.date(2019, 5, 2))
         assert record.location.map_id is MapId.MAP_2021
 
+    def test_the_template_into_a_missing_folder_is_a_clear_error(self, tmp_path: Path) -> None:
+        """Writing the template into a folder that does not exist names the folder."""
+        folder = tmp_path / "chua-co"
+        with pytest.raises(FileWriteError) as caught:
+            write_template(folder / "mau.xlsx")
+        assert caught.value.path == str(folder / "mau.xlsx")
+        assert str(folder) in str(caught.value)
+
     def test_the_english_template_has_english_headers(self, tmp_path: Path) -> None:
         """lang='en' writes English headers, which the importer also reads."""
         path = write_template(tmp_path / "t.xlsx", ["establishments"], lang="en")
@@ -387,3 +479,300 @@ class TestColumnNames:
         path = write_template(tmp_path / "t.xlsx", ["establishments"])
         with pytest.raises(ValidationError, match="Huong dan"):
             import_table(path, "establishments", sheet="Sheet9")
+
+
+class TestWorkbooks:
+    def test_every_row_is_read_whatever_the_dimension_tag_says(self, tmp_path: Path) -> None:
+        """A sheet whose <dimension> tag claims A1:F2 but holds 200 rows imports 200 rows:
+        the tag is a hint written by the saving program, never a reason to stop reading."""
+        path = workbook(tmp_path / "cut.xlsx", [EST_HEADER, *(est_row(i) for i in range(200))])
+        rewrite(
+            path,
+            SHEET,
+            lambda xml: re.sub(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:F2"/>', xml),
+        )
+        result = import_table(path, "establishments")
+        assert (result.total_rows, len(result.objects)) == (200, 200)
+
+    def test_a_formula_without_a_saved_result_is_a_problem_of_its_row(self, tmp_path: Path) -> None:
+        """A formula cell whose result the file does not keep (files written by scripts) is
+        reported against its row and column, never read as an empty cell."""
+        header = [*EST_HEADER, "Số lao động"]
+        path = workbook(tmp_path / "f.xlsx", [header, [*est_row(1), "=2*6"], [*est_row(2), 7]])
+        with language("en"):
+            result = import_table(path, "establishments")
+        assert [(p.row, p.column, p.message) for p in result.problems] == [
+            (2, "Số lao động", text("importing.cell.unsaved_formula", "en", formula="=2*6"))
+        ]
+        assert [e.employees for e in result.objects] == [7]
+
+    def test_a_formula_with_a_saved_result_imports_the_result(self, tmp_path: Path) -> None:
+        """Excel saves each formula's result beside it; that result is what is imported."""
+        header = [*EST_HEADER, "Số lao động"]
+        path = workbook(tmp_path / "f.xlsx", [header, [*est_row(1), "=2*6"]])
+        rewrite(path, SHEET, lambda xml: xml.replace(b"<f>2*6</f><v />", b"<f>2*6</f><v>12</v>"))
+        result = import_table(path, "establishments")
+        assert result.ok, result.problems
+        assert result.objects[0].employees == 12
+
+    def test_text_that_looks_like_a_formula_stays_text(self, tmp_path: Path) -> None:
+        """A text cell beginning with '=' (typed as text) is read as that text."""
+        path = workbook(tmp_path / "t.xlsx", [EST_HEADER, est_row(1)])
+        book = openpyxl.load_workbook(path)
+        book.active["B2"].value = "=HTX"
+        book.active["B2"].data_type = "s"
+        book.save(path)
+        result = import_table(path, "establishments")
+        assert [e.name for e in result.objects] == ["=HTX"]
+
+
+class TestLimits:
+    def test_limits_are_positive_whole_numbers(self) -> None:
+        """A limit of zero, a negative one, or a cell longer than the CSV reader reads, is
+        refused, naming the limit."""
+        for changes in ({"max_rows": 0}, {"max_columns": -1}, {"max_cell_chars": 200_000}):
+            with pytest.raises(ValidationError) as caught:
+                ImportLimits(**changes)
+            assert caught.value.paths == (f"$.{next(iter(changes))}",)
+
+    def test_a_file_over_the_size_limit_is_refused_unread(self, tmp_path: Path) -> None:
+        """A file larger than max_file_bytes is refused from its size on disk."""
+        path = tmp_path / "big.csv"
+        path.write_text("Mã cơ sở\n" + "x\n" * 600, encoding="utf-8")
+        with pytest.raises(InputLimitError) as caught:
+            import_table(path, "establishments", limits=ImportLimits(max_file_bytes=1000))
+        error = caught.value
+        assert (error.limit, error.maximum, error.found) == ("max_file_bytes", 1000, 1213)
+        assert error.source == str(path)
+
+    def test_a_csv_over_the_row_limit_is_refused(self, tmp_path: Path) -> None:
+        """Row numbers beyond max_rows are refused, naming the first row over it."""
+        path = tmp_path / "rows.csv"
+        path.write_text("\n".join(",".join(map(str, est_row(i))) for i in range(12)), "utf-8")
+        with pytest.raises(InputLimitError) as caught:
+            read_rows(path, limits=ImportLimits(max_rows=10))
+        assert (caught.value.limit, caught.value.problems[0].path) == ("max_rows", "dòng 11")
+
+    def test_rows_in_memory_keep_to_the_limits_too(self) -> None:
+        """Rows a web application passes in are held to the same limits as a file."""
+        rows = [EST_HEADER, *(est_row(i) for i in range(5))]
+        with pytest.raises(InputLimitError):
+            import_table(rows, "establishments", limits=ImportLimits(max_rows=3))
+
+    @pytest.mark.parametrize("length", [40_000, 200_000])
+    def test_a_csv_cell_over_the_length_limit_is_refused(self, tmp_path: Path, length: int) -> None:
+        """A cell longer than max_cell_chars (or than the 131,072 characters Python's CSV
+        reader reads) is refused as over the limit, never a raw csv.Error."""
+        path = tmp_path / "long.csv"
+        path.write_text(
+            ",".join(EST_HEADER) + "\nHTX-1," + "x" * length + ",sme,other,07525,2021-11\n",
+            "utf-8",
+        )
+        with pytest.raises(InputLimitError) as caught:
+            import_table(path, "establishments")
+        assert caught.value.limit == "max_cell_chars"
+        assert caught.value.problems[0].path.startswith("dòng 2")
+
+    def test_a_row_over_the_column_limit_is_refused(self, tmp_path: Path) -> None:
+        """A row filling more than max_columns columns is refused."""
+        path = workbook(tmp_path / "wide.xlsx", [EST_HEADER, [*est_row(1), *range(20)]])
+        with pytest.raises(InputLimitError) as caught:
+            read_rows(path, limits=ImportLimits(max_columns=10))
+        assert (caught.value.limit, caught.value.found) == ("max_columns", 26)
+
+    def test_a_workbook_over_the_unpacked_limit_is_refused_before_unpacking(
+        self, tmp_path: Path
+    ) -> None:
+        """The sizes a workbook's parts unpack to are added up before any is unpacked."""
+        path = workbook(tmp_path / "w.xlsx", [EST_HEADER, *(est_row(i) for i in range(50))])
+        with pytest.raises(InputLimitError) as caught:
+            read_rows(path, limits=ImportLimits(max_unpacked_bytes=10_000))
+        assert caught.value.limit == "max_unpacked_bytes"
+
+    def test_a_zip_bomb_is_refused_by_its_compression_ratio(self, tmp_path: Path) -> None:
+        """A part that grows thousands of times when unpacked (a shared-strings bomb) is
+        refused from the archive's directory, before it is unpacked."""
+        path = shared_strings_bomb(tmp_path / "bomb.xlsx", megabytes=20)
+        with pytest.raises(InputLimitError) as caught:
+            import_table(path, "establishments")
+        assert caught.value.limit == "max_compression_ratio"
+        assert "xl/sharedStrings.xml" in str(caught.value)
+
+    def test_a_zip_bomb_does_not_grow_the_process(self, tmp_path: Path) -> None:
+        """Reading a 263 KB workbook whose shared strings unpack to 106 MB (5 million strings)
+        is refused without the memory growing: the peak resident size of a fresh process
+        stays far below what reading it takes (today's reader: 620 MB and a minute)."""
+        path = shared_strings_bomb(tmp_path / "bomb.xlsx", megabytes=100)
+        assert path.stat().st_size < 300_000
+        script = (
+            "import resource, sys\n"
+            "from khuyencong.exceptions import InputLimitError\n"
+            "from khuyencong.importing import import_table\n"
+            "try:\n"
+            "    import_table(sys.argv[1], 'establishments')\n"
+            "except InputLimitError as exc:\n"
+            "    print(exc.limit)\n"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=600,
+        )
+        limit, peak_kib = done.stdout.split()
+        assert limit == "max_compression_ratio"
+        assert int(peak_kib) < 200 * 1024  # KiB: the interpreter, openpyxl and the library
+
+
+class TestUnreadableFiles:
+    """A file that cannot be read ends in a FileFormatError naming the file and the place,
+    never a raw traceback, and never shares its exit code with rows refused."""
+
+    def test_a_truncated_sheet_is_a_file_format_error(self, tmp_path: Path) -> None:
+        """A sheet whose XML stops half-way names the sheet and the row it stopped near."""
+        path = workbook(tmp_path / "cut.xlsx", [EST_HEADER, *(est_row(i) for i in range(30))])
+        rewrite(path, SHEET, lambda xml: xml[: len(xml) // 2])
+        with pytest.raises(FileFormatError) as caught:
+            import_table(path, "establishments")
+        assert caught.value.source == str(path)
+        assert caught.value.problems[0].path.startswith("dòng ")
+
+    def test_malformed_sheet_xml_is_a_file_format_error(self, tmp_path: Path) -> None:
+        """Broken XML in a sheet is refused with the parser's reason."""
+        path = workbook(tmp_path / "bad.xlsx", [EST_HEADER, est_row(1)])
+        rewrite(path, SHEET, lambda xml: xml.replace(b"<row ", b"<row <", 1))
+        with pytest.raises(FileFormatError, match="ParseError"):
+            read_rows(path)
+
+    def test_entity_declarations_are_refused(self, tmp_path: Path) -> None:
+        """A part declaring a document type (the door to 'billion laughs' entity expansion)
+        is refused before any part is parsed."""
+        path = workbook(tmp_path / "lol.xlsx", [EST_HEADER, est_row(1)])
+        doctype = b'<!DOCTYPE w [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+        rewrite(path, SHEET, lambda xml: doctype + xml.replace(b">HTX-1<", b">&b;<"))
+        with pytest.raises(FileFormatError) as caught:
+            read_rows(path)
+        assert caught.value.problems == (Problem("$", text("importing.doctype", member=SHEET)),)
+
+    @pytest.mark.parametrize("value", [b"abc", b"1" * 5000, b"1.2.3"])
+    def test_a_numeric_cell_holding_text_is_a_file_format_error(
+        self, tmp_path: Path, value: bytes
+    ) -> None:
+        """A cell marked as a number whose value is text (or a number no program writes) is
+        refused as a damaged sheet, naming the row."""
+        path = workbook(tmp_path / "n.xlsx", [[*EST_HEADER, "Số lao động"], [*est_row(1), 7]])
+        rewrite(path, SHEET, lambda xml: xml.replace(b"<v>7</v>", b"<v>" + value + b"</v>"))
+        with pytest.raises(FileFormatError) as caught:
+            read_rows(path)
+        assert caught.value.problems[0].path == "dòng 2"
+
+    def test_a_sheet_missing_from_the_archive_is_a_file_format_error(self, tmp_path: Path) -> None:
+        """A workbook that lists a worksheet its archive does not hold is damaged."""
+        path = write_template(tmp_path / "t.xlsx", ["establishments"])
+        with zipfile.ZipFile(path) as old:
+            items = [(i.filename, old.read(i.filename)) for i in old.infolist()]
+        with zipfile.ZipFile(path, "w") as new:
+            for name, data in items:
+                if name != "xl/worksheets/sheet3.xml":
+                    new.writestr(name, data)
+        with pytest.raises(FileFormatError, match="Co so"):
+            import_table(path, "establishments")
+
+    def test_a_number_of_thousands_of_digits_is_a_problem_of_its_row(self) -> None:
+        """An amount of 5,000 digits (more than Python converts) is a row problem."""
+        rows = [[*EST_HEADER, "Số lao động"], [*est_row(1), "9" * 5000]]
+        with language("en"):
+            result = import_table(rows, "establishments")
+        assert [(p.row, p.column) for p in result.problems] == [(2, "Số lao động")]
+        assert "too many digits" in result.problems[0].message
+
+    def test_a_csv_with_old_mac_line_ends_is_read(self, tmp_path: Path) -> None:
+        """Lines ended by a lone carriage return are rows, not an error."""
+        path = tmp_path / "cr.csv"
+        lines = [",".join(EST_HEADER), ",".join(map(str, est_row(1)))]
+        path.write_bytes("\r".join(lines).encode())
+        assert import_table(path, "establishments").ok
+
+    def test_a_broken_csv_names_the_row(self, tmp_path: Path) -> None:
+        """A CSV the reader cannot parse (a quote in the middle of a strict file) names the
+        row where it failed."""
+        path = tmp_path / "nul.csv"
+        path.write_bytes(b"a,b\n\xef\xbb\xbf\xff,c\n")
+        with pytest.raises(FileFormatError, match="UTF-8"):
+            read_rows(path)
+
+    def test_without_openpyxl_the_error_says_what_to_install(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Excel is an optional extra: without it, reading a workbook says the exact
+        command that installs it."""
+        path = workbook(tmp_path / "w.xlsx", [EST_HEADER])
+        monkeypatch.setitem(sys.modules, "openpyxl", None)
+        with pytest.raises(MissingExtraError) as caught:
+            import_table(path, "establishments")
+        assert caught.value.extra == "excel"
+        assert 'pip install "khuyencong[excel]"' in str(caught.value)
+
+    @pytest.mark.parametrize(
+        "error",
+        [
+            FileFormatError.at("a.csv", "dòng 3", "bad"),
+            InputLimitError(
+                [Problem("$", "big")], source="b.xlsx", limit="max_rows", maximum=3, found=4
+            ),
+            MissingExtraError("excel", 'pip install "khuyencong[excel]"'),
+            FileWriteError("x/y.csv", "cannot write"),
+        ],
+        ids=lambda e: type(e).__name__,
+    )
+    def test_the_errors_keep_their_context_when_pickled(self, error: Exception) -> None:
+        """An error sent back from a worker process keeps its message and its attributes."""
+        back = pickle.loads(pickle.dumps(error))
+        assert (type(back), str(back), vars(back)) == (type(error), str(error), vars(error))
+
+    def test_a_crash_and_a_refusal_are_different_errors(self, tmp_path: Path) -> None:
+        """Rows refused come back in the result; only an unreadable file raises."""
+        good = tmp_path / "bad-rows.csv"
+        good.write_text(",".join(EST_HEADER) + "\nHTX-1,,sme,other,07525,2021-11\n", "utf-8")
+        assert not import_table(good, "establishments").ok
+        broken = tmp_path / "broken.csv"
+        broken.write_bytes(b"\xff\xfe\x00")
+        with pytest.raises(FileFormatError):
+            import_table(broken, "establishments")
+
+
+class TestOrphans:
+    ROWS: ClassVar[list[list[object]]] = [
+        ["Mã bản ghi", "Mã cơ sở", "Nội dung hỗ trợ", "Ngày thực hiện"],
+        ["SR-1", "BG-HTX-001", "machinery", "2019-06-01"],
+        ["SR-2", "BG-HTX-999", "machinery", "2019-06-01"],
+    ]
+
+    def test_a_record_of_an_unknown_establishment_is_refused(self) -> None:
+        """A support record naming an establishment that is neither in the file nor in the
+        store is a problem of its row, against the establishment column."""
+        result = import_table(self.ROWS, "support_records", establishments={"BG-HTX-001"})
+        assert [r.id for r in result.objects] == ["SR-1"]
+        assert [(p.row, p.column, p.value) for p in result.problems] == [
+            (3, "Mã cơ sở", "BG-HTX-999")
+        ]
+
+    def test_a_store_repository_answers_which_establishments_exist(self) -> None:
+        """store.establishments may be given as it is: it says whether an id is stored."""
+        store = open_store("memory://")
+        store_dataset(store, load_dataset(SAMPLE_DATASET))
+        rows = [
+            ["Mã cơ sở", "Tên hội chợ", "Trong nước/nước ngoài", "Ngày bắt đầu", "Mã bản ghi"],
+            ["BG-HTX-001", "Hội chợ", "domestic", "2019-06-01", "F-1"],
+            ["NOPE", "Hội chợ", "domestic", "2019-06-01", "F-2"],
+        ]
+        result = import_table(rows, "fair_participations", establishments=store.establishments)
+        assert (result.rows, result.bad_rows) == ((2,), (3,))
+
+    def test_the_valid_rows_are_a_dataset_to_store(self) -> None:
+        """The valid objects of an import are stored all at once through a Dataset."""
+        result = import_table(self.ROWS[:2], "support_records")
+        store = open_store("memory://")
+        assert store_dataset(store, result.dataset)["support_records"] == 1

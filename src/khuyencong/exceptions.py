@@ -17,7 +17,9 @@ $.tax_number: the check digit does not match (got '0100109107')
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -33,9 +35,13 @@ __all__ = [
     "DanglingReferenceError",
     "DataFileError",
     "DuplicateIdError",
+    "FileFormatError",
+    "FileWriteError",
     "IllegalTransitionError",
+    "InputLimitError",
     "KhuyenCongError",
     "LifecycleError",
+    "MissingExtraError",
     "NotConfiguredError",
     "NotFoundError",
     "Problem",
@@ -66,10 +72,45 @@ class Problem:
     message: str
     value: object = None
 
+    @property
+    def shown_value(self) -> str:
+        """The offending value as messages show it: its ``repr``, cut to a readable length.
+
+        >>> len(Problem("$.name", "too long", "x" * 10_000).shown_value) < 130
+        True
+        """
+        return _shown(self.value)
+
     def __str__(self) -> str:
         if self.value is None:
             return f"{self.path}: {self.message}"
-        return f"{self.path}: {self.message} (got {self.value!r})"
+        return f"{self.path}: {self.message} (got {self.shown_value})"
+
+
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel = 3
+_SHOWN.maxstring = 120
+_SHOWN.maxother = 120
+_SHOWN.maxlong = 60
+_SHOWN.maxlist = _SHOWN.maxtuple = _SHOWN.maxdict = _SHOWN.maxset = 8
+
+
+def _shown(value: object) -> str:
+    """``repr(value)`` cut to a readable length, for error messages.
+
+    An offending value may be hostile: a text of a million characters, a list nested
+    thousands deep, an integer too long to print. Its message shows the start and the end of
+    it, never all of it, and never fails while being built.
+
+    >>> _shown("x" * 1000)[:10], len(_shown("x" * 1000)) < 130
+    ("'xxxxxxxxx", True)
+    >>> _shown([[[[[1]]]]])
+    '[[[[...]]]]'
+    """
+    try:
+        return _SHOWN.repr(value)
+    except (ValueError, RecursionError):  # an int too long for str(), or a hostile __repr__
+        return f"<{type(value).__name__} too long to show>"
 
 
 class ValidationError(KhuyenCongError, ValueError):
@@ -335,6 +376,119 @@ def _dong(amount: int) -> str:
     if get_language() == "vi":
         return f"{amount:,} đ".replace(",", ".")
     return f"VND {amount:,}"
+
+
+# --- reading files ------------------------------------------------------------------------
+# A file that cannot be read at all is not the same failure as a file whose rows or items are
+# refused: the first raises FileFormatError (or InputLimitError, when a limit was reached);
+# the second is reported in the reading's result (TableImport, DatasetReading) or as a plain
+# ValidationError listing every problem.
+
+
+class FileFormatError(ValidationError):
+    """A file (or text) cannot be read at all: damaged, not the format it claims, or hostile.
+
+    Raised before any row or item is looked at: a CSV that is not UTF-8, a workbook that is not
+    a zip archive or whose XML is broken, JSON that is not JSON or is nested too deep, XML with
+    a document type declaration. Rows or items that are merely invalid are not this error.
+
+    Attributes:
+        source: The file's path, or ``"<text>"``.
+        problems: What is wrong, each with where (``$`` for the whole file, or a row).
+    """
+
+    def __init__(self, problems: Sequence[Problem], *, source: str = "<text>") -> None:
+        self.source = source
+        super().__init__(problems)
+        if len(self.problems) == 1 and self.problems[0].path == "$":
+            # The whole file is at fault: its name says where.
+            only = attrs.evolve(self.problems[0], path=source)
+            self.args = (str(only),)
+        else:
+            self.args = (f"{source}: {self.args[0]}",)
+
+    @classmethod
+    def at(cls, source: str, where: str, message: str, value: object = None) -> FileFormatError:
+        """An error with one problem, at ``where`` in ``source``."""
+        return cls([Problem(where, message, value)], source=source)
+
+    def _keywords(self) -> dict[str, object]:
+        return {"source": self.source}
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Rebuilt with its keywords (a process pool sends errors back pickled).
+        return (_rebuild_file_error, (type(self), self.problems, self._keywords()))
+
+
+def _rebuild_file_error(
+    cls: type[FileFormatError], problems: Sequence[Problem], keywords: dict[str, Any]
+) -> FileFormatError:
+    return cls(problems, **keywords)
+
+
+class InputLimitError(FileFormatError):
+    """A file is larger than a configured limit allows (size, unpacked size, rows, cell length).
+
+    Raised before the file is read further, so that a hostile or mistaken file cannot exhaust
+    the memory or the time of the process.
+
+    Attributes:
+        limit: The limit's name, e.g. ``"max_rows"`` (an attribute of ``ImportLimits``).
+        maximum: The limit's value.
+        found: How much the file holds (or at least holds), when known.
+    """
+
+    def __init__(
+        self,
+        problems: Sequence[Problem],
+        *,
+        source: str = "<text>",
+        limit: str,
+        maximum: int,
+        found: int | None = None,
+    ) -> None:
+        self.limit = limit
+        self.maximum = maximum
+        self.found = found
+        super().__init__(problems, source=source)
+
+    def _keywords(self) -> dict[str, object]:
+        return {
+            **super()._keywords(),
+            "limit": self.limit,
+            "maximum": self.maximum,
+            "found": self.found,
+        }
+
+
+class MissingExtraError(KhuyenCongError, ImportError):
+    """A feature needs an optional extra that is not installed (``khuyencong[excel]``).
+
+    Attributes:
+        extra: The extra's name, as ``pip install "khuyencong[<extra>]"`` spells it.
+    """
+
+    def __init__(self, extra: str, message: str) -> None:
+        self.extra = extra
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.extra, str(self)))
+
+
+class FileWriteError(KhuyenCongError, OSError):
+    """A file cannot be written: its folder does not exist, or the system refused the write.
+
+    Attributes:
+        path: The file that was to be written.
+    """
+
+    def __init__(self, path: str, message: str) -> None:
+        self.path = path
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.path, str(self)))
 
 
 class DuplicateIdError(StoreError):

@@ -7,6 +7,7 @@ reads. Excel needs the ``excel`` extra (``pip install "khuyencong[excel]"``); CS
 
 from khuyencong.importing._columns import Column, parse_date
 from khuyencong.importing._export import table_rows, write_csv
+from khuyencong.importing._reading import ImportLimits, UnsavedFormula
 from khuyencong.importing._tables import (
     ImportKind,
     RowProblem,
@@ -19,8 +20,10 @@ from khuyencong.importing._template import write_template
 __all__ = [
     "Column",
     "ImportKind",
+    "ImportLimits",
     "RowProblem",
     "TableImport",
+    "UnsavedFormula",
     "import_table",
     "parse_date",
     "read_rows",

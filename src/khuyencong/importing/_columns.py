@@ -37,6 +37,7 @@ from khuyencong.domain import (
     SupportContent,
 )
 from khuyencong.exceptions import ValidationError
+from khuyencong.messages import Lang, resolve_language, text
 from khuyencong.units import fold
 
 __all__ = [
@@ -65,6 +66,9 @@ def parse_text(value: object) -> str:
     return str(value).strip()
 
 
+MAX_DIGITS = 30
+"""The most digits a whole number cell may have (10^30 đồng is far beyond any budget)."""
+
 _INT_SEPARATORS = re.compile(r"^-?\d{1,3}([.,  ]\d{3})+$")
 
 
@@ -75,23 +79,23 @@ def parse_int(value: object) -> int:
         CellError: For a fraction (money is whole đồng) or text that is not a number.
     """
     if isinstance(value, bool):
-        msg = "must be a whole number, not true/false"
-        raise CellError(msg)
+        raise CellError(text("importing.cell.whole_not_boolean"))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         # Excel stores every number as a float; a whole one is exact below 2**53.
         if value.is_integer() and abs(value) < 2**53:
             return int(value)
-        msg = "must be a whole number (money is whole đồng)"
-        raise CellError(msg)
-    text = str(value).strip().replace("đ", "").replace("VND", "").strip()
-    if _INT_SEPARATORS.match(text):
-        text = re.sub(r"[.,  ]", "", text)
-    if not re.fullmatch(r"-?\d+", text):
-        msg = "must be a whole number (e.g. 1234567 or 1.234.567)"
-        raise CellError(msg)
-    return int(text)
+        raise CellError(text("importing.cell.whole_not_fraction"))
+    digits = str(value).strip().replace("đ", "").replace("VND", "").strip()
+    if _INT_SEPARATORS.match(digits):
+        digits = re.sub(r"[.,  ]", "", digits)
+    if not re.fullmatch(r"-?\d+", digits):
+        raise CellError(text("importing.cell.whole"))
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        # int() refuses more than 4,300 digits; no count or amount comes near 30.
+        raise CellError(text("importing.cell.too_many_digits", digits=MAX_DIGITS))
+    return int(digits)
 
 
 def parse_decimal(value: object) -> Decimal:
@@ -102,15 +106,15 @@ def parse_decimal(value: object) -> Decimal:
     """
     if isinstance(value, float):
         value = repr(value)
-    text = str(value).strip().replace(",", ".")
+    number = str(value).strip().replace(",", ".")
+    if len(number) > MAX_DIGITS + 2:  # a sign and a decimal point
+        raise CellError(text("importing.cell.too_many_digits", digits=MAX_DIGITS))
     try:
-        result = Decimal(text)
+        result = Decimal(number)
     except InvalidOperation:
-        msg = "must be a number (e.g. 82.5)"
-        raise CellError(msg) from None
+        raise CellError(text("importing.cell.number")) from None
     if not result.is_finite():
-        msg = "must be a finite number"
-        raise CellError(msg)
+        raise CellError(text("importing.cell.finite"))
     return result
 
 
@@ -133,15 +137,14 @@ def parse_date(value: object) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = str(value).strip()
+    written = str(value).strip()
     try:
-        m = _DMY.match(text)
+        m = _DMY.match(written)
         if m:
             return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        return dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(written)
     except ValueError:
-        msg = "must be a real date: 2019-03-15 or 15/03/2019"
-        raise CellError(msg) from None
+        raise CellError(text("importing.cell.date")) from None
 
 
 _TRUE = {"co", "x", "yes", "y", "true", "1", "dung", "v"}
@@ -163,8 +166,7 @@ def parse_bool(value: object) -> bool:
         return True
     if key in _FALSE:
         return False
-    msg = "must be yes or no (có/không, x, yes/no, 1/0)"
-    raise CellError(msg)
+    raise CellError(text("importing.cell.yes_no"))
 
 
 def parse_enum(enum_cls: type[E], value: object) -> E:
@@ -238,6 +240,14 @@ class Column:
     help_vi: str = ""
     help_en: str = ""
     choices: tuple[str, ...] = ()
+
+    def header(self, lang: Lang | None = None) -> str:
+        """The header in ``lang`` (the language in force by default)."""
+        return {"vi": self.header_vi, "en": self.header_en}[resolve_language(lang)]
+
+    def help(self, lang: Lang | None = None) -> str:
+        """What to write in the column, in ``lang`` (the language in force by default)."""
+        return {"vi": self.help_vi, "en": self.help_en}[resolve_language(lang)]
 
     def matches(self, header: str) -> bool:
         """Whether a file's header names this column (any language, any case, no diacritics)."""

@@ -14,23 +14,30 @@ by default).
 ... ]
 >>> result = import_table(rows, "establishments", default_map="2021-11")
 >>> len(result.objects), [str(p) for p in result.problems]
-(1, ["row 3, column 'Số lao động': must not be negative (got -4)"])
+(1, ["dòng 3, cột 'Số lao động': must not be negative (giá trị: -4)"])
+
+Messages are in the language in force (:mod:`khuyencong.messages`); the domain's own rules
+(here: a headcount is never negative) speak English for now.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
-import io
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from khuyencong.domain import CraftVillageClaim, Establishment, FairParticipation, SupportRecord
-from khuyencong.exceptions import NotFoundError, ValidationError
+from khuyencong.domain import (
+    CraftVillageClaim,
+    Dataset,
+    Establishment,
+    FairParticipation,
+    SupportRecord,
+)
+from khuyencong.exceptions import NotFoundError, Problem, ValidationError
 from khuyencong.importing._columns import (
     CRAFT_VILLAGE_FIELDS,
     ESTABLISHMENT_COLUMNS,
@@ -39,6 +46,13 @@ from khuyencong.importing._columns import (
     CellError,
     Column,
 )
+from khuyencong.importing._reading import (
+    ImportLimits,
+    UnsavedFormula,
+    check_rows,
+    read_table_file,
+)
+from khuyencong.messages import text
 from khuyencong.units import MapId, UnitLevel, UnitRef, fold, load_map, map_for
 
 __all__ = ["ImportKind", "RowProblem", "TableImport", "import_table", "read_rows"]
@@ -69,16 +83,10 @@ class ImportKind(enum.StrEnum):
         return _KINDS[self][2]
 
 
-_SHEETS: dict[ImportKind, tuple[str, str]] = {
-    ImportKind.ESTABLISHMENTS: ("Co so", "Establishments"),
-    ImportKind.SUPPORT_RECORDS: ("Ho tro", "Support records"),
-    ImportKind.FAIR_PARTICIPATIONS: ("Hoi cho", "Fairs"),
-}
-
-
 def template_sheet_names(kind: ImportKind) -> tuple[str, str]:
     """The names of the template's worksheet for ``kind`` (Vietnamese, English)."""
-    return _SHEETS[kind]
+    key = f"importing.sheet.{kind.value}"
+    return text(key, "vi"), text(key, "en")
 
 
 _KINDS: dict[ImportKind, tuple[tuple[Column, ...], type[Any], str | None]] = {
@@ -97,7 +105,8 @@ class RowProblem:
     Attributes:
         row: The row number as the spreadsheet shows it (the header is usually row 1).
         column: The column's header as written in the file, or ``None`` for the whole row.
-        message: What is wrong and what would be right.
+        message: What is wrong and what would be right, in the language in force when the
+            file was read.
         value: The offending value, if any.
     """
 
@@ -107,9 +116,15 @@ class RowProblem:
     value: object = None
 
     def __str__(self) -> str:
-        where = f"row {self.row}" + (f", column {self.column!r}" if self.column else "")
-        got = "" if self.value is None else f" (got {self.value!r})"
-        return f"{where}: {self.message}{got}"
+        """``dòng 7, cột 'Ngày thành lập': …`` (``row 7, column …`` in English)."""
+        if self.column:
+            where = text("importing.where.row_column", row=self.row, column=repr(self.column))
+        else:
+            where = text("importing.where.row", row=self.row)
+        if self.value is None:
+            return text("importing.problem", where=where, message=self.message)
+        value = Problem(where, self.message, self.value).shown_value
+        return text("importing.problem_value", where=where, message=self.message, value=value)
 
 
 @attrs.frozen
@@ -142,65 +157,57 @@ class TableImport:
         """The numbers of the rows with at least one problem."""
         return tuple(sorted({p.row for p in self.problems}))
 
+    @property
+    def dataset(self) -> Dataset:
+        """The valid objects as a :class:`~khuyencong.domain.Dataset`, ready to store.
+
+        ``khuyencong.storage.store_dataset(store, result.dataset)`` stores them in one unit of
+        work, all or nothing.
+        """
+        return Dataset(**{_DATASET_SECTIONS[self.kind]: self.objects})
+
+
+_DATASET_SECTIONS = {
+    ImportKind.ESTABLISHMENTS: "establishments",
+    ImportKind.SUPPORT_RECORDS: "support_records",
+    ImportKind.FAIR_PARTICIPATIONS: "fair_participations",
+}
+
 
 def read_rows(
-    path: str | Path, *, sheet: str | None = None, kind: ImportKind | None = None
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    kind: ImportKind | None = None,
+    limits: ImportLimits | None = None,
 ) -> list[tuple[int, list[object]]]:
-    """The rows of a CSV or Excel file, each with its row number.
+    """The non-blank rows of a CSV or Excel file, each with its row number.
 
     CSV files are read as UTF-8 (with or without a byte-order mark), with ``,``, ``;`` or tab
     as delimiter. Excel files need the ``excel`` extra (openpyxl); without ``sheet``, the
-    template's sheet for ``kind`` is read when the workbook has it, else the first sheet.
+    template's sheet for ``kind`` is read when the workbook has it, else the first sheet. Every
+    row of a sheet is read, whatever its ``<dimension>`` tag says. Empty cells are ``""``; a
+    formula whose result the workbook does not keep is an :class:`UnsavedFormula`; a text that
+    the library's CSV writers protected from running as a formula (``'=…``) is given back as
+    it was (``=…``).
+
+    Args:
+        path: A ``.csv``, ``.xlsx`` or ``.xlsm`` file.
+        sheet: The worksheet to read in a workbook.
+        kind: What the table holds, to find the template's sheet for it.
+        limits: What to refuse (:class:`ImportLimits` by default).
 
     Raises:
-        ValidationError: If the file is not UTF-8 text or not a readable workbook.
-        ImportError: If an Excel file is given and openpyxl is not installed.
+        FileFormatError: If the file cannot be read: not UTF-8, not a workbook, a damaged sheet,
+            a document type declaration, no such worksheet.
+        InputLimitError: If the file goes over a limit (checked before it is unpacked).
+        MissingExtraError: If an Excel file is given and openpyxl is not installed.
+        OSError: If the file cannot be opened.
     """
-    path = Path(path)
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        return _read_xlsx(path, sheet, kind)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError.single(
-            "$", str(path), "not UTF-8 text: save the CSV as 'CSV UTF-8' (or use .xlsx)"
-        ) from None
-    try:
-        dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    return [(i, list(row)) for i, row in enumerate(reader, start=1)]
-
-
-def _read_xlsx(
-    path: Path, sheet: str | None, kind: ImportKind | None
-) -> list[tuple[int, list[object]]]:
-    try:
-        import openpyxl  # noqa: PLC0415 - optional extra, imported only for Excel files
-    except ImportError as exc:  # pragma: no cover - the test extra installs openpyxl
-        msg = "reading Excel files needs the excel extra: pip install 'khuyencong[excel]'"
-        raise ImportError(msg) from exc
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise ValidationError.single("$", str(path), f"not a readable workbook: {exc}") from exc
-    try:
-        if sheet is None and kind is not None:
-            # A filled-in template: its sheet for this kind, whichever language it was made in.
-            names = {fold(n) for n in template_sheet_names(kind)}
-            sheet = next((n for n in book.sheetnames if fold(n) in names), None)
-        if sheet is not None and sheet not in book.sheetnames:
-            raise ValidationError.single(
-                "$", sheet, f"no such worksheet; the workbook has {', '.join(book.sheetnames)}"
-            )
-        ws = book[sheet] if sheet else book.worksheets[0]
-        return [
-            (i, ["" if v is None else v for v in row])
-            for i, row in enumerate(ws.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        book.close()
+    names = template_sheet_names(kind) if kind is not None else ()
+    return read_table_file(
+        Path(path), sheet=sheet, sheet_names=names, limits=limits or ImportLimits()
+    )
 
 
 def _blank(value: object) -> bool:
@@ -218,14 +225,19 @@ def _match_headers(
             continue
         col = next((c for c in columns if c.matches(name)), None)
         if col is None:
-            problems.append(RowProblem(row, name, "unknown column; see the import template"))
+            problems.append(RowProblem(row, name, text("importing.unknown_column")))
         elif col in found.values():
-            problems.append(RowProblem(row, name, f"the column {col.header_vi!r} appears twice"))
+            message = text("importing.column_twice", column=repr(col.header_vi))
+            problems.append(RowProblem(row, name, message))
         else:
             found[i] = col
     present = set(found.values())
     problems.extend(
-        RowProblem(row, None, f"missing required column {col.header_vi!r} ({col.field})")
+        RowProblem(
+            row,
+            None,
+            text("importing.missing_column", column=repr(col.header_vi), field=col.field),
+        )
         for col in columns
         if col.required and col not in present
     )
@@ -245,9 +257,9 @@ def _locate(
         map_id = MapId(raw_map) if raw_map else default_map or (map_for(on) if on else None)
     except ValueError:
         allowed = ", ".join(m.value for m in MapId)
-        return None, "map_id", f"unknown map; write one of {allowed}"
+        return None, "map_id", text("importing.unknown_map", allowed=allowed)
     if map_id is None:
-        return None, "map_id", "say which map the unit belongs to (column Bản đồ)"
+        return None, "map_id", text("importing.map_needed")
     if code:
         try:
             return UnitRef(map_id, code), None, None
@@ -260,7 +272,7 @@ def _locate(
             if names[key]:
                 within = units.find_one(str(names[key]), level=level, within=within).code
         if not names["commune"]:
-            return None, "commune", "name the commune or give the unit code"
+            return None, "commune", text("importing.commune_needed")
         unit = units.find_one(str(names["commune"]), level=UnitLevel.COMMUNE, within=within)
     except (NotFoundError, ValidationError) as exc:
         return None, "commune", str(exc)
@@ -274,8 +286,13 @@ def import_table(
     default_map: MapId | str | None = None,
     sheet: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    limits: ImportLimits | None = None,
+    establishments: Container[str] | None = None,
 ) -> TableImport:
     """Read a table and validate every row.
+
+    A file that cannot be read at all raises an error (nothing of it is looked at); rows that
+    are invalid are listed in the result, each with its row, column and reason.
 
     Args:
         source: A ``.csv``/``.xlsx`` path, or rows (the first non-empty row is the header).
@@ -283,29 +300,42 @@ def import_table(
             ``fair_participations``).
         default_map: The map unit codes belong to when a row does not say; without it, a
             record's own date picks the map in force (establishments need one or the other).
-        sheet: The worksheet to read in an Excel file (default: the first).
+        sheet: The worksheet to read in an Excel file (default: the template's sheet for
+            ``kind``, else the first).
         progress: Called with (rows done, total rows) as rows are validated.
+        limits: The limits of what is read (:class:`ImportLimits` by default).
+        establishments: The ids of the establishments a record may name — a set, or a store's
+            repository (``store.establishments``), which answers ``id in ...``. A support
+            record or fair participation naming another establishment is a problem of its
+            row. ``None`` (the default) does not check.
 
     Returns:
         The valid objects and every problem, each with its row, column and reason.
+
+    Raises:
+        FileFormatError: If the file cannot be read at all.
+        InputLimitError: If the file (or the rows given) goes over a limit.
+        MissingExtraError: If an Excel file is given and openpyxl is not installed.
     """
     kind = ImportKind(kind)
     default = MapId(default_map) if default_map is not None else None
+    limits = limits or ImportLimits()
     label = "<rows>"
     if isinstance(source, str | Path):
         label = str(source)
-        rows = read_rows(source, sheet=sheet, kind=kind)
+        rows = read_rows(source, sheet=sheet, kind=kind, limits=limits)
     else:
-        rows = [(i, list(r)) for i, r in enumerate(source, start=1)]
+        rows = check_rows(source, limits)
     rows = [(n, r) for n, r in rows if not all(_blank(v) for v in r)]
     if not rows:
-        problem = RowProblem(1, None, "the table is empty: it needs a header row")
+        problem = RowProblem(1, None, text("importing.empty_table"))
         return TableImport(kind, label, (), (), (problem,), 0)
     header_row, header = rows[0]
     columns, problems = _match_headers(header, kind.columns, header_row)
-    if any(p.column is None or "twice" in p.message for p in problems):
+    if any(p.column is None or p.message != text("importing.unknown_column") for p in problems):
         return TableImport(kind, label, (), (), tuple(problems), len(rows) - 1)
     file_headers = {c.field: str(header[i]).strip() for i, c in columns.items()}
+    known = _Known(establishments) if kind is not ImportKind.ESTABLISHMENTS else None
     objects: list[Any] = []
     numbers: list[int] = []
     seen: dict[str, int] = {}
@@ -322,8 +352,13 @@ def import_table(
         if obj is not None:
             first = seen.setdefault(obj.id, number)
             if first != number:
-                message = f"duplicate id: row {first} has it"
+                message = text("importing.duplicate_id", row=first)
                 row_problems.append(RowProblem(number, file_headers["id"], message, obj.id))
+                obj = None
+            elif known is not None and not known(obj.establishment_id):
+                message = text("importing.unknown_establishment", id=repr(obj.establishment_id))
+                column = file_headers["establishment_id"]
+                row_problems.append(RowProblem(number, column, message, obj.establishment_id))
                 obj = None
         problems.extend(row_problems)
         if obj is not None:
@@ -332,6 +367,22 @@ def import_table(
         if progress is not None:
             progress(done, total)
     return TableImport(kind, label, tuple(objects), tuple(numbers), tuple(problems), total)
+
+
+class _Known:
+    """Whether an establishment id is known, asking ``establishments`` once per id."""
+
+    def __init__(self, establishments: Container[str] | None) -> None:
+        self.establishments = establishments
+        self.answers: dict[str, bool] = {}
+
+    def __call__(self, establishment_id: str) -> bool:
+        if self.establishments is None:
+            return True
+        answer = self.answers.get(establishment_id)
+        if answer is None:
+            answer = self.answers[establishment_id] = establishment_id in self.establishments
+        return answer
 
 
 def _build(
@@ -349,31 +400,37 @@ def _build(
     headers = {col.field: col.header_vi for col in kind.columns} | file_headers
     for i, col in columns.items():
         raw = row[i] if i < len(row) else ""
+        if isinstance(raw, UnsavedFormula):
+            unsaved = text("importing.cell.unsaved_formula", formula=raw.formula)
+            problems.append(RowProblem(number, headers[col.field], unsaved))
+            continue
         if _blank(raw):
             if col.required:
-                problems.append(RowProblem(number, headers[col.field], "required; fill it in"))
+                problems.append(RowProblem(number, headers[col.field], text("importing.required")))
             continue
         try:
             values[col.field] = col.parse(raw)
         except CellError as exc:
             problems.append(RowProblem(number, headers[col.field], str(exc), raw))
+        except ValidationError as exc:  # a parser that speaks the library's error
+            problems.extend(
+                RowProblem(number, headers[col.field], p.message, raw) for p in exc.problems
+            )
     location_values = {k: values.pop(k) for k in list(values) if k in _LOCATION_FIELDS}
     on = values.get(kind.date_field) if kind.date_field else None
     ref, column, message = _locate(location_values, default_map, on)
     if message is not None and column is not None:
-        header = headers.get(column, column)
-        problems.append(RowProblem(number, header, message, location_values.get(column)))
+        at = headers.get(column, column)
+        problems.append(RowProblem(number, at, message, location_values.get(column)))
     elif ref is not None:
         values["location"] = ref
     elif kind is ImportKind.ESTABLISHMENTS:
-        problems.append(
-            RowProblem(number, None, "give the unit code (or commune name) where it produces")
-        )
+        problems.append(RowProblem(number, None, text("importing.location_needed")))
     claim = {f: values.pop(k) for k, f in CRAFT_VILLAGE_FIELDS.items() if k in values}
     if claim:
         if "name" not in claim:
             header = headers.get("craft_village", "craft_village")
-            problems.append(RowProblem(number, header, "name the craft village"))
+            problems.append(RowProblem(number, header, text("importing.craft_village_name")))
         else:
             try:
                 values["craft_village"] = CraftVillageClaim(**claim)

@@ -11,8 +11,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from khuyencong.domain import Lang
+from khuyencong._files import output_path, write_failed
+from khuyencong.importing._reading import load_openpyxl
 from khuyencong.importing._tables import ImportKind, template_sheet_names
+from khuyencong.messages import LANGS, Lang, resolve_language, text
 
 __all__ = ["write_template"]
 
@@ -21,37 +23,46 @@ def write_template(
     path: str | Path,
     kinds: Sequence[ImportKind | str] = tuple(ImportKind),
     *,
-    lang: Lang = "vi",
+    lang: Lang | None = None,
 ) -> Path:
     """Write the Excel import template.
 
     Args:
         path: Where to write the ``.xlsx`` file.
         kinds: Which tables to include (all by default).
-        lang: The language of the headers and the guide.
+        lang: The language of the headers and the guide (the language in force by default).
 
     Returns:
         The path written.
 
     Raises:
-        ImportError: If openpyxl (the ``excel`` extra) is not installed.
+        FileWriteError: If the folder does not exist, or the file cannot be written.
+        MissingExtraError: If openpyxl (the ``excel`` extra) is not installed.
     """
-    try:
-        from openpyxl import Workbook  # noqa: PLC0415 - optional extra
-        from openpyxl.styles import Font  # noqa: PLC0415
-        from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
-    except ImportError as exc:  # pragma: no cover - the test extra installs openpyxl
-        msg = "writing the Excel template needs the excel extra: pip install 'khuyencong[excel]'"
-        raise ImportError(msg) from exc
-    book: Any = Workbook()
+    openpyxl = load_openpyxl()
+    from openpyxl.styles import Font  # noqa: PLC0415 - optional extra
+    from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
+
+    out = output_path(path)
+    lang = resolve_language(lang)
+    side = LANGS.index(lang)
+    other = LANGS[1 - side]
+    book: Any = openpyxl.Workbook()
     guide = book.active
-    guide.title = "Huong dan" if lang == "vi" else "Guide"
-    lists = book.create_sheet("Danh muc" if lang == "vi" else "Lists")
+    guide.title = text("importing.sheet.guide", lang)
+    lists = book.create_sheet(text("importing.sheet.lists", lang))
     lists.sheet_state = "hidden"
     guide.append(
-        ["Bảng", "Cột", "Column", "Trường", "Bắt buộc", "Hướng dẫn", "Guidance", "Giá trị"]
-        if lang == "vi"
-        else ["Table", "Column", "Cột", "Field", "Required", "Guidance", "Hướng dẫn", "Values"]
+        [
+            text("importing.template.table", lang),
+            text("importing.template.column", lang),
+            text("importing.template.column", other),
+            text("importing.template.field", lang),
+            text("importing.template.required", lang),
+            text("importing.template.guidance", lang),
+            text("importing.template.guidance", other),
+            text("importing.template.values", lang),
+        ]
     )
     bold = Font(bold=True)
     for cell in guide[1]:
@@ -59,22 +70,22 @@ def write_template(
     list_col = 0
     for raw_kind in kinds:
         kind = ImportKind(raw_kind)
-        title = template_sheet_names(kind)[0 if lang == "vi" else 1]
+        title = template_sheet_names(kind)[side]
         ws = book.create_sheet(title)
         for i, col in enumerate(kind.columns, start=1):
-            header = col.header_vi if lang == "vi" else col.header_en
+            header = col.header(lang)
             cell = ws.cell(row=1, column=i, value=header)
             cell.font = bold
             ws.column_dimensions[cell.column_letter].width = max(14, len(header) + 4)
             guide.append(
                 [
                     title,
-                    col.header_vi if lang == "vi" else col.header_en,
-                    col.header_en if lang == "vi" else col.header_vi,
+                    header,
+                    col.header(other),
                     col.field,
-                    ("có" if lang == "vi" else "yes") if col.required else "",
-                    col.help_vi if lang == "vi" else col.help_en,
-                    col.help_en if lang == "vi" else col.help_vi,
+                    text("importing.template.yes", lang) if col.required else "",
+                    col.help(lang),
+                    col.help(other),
                     "; ".join(col.choices),
                 ]
             )
@@ -90,6 +101,8 @@ def write_template(
         ws.freeze_panes = "A2"
     for letter, width in zip("ABCDEFGH", (16, 30, 30, 22, 10, 50, 50, 60), strict=True):
         guide.column_dimensions[letter].width = width
-    out = Path(path)
-    book.save(out)
+    try:
+        book.save(out)
+    except OSError as exc:
+        raise write_failed(out, exc) from exc
     return out
