@@ -12,12 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from khuyencong import converters as converters_module
 from khuyencong.converters import (
+    _library_converter,
     _structure_detailed,
     converter,
     dumps,
     loads,
     make_converter,
+    parse_json,
     structure,
     structure_hook,
     unstructure,
@@ -37,7 +40,8 @@ from khuyencong.domain import (
     SupportContent,
     SupportRecord,
 )
-from khuyencong.exceptions import ValidationError
+from khuyencong.exceptions import FileFormatError, ValidationError
+from khuyencong.messages import language, text
 from khuyencong.testing import strategies as ks
 from khuyencong.units import UnitRef
 
@@ -212,9 +216,97 @@ class TestValidationErrors:
         assert info.value.paths == ("$.contents[0].requested",)
 
     def test_text_that_is_not_json_says_where(self) -> None:
-        """Broken JSON is reported with its line and column."""
-        with pytest.raises(ValidationError, match="line 1, column"):
+        """Broken JSON is reported with its line and column, as a file that cannot be read."""
+        with language("en"), pytest.raises(FileFormatError, match="line 1, column"):
             loads('{"id": ', Establishment)
+
+    def test_a_value_nested_thousands_deep_is_shown_cut(self) -> None:
+        """An offending value nested 5,000 lists deep is refused with a short message: the
+        message itself never fails while it is built."""
+        nested: list[Any] = []
+        inner = nested
+        for _ in range(5000):
+            inner.append([])
+            inner = inner[0]
+        with pytest.raises(ValidationError) as caught:
+            structure({"start": nested, "end": "2020-12-31", "kind": "phase"}, Period)
+        assert str(caught.value) == "$.start: must be a date as text YYYY-MM-DD (got [[[[...]]]])"
+
+    def test_a_value_that_is_not_an_object_is_named(self) -> None:
+        """A number where an object belongs says an object was expected, with its fields."""
+        with language("en"), pytest.raises(ValidationError) as caught:
+            structure({"map_id": "2021-11", "code": "07525", "x": 1}["code"], UnitRef)
+        assert str(caught.value) == (
+            "$: must be a JSON object {…} with the fields map_id, code, not a text (got '07525')"
+        )
+
+
+class TestParseJson:
+    """Text that is not JSON at all raises FileFormatError naming the file, never a raw
+    UnicodeDecodeError, RecursionError or ValueError."""
+
+    @pytest.mark.parametrize(
+        ("document", "key"),
+        [
+            (b'{"name": "H\xe0 N\xf4i"}', "exchange.json.not_utf8"),
+            ("[" * 100_000 + "]" * 100_000, "exchange.json.too_deep"),
+            ('{"members": ' + "7" * 5000 + "}", "exchange.json.number_too_long"),
+            ('{"members": NaN}', "exchange.json.not_a_number"),
+            (r'{"name": "\ud800"}', "exchange.json.lone_surrogate"),
+        ],
+        ids=["not-utf8", "deep", "huge-int", "nan", "lone-surrogate"],
+    )
+    def test_unreadable_json_is_a_file_format_error(self, document: str | bytes, key: str) -> None:
+        """Each way JSON text can be unreadable gives its own plain message."""
+        with pytest.raises(FileFormatError) as caught:
+            parse_json(document, source="upload.json")
+        assert caught.value.source == "upload.json"
+        assert (
+            caught.value.problems[0].message.split(" ")[:2]
+            == text(key, digits=4300, offset=13, constant="NaN").split(" ")[:2]
+        )
+
+    def test_loads_refuses_as_parse_json_does(self) -> None:
+        """loads reads JSON through parse_json."""
+        with pytest.raises(FileFormatError):
+            loads("[" * 100_000, Period)
+
+    def test_a_character_outside_the_basic_plane_is_text(self) -> None:
+        """A surrogate pair is one character, not a lone surrogate."""
+        assert parse_json(r'["\ud83d\ude00", "\u00e0"]') == ["\U0001f600", "à"]
+
+    def test_utf8_with_a_byte_order_mark_is_read(self) -> None:
+        """Files saved by Windows Notepad begin with a byte-order mark."""
+        assert parse_json(b'\xef\xbb\xbf{"a": 1}') == {"a": 1}
+
+
+class TestHooksOnTheConverter:
+    @pytest.fixture
+    def library(self, monkeypatch: pytest.MonkeyPatch) -> Any:
+        """A fresh library converter in place of the shared one, restored afterwards."""
+        fresh = _library_converter()
+        monkeypatch.setattr(converters_module, "converter", fresh)
+        monkeypatch.setattr(converters_module, "_FAST", {})
+        monkeypatch.setattr(converters_module, "_HOOKS_CHANGED", [False])
+        return fresh
+
+    def test_a_hook_registered_on_the_converter_is_honoured_by_structure(
+        self, library: Any
+    ) -> None:
+        """A caller's hook on khuyencong.converters.converter (here: dates written the
+        Vietnamese way) is used by structure(), structure_hook() and loads(), not only by
+        converter.structure()."""
+
+        def vietnamese_date(value: object, _: object) -> dt.date:
+            day, month, year = str(value).split("/")
+            return dt.date(int(year), int(month), int(day))
+
+        build = structure_hook(Period)  # made before the hook: it must still honour it
+        library.register_structure_hook(dt.date, vietnamese_date)
+        data = {"start": "01/01/2017", "end": "31/12/2020", "kind": "phase"}
+        assert structure(data, Period) == Period.phase(2017, 2020)
+        assert build(data) == Period.phase(2017, 2020)
+        assert loads(json.dumps(data), Period) == Period.phase(2017, 2020)
 
 
 class TestStructureHook:

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from khuyencong.datafiles import SAMPLE_DATASET, load_dataset, read_dataset, write_dataset
 from khuyencong.domain import Dataset
-from khuyencong.exceptions import ValidationError
+from khuyencong.exceptions import FileFormatError, NotFoundError, ValidationError
+from khuyencong.messages import language
+from khuyencong.reports import example_path, load_report_config
 from khuyencong.testing.strategies import establishments, support_records
 
 
@@ -68,7 +70,6 @@ class TestReadDataset:
             ("[1, 2]", "$"),
             ('{"establishment": []}', "$.establishment"),
             ('{"establishments": {}}', "$.establishments"),
-            ('{"establishments": [', "$"),
         ],
     )
     def test_wrong_shapes_are_problems_not_crashes(self, document: str, path: str) -> None:
@@ -76,10 +77,24 @@ class TestReadDataset:
         reading = read_dataset("<text>", text=document)
         assert [p.path for p in reading.problems] == [path]
 
-    def test_text_that_is_not_utf8_is_reported(self) -> None:
-        """Legacy-encoded files are reported, asking for UTF-8."""
-        reading = read_dataset("<text>", text='{"x": "H\xe0 N\xf4i"}'.encode("latin-1"))
-        assert "UTF-8" in reading.problems[0].message
+    @pytest.mark.parametrize(
+        "document",
+        [
+            '{"x": "Hà Nôi"}'.encode("latin-1"),
+            '{"establishments": [',
+            '{"establishments": ' + "[" * 100_000,
+            '{"establishments": [{"employees": ' + "9" * 5000 + "}]}",
+        ],
+        ids=["not-utf8", "broken", "nested-deep", "huge-number"],
+    )
+    def test_a_file_that_is_not_json_cannot_be_read(self, document: str | bytes) -> None:
+        """A file that is not JSON at all (legacy-encoded, broken, nested thousands deep, a
+        number of thousands of digits) raises FileFormatError naming it: it is not a dataset
+        with problems but a file that cannot be read."""
+        with pytest.raises(FileFormatError) as caught:
+            read_dataset("upload.json", text=document)
+        assert caught.value.source == "upload.json"
+        assert caught.value.paths == ("$",)
 
     def test_load_dataset_raises_for_a_dirty_file(self, tmp_path: Path) -> None:
         """The strict loader raises a ValidationError listing the problems."""
@@ -109,3 +124,39 @@ class TestWriteDataset:
             True
         ] * len(es)
         assert back.support_records == tuple(rs)
+
+
+class TestReportConfig:
+    """report.json is read through the same safe JSON reader: a number, a list or a broken
+    file ends in a library error naming the file, never a TypeError."""
+
+    @pytest.mark.parametrize(
+        ("content", "error"),
+        [
+            ("42", ValidationError),
+            ("[1, 2]", ValidationError),
+            ('{"period": ', FileFormatError),
+            ("[" * 100_000, FileFormatError),
+        ],
+    )
+    def test_a_config_of_the_wrong_shape_is_a_library_error(
+        self, tmp_path: Path, content: str, error: type[Exception]
+    ) -> None:
+        """A configuration holding a number or a list, or not JSON, is refused plainly."""
+        path = tmp_path / "report.json"
+        path.write_text(content, encoding="utf-8")
+        with language("en"), pytest.raises(error) as caught:
+            load_report_config(path)
+        assert str(path) in str(caught.value)
+        if error is ValidationError:
+            assert "must be a JSON object" in str(caught.value)
+
+    def test_a_folder_or_its_report_json_may_be_given(self) -> None:
+        """The loader takes the data folder or the report.json file itself."""
+        folder = example_path()
+        assert load_report_config(folder) == load_report_config(folder / "report.json")
+
+    def test_a_missing_config_is_not_found(self, tmp_path: Path) -> None:
+        """A folder without report.json says so."""
+        with pytest.raises(NotFoundError):
+            load_report_config(tmp_path)

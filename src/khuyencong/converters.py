@@ -14,7 +14,12 @@ Rules of the wire format:
 - unknown keys are refused when reading (a typo never passes silently).
 
 Bad data raises :class:`~khuyencong.exceptions.ValidationError` listing every problem with its
-``$.path``, never a bare ``KeyError`` or ``TypeError``.
+``$.path``, never a bare ``KeyError`` or ``TypeError``. Text that is not JSON at all — not
+UTF-8, broken, nested thousands deep, a number of thousands of digits — raises
+:class:`~khuyencong.exceptions.FileFormatError` (:func:`parse_json`).
+
+Hooks registered on :data:`converter` are honoured by :func:`structure` and
+:func:`structure_hook` too: the library's fast path steps aside once a hook is registered.
 
 >>> import datetime as dt
 >>> from khuyencong.domain import Period
@@ -34,8 +39,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import sys
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar, Union, get_args, get_origin
 
@@ -52,7 +58,8 @@ from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _make_json_converter
 from dateutil.parser import isoparse
 
-from khuyencong.exceptions import Problem, ValidationError
+from khuyencong.exceptions import FileFormatError, Problem, ValidationError
+from khuyencong.messages import text
 
 __all__ = [
     "configure_converter",
@@ -60,6 +67,7 @@ __all__ = [
     "dumps",
     "loads",
     "make_converter",
+    "parse_json",
     "structure",
     "structure_hook",
     "unstructure",
@@ -172,8 +180,38 @@ def _unstructure_datetime(value: dt.datetime) -> str:
     return value.isoformat()
 
 
+def _kind(value: object) -> str:
+    """What a JSON value is, in words ("a number", "a list")."""
+    if isinstance(value, bool):
+        name = "boolean"
+    elif isinstance(value, int | float):
+        name = "number"
+    else:
+        name = {str: "text", list: "list", type(None): "null"}.get(type(value), "other")
+    return text(f"exchange.json.kind.{name}")
+
+
+def _objects_only(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """A hook factory for attrs classes: a value that is not an object is named as such."""
+
+    def factory(cl: Any) -> Callable[[Any, Any], Any]:
+        build = conv.gen_structure_attrs_fromdict(cl)
+        fields = ", ".join(f.name for f in attrs.fields(cl))
+
+        def structure_object(value: Any, target: Any) -> Any:
+            if not isinstance(value, Mapping):
+                message = text("exchange.json.not_object", fields=fields, kind=_kind(value))
+                raise _BadValueError(message, value)
+            return build(value, target)
+
+        return structure_object
+
+    return factory
+
+
 def configure_converter(conv: cattrs.Converter) -> None:
     """Configure ``conv`` with the library's wire rules (see the module docstring)."""
+    conv.register_structure_hook_factory(attrs.has, _objects_only(conv))
     # Class hooks dispatch on the MRO, so StrEnum/IntEnum are registered before str and int.
     for base in (enum.Enum, enum.StrEnum, enum.IntEnum):
         conv.register_unstructure_hook(base, _enum_value)
@@ -207,8 +245,51 @@ def make_converter(**kwargs: Any) -> JsonConverter:
     return conv
 
 
-converter: JsonConverter = make_converter()
-"""The library's converter. Use it; never register hooks on ``cattrs.global_converter``."""
+class _LibraryConverter(JsonConverter):
+    """The library's own converter: a hook registered on it turns the fast path off.
+
+    The fast path (:func:`structure_hook`) builds the library's classes without asking the
+    converter; once a caller registers a structure hook here, it can no longer know which
+    types the hook changes, so every structuring goes through the converter (slower, and
+    honouring every hook).
+    """
+
+    def register_structure_hook(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().register_structure_hook(*args, **kwargs)
+        self._changed()
+        return result
+
+    def register_structure_hook_func(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().register_structure_hook_func(*args, **kwargs)
+        self._changed()
+        return result
+
+    def register_structure_hook_factory(self, *args: Any, **kwargs: Any) -> Any:
+        result = super().register_structure_hook_factory(*args, **kwargs)
+        self._changed()
+        return result
+
+    def _changed(self) -> None:
+        if self is converter:
+            _HOOKS_CHANGED[0] = True
+            _FAST.clear()
+
+
+def _library_converter() -> JsonConverter:
+    conv = make_converter()
+    # make_converter builds a cattrs JsonConverter; the library's own instance is that same
+    # object, told to report the hooks registered on it (the subclass adds no state).
+    conv.__class__ = _LibraryConverter
+    return conv
+
+
+_HOOKS_CHANGED = [False]
+converter: JsonConverter = _library_converter()
+"""The library's converter. Use it; never register hooks on ``cattrs.global_converter``.
+
+A structure hook registered on it is honoured everywhere the library structures data
+(:func:`structure`, :func:`loads`, the stores), at the cost of the fast path.
+"""
 
 
 def _problems(exc: BaseException, path: str) -> list[Problem]:
@@ -455,6 +536,8 @@ def structure_hook(cl: type[T], *, trusted: bool = False) -> Callable[[Any], T]:
     fast = _fast_hook(cl, trusted)
 
     def build(data: Any) -> T:
+        if _HOOKS_CHANGED[0]:  # a caller's hook may change anything: ask the converter
+            return _structure_detailed(data, cl)
         try:
             result: T = fast(data)
         except Exception:  # any failure is re-run on the detailed path, which reports it
@@ -497,12 +580,85 @@ def loads(text: str | bytes, cl: type[T]) -> T:
     """A ``cl`` from JSON text.
 
     Raises:
-        ValidationError: If the text is not JSON (naming line and column) or the data is invalid.
+        FileFormatError: If the text is not JSON at all (see :func:`parse_json`).
+        ValidationError: If the data is invalid, listing every problem with its ``$.path``.
     """
+    return structure(parse_json(text), cl)
+
+
+def parse_json(document: str | bytes, *, source: str = "<text>") -> Any:
+    """JSON text as Python data, refusing what cannot be read safely.
+
+    Bytes are decoded as UTF-8 (with or without a byte-order mark; UTF-16 and UTF-32 with
+    theirs). Refused, each with a message naming ``source``: bytes that are not text in that
+    encoding, broken JSON (with its line and column), ``NaN`` and ``Infinity`` (not JSON
+    numbers), a number of more than 4,300 digits, nesting too deep for the parser, and a lone
+    ``\\ud800``–``\\udfff`` escape (no character, and no file can be written with it).
+
+    Args:
+        document: The JSON text.
+        source: The file it came from, for the error.
+
+    Raises:
+        FileFormatError: If the text cannot be read.
+
+    >>> parse_json('{"a": [1, 2]}')
+    {'a': [1, 2]}
+    >>> parse_json("[" * 100_000)
+    Traceback (most recent call last):
+    khuyencong.exceptions.FileFormatError: <text>: ...
+    """
+    if isinstance(document, bytes | bytearray):
+        try:
+            document = bytes(document).decode(json.detect_encoding(document))
+        except UnicodeDecodeError as exc:
+            message = text("exchange.json.not_utf8", offset=exc.start)
+            raise FileFormatError.at(source, "$", message) from None
     try:
-        data = json.loads(text)
+        data = json.loads(document, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
-        raise ValidationError.single(
-            "$", None, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from exc
-    return structure(data, cl)
+        message = text("exchange.json.invalid", reason=exc.msg, line=exc.lineno, column=exc.colno)
+        raise FileFormatError.at(source, "$", message) from None
+    except _ConstantError as exc:
+        message = text("exchange.json.not_a_number", constant=exc.args[0])
+        raise FileFormatError.at(source, "$", message) from None
+    except RecursionError:
+        raise FileFormatError.at(source, "$", text("exchange.json.too_deep")) from None
+    except ValueError:  # an integer longer than int() converts
+        digits = str(sys.get_int_max_str_digits())
+        message = text("exchange.json.number_too_long", digits=digits)
+        raise FileFormatError.at(source, "$", message) from None
+    if ("\\ud" in document or "\\uD" in document) and _has_lone_surrogate(data):
+        raise FileFormatError.at(source, "$", text("exchange.json.lone_surrogate"))
+    return data
+
+
+class _ConstantError(ValueError):
+    """NaN, Infinity or -Infinity in JSON text."""
+
+
+def _no_constant(name: str) -> Any:
+    raise _ConstantError(name)
+
+
+def _has_lone_surrogate(data: object) -> bool:
+    """Whether any text in ``data`` holds a lone surrogate (walked without recursion)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            texts = [item]
+        elif isinstance(item, dict):
+            texts = list(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+            continue
+        else:
+            continue
+        for value in texts:
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False

@@ -19,7 +19,8 @@ from typing import Any
 
 import attrs
 
-from khuyencong.converters import structure, unstructure
+from khuyencong._files import write_text
+from khuyencong.converters import parse_json, structure, unstructure
 from khuyencong.domain import (
     AwardEntry,
     BudgetEnvelope,
@@ -74,17 +75,6 @@ class DatasetReading:
         return self.dataset
 
 
-def _parse(text: str | bytes) -> tuple[object, list[Problem]]:
-    try:
-        return json.loads(text), []
-    except json.JSONDecodeError as exc:
-        return None, [
-            Problem("$", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}")
-        ]
-    except UnicodeDecodeError:
-        return None, [Problem("$", "not UTF-8 text; save the file as UTF-8")]
-
-
 def read_dataset(source: str | Path, *, text: str | bytes | None = None) -> DatasetReading:
     """Read and validate a dataset file, item by item.
 
@@ -96,13 +86,14 @@ def read_dataset(source: str | Path, *, text: str | bytes | None = None) -> Data
         The valid items and every problem found.
 
     Raises:
+        FileFormatError: If the file is not JSON at all (not UTF-8, broken, nested too deep, a
+            number too long): a file that cannot be read, not a dataset with problems.
         OSError: If the file cannot be read.
     """
     label = str(source)
     raw = Path(source).read_bytes() if text is None else text
-    data, problems = _parse(raw)
-    if problems:
-        return DatasetReading(label, Dataset(), tuple(problems))
+    data = parse_json(raw, source=label)
+    problems: list[Problem] = []
     if not isinstance(data, dict):
         problem = Problem("$", "a dataset is a JSON object with lists such as 'establishments'")
         return DatasetReading(label, Dataset(), (problem,))
@@ -134,12 +125,17 @@ def load_dataset(source: str | Path) -> Dataset:
     """Read a dataset file that must be clean.
 
     Raises:
+        FileFormatError: If the file is not JSON at all.
         ValidationError: Listing every problem, if there is any.
     """
     return read_dataset(source).raise_for_problems()
 
 
 def write_dataset(dataset: Dataset, path: str | Path) -> None:
-    """Write a dataset as indented UTF-8 JSON, readable by :func:`read_dataset`."""
-    text = json.dumps(unstructure(dataset), ensure_ascii=False, indent=2)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    """Write a dataset as indented UTF-8 JSON, readable by :func:`read_dataset`.
+
+    Raises:
+        FileWriteError: If the folder does not exist, or the file cannot be written.
+    """
+    content = json.dumps(unstructure(dataset), ensure_ascii=False, indent=2)
+    write_text(path, content + "\n")

@@ -7,13 +7,12 @@
 
 from __future__ import annotations
 
-import json
 from importlib import resources
 from pathlib import Path
 
-from khuyencong.converters import structure
+from khuyencong.converters import parse_json, structure
 from khuyencong.domain import Lang
-from khuyencong.exceptions import NotFoundError
+from khuyencong.exceptions import FileFormatError, NotFoundError, ValidationError
 from khuyencong.indicators import RecordSet, TargetSet, load_targets
 from khuyencong.reports._report import ReportConfig, build_report
 
@@ -48,16 +47,25 @@ def load_example(name: str = "bac_giang_2017_2020") -> RecordSet:
 
 
 def load_report_config(folder: str | Path) -> ReportConfig:
-    """Read ``report.json`` of a data folder through the library's converter.
+    """Read ``report.json`` of a data folder (or that file itself) through the converter.
 
     Raises:
-        NotFoundError: If the folder has no ``report.json``.
-        ValidationError: If it is invalid.
+        NotFoundError: If there is no such file.
+        FileFormatError: If it is not JSON at all.
+        ValidationError: If it is not a report configuration (a number, a list, a wrong
+            field), naming the file.
     """
-    path = Path(folder) / "report.json"
-    if not path.exists():
+    path = Path(folder)
+    if path.is_dir():
+        path = path / "report.json"
+    if not path.is_file():
         raise NotFoundError("report configuration", str(path), "write a report.json")
-    return structure(json.loads(path.read_text(encoding="utf-8")), ReportConfig)
+    try:
+        return structure(parse_json(path.read_bytes(), source=str(path)), ReportConfig)
+    except FileFormatError:
+        raise
+    except ValidationError as exc:
+        raise exc.prefixed(f"{path}:$") from None
 
 
 def load_folder_targets(folder: str | Path) -> TargetSet | None:
