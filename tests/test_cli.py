@@ -632,7 +632,8 @@ class TestImport:
         """A clean CSV is stored in one unit of work when a store is given; without one, a note
         on standard error says nothing was stored."""
         ds = load_dataset(SAMPLE_DATASET)
-        path = write_csv(tmp_path / "co-so.csv", ds.establishments, "establishments")
+        path = tmp_path / "co-so.csv"
+        write_csv(ds.establishments, path, "establishments")
         url = f"sqlite:///{tmp_path / 's.db'}"
         checked = run(capsys, "import", str(path), "--kind", "establishments", "--lang", "en")
         assert checked.code == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import io
 import json
 import xml.etree.ElementTree as ET
 from decimal import Decimal
@@ -16,25 +17,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from khuyencong.domain import Citation, Period
-from khuyencong.exceptions import ValidationError
-from khuyencong.exchange import (
+from khuyencong.exceptions import FileFormatError, ValidationError
+from khuyencong.exchange.iati import (
+    FORMATS,
     IATI_VERSION,
     IatiIndicator,
     IatiPeriod,
     IatiResult,
     IndicatorMeasure,
     ResultType,
-    dumps_iati_json,
-    dumps_iati_xml,
+    dumps,
     iati_result,
     iati_result_problems,
-    read_iati_json,
-    read_iati_json_text,
-    read_iati_xml,
-    read_iati_xml_text,
+    loads,
+    read,
     result_to_iati,
-    write_iati_json,
-    write_iati_xml,
+    write,
 )
 from khuyencong.indicators import (
     IndicatorResult,
@@ -44,6 +42,7 @@ from khuyencong.indicators import (
     coverage,
     load_targets,
 )
+from khuyencong.messages import language, text
 from khuyencong.reports import example_path, load_example, load_report_config
 
 PHASE = Period.phase(2017, 2020)
@@ -158,7 +157,7 @@ class TestIatiResult:
         narratives with their paths."""
         result = iati_result([target("jobs_made_up", "5")], {}, title_vi="K", title_en="R")
         with pytest.raises(ValidationError) as err:
-            dumps_iati_xml([result])
+            dumps([result])
         assert err.value.paths == (
             "$.result[0].indicator[0].title.narrative",
             "$.result[0].indicator[0].title.narrative",
@@ -189,7 +188,7 @@ class TestResultToIati:
         """result@type, title/narrative@xml:lang, indicator@measure@ascending, reference,
         baseline@year@value, period/period-start@iso-date, period-end, target@value,
         actual@value — in the schema's order."""
-        root = ET.fromstring(dumps_iati_xml([example_result]))
+        root = ET.fromstring(dumps([example_result]))
         assert (root.tag, root.get("type")) == ("result", "1")
         assert [n.get(XML_LANG) for n in root.findall("title/narrative")] == ["vi", "en"]
         indicator = root.find("indicator")
@@ -215,7 +214,7 @@ class TestResultToIati:
     ) -> None:
         """The provincial-level products target has dimension key=province on its baseline,
         target and actual; a target dimension comes before its comment."""
-        root = ET.fromstring(dumps_iati_xml([example_result]))
+        root = ET.fromstring(dumps([example_result]))
         keyed = [i for i in root.iter("indicator") if i.find("baseline/dimension") is not None]
         assert len(keyed) == 1
         for where in ("baseline", "period/target", "period/actual"):
@@ -227,7 +226,7 @@ class TestResultToIati:
     def test_json_mirrors_the_xml(self, example_result: IatiResult) -> None:
         """The JSON holds the same elements: objects for single elements, lists for repeated
         ones, attributes as text."""
-        data = json.loads(dumps_iati_json([example_result]))
+        data = json.loads(dumps([example_result], fmt="json"))
         assert data["iati-version"] == IATI_VERSION
         first = data["result"][0]["indicator"][0]
         assert first["title"]["narrative"][0] == {
@@ -299,7 +298,7 @@ class TestIatiResultProblems:
         period = IatiPeriod(dt.date(2021, 12, 31), dt.date(2021, 1, 1), Decimal(1))
         bad = simple(indicators=[attrs_evolve(simple().indicators[0], periods=[period])])
         with pytest.raises(ValidationError) as err:
-            dumps_iati_json([bad])
+            dumps([bad], fmt="json")
         assert err.value.paths == ("$.result[0].indicator[0].period[0].period-end.iso-date",)
 
     def test_a_comment_needs_a_target(self) -> None:
@@ -311,7 +310,7 @@ class TestIatiResultProblems:
     def test_a_result_needs_an_indicator(self) -> None:
         """IATI requires at least one indicator in a result."""
         with pytest.raises(ValidationError) as err:
-            dumps_iati_xml([simple(indicators=[])])
+            dumps([simple(indicators=[])])
         assert err.value.paths == ("$.result[0].indicator",)
 
 
@@ -325,8 +324,8 @@ class TestWriting:
     def test_nothing_is_written_when_a_result_is_invalid(self, tmp_path: Path) -> None:
         """Validation happens before the file is opened."""
         bad = simple(title_en=" ")
-        for write in (write_iati_xml, write_iati_json):
-            out = tmp_path / f"out.{write.__name__}"
+        for fmt in FORMATS:
+            out = tmp_path / f"out.{fmt}"
             with pytest.raises(ValidationError):
                 write([bad], out)
             assert not out.exists()
@@ -334,58 +333,58 @@ class TestWriting:
     def test_an_empty_export_is_refused(self) -> None:
         """A file holds at least one result."""
         with pytest.raises(ValidationError):
-            dumps_iati_xml([])
+            dumps([])
         with pytest.raises(ValidationError):
-            dumps_iati_json([])
+            dumps([], fmt="json")
 
     def test_files_round_trip(self, tmp_path: Path, example_result: IatiResult) -> None:
         """Written files read back to the same results."""
-        write_iati_xml([example_result], tmp_path / "results.xml")
-        write_iati_json([example_result], tmp_path / "results.json")
-        assert read_iati_xml(tmp_path / "results.xml") == [example_result]
-        assert read_iati_json(tmp_path / "results.json") == [example_result]
+        write([example_result], tmp_path / "results.xml")
+        write([example_result], tmp_path / "results.json")
+        assert read(tmp_path / "results.xml") == [example_result]
+        assert read(tmp_path / "results.json") == [example_result]
 
 
 class TestReading:
     def test_results_are_read_inside_an_iati_activity(self, example_result: IatiResult) -> None:
         """The fragment pasted into an activity file is read back from it."""
-        fragment = dumps_iati_xml([example_result])
+        fragment = dumps([example_result])
         document = (
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<iati-activities version="{IATI_VERSION}"><iati-activity>'
             "<iati-identifier>VN-X-1</iati-identifier>"
             f"{fragment}</iati-activity></iati-activities>"
         )
-        assert read_iati_xml_text(document) == [example_result]
+        assert loads(document) == [example_result]
 
     def test_unknown_elements_are_refused(self) -> None:
         """Our reader reads what we write; other elements are reported, not dropped."""
-        xml = dumps_iati_xml([simple()]).replace(
+        xml = dumps([simple()]).replace(
             "<reference",
             '<description><narrative xml:lang="vi">x</narrative></description><reference',
         )
         with pytest.raises(ValidationError) as err:
-            read_iati_xml_text(xml)
+            loads(xml)
         assert err.value.paths == ("$.result[0].indicator[0].description",)
 
     def test_not_xml(self) -> None:
         """Broken XML is one problem at $."""
         with pytest.raises(ValidationError) as err:
-            read_iati_xml_text("<result type='1'>")
+            loads("<result type='1'>")
         assert err.value.paths == ("$",)
 
     def test_other_top_level_elements_are_refused(self) -> None:
         """Only results or activities are read."""
         with pytest.raises(ValidationError):
-            read_iati_xml_text("<budget/>")
+            loads("<budget/>")
 
     def test_json_needs_the_version_and_known_keys(self) -> None:
         """The JSON says which IATI version it follows and holds nothing else."""
-        data = json.loads(dumps_iati_json([simple()]))
+        data = json.loads(dumps([simple()], fmt="json"))
         data["iati-version"] = "1.05"
         data["extra"] = 1
         with pytest.raises(ValidationError) as err:
-            read_iati_json_text(json.dumps(data))
+            loads(json.dumps(data), fmt="json")
         assert err.value.paths == ("$.extra", "$.iati-version")
 
     def test_every_problem_of_every_result_is_listed(self) -> None:
@@ -396,7 +395,7 @@ class TestReading:
         two["indicator"][0]["baseline"][0]["value"] = "n/a"
         text = json.dumps({"iati-version": IATI_VERSION, "result": [one, two]})
         with pytest.raises(ValidationError) as err:
-            read_iati_json_text(text)
+            loads(text, fmt="json")
         assert err.value.paths == (
             "$.result[0].type",
             "$.result[1].indicator[0].baseline[0].value",
@@ -405,7 +404,7 @@ class TestReading:
     def test_not_json(self) -> None:
         """Broken JSON is one problem at $."""
         with pytest.raises(ValidationError) as err:
-            read_iati_json_text("{")
+            loads("{", fmt="json")
         assert err.value.paths == ("$",)
 
 
@@ -466,22 +465,92 @@ class TestRoundTrip:
     @given(iati_results())
     def test_xml_export_import_export_is_identical(self, results: list[IatiResult]) -> None:
         """Whatever is written as XML reads back to equal results that write the same text."""
-        text = dumps_iati_xml(results)
-        again = read_iati_xml_text(text)
+        text = dumps(results)
+        again = loads(text)
         assert again == results
-        assert dumps_iati_xml(again) == text
+        assert dumps(again) == text
 
     @given(iati_results())
     def test_json_export_import_export_is_identical(self, results: list[IatiResult]) -> None:
         """Whatever is written as JSON reads back to equal results that write the same text."""
-        text = dumps_iati_json(results)
-        again = read_iati_json_text(text)
+        text = dumps(results, fmt="json")
+        again = loads(text, fmt="json")
         assert again == results
-        assert dumps_iati_json(again) == text
+        assert dumps(again, fmt="json") == text
 
     @given(iati_results())
     def test_xml_and_json_hold_the_same_results(self, results: list[IatiResult]) -> None:
         """The two forms carry the same information."""
-        assert read_iati_xml_text(dumps_iati_xml(results)) == read_iati_json_text(
-            dumps_iati_json(results)
+        assert loads(dumps(results)) == loads(dumps(results, fmt="json"), fmt="json")
+
+
+class TestVerbs:
+    def test_streams_are_read_and_written(self, example_result: IatiResult) -> None:
+        """write takes an open text stream and read an open text or binary stream; without
+        fmt a stream is XML, the standard's own format."""
+        stream = io.StringIO()
+        write([example_result], stream)
+        assert stream.getvalue() == dumps([example_result])
+        assert read(io.StringIO(stream.getvalue())) == [example_result]
+        as_json = io.BytesIO(dumps([example_result], fmt="json").encode())
+        assert read(as_json, fmt="json") == [example_result]
+
+    def test_an_unknown_format_is_refused(self, tmp_path: Path) -> None:
+        """A format the module does not write, or a file name that names none, is refused
+        with the formats it knows."""
+        with pytest.raises(ValidationError, match="'xml', 'json'"):
+            dumps([simple()], fmt="csv")
+        with pytest.raises(ValidationError, match="fmt="):
+            write([simple()], tmp_path / "results.txt")
+
+
+class TestHostileInput:
+    """Whatever the bytes, reading ends in the library's error naming what is wrong."""
+
+    def test_bytes_that_are_not_utf8_are_a_file_format_error(self) -> None:
+        """XML in a legacy encoding is refused as not UTF-8, not with a UnicodeDecodeError."""
+        with pytest.raises(FileFormatError, match="UTF-8"), language("en"):
+            loads(dumps([simple()]).encode().replace("Kết".encode(), b"K\xe9t"))
+
+    def test_entity_declarations_are_refused(self) -> None:
+        """A document type declaration (the door to 'billion laughs') is refused unread."""
+        lol = (
+            '<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">'
+            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
         )
+        with pytest.raises(FileFormatError) as caught:
+            loads(lol + dumps([simple()]).replace("Results", "&b;"))
+        assert caught.value.problems[0].message == text("exchange.xml.doctype")
+
+    def test_xml_nested_thousands_deep_is_a_file_format_error(self) -> None:
+        """Elements nested 100,000 deep are refused without a RecursionError."""
+        deep = "<result>" + "<title>" * 100_000 + "</title>" * 100_000 + "</result>"
+        with pytest.raises(FileFormatError):
+            loads(deep)
+
+    @pytest.mark.parametrize(
+        "document",
+        [
+            "[" * 100_000,
+            '{"iati-version": "2.03", "result": [' + "9" * 5000 + "]}",
+            b'{"iati-version": "2.03", "result": ["\xff"]}',
+        ],
+        ids=["nested-deep", "huge-integer", "not-utf8"],
+    )
+    def test_unreadable_json_is_a_file_format_error(self, document: str | bytes) -> None:
+        """JSON nested thousands deep, with a 5,000-digit integer or in a legacy encoding is
+        refused as a file that cannot be read."""
+        with pytest.raises(FileFormatError):
+            loads(document, fmt="json")
+
+    def test_a_lone_carriage_return_is_an_ordinary_line_end(self) -> None:
+        """XML with old Mac line ends reads as with any other."""
+        text_ = dumps([simple()])
+        assert loads(text_.replace("\n", "\r")) == loads(text_)
+
+    def test_a_value_of_thousands_of_digits_is_written_back(self) -> None:
+        """A target of 5,000 digits read from a file is written again as it was (the writer
+        never goes through int(), which cannot print it)."""
+        huge = "9" * 5000
+        xml = dumps([simple()]).replace('target value="200"', f'target value="{huge}"')
+        assert f'target value="{huge}"' in dumps(loads(xml))

@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import pickle
 import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
+import attrs
 import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
-from khuyencong.domain import LegalForm, Sector, SupportContent
+from khuyencong.domain import Establishment, LegalForm, Sector, SupportContent
 from khuyencong.exceptions import (
     FileFormatError,
     FileWriteError,
@@ -30,6 +34,7 @@ from khuyencong.exceptions import (
 from khuyencong.importing import (
     ImportKind,
     ImportLimits,
+    dumps_csv,
     import_table,
     read_rows,
     table_rows,
@@ -434,7 +439,9 @@ class TestFiles:
     def test_the_sample_round_trips_through_csv(self, tmp_path: Path) -> None:
         """Sample records written to CSV import back unchanged."""
         ds = load_dataset(SAMPLE_DATASET)
-        path = write_csv(tmp_path / "ho-tro.csv", ds.support_records, "support_records")
+        path = tmp_path / "ho-tro.csv"
+        write_csv(ds.support_records, path, "support_records")
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf")  # for Excel
         assert import_table(path, "support_records").objects == ds.support_records
 
 
@@ -461,6 +468,35 @@ class TestRoundTrip:
         back = import_table(table_rows(items, "fair_participations"), "fair_participations")
         assert back.ok, back.problems
         assert back.objects == tuple(items)
+
+
+class TestFormulaNeutralisation:
+    @given(
+        st.lists(establishments(), min_size=1, max_size=3, unique_by=lambda e: e.id),
+        st.sampled_from(["=", "+", "-", "@", "'", "''", "'=", "'@", "-1", "+84"]),
+    )
+    def test_formula_like_text_survives_a_csv_round_trip(
+        self, items: list[Establishment], start: str
+    ) -> None:
+        """Names beginning with a formula's first character are written with a quote in front
+        and read back as they were: the CSV written for Excel is safe and loses nothing."""
+        hostile = [attrs.evolve(e, name=start + e.name) for e in items]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "co-so.csv"
+            write_csv(hostile, path, "establishments")
+            back = import_table(path, "establishments")
+        assert back.ok, back.problems
+        assert [e.name for e in back.objects] == [e.name for e in hostile]
+
+    def test_a_formula_is_written_with_a_quote_and_numbers_are_not(self) -> None:
+        """In the CSV text a formula-like name has a quote in front; a negative income
+        change written as a number keeps its minus sign."""
+        ds = load_dataset(SAMPLE_DATASET)
+        record = attrs.evolve(ds.support_records[0], note="=1+2", income_change=-5_000_000)
+        [row] = list(csv.DictReader(io.StringIO(dumps_csv([record], "support_records"))))
+        assert (row["Ghi chú"], row["Thay đổi thu nhập (đồng/năm)"]) == ("'=1+2", "-5000000")
+        raw = dumps_csv([record], "support_records", neutralise_formulas=False)
+        assert next(csv.DictReader(io.StringIO(raw)))["Ghi chú"] == "=1+2"
 
 
 class TestColumnNames:
@@ -604,6 +640,8 @@ class TestLimits:
         stays far below what reading it takes (today's reader: 620 MB and a minute)."""
         path = shared_strings_bomb(tmp_path / "bomb.xlsx", megabytes=100)
         assert path.stat().st_size < 300_000
+        # The peak resident size of the child alone: /proc's VmHWM belongs to the process's
+        # own memory after exec, whereas ru_maxrss may keep the parent's peak from the fork.
         script = (
             "import resource, sys\n"
             "from khuyencong.exceptions import InputLimitError\n"
@@ -612,7 +650,12 @@ class TestLimits:
             "    import_table(sys.argv[1], 'establishments')\n"
             "except InputLimitError as exc:\n"
             "    print(exc.limit)\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+            "try:\n"
+            "    with open('/proc/self/status') as status:\n"
+            "        line = next(x for x in status if x.startswith('VmHWM:'))\n"
+            "    print(line.split()[1])\n"
+            "except OSError:\n"
+            "    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
         )
         done = subprocess.run(
             [sys.executable, "-c", script, str(path)],

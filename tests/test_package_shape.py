@@ -32,7 +32,10 @@ PRIVATE_ONLY = [
 
 # Packages whose submodules are themselves the public namespaces users import by name, as
 # cattrs' ``preconf`` modules are: ``khuyencong.testing.strategies`` and friends.
-PUBLIC_SUBMODULES = {"testing": {"cases", "conformance", "strategies"}}
+PUBLIC_SUBMODULES = {
+    "exchange": {"iati", "threesixty"},
+    "testing": {"cases", "conformance", "strategies"},
+}
 
 # What each layer may import (besides itself, ``exceptions``, ``messages``, ``converters`` and
 # ``_files``, the private helpers every file writer shares).
@@ -123,6 +126,20 @@ class TestPackageShape:
                 is getattr(importlib.import_module(f"khuyencong.{other}"), n)
             }
             assert shared == set(), f"{package} and {other} both export {sorted(shared)}"
+
+    @pytest.mark.parametrize("package", sorted(PUBLIC_SUBMODULES))
+    def test_a_package_of_namespaces_re_exports_none_of_their_names(self, package: str) -> None:
+        """khuyencong.exchange.read_json used to mean 360Giving beside read_iati_json: a
+        package of public modules exports the modules, never their names a second time."""
+        module = importlib.import_module(f"khuyencong.{package}")
+        names = set(getattr(module, "__all__", []))
+        assert names <= PUBLIC_SUBMODULES[package]
+
+    def test_every_exchange_module_has_the_same_verbs(self) -> None:
+        """Each exchange format module reads and writes with loads, dumps, read and write."""
+        for name in sorted(PUBLIC_SUBMODULES["exchange"]):
+            module = importlib.import_module(f"khuyencong.exchange.{name}")
+            assert {"loads", "dumps", "read", "write", "FORMATS"} <= set(module.__all__)
 
 
 class TestLayers:

@@ -23,7 +23,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from khuyencong.exceptions import FileWriteError
 from khuyencong.messages import text
@@ -80,12 +80,14 @@ def neutralise_cell(value: object) -> object:
     return neutralise_formula(value) if isinstance(value, str) else value
 
 
-def csv_text(
-    rows: Iterable[Sequence[object]], *, neutralise_formulas: bool, lineterminator: str = "\r\n"
-) -> str:
-    """Rows as CSV text, their text cells neutralised unless ``neutralise_formulas`` is false."""
+def csv_text(rows: Iterable[Sequence[object]], *, neutralise_formulas: bool) -> str:
+    """Rows as CSV text, their text cells neutralised unless ``neutralise_formulas`` is false.
+
+    Lines end in CR LF (RFC 4180), which also makes the writer quote a cell holding a lone
+    carriage return, so that no reader splits a row there.
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator=lineterminator)
+    writer = csv.writer(out, lineterminator="\r\n")
     for row in rows:
         writer.writerow([neutralise_cell(c) for c in row] if neutralise_formulas else row)
     return out.getvalue()
@@ -110,7 +112,7 @@ def write_failed(path: Path, exc: OSError) -> FileWriteError:
     return FileWriteError(str(path), text("importing.write.failed", path=str(path), reason=reason))
 
 
-def write_text(target: str | Path | TextIO, content: str, *, encoding: str = "utf-8") -> None:
+def write_text(target: str | Path | IO[str], content: str, *, encoding: str = "utf-8") -> None:
     """Write ``content`` to a path (in ``encoding``) or to an open text stream.
 
     Raises:

@@ -6,6 +6,12 @@ objects are spread into dotted columns (``location.map_id``, ``location.code``),
 joined with ``"; "`` (sectors, partners) or, for lists of objects (a project's contents),
 written as JSON text. Money stays integer đồng and scores stay exact (as text in CSV).
 
+:func:`dumps_records_csv` gives the rows as CSV text and :func:`write_records_csv` writes them
+to a file or a text stream. A text cell beginning with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return is written with a ``'`` in front, so that a spreadsheet program shows it as
+text instead of running it as a formula (numbers are left alone); ``neutralise_formulas=False``
+writes cells as they are.
+
 >>> from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
 >>> rows = records_table(load_dataset(SAMPLE_DATASET).support_records)
 >>> rows[0]["content"], rows[0]["local_amount"], rows[0]["location.code"]
@@ -14,16 +20,16 @@ written as JSON text. Money stays integer đồng and scores stay exact (as text
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+from khuyencong._files import csv_text, write_text
 from khuyencong.converters import unstructure
 
-__all__ = ["records_dataframe", "records_table", "write_records_csv"]
+__all__ = ["dumps_records_csv", "records_dataframe", "records_table", "write_records_csv"]
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -84,13 +90,38 @@ def _is_iso_date(value: object) -> bool:
     return isinstance(value, str) and _ISO_DATE.fullmatch(value) is not None
 
 
-def write_records_csv(objects: Iterable[object], path: str | Path) -> Path:
-    """Write the objects as a UTF-8 CSV file (with a byte-order mark, for Excel)."""
+def dumps_records_csv(objects: Iterable[object], *, neutralise_formulas: bool = True) -> str:
+    """The objects as CSV text: a header, then one row per object (empty for no object).
+
+    Args:
+        objects: Any records.
+        neutralise_formulas: Write a text cell beginning with ``=``, ``+``, ``-``, ``@``, a
+            tab or a carriage return with a ``'`` in front, so that a spreadsheet program does
+            not run it as a formula.
+
+    >>> from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
+    >>> dumps_records_csv(load_dataset(SAMPLE_DATASET).support_records).splitlines()[0][:27]
+    'id,establishment_id,content'
+    """
     rows = records_table(objects)
-    out = Path(path)
-    with out.open("w", encoding="utf-8-sig", newline="") as f:
-        if rows:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows(rows)
-    return out
+    if not rows:
+        return ""
+    header: list[object] = list(rows[0])
+    table = [header, *([row[str(c)] for c in header] for row in rows)]
+    return csv_text(table, neutralise_formulas=neutralise_formulas)
+
+
+def write_records_csv(
+    objects: Iterable[object],
+    target: str | Path | IO[str],
+    *,
+    neutralise_formulas: bool = True,
+) -> None:
+    """Write the objects as CSV: to a path in UTF-8 with a byte-order mark (for Excel), or to
+    an open text stream as it is.
+
+    Raises:
+        FileWriteError: If the folder does not exist, or the file cannot be written.
+    """
+    content = dumps_records_csv(objects, neutralise_formulas=neutralise_formulas)
+    write_text(target, content, encoding="utf-8-sig")

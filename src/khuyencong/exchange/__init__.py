@@ -1,92 +1,30 @@
 """Data exchange: khuyencong data in the shapes of open data standards.
 
-- `khuyencong.exchange.threesixty`: grants in the 360Giving data standard shape, written
-  as JSON or CSV from approved projects and support records, and read back.
+Each standard is a public module with the same four verbs, as cattrs' ``preconf`` modules
+have, so a program written against one guesses the other:
 
-Every export validates against the standard's required fields before it writes, and every
-reader reports every problem with its ``$.path``.
+- :mod:`khuyencong.exchange.threesixty`: grants in the 360Giving data standard, from approved
+  projects and support records, as JSON or CSV (``fmt="json"`` or ``"csv"``).
+- :mod:`khuyencong.exchange.iati`: indicators with targets and actuals as IATI results, as XML
+  or JSON (``fmt="xml"`` or ``"json"``).
+
+===========================================  ==================================================
+``loads(text, fmt=...)``                     objects from text
+``dumps(objects, fmt=...)``                  text (a ``str``) from objects
+``read(path_or_stream, fmt=None)``           objects from a file; the format from its suffix
+``write(objects, path_or_stream, fmt=None)`` a file from objects; returns ``None``
+===========================================  ==================================================
+
+Every export validates against the standard's required fields before it writes, every reader
+reports every problem with its ``$.path``, and a file that cannot be read at all raises
+:class:`~khuyencong.exceptions.FileFormatError`. The package itself re-exports nothing: import
+the module of the standard (``from khuyencong.exchange import threesixty``).
+
+>>> from khuyencong.exchange import iati, threesixty
+>>> threesixty.FORMATS, iati.FORMATS
+(('json', 'csv'), ('xml', 'json'))
 """
 
-from khuyencong.exchange.iati import (
-    IATI_VERSION,
-    INDICATOR_VOCABULARY,
-    KEY_DIMENSION,
-    PERCENT_PLACES,
-    IatiIndicator,
-    IatiPeriod,
-    IatiResult,
-    IndicatorMeasure,
-    ResultType,
-    dumps_iati_json,
-    dumps_iati_xml,
-    iati_result,
-    iati_result_problems,
-    read_iati_json,
-    read_iati_json_text,
-    read_iati_xml,
-    read_iati_xml_text,
-    result_to_iati,
-    write_iati_json,
-    write_iati_xml,
-)
-from khuyencong.exchange.threesixty import (
-    CSV_COLUMNS,
-    CURRENCY,
-    GEO_CODE_TYPE_PREFIX,
-    REQUIRED_FIELDS,
-    Grant,
-    GrantProgramme,
-    Organisation,
-    dumps_csv,
-    dumps_json,
-    grant_to_threesixty,
-    grants_from,
-    read_csv,
-    read_csv_text,
-    read_json,
-    read_json_text,
-    required_field_problems,
-    write_csv,
-    write_json,
-)
+from khuyencong.exchange import iati, threesixty
 
-__all__ = [
-    "CSV_COLUMNS",
-    "CURRENCY",
-    "GEO_CODE_TYPE_PREFIX",
-    "IATI_VERSION",
-    "INDICATOR_VOCABULARY",
-    "KEY_DIMENSION",
-    "PERCENT_PLACES",
-    "REQUIRED_FIELDS",
-    "Grant",
-    "GrantProgramme",
-    "IatiIndicator",
-    "IatiPeriod",
-    "IatiResult",
-    "IndicatorMeasure",
-    "Organisation",
-    "ResultType",
-    "dumps_csv",
-    "dumps_iati_json",
-    "dumps_iati_xml",
-    "dumps_json",
-    "grant_to_threesixty",
-    "grants_from",
-    "iati_result",
-    "iati_result_problems",
-    "read_csv",
-    "read_csv_text",
-    "read_iati_json",
-    "read_iati_json_text",
-    "read_iati_xml",
-    "read_iati_xml_text",
-    "read_json",
-    "read_json_text",
-    "required_field_problems",
-    "result_to_iati",
-    "write_csv",
-    "write_iati_json",
-    "write_iati_xml",
-    "write_json",
-]
+__all__ = ["iati", "threesixty"]

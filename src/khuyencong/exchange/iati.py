@@ -69,11 +69,15 @@ that write the same file again.
  ('management_trainees', None, Decimal('200'), Decimal('150')),
  ('awarded_products', 'province', Decimal('15'), Decimal('12')),
  ('coverage[commune]', None, Decimal('50.0'), Decimal('21.05'))]
->>> xml = dumps_iati_xml([result])
+>>> xml = dumps([result])
 >>> print(xml.splitlines()[0])
 <result type="1">
->>> read_iati_xml_text(xml) == [result] and dumps_iati_xml(read_iati_xml_text(xml)) == xml
+>>> loads(xml) == [result] and dumps(loads(xml)) == xml
 True
+
+The module has the four verbs of every exchange format module: `loads` and `dumps` for text,
+`read` and `write` for files and streams, each taking ``fmt="xml"`` (the default) or
+``fmt="json"``.
 """
 
 from __future__ import annotations
@@ -87,13 +91,15 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import attrs
 
+from khuyencong._files import write_text
+from khuyencong.converters import parse_json
 from khuyencong.domain import Lang
-from khuyencong.exceptions import Problem, ValidationError
+from khuyencong.exceptions import FileFormatError, Problem, ValidationError
+from khuyencong.exchange._formats import Readable, Writable, read_source, resolve_format
 from khuyencong.indicators import (
     STANDARD_INDICATORS,
     IndicatorResult,
@@ -101,8 +107,10 @@ from khuyencong.indicators import (
     Target,
     key_label,
 )
+from khuyencong.messages import resolve_language, text
 
 __all__ = [
+    "FORMATS",
     "IATI_VERSION",
     "INDICATOR_VOCABULARY",
     "KEY_DIMENSION",
@@ -112,18 +120,17 @@ __all__ = [
     "IatiResult",
     "IndicatorMeasure",
     "ResultType",
-    "dumps_iati_json",
-    "dumps_iati_xml",
+    "dumps",
     "iati_result",
     "iati_result_problems",
-    "read_iati_json",
-    "read_iati_json_text",
-    "read_iati_xml",
-    "read_iati_xml_text",
+    "loads",
+    "read",
     "result_to_iati",
-    "write_iati_json",
-    "write_iati_xml",
+    "write",
 ]
+
+FORMATS = ("xml", "json")
+"""The formats results are written in: IATI's XML, and JSON mirroring it element by element."""
 
 IATI_VERSION = "2.03"
 """The version of the IATI standard whose result elements this module writes."""
@@ -149,17 +156,9 @@ class ResultType(enum.StrEnum):
     IMPACT = "3"
     OTHER = "9"
 
-    def label(self, lang: Lang = "vi") -> str:
-        """The type's name in ``lang``."""
-        return _RESULT_TYPE_LABELS[self][0 if lang == "vi" else 1]
-
-
-_RESULT_TYPE_LABELS = {
-    ResultType.OUTPUT: ("Đầu ra", "Output"),
-    ResultType.OUTCOME: ("Kết quả", "Outcome"),
-    ResultType.IMPACT: ("Tác động", "Impact"),
-    ResultType.OTHER: ("Khác", "Other"),
-}
+    def label(self, lang: Lang | None = None) -> str:
+        """The type's name in ``lang`` (the language in force by default)."""
+        return text(f"exchange.iati.result_type.{self.value}", lang)
 
 
 class IndicatorMeasure(enum.StrEnum):
@@ -168,11 +167,9 @@ class IndicatorMeasure(enum.StrEnum):
     UNIT = "1"
     PERCENTAGE = "2"
 
-    def label(self, lang: Lang = "vi") -> str:
-        """The measure's name in ``lang``."""
-        if self is IndicatorMeasure.UNIT:
-            return "Đơn vị" if lang == "vi" else "Unit"
-        return "Phần trăm" if lang == "vi" else "Percentage"
+    def label(self, lang: Lang | None = None) -> str:
+        """The measure's name in ``lang`` (the language in force by default)."""
+        return text(f"exchange.iati.measure.{self.value}", lang)
 
 
 def _nfc(value: object) -> object:
@@ -247,9 +244,9 @@ class IatiIndicator:
     key: str | None = attrs.field(default=None, converter=_nfc_optional)
     ascending: bool = True
 
-    def title(self, lang: Lang = "vi") -> str:
-        """The title in ``lang``."""
-        return self.title_vi if lang == "vi" else self.title_en
+    def title(self, lang: Lang | None = None) -> str:
+        """The title in ``lang`` (the language in force by default)."""
+        return {"vi": self.title_vi, "en": self.title_en}[resolve_language(lang)]
 
 
 @attrs.frozen
@@ -268,9 +265,9 @@ class IatiResult:
     indicators: tuple[IatiIndicator, ...] = attrs.field(converter=_indicators)
     type: ResultType = ResultType.OUTPUT
 
-    def title(self, lang: Lang = "vi") -> str:
-        """The title in ``lang``."""
-        return self.title_vi if lang == "vi" else self.title_en
+    def title(self, lang: Lang | None = None) -> str:
+        """The title in ``lang`` (the language in force by default)."""
+        return {"vi": self.title_vi, "en": self.title_en}[resolve_language(lang)]
 
 
 # --- building results from targets and indicators -------------------------------------------
@@ -329,7 +326,7 @@ def iati_result(
         result_type: The IATI result type.
 
     Returns:
-        The result, ready for `dumps_iati_xml` or `dumps_iati_json`.
+        The result, ready for `dumps` or `write`.
     """
     by_ratio = {r.code: r for r in ratios}
     indicators: dict[tuple[str, str | None], IatiIndicator] = {}
@@ -380,9 +377,13 @@ def iati_result(
 
 
 def _number(value: Decimal) -> str:
-    """A value as IATI text: integers without a point, others without trailing zeros."""
+    """A value as IATI text: integers without a point, others without trailing zeros.
+
+    Written from the decimal itself, never through ``int``, which cannot print a number of
+    more than 4,300 digits.
+    """
     if value == value.to_integral_value():
-        return str(int(value))
+        return format(value.to_integral_value(), "f")
     return format(value.normalize(), "f")
 
 
@@ -695,15 +696,7 @@ def _package(results: Sequence[IatiResult]) -> dict[str, Any]:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def dumps_iati_json(results: Sequence[IatiResult]) -> str:
-    """The results as JSON: ``{"iati-version": "2.03", "result": [...]}``, indented UTF-8 text.
-
-    Each item of ``result`` is `result_to_iati` of one result.
-
-    Raises:
-        ValidationError: If there is no result, or a required element is missing (every
-            missing piece listed with its path).
-    """
+def _json_text(results: Sequence[IatiResult]) -> str:
     return json.dumps(_package(results), ensure_ascii=False, indent=2) + "\n"
 
 
@@ -725,16 +718,7 @@ def _element(name: str, data: Mapping[str, Any]) -> ET.Element:
     return element
 
 
-def dumps_iati_xml(results: Sequence[IatiResult]) -> str:
-    """The results as an XML fragment: one ``<result>`` element each, to place in an activity.
-
-    The fragment has no XML declaration and no root: paste it into an ``<iati-activity>``
-    after its ``conditions`` (IATI 2.03 order), or read it back with `read_iati_xml_text`.
-
-    Raises:
-        ValidationError: If there is no result, or a required element is missing (every
-            missing piece listed with its path).
-    """
+def _xml_text(results: Sequence[IatiResult]) -> str:
     package = _package(results)
     parts = []
     for item in package["result"]:
@@ -744,24 +728,41 @@ def dumps_iati_xml(results: Sequence[IatiResult]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def write_iati_json(results: Sequence[IatiResult], path: str | Path) -> None:
-    """Write the results as a JSON file (UTF-8), after validating them all.
+def dumps(results: Sequence[IatiResult], *, fmt: str = "xml") -> str:
+    """The results as IATI text: an XML fragment (one ``<result>`` element each, to place in
+    an activity) or JSON (``{"iati-version": "2.03", "result": [...]}``, indented).
+
+    The XML fragment has no XML declaration and no root: paste it into an ``<iati-activity>``
+    after its ``conditions`` (IATI 2.03 order), or read it back with `loads`. Each item of the
+    JSON ``result`` list is `result_to_iati` of one result.
+
+    Args:
+        results: The results, at least one.
+        fmt: ``"xml"`` or ``"json"``.
+
+    Raises:
+        ValidationError: If there is no result, or a required element is missing (every
+            missing piece listed with its path), or ``fmt`` is not one of `FORMATS`.
+    """
+    if resolve_format(fmt, None, FORMATS, "xml") == "json":
+        return _json_text(results)
+    return _xml_text(results)
+
+
+def write(results: Sequence[IatiResult], target: Writable, *, fmt: str | None = None) -> None:
+    """Write the results as an IATI file (UTF-8), after validating them all.
+
+    Args:
+        results: The results, at least one.
+        target: A path, or an open text stream.
+        fmt: ``"xml"`` or ``"json"``; by default the path's suffix, or XML for a stream.
 
     Raises:
         ValidationError: Before anything is written, if a result is incomplete.
+        FileWriteError: If the file cannot be written.
     """
-    text = dumps_iati_json(results)
-    Path(path).write_text(text, encoding="utf-8")
-
-
-def write_iati_xml(results: Sequence[IatiResult], path: str | Path) -> None:
-    """Write the results as an XML fragment file (UTF-8), after validating them all.
-
-    Raises:
-        ValidationError: Before anything is written, if a result is incomplete.
-    """
-    text = dumps_iati_xml(results)
-    Path(path).write_text(text, encoding="utf-8")
+    chosen = resolve_format(fmt, target, FORMATS, "xml")
+    write_text(target, dumps(results, fmt=chosen))
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -830,18 +831,8 @@ def _parse_results(items: Sequence[object]) -> list[IatiResult]:
     return [_parse_result(item) for item in items if isinstance(item, Mapping)]
 
 
-def read_iati_json_text(text: str | bytes) -> list[IatiResult]:
-    """Results from the JSON that `dumps_iati_json` writes.
-
-    Raises:
-        ValidationError: Listing every problem, each with its ``$.path``.
-    """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError.single(
-            "$", None, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from exc
+def _from_json(document: str | bytes, source: str) -> list[IatiResult]:
+    data = parse_json(document, source=source)
     if not isinstance(data, dict) or not isinstance(data.get("result"), list):
         raise ValidationError.single(
             "$.result", None, 'an IATI results file is {"iati-version": "2.03", "result": [...]}'
@@ -861,17 +852,20 @@ def read_iati_json_text(text: str | bytes) -> list[IatiResult]:
     return _parse_results(data["result"])
 
 
-def read_iati_json(path: str | Path) -> list[IatiResult]:
-    """Results from a JSON file; see `read_iati_json_text`."""
-    return read_iati_json_text(Path(path).read_bytes())
-
-
 def _tag(element: ET.Element) -> str:
     return "xml:lang" if element.tag == _XML_LANG else str(element.tag)
 
 
-def _data(element: ET.Element, path: str, problems: list[Problem]) -> dict[str, Any]:
+_MAX_DEPTH = 16
+"""The deepest XML element read (a result is six levels deep; an activity file adds two)."""
+
+
+def _data(
+    element: ET.Element, path: str, problems: list[Problem], depth: int = 0
+) -> dict[str, Any]:
     """An XML element as IATI data (the JSON form), noting elements that appear twice."""
+    if depth > _MAX_DEPTH:
+        raise _TooDeepError
     data: dict[str, Any] = {}
     for key, value in element.attrib.items():
         data["xml:lang" if key == _XML_LANG else key] = value
@@ -882,36 +876,40 @@ def _data(element: ET.Element, path: str, problems: list[Problem]) -> dict[str, 
         if name in _ONCE:
             if name in data:
                 problems.append(Problem(f"{path}.{name}", "this element appears once"))
-            data[name] = _data(child, f"{path}.{name}", problems)
+            data[name] = _data(child, f"{path}.{name}", problems, depth + 1)
         else:
             items = data.setdefault(name, [])
             if isinstance(items, list):
-                items.append(_data(child, f"{path}.{name}[{len(items)}]", problems))
+                items.append(_data(child, f"{path}.{name}[{len(items)}]", problems, depth + 1))
     return data
 
 
-def read_iati_xml_text(text: str | bytes) -> list[IatiResult]:
-    """Results from XML: the fragment `dumps_iati_xml` writes, or an IATI activity file.
+class _TooDeepError(Exception):
+    """XML nested deeper than any IATI result."""
 
-    ``<result>`` elements are read at the top of the fragment, or inside each
-    ``<iati-activity>`` (of an ``<iati-activities>`` file); the activity's other elements are
-    not read. Problems have the same ``$.result[i]…`` paths as in JSON: ``result[i]`` is the
-    i-th result of the text, counted from 0.
 
-    Raises:
-        ValidationError: Listing every problem, each with its path.
-    """
-    body = text.decode("utf-8") if isinstance(text, bytes) else text
-    body = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", body)
+_DOCTYPE = re.compile(r"<!DOCTYPE|<!ENTITY")
+
+
+def _from_xml(document: str | bytes, source: str) -> list[IatiResult]:
+    if isinstance(document, bytes):
+        try:
+            document = document.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            message = text("exchange.xml.not_utf8", offset=exc.start)
+            raise FileFormatError.at(source, "$", message) from None
+    body = re.sub(r"^\ufeff?\s*<\?xml[^>]*\?>", "", document)
+    if _DOCTYPE.search(body):
+        # IATI files have no DTD; one can declare entities that expand without bound.
+        raise FileFormatError.at(source, "$", text("exchange.xml.doctype"))
     try:
-        # expat resolves no external entity, and the expat of Python >= 3.11 limits entity
-        # expansion (billion laughs), so the stdlib parser is safe here without defusedxml.
+        # No DTD reaches the parser (refused above), so no entity can be declared or expanded.
         root = ET.fromstring(f"<khuyencong-fragment>{body}</khuyencong-fragment>")  # noqa: S314
     except ET.ParseError as exc:
         line, column = exc.position
-        raise ValidationError.single(
-            "$", None, f"not well-formed XML: {exc} (line {line}, column {column})"
-        ) from exc
+        reason = str(exc).split(":", 1)[0]
+        message = text("exchange.xml.invalid", reason=reason, line=line, column=column)
+        raise FileFormatError.at(source, "$", message) from None
     found: list[ET.Element] = []
     problems: list[Problem] = []
     for child in root:
@@ -928,12 +926,49 @@ def read_iati_xml_text(text: str | bytes) -> list[IatiResult]:
             )
     if problems:
         raise ValidationError(problems)
-    items = [_data(r, f"$.result[{i}]", problems) for i, r in enumerate(found)]
+    try:
+        items = [_data(r, f"$.result[{i}]", problems) for i, r in enumerate(found)]
+    except _TooDeepError:
+        message = text("exchange.xml.too_deep", depth=_MAX_DEPTH)
+        raise FileFormatError.at(source, "$", message) from None
     if problems:
         raise ValidationError(problems)
     return _parse_results(items)
 
 
-def read_iati_xml(path: str | Path) -> list[IatiResult]:
-    """Results from an XML file; see `read_iati_xml_text`."""
-    return read_iati_xml_text(Path(path).read_bytes())
+def loads(document: str | bytes, *, fmt: str = "xml") -> list[IatiResult]:
+    """Results from IATI text: XML (the fragment `dumps` writes, or an IATI activity file) or
+    the JSON `dumps` writes.
+
+    In XML, ``<result>`` elements are read at the top of the fragment, or inside each
+    ``<iati-activity>`` (of an ``<iati-activities>`` file); the activity's other elements are
+    not read. Problems have the same ``$.result[i]…`` paths in both formats: ``result[i]`` is
+    the i-th result of the text, counted from 0.
+
+    Raises:
+        FileFormatError: If the text cannot be read at all: not UTF-8, not well-formed, a
+            document type declaration, nested deeper than any result, not JSON.
+        ValidationError: Listing every problem, each with its path.
+    """
+    if resolve_format(fmt, None, FORMATS, "xml") == "json":
+        return _from_json(document, "<text>")
+    return _from_xml(document, "<text>")
+
+
+def read(source: Readable, *, fmt: str | None = None) -> list[IatiResult]:
+    """Results from an IATI file or stream; see `loads`.
+
+    Args:
+        source: A path, or an open text or binary stream.
+        fmt: ``"xml"`` or ``"json"``; by default the path's suffix, or XML for a stream.
+
+    Raises:
+        FileFormatError: If the file cannot be read at all.
+        ValidationError: Listing every problem.
+        OSError: If the file cannot be opened.
+    """
+    chosen = resolve_format(fmt, source, FORMATS, "xml")
+    document, label = read_source(source)
+    if chosen == "json":
+        return _from_json(document, label)
+    return _from_xml(document, label)

@@ -51,8 +51,11 @@ write the same file again (``read → write → read`` is the identity on `Grant
 ... )
 >>> grant.identifier, grant.amount_awarded, grant.recipient.id
 ('360G-khuyencong-bacgiang-SR-2018-01', 20000000, '360G-khuyencong-bacgiang-MST-0100109106')
->>> read_csv_text(dumps_csv([grant])) == [grant]
+>>> loads(dumps([grant], fmt="csv"), fmt="csv") == [grant]
 True
+
+The module has the four verbs of every exchange format module: `loads` and `dumps` for text,
+`read` and `write` for files and streams, each taking ``fmt="json"`` or ``fmt="csv"``.
 """
 
 from __future__ import annotations
@@ -64,12 +67,12 @@ import json
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
 
-from khuyencong.converters import structure
+from khuyencong._files import csv_text, restore_formula, write_text
+from khuyencong.converters import parse_json, structure
 from khuyencong.domain import (
     Establishment,
     Lang,
@@ -78,29 +81,31 @@ from khuyencong.domain import (
     SupportRecord,
     format_vnd,
 )
-from khuyencong.exceptions import Problem, ValidationError
+from khuyencong.exceptions import FileFormatError, Problem, ValidationError
+from khuyencong.exchange._formats import Readable, Writable, read_source, resolve_format
+from khuyencong.messages import resolve_language, text
 from khuyencong.units import MapId, UnitRef, load_map
 
 __all__ = [
     "CSV_COLUMNS",
     "CURRENCY",
+    "FORMATS",
     "GEO_CODE_TYPE_PREFIX",
     "REQUIRED_FIELDS",
     "Grant",
     "GrantProgramme",
     "Organisation",
-    "dumps_csv",
-    "dumps_json",
+    "dumps",
     "grant_to_threesixty",
     "grants_from",
-    "read_csv",
-    "read_csv_text",
-    "read_json",
-    "read_json_text",
+    "loads",
+    "read",
     "required_field_problems",
-    "write_csv",
-    "write_json",
+    "write",
 ]
+
+FORMATS = ("json", "csv")
+"""The formats the standard is written in here: its JSON package and its CSV summary table."""
 
 CURRENCY = "VND"
 """The ISO 4217 code of every amount this module writes."""
@@ -336,10 +341,13 @@ def _project_grant(
     lang: Lang,
 ) -> dict[str, Any]:
     contents = "; ".join(pc.content.label(lang) for pc in project.contents)
-    if lang == "vi":
-        description = f"{contents} ({project.fund.label(lang)}, kế hoạch năm {project.plan_year})"
-    else:
-        description = f"{contents} ({project.fund.label(lang)}, plan year {project.plan_year})"
+    description = text(
+        "exchange.threesixty.project_description",
+        lang,
+        contents=contents,
+        fund=project.fund.label(lang),
+        year=project.plan_year,
+    )
     grant: dict[str, Any] = {
         "id": f"{prefix}{project.id}",
         "title": project.title,
@@ -368,8 +376,11 @@ def _record_grant(
     parts = [record.content.label(lang)]
     if record.note:
         parts.append(record.note)
-    paid = "ngân sách" if lang == "vi" else "public funds"
-    parts.append(f"{paid} {format_vnd(record.public_amount, lang)}")
+    parts.append(
+        text(
+            "exchange.threesixty.public_funds", lang, amount=format_vnd(record.public_amount, lang)
+        )
+    )
     grant: dict[str, Any] = {
         "id": f"{prefix}{record.id}",
         "title": f"{record.content.label(lang)} – {who}",
@@ -395,7 +406,7 @@ def grants_from(
     funder: Organisation,
     programme: GrantProgramme | None = None,
     org_id_prefix: str | None = None,
-    lang: Lang = "vi",
+    lang: Lang | None = None,
 ) -> list[Grant]:
     """360Giving grants for the approved projects and the support records given.
 
@@ -415,7 +426,7 @@ def grants_from(
         programme: The grant programme of every grant, if any.
         org_id_prefix: Prefix of recipient identifiers built from tax numbers; by default
             ``<prefix>MST-``.
-        lang: Language of the descriptions (``"vi"`` by default, or ``"en"``).
+        lang: Language of the descriptions (the language in force by default).
 
     Returns:
         The grants, each with every field the standard requires.
@@ -430,6 +441,7 @@ def grants_from(
             "$.prefix", prefix, "a 360Giving prefix starts with '360G-' and names the publisher"
         )
     org_prefix = f"{prefix}MST-" if org_id_prefix is None else org_id_prefix
+    lang = resolve_language(lang)
     by_id = {e.id: e for e in establishments}
     built: list[tuple[dict[str, Any], str]] = []
     problems: list[Problem] = []
@@ -532,7 +544,7 @@ def required_field_problems(grant: Mapping[str, Any], path: str = "$") -> list[P
 
 
 def grant_to_threesixty(grant: Grant) -> dict[str, Any]:
-    """One grant as 360Giving JSON data (what `dumps_json` writes for it).
+    """One grant as 360Giving JSON data (what `dumps` writes for it as JSON).
 
     Optional lists (planned dates, beneficiary location, grant programme) are left out when
     empty.
@@ -570,17 +582,12 @@ def _package(grants: Sequence[Grant]) -> dict[str, Any]:
     return {"grants": items}
 
 
-def dumps_json(grants: Sequence[Grant]) -> str:
-    """The grants as a 360Giving JSON package (``{"grants": [...]}``), indented UTF-8 text.
-
-    Raises:
-        ValidationError: If there is no grant, or two share an identifier.
-    """
+def _json_text(grants: Sequence[Grant]) -> str:
     return json.dumps(_package(grants), ensure_ascii=False, indent=2) + "\n"
 
 
-def _row(grant: Mapping[str, Any]) -> dict[str, str]:
-    row: dict[str, str] = {}
+def _row(grant: Mapping[str, Any]) -> list[str]:
+    row: list[str] = []
     for column in CSV_COLUMNS:
         field, key = _COLUMN_KEYS[column]
         if field is None:
@@ -588,42 +595,59 @@ def _row(grant: Mapping[str, Any]) -> dict[str, str]:
         else:
             items = grant.get(field) or [{}]
             value = items[0].get(key)
-        row[column] = "" if value is None else str(value)
+        row.append("" if value is None else str(value))
     return row
 
 
-def dumps_csv(grants: Sequence[Grant]) -> str:
-    """The grants as 360Giving CSV text: one row per grant, columns `CSV_COLUMNS`.
-
-    Raises:
-        ValidationError: If there is no grant, or two share an identifier.
-    """
+def _csv_text(grants: Sequence[Grant], *, neutralise_formulas: bool) -> str:
     package = _package(grants)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(_row(g) for g in package["grants"])
-    return out.getvalue()
+    rows = [CSV_COLUMNS, *(_row(g) for g in package["grants"])]
+    return csv_text(rows, neutralise_formulas=neutralise_formulas)
 
 
-def write_json(grants: Sequence[Grant], path: str | Path) -> None:
-    """Write the grants as a 360Giving JSON file (UTF-8), after validating them all.
+def dumps(grants: Sequence[Grant], *, fmt: str = "json", neutralise_formulas: bool = True) -> str:
+    """The grants as 360Giving text: a JSON package (``{"grants": [...]}``, indented) or CSV
+    (one row per grant, columns `CSV_COLUMNS`).
+
+    Args:
+        grants: The grants, at least one.
+        fmt: ``"json"`` or ``"csv"``.
+        neutralise_formulas: In CSV, write a text cell beginning with ``=``, ``+``, ``-``,
+            ``@``, a tab or a carriage return with a ``'`` in front, so that a spreadsheet
+            program shows it as text instead of running it (`read` takes the quote off).
+            ``False`` writes every cell as it is.
+
+    Raises:
+        ValidationError: If there is no grant, or two share an identifier, or ``fmt`` is not
+            a format of the standard.
+    """
+    if resolve_format(fmt, None, FORMATS, "json") == "csv":
+        return _csv_text(grants, neutralise_formulas=neutralise_formulas)
+    return _json_text(grants)
+
+
+def write(
+    grants: Sequence[Grant],
+    target: Writable,
+    *,
+    fmt: str | None = None,
+    neutralise_formulas: bool = True,
+) -> None:
+    """Write the grants as a 360Giving file (UTF-8), after validating them all.
+
+    Args:
+        grants: The grants, at least one.
+        target: A path, or an open text stream.
+        fmt: ``"json"`` or ``"csv"``; by default the path's suffix (``.json``, ``.csv``), or
+            JSON for a stream.
+        neutralise_formulas: As for `dumps`.
 
     Raises:
         ValidationError: Before anything is written, if a grant is invalid.
+        FileWriteError: If the file cannot be written.
     """
-    text = dumps_json(grants)
-    Path(path).write_text(text, encoding="utf-8")
-
-
-def write_csv(grants: Sequence[Grant], path: str | Path) -> None:
-    """Write the grants as a 360Giving CSV file (UTF-8), after validating them all.
-
-    Raises:
-        ValidationError: Before anything is written, if a grant is invalid.
-    """
-    text = dumps_csv(grants)
-    Path(path).write_text(text, encoding="utf-8", newline="")
+    chosen = resolve_format(fmt, target, FORMATS, "json")
+    write_text(target, dumps(grants, fmt=chosen, neutralise_formulas=neutralise_formulas))
 
 
 # --- 360Giving data → Grant -------------------------------------------------------------------
@@ -798,18 +822,8 @@ def _parse_grants(items: Sequence[object]) -> list[Grant]:
     return grants
 
 
-def read_json_text(text: str | bytes) -> list[Grant]:
-    """Grants from 360Giving JSON text (a package ``{"grants": [...]}``).
-
-    Raises:
-        ValidationError: Listing every problem of every grant, each with its ``$.path``.
-    """
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ValidationError.single(
-            "$", None, f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
-        ) from exc
+def _from_json(document: str | bytes, source: str) -> list[Grant]:
+    data = parse_json(document, source=source)
     if not isinstance(data, dict) or not isinstance(data.get("grants"), list):
         raise ValidationError.single("$.grants", None, 'a 360Giving package is {"grants": [...]}')
     extra = sorted(set(data) - {"grants"})
@@ -822,21 +836,20 @@ def read_json_text(text: str | bytes) -> list[Grant]:
     return _parse_grants(data["grants"])
 
 
-def read_json(path: str | Path) -> list[Grant]:
-    """Grants from a 360Giving JSON file; see `read_json_text`."""
-    return read_json_text(Path(path).read_bytes())
+_MAX_DIGITS = 30
+"""The most digits an amount in CSV may have (int() refuses more than 4,300)."""
 
 
 def _unflatten(row: Mapping[str, str]) -> dict[str, Any]:
     grant: dict[str, Any] = {}
     lists: dict[str, dict[str, Any]] = {}
-    for column, text in row.items():
+    for column, cell in row.items():
         field, key = _COLUMN_KEYS[column]
-        if text == "":
+        if cell == "":
             continue
-        value: object = text
-        if key == "amountAwarded":
-            value = int(text) if text.lstrip("-").isdigit() else text
+        value: object = restore_formula(cell)
+        if key == "amountAwarded" and cell.lstrip("-").isdigit() and len(cell) <= _MAX_DIGITS:
+            value = int(cell)
         if field is None:
             grant[key] = value
         else:
@@ -847,30 +860,34 @@ def _unflatten(row: Mapping[str, str]) -> dict[str, Any]:
     return grant
 
 
-def read_csv_text(text: str) -> list[Grant]:
-    """Grants from 360Giving CSV text with the columns of `CSV_COLUMNS`.
-
-    Problems are reported with the path of the grant in JSON form: ``$.grants[0]`` is the first
-    data row (line 2 of the file).
-
-    Raises:
-        ValidationError: Listing every problem, each with its path.
-    """
-    reader = csv.DictReader(io.StringIO(text.removeprefix("\ufeff")))
-    header = reader.fieldnames or []
-    problems = [
-        Problem(f"$.columns[{i}]", "unknown column; remove it or check its spelling", name)
-        for i, name in enumerate(header)
-        if name not in _COLUMN_KEYS
-    ]
-    if problems:
-        raise ValidationError(problems)
-    rows = []
-    for i, row in enumerate(reader):
-        if None in row:
-            problems.append(Problem(f"$.grants[{i}]", "the row has more cells than the header"))
-            continue
-        rows.append(_unflatten({k: v or "" for k, v in row.items()}))
+def _from_csv(document: str | bytes, source: str) -> list[Grant]:
+    if isinstance(document, bytes):
+        try:
+            document = document.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            message = text("exchange.csv.not_utf8", offset=exc.start)
+            raise FileFormatError.at(source, "$", message) from None
+    # newline="": a quoted cell keeps its line ends and a lone CR ends a row.
+    reader = csv.reader(io.StringIO(document.removeprefix("\ufeff"), newline=""))
+    try:
+        header = next(reader, [])
+        problems = [
+            Problem(f"$.columns[{i}]", "unknown column; remove it or check its spelling", name)
+            for i, name in enumerate(header)
+            if name not in _COLUMN_KEYS
+        ]
+        if problems:
+            raise ValidationError(problems)
+        rows = []
+        for i, cells in enumerate(reader):
+            if len(cells) > len(header):
+                problems.append(Problem(f"$.grants[{i}]", "the row has more cells than the header"))
+                continue
+            padded = [*cells, *[""] * (len(header) - len(cells))]
+            rows.append(_unflatten(dict(zip(header, padded, strict=True))))
+    except csv.Error as exc:
+        message = text("exchange.csv.invalid", line=reader.line_num, reason=str(exc))
+        raise FileFormatError.at(source, "$", message) from None
     if problems:
         raise ValidationError(problems)
     if not rows:
@@ -878,6 +895,37 @@ def read_csv_text(text: str) -> list[Grant]:
     return _parse_grants(rows)
 
 
-def read_csv(path: str | Path) -> list[Grant]:
-    """Grants from a 360Giving CSV file (UTF-8, with or without a byte-order mark)."""
-    return read_csv_text(Path(path).read_text(encoding="utf-8"))
+def loads(document: str | bytes, *, fmt: str = "json") -> list[Grant]:
+    """Grants from 360Giving text: a JSON package (``{"grants": [...]}``) or CSV with the
+    columns of `CSV_COLUMNS` (UTF-8, with or without a byte-order mark).
+
+    In CSV, problems are reported with the path of the grant in JSON form: ``$.grants[0]`` is
+    the first data row (line 2 of the file). A cell that `dumps` protected from running as a
+    formula (``'=…``) is read back as it was (``=…``).
+
+    Raises:
+        FileFormatError: If the text cannot be read at all (not UTF-8, not JSON, a broken CSV).
+        ValidationError: Listing every problem of every grant, each with its ``$.path``.
+    """
+    if resolve_format(fmt, None, FORMATS, "json") == "csv":
+        return _from_csv(document, "<text>")
+    return _from_json(document, "<text>")
+
+
+def read(source: Readable, *, fmt: str | None = None) -> list[Grant]:
+    """Grants from a 360Giving file or stream; see `loads`.
+
+    Args:
+        source: A path, or an open text or binary stream.
+        fmt: ``"json"`` or ``"csv"``; by default the path's suffix, or JSON for a stream.
+
+    Raises:
+        FileFormatError: If the file cannot be read at all.
+        ValidationError: Listing every problem of every grant.
+        OSError: If the file cannot be opened.
+    """
+    chosen = resolve_format(fmt, source, FORMATS, "json")
+    document, label = read_source(source)
+    if chosen == "csv":
+        return _from_csv(document, label)
+    return _from_json(document, label)

@@ -6,7 +6,7 @@ reads. Excel needs the ``excel`` extra (``pip install "khuyencong[excel]"``); CS
 """
 
 from khuyencong.importing._columns import Column, parse_date
-from khuyencong.importing._export import table_rows, write_csv
+from khuyencong.importing._export import dumps_csv, table_rows, write_csv
 from khuyencong.importing._reading import ImportLimits, UnsavedFormula
 from khuyencong.importing._tables import (
     ImportKind,
@@ -24,6 +24,7 @@ __all__ = [
     "RowProblem",
     "TableImport",
     "UnsavedFormula",
+    "dumps_csv",
     "import_table",
     "parse_date",
     "read_rows",

@@ -12,9 +12,7 @@ Formatting happens only when a table is rendered.
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
@@ -22,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from khuyencong._files import csv_text
 from khuyencong.domain import Lang, Period, format_vnd
 from khuyencong.exceptions import NotFoundError
 from khuyencong.indicators._model import Breakdown, Filter, Indicator, Unit
@@ -148,14 +147,17 @@ class Table:
         out.extend(f'<p class="kc-note">{html.escape(n)}</p>' for n in self.notes)
         return "".join(out)
 
-    def to_csv(self) -> str:
-        """The table as CSV: raw values (integers, exact ratios as decimals), no formatting."""
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(self.headers)
-        for row in self.rows:
-            writer.writerow(str(_decimal(c, 6)) if isinstance(c, Fraction) else c for c in row)
-        return buf.getvalue()
+    def to_csv(self, *, neutralise_formulas: bool = True) -> str:
+        """The table as CSV: raw values (integers, exact ratios as decimals), no formatting.
+
+        A text cell a spreadsheet program would run as a formula (``=``, ``+``, ``-``, ``@``
+        first) gets a ``'`` in front; ``neutralise_formulas=False`` writes it as it is.
+        """
+        cells = [
+            [str(_decimal(c, 6)) if isinstance(c, Fraction) else c for c in r] for r in self.rows
+        ]
+        rows = [self.headers, *cells]
+        return csv_text(rows, neutralise_formulas=neutralise_formulas)
 
     def to_dataframe(self) -> pd.DataFrame:
         """The table as a pandas DataFrame (needs the ``pandas`` extra)."""
@@ -287,11 +289,13 @@ class IndicatorResult:
             )
         return Table(title or self.indicator.label(lang), headers, tuple(rows), tuple(notes))
 
-    def to_csv(self) -> str:
-        """The breakdown as CSV with raw values (keys, labels, value, record count)."""
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(
+    def to_csv(self, *, neutralise_formulas: bool = True) -> str:
+        """The breakdown as CSV with raw values (keys, labels, value, record count).
+
+        A label a spreadsheet program would run as a formula gets a ``'`` in front, as in
+        :meth:`Table.to_csv`.
+        """
+        rows: list[list[object]] = [
             [
                 "indicator",
                 "period",
@@ -300,14 +304,14 @@ class IndicatorResult:
                 "value",
                 "records",
             ]
-        )
+        ]
         for row in (*self.rows, self.total):
             keys = row.key or ("",) * len(self.by)
             labels = row.labels_vi or ("",) * len(self.by)
-            writer.writerow(
+            rows.append(
                 [self.code, str(self.period), *keys, *labels, row.value, len(row.record_ids)]
             )
-        return buf.getvalue()
+        return csv_text(rows, neutralise_formulas=neutralise_formulas)
 
     def to_dataframe(self) -> pd.DataFrame:
         """The breakdown as a pandas DataFrame (needs the ``pandas`` extra)."""

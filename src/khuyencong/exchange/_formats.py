@@ -1,0 +1,57 @@
+"""What every exchange format module shares: choosing the format, reading a source.
+
+Each format module (:mod:`~khuyencong.exchange.threesixty`, :mod:`~khuyencong.exchange.iati`)
+has the same four verbs, as cattrs' ``preconf`` modules do: ``loads(text)`` and
+``dumps(objects)`` for text, ``read(source)`` and ``write(objects, target)`` for files and
+streams. A standard written in more than one format takes ``fmt=`` (``"json"``, ``"csv"``,
+``"xml"``); ``read`` and ``write`` find it from a path's suffix when it is not given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO
+
+from khuyencong.exceptions import ValidationError
+from khuyencong.messages import text
+
+__all__ = ["Readable", "Writable", "read_source", "resolve_format"]
+
+Readable = str | Path | IO[str] | IO[bytes]
+"""What ``read`` takes: a path, or an open text or binary stream."""
+
+Writable = str | Path | IO[str]
+"""What ``write`` takes: a path, or an open text stream."""
+
+
+def resolve_format(fmt: str | None, where: object, formats: Sequence[str], default: str) -> str:
+    """The format to use: ``fmt`` itself, else the suffix of a path, else ``default``.
+
+    Raises:
+        ValidationError: If ``fmt`` is not one of ``formats``, or a path's suffix names none.
+    """
+    allowed = ", ".join(repr(f) for f in formats)
+    if fmt is not None:
+        if fmt not in formats:
+            message = text("exchange.format.unknown", fmt=repr(fmt), allowed=allowed)
+            raise ValidationError.single("$.fmt", fmt, message)
+        return fmt
+    if not isinstance(where, str | Path):
+        return default
+    suffix = Path(where).suffix.lower().removeprefix(".")
+    if suffix not in formats:
+        message = text("exchange.format.from_suffix", path=str(where), allowed=allowed)
+        raise ValidationError.single("$.fmt", None, message)
+    return suffix
+
+
+def read_source(source: Readable) -> tuple[str | bytes, str]:
+    """The content of a path or a stream, and a label for errors.
+
+    Raises:
+        OSError: If the file cannot be read.
+    """
+    if isinstance(source, str | Path):
+        return Path(source).read_bytes(), str(source)
+    return source.read(), str(getattr(source, "name", "<stream>"))
