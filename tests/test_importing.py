@@ -711,6 +711,20 @@ class TestUnreadableFiles:
             read_rows(path)
         assert caught.value.problems[0].path == "dòng 2"
 
+    def test_a_damaged_compressed_part_is_a_file_format_error(self, tmp_path: Path) -> None:
+        """Bytes damaged inside a compressed part (zlib's 'invalid distance') are refused as a
+        damaged workbook; the fuzz suite found them escaping as zlib.error."""
+        path = workbook(tmp_path / "z.xlsx", [EST_HEADER, *(est_row(i) for i in range(40))])
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo(SHEET)
+        data = bytearray(path.read_bytes())
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+        for i in range(start + 10, start + info.compress_size - 10, 7):
+            data[i] ^= 0x5A
+        path.write_bytes(bytes(data))
+        with pytest.raises(FileFormatError):
+            import_table(path, "establishments")
+
     def test_a_sheet_missing_from_the_archive_is_a_file_format_error(self, tmp_path: Path) -> None:
         """A workbook that lists a worksheet its archive does not hold is damaged."""
         path = write_template(tmp_path / "t.xlsx", ["establishments"])

@@ -292,7 +292,7 @@ def _check_archive(path: Path, label: str, limits: ImportLimits) -> list[str]:
     """Check a workbook's parts before any is parsed; returns the sheet names it lists."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+    except Exception as exc:  # BadZipFile, and whatever a damaged directory makes zipfile raise
         reason = f"{type(exc).__name__}: {exc}"
         raise FileFormatError.at(
             label, "$", text("importing.not_workbook", reason=reason)
@@ -323,7 +323,7 @@ def _check_archive(path: Path, label: str, limits: ImportLimits) -> list[str]:
             return _listed_sheets(archive)
         except KhuyenCongError:
             raise
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, ET.ParseError) as exc:
+        except Exception as exc:  # a damaged part: zlib.error, a bad CRC, an unknown method
             reason = f"{type(exc).__name__}: {exc}"
             raise FileFormatError.at(
                 label, "$", text("importing.not_workbook", reason=reason)
