@@ -9,14 +9,18 @@ streams. A standard written in more than one format takes ``fmt=`` (``"json"``, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, TypeVar
 
 from khuyencong.exceptions import ValidationError
 from khuyencong.messages import text
 
-__all__ = ["Readable", "Writable", "read_source", "resolve_format"]
+__all__ = ["Readable", "Writable", "load_source", "load_text", "read_source", "resolve_format"]
+
+T = TypeVar("T")
+Reader = Callable[[str | bytes, str], T]
+"""Reads a document in one format; the second argument names it in errors."""
 
 Readable = str | Path | IO[str] | IO[bytes]
 """What ``read`` takes: a path, or an open text or binary stream."""
@@ -55,3 +59,26 @@ def read_source(source: Readable) -> tuple[str | bytes, str]:
     if isinstance(source, str | Path):
         return Path(source).read_bytes(), str(source)
     return source.read(), str(getattr(source, "name", "<stream>"))
+
+
+def load_text(readers: Mapping[str, Reader[T]], document: str | bytes, fmt: str) -> T:
+    """``document`` read by the reader of ``fmt`` (the first format is the default).
+
+    Raises:
+        ValidationError: If ``fmt`` is not one of the readers' formats.
+    """
+    formats = tuple(readers)
+    return readers[resolve_format(fmt, None, formats, formats[0])](document, "<text>")
+
+
+def load_source(readers: Mapping[str, Reader[T]], source: Readable, fmt: str | None) -> T:
+    """``source`` read by the reader of ``fmt``, else of its suffix, else of the first format.
+
+    Raises:
+        ValidationError: If no format is known for it.
+        OSError: If the file cannot be read.
+    """
+    formats = tuple(readers)
+    chosen = resolve_format(fmt, source, formats, formats[0])
+    document, label = read_source(source)
+    return readers[chosen](document, label)

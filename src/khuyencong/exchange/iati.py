@@ -99,7 +99,13 @@ from khuyencong._files import write_text
 from khuyencong.converters import parse_json
 from khuyencong.domain import Lang
 from khuyencong.exceptions import FileFormatError, Problem, ValidationError
-from khuyencong.exchange._formats import Readable, Writable, read_source, resolve_format
+from khuyencong.exchange._formats import (
+    Readable,
+    Writable,
+    load_source,
+    load_text,
+    resolve_format,
+)
 from khuyencong.indicators import (
     STANDARD_INDICATORS,
     IndicatorResult,
@@ -950,9 +956,7 @@ def loads(document: str | bytes, *, fmt: str = "xml") -> list[IatiResult]:
             document type declaration, nested deeper than any result, not JSON.
         ValidationError: Listing every problem, each with its path.
     """
-    if resolve_format(fmt, None, FORMATS, "xml") == "json":
-        return _from_json(document, "<text>")
-    return _from_xml(document, "<text>")
+    return load_text(_READERS, document, fmt)
 
 
 def read(source: Readable, *, fmt: str | None = None) -> list[IatiResult]:
@@ -967,8 +971,7 @@ def read(source: Readable, *, fmt: str | None = None) -> list[IatiResult]:
         ValidationError: Listing every problem.
         OSError: If the file cannot be opened.
     """
-    chosen = resolve_format(fmt, source, FORMATS, "xml")
-    document, label = read_source(source)
-    if chosen == "json":
-        return _from_json(document, label)
-    return _from_xml(document, label)
+    return load_source(_READERS, source, fmt)
+
+
+_READERS = {"xml": _from_xml, "json": _from_json}

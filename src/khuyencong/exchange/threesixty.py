@@ -82,7 +82,13 @@ from khuyencong.domain import (
     format_vnd,
 )
 from khuyencong.exceptions import FileFormatError, Problem, ValidationError
-from khuyencong.exchange._formats import Readable, Writable, read_source, resolve_format
+from khuyencong.exchange._formats import (
+    Readable,
+    Writable,
+    load_source,
+    load_text,
+    resolve_format,
+)
 from khuyencong.messages import resolve_language, text
 from khuyencong.units import MapId, UnitRef, load_map
 
@@ -907,9 +913,7 @@ def loads(document: str | bytes, *, fmt: str = "json") -> list[Grant]:
         FileFormatError: If the text cannot be read at all (not UTF-8, not JSON, a broken CSV).
         ValidationError: Listing every problem of every grant, each with its ``$.path``.
     """
-    if resolve_format(fmt, None, FORMATS, "json") == "csv":
-        return _from_csv(document, "<text>")
-    return _from_json(document, "<text>")
+    return load_text(_READERS, document, fmt)
 
 
 def read(source: Readable, *, fmt: str | None = None) -> list[Grant]:
@@ -924,8 +928,7 @@ def read(source: Readable, *, fmt: str | None = None) -> list[Grant]:
         ValidationError: Listing every problem of every grant.
         OSError: If the file cannot be opened.
     """
-    chosen = resolve_format(fmt, source, FORMATS, "json")
-    document, label = read_source(source)
-    if chosen == "csv":
-        return _from_csv(document, label)
-    return _from_json(document, label)
+    return load_source(_READERS, source, fmt)
+
+
+_READERS = {"json": _from_json, "csv": _from_csv}
