@@ -674,7 +674,8 @@ class TestImport:
     ) -> None:
         """A store URL that cannot be opened fails first (status 4): no row was read."""
         ds = load_dataset(SAMPLE_DATASET)
-        path = write_csv(tmp_path / "co-so.csv", ds.establishments, "establishments")
+        path = tmp_path / "co-so.csv"
+        write_csv(ds.establishments, path, "establishments")
         result = run(
             capsys,
             "import",

@@ -27,6 +27,7 @@ from khuyencong.exceptions import (
     DataFileError,
     DuplicateIdError,
     KhuyenCongError,
+    MissingExtraError,
     NotConfiguredError,
     NotFoundError,
     RuleConflictError,
@@ -207,6 +208,8 @@ def _problems(exc: ValidationError | DataFileError) -> list[str]:
 
 def _library_error(exc: KhuyenCongError) -> Failure:
     """A library error as the user should read it."""
+    if isinstance(exc, MissingExtraError):  # its message gives the pip command
+        return Failure(ExitCode.MISSING_EXTRA, text("common.missing_extra", extra=exc.extra))
     if isinstance(exc, NotConfiguredError):
         return Failure(
             ExitCode.NOT_CONFIGURED,

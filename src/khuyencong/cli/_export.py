@@ -38,16 +38,9 @@ from khuyencong.cli._sources import (
     targets_for,
 )
 from khuyencong.domain import Dataset
-from khuyencong.exchange import (
-    IatiResult,
-    Organisation,
-    grants_from,
-    iati_result,
-    write_csv,
-    write_iati_json,
-    write_iati_xml,
-    write_json,
-)
+from khuyencong.exchange import iati, threesixty
+from khuyencong.exchange.iati import IatiResult, iati_result
+from khuyencong.exchange.threesixty import Organisation, grants_from
 from khuyencong.exports import records_table, write_records_csv
 from khuyencong.importing import ImportKind, table_rows
 from khuyencong.importing import write_csv as write_import_csv
@@ -195,7 +188,7 @@ def _write(args: argparse.Namespace, records: Records, path: Path) -> tuple[int,
     lang = get_language()
     if args.format.startswith("iati"):
         result = _iati(records, args)
-        (write_iati_xml if args.format == "iati-xml" else write_iati_json)([result], path)
+        iati.write([result], path, fmt=args.format.removeprefix("iati-"))
         return len(result.indicators), text("cli.export.indicators")
     dataset: Dataset = records.dataset()
     if args.format.startswith("360giving"):
@@ -208,13 +201,13 @@ def _write(args: argparse.Namespace, records: Records, path: Path) -> tuple[int,
             funder=funder,
             lang=lang,
         )
-        (write_json if args.format == "360giving-json" else write_csv)(grants, path)
+        threesixty.write(grants, path, fmt=args.format.removeprefix("360giving-"))
         return len(grants), text("cli.export.grants")
     objects = getattr(dataset, args.kind)
     what = text(f"cli.section.{args.kind}").lower()
     if args.format == "csv":
         if args.kind in _IMPORTABLE:
-            write_import_csv(path, objects, args.kind, lang=lang)
+            write_import_csv(objects, path, args.kind, lang=lang)
         else:
             write_records_csv(objects, path)
     else:
