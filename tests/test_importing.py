@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from khuyencong.cli import main
 from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
 from khuyencong.domain import Establishment, LegalForm, Sector, SupportContent
 from khuyencong.exceptions import (
@@ -827,6 +828,23 @@ class TestOrphans:
         ]
         result = import_table(rows, "fair_participations", establishments=store.establishments)
         assert (result.rows, result.bad_rows) == ((2,), (3,))
+
+    def test_the_import_command_refuses_records_of_establishments_not_stored(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """khuyencong import --store names, as a bad row, a record whose establishment the
+        store does not hold, and stores nothing (status 1, rows refused)."""
+        url = f"sqlite:///{tmp_path / 'kc.db'}"
+        with open_store(url) as store:
+            store_dataset(store, load_dataset(SAMPLE_DATASET))
+            before = store.support_records.count()
+        path = tmp_path / "ho-tro.csv"
+        path.write_text("\n".join(",".join(row) for row in self.ROWS) + "\n", encoding="utf-8")
+        status = main(["import", str(path), "--kind", "support_records", "--store", url])
+        assert status == 1
+        assert "BG-HTX-999" in capsys.readouterr().out
+        with open_store(url) as store:
+            assert store.support_records.count() == before
 
     def test_the_valid_rows_are_a_dataset_to_store(self) -> None:
         """The valid objects of an import are stored all at once through a Dataset."""

@@ -105,6 +105,8 @@ def run_import(args: argparse.Namespace) -> int:
                 default_map=args.map,
                 sheet=args.sheet,
                 progress=progress,
+                # Records naming an establishment the store lacks are bad rows, not orphans.
+                establishments=None if store is None else store.establishments,
             )
         print(
             text(
