@@ -66,7 +66,12 @@ _MiB = 1024 * 1024
 def _positive(maximum: int) -> Any:
     def check(_: object, attribute: attrs.Attribute[int], value: int) -> None:
         if type(value) is not int or not 0 < value <= maximum:
-            message = text("importing.limit.invalid", name=attribute.name, maximum=f"{maximum:,}")
+            if maximum == _NO_MAXIMUM:
+                message = text("importing.limit.positive", name=attribute.name)
+            else:
+                message = text(
+                    "importing.limit.invalid", name=attribute.name, maximum=_count(maximum)
+                )
             raise ValidationError.single(f"$.{attribute.name}", value, message)
 
     return check
@@ -167,12 +172,17 @@ def _limit(
 ) -> InputLimitError:
     message = text(
         f"importing.limit.{key}",
-        maximum=f"{maximum:,}",
-        found="?" if found is None else f"{found:,}",
+        maximum=_count(maximum),
+        found="?" if found is None else _count(found),
         **extra,
     )
     problem = Problem(where, message)
     return InputLimitError([problem], source=source, limit=limit, maximum=maximum, found=found)
+
+
+def _count(number: int) -> str:
+    """A whole number with the reader's thousands separator (``64.000`` or ``64,000``)."""
+    return f"{number:,}".replace(",", text("importing.thousands_separator"))
 
 
 def _row(number: int) -> str:
