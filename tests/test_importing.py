@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from khuyencong.cli import main
 from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
-from khuyencong.domain import Establishment, LegalForm, Sector, SupportContent
+from khuyencong.domain import Dataset, Establishment, LegalForm, Sector, SupportContent
 from khuyencong.exceptions import (
     FileFormatError,
     FileWriteError,
@@ -848,6 +848,7 @@ class TestOrphans:
 
     def test_the_valid_rows_are_a_dataset_to_store(self) -> None:
         """The valid objects of an import are stored all at once through a Dataset."""
-        result = import_table(self.ROWS[:2], "support_records")
         store = open_store("memory://")
+        store_dataset(store, Dataset(establishments=load_dataset(SAMPLE_DATASET).establishments))
+        result = import_table(self.ROWS[:2], "support_records", establishments=store.establishments)
         assert store_dataset(store, result.dataset)["support_records"] == 1
