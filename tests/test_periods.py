@@ -88,8 +88,14 @@ class TestPeriod:
         assert Period.year(2019).label("en") == "year 2019"
         assert Period.year(2019).label("vi") == "Năm 2019"
         custom = Period(dt.date(2019, 1, 1), dt.date(2019, 6, 30))
-        assert custom.label() == "2019-01-01 – 2019-06-30"
+        assert custom.label("vi") == "01/01/2019 – 30/06/2019"
+        assert custom.label("en") == "2019-01-01 – 2019-06-30"
         assert custom.kind is PeriodKind.CUSTOM
+
+    def test_a_one_year_phase_reads_as_a_year(self) -> None:
+        """A phase of one year is written as that year, never 'Phase 2019–2019'."""
+        assert Period.phase(2019, 2019).label("en") == Period.year(2019).label("en")
+        assert Period.phase(2019, 2019).label("vi") == "Năm 2019"
 
     @given(periods())
     def test_text_form_parses_back_to_the_same_period(self, period: Period) -> None:

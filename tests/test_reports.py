@@ -183,7 +183,8 @@ class TestCli:
             capsys,
         )
         assert code == 0
-        assert "phase 2019–2019" in out.lower()
+        assert "year 2019" in out.lower()
+        assert "phase 2019–2019" not in out.lower()
         assert "| Commune |" in out
 
     def test_reform_map(self, capsys: pytest.CaptureFixture[str]) -> None:

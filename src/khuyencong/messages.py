@@ -32,9 +32,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal, cast
 
+import attrs
+
 __all__ = [
     "LANGS",
     "Lang",
+    "Text",
     "catalogue",
     "get_language",
     "language",
@@ -129,6 +132,56 @@ def text(key: str, lang: Lang | None = None, /, **fields: object) -> str:
     """
     template = catalogue()[key][LANGS.index(resolve_language(lang))]
     return template.format(**fields) if fields else template
+
+
+@attrs.frozen
+class Text:
+    """A text given in both languages as data rather than as a catalogue message.
+
+    Rule data carries such texts: what a condition required or found, the document that should
+    supply an unknown value, a note on a programme. ``str()`` gives the text in the language
+    in force, so a ``Text`` inside an f-string follows the one language setting.
+
+    >>> source = Text("nghị quyết của tỉnh", "the province's resolution")
+    >>> source.get("en"), str(source)
+    ("the province's resolution", 'nghị quyết của tỉnh')
+    >>> Text.of("734/2014/QĐ-UBND").get("en")
+    '734/2014/QĐ-UBND'
+
+    Attributes:
+        vi: The Vietnamese text.
+        en: The English text.
+    """
+
+    vi: str
+    en: str
+
+    @classmethod
+    def of(cls, value: str | Text | Mapping[str, object]) -> Text:
+        """A ``Text`` from data: a plain string (the same in both languages, such as a
+        document's number), a table with ``vi`` and ``en``, or a ``Text``.
+
+        Raises:
+            ValueError: If a table lacks either language or holds anything else.
+        """
+        if isinstance(value, Text):
+            return value
+        if isinstance(value, str):
+            return cls(value, value)
+        if set(value) != set(LANGS) or not all(isinstance(v, str) for v in value.values()):
+            msg = f"a text in two languages is a table with 'vi' and 'en' strings, not {value!r}"
+            raise ValueError(msg)
+        return cls(cast("str", value["vi"]), cast("str", value["en"]))
+
+    def get(self, lang: Lang | None = None) -> str:
+        """The text in ``lang`` (the language in force by default)."""
+        return self.vi if resolve_language(lang) == "vi" else self.en
+
+    def __str__(self) -> str:
+        return self.get()
+
+    def __bool__(self) -> bool:
+        return bool(self.vi or self.en)
 
 
 def _folder() -> Path:

@@ -7,14 +7,14 @@ domain knows nothing of rules, storage, files or the command line.
 
 from khuyencong.domain._artisans import Artisan
 from khuyencong.domain._budgets import BudgetEnvelope
-from khuyencong.domain._citations import Citation, Confidence
+from khuyencong.domain._citations import Citation, Confidence, confidence_legend
 from khuyencong.domain._contents import ContentGroup, Fund, SupportContent
 from khuyencong.domain._datasets import Dataset
 from khuyencong.domain._establishments import CraftVillageClaim, Establishment
 from khuyencong.domain._labels import LabelledEnum, Lang
 from khuyencong.domain._legal_forms import ArtisanTitle, LegalForm, SizeClass
 from khuyencong.domain._money import MAX_DONG, Dong, format_vnd, million, parse_rate, round_down
-from khuyencong.domain._periods import Period, PeriodKind
+from khuyencong.domain._periods import Period, PeriodKind, format_date
 from khuyencong.domain._projects import (
     Project,
     ProjectContent,
@@ -78,6 +78,8 @@ __all__ = [
     "check_new_project",
     "check_project_history",
     "check_project_update",
+    "confidence_legend",
+    "format_date",
     "format_vnd",
     "million",
     "normalise_tax_number",

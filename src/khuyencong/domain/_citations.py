@@ -16,13 +16,15 @@ False
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import attrs
 
-from khuyencong.domain._labels import LabelledEnum, Lang, register_labels
+from khuyencong.domain._labels import LabelledEnum, register_labels
 from khuyencong.domain._validation import Checks
+from khuyencong.messages import Lang, text
 
-__all__ = ["Citation", "Confidence"]
+__all__ = ["Citation", "Confidence", "confidence_legend"]
 
 
 class Confidence(LabelledEnum):
@@ -48,6 +50,21 @@ register_labels(
         Confidence.UNKNOWN: ("Chưa rõ", "Unknown"),
     },
 )
+
+
+def confidence_legend(tags: Iterable[Confidence | str], lang: Lang | None = None) -> str:
+    """One sentence saying what the confidence tags shown mean (``""`` for no tag).
+
+    >>> confidence_legend(["U", Confidence.VERIFIED], "en")
+    'Confidence of the sources: [V] Verified in the legal text; [U] Unverified.'
+    """
+    shown = sorted({Confidence(t) for t in tags}, key=list(Confidence).index)
+    if not shown:
+        return ""
+    items = "; ".join(
+        text("domain.confidence.tag", lang, tag=c.value, meaning=c.label(lang)) for c in shown
+    )
+    return text("domain.confidence.legend", lang, tags=items)
 
 
 @attrs.frozen
@@ -91,27 +108,14 @@ class Citation:
             return False
         return self.effective_to is None or on <= self.effective_to
 
-    def text(self, lang: Lang = "vi") -> str:
-        """The citation as a reader would write it, with its confidence tag."""
-        if lang == "vi":
-            parts = []
-            if self.point:
-                parts.append(f"Điểm {self.point}")
-            if self.clause:
-                parts.append(f"khoản {self.clause}" if parts else f"Khoản {self.clause}")
-            if self.article:
-                parts.append(f"Điều {self.article}")
-            where = " ".join(parts)
-            body = f"{where}, {self.document}" if where else self.document
-        else:
-            where = ""
-            if self.article:
-                where = f"Art. {self.article}"
-                if self.clause:
-                    where += f"({self.clause})"
-                if self.point:
-                    where += f"({self.point})"
-            body = f"{self.document}, {where}" if where else self.document
+    def text(self, lang: Lang | None = None) -> str:
+        """The citation as a reader of ``lang`` writes it, with its confidence tag."""
+        parts = {"article": self.article, "clause": self.clause, "point": self.point}
+        present = "_".join(name for name, value in parts.items() if value)
+        body = self.document
+        if present:
+            where = text(f"domain.citation.{present}", lang, **parts)
+            body = text("domain.citation.body", lang, where=where, document=self.document)
         return f"{body} [{self.confidence.value}]"
 
     def __str__(self) -> str:

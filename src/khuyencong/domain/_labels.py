@@ -21,7 +21,7 @@ from importlib import resources
 from typing import Self, TypeVar
 
 from khuyencong.exceptions import ValidationError
-from khuyencong.messages import Lang, get_language, text
+from khuyencong.messages import LANGS, Lang, get_language, resolve_language, text
 from khuyencong.units import fold
 
 __all__ = ["LabelledEnum", "Lang", "register_labels"]
@@ -65,9 +65,9 @@ class LabelledEnum(enum.StrEnum):
         """The English label."""
         return _LABELS[type(self), self.value][1]
 
-    def label(self, lang: Lang = "vi") -> str:
-        """The label in ``lang`` (``"vi"`` or ``"en"``)."""
-        return self.label_vi if lang == "vi" else self.label_en
+    def label(self, lang: Lang | None = None) -> str:
+        """The label in ``lang`` (``"vi"`` or ``"en"``; the language in force by default)."""
+        return _LABELS[type(self), self.value][LANGS.index(resolve_language(lang))]
 
     @classmethod
     def parse(cls, value: object) -> Self:

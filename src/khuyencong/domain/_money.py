@@ -23,7 +23,7 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 from typing import Final
 
-from khuyencong.domain._labels import Lang
+from khuyencong.messages import Lang, text
 
 __all__ = ["MAX_DONG", "Dong", "format_vnd", "million", "parse_rate", "round_down"]
 
@@ -111,8 +111,11 @@ def parse_rate(text: str | Decimal | int) -> Decimal:
     return Decimal(text)
 
 
-def format_vnd(amount: Dong, lang: Lang = "vi") -> str:
-    """Format đồng the Vietnamese way (``1.234.567 đ``) or the English way (``VND 1,234,567``)."""
-    if lang == "vi":
-        return f"{amount:,} đ".replace(",", ".")
-    return f"VND {amount:,}"
+def _group_digits(n: int, lang: Lang | None) -> str:
+    return f"{n:,}".replace(",", text("domain.number.thousands", lang))
+
+
+def format_vnd(amount: Dong, lang: Lang | None = None) -> str:
+    """Format đồng the Vietnamese way (``1.234.567 đ``) or the English way (``VND 1,234,567``),
+    in the language in force by default."""
+    return text("domain.vnd", lang, amount=_group_digits(amount, lang))

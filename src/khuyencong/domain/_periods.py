@@ -26,10 +26,11 @@ import attrs
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, YEARLY, rrule
 
-from khuyencong.domain._labels import LabelledEnum, Lang, register_labels
+from khuyencong.domain._labels import LabelledEnum, register_labels
 from khuyencong.exceptions import ValidationError
+from khuyencong.messages import Lang, text
 
-__all__ = ["Period", "PeriodKind"]
+__all__ = ["Period", "PeriodKind", "format_date"]
 
 
 class PeriodKind(LabelledEnum):
@@ -61,6 +62,17 @@ _PARSE = re.compile(
     r"|(?P<d1>\d{4}-\d{2}-\d{2})\s*(?:\.\.|/)\s*(?P<d2>\d{4}-\d{2}-\d{2}))\s*$",
     re.IGNORECASE,
 )
+
+
+def format_date(day: dt.date, lang: Lang | None = None) -> str:
+    """A date as a reader of ``lang`` writes it: ``01/07/2025`` or ``2025-07-01``.
+
+    >>> format_date(dt.date(2025, 7, 1), "vi"), format_date(dt.date(2025, 7, 1), "en")
+    ('01/07/2025', '2025-07-01')
+    """
+    return text(
+        "domain.date", lang, day=f"{day.day:02d}", month=f"{day.month:02d}", year=f"{day.year}"
+    )
 
 
 @attrs.frozen(order=False)
@@ -176,12 +188,27 @@ class Period:
             return f"{self.start.year}-{self.end.year}"
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
 
-    def label(self, lang: Lang = "vi") -> str:
-        """A human label: ``giai đoạn 2017–2020`` / ``phase 2017–2020``."""
-        kind = self.kind.label(lang)
+    def label(self, lang: Lang | None = None) -> str:
+        """A human label in ``lang``: ``giai đoạn 2017–2020`` / ``phase 2017–2020``.
+
+        A phase of one year reads as that year.
+
+        >>> Period.phase(2019, 2019).label("en"), Period.quarter(2019, 3).label("vi")
+        ('year 2019', 'Quý 3/2019')
+        """
+        first, last = self.start.year, self.end.year
+        if self.kind is PeriodKind.YEAR or (self.kind is PeriodKind.PHASE and first == last):
+            return text("domain.period.year", lang, year=first)
+        if self.kind is PeriodKind.QUARTER:
+            quarter = (self.start.month + 2) // 3
+            return text("domain.period.quarter", lang, quarter=quarter, year=first)
+        if self.kind is PeriodKind.MONTH:
+            return text("domain.period.month", lang, month=f"{self.start.month:02d}", year=first)
         if self.kind is PeriodKind.PHASE:
-            span = f"{self.start.year}–{self.end.year}"
-            return f"giai đoạn {span}" if lang == "vi" else f"phase {span}"
-        if self.kind is PeriodKind.CUSTOM:
-            return f"{self.start.isoformat()} – {self.end.isoformat()}"
-        return f"{kind} {self}".lower() if lang == "en" else f"{kind} {self}"
+            return text("domain.period.phase", lang, first=first, last=last)
+        return text(
+            "domain.period.custom",
+            lang,
+            start=format_date(self.start, lang),
+            end=format_date(self.end, lang),
+        )

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from khuyencong.exceptions import DataFileError, NotFoundError, Problem, ValidationError
+from khuyencong.messages import Lang, resolve_language
 from khuyencong.units._text import match_key
 from khuyencong.units._types import (
     DATA_DIR,
@@ -58,6 +59,18 @@ class AdminUnit:
     def ref(self) -> UnitRef:
         """A reference to this unit, to store in domain objects."""
         return UnitRef(self.map_id, self.code)
+
+    def label(self, lang: Lang | None = None) -> str:
+        """The unit's name as a reader of ``lang`` writes it (the language in force by default).
+
+        >>> load_map(MapId.MAP_2021).get("219").label("en")
+        'Lục Ngạn district'
+        """
+        return (
+            self.full_name
+            if resolve_language(lang) == "vi"
+            else self.unit_type.name_of(self.name, "en")
+        )
 
 
 def _check_code(instance: UnitRef, attribute: attrs.Attribute[str], code: str) -> None:

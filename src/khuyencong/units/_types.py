@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Self, TypeVar
 
 from khuyencong.exceptions import DataFileError, Problem, ValidationError
-from khuyencong.messages import get_language, text
+from khuyencong.messages import Lang, get_language, text
 from khuyencong.units._text import fold
 
 __all__ = ["DATA_DIR", "MapId", "UnitLevel", "UnitType", "map_for", "read_data_file"]
@@ -77,38 +77,23 @@ class MapId(_Named):
     @property
     def label_vi(self) -> str:
         """The Vietnamese label."""
-        return _MAP_LABELS[self][0]
+        return self.label("vi")
 
     @property
     def label_en(self) -> str:
         """The English label."""
-        return _MAP_LABELS[self][1]
+        return self.label("en")
 
-    def label(self, lang: str = "vi") -> str:
-        """The label in ``lang`` (``"vi"`` or ``"en"``), as the domain enums offer it."""
-        return self.label_vi if lang == "vi" else self.label_en
+    def label(self, lang: Lang | None = None) -> str:
+        """The label in ``lang`` (the language in force by default), as the domain enums
+        offer it."""
+        return text(f"units.map.{self.value}", lang)
 
     @property
     def snapshot_date(self) -> dt.date:
         """The date of the snapshot the packaged map was taken from."""
         snapshot: dt.date = _map_table()[self]["snapshot_date"]
         return snapshot
-
-
-_MAP_LABELS: dict[MapId, tuple[str, str]] = {
-    MapId.MAP_2021: (
-        "bản đồ ba cấp tháng 11/2021",
-        "three-level map of November 2021",
-    ),
-    MapId.MAP_2025: (
-        "bản đồ ba cấp tháng 7/2025 (trước sắp xếp)",
-        "three-level map of July 2025 (last before the reform)",
-    ),
-    MapId.MAP_REFORM: (
-        "bản đồ hai cấp sau sắp xếp từ 01/7/2025",
-        "two-level map after the reform of 1 July 2025",
-    ),
-}
 
 
 _MAP_WORDS: dict[MapId, tuple[str, ...]] = {
@@ -225,16 +210,17 @@ class UnitLevel(_Named):
     @property
     def label_vi(self) -> str:
         """The Vietnamese label."""
-        return {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}[self.value]
+        return self.label("vi")
 
     @property
     def label_en(self) -> str:
         """The English label."""
-        return f"{self.value} level"
+        return self.label("en")
 
-    def label(self, lang: str = "vi") -> str:
-        """The label in ``lang`` (``"vi"`` or ``"en"``), as the domain enums offer it."""
-        return self.label_vi if lang == "vi" else self.label_en
+    def label(self, lang: Lang | None = None) -> str:
+        """The label in ``lang`` (the language in force by default), as the domain enums
+        offer it."""
+        return text(f"units.level.{self.value}", lang)
 
 
 class UnitType(_Named):
@@ -260,55 +246,53 @@ class UnitType(_Named):
     @property
     def label_vi(self) -> str:
         """The Vietnamese label (lower case, as in running text)."""
-        return _TYPE_LABELS[self][0]
+        return self.label("vi")
 
     @property
     def label_en(self) -> str:
         """The English label."""
-        return _TYPE_LABELS[self][1]
+        return self.label("en")
 
-    def label(self, lang: str = "vi") -> str:
-        """The label in ``lang`` (``"vi"`` or ``"en"``), as the domain enums offer it."""
-        return self.label_vi if lang == "vi" else self.label_en
+    def label(self, lang: Lang | None = None) -> str:
+        """The label in ``lang`` (the language in force by default), as the domain enums
+        offer it."""
+        return text(f"units.type.{self.value}.label", lang)
 
     @property
     def prefix_vi(self) -> str:
         """The prefix of a full name of this type ("Huyện" in "Huyện Lục Ngạn")."""
-        return _TYPE_LABELS[self][2]
+        return text(f"units.type.{self.value}.title", "vi")
+
+    def name_of(self, name: str, lang: Lang | None = None) -> str:
+        """A unit's name with its type, in ``lang``: ``Huyện Lục Ngạn`` / ``Lục Ngạn district``.
+
+        The unit's own name is a proper name and keeps its diacritics in English.
+
+        >>> UnitType.RURAL_DISTRICT.name_of("Lục Ngạn", "en")
+        'Lục Ngạn district'
+        """
+        return text(
+            "units.unit_name", lang, type=text(f"units.type.{self.value}.title", lang), name=name
+        )
 
     @property
     def level(self) -> UnitLevel:
         """The level units of this type sit at."""
-        return _TYPE_LABELS[self][3]
+        return _TYPE_LEVELS[self]
 
 
-_TYPE_LABELS: dict[UnitType, tuple[str, str, str, UnitLevel]] = {
-    UnitType.CENTRALLY_RUN_CITY: (
-        "thành phố trực thuộc trung ương",
-        "centrally run city",
-        "Thành phố",
-        UnitLevel.PROVINCE,
-    ),
-    UnitType.PROVINCE: ("tỉnh", "province", "Tỉnh", UnitLevel.PROVINCE),
-    UnitType.MUNICIPAL_CITY: (
-        "thành phố thuộc thành phố trực thuộc trung ương",
-        "municipal city",
-        "Thành phố",
-        UnitLevel.DISTRICT,
-    ),
-    UnitType.PROVINCIAL_CITY: (
-        "thành phố thuộc tỉnh",
-        "provincial city",
-        "Thành phố",
-        UnitLevel.DISTRICT,
-    ),
-    UnitType.URBAN_DISTRICT: ("quận", "urban district", "Quận", UnitLevel.DISTRICT),
-    UnitType.TOWN: ("thị xã", "town", "Thị xã", UnitLevel.DISTRICT),
-    UnitType.RURAL_DISTRICT: ("huyện", "rural district", "Huyện", UnitLevel.DISTRICT),
-    UnitType.WARD: ("phường", "ward", "Phường", UnitLevel.COMMUNE),
-    UnitType.TOWNSHIP: ("thị trấn", "township", "Thị trấn", UnitLevel.COMMUNE),
-    UnitType.COMMUNE: ("xã", "commune", "Xã", UnitLevel.COMMUNE),
-    UnitType.SPECIAL_ZONE: ("đặc khu", "special zone", "Đặc khu", UnitLevel.COMMUNE),
+_TYPE_LEVELS: dict[UnitType, UnitLevel] = {
+    UnitType.CENTRALLY_RUN_CITY: UnitLevel.PROVINCE,
+    UnitType.PROVINCE: UnitLevel.PROVINCE,
+    UnitType.MUNICIPAL_CITY: UnitLevel.DISTRICT,
+    UnitType.PROVINCIAL_CITY: UnitLevel.DISTRICT,
+    UnitType.URBAN_DISTRICT: UnitLevel.DISTRICT,
+    UnitType.TOWN: UnitLevel.DISTRICT,
+    UnitType.RURAL_DISTRICT: UnitLevel.DISTRICT,
+    UnitType.WARD: UnitLevel.COMMUNE,
+    UnitType.TOWNSHIP: UnitLevel.COMMUNE,
+    UnitType.COMMUNE: UnitLevel.COMMUNE,
+    UnitType.SPECIAL_ZONE: UnitLevel.COMMUNE,
 }
 
 
