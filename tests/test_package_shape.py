@@ -37,8 +37,8 @@ PUBLIC_SUBMODULES = {
     "testing": {"cases", "conformance", "strategies"},
 }
 
-# What each layer may import (besides itself, ``exceptions``, ``messages``, ``converters`` and
-# ``_files``, the private helpers every file writer shares).
+# What each layer may import (besides itself, ``exceptions``, ``messages``, ``display``,
+# ``converters`` and ``_files``, the private helpers every file writer shares).
 LAYERS = {
     "domain": {"units"},
     "units": set(),
@@ -146,5 +146,12 @@ class TestLayers:
     @pytest.mark.parametrize("package", sorted(LAYERS))
     def test_a_layer_imports_only_the_layers_below_it(self, package: str) -> None:
         """A layer imports only the layers below it; none imports the command line."""
-        allowed = LAYERS[package] | {package, "exceptions", "messages", "converters", "_files"}
+        allowed = LAYERS[package] | {
+            package,
+            "exceptions",
+            "messages",
+            "display",
+            "converters",
+            "_files",
+        }
         assert imported_packages(package) - allowed == set()

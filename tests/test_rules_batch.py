@@ -159,7 +159,7 @@ class TestDecision:
         """In Vietnamese the verdict is ĐẠT / KHÔNG ĐẠT with the date as dd/mm/yyyy."""
         d = check_eligibility(est(), ON)
         assert d.render("vi").splitlines()[0] == (
-            "CS-1 — eligibility ngày 01/06/2020: ĐẠT — áp dụng 45/2012/NĐ-CP"
+            "CS-1 — điều kiện hưởng hỗ trợ khuyến công ngày 01/06/2020: ĐẠT — áp dụng 45/2012/NĐ-CP"
         )
 
 

@@ -161,7 +161,7 @@ class TestProvinces:
         bac_giang = next(p for p in provinces() if p.code == "24")
         assert "nay thuộc Bắc Ninh, 24" in bac_giang.summary("vi")
         assert "now part of Bắc Ninh, 24" in bac_giang.summary("en")
-        assert "từ 2020-01-10" in bac_giang.summary("vi")
+        assert "từ 10/01/2020" in bac_giang.summary("vi")
 
 
 class TestForProvince:

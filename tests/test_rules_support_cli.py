@@ -272,7 +272,7 @@ class TestRun:
         out = io.StringIO()
         assert run(_args(path, date=dt.date(2019, 1, 1)), out) == 0
         lines = out.getvalue().splitlines()
-        assert lines[0] == "DA-1 — project_amounts on 2019-01-01: YES — under 45/2012/NĐ-CP"
+        assert lines[0] == "DA-1 — project amounts on 2019-01-01: YES — under 45/2012/NĐ-CP"
         assert "VND 300,000,000 (cap reached)" in lines[-1]
         too_much = json.loads(dumps(project))
         too_much["contents"][0]["requested"] = million(301)

@@ -32,7 +32,6 @@ from khuyencong.domain import (
     ContentGroup,
     FairKind,
     Fund,
-    Lang,
     LegalForm,
     Period,
     ProjectStatus,
@@ -62,7 +61,7 @@ from khuyencong.indicators._results import (
 )
 from khuyencong.indicators._source import UNKNOWN_KEY, AggregateQuery, IndicatorSource
 from khuyencong.indicators._stores import Source, source_for
-from khuyencong.messages import text
+from khuyencong.messages import Lang, resolve_language, text
 from khuyencong.units import (
     AdminUnit,
     MapId,
@@ -96,15 +95,8 @@ _OTHER_ENUMS: Mapping[Dimension, type[FairKind | AwardLevel]] = {
     Dimension.FAIR_KIND: FairKind,
     Dimension.AWARD_LEVEL: AwardLevel,
 }
-# Fund labels are spelt out here because ``Fund.LOCAL.label_vi`` currently returns the label of
-# ``ProjectKind.LOCAL``: the domain's label registry keys StrEnum members, and members of
-# different enums with the same value compare (and hash) equal. Reported to the lead.
-_WORDS: Mapping[str, tuple[str, str]] = {
-    UNKNOWN_KEY: ("Không rõ", "Unknown"),
-    "none": ("Không có", "None"),
-    "alone": ("Trung tâm tự thực hiện", "Delivered alone"),
-    "with_partners": ("Phối hợp với đơn vị khác", "In coordination with partners"),
-}
+# Keys that are words rather than codes (indicators.toml, "key.<word>").
+_WORDS = frozenset({UNKNOWN_KEY, "none", "alone", "with_partners"})
 
 
 def _ancestor_at(unit: AdminUnit, level: UnitLevel) -> str | None:
@@ -166,24 +158,30 @@ def unit_keys(
     return keys, tuple(sorted(unmapped))
 
 
-@functools.cache
-def key_label(breakdown: Breakdown, key: str, lang: Lang = "vi") -> str:
+def key_label(breakdown: Breakdown, key: str, lang: Lang | None = None) -> str:
     """The label of a breakdown key in ``lang`` (unit names, enum labels, plain words).
+
+    A unit's own name is a proper name: English keeps its diacritics.
 
     >>> key_label(Breakdown.of("content_group"), "training", "en")
     'Vocational training'
-    >>> key_label(Breakdown.district(), "219")
-    'Huyện Lục Ngạn'
+    >>> key_label(Breakdown.district(), "219", "vi"), key_label(Breakdown.district(), "219", "en")
+    ('Huyện Lục Ngạn', 'Lục Ngạn district')
     """
+    return _key_label(breakdown, key, resolve_language(lang))
+
+
+@functools.cache
+def _key_label(breakdown: Breakdown, key: str, lang: Lang) -> str:
     if key in _WORDS:
-        return _WORDS[key][0 if lang == "vi" else 1]
+        return text(f"indicators.key.{key}", lang)
     d = breakdown.dimension
     if d is Dimension.UNIT and breakdown.map_id is not None:
         try:
             unit = load_map(breakdown.map_id).get(key)
         except NotFoundError:
             return key
-        return unit.full_name if lang == "vi" else unit.name_en
+        return unit.label(lang)
     enum_cls = _ENUMS.get(d) or _OTHER_ENUMS.get(d)
     if enum_cls is not None:
         try:
@@ -191,7 +189,7 @@ def key_label(breakdown: Breakdown, key: str, lang: Lang = "vi") -> str:
         except ValueError:
             return key
     if d is Dimension.STARS:
-        return f"{key} sao" if lang == "vi" else f"{key} stars"
+        return text("indicators.key.stars", lang, stars=key)
     return key
 
 
@@ -449,13 +447,7 @@ def disbursement_rate(source: Source, period: Period, *, scope: Filter | None = 
         by=[],
         drill_down=False,
     )
-    return Ratio(
-        "disbursement_rate",
-        "Tỷ lệ giải ngân so với kinh phí được phê duyệt",
-        "Disbursed ÷ approved",
-        support.value + fairs.value,
-        approved.value,
-    )
+    return Ratio.of("disbursement_rate", support.value + fairs.value, approved.value)
 
 
 def counterpart_ratio(source: Source, period: Period, *, scope: Filter | None = None) -> Ratio:
@@ -467,8 +459,8 @@ def counterpart_ratio(source: Source, period: Period, *, scope: Filter | None = 
     total = compute(
         Indicator(
             "total_cost",
-            "Tổng chi phí",
-            "Total cost",
+            text("indicators.ratio.total_cost", "vi"),
+            text("indicators.ratio.total_cost", "en"),
             total_cost.unit,
             RecordKind.SUPPORT,
             Counting.MONEY,
@@ -481,10 +473,4 @@ def counterpart_ratio(source: Source, period: Period, *, scope: Filter | None = 
         scope=scope,
         drill_down=False,
     )
-    return Ratio(
-        "counterpart_ratio",
-        "Tỷ lệ vốn đối ứng của cơ sở trên tổng chi phí",
-        "Co-funding ÷ total cost",
-        co.value,
-        total.value,
-    )
+    return Ratio.of("counterpart_ratio", co.value, total.value)

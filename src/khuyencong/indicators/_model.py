@@ -24,13 +24,13 @@ from khuyencong.domain import (
     ContentGroup,
     FairKind,
     Fund,
-    Lang,
     LegalForm,
     ProjectStatus,
     Sector,
     SupportContent,
 )
 from khuyencong.exceptions import ValidationError
+from khuyencong.messages import Lang, Text, text
 from khuyencong.units import MapId, UnitLevel
 
 __all__ = [
@@ -188,22 +188,9 @@ class Unit(enum.StrEnum):
     RECORDS = "records"
     VND = "VND"
 
-    def label(self, lang: Lang = "vi") -> str:
+    def label(self, lang: Lang | None = None) -> str:
         """The unit as written after a number ("cơ sở", "lượt", "đồng")."""
-        return _UNIT_LABELS[self][0 if lang == "vi" else 1]
-
-
-_UNIT_LABELS: dict[Unit, tuple[str, str]] = {
-    Unit.ESTABLISHMENTS: ("cơ sở", "establishments"),
-    Unit.PARTICIPATIONS: ("lượt", "participations"),
-    Unit.PERSONS: ("học viên", "persons"),
-    Unit.JOBS: ("việc làm", "jobs"),
-    Unit.PRODUCTS: ("sản phẩm", "products"),
-    Unit.MODELS: ("mô hình", "models"),
-    Unit.UNITS: ("đơn vị", "units"),
-    Unit.RECORDS: ("bản ghi", "records"),
-    Unit.VND: ("đồng", "VND"),
-}
+        return text(f"indicators.unit.{self.value}", lang)
 
 
 class Dimension(enum.StrEnum):
@@ -238,30 +225,6 @@ class Dimension(enum.StrEnum):
 
 
 _MULTI = frozenset({Dimension.SECTOR, Dimension.PARTNER, Dimension.FUND, Dimension.CONTENT})
-
-_DIMENSION_LABELS: dict[Dimension, tuple[str, str]] = {
-    Dimension.CONTENT: ("Nội dung hỗ trợ", "Support content"),
-    Dimension.CONTENT_GROUP: ("Nhóm nội dung", "Content group"),
-    Dimension.LEGAL_FORM: ("Loại hình", "Legal form"),
-    Dimension.SECTOR: ("Ngành nghề", "Sector"),
-    Dimension.FUND: ("Nguồn kinh phí", "Fund"),
-    Dimension.LEAD_AGENCY: ("Đơn vị chủ trì", "Lead agency"),
-    Dimension.PARTNER: ("Đơn vị phối hợp", "Partner"),
-    Dimension.COORDINATION: ("Hình thức thực hiện", "Delivery"),
-    Dimension.UNIT: ("Địa bàn", "Area"),
-    Dimension.YEAR: ("Năm", "Year"),
-    Dimension.FAIR_KIND: ("Loại hội chợ", "Fair kind"),
-    Dimension.AWARD_LEVEL: ("Cấp bình chọn", "Award level"),
-    Dimension.STARS: ("Hạng sao OCOP", "OCOP stars"),
-    Dimension.PROJECT: ("Đề án", "Project"),
-    Dimension.ESTABLISHMENT: ("Cơ sở", "Establishment"),
-}
-
-_UNIT_LEVEL_LABELS: dict[UnitLevel, tuple[str, str]] = {
-    UnitLevel.PROVINCE: ("Tỉnh, thành phố", "Province"),
-    UnitLevel.DISTRICT: ("Huyện, thành phố", "District"),
-    UnitLevel.COMMUNE: ("Xã, phường, thị trấn", "Commune"),
-}
 
 
 @attrs.frozen
@@ -347,11 +310,11 @@ class Breakdown:
                 "$.by", text, f"not a breakdown; use one of {', '.join(allowed)}"
             ) from None
 
-    def label(self, lang: Lang = "vi") -> str:
+    def label(self, lang: Lang | None = None) -> str:
         """The column heading for this breakdown."""
         if self.level is not None:
-            return _UNIT_LEVEL_LABELS[self.level][0 if lang == "vi" else 1]
-        return _DIMENSION_LABELS[self.dimension][0 if lang == "vi" else 1]
+            return text(f"indicators.level.{self.level.value}", lang)
+        return text(f"indicators.dimension.{self.dimension.value}", lang)
 
     @property
     def multi_valued(self) -> bool:
@@ -529,13 +492,13 @@ class Indicator:
                 "$.counting", "products", "products are counted from awards and OCOP ratings"
             )
 
-    def label(self, lang: Lang = "vi") -> str:
-        """The label in ``lang``."""
-        return self.label_vi if lang == "vi" else self.label_en
+    def label(self, lang: Lang | None = None) -> str:
+        """The label in ``lang`` (the language in force by default)."""
+        return Text(self.label_vi, self.label_en).get(lang)
 
-    def note(self, lang: Lang = "vi") -> str:
-        """The counting rule in ``lang``."""
-        return self.note_vi if lang == "vi" else self.note_en
+    def note(self, lang: Lang | None = None) -> str:
+        """The counting rule in ``lang`` (the language in force by default)."""
+        return Text(self.note_vi, self.note_en).get(lang)
 
     def with_date(self, field: DateField | str) -> Indicator:
         """The same indicator, placing records in a period by another date."""

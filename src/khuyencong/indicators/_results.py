@@ -13,7 +13,7 @@ Formatting happens only when a table is rendered.
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
@@ -21,10 +21,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from khuyencong._files import csv_text
-from khuyencong.domain import Lang, Period, format_vnd
+from khuyencong.display import escape, fragment
+from khuyencong.domain import Period, format_vnd
 from khuyencong.exceptions import NotFoundError
 from khuyencong.indicators._model import Breakdown, Filter, Indicator, Unit
-from khuyencong.units import MapId, UnitLevel
+from khuyencong.messages import LANGS, Lang, Text, resolve_language, text
+from khuyencong.units import MapId, UnitLevel, load_map
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,10 +45,9 @@ __all__ = [
 ]
 
 
-def format_number(n: int, lang: Lang = "vi") -> str:
+def format_number(n: int, lang: Lang | None = None) -> str:
     """A whole number with thousands separators (``1.234`` in Vietnamese, ``1,234`` in English)."""
-    text = f"{n:,}"
-    return text.replace(",", ".") if lang == "vi" else text
+    return f"{n:,}".replace(",", text("domain.number.thousands", lang))
 
 
 def _decimal(value: Fraction, places: int) -> Decimal:
@@ -55,22 +56,21 @@ def _decimal(value: Fraction, places: int) -> Decimal:
     return exact.quantize(quantum, rounding=ROUND_HALF_EVEN)
 
 
-def format_percent(value: Fraction | None, lang: Lang = "vi", places: int = 1) -> str:
+def format_percent(value: Fraction | None, lang: Lang | None = None, places: int = 1) -> str:
     """A ratio as a percentage, rounded half-even to ``places`` (``—`` when undefined)."""
     if value is None:
         return "—"
-    text = f"{_decimal(value * 100, places)}%"
-    return text.replace(".", ",") if lang == "vi" else text
+    return f"{_decimal(value * 100, places)}%".replace(".", text("domain.number.decimal", lang))
 
 
-def format_value(value: int, unit: Unit, lang: Lang = "vi") -> str:
+def format_value(value: int, unit: Unit, lang: Lang | None = None) -> str:
     """A figure in its unit's way: đồng as ``1.234.567 đ``, counts with separators."""
     if unit is Unit.VND:
         return format_vnd(value, lang)
     return format_number(value, lang)
 
 
-def _cell_text(cell: object, lang: Lang) -> str:
+def _cell_text(cell: object, lang: Lang | None) -> str:
     if isinstance(cell, bool) or cell is None:
         return "" if cell is None else str(cell)
     if isinstance(cell, int):
@@ -115,7 +115,7 @@ class Table:
             aligns.append("---:" if numeric else "---")
         return aligns
 
-    def to_markdown(self, lang: Lang = "vi") -> str:
+    def to_markdown(self, lang: Lang | None = None) -> str:
         """The table as GitHub-flavoured Markdown."""
         lines = [f"**{self.title}**", ""] if self.title else []
         lines.append("| " + " | ".join(self.headers) + " |")
@@ -128,7 +128,7 @@ class Table:
             lines.extend(f"*{n}*" for n in self.notes)
         return "\n".join(lines)
 
-    def to_html(self, lang: Lang = "vi") -> str:
+    def to_html(self, lang: Lang | None = None) -> str:
         """The table as an HTML ``<table>`` (escaped)."""
         aligns = self._align()
         out = ['<table class="kc-table">']
@@ -166,7 +166,7 @@ class Table:
         return pd.DataFrame([list(r) for r in self.rows], columns=list(self.headers))
 
     def _repr_html_(self) -> str:
-        return self.to_html()
+        return fragment(self.to_html())
 
 
 @attrs.frozen
@@ -187,9 +187,9 @@ class Figure:
     value: int
     record_ids: tuple[str, ...] = ()
 
-    def labels(self, lang: Lang = "vi") -> tuple[str, ...]:
-        """The key labels in ``lang``."""
-        return self.labels_vi if lang == "vi" else self.labels_en
+    def labels(self, lang: Lang | None = None) -> tuple[str, ...]:
+        """The key labels in ``lang`` (the language in force by default)."""
+        return (self.labels_vi, self.labels_en)[LANGS.index(resolve_language(lang))]
 
 
 @attrs.frozen
@@ -258,12 +258,17 @@ class IndicatorResult:
         """The sum of the breakdown's figures (may exceed the total for distinct counts)."""
         return sum(r.value for r in self.rows)
 
-    def table(self, lang: Lang = "vi", *, title: str | None = None) -> Table:
+    def table(self, lang: Lang | None = None, *, title: str | None = None) -> Table:
         """The result as a table: one row per key, then the total."""
         unit = self.indicator.unit
-        heading = f"{self.indicator.label(lang)} ({unit.label(lang)})"
+        heading = text(
+            "indicators.table.heading",
+            lang,
+            label=self.indicator.label(lang),
+            unit=unit.label(lang),
+        )
         headers = (*(b.label(lang) for b in self.by), heading)
-        total_label = "Tổng cộng" if lang == "vi" else "Total"
+        total_label = text("indicators.table.total", lang)
         rows: list[tuple[object, ...]] = []
         money = unit is Unit.VND
         for row in self.rows:
@@ -273,20 +278,11 @@ class IndicatorResult:
         rows.append((total_label, *([""] * (len(self.by) - 1)), total) if self.by else (total,))
         notes = [self.indicator.note(lang)] if self.indicator.note(lang) else []
         if self.rows and self.breakdown_total != self.value and not money:
-            notes.append(
-                f"Tổng theo phân loại ({format_number(self.breakdown_total, lang)}) khác tổng "
-                "chung vì một bản ghi có thể thuộc nhiều nhóm."
-                if lang == "vi"
-                else f"The breakdown sums to {self.breakdown_total:,}, not the total: "
-                "one record can fall under several keys."
-            )
+            breakdown_sum = format_number(self.breakdown_total, lang)
+            notes.append(text("indicators.table.breakdown_differs", lang, sum=breakdown_sum))
         if self.unmapped:
             codes = ", ".join(self.unmapped)
-            notes.append(
-                f"Không quy đổi được địa bàn: {codes}."
-                if lang == "vi"
-                else f"Units that could not be rolled up: {codes}."
-            )
+            notes.append(text("indicators.table.unmapped", lang, codes=codes))
         return Table(title or self.indicator.label(lang), headers, tuple(rows), tuple(notes))
 
     def to_csv(self, *, neutralise_formulas: bool = True) -> str:
@@ -326,7 +322,7 @@ class IndicatorResult:
         return pd.DataFrame(data)
 
     def _repr_html_(self) -> str:
-        return self.table().to_html()
+        return fragment(self.table().to_html())
 
 
 @attrs.frozen
@@ -354,16 +350,32 @@ class Ratio:
         v = self.value
         return None if v is None else _decimal(v * 100, places)
 
-    def text(self, lang: Lang = "vi") -> str:
+    @classmethod
+    def of(cls, code: str, numerator: int, denominator: int, **fields: object) -> Ratio:
+        """A ratio labelled from the catalogue (``indicators.ratio.<code>``, with ``fields``).
+
+        >>> Ratio.of("disbursement_rate", 1, 2).label("en")
+        'Disbursed ÷ approved'
+        """
+        key = f"indicators.ratio.{code}"
+        return cls(
+            code,
+            text(key, "vi", **fields),
+            text(key, "en", **fields),
+            numerator,
+            denominator,
+        )
+
+    def text(self, lang: Lang | None = None) -> str:
         """The percentage as text."""
         return format_percent(self.value, lang)
 
-    def label(self, lang: Lang = "vi") -> str:
-        """The label in ``lang``."""
-        return self.label_vi if lang == "vi" else self.label_en
+    def label(self, lang: Lang | None = None) -> str:
+        """The label in ``lang`` (the language in force by default)."""
+        return Text(self.label_vi, self.label_en).get(lang)
 
     def _repr_html_(self) -> str:
-        return f"<b>{html.escape(self.label_en)}</b>: {html.escape(self.text('en'))}"
+        return fragment(f"<b>{escape(self.label())}</b>: {escape(self.text())}")
 
 
 @attrs.frozen
@@ -388,33 +400,55 @@ class Coverage:
     def share(self) -> Ratio:
         """Units reached ÷ units of the map within the provinces."""
         n = len(self.reached)
+        level = {lang: self.level.label(lang) for lang in LANGS}
         return Ratio(
             f"coverage[{self.level.value}]",
-            f"Tỷ lệ đơn vị {self.level.label_vi} có cơ sở được hỗ trợ",
-            f"Share of {self.level.value}s with a supported establishment",
+            text("indicators.ratio.coverage", "vi", level=level["vi"]),
+            text("indicators.ratio.coverage", "en", level=level["en"]),
             n,
             n + len(self.not_reached),
         )
 
-    def table(self, lang: Lang = "vi") -> Table:
+    def names(self, codes: Iterable[str], lang: Lang | None = None) -> tuple[str, ...]:
+        """The names of units of this map, as a reader of ``lang`` writes them."""
+        units = load_map(self.map_id)
+        return tuple(units.get(code).label(lang) for code in codes)
+
+    def table(self, lang: Lang | None = None) -> Table:
         """Reached and not reached units, one row each."""
-        yes, no = ("Có", "Chưa") if lang == "vi" else ("yes", "no")
-        rows: list[tuple[object, ...]] = [(name, n, yes) for _c, name, n in self.reached]
-        rows.extend((name, 0, no) for _c, name in self.not_reached)
-        title = (
-            f"Độ bao phủ {self.level.label_vi}: {self.share.text(lang)}"
-            if lang == "vi"
-            else f"Coverage ({self.level.value}s): {self.share.text(lang)}"
+        yes, no = text("indicators.coverage.yes", lang), text("indicators.coverage.no", lang)
+        reached = self.names((c for c, _n, _k in self.reached), lang)
+        missing = self.names((c for c, _n in self.not_reached), lang)
+        rows: list[tuple[object, ...]] = [
+            (name, n, yes) for name, (_c, _k, n) in zip(reached, self.reached, strict=True)
+        ]
+        rows.extend((name, 0, no) for name in missing)
+        title = text(
+            "indicators.coverage.title",
+            lang,
+            level=self.level.label(lang),
+            share=self.share.text(lang),
         )
-        headers = (
-            ("Đơn vị", "Số cơ sở được hỗ trợ", "Đã có hỗ trợ")
-            if lang == "vi"
-            else ("Unit", "Establishments supported", "Reached")
+        headers = tuple(
+            text(f"indicators.coverage.{name}", lang)
+            for name in ("unit", "establishments", "reached")
         )
         return Table(title, headers, tuple(rows))
 
+    def summary(self, lang: Lang | None = None) -> str:
+        """One sentence: how many units of the level were reached, of how many."""
+        share = self.share
+        return text(
+            "indicators.coverage.summary",
+            lang,
+            reached=share.numerator,
+            units=share.denominator,
+            level=self.level.label(lang),
+            share=share.text(lang),
+        )
+
     def _repr_html_(self) -> str:
-        return self.table("en").to_html("en")
+        return fragment(self.table().to_html())
 
 
 @attrs.frozen
@@ -434,35 +468,23 @@ class SectorMix:
     @property
     def share_outside(self) -> Ratio:
         """Establishments outside agriculture-linked processing ÷ all supported."""
-        return Ratio(
-            "sector_mix",
-            "Tỷ lệ cơ sở ngoài lĩnh vực chế biến nông, lâm, thủy sản",
-            "Share outside agriculture-linked processing",
-            self.outside,
-            self.total,
-        )
+        return Ratio.of("sector_mix", self.outside, self.total)
 
-    def table(self, lang: Lang = "vi") -> Table:
+    def table(self, lang: Lang | None = None) -> Table:
         """One row per sector, with its share of the establishments supported."""
         rows = tuple(
-            (vi if lang == "vi" else en, n, Fraction(n, self.total) if self.total else None)
+            (Text(vi, en).get(lang), n, Fraction(n, self.total) if self.total else None)
             for _v, vi, en, n in self.rows
         )
-        headers = (
-            ("Ngành nghề", "Số cơ sở", "Tỷ lệ")
-            if lang == "vi"
-            else ("Sector", "Establishments", "Share")
+        headers = tuple(
+            text(f"indicators.sector_mix.{name}", lang)
+            for name in ("sector", "establishments", "share")
         )
-        note = (
-            "Một cơ sở hoạt động nhiều ngành được tính ở mỗi ngành."
-            if lang == "vi"
-            else "An establishment in several sectors counts under each."
-        )
-        title = "Cơ cấu ngành nghề" if lang == "vi" else "Sector mix"
-        return Table(title, headers, rows, (note,))
+        note = text("indicators.sector_mix.note", lang)
+        return Table(text("indicators.sector_mix.title", lang), headers, rows, (note,))
 
     def _repr_html_(self) -> str:
-        return self.table("en").to_html("en")
+        return fragment(self.table().to_html())
 
 
 @attrs.frozen

@@ -54,7 +54,7 @@ from typing import Any
 import attrs
 
 from khuyencong.converters import structure
-from khuyencong.domain import Citation, Confidence, Lang, Period, SupportContent
+from khuyencong.domain import Citation, Confidence, Period, SupportContent
 from khuyencong.exceptions import (
     DataFileError,
     NotConfiguredError,
@@ -75,6 +75,7 @@ from khuyencong.indicators._model import (
 )
 from khuyencong.indicators._results import IndicatorResult, format_percent
 from khuyencong.indicators._stores import Source, source_for
+from khuyencong.messages import Lang, Text, text
 
 __all__ = [
     "NOT_FROM_RECORDS",
@@ -153,21 +154,21 @@ class Target:
         """Whether an indicator computed from records measures this target."""
         return self.indicator not in NOT_FROM_RECORDS
 
-    def label(self, lang: Lang = "vi") -> str:
+    def label(self, lang: Lang | None = None) -> str:
         """What the target counts: its own label, else the indicator's, else the code."""
-        own = self.label_vi if lang == "vi" else self.label_en
+        own = Text(self.label_vi, self.label_en).get(lang)
         if own:
             return own
         indicator = _INDICATORS.get(self.indicator)
         return indicator.label(lang) if indicator is not None else self.indicator
 
-    def unit(self, lang: Lang = "vi") -> str:
+    def unit(self, lang: Lang | None = None) -> str:
         """The counted noun (empty when the target does not name one)."""
-        return self.unit_vi if lang == "vi" else self.unit_en
+        return Text(self.unit_vi, self.unit_en).get(lang)
 
-    def counting(self, lang: Lang = "vi") -> str:
+    def counting(self, lang: Lang | None = None) -> str:
         """The counting rule in ``lang`` (empty when none is written)."""
-        return self.counting_vi if lang == "vi" else self.counting_en
+        return Text(self.counting_vi, self.counting_en).get(lang)
 
 
 @attrs.frozen
@@ -435,13 +436,13 @@ class Programme:
         """The programme's years as a :class:`Period`."""
         return Period.parse(self.period)
 
-    def title(self, lang: Lang = "vi") -> str:
+    def title(self, lang: Lang | None = None) -> str:
         """The programme's name in ``lang``."""
-        return self.title_vi if lang == "vi" else self.title_en
+        return Text(self.title_vi, self.title_en).get(lang)
 
-    def note(self, lang: Lang = "vi") -> str:
+    def note(self, lang: Lang | None = None) -> str:
         """The note in ``lang``."""
-        return self.note_vi if lang == "vi" else self.note_en
+        return Text(self.note_vi, self.note_en).get(lang)
 
     def target_set(self, on: dt.date | None = None) -> TargetSet:
         """The targets as a :class:`TargetSet`.
@@ -655,12 +656,12 @@ class Progress:
             return None
         return min(max(self.raw, Fraction(0)), Fraction(1))
 
-    def text(self, lang: Lang = "vi") -> str:
+    def text(self, lang: Lang | None = None) -> str:
         """The clamped percentage, with the raw one when they differ."""
         shown = format_percent(self.clamped, lang)
         if self.raw is not None and self.raw != self.clamped:
-            word = "thực tế" if lang == "vi" else "raw"
-            return f"{shown} ({word} {format_percent(self.raw, lang)})"
+            raw = format_percent(self.raw, lang)
+            return text("indicators.progress.raw", lang, shown=shown, raw=raw)
         return shown
 
 
@@ -702,18 +703,14 @@ class TargetProgress:
         """Whether the records were counted over the target's whole period."""
         return self.period == self.target.as_period
 
-    def reason(self, lang: Lang = "vi") -> str:
+    def reason(self, lang: Lang | None = None) -> str:
         """Why no record measures the target (empty when one does)."""
         if self.result is not None:
             return ""
-        vi, en = NOT_FROM_RECORDS.get(
-            self.target.indicator,
-            (
-                f"không có chỉ tiêu {self.target.indicator} tính từ bản ghi",
-                f"no indicator {self.target.indicator} is computed from records",
-            ),
-        )
-        return vi if lang == "vi" else en
+        code = self.target.indicator
+        if code in NOT_FROM_RECORDS:
+            return Text(*NOT_FROM_RECORDS[code]).get(lang)
+        return text("indicators.progress.no_indicator", lang, code=code)
 
 
 def _overlap(a: Period, b: Period) -> Period:

@@ -44,7 +44,7 @@ from khuyencong.exceptions import (
 )
 from khuyencong.messages import text
 from khuyencong.rules._arguments import Arguments, dated, dated_on, score_on
-from khuyencong.rules._explain import Decision, Fact, register_messages
+from khuyencong.rules._explain import Decision, Fact
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
 __all__ = [
@@ -60,34 +60,6 @@ __all__ = [
 CRITERIA = ("market", "economic_technical", "culture", "other")
 """The four criteria of 26/2014/TT-BCT Điều 7.1 (a–d)."""
 
-register_messages(
-    {
-        "award.level": (
-            "cấp {found} có trong thang cấp bình chọn ({required})",
-            "cấp {found} không có trong thang cấp bình chọn ({required})",
-            "level {found} is on the ladder ({required})",
-            "level {found} is not on the ladder ({required})",
-        ),
-        "award.level_ended": (
-            "{found} có trong thang cấp bình chọn",
-            "không còn tổ chức bình chọn {found} kể từ ngày {required}",
-            "level {found} is on the ladder",
-            "there are no {found} rounds from {required}",
-        ),
-        "award.prerequisite": (
-            "có giấy chứng nhận cấp {required} còn hiệu lực",
-            "cần giấy chứng nhận cấp {required} còn hiệu lực; có: {found}",
-            "holds a valid {required} certificate",
-            "needs a valid {required} certificate; has: {found}",
-        ),
-        "award.entry_conditions": (
-            "sản phẩm đáp ứng điều kiện tham gia",
-            "sản phẩm không đáp ứng điều kiện tham gia: {found}",
-            "the product meets the entry conditions",
-            "the product fails the entry conditions: {found}",
-        ),
-    }
-)
 
 _ENTRY_CONDITIONS = ("own_product", "no_ip_infringement", "meets_standards", "mass_producible")
 

@@ -24,39 +24,10 @@ from khuyencong.domain import Establishment
 from khuyencong.exceptions import ValidationError
 from khuyencong.messages import text
 from khuyencong.rules._arguments import Arguments, dated
-from khuyencong.rules._explain import Decision, Fact, register_messages
+from khuyencong.rules._explain import Decision, Fact
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
 __all__ = ["PriorityClaim", "check_support_conditions", "priority_claim", "rank_applications"]
-
-register_messages(
-    {
-        "condition.content_and_sector_eligible": (
-            "nội dung và ngành nghề phù hợp",
-            "nội dung hoặc ngành nghề không phù hợp",
-            "content and sector are eligible",
-            "content or sector is not eligible",
-        ),
-        "condition.approved_by_competent_body": (
-            "đề án được cấp có thẩm quyền phê duyệt",
-            "đề án chưa được cấp có thẩm quyền phê duyệt",
-            "approved by the competent body",
-            "not approved by the competent body",
-        ),
-        "condition.counterpart_committed": (
-            "đã đầu tư hoặc cam kết đủ phần kinh phí đối ứng",
-            "chưa đầu tư hoặc cam kết đủ phần kinh phí đối ứng",
-            "the counterpart funding is invested or committed",
-            "the counterpart funding is neither invested nor committed",
-        ),
-        "condition.no_other_state_funding": (
-            "chưa nhận hỗ trợ khác của nhà nước cho cùng nội dung chi",
-            "đã nhận hỗ trợ khác của nhà nước cho cùng nội dung chi",
-            "no other state funding for the same cost item",
-            "other state funding was received for the same cost item",
-        ),
-    }
-)
 
 
 def check_support_conditions(

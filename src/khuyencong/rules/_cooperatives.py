@@ -26,7 +26,7 @@ from khuyencong.domain import LegalForm
 from khuyencong.exceptions import ValidationError
 from khuyencong.messages import text
 from khuyencong.rules._arguments import Arguments, dated
-from khuyencong.rules._explain import Decision, Fact, register_messages
+from khuyencong.rules._explain import Decision, Fact
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
 __all__ = ["COOPERATIVE_KINDS", "check_cooperative", "member_minimum_fact"]
@@ -43,23 +43,6 @@ _CODE = {
 }
 COOPERATIVE_KINDS = frozenset(_PARAM)
 """The legal forms with a member minimum: cooperatives, unions of cooperatives, groups."""
-
-register_messages(
-    {
-        "cooperative_union.members": (
-            "liên hiệp có {found} hợp tác xã thành viên, đạt tối thiểu {required}",
-            "liên hiệp hợp tác xã cần ít nhất {required} hợp tác xã thành viên; hiện có {found}",
-            "the union has {found} member cooperatives, at least {required}",
-            "a union of cooperatives needs at least {required} member cooperatives; it has {found}",
-        ),
-        "cooperative_group.members": (
-            "tổ hợp tác có {found} thành viên, đạt tối thiểu {required}",
-            "tổ hợp tác cần ít nhất {required} thành viên; hiện có {found}",
-            "the cooperative group has {found} members, at least {required}",
-            "a cooperative group needs at least {required} members; it has {found}",
-        ),
-    }
-)
 
 
 def member_minimum_fact(form: LegalForm, members: int | None, rules: DatedRules) -> Fact:

@@ -71,7 +71,7 @@ from khuyencong.exceptions import (
 )
 from khuyencong.rules._arguments import Arguments, dated
 from khuyencong.rules._cooperatives import COOPERATIVE_KINDS, member_minimum_fact
-from khuyencong.rules._explain import Decision, Fact, Text, register_messages
+from khuyencong.rules._explain import Decision, Fact, Text
 from khuyencong.rules._regimes import rules_date
 from khuyencong.rules._rulesets import CraftVillage, DatedRules, RuleSet
 from khuyencong.rules._sme_size import size_of
@@ -110,53 +110,6 @@ _DECLARED_VILLAGE = Citation(
         "recognised craft villages (a province's [[craft_villages]]): check the recognition "
         "decision of the provincial People's Committee"
     ),
-)
-
-register_messages(
-    {
-        "legal_form": (
-            "loại hình {found} là đối tượng được hỗ trợ ({required})",
-            "loại hình {found} không phải là đối tượng được hỗ trợ (đối tượng: {required})",
-            "{found} is a beneficiary form ({required})",
-            "{found} is not a beneficiary form (beneficiaries: {required})",
-        ),
-        "sme.size": (
-            "quy mô {found}: là doanh nghiệp nhỏ và vừa",
-            "quy mô {found}: không phải doanh nghiệp nhỏ và vừa ({required})",
-            "size class {found}: a small or medium enterprise",
-            "size class {found}: not a small or medium enterprise ({required})",
-        ),
-        "location": (
-            "nơi sản xuất {found} thuộc địa bàn được hỗ trợ",
-            "nơi sản xuất {found} không thuộc địa bàn được hỗ trợ ({required})",
-            "production site {found} is in an eligible place",
-            "production site {found} is not in an eligible place ({required})",
-        ),
-        "sector": (
-            "ngành nghề {found} được hưởng chính sách",
-            "không có ngành nghề được hưởng chính sách (cần: {required})",
-            "sector {found} is eligible",
-            "no eligible sector (needed: {required})",
-        ),
-        "artisan.title": (
-            "danh hiệu {found} là đối tượng được hỗ trợ ({required})",
-            "danh hiệu {found} không phải là đối tượng được hỗ trợ (đối tượng: {required})",
-            "the title {found} makes its holder a beneficiary ({required})",
-            "the title {found} is not a beneficiary title (beneficiaries: {required})",
-        ),
-        "artisan.title_awarded": (
-            "danh hiệu được phong ngày {found}, trước ngày xét",
-            "danh hiệu được phong ngày {found}, sau ngày xét ({required})",
-            "the title was awarded on {found}, before the decision date",
-            "the title was awarded on {found}, after the decision date ({required})",
-        ),
-        "brick_kiln": (
-            "không sản xuất gạch đất sét nung bằng lò gây ô nhiễm",
-            "cơ sở sản xuất gạch đất sét nung bằng lò thủ công cải tiến, lò vòng gây ô nhiễm",
-            "no polluting fired-clay brick kiln",
-            "it fires clay bricks in a polluting improved-manual or ring kiln",
-        ),
-    }
 )
 
 

@@ -17,7 +17,7 @@ library's converter (:func:`khuyencong.converters.dumps`).
 >>> d.outcome
 False
 >>> print(d.render("en"))
-HTX-1 — cooperative on 2024-07-01: NO
+HTX-1 — cooperative membership on 2024-07-01: NO
   ✗ a cooperative needs at least 5 official members; it has 4 [17/2023/QH15, Art. 4(7) [V]]
 """
 
@@ -32,48 +32,53 @@ from typing import Any
 import attrs
 
 from khuyencong.converters import converter, structure, unstructure
-from khuyencong.domain import Citation, LabelledEnum, Lang, format_vnd
+from khuyencong.display import escape, fragment
+from khuyencong.domain import (
+    Citation,
+    LabelledEnum,
+    confidence_legend,
+    format_date,
+    format_vnd,
+)
+from khuyencong.messages import LANGS, Lang, Text, catalogue, text
 
 __all__ = ["Condition", "Decision", "Fact", "Text", "format_value", "register_messages"]
 
 Fact = tuple[str, bool, Any, Any, Citation, str | None]
 """A compact condition: ``(code, held, required, found, citation, exception_label)``."""
 
-_MESSAGES: dict[str, tuple[str, str, str, str]] = {
-    "cooperative.members": (
-        "hợp tác xã có {found} thành viên chính thức, đạt tối thiểu {required}",
-        "hợp tác xã cần ít nhất {required} thành viên chính thức; hiện có {found}",
-        "the cooperative has {found} official members, at least {required}",
-        "a cooperative needs at least {required} official members; it has {found}",
-    ),
-}
+_MESSAGES: dict[str, tuple[str, str, str, str]] = {}
+"""Templates registered by rules outside the library; the library's own live in explain.toml."""
 
 
 def register_messages(messages: Mapping[str, tuple[str, str, str, str]]) -> None:
     """Register message templates: ``code → (vi held, vi failed, en held, en failed)``.
 
-    Templates may use ``{required}`` and ``{found}``, formatted for the language.
+    The library's own conditions are in the message catalogue (``explain.toml``,
+    ``explain.condition.<code>.held`` and ``.failed``); a rule written outside the library
+    registers its templates here. Templates may use ``{required}`` and ``{found}``,
+    formatted for the language.
     """
     _MESSAGES.update(messages)
     _CONDITIONS.clear()
 
 
-@attrs.frozen
-class Text:
-    """A short text in both languages, for a condition's required or found value.
-
-    >>> format_value(Text("xã", "commune"), "en")
-    'commune'
-    """
-
-    vi: str
-    en: str
-
-    def __str__(self) -> str:
-        return self.en
+def _templates(code: str) -> tuple[str, str, str, str] | None:
+    """``(vi held, vi failed, en held, en failed)`` of a condition, if any is known."""
+    messages = catalogue()
+    held, failed = f"explain.condition.{code}.held", f"explain.condition.{code}.failed"
+    if held in messages and failed in messages:
+        return (*messages[held][:1], *messages[failed][:1], messages[held][1], messages[failed][1])
+    return _MESSAGES.get(code)
 
 
-def format_value(value: object, lang: Lang = "vi") -> str:
+def rule_label(rule: str, lang: Lang | None = None) -> str:
+    """The name of a rule as a reader of ``lang`` says it (the rule's code if it has none)."""
+    key = f"explain.rule.{rule}"
+    return text(key, lang) if key in catalogue() else rule
+
+
+def format_value(value: object, lang: Lang | None = None) -> str:
     """A value as a reader would write it: labels for enums, đồng for money, dates as ISO.
 
     >>> format_value(("commune", "township"), "en")
@@ -85,18 +90,18 @@ def format_value(value: object, lang: Lang = "vi") -> str:
     if isinstance(value, LabelledEnum):
         return value.label(lang)
     if isinstance(value, Text):
-        return value.vi if lang == "vi" else value.en
+        return value.get(lang)
     if isinstance(value, enum.Enum):
-        label = getattr(value, f"label_{lang}", None)
-        return str(label) if label is not None else str(value.value)
+        label = getattr(value, "label", None)
+        return str(label(lang)) if callable(label) else str(value.value)
     if isinstance(value, bool):
-        return ("có" if value else "không") if lang == "vi" else ("yes" if value else "no")
+        return text("explain.value.yes" if value else "explain.value.no", lang)
     if isinstance(value, Money):
         return format_vnd(value.amount, lang)
     if isinstance(value, Decimal):
         return _decimal_text(value)
     if isinstance(value, dt.date):
-        return value.isoformat() if lang == "en" else value.strftime("%d/%m/%Y")
+        return format_date(value, lang)
     if isinstance(value, tuple | list | frozenset | set):
         items = sorted(value, key=str) if isinstance(value, frozenset | set) else value
         return ", ".join(format_value(v, lang) for v in items) or "—"
@@ -121,6 +126,8 @@ class Money:
 
 def _neutral(value: object) -> str:
     """A language-neutral text of a value, for JSON (enum values, ISO dates, integers)."""
+    if isinstance(value, Text):
+        return value.en
     if isinstance(value, enum.Enum):
         return str(value.value)
     if isinstance(value, dt.date):
@@ -159,27 +166,27 @@ class Condition:
     message_en: str
     exception: str | None = None
 
-    def message(self, lang: Lang = "vi") -> str:
-        """The message in ``lang``."""
-        return self.message_vi if lang == "vi" else self.message_en
+    def message(self, lang: Lang | None = None) -> str:
+        """The message in ``lang`` (the language in force by default)."""
+        return Text(self.message_vi, self.message_en).get(lang)
 
 
 def _materialise(fact: Fact) -> Condition:
     code, held, required, found, citation, exception = fact
-    templates = _MESSAGES.get(code)
-    values = {
-        "vi": {"required": format_value(required, "vi"), "found": format_value(found, "vi")},
-        "en": {"required": format_value(required, "en"), "found": format_value(found, "en")},
-    }
-    if templates is None:
-        vi = f"{code}: {'đạt' if held else 'không đạt'}"
-        en = f"{code}: {'held' if held else 'failed'}"
-    else:
-        vi = (templates[0] if held else templates[1]).format(**values["vi"])
-        en = (templates[2] if held else templates[3]).format(**values["en"])
-    if exception:
-        vi += f" (ngoại lệ: {exception})"
-        en += f" (exception: {exception})"
+    templates = _templates(code)
+    messages: list[str] = []
+    for i, lang in enumerate(LANGS):
+        if templates is None:
+            outcome = text("explain.decision.held" if held else "explain.decision.failed", lang)
+            message = text("explain.decision.unknown_condition", lang, code=code, outcome=outcome)
+        else:
+            template = templates[2 * i + (0 if held else 1)]
+            values = {"required": format_value(required, lang), "found": format_value(found, lang)}
+            message = template.format(**values)
+        if exception:
+            message = text("explain.decision.exception", lang, message=message, exception=exception)
+        messages.append(message)
+    vi, en = messages
     return Condition(code, held, _neutral(required), _neutral(found), citation, vi, en, exception)
 
 
@@ -275,14 +282,10 @@ class Decision:
             return tuple(c.code for c in self._conditions if not c.held)
         return tuple(f[0] for f in self._facts if not f[1])
 
-    def render(self, lang: Lang = "vi") -> str:
-        """The decision as readable text in ``lang``."""
-        if lang == "vi":
-            verdict = "ĐẠT" if self.outcome else "KHÔNG ĐẠT"
-            head = f"{self.subject} — {self.rule} ngày {self.on.strftime('%d/%m/%Y')}: {verdict}"
-        else:
-            verdict = "YES" if self.outcome else "NO"
-            head = f"{self.subject} — {self.rule} on {self.on.isoformat()}: {verdict}"
+    def render(self, lang: Lang | None = None) -> str:
+        """The decision as readable text in ``lang`` (the language in force by default)."""
+        verdict = text("common.yes" if self.outcome else "common.no", lang)
+        head = f"{self.title(lang)}: {verdict}"
         regime = self.regime_text(lang)
         lines = [f"{head} — {regime}" if regime else head]
         for c in self.conditions:
@@ -290,18 +293,57 @@ class Decision:
             lines.append(f"  {mark} {c.message(lang)} [{c.citation.text(lang)}]")
         return "\n".join(lines)
 
-    def regime_text(self, lang: Lang = "vi") -> str:
+    def title(self, lang: Lang | None = None) -> str:
+        """Who, which rule and when: ``HTX-1 — cooperative membership on 2024-07-01``."""
+        return text(
+            "explain.decision.title",
+            lang,
+            subject=self.subject,
+            rule=rule_label(self.rule, lang),
+            on=format_date(self.on, lang),
+        )
+
+    def legend(self, lang: Lang | None = None) -> str:
+        """What the confidence tags of the conditions' citations mean (``""`` without any).
+
+        >>> from khuyencong.domain import Citation
+        >>> d = Decision("x", dt.date(2026, 1, 1), "A", [("c", True, 1, 1, Citation("D"), None)])
+        >>> d.legend("en")
+        'Confidence of the sources: [V] Verified in the legal text.'
+        """
+        return confidence_legend((c.citation.confidence for c in self.conditions), lang)
+
+    def regime_text(self, lang: Lang | None = None) -> str:
         """Which rules were applied, as a reader would say it (``""`` when not recorded)."""
         if self.regime is None:
             return ""
         if self.rules_on is None:
-            return f"áp dụng {self.regime}" if lang == "vi" else f"under {self.regime}"
-        if lang == "vi":
-            return (
-                f"áp dụng {self.regime} theo quy định tại ngày phê duyệt "
-                f"{self.rules_on.strftime('%d/%m/%Y')}"
-            )
-        return f"under {self.regime}, the rules of the approval date {self.rules_on.isoformat()}"
+            return text("explain.decision.regime", lang, regime=self.regime)
+        rules_on = format_date(self.rules_on, lang)
+        return text("explain.decision.regime_rules_on", lang, regime=self.regime, rules_on=rules_on)
+
+    def _repr_html_(self) -> str:
+        verdict = text("common.yes" if self.outcome else "common.no")
+        head = self.title()
+        regime = self.regime_text()
+        mark = "kc-yes" if self.outcome else "kc-no"
+        out = [f'<p><strong>{escape(head)}</strong>: <span class="{mark}">{escape(verdict)}</span>']
+        if regime:
+            out.append(f" — {escape(regime)}")
+        out.append("</p>")
+        if self.conditions:
+            out.append("<table><thead><tr>")
+            out.append(f"<th></th><th>{escape(text('explain.decision.conditions'))}</th>")
+            out.append(f"<th>{escape(text('explain.decision.source'))}</th></tr></thead><tbody>")
+            for c in self.conditions:
+                sign = '<span class="kc-yes">✓</span>' if c.held else '<span class="kc-no">✗</span>'
+                out.append(
+                    f"<tr><td>{sign}</td><td>{escape(c.message())}</td>"
+                    f"<td>{escape(c.citation.text())}</td></tr>"
+                )
+            out.append("</tbody></table>")
+            out.append(f'<p class="kc-note">{escape(self.legend())}</p>')
+        return fragment("".join(out))
 
     def to_data(self) -> dict[str, Any]:
         """JSON-ready data (dates as ISO text, citations as tables)."""

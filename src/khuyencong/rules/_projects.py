@@ -41,7 +41,7 @@ from khuyencong.exceptions import NotConfiguredError, ValidationError
 from khuyencong.messages import text
 from khuyencong.rules._arguments import Arguments, dated, dated_on, ruleset
 from khuyencong.rules._data import AsData
-from khuyencong.rules._explain import Decision, Fact, Money, register_messages
+from khuyencong.rules._explain import Decision, Fact, Money
 from khuyencong.rules._regimes import rules_date
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 from khuyencong.rules._support import support_amount
@@ -63,23 +63,6 @@ __all__ = [
 
 _KINDS = ("infrastructure", "contract", "investment", "after_acceptance")
 _ADJUSTERS = ("ministry", "department", "province_group")
-
-register_messages(
-    {
-        "project.requested": (
-            "số đề nghị {found} không vượt mức tối đa {required}",
-            "số đề nghị {found} vượt mức tối đa {required}",
-            "requested {found} is within the maximum {required}",
-            "requested {found} exceeds the maximum {required}",
-        ),
-        "project.models_per_district": (
-            "số mô hình cùng loại trong huyện ({found}) không vượt {required}",
-            "số mô hình cùng loại trong huyện ({found}) vượt {required}",
-            "models of this kind in the district ({found}) within {required}",
-            "models of this kind in the district ({found}) exceed {required}",
-        ),
-    }
-)
 
 
 def check_project_amounts(

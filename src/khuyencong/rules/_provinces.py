@@ -39,8 +39,9 @@ from typing import Any
 
 import attrs
 
-from khuyencong.domain import Confidence, Lang, SupportContent
+from khuyencong.domain import Confidence, SupportContent, format_date
 from khuyencong.exceptions import DataFileError, NotFoundError, Problem, UnitMappingError
+from khuyencong.messages import Lang, text
 from khuyencong.rules._arguments import Arguments
 from khuyencong.rules._data import AsData
 from khuyencong.rules._parameters import DerivedCap, ParameterEntry, parse_parameter_file, read_toml
@@ -152,32 +153,38 @@ class ProvincialDocument:
         """Whether the document applies on ``on`` (in its own territory)."""
         return self.effective_from <= on and (self.effective_to is None or on <= self.effective_to)
 
-    def summary(self, lang: Lang = "vi") -> str:
+    def summary(self, lang: Lang | None = None) -> str:
         """One line: number, dates, tag and what it sets.
 
         >>> doc = next(d for p in provinces() for d in p.documents if d.number == "30/2019/QĐ-UBND")
         >>> print(doc.summary("en"))
-        30/2019/QĐ-UBND (amends 734/2014/QĐ-UBND), from 2020-01-10 [U]: sets demonstration_model, machinery, technology_transfer; 105 values unknown
+        30/2019/QĐ-UBND (amends 734/2014/QĐ-UBND), from 2020-01-10 [U]: sets Technical demonstration model (new technology or product); Application of advanced machinery; Technology transfer; 105 values unknown
         """  # noqa: E501
-        end = f" – {self.effective_to.isoformat()}" if self.effective_to else ""
-        contents = ", ".join(sorted({lv.content.value for lv in self.levels}, key=_content_order))
+        end = f" – {format_date(self.effective_to, lang)}" if self.effective_to else ""
+        ordered = sorted({lv.content.value for lv in self.levels}, key=_content_order)
+        contents = "; ".join(SupportContent(c).label(lang) for c in ordered)
         villages = len(self.craft_villages)
-        if lang == "vi":
-            amends = f" (sửa đổi {self.amends})" if self.amends else ""
-            head = f"{self.number}{amends}, từ {self.effective_from.isoformat()}{end}"
-            if villages and not (self.levels or self.unknown):
-                return f"{head} [{self.confidence.value}]: công nhận {villages} làng nghề"
-            sets = f"quy định {contents}" if contents else "chưa đọc được mức nào"
-            return (
-                f"{head} [{self.confidence.value}]: {sets}; {len(self.unknown)} giá trị chưa biết"
-            )
-        amends = f" (amends {self.amends})" if self.amends else ""
-        head = f"{self.number}{amends}, from {self.effective_from.isoformat()}{end}"
+        amends = text("explain.document.amends", lang, number=self.amends) if self.amends else ""
+        head = text(
+            "explain.document.head",
+            lang,
+            number=self.number,
+            amends=amends,
+            start=format_date(self.effective_from, lang),
+            end=end,
+            tag=self.confidence.value,
+        )
         if villages and not (self.levels or self.unknown):
-            noun = "craft village" if villages == 1 else "craft villages"
-            return f"{head} [{self.confidence.value}]: recognises {villages} {noun}"
-        sets = f"sets {contents}" if contents else "no level read"
-        return f"{head} [{self.confidence.value}]: {sets}; {len(self.unknown)} values unknown"
+            plural = "one" if villages == 1 else "other"
+            return text(f"explain.document.villages.{plural}", lang, head=head, count=villages)
+        sets = (
+            text("explain.document.sets", lang, contents=contents)
+            if contents
+            else text("explain.document.sets_nothing", lang)
+        )
+        return text(
+            "explain.document.summary", lang, head=head, sets=sets, unknown=len(self.unknown)
+        )
 
 
 @attrs.frozen
@@ -202,19 +209,17 @@ class ProvinceOverlays(AsData):
     now_part_of: tuple[str, str]
     documents: tuple[ProvincialDocument, ...]
 
-    def summary(self, lang: Lang = "vi") -> str:
+    def summary(self, lang: Lang | None = None) -> str:
         """The province and its documents, one per line.
 
         >>> print(next(p for p in provinces() if p.code == "17").summary("en"))
         Hòa Bình (17, three-level map of November 2021; now part of Phú Thọ, 25):
-          - 20/2019/QĐ-UBND, from 2020-01-01 – 2025-12-31 [U]: sets enterprise_founding, demonstration_model, replication_model, cleaner_production_pilot; 102 values unknown
+          - 20/2019/QĐ-UBND, from 2020-01-01 – 2025-12-31 [U]: sets Founding a rural industrial enterprise; Technical demonstration model (new technology or product); Demonstration model of an existing establishment, for replication; Cleaner production pilot; 102 values unknown
         """  # noqa: E501
         new_code, new_name = self.now_part_of
         merged = self.map_id in _OLD_MAPS
-        if lang == "vi":
-            where = f"; nay thuộc {new_name}, {new_code}" if merged else ""
-        else:
-            where = f"; now part of {new_name}, {new_code}" if merged else ""
+        where = text("explain.document.now_part_of", lang, name=new_name, code=new_code)
+        where = where if merged else ""
         head = f"{self.name} ({self.code}, {self.map_id.label(lang)}{where}):"
         return "\n".join([head, *(f"  - {d.summary(lang)}" for d in self.documents)])
 

@@ -36,9 +36,18 @@ from typing import Any
 
 import attrs
 
-from khuyencong.domain import Citation, Dong, Fund, Lang, SupportContent, format_vnd, round_down
+from khuyencong.display import escape, fragment, summary_table
+from khuyencong.domain import (
+    Citation,
+    Dong,
+    Fund,
+    SupportContent,
+    format_date,
+    format_vnd,
+    round_down,
+)
 from khuyencong.exceptions import ContentNotInForceError, ValidationError
-from khuyencong.messages import text
+from khuyencong.messages import Lang, catalogue, text
 from khuyencong.rules._arguments import Arguments, dated
 from khuyencong.rules._data import AsData
 from khuyencong.rules._parameters import DerivedCap
@@ -245,23 +254,51 @@ class Amount(AsData):
     cap_reached: bool
     citation: Citation
 
-    def render(self, lang: Lang = "vi") -> str:
-        """The computation as readable text."""
-        cap = "—" if self.cap is None else format_vnd(self.cap, lang)
-        rate = f"{(self.rate * 100).normalize():f}%"
-        if lang == "vi":
-            reason = "đạt mức tối đa" if self.cap_reached else "theo tỷ lệ"
-            return (
-                f"{self.content.label_vi}: {rate} × {format_vnd(self.eligible_cost, lang)}, "
-                f"tối đa {cap} ({self.quantity} {self.per}) → {format_vnd(self.amount, lang)} "
-                f"({reason}) [{self.citation.text(lang)}]"
-            )
-        reason = "cap reached" if self.cap_reached else "by the rate"
-        return (
-            f"{self.content.label_en}: {rate} × {format_vnd(self.eligible_cost, lang)}, "
-            f"cap {cap} ({self.quantity} {self.per}) → {format_vnd(self.amount, lang)} "
-            f"({reason}) [{self.citation.text(lang)}]"
+    def render(self, lang: Lang | None = None) -> str:
+        """The computation as readable text (in the language in force by default)."""
+        return text(
+            "explain.amount.line",
+            lang,
+            content=self.content.label(lang),
+            rate=self._rate_text(),
+            cost=format_vnd(self.eligible_cost, lang),
+            cap=self._cap_text(lang),
+            per=self.per_text(lang),
+            amount=format_vnd(self.amount, lang),
+            reason=text(
+                "explain.amount.cap_reached" if self.cap_reached else "explain.amount.by_rate", lang
+            ),
+            citation=self.citation.text(lang),
         )
+
+    def per_text(self, lang: Lang | None = None) -> str:
+        """How many of what the cap applies to: ``1 cơ sở`` / ``1 establishment``."""
+        key = f"explain.per.{self.per}.{'one' if self.quantity == 1 else 'other'}"
+        if key not in catalogue():
+            return f"{self.quantity} {self.per}"
+        return text(key, lang, quantity=self.quantity)
+
+    def _rate_text(self) -> str:
+        return f"{(self.rate * 100).normalize():f}%"
+
+    def _cap_text(self, lang: Lang | None) -> str:
+        return "—" if self.cap is None else format_vnd(self.cap, lang)
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (text("explain.amount.eligible_cost"), format_vnd(self.eligible_cost)),
+            (text("explain.amount.rate"), self._rate_text()),
+            (text("explain.amount.cap"), f"{self._cap_text(None)} ({self.per_text()})"),
+            (text("explain.amount.amount"), format_vnd(self.amount)),
+            (text("explain.amount.fund"), self.fund.label()),
+            (text("explain.amount.on"), format_date(self.on)),
+            (text("explain.decision.source"), self.citation.text()),
+        ]
+        reason = text(
+            "explain.amount.cap_reached" if self.cap_reached else "explain.amount.by_rate"
+        )
+        note = f'<p class="kc-note">{escape(reason)}</p>'
+        return fragment(summary_table(self.content.label(), rows) + note)
 
 
 def support_amount(
