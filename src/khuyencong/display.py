@@ -15,11 +15,12 @@ collections show a summary with counts, never their whole content.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterable
 
 from khuyencong.messages import Lang, resolve_language
 
-__all__ = ["STYLE", "escape", "fragment", "summary_table"]
+__all__ = ["STYLE", "escape", "fragment", "markdown_escape", "summary_table"]
 
 STYLE = (
     ".kc-display{line-height:1.4}"
@@ -38,6 +39,24 @@ STYLE = (
 def escape(value: object) -> str:
     """Any value as text safe inside HTML (``<``, ``>``, ``&`` and quotes escaped)."""
     return html.escape(str(value))
+
+
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_|~])")
+_LINK = re.compile(r"\](?=[(\[])")
+
+
+def markdown_escape(value: object) -> str:
+    """Any value as text that Markdown shows as written: no raw HTML, no formatting.
+
+    ``&``, ``<`` and ``>`` become HTML entities (a name cannot open a tag); the characters
+    Markdown acts on inside a line (``\\ ` * _ | ~``) are escaped with a backslash, and so is
+    a ``]`` that would close a link (``[a](b)``), so that ``[V2]`` still reads as written.
+
+    >>> print(markdown_escape("<script>alert(1)</script> *HTX* A&B"))
+    &lt;script&gt;alert(1)&lt;/script&gt; \\*HTX\\* A&amp;B
+    """
+    escaped = html.escape(str(value), quote=False)
+    return _LINK.sub(r"\\]", _MARKDOWN_ACTIVE.sub(r"\\\1", escaped))
 
 
 def fragment(body: str, *, lang: Lang | None = None) -> str:

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from khuyencong._files import csv_text
-from khuyencong.display import escape, fragment
+from khuyencong.display import escape, fragment, markdown_escape
 from khuyencong.domain import Period, format_vnd
 from khuyencong.exceptions import NotFoundError
 from khuyencong.indicators._model import Breakdown, Filter, Indicator, Unit
@@ -116,16 +116,17 @@ class Table:
         return aligns
 
     def to_markdown(self, lang: Lang | None = None) -> str:
-        """The table as GitHub-flavoured Markdown."""
-        lines = [f"**{self.title}**", ""] if self.title else []
-        lines.append("| " + " | ".join(self.headers) + " |")
+        """The table as GitHub-flavoured Markdown; every text is escaped (no raw HTML passes)."""
+        md = markdown_escape
+        lines = [f"**{md(self.title)}**", ""] if self.title else []
+        lines.append("| " + " | ".join(md(h) for h in self.headers) + " |")
         lines.append("|" + "|".join(self._align()) + "|")
         for row in self.rows:
-            cells = (_cell_text(c, lang).replace("|", "\\|") for c in row)
+            cells = (md(_cell_text(c, lang)) for c in row)
             lines.append("| " + " | ".join(cells) + " |")
         if self.notes:
             lines.append("")
-            lines.extend(f"*{n}*" for n in self.notes)
+            lines.extend(f"*{md(n)}*" for n in self.notes)
         return "\n".join(lines)
 
     def to_html(self, lang: Lang | None = None) -> str:

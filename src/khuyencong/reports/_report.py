@@ -2,26 +2,27 @@
 
 The narrative follows the shape of a provincial centre's report (the project's seed): how many
 establishments were supported and under which contents, awards and fairs, work done in
-coordination with partners, money, and where the programme did and did not reach.
+coordination with partners, money, and where the programme did and did not reach. Every
+sentence is a message of the catalogue (``report.toml``), written in the report's language.
 """
 
 from __future__ import annotations
 
-import html
 from fractions import Fraction
 from typing import Any
 
 import attrs
 
+from khuyencong.display import STYLE, escape, fragment, markdown_escape
 from khuyencong.domain import (
     AwardLevel,
     ContentGroup,
     FairKind,
-    Lang,
     LegalForm,
     Period,
     SupportContent,
     SupportRecord,
+    confidence_legend,
     format_vnd,
 )
 from khuyencong.indicators import (
@@ -42,14 +43,16 @@ from khuyencong.indicators import (
     disbursement_rate,
     format_number,
     format_percent,
+    key_label,
     national_programmes,
     progress,
     progress_of,
     project_size,
     sector_mix,
 )
+from khuyencong.messages import Lang, Text, resolve_language, text
 from khuyencong.reports._charts import bar_chart
-from khuyencong.units import MapId, UnitLevel, UnitRef, province_to_reform
+from khuyencong.units import AdminUnit, MapId, UnitLevel, UnitRef, province_to_reform
 
 __all__ = ["Report", "ReportConfig", "Section", "build_report", "target_actual"]
 
@@ -88,9 +91,9 @@ class ReportConfig:
         """The report-wide filter."""
         return Filter(legal_forms=self.legal_forms) if self.legal_forms else None
 
-    def title(self, lang: Lang = "vi") -> str:
-        """The title in ``lang``."""
-        return self.title_vi if lang == "vi" else self.title_en
+    def title(self, lang: Lang | None = None) -> str:
+        """The title in ``lang`` (the language in force by default)."""
+        return Text(self.title_vi, self.title_en).get(lang)
 
 
 @attrs.frozen
@@ -110,23 +113,16 @@ class Section:
     charts: tuple[tuple[str, str | None], ...] = ()
 
 
-_STYLE = (
-    "<style>body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}"
-    "table{border-collapse:collapse;margin:1em 0}"
-    "td,th{border:1px solid #ccc;padding:.2em .5em}"
-    "caption{font-weight:bold;text-align:left}.kc-note{font-size:.85em;color:#555}"
-    "</style></head><body>"
-)
-
-_CHART_MISSING = {
-    "vi": "Biểu đồ cần gói matplotlib (pip install 'khuyencong[charts]').",
-    "en": "Charts need matplotlib (pip install 'khuyencong[charts]').",
-}
+_PAGE_STYLE = "body{font-family:sans-serif;max-width:60em;margin:auto;padding:1em}"
 
 
 @attrs.frozen
 class Report:
     """A rendered-ready report: title, period, sections; plus the computed results.
+
+    Markdown and HTML escape every text that comes from data (names of centres, partners,
+    units and establishments, titles), so a name never injects markup. In a notebook a report
+    displays as a fragment that leaves the notebook's own page alone.
 
     Attributes:
         title: The title.
@@ -149,69 +145,87 @@ class Report:
 
     def to_markdown(self) -> str:
         """The report as Markdown (charts are listed by caption: Markdown has no inline SVG)."""
-        lines = [f"# {self.title}", "", f"*{self.subtitle}*", ""]
+        md = markdown_escape
+        lines = [f"# {md(self.title)}", "", f"*{md(self.subtitle)}*", ""]
         for section in self.sections:
-            lines += [f"## {section.title}", ""]
+            lines += [f"## {md(section.title)}", ""]
             for p in section.paragraphs:
-                lines += [p, ""]
+                lines += [md(p), ""]
             for t in section.tables:
                 lines += [t.to_markdown(self.lang), ""]
             for caption, _svg in section.charts:
-                word = "Biểu đồ" if self.lang == "vi" else "Chart"
-                lines += [f"*{word}: {caption} (xem bản HTML)*", ""]
+                lines += [f"*{md(text('report.chart.listed', self.lang, caption=caption))}*", ""]
         return "\n".join(lines).rstrip() + "\n"
 
-    def to_html(self) -> str:
-        """The report as a standalone HTML page, charts embedded as inline SVG."""
-        esc = html.escape
+    def _body(self, heading: str) -> list[str]:
+        """The report's HTML without a page around it; ``heading`` is h1 or h2."""
+        level = int(heading[1])
+        sub = f"h{level + 1}"
         out = [
-            "<!DOCTYPE html>",
-            f'<html lang="{self.lang}"><head><meta charset="utf-8">',
-            f"<title>{esc(self.title)}</title>",
-            _STYLE,
-            f"<h1>{esc(self.title)}</h1>",
-            f"<p><em>{esc(self.subtitle)}</em></p>",
+            f"<{heading}>{escape(self.title)}</{heading}>",
+            f"<p><em>{escape(self.subtitle)}</em></p>",
         ]
         for section in self.sections:
-            out.append(f"<section><h2>{esc(section.title)}</h2>")
-            out.extend(f"<p>{esc(p)}</p>" for p in section.paragraphs)
+            out.append(f"<section><{sub}>{escape(section.title)}</{sub}>")
+            out.extend(f"<p>{escape(p)}</p>" for p in section.paragraphs)
             out.extend(t.to_html(self.lang) for t in section.tables)
             for caption, svg in section.charts:
                 if svg is None:
-                    out.append(f'<p class="kc-note">{esc(_CHART_MISSING[self.lang])}</p>')
+                    note = escape(text("report.chart.missing", self.lang))
+                    out.append(f'<p class="kc-note">{note}</p>')
                 else:
-                    out.append(f"<figure>{svg}<figcaption>{esc(caption)}</figcaption></figure>")
+                    out.append(f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>")
             out.append("</section>")
-        out.append("</body></html>")
-        return "\n".join(out)
+        return out
+
+    def to_html(self) -> str:
+        """The report as a standalone HTML page, charts embedded as inline SVG."""
+        page = [
+            "<!DOCTYPE html>",
+            f'<html lang="{self.lang}"><head><meta charset="utf-8">',
+            f"<title>{escape(self.title)}</title>",
+            f"<style>{_PAGE_STYLE}{STYLE}</style></head><body>",
+            '<div class="kc-display">',
+            *self._body("h1"),
+            "</div></body></html>",
+        ]
+        return "\n".join(page)
 
     def _repr_html_(self) -> str:
-        return self.to_html()
-
-
-def _noun(config: ReportConfig, lang: Lang) -> str:
-    """The counted noun, singular (Vietnamese nouns do not inflect for number)."""
-    if len(config.legal_forms) == 1:
-        return config.legal_forms[0].label(lang).lower()
-    return "cơ sở" if lang == "vi" else "establishment"
-
-
-def _plural(noun: str, count: int, lang: Lang) -> str:
-    if lang == "vi" or count == 1:
-        return noun
-    return noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+        return fragment("\n".join(self._body("h2")), lang=self.lang)
 
 
 def _counted(value: int, noun: str, lang: Lang, approx: bool = False) -> str:
-    """``52 cooperatives``, ``1 cooperative``, ``52 hợp tác xã``."""
-    return f"{_n(value, lang, approx)} {_plural(noun, value, lang)}"
+    """``52 cooperatives``, ``1 cooperative``, ``52 hợp tác xã``, ``khoảng 100 lượt``."""
+    form = "one" if value == 1 else "other"
+    return text(
+        "report.counted",
+        lang,
+        number=_n(value, lang, approx),
+        noun=text(f"report.noun.{noun}.{form}", lang),
+    )
 
 
 def _n(value: int, lang: Lang, approx: bool = False) -> str:
-    text = format_number(value, lang)
-    if approx:
-        return f"khoảng {text}" if lang == "vi" else f"about {text}"
-    return text
+    number = format_number(value, lang)
+    return text("report.about", lang, number=number) if approx else number
+
+
+def _noun(config: ReportConfig) -> str:
+    """The catalogue name of the counted noun: the one legal form reported on, else
+    ``establishment``."""
+    if len(config.legal_forms) == 1:
+        return config.legal_forms[0].value
+    return "establishment"
+
+
+def _nouns(noun: str, lang: Lang) -> str:
+    """The noun in its plural form (Vietnamese: the same)."""
+    return text(f"report.noun.{noun}.other", lang)
+
+
+def _lower_first(label: str) -> str:
+    return label[0].lower() + label[1:]
 
 
 def _content_phrase(group: str, lang: Lang) -> str:
@@ -219,7 +233,13 @@ def _content_phrase(group: str, lang: Lang) -> str:
         label = ContentGroup(group).label(lang)
     except ValueError:
         return group
-    return label[0].lower() + label[1:]
+    return _lower_first(label)
+
+
+def _place(unit: AdminUnit, lang: Lang) -> str:
+    """Where, inside a sentence: ``tỉnh Bắc Giang`` / ``Bắc Giang province``."""
+    kind = text(f"units.type.{unit.unit_type.value}.title", lang).lower()
+    return text("report.place", lang, type=kind, name=unit.name)
 
 
 def build_report(
@@ -227,7 +247,7 @@ def build_report(
     config: ReportConfig,
     *,
     period: Period | None = None,
-    lang: Lang = "vi",
+    lang: Lang | None = None,
     by: Breakdown | None = None,
     targets: TargetSet | None = None,
     national: bool = True,
@@ -239,7 +259,7 @@ def build_report(
         source: Where the records are.
         config: The centre, province, phase and scope.
         period: Overrides the config's phase.
-        lang: ``"vi"`` (default) or ``"en"``.
+        lang: ``"vi"`` or ``"en"`` (the language in force by default).
         by: The geographic breakdown (default: districts of the province's map, or its
             communes on the post-reform map, which has no districts).
         targets: Targets to report progress against (the centre's own).
@@ -251,6 +271,7 @@ def build_report(
     Returns:
         The report, with every computed result kept in :attr:`Report.results`.
     """
+    lang = resolve_language(lang)
     period = period or config.as_period
     scope = config.scope
     province = config.province.resolve()
@@ -262,10 +283,8 @@ def build_report(
     results["by_area"] = compute(
         STANDARD_INDICATORS["establishments_supported"], source, period, by=[geo], scope=scope
     )
-    noun = _noun(config, lang)
-    place = province.full_name
-    if lang == "vi":
-        place = place[0].lower() + place[1:]
+    noun = _noun(config)
+    place = _place(province, lang)
     sections = [
         _section_support(results, config, period, place=place, noun=noun, lang=lang, charts=charts),
         _section_awards_fairs(results, config, noun, lang),
@@ -285,7 +304,8 @@ def build_report(
         context = _section_national(source, config, period, noun=noun, place=place, lang=lang)
         if context is not None:
             sections.append(context)
-    subtitle = f"{period.label(lang).capitalize()} · {config.centre}"
+    label = period.label(lang)
+    subtitle = f"{label[0].upper()}{label[1:]} · {config.centre}"
     return Report(config.title(lang), subtitle, lang, tuple(sections), results)
 
 
@@ -302,40 +322,34 @@ def _section_support(
     total = results["establishments_supported"]
     by_content = results["supported_by_content"]
     parts = [
-        f"{_counted(row.value, noun, lang)} {_content_phrase(row.key[0], lang)}"
-        if lang == "vi"
-        else f"{_content_phrase(row.key[0], lang)} for {_counted(row.value, noun, lang)}"
+        text(
+            "report.support.part",
+            lang,
+            count=_counted(row.value, noun, lang),
+            content=_content_phrase(row.key[0], lang),
+        )
         for row in sorted(by_content.rows, key=lambda r: _GROUP_ORDER.get(r.key[0], 99))
     ]
-    one_year = period.start.year == period.end.year
-    if lang == "vi":
-        span = (
-            f"năm {period.start.year}"
-            if one_year
-            else f"giai đoạn {period.start.year} - {period.end.year}"
-        )
-    else:
-        span = str(period.start.year) if one_year else f"{period.start.year}–{period.end.year}"
-    if lang == "vi":
-        text = (
-            f"Trong {span}, {config.centre} đã phối hợp với các cơ quan, tổ chức "
-            f"liên quan hỗ trợ được {_n(total.value, lang)} {noun} trên địa bàn "
-            f"{place}, trong đó: " + "; ".join(parts) + "."
-        )
-    else:
-        text = (
-            f"In {span}, {config.centre}, with the agencies concerned, supported "
-            f"{_counted(total.value, noun, lang)} in {place}: " + "; ".join(parts) + "."
-        )
+    first, last = period.start.year, period.end.year
+    span = (
+        text("report.support.span_year", lang, year=first)
+        if first == last
+        else text("report.support.span_phase", lang, first=first, last=last)
+    )
+    sentence = text(
+        "report.support.text",
+        lang,
+        span=span,
+        centre=config.centre,
+        count=_counted(total.value, noun, lang),
+        place=place,
+        parts="; ".join(parts),
+    )
     if by_content.breakdown_total == total.value:
-        text += (
-            " Mỗi đơn vị được tính ở một nội dung."
-            if lang == "vi"
-            else " Each appears under one content."
-        )
+        sentence += " " + text("report.support.one_content_each", lang)
     chart: tuple[tuple[str, str | None], ...] = ()
     if charts:
-        caption = "Số cơ sở được hỗ trợ theo nội dung" if lang == "vi" else "Supported by content"
+        caption = text("report.support.chart", lang)
         rows = by_content.rows
         chart = (
             (
@@ -343,9 +357,8 @@ def _section_support(
                 bar_chart(caption, [r.labels(lang)[0] for r in rows], [r.value for r in rows]),
             ),
         )
-    title = "Kết quả hỗ trợ" if lang == "vi" else "Support delivered"
     tables = (total.table(lang), by_content.table(lang))
-    return Section(title, (text,), tables, chart)
+    return Section(text("report.support.title", lang), (sentence,), tables, chart)
 
 
 _GROUP_ORDER = {
@@ -380,36 +393,46 @@ def _section_awards_fairs(
     ]
     domestic = fairs.get(FairKind.DOMESTIC)
     overseas = fairs.get(FairKind.OVERSEAS)
-    if lang == "vi":
-        award_text = ", ".join(
-            f"{_n(n, lang)} sản phẩm công nghiệp nông thôn tiêu biểu {lv.label_vi.lower()}"
-            for n, lv in levels
+    award_text = ", ".join(
+        text(
+            "report.awards.level",
+            lang,
+            count=_counted(n, "typical_product", lang),
+            level=level.label(lang).lower(),
         )
-        text = f"Đồng thời, tổ chức bình chọn được {award_text or '0 sản phẩm'}. "
-        text += (
-            f"Bên cạnh đó, Trung tâm cũng hỗ trợ cho {_n(domestic, lang, approx)} lượt {noun} "
-            "tham gia trực tiếp hoặc giới thiệu sản phẩm tại các hội chợ, triển lãm trong nước"
+        for n, level in levels
+    )
+    sentences = [
+        text("report.awards.text", lang, awards=award_text or text("report.awards.none", lang))
+    ]
+    abroad = (
+        text("report.awards.overseas", lang, count=_counted(overseas, "participation", lang))
+        if overseas
+        else ""
+    )
+    sentences.append(
+        text(
+            "report.awards.fairs",
+            lang,
+            count=_counted(domestic, "participation", lang, approx),
+            noun=_nouns(noun, lang),
+            overseas=abroad,
         )
-        text += f" và {_n(overseas, lang)} lượt ở nước ngoài." if overseas else "."
-        if ocop.value:
-            stars = ", ".join(f"{r.value} sản phẩm {r.key[0]} sao" for r in ocop.rows)
-            text += f" Có {ocop.value} sản phẩm được đánh giá, xếp hạng OCOP ({stars})."
-    else:
-        award_text = ", ".join(
-            f"{_counted(n, 'typical rural-industrial product', lang)} at the {lv.label_en.lower()}"
-            for n, lv in levels
+    )
+    if ocop.value:
+        stars = ", ".join(
+            text(
+                "report.awards.stars",
+                lang,
+                count=_counted(r.value, "product", lang),
+                stars=r.key[0],
+            )
+            for r in ocop.rows
         )
-        text = f"Award rounds recognised {award_text or 'no products'}. "
-        text += (
-            f"The centre also supported {_counted(domestic, 'participation', lang, approx)} "
-            f"of {_plural(noun, 2, lang)} in domestic fairs and exhibitions"
-        )
-        text += f" and {overseas} abroad." if overseas else "."
-        if ocop.value:
-            stars = ", ".join(f"{r.value} rated {r.key[0]} stars" for r in ocop.rows)
-            text += f" {_counted(ocop.value, 'product', lang)} received an OCOP rating ({stars})."
-    title = "Bình chọn sản phẩm, hội chợ, triển lãm" if lang == "vi" else "Awards and fairs"
-    return Section(title, (text,), (awards.table(lang), fairs.table(lang), ocop.table(lang)))
+        count = _counted(ocop.value, "product", lang)
+        sentences.append(text("report.awards.ocop", lang, count=count, stars=stars))
+    tables = (awards.table(lang), fairs.table(lang), ocop.table(lang))
+    return Section(text("report.awards.title", lang), (" ".join(sentences),), tables)
 
 
 def _section_partners(
@@ -432,53 +455,34 @@ def _section_partners(
     groups: dict[tuple[SupportContent, tuple[str, ...]], list[SupportRecord]] = {}
     for r in records:
         groups.setdefault((r.content, r.partners), []).append(r)
-    sentences: list[str] = []
+    items: list[str] = []
     rows: list[tuple[object, ...]] = []
     for (content, partners), recs in sorted(groups.items(), key=lambda kv: kv[0][0].value):
         who = ", ".join(partners)
         ests = len({r.establishment_id for r in recs})
         trainees = sum(r.trainees for r in recs)
-        label = content.label(lang)
-        what = label[0].lower() + label[1:]
+        what = _lower_first(content.label(lang))
         if trainees:
-            sentences.append(
-                f"phối hợp với {who} tổ chức {what} cho {_n(trainees, lang)} học viên"
-                if lang == "vi"
-                else f"with {who}, {what} for {_counted(trainees, 'trainee', lang)}"
-            )
+            count = _counted(trainees, "trainee", lang)
+            items.append(text("report.partners.trainees", lang, who=who, what=what, count=count))
         else:
-            sentences.append(
-                f"phối hợp với {who} hỗ trợ được {_n(ests, lang)} {noun}: {what}"
-                if lang == "vi"
-                else f"with {who}, {what} for {_counted(ests, noun, lang)}"
+            count = _counted(ests, noun, lang)
+            items.append(
+                text("report.partners.establishments", lang, who=who, what=what, count=count)
             )
         rows.append((content.label(lang), who, ests, trainees))
-    if lang == "vi":
-        text = (
-            "Ngoài ra, " + "; ".join(sentences) + "."
-            if sentences
-            else "Trong kỳ không có hoạt động phối hợp với đơn vị khác."
-        )
-        note = (
-            "Kết quả phối hợp vẫn là kết quả của Trung tâm; bản ghi giữ đơn vị chủ trì và đơn vị "
-            "phối hợp để tổng hợp toàn quốc không tính trùng."
-        )
-        headers = ("Nội dung", "Đơn vị phối hợp", "Số cơ sở", "Số học viên")
-        title = "Phối hợp với các đơn vị"
-    else:
-        text = (
-            "In addition, " + "; ".join(sentences) + "."
-            if sentences
-            else "No support was delivered with partners in the period."
-        )
-        note = (
-            "Joint work is the centre's result; records keep the lead and the partners so that "
-            "a national roll-up does not count it twice."
-        )
-        headers = ("Content", "Partners", "Establishments", "Trainees")
-        title = "Work with partner agencies"
-    table = Table(title, headers, tuple(rows), (note,))
-    return Section(title, (text,), (table,))
+    sentence = (
+        text("report.partners.text", lang, items="; ".join(items))
+        if items
+        else text("report.partners.none", lang)
+    )
+    headers = tuple(
+        text(f"report.partners.{name}", lang)
+        for name in ("content", "partners", "establishments_column", "trainees_column")
+    )
+    title = text("report.partners.title", lang)
+    table = Table(title, headers, tuple(rows), (text("report.partners.note", lang),))
+    return Section(title, (sentence,), (table,))
 
 
 def _section_money(
@@ -500,7 +504,6 @@ def _section_money(
     def vnd(x: int | None) -> str:
         return "—" if x is None else format_vnd(x, lang)
 
-    vi = lang == "vi"
     rows: list[tuple[object, ...]] = [
         (funds.indicator.label(lang), vnd(funds.value)),
         *((f"— {r.labels(lang)[0]}", vnd(r.value)) for r in funds.rows),
@@ -509,28 +512,24 @@ def _section_money(
         (results["approved_support"].indicator.label(lang), vnd(results["approved_support"].value)),
         (rate.label(lang), rate.text(lang)),
         (ratio.label(lang), ratio.text(lang)),
-        ("Số đề án" if vi else "Projects", format_number(size.count, lang)),
-        ("Quy mô bình quân một đề án" if vi else "Mean support per project", vnd(mean)),
-        ("Quy mô trung vị một đề án" if vi else "Median support per project", vnd(median)),
+        (text("report.money.projects", lang), format_number(size.count, lang)),
+        (text("report.money.mean", lang), vnd(mean)),
+        (text("report.money.median", lang), vnd(median)),
     ]
-    headers = ("Chỉ tiêu", "Giá trị") if vi else ("Indicator", "Value")
-    title = "Kinh phí" if vi else "Funds"
-    if vi:
-        text = (
-            f"Tổng kinh phí khuyến công đã giải ngân cho các nội dung hỗ trợ là "
-            f"{vnd(funds.value)}, cùng {vnd(fair_funds)} hỗ trợ tham gia hội chợ; các cơ sở đối "
-            f"ứng {vnd(co)} ({ratio.text(lang)} tổng chi phí). Bình quân mỗi đề án được hỗ trợ "
-            f"{vnd(mean)} (trung vị {vnd(median)}); tỷ lệ giải ngân so với kinh phí được phê "
-            f"duyệt đạt {rate.text(lang)}."
-        )
-    else:
-        text = (
-            f"Public promotion funds of {vnd(funds.value)} were disbursed for support, plus "
-            f"{vnd(fair_funds)} for fair participation; beneficiaries co-funded {vnd(co)} "
-            f"({ratio.text(lang)} of total cost). The mean project received {vnd(mean)} "
-            f"(median {vnd(median)}); {rate.text(lang)} of the approved support was disbursed."
-        )
-    paragraphs: tuple[str, ...] = (text,)
+    headers = (text("report.money.indicator", lang), text("report.money.value", lang))
+    title = text("report.money.title", lang)
+    sentence = text(
+        "report.money.text",
+        lang,
+        funds=vnd(funds.value),
+        fair_funds=vnd(fair_funds),
+        co_funding=vnd(co),
+        ratio=ratio.text(lang),
+        mean=vnd(mean),
+        median=vnd(median),
+        rate=rate.text(lang),
+    )
+    paragraphs: tuple[str, ...] = (sentence,)
     outcomes = _outcomes(results, lang)
     if outcomes is not None:
         paragraphs += (outcomes[0],)
@@ -551,49 +550,31 @@ def _outcomes(
     if not reported:
         return None
     n = len({i for r in reported for i in r.records_behind()})
-    vi = lang == "vi"
     parts: list[str] = []
     rows: list[tuple[object, ...]] = []
     if jobs is not None and jobs.records_behind():
         parts.append(
-            f"tạo thêm {_n(jobs.value, lang)} việc làm mới"
-            if vi
-            else _counted(jobs.value, "new job", lang)
+            text("report.outcomes.jobs", lang, count=_counted(jobs.value, "new_job", lang))
         )
         rows.append((jobs.indicator.label(lang), format_number(jobs.value, lang)))
     if income is not None and income.records_behind():
         amount = format_vnd(abs(income.value), lang)
-        if vi:
-            change = (
-                f"tăng {amount}/năm"
-                if income.value > 0
-                else f"giảm {amount}/năm"
-                if income.value < 0
-                else "không đổi"
-            )
-            parts.append(f"thu nhập của thành viên, người lao động {change}")
-        else:
-            change = (
-                f"a rise of {amount} a year"
-                if income.value > 0
-                else f"a fall of {amount} a year"
-                if income.value < 0
-                else "no change"
-            )
-            parts.append(f"{change} in members' and workers' income")
+        change = (
+            "income_rise"
+            if income.value > 0
+            else "income_fall"
+            if income.value < 0
+            else "income_same"
+        )
+        parts.append(text(f"report.outcomes.{change}", lang, amount=amount))
         rows.append((income.indicator.label(lang), format_vnd(income.value, lang)))
-    if vi:
-        text = (
-            f"Các cơ sở báo cáo {' và '.join(parts)} sau khi được hỗ trợ "
-            f"(theo {_n(n, lang)} bản ghi có báo cáo kết quả)."
-        )
-    else:
-        records = _counted(n, "record", lang)
-        text = (
-            f"Beneficiaries reported {' and '.join(parts)} after support "
-            f"(from {records} with reported outcomes)."
-        )
-    return text, rows
+    both = (
+        text("report.outcomes.and", lang, first=parts[0], second=parts[1])
+        if len(parts) == 2
+        else parts[0]
+    )
+    records = _counted(n, "record", lang)
+    return text("report.outcomes.text", lang, parts=both, records=records), rows
 
 
 def _section_geography(
@@ -620,63 +601,48 @@ def _section_geography(
         for lv in levels
     ]
     mix = sector_mix(source, period, scope=scope)
-    vi = lang == "vi"
     sentences = []
     for cov in covs:
-        share = cov.share
-        if vi:
-            s = (
-                f"Hỗ trợ đã đến {share.numerator}/{share.denominator} đơn vị "
-                f"{cov.level.label_vi} ({share.text(lang)})"
-            )
-            if cov.not_reached and cov.level is UnitLevel.DISTRICT:
-                s += "; chưa có hỗ trợ tại " + ", ".join(n for _c, n in cov.not_reached)
-        else:
-            s = (
-                f"Support reached {share.numerator} of {share.denominator} "
-                f"{cov.level.value}s ({share.text(lang)})"
-            )
-            if cov.not_reached and cov.level is UnitLevel.DISTRICT:
-                s += "; none in " + ", ".join(n for _c, n in cov.not_reached)
-        sentences.append(s)
+        sentence = cov.summary(lang)
+        if cov.not_reached and cov.level is UnitLevel.DISTRICT:
+            names = ", ".join(cov.names((c for c, _n in cov.not_reached), lang))
+            sentence = text("report.geography.none_in", lang, coverage=sentence, names=names)
+        sentences.append(sentence)
+    sentences[1:] = [_lower_first(s) for s in sentences[1:]]
     outside = mix.share_outside
-    sentences[1:] = [s[0].lower() + s[1:] for s in sentences[1:]]
-    if vi:
-        text = (
-            "; ".join(sentences)
-            + f". Có {outside.numerator}/{outside.denominator} {noun} ({outside.text(lang)}) "
-            "hoạt động ngoài lĩnh vực chế biến nông, lâm, thủy sản và thực phẩm."
+    sentence = (
+        "; ".join(sentences)
+        + ". "
+        + text(
+            "report.geography.outside",
+            lang,
+            part=outside.numerator,
+            whole=_counted(outside.denominator, noun, lang),
+            share=outside.text(lang),
         )
-    else:
-        text = (
-            "; ".join(sentences)
-            + f". {outside.numerator} of {_counted(outside.denominator, noun, lang)} "
-            f"({outside.text(lang)}) work outside agro-food processing."
-        )
+    )
     tables = [results["by_area"].table(lang), mix.table(lang)]
     commune_cov = covs[-1]
     if commune_cov.not_reached:
-        names = ", ".join(n for _c, n in commune_cov.not_reached)
-        title = (
-            f"Đơn vị {commune_cov.level.label_vi} chưa có cơ sở được hỗ trợ "
-            f"({len(commune_cov.not_reached)})"
-            if vi
-            else f"{commune_cov.level.value.capitalize()}s not reached "
-            f"({len(commune_cov.not_reached)})"
+        names = ", ".join(commune_cov.names((c for c, _n in commune_cov.not_reached), lang))
+        title = text(
+            "report.geography.not_reached",
+            lang,
+            level=commune_cov.level.label(lang),
+            count=len(commune_cov.not_reached),
         )
-        tables.append(Table(title, ("Danh sách" if vi else "List",), ((names,),)))
+        tables.append(Table(title, (text("report.geography.list", lang),), ((names,),)))
     chart: tuple[tuple[str, str | None], ...] = ()
     if charts:
         rows = results["by_area"].rows
-        caption = "Số cơ sở được hỗ trợ theo địa bàn" if vi else "Supported by area"
+        caption = text("report.geography.chart", lang)
         chart = (
             (
                 caption,
                 bar_chart(caption, [r.labels(lang)[0] for r in rows], [r.value for r in rows]),
             ),
         )
-    title = "Địa bàn và ngành nghề" if vi else "Where support went"
-    return Section(title, (text,), tuple(tables), chart)
+    return Section(text("report.geography.title", lang), (sentence,), tuple(tables), chart)
 
 
 def target_actual(
@@ -717,6 +683,29 @@ def target_actual(
     return None
 
 
+def _target_name(code: str, key: str | None, lang: Lang) -> str:
+    """What a target of ``code`` (and ``key``) counts, in ``lang``; never a raw code."""
+    if code in STANDARD_INDICATORS:
+        indicator = STANDARD_INDICATORS[code]
+        name = indicator.label(lang)
+        if key is not None:
+            by = indicator.by[0] if indicator.by else None
+            shown = key_label(by, key, lang) if by is not None else key
+            name = text("report.targets.with_key", lang, name=name, key=shown)
+        return name
+    if code.startswith("coverage[") and code.endswith("]"):
+        level = UnitLevel(code[len("coverage[") : -1])
+        return text("indicators.ratio.coverage", lang, level=level.label(lang))
+    if f"indicators.ratio.{code}" in _RATIO_CODES:
+        return text(f"indicators.ratio.{code}", lang)
+    return code
+
+
+_RATIO_CODES = frozenset(
+    f"indicators.ratio.{code}" for code in ("disbursement_rate", "counterpart_ratio", "sector_mix")
+)
+
+
 def _section_targets(
     source: IndicatorSource,
     results: dict[str, IndicatorResult],
@@ -727,25 +716,25 @@ def _section_targets(
     lang: Lang,
     charts: bool,
 ) -> Section:
-    vi = lang == "vi"
     rows: list[tuple[object, ...]] = []
     labels: list[str] = []
     values: list[float] = []
     invented = False
+    tags: set[str] = set()
     for t in targets.for_period(period):
         actual = target_actual(
             t.indicator, t.key, source, results=results, period=period, config=config
         )
-        name = (
-            STANDARD_INDICATORS[t.indicator].label(lang)
-            if t.indicator in STANDARD_INDICATORS
-            else t.indicator
-        )
-        if t.key:
-            name += f" [{t.key}]"
+        name = _target_name(t.indicator, t.key, lang)
         invented = invented or t.invented
+        tags.add(t.citation.confidence.value)
+        cited = (
+            text("report.targets.invented_source", lang, tag=t.citation.confidence.value)
+            if t.invented
+            else t.citation.text(lang)
+        )
         if actual is None:
-            rows.append((name, str(t.target), "—", "—", t.citation.text(lang)))
+            rows.append((name, str(t.target), "—", "—", cited))
             continue
         p = progress(t, actual)
         is_ratio = isinstance(actual, Fraction)
@@ -757,96 +746,26 @@ def _section_targets(
             if is_ratio
             else format_number(int(t.target), lang)
         )
-        rows.append((name, shown_target, shown_actual, p.text(lang), t.citation.text(lang)))
+        rows.append((name, shown_target, shown_actual, p.text(lang), cited))
         labels.append(name)
         values.append(float((p.clamped or Fraction(0)) * 100))
-    headers = (
-        ("Chỉ tiêu", "Mục tiêu", "Thực hiện", "Tiến độ", "Căn cứ")
-        if vi
-        else ("Indicator", "Target", "Actual", "Progress", "Source")
+    headers = tuple(
+        text(f"report.targets.{name}", lang)
+        for name in ("indicator", "target", "actual", "progress", "source")
     )
     notes = []
     if invented:
-        notes.append(
-            "Chỉ tiêu trong bảng là giả định để minh họa, không phải chỉ tiêu thật."
-            if vi
-            else "These targets are invented for the example; no document sets them."
-        )
-    notes.append(
-        "Tiến độ = (thực hiện − gốc) ÷ (mục tiêu − gốc), hiển thị trong khoảng 0–100%."
-        if vi
-        else "Progress = (actual − baseline) ÷ (target − baseline), shown clamped to 0–100%."
-    )
-    title = "Tiến độ so với chỉ tiêu" if vi else "Progress against targets"
+        notes.append(text("report.targets.invented", lang))
+    notes.append(text("report.targets.formula", lang))
+    legend = confidence_legend(tags, lang)
+    if legend:
+        notes.append(legend)
+    title = text("report.targets.title", lang)
     chart: tuple[tuple[str, str | None], ...] = ()
     if charts:
         chart = ((title, bar_chart(title, labels, values, xlabel="%", limit=100)),)
     table = Table(title, headers, tuple(rows), tuple(notes))
     return Section(title, (), (table,), chart)
-
-
-_NATIONAL_TEXT: dict[str, dict[Lang, str]] = {
-    "title": {
-        "vi": "Bối cảnh: chỉ tiêu của Chương trình khuyến công quốc gia",
-        "en": "Context: national industrial promotion programme targets",
-    },
-    "intro": {
-        "vi": (
-            "Các chỉ tiêu dưới đây là chỉ tiêu toàn quốc của Chương trình khuyến công quốc gia, "
-            "không phải chỉ tiêu của {place}; cột “Đóng góp” là tỷ lệ mà các {noun} được hỗ trợ "
-            "trên địa bàn đạt được so với chỉ tiêu toàn quốc."
-        ),
-        "en": (
-            "The targets below are national targets of the national industrial promotion "
-            "programme, not targets of {place}; the “Contribution” column is the share of the "
-            "national target reached by the {noun} supported here."
-        ),
-    },
-    "unknown": {
-        "vi": (
-            "Chỉ tiêu của {title} ({document}) chưa được cấu hình: giá trị cần lấy từ {source}. "
-            "{note}"
-        ),
-        "en": (
-            "The targets of the {title} ({document}) are not configured: they should come from "
-            "{source}. {note}"
-        ),
-    },
-    "headers": {
-        "vi": (
-            "Chỉ tiêu quốc gia|Mục tiêu toàn quốc|Kỳ chỉ tiêu|Thực hiện trên địa bàn|Đóng góp|"
-            "Căn cứ"
-        ),
-        "en": "National target|National value|Target period|Achieved here|Contribution|Source",
-    },
-    "context": {
-        "vi": (
-            "Chỉ tiêu quốc gia là bối cảnh, không phải chỉ tiêu được giao cho địa phương; "
-            "đóng góp = thực hiện trên địa bàn ÷ mục tiêu toàn quốc."
-        ),
-        "en": (
-            "National targets are context, not targets set for the province; contribution = "
-            "achieved here ÷ national value."
-        ),
-    },
-    "partial_period": {
-        "vi": "Thực hiện được tính trong {span} (phần của kỳ báo cáo trong kỳ chỉ tiêu).",
-        "en": "Achievement is counted over {span} (the part of the report period in the target's).",
-    },
-    "approximate": {
-        "vi": "(*) Bản ghi chỉ đo gần đúng chỉ tiêu này. {label}: {rule}",
-        "en": "(*) Records only approximate this target. {label}: {rule}",
-    },
-    "not_measured": {
-        "vi": "{label}: không tính được từ bản ghi ({reason}).",
-        "en": "{label}: not measured from records ({reason}).",
-    },
-    "table": {"vi": "{title} ({document})", "en": "{title} ({document})"},
-}
-
-
-def _nt(key: str, lang: Lang, **values: str) -> str:
-    return _NATIONAL_TEXT[key][lang].format(**values)
 
 
 def _section_national(
@@ -866,16 +785,14 @@ def _section_national(
     tables: list[Table] = []
     for programme in programmes:
         if programme.status == ProgrammeStatus.UNKNOWN:
-            paragraphs.append(
-                _nt(
-                    "unknown",
-                    lang,
-                    title=_in_sentence(programme.title(lang), lang),
-                    document=programme.document,
-                    source=programme.source_document,
-                    note=programme.note(lang),
-                ).strip()
+            sentence = text(
+                "report.national.unknown",
+                lang,
+                title=programme.title(lang),
+                document=programme.document,
+                source=Text.of(programme.source_document).get(lang),
             )
+            paragraphs.append(f"{sentence} {programme.note(lang)}".strip())
             continue
         measured = progress_of(programme.targets, source, period=period, scope=config.scope)
         if measured:
@@ -887,26 +804,24 @@ def _section_national(
                     tables[-1], notes=(*tables[-1].notes, programme.note(lang))
                 )
     if tables:
-        paragraphs.insert(0, _nt("intro", lang, place=place, noun=_plural(noun, 2, lang)))
-    return Section(_nt("title", lang), tuple(paragraphs), tuple(tables))
-
-
-def _in_sentence(title: str, lang: Lang) -> str:
-    """An English title inside a sentence ("the national … programme"); Vietnamese keeps it."""
-    return title if lang == "vi" else title[0].lower() + title[1:]
+        intro = text("report.national.intro", lang, place=place, noun=_nouns(noun, lang))
+        paragraphs.insert(0, intro)
+    return Section(text("report.national.title", lang), tuple(paragraphs), tuple(tables))
 
 
 def _national_table(
     title: str, document: str, measured: tuple[TargetProgress, ...], lang: Lang
 ) -> Table:
     rows: list[tuple[object, ...]] = []
-    notes = [_nt("context", lang)]
+    notes = [text("report.national.context", lang)]
     spans: set[str] = set()
+    tags: set[str] = set()
     for m in measured:
         t = m.target
         label = t.label(lang)
         value = format_number(int(t.target), lang) if t.target == int(t.target) else str(t.target)
         target_period = t.as_period
+        tags.add(t.citation.confidence.value)
         rows.append(
             (
                 f"{label} (*)" if t.approximate else label,
@@ -918,13 +833,24 @@ def _national_table(
             )
         )
         if m.result is None:
-            notes.append(_nt("not_measured", lang, label=label, reason=m.reason(lang)))
+            notes.append(
+                text("report.national.not_measured", lang, label=label, reason=m.reason(lang))
+            )
         elif t.approximate:
-            notes.append(_nt("approximate", lang, label=label, rule=t.counting(lang)))
+            notes.append(
+                text("report.national.approximate", lang, label=label, rule=t.counting(lang))
+            )
         if not m.whole_period:
             spans.add(f"{m.period.start.year}–{m.period.end.year}")
-    notes[1:1] = [_nt("partial_period", lang, span=span) for span in sorted(spans)]
-    headers = tuple(_NATIONAL_TEXT["headers"][lang].split("|"))
+    notes[1:1] = [text("report.national.partial_period", lang, span=span) for span in sorted(spans)]
+    notes.append(confidence_legend(tags, lang))
+    headers = tuple(
+        text(f"report.national.{name}", lang)
+        for name in ("target", "value", "period", "achieved", "contribution", "source")
+    )
     return Table(
-        _nt("table", lang, title=title, document=document), headers, tuple(rows), tuple(notes)
+        text("report.national.table", lang, title=title, document=document),
+        headers,
+        tuple(rows),
+        tuple(notes),
     )
