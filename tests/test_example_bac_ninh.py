@@ -141,7 +141,7 @@ class TestRunDemoToday:
         the verdict says so."""
         check = next(c for c in result.checks if c.project_id == "DA-2026-03")
         assert check.eligible
-        assert any("placed on the post-reform map as Phường Chũ" in n[1] for n in check.notes)
+        assert any("placed on the post-reform map as Chũ ward" in n[1] for n in check.notes)
 
     def test_a_declared_craft_village_is_shown_as_declared_data(self, result: DemoResult) -> None:
         """A craft village the applicant declares rests on declared data, and the verdict
@@ -168,7 +168,9 @@ class TestRunDemoToday:
             "support.national.sustainable_production.rate",
             "support.national.vocational_training.rate",
         }
-        assert "28/2018/TT-BTC Điều 8" in missing["support.national.vocational_training.rate"]
+        assert (
+            "Điều 8 Thông tư 28/2018/TT-BTC" in missing["support.national.vocational_training.rate"]
+        )
         assert "235/2025" in missing["support.national.sustainable_production.rate"]
         for local in ("support.local.design_consulting.rate", "support.local.machinery.rate"):
             assert "734/2014/QĐ-UBND" in missing[local]
@@ -232,7 +234,7 @@ class TestCheckToday:
         assert f"eligibility on {dt.date.today().isoformat()}: YES" in out  # noqa: DTZ011
         assert "under 45/2012/NĐ-CP, 235/2025/NĐ-CP" in out
         assert (
-            "✓ production site Xã Lục Ngạn, Tỉnh Bắc Ninh (07582) is in an eligible place "
+            "✓ production site Lục Ngạn commune, Bắc Ninh province (07582) is in an eligible place "
             "[235/2025/NĐ-CP, Art. 1(1) [V2]]"
         ) in out
         assert "✓ the cooperative has 15 official members, at least 5 [17/2023/QH15" in out
@@ -246,7 +248,7 @@ class TestCheckToday:
         assert code == 1
         assert ": NO — under 45/2012/NĐ-CP, 235/2025/NĐ-CP" in out
         assert (
-            "✗ production site Phường Hà Đông, Thành phố Hà Nội (09556) is not in an eligible "
+            "✗ production site Hà Đông ward, Hà Nội city (09556) is not in an eligible "
             "place (a commune or special zone of a centrally run city"
         ) in out
 

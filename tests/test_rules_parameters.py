@@ -59,7 +59,7 @@ class TestParameterEntry:
         assert entry.configured is False
         with pytest.raises(NotConfiguredError) as info:
             entry.get(dt.date(2019, 1, 1))
-        assert "28/2018/TT-BTC" in info.value.source_document
+        assert "28/2018/TT-BTC" in info.value.source_document.vi
 
 
 class TestParameter:
@@ -428,4 +428,4 @@ class TestShippedNotes:
         """No public source gave the 28/2018 level for vocational training: not configured."""
         with pytest.raises(NotConfiguredError) as info:
             NATIONAL.value("support.national.vocational_training.cap", dt.date(2019, 1, 1))
-        assert "28/2018/TT-BTC" in info.value.source_document
+        assert "28/2018/TT-BTC" in info.value.source_document.vi

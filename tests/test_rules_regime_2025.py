@@ -153,7 +153,8 @@ class TestLocation235:
         decision = check_eligibility(coop(OLD_CHU), TODAY)
         [location] = [c for c in decision.conditions if c.code == "location"]
         assert location.held
-        assert "Phường Chũ" in location.message_en
+        assert "Chũ ward" in location.message_en
+        assert "Phường Chũ" in location.message_vi
         assert "2025 merger list" in location.message_en
         assert "danh sách sắp xếp" in location.message_vi
 

@@ -50,7 +50,7 @@ from khuyencong.converters import structure
 from khuyencong.domain import Artisan, Confidence, Dataset, Establishment, Lang, Project
 from khuyencong.exceptions import CoverageError, NotConfiguredError, NotFoundError
 from khuyencong.indicators import Breakdown, RecordSet
-from khuyencong.messages import resolve_language, text
+from khuyencong.messages import Text, resolve_language, text
 from khuyencong.reports import (
     build_report,
     example_path,
@@ -247,8 +247,12 @@ def _layers_line(layers: tuple[str, ...], lang: Lang) -> str:
     return text("demo.summary.layers", lang, layers=" + ".join(names))
 
 
-def _not_configured_reason(parameter: str, document: str) -> tuple[str, str]:
-    return _pair("demo.reason.not_configured", parameter=parameter, document=document)
+def _not_configured_reason(parameter: str, document: str | Text) -> tuple[str, str]:
+    source = Text.of(document)
+    return (
+        text("demo.reason.not_configured", "vi", parameter=parameter, document=source.vi),
+        text("demo.reason.not_configured", "en", parameter=parameter, document=source.en),
+    )
 
 
 def _not_configured(exc: NotConfiguredError | CoverageError) -> tuple[str, str]:
@@ -263,7 +267,7 @@ def _not_configured(exc: NotConfiguredError | CoverageError) -> tuple[str, str]:
 def _missing(exc: NotConfiguredError | CoverageError) -> tuple[tuple[str, str], ...]:
     """The (parameter, document) of a value that is not configured (none for coverage)."""
     if isinstance(exc, NotConfiguredError):
-        return ((exc.parameter, exc.source_document),)
+        return ((exc.parameter, str(exc.source_document)),)
     return ()
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from khuyencong.messages import get_language
+from khuyencong.messages import Text, get_language
 from khuyencong.messages import text as _text
 
 __all__ = [
@@ -253,16 +253,20 @@ class NotConfiguredError(KhuyenCongError, LookupError):
     Attributes:
         parameter: The parameter's dotted name.
         on: The date it was asked for.
-        source_document: The document that should supply the value.
+        source_document: The document that should supply the value: a
+            :class:`~khuyencong.messages.Text` in both languages (its ``str()`` follows the
+            language in force), or a plain string such as a document's number.
     """
 
-    def __init__(self, parameter: str, on: dt.date, source_document: str, note: str = "") -> None:
+    def __init__(
+        self, parameter: str, on: dt.date, source_document: str | Text, note: str = ""
+    ) -> None:
         self.parameter = parameter
         self.on = on
         self.source_document = source_document
         text = (
             f"parameter {parameter!r} is not configured for {on.isoformat()}: its value should "
-            f"come from {source_document}; load a rule-set overlay that supplies it"
+            f"come from {Text.of(source_document).en}; load a rule-set overlay that supplies it"
         )
         super().__init__(f"{text} ({note})" if note else text)
 

@@ -173,6 +173,25 @@ class Text:
             raise ValueError(msg)
         return cls(cast("str", value["vi"]), cast("str", value["en"]))
 
+    @classmethod
+    def message(cls, key: str, /, **fields: object) -> Text:
+        """A catalogue message in both languages, with its fields, as a ``Text``.
+
+        A field that is itself a ``Text`` fills each language with its own text.
+
+        >>> Text.message("common.file_not_found", path=Text("tệp.csv", "file.csv")).en
+        'File not found: file.csv.'
+        """
+        vi, en = (
+            text(
+                key,
+                lang,
+                **{k: v.get(lang) if isinstance(v, Text) else v for k, v in fields.items()},
+            )
+            for lang in LANGS
+        )
+        return cls(vi, en)
+
     def get(self, lang: Lang | None = None) -> str:
         """The text in ``lang`` (the language in force by default)."""
         return self.vi if resolve_language(lang) == "vi" else self.en

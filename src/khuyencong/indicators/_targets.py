@@ -25,7 +25,7 @@ targets of 2646/QĐ-BCT (2026–2030) are unknown, and asking for them raises
 >>> national_targets("2026-2030")
 Traceback (most recent call last):
 ...
-khuyencong.exceptions.NotConfiguredError: parameter 'targets.national.2026-2030' is not configured for 2026-01-01: its value should come from 2646/QĐ-BCT (23/9/2025), Chương trình khuyến công quốc gia giai đoạn 2026–2030 ban hành kèm theo (Điều 1); load a rule-set overlay that supplies it (the programme's targets were not found in a public source; pass your own file to load_targets instead)
+khuyencong.exceptions.NotConfiguredError: parameter 'targets.national.2026-2030' is not configured for 2026-01-01: its value should come from 2646/QĐ-BCT (23/9/2025), the national khuyến công programme 2026–2030 annexed to it (Art. 1); load a rule-set overlay that supplies it (the programme's targets were not found in a public source; pass your own file to load_targets instead)
 
 Progress follows the IATI convention: ``(actual − baseline) ÷ (target − baseline)``, shown
 clamped to 0–100 % with the raw value kept.
@@ -396,9 +396,11 @@ class _Header:
     issued_on: dt.date
     status: ProgrammeStatus
     citation: Citation
-    source_document: str = ""
     note_vi: str = ""
     note_en: str = ""
+
+
+_NO_TEXT = Text("", "")
 
 
 @attrs.frozen
@@ -414,7 +416,8 @@ class Programme:
         status: Whether its targets are known in full, in part or not at all.
         citation: The decision, with its confidence tag and the public source read.
         targets: The targets known (none when ``status`` is unknown).
-        source_document: For an unknown programme, the document that should supply its targets.
+        source_document: For an unknown programme, the document that should supply its targets,
+            in both languages.
         note_vi: What a reader should know (which targets are missing), in Vietnamese.
         note_en: The same in English.
     """
@@ -427,7 +430,7 @@ class Programme:
     status: ProgrammeStatus
     citation: Citation
     targets: tuple[Target, ...] = ()
-    source_document: str = ""
+    source_document: Text = _NO_TEXT
     note_vi: str = ""
     note_en: str = ""
 
@@ -481,12 +484,18 @@ def load_programme(path: str | Path) -> Programme:
     head = data.get("programme") if isinstance(data, dict) else None
     if not isinstance(head, dict):
         raise DataFileError(source, [Problem("$.programme", "must be a table")])
+    head = dict(head)
+    try:
+        source_document = Text.of(head.pop("source_document", ""))
+    except ValueError:
+        problem = Problem("$.programme.source_document", "a string or a table with vi and en")
+        raise DataFileError(source, [problem]) from None
     try:
         header = structure(head, _Header)
     except ValidationError as exc:
         raise DataFileError(source, exc.prefixed("$.programme").problems) from None
     targets = _structure_targets(data, source)
-    problems = _programme_problems(header, targets)
+    problems = _programme_problems(header, source_document, targets)
     if problems:
         raise DataFileError(source, problems)
     return Programme(
@@ -498,13 +507,15 @@ def load_programme(path: str | Path) -> Programme:
         header.status,
         header.citation,
         tuple(attrs.evolve(t, national=True) for t in targets),
-        header.source_document,
+        source_document,
         header.note_vi,
         header.note_en,
     )
 
 
-def _programme_problems(header: _Header, targets: list[Target]) -> list[Problem]:
+def _programme_problems(
+    header: _Header, source_document: Text, targets: list[Target]
+) -> list[Problem]:
     # Enums are compared with ==, not `is`: pytest's doctest import mode can load this module
     # twice, and the converter then builds members of the other copy's class.
     problems: list[Problem] = []
@@ -516,7 +527,7 @@ def _programme_problems(header: _Header, targets: list[Target]) -> list[Problem]
     if unknown:
         if targets:
             problems.append(Problem("$.target", "a programme of unknown targets lists none"))
-        if not header.source_document.strip():
+        if not source_document.vi.strip() or not source_document.en.strip():
             problems.append(
                 Problem("$.programme.source_document", "name the document that sets the targets")
             )

@@ -8,9 +8,12 @@ a data file never passes silently.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import attrs
 
 from khuyencong.domain import Fund, SupportContent
+from khuyencong.messages import Text
 
 __all__ = [
     "CATALOGUE",
@@ -30,6 +33,17 @@ TYPES = frozenset(
 )
 
 
+def as_text(value: str | Text | Mapping[str, object]) -> Text:
+    """A data value as a :class:`Text` (a converter for attrs fields)."""
+    return Text.of(value)
+
+
+_NO_SOURCE = Text(
+    "văn bản pháp luật điều chỉnh giá trị này (danh mục chưa nêu tên)",
+    "the legal document that governs it (not named in the catalogue)",
+)
+
+
 @attrs.frozen
 class ParameterSpec:
     """What a parameter is.
@@ -40,7 +54,8 @@ class ParameterSpec:
         family: The rule family that reads it (``eligibility``, ``support``, ...).
         description_en: What it means, in English.
         description_vi: What it means, in Vietnamese.
-        missing_source: The document that should supply it when no data file does.
+        missing_source: The document that should supply it when no data file does, in both
+            languages.
     """
 
     name: str
@@ -48,29 +63,34 @@ class ParameterSpec:
     family: str
     description_en: str
     description_vi: str
-    missing_source: str = "the legal document that governs it (not named in the catalogue)"
+    missing_source: Text = attrs.field(default=_NO_SOURCE, converter=as_text)
 
 
 def _spec(  # noqa: PLR0917  (a catalogue row)
-    name: str, type_: str, family: str, en: str, vi: str, source: str = ""
+    name: str, type_: str, family: str, en: str, vi: str, source: str | Text = ""
 ) -> tuple[str, ParameterSpec]:
     return name, ParameterSpec(name, type_, family, en, vi, source or _NO_SOURCE)
 
 
-_NO_SOURCE = "the legal document that governs it (not named in the catalogue)"
-
-_LOCAL_SOURCE = (
+_LOCAL_SOURCE = Text(
+    "quyết định của Ủy ban nhân dân hoặc nghị quyết của Hội đồng nhân dân tỉnh về mức hỗ trợ "
+    "khuyến công địa phương, do Điều 6.3 Thông tư liên tịch 26/2014/TTLT-BTC-BCT và Thông tư "
+    "28/2018/TT-BTC giao cho tỉnh; hãy nạp bộ quy định của tỉnh",
     "the province's own decision (People's Committee) or resolution (People's Council) "
-    "on local khuyến công support levels, which 26/2014/TTLT-BTC-BCT Điều 6.3 and "
-    "28/2018/TT-BTC leave to the province; load the province's overlay"
+    "on local khuyến công support levels, which 26/2014/TTLT-BTC-BCT Art. 6(3) and "
+    "28/2018/TT-BTC leave to the province; load the province's overlay",
 )
-_NATIONAL_SOURCE = (
-    "28/2018/TT-BTC Điều 8, with its amendment 64/2024/TT-BTC (from 11/5/2018); "
-    "26/2014/TTLT-BTC-BCT Điều 6 before"
+_NATIONAL_SOURCE = Text(
+    "Điều 8 Thông tư 28/2018/TT-BTC, sửa đổi bởi Thông tư 64/2024/TT-BTC (từ 11/5/2018); "
+    "Điều 6 Thông tư liên tịch 26/2014/TTLT-BTC-BCT trước đó",
+    "28/2018/TT-BTC Art. 8, with its amendment 64/2024/TT-BTC (from 11/5/2018); "
+    "26/2014/TTLT-BTC-BCT Art. 6 before",
 )
-_NEW_CONTENT_SOURCE = (
+_NEW_CONTENT_SOURCE = Text(
+    "thông tư của Bộ Tài chính quy định mức chi cho các nội dung do Nghị định 235/2025/NĐ-CP "
+    "bổ sung từ 15/10/2025 (chưa tìm thấy)",
     "the Ministry of Finance circular setting spending levels for the contents that "
-    "235/2025/NĐ-CP added from 15/10/2025 (not found yet)"
+    "235/2025/NĐ-CP added from 15/10/2025 (not found yet)",
 )
 _NEW_CONTENTS = frozenset({"digital_transformation", "sustainable_production", "artisan_support"})
 

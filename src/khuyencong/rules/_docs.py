@@ -35,7 +35,7 @@ _TITLES = {
 
 def _value(entry: ParameterEntry) -> str:
     if not entry.configured:
-        return f"not configured — from {entry.source_document}"
+        return f"not configured — from {entry.source_document.en}"
     value = entry.value
     if isinstance(value, DerivedCap):
         return f"{value.factor} × the {value.of} cap"

@@ -61,6 +61,7 @@ from khuyencong.domain import (
     LegalForm,
     Sector,
     SizeClass,
+    format_date,
 )
 from khuyencong.exceptions import (
     ConfigurationError,
@@ -559,14 +560,23 @@ def _placed(est: Establishment, on: dt.date, test: str) -> tuple[AdminUnit, Text
             "zone where it produces"
         )
         raise UnitMappingError(ref.code, msg, (mapping.new_province.code,))
-    old = f"{unit.full_name} ({ref.map_id.value}:{ref.code})"
-    note = Text(
-        f"theo bản đồ cũ là {old}, nay thuộc {new.full_name} theo danh sách sắp xếp "
-        "đơn vị hành chính năm 2025",
-        f"{old} on the older map, placed on the post-reform map as {new.full_name} by the "
-        "2025 merger list",
-    )
+    note = Text.message("explain.place.placed", old=_unit_text(unit), new=_name(new))
     return new, note
+
+
+def _name(unit: AdminUnit) -> Text:
+    return Text(unit.label("vi"), unit.label("en"))
+
+
+def _unit_text(unit: AdminUnit) -> Text:
+    """A unit with its type, code and map, in both languages."""
+    return Text.message(
+        "explain.place.unit",
+        name=_name(unit),
+        type=Text(unit.unit_type.label_vi, unit.unit_type.label_en),
+        code=unit.code,
+        map=Text(unit.map_id.label_vi, unit.map_id.label_en),
+    )
 
 
 def _location_235(est: Establishment, unit: AdminUnit, rules: DatedRules) -> Fact:
@@ -583,9 +593,8 @@ def _location_235(est: Establishment, unit: AdminUnit, rules: DatedRules) -> Fac
     name = "eligibility.city_unit_types" if in_city else "eligibility.province_unit_types"
     types, cite = rules.cited(name)
     allowed = tuple(types)
-    found: Any = Text(
-        f"{unit.full_name}, {province.full_name} ({unit.code})",
-        f"{unit.full_name}, {province.full_name} ({unit.code})",
+    found: Any = Text.message(
+        "explain.place.in_province", name=_name(unit), province=_name(province), code=unit.code
     )
     if unit.level is UnitLevel.COMMUNE and unit.unit_type.value in allowed:
         return ("location", True, _where_235(allowed, in_city), found, cite, None)
@@ -659,13 +668,22 @@ def _craft_village_fact(
             continue
         text = f"{village.name}, {found.en}"
         if village.in_force(on):
-            return ("location", True, required, Text(text, text), _village_citation(village), None)
+            here_vi = f"{village.name}, {found.vi}"
+            return (
+                "location",
+                True,
+                required,
+                Text(here_vi, text),
+                _village_citation(village),
+                None,
+            )
         return (
             "location",
             False,
             required,
             Text(
-                f"{text}: công nhận từ {village.recognised_on.strftime('%d/%m/%Y')}"
+                f"{village.name}, {found.vi}: công nhận từ "
+                f"{village.recognised_on.strftime('%d/%m/%Y')}"
                 + (
                     f" đến {village.withdrawn_on.strftime('%d/%m/%Y')}"
                     if village.withdrawn_on
@@ -729,25 +747,23 @@ def _village_citation(village: CraftVillage) -> Citation:
 
 def _location_45(unit: AdminUnit, rules: DatedRules, plan_year: int) -> Fact:
     """The location test of 45/2012 Điều 1.2.a (and 46/2012 Điều 3.1.đ for the 5 years)."""
-    types, cite = rules.cited("eligibility.eligible_unit_types")
-    found = f"{unit.full_name} ({unit.unit_type.value}, {unit.map_id.value}:{unit.code})"
-    if unit.unit_type.value in types:
+    raw_types, cite = rules.cited("eligibility.eligible_unit_types")
+    types = tuple(UnitType(t) for t in raw_types)
+    found = _unit_text(unit)
+    if unit.unit_type in types:
         return ("location", True, types, found, cite, None)
     if unit.unit_type is not UnitType.WARD:
-        return (
-            "location",
-            False,
-            "the commune or ward where it produces; " + ", ".join(types),
-            found,
-            cite,
-            None,
-        )
+        labels = Text(*(", ".join(t.label(lang) for t in types) for lang in ("vi", "en")))
+        required = Text.message("explain.place.commune_or_ward", types=labels)
+        return ("location", False, required, found, cite, None)
     umap = load_map(unit.map_id)
     parent: AdminUnit | None = umap.get(unit.parent_code) if unit.parent_code else None
-    if parent is not None and parent.unit_type.value in types:
-        return ("location", True, types, f"{found} in {parent.full_name}", cite, None)
+    if parent is not None and parent.unit_type in types:
+        in_parent = Text.message("explain.place.in_parent", found=found, parent=_name(parent))
+        return ("location", True, types, in_parent, cite, None)
     if parent is not None and parent.unit_type is UnitType.URBAN_DISTRICT:
-        return ("location", False, "not a ward of an urban district", found, cite, None)
+        required = Text.message("explain.place.not_urban_ward")
+        return ("location", False, required, found, cite, None)
     facts = rules.unit_facts
     grade = None
     city_code = unit.code
@@ -764,27 +780,32 @@ def _location_45(unit: AdminUnit, rules: DatedRules, plan_year: int) -> Fact:
             "RuleSet.with_unit_facts or a [[city_grades]] table in an overlay",
         )
     grades, grades_cite = rules.cited("eligibility.ward_city_grades")
-    city = f"{found}, city grade {grade.grade} ({grade.document or 'caller data'})"
+    document = grade.document or Text.message("explain.place.caller_data")
+    city = Text.message(
+        "explain.place.city_grade", found=found, grade=grade.grade, document=document
+    )
+    of_grade = Text.message("explain.place.ward_of_grade", grades=", ".join(map(str, grades)))
     if grade.grade in grades:
-        return ("location", True, f"ward of a city of grade {grades}", city, grades_cite, None)
+        return ("location", True, of_grade, city, grades_cite, None)
     converted_grade, conv_cite = rules.cited("eligibility.converted_ward_city_grade")
     if grade.grade != converted_grade:
-        return ("location", False, f"ward of a city of grade {grades}", city, grades_cite, None)
+        return ("location", False, of_grade, city, grades_cite, None)
     years, years_cite = rules.cited("eligibility.ward_conversion_years")
-    required = f"ward converted from a commune ≤ {years} years before 31/12/{plan_year - 1}"
+    end = dt.date(plan_year - 1, 12, 31)
+    required = Text.message("explain.place.converted_ward", years=years, end=_date_text(end))
     conversion = facts.conversion_of(unit.map_id, unit.code)
     if conversion is None:
-        return ("location", False, required, f"{city}; no conversion recorded", conv_cite, None)
+        no_conversion = Text.message("explain.place.no_conversion", city=city)
+        return ("location", False, required, no_conversion, conv_cite, None)
     reference = dt.date(plan_year - 1, 12, 31)
     held = conversion.converted_on + relativedelta(years=years) >= reference
-    return (
-        "location",
-        held,
-        required,
-        f"{city}; converted {conversion.converted_on.isoformat()}",
-        years_cite,
-        None,
-    )
+    on = _date_text(conversion.converted_on)
+    converted = Text.message("explain.place.converted_on", city=city, on=on)
+    return ("location", held, required, converted, years_cite, None)
+
+
+def _date_text(day: dt.date) -> Text:
+    return Text(format_date(day, "vi"), format_date(day, "en"))
 
 
 def _sector_facts(est: Establishment, rules: DatedRules) -> list[Fact]:

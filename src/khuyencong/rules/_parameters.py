@@ -25,7 +25,7 @@ date ranges and gaps, listing every problem with its file and ``$.path``.
 ...     "x.toml")
 >>> unknown[0].get(dt.date(2030, 1, 1))
 Traceback (most recent call last):
-khuyencong.exceptions.NotConfiguredError: parameter 'award.pass_mark' is not configured for 2030-01-01: its value should come from X/2030/TT-BTC Điều 8; load a rule-set overlay that supplies it
+khuyencong.exceptions.NotConfiguredError: parameter 'award.pass_mark' is not configured for 2030-01-01: its value should come from X/2030/TT-BTC, Art. 8; load a rule-set overlay that supplies it
 """  # noqa: E501  (a doctest output line cannot be wrapped)
 
 from __future__ import annotations
@@ -44,7 +44,8 @@ import attrs
 
 from khuyencong.domain import Citation, Confidence, million, parse_rate
 from khuyencong.exceptions import CoverageError, DataFileError, NotConfiguredError, Problem
-from khuyencong.rules._catalogue import CATALOGUE, ParameterSpec, spec_for
+from khuyencong.messages import LANGS, Text, text
+from khuyencong.rules._catalogue import CATALOGUE, ParameterSpec, as_text, spec_for
 
 __all__ = [
     "DerivedCap",
@@ -84,7 +85,8 @@ class ParameterEntry:
         configured: ``False`` for a ``?`` entry: no value is known.
         citation: Document, article, clause, point, dates, confidence and a note on what was
             verified where.
-        source_document: For a ``?`` entry, the document that should supply the value.
+        source_document: For a ``?`` entry, the document that should supply the value, in both
+            languages (a data file writes a plain string, or a table with ``vi`` and ``en``).
         origin: The file (or overlay label) the entry was read from.
     """
 
@@ -94,7 +96,7 @@ class ParameterEntry:
     value: Any
     configured: bool
     citation: Citation
-    source_document: str = ""
+    source_document: Text = attrs.field(default=Text("", ""), converter=as_text)
     origin: str = ""
 
     def covers(self, on: dt.date) -> bool:
@@ -113,6 +115,12 @@ class ParameterEntry:
                 self.parameter, on, self.source_document or self.citation.document
             )
         return self.value
+
+
+_UNKNOWN_NAME = {
+    "vi": "không có văn bản nào: tham số này không có trong danh mục",
+    "en": "no document: the name is unknown",
+}
 
 
 def _period_text(start: dt.date, end: dt.date | None) -> str:
@@ -197,7 +205,7 @@ class ParameterSet(Mapping[str, Parameter]):
         param = self._params.get(name)
         if param is None:
             spec = spec_for(name)
-            source = spec.missing_source if spec else "no document: the name is unknown"
+            source = spec.missing_source if spec else Text.of(_UNKNOWN_NAME)
             raise NotConfiguredError(name, on, source)
         return param.entry_at(on)
 
@@ -456,10 +464,35 @@ def _entry(  # noqa: PLR0917  (private, called from two readers)
     except ValueError as exc:
         problems.append(Problem(path, f"bad citation: {exc}"))
         return None
-    source = str(raw.get("source_document", "")) or (
-        f"{document} Điều {citation.article}" if citation.article else document
-    )
+    source = _source_text(raw.get("source_document", ""), path, problems)
+    if not source:
+        source = Text(
+            *(
+                text(
+                    "domain.citation.body",
+                    lang,
+                    where=text("domain.citation.article", lang, article=citation.article),
+                    document=document,
+                )
+                if citation.article
+                else document
+                for lang in LANGS
+            )
+        )
     return ParameterEntry(name, start, end, value, configured, citation, source, origin)
+
+
+def _source_text(raw: object, path: str, problems: list[Problem]) -> Text:
+    """``source_document`` of a data file: a string, or a table with ``vi`` and ``en``."""
+    try:
+        if isinstance(raw, str | Mapping):
+            return Text.of(raw)
+    except ValueError:
+        pass
+    problems.append(
+        Problem(f"{path}.source_document", "must be a string or a table with 'vi' and 'en'", raw)
+    )
+    return Text("", "")
 
 
 @attrs.frozen

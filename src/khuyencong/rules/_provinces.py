@@ -41,7 +41,7 @@ import attrs
 
 from khuyencong.domain import Confidence, SupportContent, format_date
 from khuyencong.exceptions import DataFileError, NotFoundError, Problem, UnitMappingError
-from khuyencong.messages import Lang, text
+from khuyencong.messages import LANGS, Lang, Text, text
 from khuyencong.rules._arguments import Arguments
 from khuyencong.rules._data import AsData
 from khuyencong.rules._parameters import DerivedCap, ParameterEntry, parse_parameter_file, read_toml
@@ -542,6 +542,12 @@ def _toml_value(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+def _toml_text(value: Text) -> str:
+    """A text in both languages as a TOML inline table."""
+    vi, en = (json.dumps(v, ensure_ascii=False) for v in (value.vi, value.en))
+    return f"{{ vi = {vi}, en = {en} }}"
+
+
 def _facts_overlay(doc: ProvincialDocument) -> tuple[str, str] | None:
     """The unit facts of ``doc`` alone, as overlay text, or ``None`` if it has none."""
     data = read_toml(doc.path)
@@ -572,20 +578,23 @@ def _first_support_day(rules: RuleSet) -> dt.date:
     )
 
 
-def _scope(docs: list[ProvincialDocument]) -> str:
+def _scope(docs: list[ProvincialDocument]) -> Text:
     """Which documents apply where, grouped by the former province that issued them."""
     by_province: dict[tuple[str, MapId], list[ProvincialDocument]] = {}
     for doc in docs:
         by_province.setdefault((doc.province_code, doc.map_id), []).append(doc)
-    parts = []
+    parts: dict[Lang, list[str]] = {"vi": [], "en": []}
     for (code, map_id), group in by_province.items():
         numbers = ", ".join(dict.fromkeys(d.number for d in group))
         name = group[0].province_name
-        parts.append(
-            f"{numbers}: chỉ áp dụng trên địa bàn tỉnh {name} cũ / in force only in the former "
-            f"{name} (RuleSet.for_province({code!r}, map_id={map_id.value!r}))"
-        )
-    return "; ".join(parts)
+        call = f"RuleSet.for_province({code!r}, map_id={map_id.value!r})"
+        for lang, items in parts.items():
+            items.append(
+                text(
+                    "explain.document.former_province", lang, numbers=numbers, name=name, call=call
+                )
+            )
+    return Text("; ".join(parts["vi"]), "; ".join(parts["en"]))
 
 
 def _unknown_overlay(
@@ -603,10 +612,11 @@ def _unknown_overlay(
     ``unit`` are layered on top of this by the caller.
     """
     shipped = ", ".join(f"{d.number} ({d.effective_from.isoformat()})" for d in relevant)
-    base = (
-        f"văn bản của {unit.full_name} có hiệu lực vào ngày này: chưa đi kèm (đi kèm: {shipped})"
-        f" / the document of {unit.full_name} in force on that date: not shipped (shipped: "
-        f"{shipped})"
+    base = Text(
+        *(
+            text("explain.document.not_shipped", lang, unit=unit.label(lang), shipped=shipped)
+            for lang in LANGS
+        )
     )
     spans: dict[str, list[tuple[dt.date, dt.date | None, ProvincialDocument]]] = {}
     for doc in relevant:
@@ -642,7 +652,7 @@ def _unknown_overlay(
                 'confidence = "?"',
                 f"effective_from = {r['start'].isoformat()}",
                 *([f"effective_to = {r['end'].isoformat()}"] if r["end"] else []),
-                f"source_document = {json.dumps(r['source'], ensure_ascii=False)}",
+                f"source_document = {_toml_text(r['source'])}",
                 f"note = {json.dumps(note, ensure_ascii=False)}",
             ]
         )
@@ -653,7 +663,7 @@ def _pieces(
     name: str,
     items: list[tuple[dt.date, dt.date | None, ProvincialDocument]],
     first_day: dt.date,
-    base: str,
+    base: Text,
 ) -> list[dict[str, Any]]:
     """Non-overlapping periods of ``name`` from ``first_day``, each naming the documents of
     former provinces in force in it, or ``base`` where there are none."""
