@@ -83,3 +83,177 @@ class TestLanguage:
         """Only Vietnamese and English exist; anything else says so."""
         with pytest.raises(ValueError, match="'vi' or 'en'"):
             set_language("fr")  # type: ignore[arg-type]
+
+
+# --- Vietnamese that is Vietnamese, English that is English ----------------------------------
+
+import datetime as dt  # noqa: E402  (the second half of the module tests what the library prints)
+import enum  # noqa: E402
+import re  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from functools import cache  # noqa: E402
+
+from khuyencong.domain import LabelledEnum, Period  # noqa: E402
+from khuyencong.exceptions import CoverageError, NotConfiguredError  # noqa: E402
+from khuyencong.indicators import (  # noqa: E402
+    STANDARD_INDICATORS,
+    Breakdown,
+    compute,
+    coverage,
+    sector_mix,
+)
+from khuyencong.reports import (  # noqa: E402
+    build_report,
+    demo_report,
+    example_path,
+    load_example,
+    load_report_config,
+)
+from khuyencong.rules import (  # noqa: E402
+    RuleSet,
+    check_eligibility,
+    check_project_amounts,
+    support_amount,
+)
+
+_FIELD = re.compile(r"\{[^}]*\}")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_VIETNAMESE_LETTER = re.compile(
+    r"[ăâđêôơưàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ]"
+)
+
+
+def _chunks(template: str) -> Iterator[str]:
+    """The literal pieces of a template between its fields, stripped of punctuation at the ends."""
+    for raw in _FIELD.split(template):
+        piece = raw.strip(" .,;:()[]“”\"'—–-/")
+        if len(_WORD.findall(piece)) >= 2:
+            yield piece
+
+
+def _enum_labels() -> Iterator[tuple[str, str]]:
+    def walk(cls: type[enum.Enum]) -> Iterator[type[enum.Enum]]:
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from walk(sub)
+
+    for cls in walk(LabelledEnum):
+        for member in cls:
+            assert isinstance(member, LabelledEnum)
+            try:
+                yield member.label_vi, member.label_en
+            except KeyError:  # a second copy of a module loaded by the doctest collector
+                continue
+
+
+@cache
+def english_texts() -> frozenset[str]:
+    """Every English text of the catalogue and of the enum labels of two words or more that
+    its Vietnamese does not share (a document number or a name is the same in both)."""
+    pairs = [*catalogue().values(), *_enum_labels()]
+    found: set[str] = set()
+    for vi, en in pairs:
+        found.update(c for c in _chunks(en) if c not in vi)
+    return frozenset(found)
+
+
+@cache
+def vietnamese_texts() -> frozenset[str]:
+    """Every Vietnamese text (with Vietnamese letters) of two words or more that its English
+    does not share."""
+    pairs = [*catalogue().values(), *_enum_labels()]
+    found: set[str] = set()
+    for vi, en in pairs:
+        found.update(c for c in _chunks(vi) if c not in en and _VIETNAMESE_LETTER.search(c.lower()))
+    return frozenset(found)
+
+
+def leaks(output: str, texts: frozenset[str]) -> list[str]:
+    """The catalogue texts of the other language that ``output`` contains."""
+    return sorted(t for t in texts if t in output)
+
+
+TODAY = dt.date(2026, 12, 7)
+
+
+def _decisions(lang: str) -> Iterator[str]:
+    """Decisions, amounts and 'not configured' sources of both shipped examples, in ``lang``."""
+    bac_ninh = load_example("bac_ninh_2026")
+    for est in bac_ninh.establishments:
+        try:
+            decision = check_eligibility(est, TODAY, RuleSet.for_unit(est.location))
+        except (NotConfiguredError, CoverageError) as exc:
+            yield str(getattr(exc, "source_document", exc))
+            continue
+        yield decision.render(lang)  # type: ignore[arg-type]
+        yield decision.legend(lang)  # type: ignore[arg-type]
+    for project in bac_ninh.projects:
+        try:
+            yield check_project_amounts(project, TODAY).render(lang)  # type: ignore[arg-type]
+        except NotConfiguredError as exc:
+            yield str(exc.source_document)
+    bac_giang = load_example()
+    rules = RuleSet.for_province("24", map_id="2021-11")
+    for est in bac_giang.establishments[:20]:
+        yield check_eligibility(est, dt.date(2019, 6, 1), rules).render(lang)  # type: ignore[arg-type]
+    for record in bac_giang.support[:30]:
+        try:
+            cost = record.national_amount + record.local_amount + record.co_funding
+            amount = support_amount(record.content, cost, record.delivered_on, rules)
+        except (NotConfiguredError, CoverageError) as exc:
+            yield str(getattr(exc, "source_document", exc))
+            continue
+        yield amount.render(lang)  # type: ignore[arg-type]
+
+
+def _indicator_outputs(lang: str) -> Iterator[str]:
+    data = load_example()
+    phase = Period.phase(2017, 2020)
+    for indicator in STANDARD_INDICATORS.values():
+        result = compute(indicator, data, phase)
+        yield result.table(lang).to_markdown(lang)  # type: ignore[arg-type]
+    by_district = compute(
+        STANDARD_INDICATORS["establishments_supported"], data, phase, by=[Breakdown.district()]
+    )
+    yield by_district.table(lang).to_markdown(lang)  # type: ignore[arg-type]
+    for level in ("district", "commune"):
+        cov = coverage(data, phase, level=level, within="24")
+        yield cov.table(lang).to_markdown(lang)  # type: ignore[arg-type]
+        yield cov.summary(lang)  # type: ignore[arg-type]
+    yield sector_mix(data, phase).table(lang).to_markdown(lang)  # type: ignore[arg-type]
+
+
+def outputs(lang: str) -> Iterator[str]:
+    """What the library prints a person in ``lang``: reports, decisions, amounts, indicators."""
+    with language(lang):  # type: ignore[arg-type]
+        yield demo_report(lang)  # type: ignore[arg-type]
+        folder = example_path("bac_ninh_2026")
+        yield build_report(
+            load_example("bac_ninh_2026"), load_report_config(folder), charts=False
+        ).to_markdown()
+        yield from _decisions(lang)
+        yield from _indicator_outputs(lang)
+
+
+class TestNoOtherLanguage:
+    def test_the_scan_knows_enough_texts_to_mean_something(self) -> None:
+        """The scan looks for hundreds of texts, so a pass is not an empty check."""
+        assert len(english_texts()) > 250
+        assert len(vietnamese_texts()) > 250
+
+    def test_the_scan_finds_an_english_sentence_in_vietnamese(self) -> None:
+        """A catalogue sentence left in English inside Vietnamese output is found."""
+        sentence = text("report.partners.none", "en")
+        assert leaks(f"Kết quả: {sentence}", english_texts()) == [sentence.rstrip(".")]
+
+    def test_vietnamese_output_holds_no_english_text(self) -> None:
+        """The Vietnamese report, decisions, amounts, 'not configured' sources, indicator
+        tables and coverage of both shipped examples hold none of the catalogue's English."""
+        found = {leak for out in outputs("vi") for leak in leaks(out, english_texts())}
+        assert found == set()
+
+    def test_english_output_holds_no_vietnamese_label(self) -> None:
+        """The same outputs in English hold no Vietnamese text of the catalogue or of an enum
+        label (names of places and centres are proper names and keep their diacritics)."""
+        found = {leak for out in outputs("en") for leak in leaks(out, vietnamese_texts())}
+        assert found == set()

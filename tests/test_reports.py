@@ -316,3 +316,56 @@ class TestStoreReport:
         code, _out, err = run_cli(["report", "--data", "/nonexistent/kc", "--lang", "en"], capsys)
         assert code == 2
         assert "there is no data file or folder at /nonexistent/kc" in err
+
+
+HOSTILE = '<img src=x onerror="alert(1)"> *HTX* [a](javascript:x) & | co'
+
+
+def _hostile_report(fmt: str) -> str:
+    """The example report with a hostile centre name, title and partner."""
+    data = load_example()
+    support = [attrs.evolve(r, partners=(HOSTILE,)) if r.partners else r for r in data.support]
+    config = attrs.evolve(
+        load_report_config(example_path()), centre=HOSTILE, title_vi=HOSTILE, title_en=HOSTILE
+    )
+    report = build_report(attrs.evolve(data, support=support), config, charts=False)
+    return report.to_markdown() if fmt == "md" else report._repr_html_()
+
+
+class TestEscaping:
+    def test_markdown_passes_no_raw_html_from_names(self) -> None:
+        """A name or title holding HTML reaches the Markdown report as text, never as a tag,
+        and Markdown-active characters in it are escaped (11.12)."""
+        text = _hostile_report("md")
+        assert "<img" not in text
+        assert '&lt;img src=x onerror="alert(1)"&gt; \\*HTX\\* [a\\](javascript:x) &amp;' in text
+        assert text.splitlines()[0].startswith("# &lt;img")
+
+    def test_html_passes_no_raw_html_from_names(self) -> None:
+        """The notebook fragment escapes the same names."""
+        page = _hostile_report("html")
+        assert "<img" not in page
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
+class TestNotebookDisplay:
+    def test_a_report_displays_as_a_fragment(self) -> None:
+        """In Jupyter a report is one div with styles scoped to it: no document, no body, no
+        style that would narrow the notebook's page."""
+        report = build_report(
+            load_example(), load_report_config(example_path()), lang="en", charts=False
+        )
+        html = report._repr_html_()
+        assert html.startswith('<div class="kc-display" lang="en">')
+        assert html.endswith("</div>")
+        for page_only in ("<html", "<body", "<!DOCTYPE", "body{", "max-width"):
+            assert page_only not in html
+        styles = html.split("<style>")[1].split("</style>")[0]
+        rules = [r for r in styles.split("}") if r]
+        assert all(r.startswith(".kc-display") for r in rules)
+
+    def test_the_standalone_page_is_still_a_page(self) -> None:
+        """``to_html`` keeps a whole page for a file."""
+        page = demo_report("vi", fmt="html", charts=False)
+        assert page.startswith("<!DOCTYPE html>")
+        assert "max-width" in page

@@ -28,6 +28,8 @@ from typing import IO, Any
 
 from khuyencong._files import csv_text, write_text
 from khuyencong.converters import unstructure
+from khuyencong.exceptions import KhuyenCongError, MissingExtraError
+from khuyencong.units import load_map
 
 __all__ = ["dumps_records_csv", "records_dataframe", "records_table", "write_records_csv"]
 
@@ -70,20 +72,38 @@ def records_table(objects: Iterable[object]) -> list[dict[str, object]]:
 def records_dataframe(objects: Iterable[object]) -> Any:
     """The objects as a pandas DataFrame (needs the ``pandas`` extra); date columns as dates.
 
+    Beside each unit code (``location.code``) a column holds the unit's name in the language
+    in force (``location.name``: ``Thị trấn Chũ`` / ``Chũ township``).
+
     Raises:
-        ImportError: If pandas is not installed.
+        MissingExtraError: If pandas is not installed (the message says how to install it).
     """
     try:
         import pandas as pd  # noqa: PLC0415 - optional extra, imported only when asked for
-    except ImportError as exc:  # pragma: no cover - the test extra installs pandas
-        msg = "records_dataframe needs the pandas extra: pip install 'khuyencong[pandas]'"
-        raise ImportError(msg) from exc
+    except ImportError:
+        raise MissingExtraError("pandas") from None
     frame = pd.DataFrame.from_records(records_table(objects))
     for column in frame.columns:
         values = frame[column].dropna()
         if len(values) and values.map(_is_iso_date).all():
             frame[column] = pd.to_datetime(frame[column])
+    for column in list(frame.columns):
+        prefix = column.removesuffix(".code")
+        if prefix != column and f"{prefix}.map_id" in frame.columns:
+            pairs = zip(frame[f"{prefix}.map_id"], frame[column], strict=True)
+            names = [_unit_name(m, c) for m, c in pairs]
+            frame.insert(frame.columns.get_loc(column) + 1, f"{prefix}.name", names)
     return frame
+
+
+def _unit_name(map_id: object, code: object) -> str | None:
+    """The name of a unit in the language in force (``None`` when there is none to name)."""
+    if not isinstance(map_id, str) or not isinstance(code, str):
+        return None
+    try:
+        return load_map(map_id).get(code).label()
+    except (KhuyenCongError, ValueError):
+        return None
 
 
 def _is_iso_date(value: object) -> bool:

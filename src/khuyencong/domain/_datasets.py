@@ -18,11 +18,14 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 
 import attrs
 
+from khuyencong.display import fragment, summary_table
 from khuyencong.domain._budgets import BudgetEnvelope
 from khuyencong.domain._establishments import Establishment
+from khuyencong.domain._money import group_digits
 from khuyencong.domain._projects import Project
 from khuyencong.domain._records import AwardEntry, FairParticipation, OcopRating, SupportRecord
 from khuyencong.exceptions import Problem
+from khuyencong.messages import text
 
 __all__ = ["Dataset"]
 
@@ -56,6 +59,16 @@ class Dataset:
     def summary(self) -> dict[str, int]:
         """How many objects of each kind the dataset holds."""
         return {f.name: len(getattr(self, f.name)) for f in attrs.fields(type(self))}
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{name}={n}" for name, n in self.summary().items())
+        return f"Dataset({counts})"
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (text(f"domain.display.{name}"), group_digits(n)) for name, n in self.summary().items()
+        ]
+        return fragment(summary_table(text("domain.display.dataset"), rows))
 
     def problems(self, also_known: Mapping[str, Collection[str]] | None = None) -> list[Problem]:
         """Problems that need the whole dataset: duplicate ids and dangling references.

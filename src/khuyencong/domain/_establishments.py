@@ -29,12 +29,15 @@ import datetime as dt
 
 import attrs
 
+from khuyencong.display import fragment, summary_table
 from khuyencong.domain._converters import nfc, nfc_identifier, nfc_optional, sorted_unique
 from khuyencong.domain._legal_forms import ArtisanTitle, LegalForm, SizeClass
-from khuyencong.domain._money import Dong
+from khuyencong.domain._money import Dong, group_digits
+from khuyencong.domain._periods import format_date
 from khuyencong.domain._sectors import AreaDifficulty, BusinessSectorGroup, Sector
 from khuyencong.domain._tax_numbers import _canonical, tax_number_problem
 from khuyencong.domain._validation import Checks, has_control_character
+from khuyencong.exceptions import KhuyenCongError
 from khuyencong.messages import text as message
 from khuyencong.units import UnitRef
 
@@ -250,3 +253,22 @@ class Establishment:
     def same_state(self, other: Establishment) -> bool:
         """Whether every field, not only the id, is equal."""
         return attrs.astuple(self, recurse=False) == attrs.astuple(other, recurse=False)
+
+    def _repr_html_(self) -> str:
+        try:
+            place = self.location.resolve().label()
+        except KhuyenCongError:  # a unit the packaged maps do not hold: show its code
+            place = f"{self.location.map_id.value}:{self.location.code}"
+        rows: list[tuple[str, object]] = [
+            (message("domain.display.legal_form"), self.legal_form.label()),
+            (message("domain.display.location"), place),
+            (message("domain.display.sectors"), "; ".join(s.label() for s in self.sectors)),
+        ]
+        optional: list[tuple[str, object]] = [
+            ("tax_number", self.tax_number),
+            ("founded_on", self.founded_on and format_date(self.founded_on)),
+            ("members", self.members is not None and group_digits(self.members)),
+            ("employees", self.employees is not None and group_digits(self.employees)),
+        ]
+        rows += [(message(f"domain.display.{name}"), value) for name, value in optional if value]
+        return fragment(summary_table(f"{self.name} ({self.id})", rows))

@@ -25,7 +25,7 @@ from typing import Final
 
 from khuyencong.messages import Lang, text
 
-__all__ = ["MAX_DONG", "Dong", "format_vnd", "million", "parse_rate", "round_down"]
+__all__ = ["MAX_DONG", "Dong", "format_vnd", "group_digits", "million", "parse_rate", "round_down"]
 
 Dong = int
 """An amount of money in đồng. Never a float."""
@@ -111,11 +111,12 @@ def parse_rate(text: str | Decimal | int) -> Decimal:
     return Decimal(text)
 
 
-def _group_digits(n: int, lang: Lang | None) -> str:
+def group_digits(n: int, lang: Lang | None = None) -> str:
+    """A whole number with the thousands separator of ``lang`` (``1.234`` / ``1,234``)."""
     return f"{n:,}".replace(",", text("domain.number.thousands", lang))
 
 
 def format_vnd(amount: Dong, lang: Lang | None = None) -> str:
     """Format đồng the Vietnamese way (``1.234.567 đ``) or the English way (``VND 1,234,567``),
     in the language in force by default."""
-    return text("domain.vnd", lang, amount=_group_digits(amount, lang))
+    return text("domain.vnd", lang, amount=group_digits(amount, lang))

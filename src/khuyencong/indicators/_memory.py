@@ -28,6 +28,7 @@ from typing import Any
 import attrs
 
 from khuyencong.converters import structure, unstructure
+from khuyencong.display import fragment, summary_table
 from khuyencong.domain import (
     AwardEntry,
     Establishment,
@@ -50,7 +51,9 @@ from khuyencong.indicators._model import (
     Measure,
     RecordKind,
 )
+from khuyencong.indicators._results import format_number
 from khuyencong.indicators._source import UNKNOWN_KEY, Aggregate, AggregateQuery, Cell
+from khuyencong.messages import text
 from khuyencong.units import UnitRef, fold
 
 __all__ = ["FILES", "RecordSet"]
@@ -73,6 +76,9 @@ _FAIR_CONTENT = {
 
 def _tuple(items: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(items)
+
+
+_KINDS = ("establishments", "support", "fairs", "awards", "ocop", "projects")
 
 
 @attrs.frozen(eq=False)
@@ -104,6 +110,25 @@ class RecordSet:
                     "$.establishments", est.id, "two establishments have this id"
                 )
             self._est_by_id[est.id] = est
+
+    def counts(self) -> dict[str, int]:
+        """How many records of each kind the set holds.
+
+        >>> RecordSet().counts()["support"]
+        0
+        """
+        return {name: len(getattr(self, name)) for name in _KINDS}
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{name}={n}" for name, n in self.counts().items())
+        return f"RecordSet({counts})"
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (text(f"indicators.display.kinds.{name}"), format_number(n))
+            for name, n in self.counts().items()
+        ]
+        return fragment(summary_table(text("indicators.display.records"), rows))
 
     @classmethod
     def from_directory(cls, folder: str | Path) -> RecordSet:

@@ -23,7 +23,7 @@ import attrs
 from khuyencong._files import csv_text
 from khuyencong.display import escape, fragment, markdown_escape
 from khuyencong.domain import Period, format_vnd
-from khuyencong.exceptions import NotFoundError
+from khuyencong.exceptions import MissingExtraError, NotFoundError
 from khuyencong.indicators._model import Breakdown, Filter, Indicator, Unit
 from khuyencong.messages import LANGS, Lang, Text, resolve_language, text
 from khuyencong.units import MapId, UnitLevel, load_map
@@ -68,6 +68,15 @@ def format_value(value: int, unit: Unit, lang: Lang | None = None) -> str:
     if unit is Unit.VND:
         return format_vnd(value, lang)
     return format_number(value, lang)
+
+
+def _pandas() -> Any:
+    """The pandas module, or a :class:`MissingExtraError` naming the extra to install."""
+    try:
+        import pandas as pd  # noqa: PLC0415  (an optional extra, imported when used)
+    except ImportError:
+        raise MissingExtraError("pandas") from None
+    return pd
 
 
 def _cell_text(cell: object, lang: Lang | None) -> str:
@@ -161,9 +170,12 @@ class Table:
         return csv_text(rows, neutralise_formulas=neutralise_formulas)
 
     def to_dataframe(self) -> pd.DataFrame:
-        """The table as a pandas DataFrame (needs the ``pandas`` extra)."""
-        import pandas as pd  # noqa: PLC0415  (an optional extra, imported when used)
+        """The table as a pandas DataFrame (needs the ``pandas`` extra).
 
+        Raises:
+            MissingExtraError: If pandas is not installed (the message says how to install it).
+        """
+        pd = _pandas()
         return pd.DataFrame([list(r) for r in self.rows], columns=list(self.headers))
 
     def _repr_html_(self) -> str:
@@ -311,12 +323,22 @@ class IndicatorResult:
         return csv_text(rows, neutralise_formulas=neutralise_formulas)
 
     def to_dataframe(self) -> pd.DataFrame:
-        """The breakdown as a pandas DataFrame (needs the ``pandas`` extra)."""
-        import pandas as pd  # noqa: PLC0415  (an optional extra, imported when used)
+        """The breakdown as a pandas DataFrame (needs the ``pandas`` extra).
 
+        Each breakdown has a column of its keys (headed by its English label, a stable name:
+        unit codes, enum values) and, beside it, a column of their names in the language in
+        force (``Huyện Lục Ngạn`` / ``Lục Ngạn district``).
+
+        Raises:
+            MissingExtraError: If pandas is not installed (the message says how to install it).
+        """
+        pd = _pandas()
         data: list[dict[str, Any]] = []
         for row in self.rows or (self.total,):
-            item: dict[str, Any] = {b.label("en"): k for b, k in zip(self.by, row.key, strict=True)}
+            item: dict[str, Any] = {}
+            for b, key, label in zip(self.by, row.key, row.labels(), strict=True):
+                item[b.label("en")] = key
+                item[text("indicators.name_column", heading=b.label())] = label
             item["value"] = row.value
             item["record_ids"] = list(row.record_ids)
             data.append(item)
