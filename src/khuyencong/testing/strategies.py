@@ -1,8 +1,15 @@
 """Hypothesis strategies for every public domain type, for your own property tests.
 
-Every strategy draws *valid* objects: tax numbers with a correct check digit, unit codes that
-exist in the map, money as integer đồng, scores as Decimal. Combine them with
+Every strategy draws *valid* objects: tax numbers built with a correct check digit, unit codes
+that exist in the map, money as integer đồng, scores as Decimal. Combine them with
 :func:`hypothesis.strategies.builds` or ``.map`` to make the cases your rules care about.
+
+:func:`establishments` draws, by default, establishments the national rules can *decide* on any
+date :func:`dates` draws: ``check_eligibility`` returns a decision (eligible or not) instead of
+raising because a value is not configured, two exceptions conflict or a place cannot be put on
+the post-reform map. Pass ``decidable=False`` to draw every valid establishment, including those
+(wards whose city grade the caller must supply, service organisations after 15/10/2025, places
+the 2025 merger list splits) for which an application must handle those errors.
 
 >>> from hypothesis import given
 >>> @given(establishments())
@@ -19,6 +26,7 @@ import functools
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from khuyencong.domain import (
@@ -50,7 +58,8 @@ from khuyencong.domain import (
     SupportRecord,
     check_digit,
 )
-from khuyencong.units import MapId, UnitLevel, UnitRef, load_map
+from khuyencong.exceptions import UnitMappingError
+from khuyencong.units import MapId, UnitLevel, UnitRef, UnitType, load_map, to_reform
 
 __all__ = [
     "artisans",
@@ -120,11 +129,21 @@ def vietnamese_names() -> st.SearchStrategy[str]:
     )
 
 
-def tax_numbers(*, branches: bool = True) -> st.SearchStrategy[str]:
-    """Valid 10-digit tax numbers (and, if ``branches``, 13-digit branch numbers)."""
-    nine = st.text(alphabet="0123456789", min_size=9, max_size=9).filter(
-        lambda d: check_digit(d) is not None
+def _with_valid_ninth(eight: str) -> st.SearchStrategy[str]:
+    """Nine digits starting with ``eight`` that have a check digit (one ninth digit at most
+    has none: its weight, 3, takes the ten digits to ten different remainders mod 11)."""
+    return st.sampled_from(
+        [f"{eight}{n}" for n in range(10) if check_digit(f"{eight}{n}") is not None]
     )
+
+
+def tax_numbers(*, branches: bool = True) -> st.SearchStrategy[str]:
+    """Valid 10-digit tax numbers (and, if ``branches``, 13-digit branch numbers).
+
+    Each is built valid, never filtered: eight digits, a ninth chosen among those that admit a
+    check digit, then the check digit computed.
+    """
+    nine = st.text(alphabet="0123456789", min_size=8, max_size=8).flatmap(_with_valid_ninth)
     ten = nine.map(lambda d: f"{d}{check_digit(d)}")
     if not branches:
         return ten
@@ -150,6 +169,76 @@ def unit_refs(
     return st.sampled_from(maps).flatmap(
         lambda m: st.sampled_from(_codes(m, level)).map(lambda code: UnitRef(m, code))
     )
+
+
+@functools.cache
+def _decidable_places() -> tuple[UnitRef, ...]:
+    """Places every location test decides on any date: communes (and townships) of the old
+    maps that the 2025 merger list places on one new commune, and communes and special zones
+    of the post-reform map. Wards are left out: the 45/2012 test needs the city's grade, which
+    the caller supplies."""
+    old_types = {UnitType.COMMUNE, UnitType.TOWNSHIP}
+    places: list[UnitRef] = []
+    for map_id in (MapId.MAP_2021, MapId.MAP_2025):
+        for unit in load_map(map_id):
+            if unit.unit_type not in old_types:
+                continue
+            try:
+                placed = to_reform(unit).new_commune
+            except UnitMappingError:
+                continue
+            if placed is not None:
+                places.append(unit.ref)
+    new_types = {UnitType.COMMUNE, UnitType.SPECIAL_ZONE}
+    places.extend(u.ref for u in load_map(MapId.MAP_REFORM) if u.unit_type in new_types)
+    return tuple(places)
+
+
+@functools.cache
+def _always_eligible_sectors() -> tuple[Sector, ...]:
+    """The sectors every regime's list names without a condition (read from the shipped
+    rules, not repeated)."""
+    from khuyencong.rules import RuleSet  # noqa: PLC0415  (testing sits above the rules)
+
+    rules = RuleSet.national()
+    days = [rules.at(day) for day in (dt.date(2012, 7, 5), dt.date(2025, 10, 15))]
+    lists = [set(day.value("eligibility.eligible_sectors")) for day in days]
+    # Mining counts only in difficult areas (45/2012 Điều 5.1.e) where that rule is in force.
+    mining_limited = any(day.value("eligibility.mining_difficult_areas_only") for day in days)
+    return tuple(
+        s
+        for s in Sector
+        if all(s.value in names for names in lists)
+        and not (mining_limited and s is Sector.MINING_MINERAL_PROCESSING)
+    )
+
+
+_EXCEPTION_FLAGS = (
+    "cleaner_production",
+    "sustainable_production",
+    "cluster_infrastructure_investor",
+)
+"""Fields that each lift a limit of the eligibility rule; two at once conflict."""
+
+_UNDECIDABLE_FORMS = frozenset({LegalForm.SERVICE_ORGANISATION})
+"""Forms the national rules cannot decide on every date (235/2025's wording on service
+organisations is not configured)."""
+
+
+def _one_exception(est: Establishment) -> Establishment:
+    """The establishment with at most one of the exception flags set (the first drawn)."""
+    extra: dict[str, Any] = dict.fromkeys(
+        [name for name in _EXCEPTION_FLAGS if getattr(est, name)][1:], False
+    )
+    return attrs.evolve(est, **extra) if extra else est
+
+
+def _decidable_sectors() -> st.SearchStrategy[list[Sector]]:
+    """One sector every regime lists, and up to two others."""
+    return st.tuples(
+        st.sampled_from(_always_eligible_sectors()),
+        st.lists(st.sampled_from(Sector), max_size=2),
+    ).map(lambda t: [t[0], *t[1]])
 
 
 def periods() -> st.SearchStrategy[Period]:
@@ -214,10 +303,43 @@ def _form_fields(form: LegalForm) -> st.SearchStrategy[dict[str, Any]]:
 def establishments(
     legal_forms: st.SearchStrategy[LegalForm] | None = None,
     locations: st.SearchStrategy[UnitRef] | None = None,
+    *,
+    decidable: bool = True,
 ) -> st.SearchStrategy[Establishment]:
-    """Valid establishments of any legal form (or those ``legal_forms`` draws)."""
-    forms = legal_forms if legal_forms is not None else st.sampled_from(LegalForm)
-    where = locations if locations is not None else unit_refs()
+    """Valid establishments of any legal form (or those ``legal_forms`` draws).
+
+    Args:
+        legal_forms: The forms to draw (default: every form; with ``decidable``, every form but
+            a service organisation).
+        locations: The places of production to draw (default: communes of any map; with
+            ``decidable``, those every location test decides).
+        decidable: Draw only establishments that ``check_eligibility`` decides, under the
+            national rules, on any date :func:`dates` draws: a place it can read on every map,
+            one sector every regime lists, at most one of the flags that lift a limit
+            (cleaner production, sustainable production, cluster investor). ``False`` draws
+            every valid establishment, some of which raise ``NotConfiguredError``,
+            ``RuleConflictError`` or ``UnitMappingError``.
+
+    >>> import datetime as dt
+    >>> from hypothesis import given, settings
+    >>> from khuyencong.rules import check_eligibility
+    >>> @settings(max_examples=20, deadline=None)
+    ... @given(establishments(), dates())
+    ... def test_decided(est, day):
+    ...     check_eligibility(est, day)  # never raises
+    >>> test_decided()
+    """
+    every_form = [f for f in LegalForm if not decidable or f not in _UNDECIDABLE_FORMS]
+    forms = legal_forms if legal_forms is not None else st.sampled_from(every_form)
+    if locations is not None:
+        where = locations
+    else:
+        where = st.sampled_from(_decidable_places()) if decidable else unit_refs()
+    sectors = (
+        _decidable_sectors()
+        if decidable
+        else st.lists(st.sampled_from(Sector), min_size=1, max_size=3)
+    )
 
     def build(form: LegalForm) -> st.SearchStrategy[Establishment]:
         return st.builds(
@@ -226,7 +348,7 @@ def establishments(
             id=identifiers("CS"),
             name=vietnamese_names(),
             location=where,
-            sectors=st.lists(st.sampled_from(Sector), min_size=1, max_size=3),
+            sectors=sectors,
             founded_on=st.none() | dates(dt.date(1990, 1, 1)),
             employees=st.none() | st.integers(0, 1000),
             revenue=st.none() | money(500_000_000_000),
@@ -241,7 +363,8 @@ def establishments(
             owned_by_ethnic_minority=st.booleans(),
         )
 
-    return forms.flatmap(build)
+    drawn = forms.flatmap(build)
+    return drawn.map(_one_exception) if decidable else drawn
 
 
 def craft_village_claims() -> st.SearchStrategy[CraftVillageClaim]:
