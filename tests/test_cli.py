@@ -308,7 +308,9 @@ class TestCheck:
         bad = write(tmp_path / "bad.json", coop(members=4))
         yes = run(capsys, "check", str(good), "--date", "07/12/2026")
         assert (yes.code, yes.err) == (0, "")
-        assert yes.out.startswith("HTX-LN — eligibility ngày 07/12/2026: ĐẠT")
+        assert yes.out.startswith(
+            "HTX-LN — điều kiện hưởng hỗ trợ khuyến công ngày 07/12/2026: ĐẠT"
+        )
         no = run(capsys, "check", str(bad), "--date", "2026-12-07", "--lang", "en")
         assert (no.code, no.err) == (1, "")
         assert "NO" in no.out.splitlines()[0]
