@@ -358,7 +358,7 @@ class TestNotebookDisplay:
         html = report._repr_html_()
         assert html.startswith('<div class="kc-display" lang="en">')
         assert html.endswith("</div>")
-        for page_only in ("<html", "<body", "<!DOCTYPE", "body{", "max-width"):
+        for page_only in ("<html", "<body", "<!DOCTYPE", "body{", "max-width:60em"):
             assert page_only not in html
         styles = html.split("<style>")[1].split("</style>")[0]
         rules = [r for r in styles.split("}") if r]

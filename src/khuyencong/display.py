@@ -23,11 +23,12 @@ from khuyencong.messages import Lang, resolve_language
 __all__ = ["STYLE", "escape", "fragment", "markdown_escape", "summary_table"]
 
 STYLE = (
-    ".kc-display{line-height:1.4}"
-    ".kc-display table{border-collapse:collapse;margin:.4em 0}"
-    ".kc-display td,.kc-display th{border:1px solid #ccc;padding:.2em .5em;text-align:left;"
-    "vertical-align:top}"
-    ".kc-display td.kc-num{text-align:right}"
+    ".kc-display{line-height:1.4;max-width:100%;overflow-x:auto}"
+    ".kc-display table{border-collapse:collapse;margin:.4em 0;font-size:.9em;"
+    "table-layout:auto;width:auto}"
+    ".kc-display table td,.kc-display table th{border:1px solid #ccc;padding:.2em .5em;"
+    "text-align:left;vertical-align:top;white-space:normal;max-width:32em}"
+    ".kc-display table td.kc-num{text-align:right}"
     ".kc-display caption{font-weight:bold;text-align:left}"
     ".kc-display .kc-note{font-size:.85em;color:#555}"
     ".kc-display .kc-yes{color:#1a7f37;font-weight:bold}"
