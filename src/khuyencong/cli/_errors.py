@@ -36,7 +36,14 @@ from khuyencong.exceptions import (
     UnitMappingError,
     ValidationError,
 )
-from khuyencong.messages import catalogue, get_language, language, resolve_language, text
+from khuyencong.messages import (
+    Text,
+    catalogue,
+    get_language,
+    language,
+    resolve_language,
+    text,
+)
 
 __all__ = [
     "DEBUG_VARIABLE",
@@ -217,7 +224,7 @@ def _library_error(exc: KhuyenCongError) -> Failure:
                 "cli.error.not_configured",
                 parameter=parameter_text(exc.parameter),
                 on=_date(exc.on),
-                document=exc.source_document,
+                document=Text.of(exc.source_document).get(),
             ),
             text("cli.hint.not_configured"),
         )

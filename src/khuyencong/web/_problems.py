@@ -55,7 +55,7 @@ from khuyencong.exceptions import (
     UnitMappingError,
     ValidationError,
 )
-from khuyencong.messages import Lang, text
+from khuyencong.messages import Lang, Text, text
 from khuyencong.web._library import ROW_PROBLEM
 
 __all__ = ["PROBLEM_TYPES", "HttpProblem", "ProblemDetails", "json_ready", "problem_for"]
@@ -184,20 +184,16 @@ def problem_for(exc: BaseException, lang: Lang) -> ProblemDetails:
         )
         return _details("content-not-in-force", detail, lang, on=exc.on, document=exc.document)
     if isinstance(exc, NotConfiguredError):
+        document = Text.of(exc.source_document).get(lang)
         detail = text(
             "web.problem.not_configured.detail",
             lang,
             parameter=exc.parameter,
             on=exc.on.isoformat(),
-            document=exc.source_document,
+            document=document,
         )
         return _details(
-            "not-configured",
-            detail,
-            lang,
-            parameter=exc.parameter,
-            on=exc.on,
-            document=exc.source_document,
+            "not-configured", detail, lang, parameter=exc.parameter, on=exc.on, document=document
         )
     if isinstance(exc, CoverageError):
         detail = text(
