@@ -186,7 +186,7 @@ def _decisions(lang: str) -> Iterator[str]:
     bac_ninh = load_example("bac_ninh_2026")
     for est in bac_ninh.establishments:
         try:
-            decision = check_eligibility(est, TODAY, RuleSet.for_unit(est.location))
+            decision = check_eligibility(est, TODAY, rules=RuleSet.for_unit(est.location))
         except (NotConfiguredError, CoverageError) as exc:
             yield str(getattr(exc, "source_document", exc))
             continue
@@ -200,11 +200,11 @@ def _decisions(lang: str) -> Iterator[str]:
     bac_giang = load_example()
     rules = RuleSet.for_province("24", map_id="2021-11")
     for est in bac_giang.establishments[:20]:
-        yield check_eligibility(est, dt.date(2019, 6, 1), rules).render(lang)  # type: ignore[arg-type]
+        yield check_eligibility(est, dt.date(2019, 6, 1), rules=rules).render(lang)  # type: ignore[arg-type]
     for record in bac_giang.support[:30]:
         try:
             cost = record.national_amount + record.local_amount + record.co_funding
-            amount = support_amount(record.content, cost, record.delivered_on, rules)
+            amount = support_amount(record.content, cost, record.delivered_on, rules=rules)
         except (NotConfiguredError, CoverageError) as exc:
             yield str(getattr(exc, "source_document", exc))
             continue
