@@ -569,23 +569,3 @@ class DanglingReferenceError(ValidationError):
     def __reduce__(self) -> tuple[object, ...]:
         # Rebuilt from what it was given (a process pool sends errors back pickled).
         return (type(self), self._given)
-
-
-class MissingExtraError(KhuyenCongError, ImportError):
-    """A feature needs an optional extra that is not installed.
-
-    The message (in the language in force) gives the exact command that installs it.
-
-    >>> print(MissingExtraError("pandas").args[0].split("pip install ")[-1])
-    "khuyencong[pandas]".
-
-    Attributes:
-        extra: The extra's name (``pandas``, ``excel``, ``charts``, ``postgres``).
-    """
-
-    def __init__(self, extra: str) -> None:
-        self.extra = extra
-        super().__init__(_text("common.missing_extra", extra=extra), name=extra)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.extra,))

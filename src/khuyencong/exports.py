@@ -29,6 +29,7 @@ from typing import IO, Any
 from khuyencong._files import csv_text, write_text
 from khuyencong.converters import unstructure
 from khuyencong.exceptions import KhuyenCongError, MissingExtraError
+from khuyencong.messages import text
 from khuyencong.units import load_map
 
 __all__ = ["dumps_records_csv", "records_dataframe", "records_table", "write_records_csv"]
@@ -81,7 +82,7 @@ def records_dataframe(objects: Iterable[object]) -> Any:
     try:
         import pandas as pd  # noqa: PLC0415 - optional extra, imported only when asked for
     except ImportError:
-        raise MissingExtraError("pandas") from None
+        raise MissingExtraError("pandas", text("common.missing_extra", extra="pandas")) from None
     frame = pd.DataFrame.from_records(records_table(objects))
     for column in frame.columns:
         values = frame[column].dropna()

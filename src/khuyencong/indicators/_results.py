@@ -75,7 +75,7 @@ def _pandas() -> Any:
     try:
         import pandas as pd  # noqa: PLC0415  (an optional extra, imported when used)
     except ImportError:
-        raise MissingExtraError("pandas") from None
+        raise MissingExtraError("pandas", text("common.missing_extra", extra="pandas")) from None
     return pd
 
 
