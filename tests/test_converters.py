@@ -175,7 +175,7 @@ class TestValidationErrors:
             coop(id="5", revenue=1.5e9),  # a float for money
             coop(id="6", legal_form="hợp tác xã", colour="red"),  # an unknown enum and key
         ]
-        with pytest.raises(ValidationError) as info:
+        with language("en"), pytest.raises(ValidationError) as info:
             structure(document, list[Establishment])
         assert info.value.paths == (
             "$[1].employees",
@@ -228,7 +228,7 @@ class TestValidationErrors:
         for _ in range(5000):
             inner.append([])
             inner = inner[0]
-        with pytest.raises(ValidationError) as caught:
+        with language("en"), pytest.raises(ValidationError) as caught:
             structure({"start": nested, "end": "2020-12-31", "kind": "phase"}, Period)
         assert str(caught.value) == "$.start: must be a date as text YYYY-MM-DD (got [[[[...]]]])"
 

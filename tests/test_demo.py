@@ -76,7 +76,7 @@ class TestRunDemo:
         """Running the demo twice into one file of the caller's refuses the second load."""
         path = tmp_path / "demo.db"
         run_demo(path)
-        with pytest.raises(DuplicateIdError, match="already stored"):
+        with pytest.raises(DuplicateIdError, match="đã có trong kho dữ liệu"):
             run_demo(path)
 
     def test_the_report_is_available_in_english_and_html(self, tmp_path: Path) -> None:

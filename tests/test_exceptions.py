@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import pickle
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from khuyencong import exceptions as ex
 from khuyencong.messages import language
@@ -66,9 +70,15 @@ class TestMessages:
         assert "thiếu 50.000.000 đ" in str(vi)
 
     def test_a_validation_error_lists_every_problem(self) -> None:
-        """Several problems are listed one per line, each with its path."""
-        err = ex.ValidationError([ex.Problem("$.a", "bad"), ex.Problem("$.b", "worse", 3)])
+        """Several problems are listed one per line, each with its path, in the language in
+        force."""
+        problems = [ex.Problem("$.a", "bad"), ex.Problem("$.b", "worse", 3)]
+        with language("en"):
+            err = ex.ValidationError(problems)
         assert str(err) == "2 problems:\n  - $.a: bad\n  - $.b: worse (got 3)"
+        with language("vi"):
+            vi = ex.ValidationError(problems)
+        assert str(vi) == "2 lỗi:\n  - $.a: bad\n  - $.b: worse (giá trị: 3)"
         assert err.paths == ("$.a", "$.b")
         merged = ex.ValidationError.merge([err, ex.ValidationError.single("$.c", None, "x")])
         assert merged.paths == ("$.a", "$.b", "$.c")
@@ -109,4 +119,93 @@ class TestStoreErrorsCrossProcesses:
         """An error sent back from a worker process (pickled) keeps its message and attributes."""
         back = pickle.loads(pickle.dumps(error))
         assert (type(back), str(back)) == (type(error), str(error))
+        assert vars(back) == vars(error)
+
+
+class TestProblem:
+    def test_the_offending_value_is_framed_in_the_language_in_force(self) -> None:
+        """A Vietnamese message says "giá trị", never the English "got", around the value."""
+        problem = ex.Problem("$.members", "phải là số nguyên", "ba")
+        with language("vi"):
+            assert str(problem) == "$.members: phải là số nguyên (giá trị: 'ba')"
+        with language("en"):
+            assert str(problem) == "$.members: phải là số nguyên (got 'ba')"
+
+    def test_a_missing_value_is_not_shown(self) -> None:
+        """A problem about a missing value shows its path and message only."""
+        assert str(ex.Problem("$.id", "required")) == "$.id: required"
+
+
+class TestDuplicateIdError:
+    def test_the_message_is_in_the_language_in_force(self) -> None:
+        """A duplicate id names the kind of record (its label) and the id, in both languages."""
+        with language("vi"):
+            vi = ex.DuplicateIdError("support record", "SR-1", "bản ghi hỗ trợ")
+        with language("en"):
+            en = ex.DuplicateIdError("support record", "SR-1")
+        assert str(vi).startswith("Bản ghi hỗ trợ 'SR-1' đã có trong kho dữ liệu")
+        assert str(en).startswith("The support record 'SR-1' is already stored")
+        assert (vi.kind, vi.key, vi.label) == ("support record", "SR-1", "bản ghi hỗ trợ")
+
+
+_PLAIN = st.none() | st.text(max_size=12) | st.integers()
+"""Offending values and keys an error may carry (comparable after a round trip)."""
+
+_ARGUMENTS: dict[str, st.SearchStrategy[Any]] = {
+    "problems": st.lists(
+        st.builds(ex.Problem, st.text(max_size=12), st.text(max_size=20), _PLAIN),
+        min_size=1,
+        max_size=3,
+    ),
+    "references": st.lists(
+        st.tuples(
+            st.none() | st.integers(0, 99),
+            st.text(min_size=1, max_size=8),
+            st.text(min_size=1, max_size=8),
+            st.text(min_size=1, max_size=8),
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    "key": _PLAIN,
+    "value": _PLAIN,
+}
+"""Arguments whose declared type alone would give an invalid error (no problem at all) or an
+uncomparable value (any object)."""
+
+ERROR_CLASSES = sorted(
+    (
+        obj
+        for name in ex.__all__
+        if isinstance(obj := getattr(ex, name), type) and issubclass(obj, BaseException)
+    ),
+    key=lambda cls: cls.__name__,
+)
+
+
+def _errors_of(cls: type[BaseException]) -> st.SearchStrategy[BaseException]:
+    """Instances of ``cls`` built from its constructor's own signature."""
+    if all(k.__module__ == "builtins" for k in cls.__mro__ if "__init__" in vars(k)):
+        return st.builds(cls, st.text(max_size=20))  # the built-in's (message) constructor
+    params = inspect.signature(cls).parameters
+    return st.builds(cls, **{n: s for n, s in _ARGUMENTS.items() if n in params})
+
+
+class TestKhuyenCongError:
+    def test_every_error_class_is_walked(self) -> None:
+        """The walk below covers the whole public hierarchy, not a hand-picked few."""
+        assert len(ERROR_CLASSES) == len(
+            [n for n in ex.__all__ if n != "Problem"]  # every other public name is an error
+        )
+
+    @pytest.mark.parametrize("cls", ERROR_CLASSES, ids=lambda cls: cls.__name__)
+    @given(data=st.data())
+    def test_every_error_keeps_its_context_when_pickled(
+        self, cls: type[BaseException], data: st.DataObject
+    ) -> None:
+        """An error sent back from a worker process (pickled) is the same error: same class,
+        same message, same arguments and every attribute of its context."""
+        error = data.draw(_errors_of(cls))
+        back = pickle.loads(pickle.dumps(error))
+        assert (type(back), str(back), back.args) == (type(error), str(error), error.args)
         assert vars(back) == vars(error)

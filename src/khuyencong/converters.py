@@ -27,7 +27,9 @@ Hooks registered on :data:`converter` are honoured by :func:`structure` and
 {'start': '2017-01-01', 'end': '2020-12-31', 'kind': 'phase'}
 >>> structure({'start': '2017-01-01', 'end': '2020-12-31', 'kind': 'phase'}, Period)
 Period(start=datetime.date(2017, 1, 1), end=datetime.date(2020, 12, 31), kind=<...>)
->>> structure({'start': '2017-01-01', 'end': 2020, 'kinds': 'x'}, Period)
+>>> from khuyencong.messages import language
+>>> with language("en"):  # errors speak the language in force (Vietnamese by default)
+...     structure({'start': '2017-01-01', 'end': 2020, 'kinds': 'x'}, Period)
 Traceback (most recent call last):
 khuyencong.exceptions.ValidationError: 2 problems:
   - $.end: must be a date as text YYYY-MM-DD (got 2020)

@@ -4,14 +4,16 @@ Every error the library raises on purpose derives from :class:`KhuyenCongError`.
 subclass also derives from the built-in exception a caller would naturally catch, so
 ``except ValueError`` around a constructor keeps working, and carries its context as
 attributes (the field path, the offending value, the parameter, the date) so that an
-application can show it in its own way.
+application can show it in its own way. Every error keeps that context when pickled (a process
+pool sends errors back pickled). The words that frame an error's problems ("2 problems:",
+"(got …)") are in the language in force, from the ``errors`` area of :mod:`khuyencong.messages`.
 
 >>> from khuyencong.exceptions import KhuyenCongError, ValidationError
 >>> err = ValidationError.single("$.tax_number", "0100109107", "the check digit does not match")
 >>> isinstance(err, ValueError) and isinstance(err, KhuyenCongError)
 True
 >>> print(err)
-$.tax_number: the check digit does not match (got '0100109107')
+$.tax_number: the check digit does not match (giá trị: '0100109107')
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 
 import attrs
 
-from khuyencong.messages import Text, get_language
+from khuyencong.messages import Text, catalogue, get_language
 from khuyencong.messages import text as _text
 
 __all__ = [
@@ -55,7 +57,30 @@ __all__ = [
 
 
 class KhuyenCongError(Exception):
-    """The root of every error khuyencong raises on purpose."""
+    """The root of every error khuyencong raises on purpose.
+
+    An error pickles with its message and every attribute of its context, whatever its
+    constructor's arguments: it is rebuilt from its state, not by calling the constructor again
+    (which would compute its message anew, perhaps in another language).
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_restore, (type(self), self.args, dict(vars(self))))
+
+
+def _restore(
+    cls: type[KhuyenCongError], args: tuple[object, ...], state: dict[str, object]
+) -> KhuyenCongError:
+    """An error of class ``cls`` with ``args`` and the attributes ``state``, without calling its
+    own constructor: the built-in it derives from is initialised (``ImportError.msg``,
+    ``OSError.errno``), then the attributes are set back."""
+    builtin: Any = next(
+        k for k in cls.__mro__ if k.__module__ == "builtins" and "__init__" in vars(k)
+    )
+    error: KhuyenCongError = builtin.__new__(cls, *args)
+    builtin.__init__(error, *args)
+    vars(error).update(state)
+    return error
 
 
 @attrs.frozen
@@ -82,9 +107,10 @@ class Problem:
         return _shown(self.value)
 
     def __str__(self) -> str:
+        """``$.path: message (got value)``, the value framed in the language in force."""
         if self.value is None:
             return f"{self.path}: {self.message}"
-        return f"{self.path}: {self.message} (got {self.shown_value})"
+        return f"{self.path}: {self.message} {_text('errors.got', value=self.shown_value)}"
 
 
 _SHOWN = reprlib.Repr()
@@ -129,7 +155,7 @@ class ValidationError(KhuyenCongError, ValueError):
             text = str(self.problems[0])
         else:
             lines = "\n".join(f"  - {p}" for p in self.problems)
-            text = f"{len(self.problems)} problems:\n{lines}"
+            text = f"{_text('errors.problems', count=len(self.problems))}\n{lines}"
         super().__init__(text)
 
     @classmethod
@@ -226,12 +252,6 @@ class LifecycleError(IllegalTransitionError):
         self.allowed = tuple(allowed)
         Exception.__init__(self, message)
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (
-            type(self),
-            (self.project_id, self.source, self.target, self.allowed, str(self)),
-        )
-
 
 class ConfigurationError(KhuyenCongError, ValueError):
     """The library is configured inconsistently (bad data file, overlapping dates, …)."""
@@ -244,7 +264,8 @@ class DataFileError(ConfigurationError):
         self.source = source
         self.problems = tuple(problems)
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{source}: {len(self.problems)} problem(s):\n{lines}")
+        heading = _text("errors.data_file", source=source, count=len(self.problems))
+        super().__init__(f"{heading}\n{lines}")
 
 
 class NotConfiguredError(KhuyenCongError, LookupError):
@@ -364,16 +385,6 @@ class BudgetExceededError(KhuyenCongError, ValueError):
             )
         )
 
-    def __reduce__(self) -> tuple[object, ...]:
-        # Rebuilt with the keyword (a process pool sends errors back pickled).
-        return (_budget_error, (self.envelope, self.requested, self.available, self.project_id))
-
-
-def _budget_error(
-    envelope: str, requested: int, available: int, project_id: str | None
-) -> BudgetExceededError:
-    return BudgetExceededError(envelope, requested, available, project_id=project_id)
-
 
 def _dong(amount: int) -> str:
     """An amount as the language in force writes it (``1.234 đ``, ``VND 1,234``)."""
@@ -416,19 +427,6 @@ class FileFormatError(ValidationError):
         """An error with one problem, at ``where`` in ``source``."""
         return cls([Problem(where, message, value)], source=source)
 
-    def _keywords(self) -> dict[str, object]:
-        return {"source": self.source}
-
-    def __reduce__(self) -> tuple[object, ...]:
-        # Rebuilt with its keywords (a process pool sends errors back pickled).
-        return (_rebuild_file_error, (type(self), self.problems, self._keywords()))
-
-
-def _rebuild_file_error(
-    cls: type[FileFormatError], problems: Sequence[Problem], keywords: dict[str, Any]
-) -> FileFormatError:
-    return cls(problems, **keywords)
-
 
 class InputLimitError(FileFormatError):
     """A file is larger than a configured limit allows (size, unpacked size, rows, cell length).
@@ -456,14 +454,6 @@ class InputLimitError(FileFormatError):
         self.found = found
         super().__init__(problems, source=source)
 
-    def _keywords(self) -> dict[str, object]:
-        return {
-            **super()._keywords(),
-            "limit": self.limit,
-            "maximum": self.maximum,
-            "found": self.found,
-        }
-
 
 class MissingExtraError(KhuyenCongError, ImportError):
     """A feature needs an optional extra that is not installed (``khuyencong[excel]``).
@@ -475,9 +465,6 @@ class MissingExtraError(KhuyenCongError, ImportError):
     def __init__(self, extra: str, message: str) -> None:
         self.extra = extra
         super().__init__(message)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.extra, str(self)))
 
 
 class FileWriteError(KhuyenCongError, OSError):
@@ -491,25 +478,43 @@ class FileWriteError(KhuyenCongError, OSError):
         self.path = path
         super().__init__(message)
 
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.path, str(self)))
+
+def _kind_label(kind: str) -> str:
+    """A kind of record as the stores name it in the language in force (``"support record"`` →
+    ``"bản ghi hỗ trợ"``); a kind the library does not know is given back as it is.
+
+    >>> from khuyencong.messages import language
+    >>> with language("en"):
+    ...     _kind_label("OCOP rating"), _kind_label("gizmo")
+    ('OCOP rating', 'gizmo')
+    """
+    key = f"storage.kind_{kind.lower().replace(' ', '_')}s"
+    return _text(key) if key in catalogue() else kind
 
 
 class DuplicateIdError(StoreError):
-    """A record with the same identifier is already stored; nothing of the batch was written.
+    """A record with the same identifier is already stored (or given twice in one batch);
+    nothing of the batch was written.
 
     Attributes:
-        kind: What kind of record (``"support record"``, ``"project"``, …).
+        kind: What kind of record (``"support record"``, ``"project"``, …), as the library
+            names it in code.
         key: The identifier that is already taken.
+        label: The kind as the message names it: the label given, else the stores' name for
+            one of the library's kinds in the language in force when read, else ``kind``.
     """
 
-    def __init__(self, kind: str, key: str) -> None:
+    def __init__(self, kind: str, key: str, label: str | None = None) -> None:
         self.kind = kind
         self.key = key
-        super().__init__(
-            f"{kind} {key!r} is already stored; ids are unique, so nothing was written "
-            "(use replace() to change a stored record)"
-        )
+        self._label = label
+        message = _text("storage.duplicate_id", kind=self.label, id=_shown(key))
+        super().__init__(message[:1].upper() + message[1:])
+
+    @property
+    def label(self) -> str:
+        """The kind in words (see the class's attributes)."""
+        return self._label or _kind_label(self.kind)
 
 
 class StoreOptionError(StoreError, ValueError):
@@ -524,9 +529,6 @@ class StoreOptionError(StoreError, ValueError):
         self.option = option
         self.value = value
         super().__init__(message)
-
-    def __reduce__(self) -> tuple[object, ...]:
-        return (type(self), (self.option, self.value, str(self)))
 
 
 class DanglingReferenceError(ValidationError):
@@ -551,7 +553,6 @@ class DanglingReferenceError(ValidationError):
         references: Sequence[tuple[int | None, str, str, str]],
         label: str | None = None,
     ) -> None:
-        self._given = (kind, tuple(references), label)
         self.kind = kind
         self.references = tuple((key, field, value) for _, key, field, value in references)
         self.key, self.field, self.value = self.references[0]
@@ -565,7 +566,3 @@ class DanglingReferenceError(ValidationError):
                 for index, key, field, value in references
             ]
         )
-
-    def __reduce__(self) -> tuple[object, ...]:
-        # Rebuilt from what it was given (a process pool sends errors back pickled).
-        return (type(self), self._given)

@@ -36,14 +36,7 @@ from khuyencong.exceptions import (
     UnitMappingError,
     ValidationError,
 )
-from khuyencong.messages import (
-    Text,
-    catalogue,
-    get_language,
-    language,
-    resolve_language,
-    text,
-)
+from khuyencong.messages import Text, get_language, language, resolve_language, text
 
 __all__ = [
     "DEBUG_VARIABLE",
@@ -186,12 +179,6 @@ def _coverage(coverage: str) -> str:
     return text("cli.period.closed", start=start, end=_date(dt.date.fromisoformat(found.group(2))))
 
 
-def _kind(kind: str) -> str:
-    """A kind of record as the library names it ("support record"), in the reader's words."""
-    key = "cli.kind." + kind.lower().replace(" ", "_")
-    return text(key) if key in catalogue() else kind
-
-
 _OS_ERRORS: tuple[tuple[type[OSError], str, str], ...] = (
     (FileNotFoundError, "cli.error.file_not_found", "cli.hint.path"),
     (IsADirectoryError, "cli.error.is_a_folder", "cli.hint.path"),
@@ -259,7 +246,7 @@ def _library_error(exc: KhuyenCongError) -> Failure:
     if isinstance(exc, DuplicateIdError):
         return Failure(
             ExitCode.STORE,
-            text("cli.error.duplicate_id", kind=_kind(exc.kind), key=exc.key),
+            text("cli.error.duplicate_id", kind=exc.label, key=exc.key),
             text("cli.hint.duplicate_id"),
         )
     if isinstance(exc, SchemaVersionError):

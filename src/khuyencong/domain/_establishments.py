@@ -20,7 +20,7 @@ each naming its field. Names are stored in Unicode NFC.
 ...     sectors=[Sector.HANDICRAFTS], employees=-3,
 ... )
 Traceback (most recent call last):
-khuyencong.exceptions.ValidationError: $.employees: must not be negative (got -3)
+khuyencong.exceptions.ValidationError: $.employees: must not be negative (giá trị: -3)
 """
 
 from __future__ import annotations

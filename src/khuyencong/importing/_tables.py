@@ -121,10 +121,7 @@ class RowProblem:
             where = text("importing.where.row_column", row=self.row, column=repr(self.column))
         else:
             where = text("importing.where.row", row=self.row)
-        if self.value is None:
-            return text("importing.problem", where=where, message=self.message)
-        value = Problem(where, self.message, self.value).shown_value
-        return text("importing.problem_value", where=where, message=self.message, value=value)
+        return str(Problem(where, self.message, self.value))
 
 
 @attrs.frozen

@@ -99,7 +99,7 @@ class UnitRef:
     >>> UnitRef(MapId.MAP_2021, "99999")
     Traceback (most recent call last):
     ...
-    khuyencong.exceptions.ValidationError: $.code: no administrative unit with code 99999 in the 2021-11 map; codes keep their leading zeros (province 2 digits, district 3, commune 5) (got '99999')
+    khuyencong.exceptions.ValidationError: $.code: no administrative unit with code 99999 in the 2021-11 map; codes keep their leading zeros (province 2 digits, district 3, commune 5) (giá trị: '99999')
     """  # noqa: E501  (a doctest output line cannot be wrapped)
 
     map_id: MapId = attrs.field(converter=MapId)

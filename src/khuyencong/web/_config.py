@@ -11,7 +11,7 @@ converter, so a typo or a wrong type is refused with its ``$.path``.
 (9000, 'sqlite:///khuyencong.db')
 >>> load_config(environ={"KHUYENCONG_PORT": "ninety"})
 Traceback (most recent call last):
-khuyencong.exceptions.ValidationError: $.port: KHUYENCONG_PORT must be a whole number (got 'ninety')
+khuyencong.exceptions.ValidationError: $.port: KHUYENCONG_PORT must be a whole number (...'ninety')
 """
 
 from __future__ import annotations
