@@ -143,6 +143,43 @@ class TestWireRules:
         with pytest.raises(ValidationError):
             structure(24, str)
 
+    @pytest.mark.parametrize("value", [{}, {"Sở Công Thương": 1}, "Sở", "AB"])
+    def test_a_list_is_a_json_array_not_an_object_or_a_text(self, value: object) -> None:
+        """Where a list belongs, an object (``{}`` once became an empty list, ``{"a": …}`` the
+        list of its keys) and a text (once a list of its characters) are refused with the
+        list's $.path, on the fast, trusted and detailed paths alike."""
+        data = unstructure(
+            SupportRecord(
+                id="S1",
+                establishment_id="E1",
+                content=SupportContent.DESIGN_CONSULTING,
+                delivered_on=dt.date(2019, 1, 2),
+            )
+        )
+        data["partners"] = value
+        builds = (
+            structure_hook(SupportRecord),
+            structure_hook(SupportRecord, trusted=True),
+            lambda d: _structure_detailed(d, SupportRecord),
+            lambda d: structure([d], list[SupportRecord])[0],
+        )
+        for build in builds:
+            with language("en"), pytest.raises(ValidationError) as caught:
+                build(data)
+            assert caught.value.paths in (("$.partners",), ("$[0].partners",))
+            assert caught.value.problems[0].message.startswith("must be a list")
+            assert caught.value.problems[0].value == value
+
+    @pytest.mark.parametrize("cl", [tuple[str, ...], list[str], list[Period]])
+    def test_a_top_level_list_is_an_array_too(self, cl: Any) -> None:
+        """A whole document that should be a list and is an object is refused at ``$``."""
+        for value in ({}, {"a": 1}, "abc"):
+            with pytest.raises(ValidationError) as caught:
+                structure(value, cl)
+            assert caught.value.paths == ("$",)
+        assert structure(["a"], tuple[str, ...]) == ("a",)
+        assert structure(("a",), list[str]) == ["a"]
+
     def test_make_converter_gives_an_independent_converter(self) -> None:
         """A user may build their own converter with the same rules and extra hooks."""
         conv = make_converter()
@@ -265,6 +302,26 @@ class TestParseJson:
             caught.value.problems[0].message.split(" ")[:2]
             == text(key, digits=4300, offset=13, constant="NaN").split(" ")[:2]
         )
+
+    @pytest.mark.parametrize(
+        ("document", "path"),
+        [
+            ('{"id": "E-1", "id": "E-2"}', "$.id"),
+            ('[{"a": 1}, {"b": [{"c": 1, "c": 1}]}]', "$[1].b[0].c"),
+            ('{"establishments": [{"x": {"y": 1, "y": 2}}]}', "$.establishments[0].x.y"),
+        ],
+    )
+    def test_a_key_given_twice_is_refused_with_its_path(self, document: str, path: str) -> None:
+        """A key written twice in one object is refused, never silently the last one wins."""
+        with language("en"), pytest.raises(FileFormatError) as caught:
+            parse_json(document, source="data.json")
+        assert caught.value.paths == (path,)
+        assert "twice" in caught.value.problems[0].message
+        assert str(caught.value).startswith(f"data.json: {path}: ")
+
+    def test_the_same_key_in_different_objects_is_fine(self) -> None:
+        """Objects of a list each have their own keys."""
+        assert parse_json('[{"a": 1}, {"a": 2}]') == [{"a": 1}, {"a": 2}]
 
     def test_loads_refuses_as_parse_json_does(self) -> None:
         """loads reads JSON through parse_json."""

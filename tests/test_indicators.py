@@ -25,7 +25,7 @@ from khuyencong.domain import (
     SupportContent,
     SupportRecord,
 )
-from khuyencong.exceptions import DataFileError, NotFoundError, ValidationError
+from khuyencong.exceptions import DataFileError, FileFormatError, NotFoundError, ValidationError
 from khuyencong.indicators import (
     STANDARD_INDICATORS,
     Aggregate,
@@ -440,3 +440,32 @@ class TestComputeSources:
         with pytest.raises(ValidationError) as info:
             compute(ESTABLISHES, RecordSet(), "2020")  # type: ignore[arg-type]
         assert info.value.paths == ("$.period",)
+
+
+class TestRecordSet:
+    def test_a_folder_written_is_read_back(self, tmp_path: Path) -> None:
+        """to_directory and from_directory round-trip the records."""
+        records = RecordSet(establishments=ESTABLISHMENTS)
+        records.to_directory(tmp_path)
+        assert RecordSet.from_directory(tmp_path).establishments == records.establishments
+
+    def test_a_key_given_twice_in_a_file_is_refused(self, tmp_path: Path) -> None:
+        """A record file is read as the library reads every JSON file: a key written twice is
+        refused (naming the file and the key's $.path), not silently the last one taken."""
+        RecordSet(establishments=ESTABLISHMENTS).to_directory(tmp_path)
+        path = tmp_path / "establishments.json"
+        path.write_text(
+            path.read_text(encoding="utf-8").replace('"members":', '"members": 3, "members":', 1),
+            encoding="utf-8",
+        )
+        with pytest.raises(FileFormatError) as caught:
+            RecordSet.from_directory(tmp_path)
+        assert caught.value.source == str(path)
+        assert caught.value.paths == ("$[0].members",)
+
+    def test_a_file_that_is_not_utf8_is_a_file_format_error(self, tmp_path: Path) -> None:
+        """Bytes that are not UTF-8 end in the library's error naming the file."""
+        (tmp_path / "support_records.json").write_bytes(b'[{"id": "\xff"}]')
+        with pytest.raises(FileFormatError) as caught:
+            RecordSet.from_directory(tmp_path)
+        assert caught.value.source == str(tmp_path / "support_records.json")

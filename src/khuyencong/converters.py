@@ -11,7 +11,10 @@ Rules of the wire format:
 - money and counts as JSON integers: a float, a boolean or a numeric string is refused;
 - dates as ISO ``YYYY-MM-DD``; timestamps as ISO 8601 with a time zone (naive ones are refused);
 - enums by their stable value;
-- unknown keys are refused when reading (a typo never passes silently).
+- a list as a JSON array: an object or a text where a list belongs is refused (an object is
+  not the list of its keys, nor a text the list of its characters);
+- unknown keys are refused when reading (a typo never passes silently), and so is a key given
+  twice in one object (:func:`parse_json`).
 
 Bad data raises :class:`~khuyencong.exceptions.ValidationError` listing every problem with its
 ``$.path``, never a bare ``KeyError`` or ``TypeError``. Text that is not JSON at all — not
@@ -38,6 +41,7 @@ khuyencong.exceptions.ValidationError: 2 problems:
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import enum
 import json
@@ -49,6 +53,7 @@ from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
 import cattrs
+from cattrs.cols import homogenous_tuple_structure_factory, list_structure_factory
 from cattrs.errors import (
     BaseValidationError,
     ClassValidationError,
@@ -189,7 +194,8 @@ def _kind(value: object) -> str:
     elif isinstance(value, int | float):
         name = "number"
     else:
-        name = {str: "text", list: "list", type(None): "null"}.get(type(value), "other")
+        kinds = {str: "text", list: "list", tuple: "list", dict: "object", type(None): "null"}
+        name = kinds.get(type(value), "other")
     return text(f"exchange.json.kind.{name}")
 
 
@@ -211,9 +217,41 @@ def _objects_only(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any]
     return factory
 
 
+def _is_array(t: Any) -> bool:
+    """Whether ``t`` is read from a JSON array: a list, or a tuple of any length."""
+    origin, args = get_origin(t), get_args(t)
+    if t in (list, tuple) or origin in (list, collections.abc.Sequence):
+        return True
+    return origin is tuple and len(args) == 2 and args[1] is ...
+
+
+def _arrays_only(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any, Any], Any]]:
+    """A hook factory for lists and tuples: a value that is not a list is named as such.
+
+    cattrs builds a list from any iterable, so an object would become the list of its keys and
+    a text the list of its characters. Only a JSON array (or a Python list or tuple) is a list.
+    """
+
+    def factory(cl: Any) -> Callable[[Any, Any], Any]:
+        origin = get_origin(cl) or cl
+        build = (list_structure_factory if origin is list else homogenous_tuple_structure_factory)(
+            cl, conv
+        )
+
+        def structure_array(value: Any, target: Any) -> Any:
+            if not isinstance(value, list | tuple):
+                raise _BadValueError(text("exchange.json.not_list", kind=_kind(value)), value)
+            return build(value, target)
+
+        return structure_array
+
+    return factory
+
+
 def configure_converter(conv: cattrs.Converter) -> None:
     """Configure ``conv`` with the library's wire rules (see the module docstring)."""
     conv.register_structure_hook_factory(attrs.has, _objects_only(conv))
+    conv.register_structure_hook_factory(_is_array, _arrays_only(conv))
     # Class hooks dispatch on the MRO, so StrEnum/IntEnum are registered before str and int.
     for base in (enum.Enum, enum.StrEnum, enum.IntEnum):
         conv.register_unstructure_hook(base, _enum_value)
@@ -594,8 +632,10 @@ def parse_json(document: str | bytes, *, source: str = "<text>") -> Any:
     Bytes are decoded as UTF-8 (with or without a byte-order mark; UTF-16 and UTF-32 with
     theirs). Refused, each with a message naming ``source``: bytes that are not text in that
     encoding, broken JSON (with its line and column), ``NaN`` and ``Infinity`` (not JSON
-    numbers), a number of more than 4,300 digits, nesting too deep for the parser, and a lone
-    ``\\ud800``–``\\udfff`` escape (no character, and no file can be written with it).
+    numbers), a number of more than 4,300 digits, nesting too deep for the parser, a lone
+    ``\\ud800``–``\\udfff`` escape (no character, and no file can be written with it), and a
+    key given twice in one object (with its ``$.path``: JSON readers disagree on which value
+    wins, so neither is taken).
 
     Args:
         document: The JSON text.
@@ -609,6 +649,9 @@ def parse_json(document: str | bytes, *, source: str = "<text>") -> Any:
     >>> parse_json("[" * 100_000)
     Traceback (most recent call last):
     khuyencong.exceptions.FileFormatError: <text>: ...
+    >>> parse_json('[{"id": "E-1", "id": "E-2"}]', source="data.json")
+    Traceback (most recent call last):
+    khuyencong.exceptions.FileFormatError: data.json: $[0].id: ...
     """
     if isinstance(document, bytes | bytearray):
         try:
@@ -616,8 +659,11 @@ def parse_json(document: str | bytes, *, source: str = "<text>") -> Any:
         except UnicodeDecodeError as exc:
             message = text("exchange.json.not_utf8", offset=exc.start)
             raise FileFormatError.at(source, "$", message) from None
+    twice: list[_Twice] = []
     try:
-        data = json.loads(document, parse_constant=_no_constant)
+        data = json.loads(
+            document, parse_constant=_no_constant, object_pairs_hook=_object_hook(twice)
+        )
     except json.JSONDecodeError as exc:
         message = text("exchange.json.invalid", reason=exc.msg, line=exc.lineno, column=exc.colno)
         raise FileFormatError.at(source, "$", message) from None
@@ -630,9 +676,54 @@ def parse_json(document: str | bytes, *, source: str = "<text>") -> Any:
         digits = str(sys.get_int_max_str_digits())
         message = text("exchange.json.number_too_long", digits=digits)
         raise FileFormatError.at(source, "$", message) from None
+    if twice:
+        path, key = _first_twice(data)
+        message = text("exchange.json.duplicate_key", key=json.dumps(key, ensure_ascii=False))
+        raise FileFormatError.at(source, path, message)
     if ("\\ud" in document or "\\uD" in document) and _has_lone_surrogate(data):
         raise FileFormatError.at(source, "$", text("exchange.json.lone_surrogate"))
     return data
+
+
+class _Twice(dict[str, Any]):
+    """A JSON object in which a key was given twice (``key``: the first such key)."""
+
+    key: str = ""
+
+
+def _object_hook(twice: list[_Twice]) -> Callable[[list[tuple[str, Any]]], dict[str, Any]]:
+    """The parser's builder of objects: a dict, marked (and noted in ``twice``) when a key is
+    given twice."""
+
+    def build(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = dict(pairs)
+        if len(result) == len(pairs):
+            return result
+        marked = _Twice(result)
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                marked.key = key
+                break
+            seen.add(key)
+        twice.append(marked)
+        return marked
+
+    return build
+
+
+def _first_twice(data: object) -> tuple[str, str]:
+    """The ``$.path`` of the first key given twice in ``data``, in document order, and the key
+    (walked without recursion: the data may be nested deep). ``data`` holds a marked object."""
+    stack: list[tuple[str, object]] = [("$", data)]
+    path, item = stack.pop()
+    while not isinstance(item, _Twice):
+        if isinstance(item, dict):
+            stack.extend((f"{path}.{k}", v) for k, v in reversed(item.items()))
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{i}]", v) for i, v in reversed(list(enumerate(item))))
+        path, item = stack.pop()
+    return f"{path}.{item.key}", item.key
 
 
 class _ConstantError(ValueError):

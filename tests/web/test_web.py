@@ -104,6 +104,17 @@ class TestEligibility:
             "$.establishment.members",
         ]
 
+    def test_an_object_where_a_list_belongs_is_refused(self, server: Server) -> None:
+        """Sectors sent as an object are refused at their path: an object is not the list of
+        its keys (it once was, and the establishment was decided on them)."""
+        bad = {**COOPERATIVE, "sectors": {"agro_food_processing": True}}
+        with server.client(**{"accept-language": "en"}) as client:
+            response = client.post("/v1/eligibility", json={"establishment": bad})
+        body = problem(response)
+        assert (response.status_code, body["type"]) == (422, "/problems/validation")
+        assert [p["path"] for p in body["problems"]] == ["$.establishment.sectors"]
+        assert body["problems"][0]["message"].startswith("must be a list")
+
     def test_a_value_the_law_leaves_unknown_is_the_servers_gap(self, server: Server) -> None:
         """An establishment in no known sector cannot be decided under 235/2025: 501, naming
         the parameter and the document that should supply it."""

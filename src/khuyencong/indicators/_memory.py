@@ -27,7 +27,7 @@ from typing import Any
 
 import attrs
 
-from khuyencong.converters import structure, unstructure
+from khuyencong.converters import parse_json, structure, unstructure
 from khuyencong.display import fragment, summary_table
 from khuyencong.domain import (
     AwardEntry,
@@ -137,6 +137,8 @@ class RecordSet:
         A missing file is an empty list.
 
         Raises:
+            FileFormatError: If a file is not JSON that can be read safely (see
+                :func:`~khuyencong.converters.parse_json`), naming the file.
             ValidationError: Naming the file and every problem with its ``$.path``.
         """
         base = Path(folder)
@@ -148,10 +150,7 @@ class RecordSet:
             if not path.exists():
                 loaded[attr] = []
                 continue
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except ValueError as exc:
-                raise ValidationError.single(f"{name}:$", None, f"not valid JSON: {exc}") from exc
+            data = parse_json(path.read_bytes(), source=str(path))
             try:
                 loaded[attr] = structure(data, list[cl])  # type: ignore[valid-type]
             except ValidationError as exc:
