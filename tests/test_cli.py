@@ -49,7 +49,10 @@ from khuyencong.exceptions import (
     CoverageError,
     DataFileError,
     DuplicateIdError,
+    FileFormatError,
+    FileWriteError,
     IllegalTransitionError,
+    InputLimitError,
     NotConfiguredError,
     NotFoundError,
     Problem,
@@ -60,7 +63,7 @@ from khuyencong.exceptions import (
     ValidationError,
 )
 from khuyencong.importing import write_csv
-from khuyencong.messages import catalogue, language, set_language
+from khuyencong.messages import catalogue, language, set_language, text
 from khuyencong.reports import build_report, example_path, load_example, load_report_config
 from khuyencong.rules import RuleSet, check_eligibility
 from khuyencong.storage import open_store
@@ -132,6 +135,13 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("KHUYENCONG_CACHE_DIR", str(cache))
     monkeypatch.delenv("KHUYENCONG_DEBUG", raising=False)
     return cache
+
+
+def write_failure(path: Path) -> FileWriteError:
+    """The library's error for writing ``path`` (whose folder does not exist)."""
+    with pytest.raises(FileWriteError) as caught:
+        write_csv([], path, "establishments")
+    return caught.value
 
 
 def walk(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.Action]]:
@@ -706,6 +716,40 @@ class TestImport:
         bad = run(capsys, "import", str(latin), "--kind", "establishments", "--lang", lang)
         assert_explained(bad, ExitCode.USAGE, lang, "UTF-8")
 
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_a_file_that_cannot_be_read_is_named_not_shown_as_data(
+        self, lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A workbook that is not one (or a CSV that is not UTF-8) is refused with status 2,
+        naming the file itself: not "the data is not valid" with a ``$:`` path."""
+        for name, content in (("bad.xlsx", b"not a zip"), ("latin.csv", b"M\xe3,T\xean\n")):
+            path = tmp_path / name
+            path.write_bytes(content)
+            result = run(capsys, "import", str(path), "--kind", "establishments", "--lang", lang)
+            assert_explained(result, ExitCode.USAGE, lang, f"khuyencong import: {path}: ")
+            assert "$:" not in result.err
+            with language(lang):  # type: ignore[arg-type]
+                assert text("cli.error.invalid", count=1) not in result.err
+
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_a_file_over_a_limit_says_how_to_raise_it(
+        self, lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A table longer than --max-rows is refused before it is read further (status 2, not
+        1: no row was refused), naming the file and the option; a higher limit reads it."""
+        rows = "".join(f"HTX-{n},HTX {n},cooperative,handicrafts,07525,3\n" for n in range(12))
+        path = write(
+            tmp_path / "dai.csv",
+            "Mã cơ sở,Tên cơ sở,Loại hình,Ngành nghề,Mã đơn vị hành chính,Số lao động\n" + rows,
+        )
+        args = ["import", str(path), "--kind", "establishments", "--map", "2021-11"]
+        refused = run(capsys, *args, "--max-rows", "5", "--lang", lang)
+        assert_explained(refused, ExitCode.USAGE, lang, f"{path}: ", "--max-rows")
+        assert refused.out == ""
+        assert run(capsys, *args, "--max-rows", "13").code == ExitCode.OK
+        wrong = run(capsys, *args, "--max-rows", "0", "--lang", lang)
+        assert_explained(wrong, ExitCode.USAGE, lang, "--max-rows")
+
 
 class TestTemplate:
     def test_the_template_is_written_and_not_overwritten_without_force(
@@ -1027,6 +1071,9 @@ class TestExplain:
             (ContentNotInForceError("digital_transformation", TODAY, "45/2012/NĐ-CP"), 3),
             (RuleConflictError("eligibility", ["a", "b"]), 3),
             (DuplicateIdError("support record", "SR-1"), 4),
+            (FileFormatError.at("a.csv", "$", "not UTF-8"), 2),
+            (InputLimitError([Problem("$", "b")], source="a.csv", limit="max_rows", maximum=9), 2),
+            (FileWriteError("out/a.csv", "cannot write out/a.csv"), 2),
             (SchemaVersionError("schema 9 is newer than this library"), 4),
             (StoreError("cannot open"), 4),
             (ValidationError.single("$.members", -1, "must not be negative"), 2),
@@ -1058,6 +1105,25 @@ class TestExplain:
         assert rendered.startswith("khuyencong x: ")
         if lang == "en":
             assert not VIETNAMESE_WORDS.search(rendered), rendered
+
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_a_file_that_cannot_be_written_names_its_folder_and_the_fix(
+        self, lang: str, tmp_path: Path
+    ) -> None:
+        """A write refused by the library names the file and its folder, and says how to fix
+        it: create a missing folder, or choose one that can be written."""
+        with language(lang):  # type: ignore[arg-type]
+            missing = explain(write_failure(tmp_path / "khong-co" / "a.csv"))
+            refused = explain(
+                FileWriteError(str(tmp_path / "a.csv"), f"cannot write {tmp_path / 'a.csv'}")
+            )
+            hints = text("cli.hint.no_folder"), text("cli.hint.write")
+        assert missing is not None
+        assert refused is not None
+        assert (missing.code, refused.code) == (ExitCode.USAGE, ExitCode.USAGE)
+        assert str(tmp_path / "khong-co") in missing.message
+        assert str(tmp_path) in refused.message
+        assert (missing.hint, refused.hint) == hints
 
     @pytest.mark.parametrize(
         "exc", [ZeroDivisionError(), ValueError("x"), ImportError("not ours"), RuntimeError()]

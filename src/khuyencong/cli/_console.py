@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from khuyencong.cli._errors import ExitCode, Failure
+from khuyencong.converters import parse_json
 from khuyencong.messages import text
 
 __all__ = [
@@ -94,27 +95,14 @@ def emit_json(data: object, out: TextIO | None = None) -> None:
 
 
 def read_json(path: Path) -> Any:
-    """The JSON document in the file at ``path``.
+    """The JSON document in the file at ``path``, read as the library reads every JSON file.
 
     Raises:
-        Failure: If the file is not valid UTF-8 JSON (exit status 2), naming the line and
-            column.
+        FileFormatError: If the file is not JSON that can be read safely (see
+            :func:`~khuyencong.converters.parse_json`), naming the file and where.
         OSError: If it cannot be read.
     """
-    raw = path.read_bytes()
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise Failure(
-            ExitCode.USAGE,
-            text("cli.error.json_file", path=path, line=exc.lineno, column=exc.colno),
-            text("cli.hint.json"),
-            [exc.msg],
-        ) from exc
-    except UnicodeDecodeError as exc:
-        raise Failure(
-            ExitCode.USAGE, text("cli.error.not_utf8_file", path=path), text("cli.hint.utf8")
-        ) from exc
+    return parse_json(path.read_bytes(), source=str(path))
 
 
 def readable(path: Path) -> Path:

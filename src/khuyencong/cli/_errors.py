@@ -18,6 +18,7 @@ import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 from khuyencong.exceptions import (
@@ -26,6 +27,9 @@ from khuyencong.exceptions import (
     CoverageError,
     DataFileError,
     DuplicateIdError,
+    FileFormatError,
+    FileWriteError,
+    InputLimitError,
     KhuyenCongError,
     MissingExtraError,
     NotConfiguredError,
@@ -71,7 +75,8 @@ class ExitCode(enum.IntEnum):
     that cannot be mapped without a guess."""
     USAGE = 2
     """The command was called wrongly, or its input cannot be used: a missing or unreadable
-    file, invalid data, an unknown code, an output file that exists."""
+    file, a file over the importer's limits, invalid data, an unknown code, an output file that
+    exists or cannot be written."""
     NOT_CONFIGURED = 3
     """The law has a gap: a value the rules need is not configured, or the date is outside
     the rules' coverage, so no answer can be given."""
@@ -200,6 +205,31 @@ def _problems(exc: ValidationError | DataFileError) -> list[str]:
     return [str(p) for p in exc.problems]
 
 
+_LIMIT_HINTS = {"max_rows": "cli.hint.max_rows", "max_file_bytes": "cli.hint.max_file_size"}
+"""The limits the ``import`` command lets a user raise, and the hint naming its option."""
+
+
+def _unreadable(exc: FileFormatError) -> Failure:
+    """A file that cannot be read at all, or is over a limit: its own message names the file
+    (and the row), so it is shown as it is, not as invalid data at ``$``."""
+    if isinstance(exc, InputLimitError):
+        hint = text(_LIMIT_HINTS.get(exc.limit, "cli.hint.limit"))
+    else:
+        hint = text("cli.hint.unreadable")
+    return Failure(ExitCode.USAGE, str(exc), hint)
+
+
+def _unwritable(exc: FileWriteError) -> Failure:
+    """A file the library could not write: which file and folder, and how to fix it."""
+    folder = Path(exc.path).parent
+    missing = not folder.is_dir()
+    return Failure(
+        ExitCode.USAGE,
+        text("cli.error.write", reason=str(exc), folder=folder),
+        text("cli.hint.no_folder" if missing else "cli.hint.write"),
+    )
+
+
 def _library_error(exc: KhuyenCongError) -> Failure:
     """A library error as the user should read it."""
     if isinstance(exc, MissingExtraError):  # its message gives the pip command
@@ -249,6 +279,10 @@ def _library_error(exc: KhuyenCongError) -> Failure:
             text("cli.error.duplicate_id", kind=exc.label, key=exc.key),
             text("cli.hint.duplicate_id"),
         )
+    if isinstance(exc, FileFormatError):  # before ValidationError, which it derives from
+        return _unreadable(exc)
+    if isinstance(exc, FileWriteError):
+        return _unwritable(exc)
     if isinstance(exc, SchemaVersionError):
         return Failure(ExitCode.STORE, text("cli.error.schema", reason=str(exc)))
     if isinstance(exc, StoreError):

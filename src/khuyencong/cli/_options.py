@@ -154,6 +154,17 @@ def date_arg(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(text("cli.usage.bad_date", value=value)) from None
 
 
+def positive_arg(value: str) -> int:
+    """A whole number above zero as an option (a limit): ``200000``.
+
+    >>> positive_arg("12")
+    12
+    """
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(text("cli.usage.not_positive", value=value))
+    return int(value)
+
+
 def map_arg(value: str) -> MapId:
     """A map as an option: ``2021-11``, ``2025-07`` or ``2025-reform``."""
     try:

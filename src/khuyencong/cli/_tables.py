@@ -14,16 +14,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from khuyencong.cli._console import note, progress_bar, readable, writable
 from khuyencong.cli._errors import ExitCode, Failure, guarded
-from khuyencong.cli._options import add_common, choices_help, kinds_help, map_arg
+from khuyencong.cli._options import add_common, choices_help, kinds_help, map_arg, positive_arg
 from khuyencong.domain import Dataset
-from khuyencong.importing import ImportKind, RowProblem, import_table, write_template
+from khuyencong.importing import ImportKind, ImportLimits, RowProblem, import_table, write_template
 from khuyencong.messages import get_language, text
 from khuyencong.storage import Store, open_store, store_dataset
 from khuyencong.units import MapId
 
 __all__ = ["add_parsers", "problem_line", "run_import", "run_template", "store_objects"]
+
+_MB = 1024 * 1024
 
 _SECTIONS = {
     ImportKind.ESTABLISHMENTS: "establishments",
@@ -35,8 +39,16 @@ _SECTIONS = {
 def add_parsers(subparsers: Any) -> None:
     """Add the ``import`` and ``template`` commands."""
     kinds = kinds_help(_SECTIONS.values())
+    limits = ImportLimits()
     imp: argparse.ArgumentParser = subparsers.add_parser(
-        "import", help=text("cli.help.import"), description=text("cli.help.import_description")
+        "import",
+        help=text("cli.help.import"),
+        description=text(
+            "cli.help.import_description",
+            unpacked_mb=limits.max_unpacked_bytes // _MB,
+            columns=limits.max_columns,
+            cell_chars=limits.max_cell_chars,
+        ),
     )
     imp.add_argument("file", metavar="FILE", help=text("cli.help.import_file"))
     imp.add_argument(
@@ -54,6 +66,18 @@ def add_parsers(subparsers: Any) -> None:
     )
     imp.add_argument("--sheet", help=text("cli.help.import_sheet"))
     imp.add_argument("--store", metavar="URL", help=text("cli.help.store_write"))
+    imp.add_argument(
+        "--max-rows",
+        type=positive_arg,
+        metavar="ROWS",
+        help=text("cli.help.max_rows", default=limits.max_rows),
+    )
+    imp.add_argument(
+        "--max-file-mb",
+        type=positive_arg,
+        metavar="MB",
+        help=text("cli.help.max_file_mb", default=limits.max_file_bytes // _MB),
+    )
     imp.add_argument("--valid-only", action="store_true", help=text("cli.help.valid_only"))
     add_common(imp)
     imp.set_defaults(handler=run_import)
@@ -91,6 +115,16 @@ def store_objects(store: Store, kind: ImportKind, objects: Sequence[Any]) -> int
     return store_dataset(store, Dataset(**{section: tuple(objects)}))[section]
 
 
+def _limits(args: argparse.Namespace) -> ImportLimits:
+    """The limits of ``import``: the defaults, with ``--max-rows`` and ``--max-file-mb``."""
+    limits = ImportLimits()
+    if args.max_rows is not None:
+        limits = attrs.evolve(limits, max_rows=args.max_rows)
+    if args.max_file_mb is not None:
+        limits = attrs.evolve(limits, max_file_bytes=args.max_file_mb * _MB)
+    return limits
+
+
 @guarded("khuyencong import")
 def run_import(args: argparse.Namespace) -> int:
     """Validate a table; store its rows when asked and when they are all valid."""
@@ -105,6 +139,7 @@ def run_import(args: argparse.Namespace) -> int:
                 default_map=args.map,
                 sheet=args.sheet,
                 progress=progress,
+                limits=_limits(args),
                 # Records naming an establishment the store lacks are bad rows, not orphans.
                 establishments=None if store is None else store.establishments,
             )
