@@ -27,6 +27,7 @@ COOPERATIVE: dict[str, Any] = json.loads(
     (EXAMPLES / "cooperative-in-a-commune.json").read_text(encoding="utf-8")
 )
 TODAY = dt.date(2026, 12, 7)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def problem(response: Any) -> dict[str, Any]:
@@ -516,6 +517,66 @@ class TestImports:
         finally:
             running.stop()
         assert (response.status_code, response.json()["stored"]) == (200, 1)
+
+    def test_a_file_that_cannot_be_read_is_a_bad_request(self, server: Server) -> None:
+        """A workbook that is not one, or JSON with a key given twice, is refused with 400 and
+        its own problem type, naming where; never a 500, never the server's file paths."""
+        sent = [
+            (b"not a zip", XLSX, "$"),
+            (b'[{"id": "J-1", "id": "J-2"}]', "application/json", "$[0].id"),
+            (b"\xff\xfe[", "application/json", "$"),
+        ]
+        for content, media, path in sent:
+            with server.writer(**{"accept-language": "en"}) as client:
+                response = client.post(
+                    "/v1/imports/establishments", content=content, headers={"content-type": media}
+                )
+            body = problem(response)
+            assert (response.status_code, body["type"]) == (400, "/problems/unreadable-file")
+            assert [p["path"] for p in body["problems"]] == [path]
+            assert "/tmp" not in response.text
+            assert "khuyencong-import" not in response.text
+
+    def test_a_table_over_the_limit_is_refused_with_the_limit(self, tmp_path: Path) -> None:
+        """A CSV longer than the server's max_import_rows is refused with 413 and the limit's
+        name and value, before its rows are checked."""
+        config, token = configured(tmp_path, max_import_rows=3)
+        running = start(config)
+        rows = "id,name,legal_form,members,map_id,unit_code,sectors\n" + "".join(
+            f"L-{n},HTX {n},cooperative,7,2025-reform,07582,agro_food_processing\n"
+            for n in range(5)
+        )
+        try:
+            with Server(running.url, token, config).writer() as client:
+                response = client.post(
+                    "/v1/imports/establishments",
+                    content=rows.encode(),
+                    headers={"content-type": "text/csv"},
+                )
+        finally:
+            running.stop()
+        body = problem(response)
+        assert (response.status_code, body["type"]) == (413, "/problems/input-limit")
+        assert (body["limit"], body["maximum"]) == ("max_rows", 3)
+
+    def test_a_record_of_an_establishment_not_stored_is_a_bad_row(self, server: Server) -> None:
+        """Support records naming an establishment the store lacks are rows refused (422
+        rows, with row and column), as the command line reports them."""
+        csv = (
+            "id,establishment_id,content,delivered_on,local_amount\n"
+            "SR-W1,KHONG-CO,design_consulting,2026-01-05,1000000\n"
+        )
+        with server.writer(**{"accept-language": "en"}) as client:
+            response = client.post(
+                "/v1/imports/support_records",
+                content=csv.encode(),
+                headers={"content-type": "text/csv"},
+            )
+        body = problem(response)
+        assert (response.status_code, body["type"]) == (422, "/problems/rows")
+        assert [(p["row"], p["column"], p["value"]) for p in body["row_problems"]] == [
+            (2, "establishment_id", "KHONG-CO")
+        ]
 
 
 class TestLimits:

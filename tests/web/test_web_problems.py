@@ -11,9 +11,12 @@ from khuyencong.exceptions import (
     ContentNotInForceError,
     CoverageError,
     DuplicateIdError,
+    FileFormatError,
+    InputLimitError,
     KhuyenCongError,
     NotConfiguredError,
     NotFoundError,
+    Problem,
     RuleConflictError,
     StoreError,
     UnitMappingError,
@@ -43,6 +46,12 @@ CASES = [
     (RuleConflictError("award.prerequisite", ["a", "b"]), 422, "rule-conflict"),
     (NotFoundError("unit", "99999"), 404, "not-found"),
     (DuplicateIdError("establishment", "X-1"), 409, "duplicate"),
+    (FileFormatError.at("/tmp/x/upload.xlsx", "$", "not a workbook"), 400, "unreadable-file"),
+    (
+        InputLimitError([Problem("row 6", "over")], source="u.csv", limit="max_rows", maximum=5),
+        413,
+        "input-limit",
+    ),
     (StoreError("database is locked"), 503, "store-unavailable"),
     (KhuyenCongError("anything else the library refuses"), 422, "invalid-argument"),
     (ZeroDivisionError("a defect"), 500, "internal"),
@@ -83,6 +92,22 @@ class TestProblemFor:
         """A split unit's candidates reach the client, to choose from."""
         details = problem_for(UnitMappingError("07525", "split", ["07525", "07526"]), "vi")
         assert details.to_data()["candidates"] == ["07525", "07526"]
+
+    def test_a_file_over_a_limit_names_the_limit_not_the_servers_path(self) -> None:
+        """The limit's name and value are members of the problem; the server's temporary copy
+        of the file is never named."""
+        error = InputLimitError(
+            [Problem("row 6", "more than 5 rows")],
+            source="/tmp/k/upload.csv",
+            limit="max_rows",
+            maximum=5,
+        )
+        details = problem_for(error, "en").to_data()
+        assert (details["limit"], details["maximum"]) == ("max_rows", 5)
+        assert details["problems"] == [
+            {"path": "row 6", "message": "more than 5 rows", "value": None}
+        ]
+        assert "/tmp" not in str(details)
 
 
 class TestProblemDetails:

@@ -26,8 +26,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from khuyencong.converters import structure
-from khuyencong.exceptions import Problem, ValidationError
+from khuyencong.converters import parse_json, structure
+from khuyencong.exceptions import FileFormatError, Problem, ValidationError
 from khuyencong.messages import Lang, language, text
 from khuyencong.web import _library as lib
 from khuyencong.web._config import ServiceConfig
@@ -181,9 +181,7 @@ class _Service:
                 text("web.problem.unsupported_media.detail", lang, allowed=", ".join(allowed)),
             )
         raw = await _read(request, limit, lang)
-        if upload:
-            if media_type == JSON:
-                _json(raw, lang)  # refuse what is not JSON before any work
+        if upload:  # read as a file, JSON too (khuyencong.web._library.read_records)
             return media_type, raw
         data = _json(raw, lang) if raw.strip() else {}
         items = data.get("items") if isinstance(data, dict) else None
@@ -214,10 +212,12 @@ async def _read(request: Request, limit: int, lang: Lang) -> bytes:
 
 
 def _json(raw: bytes, lang: Lang) -> Any:
+    """A request's JSON body, read as the library reads every JSON text (not UTF-8, broken,
+    nested too deep or with a key given twice: a malformed body)."""
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        reason = type(exc).__name__ if isinstance(exc, RecursionError) else str(exc)
+        return parse_json(raw, source="body")
+    except FileFormatError as exc:
+        reason = "; ".join(str(p) for p in exc.problems)
         raise HttpProblem(
             "malformed", text("web.problem.malformed.detail", lang, reason=reason[:200])
         ) from None

@@ -59,6 +59,8 @@ class ServiceConfig:
             request, e.g. the province's own resolution setting local-fund levels.
         max_body_bytes: The largest request body accepted, in bytes (JSON requests).
         max_import_bytes: The largest file accepted by the import endpoint, in bytes.
+        max_import_rows: The most rows a CSV or Excel file sent to the import endpoint may
+            have, the header included (``khuyencong.importing.ImportLimits.max_rows``).
         max_batch: The most subjects one batch request may decide.
         rate_limit_per_minute: Requests a minute one client may send (0: no limit).
         cors_origins: Origins a browser may call the service from (empty: CORS off).
@@ -72,6 +74,7 @@ class ServiceConfig:
     overlays: tuple[str, ...] = ()
     max_body_bytes: int = attrs.field(default=1_048_576, validator=_positive)
     max_import_bytes: int = attrs.field(default=20_971_520, validator=_positive)
+    max_import_rows: int = attrs.field(default=200_000, validator=_positive)
     max_batch: int = attrs.field(default=1_000, validator=_positive)
     rate_limit_per_minute: int = attrs.field(default=1_200, validator=_not_negative)
     cors_origins: tuple[str, ...] = ()
@@ -86,6 +89,7 @@ ENVIRONMENT: dict[str, str] = {
     "KHUYENCONG_OVERLAYS": "overlays",
     "KHUYENCONG_MAX_BODY_BYTES": "max_body_bytes",
     "KHUYENCONG_MAX_IMPORT_BYTES": "max_import_bytes",
+    "KHUYENCONG_MAX_IMPORT_ROWS": "max_import_rows",
     "KHUYENCONG_MAX_BATCH": "max_batch",
     "KHUYENCONG_RATE_LIMIT": "rate_limit_per_minute",
     "KHUYENCONG_CORS_ORIGINS": "cors_origins",

@@ -459,19 +459,26 @@ async def _import(call: Call) -> Reply:
     fmt = UPLOAD_TYPES[call.media_type]
 
     def run() -> Reply:
-        objects, problems, rows = lib.read_records(
-            kind, call.body, fmt, call.query.get("map"), call.query.get("sheet")
-        )
-        if problems and not call.query.get("valid_only"):
-            count = len({p.row for p in problems})
-            raise HttpProblem(
-                "rows",
-                text("web.problem.rows.detail", call.lang, count=count),
-                row_problems=json_ready(problems),
+        with call.stores.session() as store:
+            objects, problems, rows = lib.read_records(
+                store,
+                kind,
+                call.body,
+                fmt,
+                map_id=call.query.get("map"),
+                sheet=call.query.get("sheet"),
+                max_bytes=call.config.max_import_bytes,
+                max_rows=call.config.max_import_rows,
             )
-        stored = 0
-        if objects:
-            with call.stores.session() as store:
+            if problems and not call.query.get("valid_only"):
+                count = len({p.row for p in problems})
+                raise HttpProblem(
+                    "rows",
+                    text("web.problem.rows.detail", call.lang, count=count),
+                    row_problems=json_ready(problems),
+                )
+            stored = 0
+            if objects:
                 stored = lib.import_records(store, kind, objects, call.actor or "")
         outcome = lib.ImportOutcome(kind, rows, stored, json_ready(problems))
         return Reply.json(unstructure(outcome))
@@ -707,21 +714,26 @@ def endpoints() -> tuple[Endpoint, ...]:
             store=True,
             errors=(
                 "validation",
-                "malformed",
+                "unreadable-file",
                 "rows",
                 "duplicate",
                 "unauthorized",
                 "too-large",
+                "input-limit",
                 "unsupported-media",
                 "store-unavailable",
             ),
             description=(
                 "The body is the file itself: `application/json` (a list of records in the "
                 "library's wire format), `text/csv` or an Excel workbook, read row by row as "
-                "`khuyencong import` reads it. Every row is checked first; when any is bad "
-                "nothing is stored and the answer lists every bad row (unless "
-                "`valid_only=true`). The records are stored in one transaction with one audit "
-                "entry (`web.import`) naming the token's holder."
+                "`khuyencong import` reads it, within the server's limits (`max_import_bytes`, "
+                "`max_import_rows`). A file that cannot be read is refused with "
+                "`/problems/unreadable-file` (400), one over a limit with "
+                "`/problems/input-limit` (413). Every row is checked first, including that "
+                "the establishment a record names is stored; when any is bad nothing is "
+                "stored and the answer lists every bad row (unless `valid_only=true`). The "
+                "records are stored in one transaction with one audit entry (`web.import`) "
+                "naming the token's holder."
             ),
         ),
         Endpoint(

@@ -25,7 +25,6 @@ import datetime as dt
 import enum
 import functools
 import inspect
-import json
 import re
 import tempfile
 import threading
@@ -39,10 +38,10 @@ from typing import Any
 
 import attrs
 
-from khuyencong.converters import converter, structure
+from khuyencong.converters import converter, parse_json, structure
 from khuyencong.domain import Period
 from khuyencong.exceptions import CoverageError, NotFoundError, ValidationError
-from khuyencong.importing import ImportKind, RowProblem, import_table
+from khuyencong.importing import ImportKind, ImportLimits, RowProblem, import_table
 from khuyencong.indicators import (
     STANDARD_INDICATORS,
     Breakdown,
@@ -695,25 +694,45 @@ IMPORT_ACTION = "web.import"
 
 
 def read_records(
-    kind: ImportKind, body: bytes, fmt: str, map_id: MapId | None, sheet: str | None
+    store: Store,
+    kind: ImportKind,
+    body: bytes,
+    fmt: str,
+    *,
+    map_id: MapId | None,
+    sheet: str | None,
+    max_bytes: int,
+    max_rows: int,
 ) -> tuple[tuple[Any, ...], tuple[RowProblem, ...], int]:
     """The records of an uploaded file: ``(valid objects, problems, rows read)``.
 
-    JSON is a list of records in the converter's wire format (a bad item is refused with its
-    ``$[i].path``); CSV and Excel go through :func:`khuyencong.importing.import_table`, row by
-    row, as the command line reads them.
+    JSON is a list of records in the converter's wire format, read through
+    :func:`khuyencong.converters.parse_json` (a bad item is refused with its ``$[i].path``);
+    CSV and Excel go through :func:`khuyencong.importing.import_table`, row by row, within
+    the server's limits, as the command line reads them: a record naming an establishment
+    ``store`` does not hold is a problem of its row.
 
     Raises:
+        khuyencong.exceptions.InputLimitError: If the file goes over a limit.
+        khuyencong.exceptions.FileFormatError: If the file cannot be read at all.
         khuyencong.exceptions.ValidationError: For JSON that is not a list of records.
     """
     if fmt == "json":
-        data = json.loads(body.decode("utf-8"))
+        data = parse_json(body, source="upload.json")
         objects = structure(data, tuple[kind.cls, ...])  # type: ignore[name-defined]
         return objects, (), len(objects)
+    limits = ImportLimits(max_file_bytes=max_bytes, max_rows=max_rows)
     with tempfile.TemporaryDirectory(prefix="khuyencong-import-") as folder:
         path = Path(folder) / f"upload.{fmt}"
         path.write_bytes(body)
-        table = import_table(path, kind, default_map=map_id, sheet=sheet)
+        table = import_table(
+            path,
+            kind,
+            default_map=map_id,
+            sheet=sheet,
+            limits=limits,
+            establishments=store.establishments,
+        )
     return table.objects, table.problems, table.total_rows
 
 

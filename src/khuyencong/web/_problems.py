@@ -7,6 +7,7 @@ type                          status  when
 ============================  ======  ===================================================
 ``/problems/validation``      422     bad input; ``problems`` lists each ``$.path``
 ``/problems/malformed``       400     a body that is not JSON (or not UTF-8)
+``/problems/unreadable-file``  400    an uploaded file that cannot be read at all
 ``/problems/invalid-argument``  422   a value the rule cannot use (a month 13, a year 0)
 ``/problems/content-not-in-force``  422  a support content asked for before it existed
 ``/problems/unit-mapping``    422     an old unit that cannot be placed on the new map
@@ -16,6 +17,7 @@ type                          status  when
 ``/problems/duplicate``       409     an imported id is already stored
 ``/problems/unauthorized``    401     a write (or the audit log) without a valid token
 ``/problems/too-large``       413     a body over the configured limit
+``/problems/input-limit``     413     an uploaded table over an import limit (rows, …)
 ``/problems/unsupported-media``  415  a body of a type the endpoint does not read
 ``/problems/rate-limited``    429     too many requests from one client
 ``/problems/not-configured``  501     the server lacks a legal value: the server's gap
@@ -46,6 +48,8 @@ from khuyencong.exceptions import (
     ContentNotInForceError,
     CoverageError,
     DuplicateIdError,
+    FileFormatError,
+    InputLimitError,
     KhuyenCongError,
     NotConfiguredError,
     NotFoundError,
@@ -67,6 +71,7 @@ logger = logging.getLogger("khuyencong.web")
 PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "validation": (422, "validation"),
     "malformed": (400, "malformed"),
+    "unreadable-file": (400, "unreadable_file"),
     "invalid-argument": (422, "invalid_argument"),
     "content-not-in-force": (422, "content_not_in_force"),
     "unit-mapping": (422, "unit_mapping"),
@@ -78,6 +83,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "duplicate": (409, "duplicate"),
     "unauthorized": (401, "unauthorized"),
     "too-large": (413, "too_large"),
+    "input-limit": (413, "input_limit"),
     "unsupported-media": (415, "unsupported_media"),
     "rate-limited": (429, "rate_limited"),
     "not-configured": (501, "not_configured"),
@@ -107,13 +113,16 @@ class ProblemDetails:
         status: The HTTP status code.
         detail: What happened in this case, in the request's language.
         instance: The path of the request.
-        problems: For invalid input: every problem, each with its ``$.path``.
+        problems: For invalid input: every problem, each with its ``$.path``; for a file
+            that cannot be read, where (``$``, a row) and why.
         row_problems: For an import: every bad row, with its row, column and reason.
         parameter: For a legal value the server lacks: the parameter's dotted name.
         on: The date the value was asked for.
         document: The document that should supply the value.
         coverage: The dates the server holds values for.
         candidates: For a unit that cannot be placed: the codes it could map to.
+        limit: For a file over an import limit: the limit's name (``max_rows``, …).
+        maximum: The limit's value.
         reference: For an internal error: the reference under which it was logged.
     """
 
@@ -129,6 +138,8 @@ class ProblemDetails:
     document: str | None = None
     coverage: str | None = None
     candidates: tuple[str, ...] = ()
+    limit: str | None = None
+    maximum: int | None = None
     reference: str | None = None
 
     def to_data(self) -> dict[str, Any]:
@@ -171,6 +182,8 @@ def problem_for(exc: BaseException, lang: Lang) -> ProblemDetails:
     """The problem details for an exception (an unexpected one is logged, not shown)."""
     if isinstance(exc, HttpProblem):
         return exc.details(lang)
+    if isinstance(exc, FileFormatError):  # before ValidationError, which it derives from
+        return _unreadable(exc, lang)
     if isinstance(exc, ValidationError):
         detail = text("web.problem.validation.detail", lang, count=len(exc.problems))
         return _details("validation", detail, lang, problems=json_ready(exc.problems))
@@ -227,6 +240,20 @@ def problem_for(exc: BaseException, lang: Lang) -> ProblemDetails:
     logger.error("internal error %s", reference, exc_info=exc)
     detail = text("web.problem.internal.detail", lang, reference=reference)
     return _details("internal", detail, lang, reference=reference)
+
+
+def _unreadable(exc: FileFormatError, lang: Lang) -> ProblemDetails:
+    """A file that cannot be read (400), or that is over a limit (413): the reasons, and where;
+    never the name of the server's temporary copy."""
+    reasons = "; ".join(p.message for p in exc.problems)
+    problems = json_ready(exc.problems)
+    if isinstance(exc, InputLimitError):
+        detail = text("web.problem.input_limit.detail", lang, reason=reasons)
+        return _details(
+            "input-limit", detail, lang, problems=problems, limit=exc.limit, maximum=exc.maximum
+        )
+    detail = text("web.problem.unreadable_file.detail", lang, reason=reasons)
+    return _details("unreadable-file", detail, lang, problems=problems)
 
 
 def json_ready(problems: tuple[Any, ...]) -> tuple[Any, ...]:
