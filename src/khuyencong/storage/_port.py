@@ -322,13 +322,15 @@ class Repository(Protocol[T]):
     def replace(self, obj: T) -> None:
         """Replace the stored object with the same id (a correction).
 
-        Projects are not replaced: they change through :meth:`ProjectRepository.save`.
+        Projects are not replaced: they change through :meth:`ProjectRepository.save`; nor are
+        award entries: they change through :meth:`AwardRepository.record_result`. Both audit
+        the change.
 
         Raises:
             NotFoundError: If there is none.
             DanglingReferenceError: If the new object names an establishment the store does
                 not hold.
-            StoreError: For a project.
+            StoreError: For a project or an award entry.
         """
         ...
 
@@ -440,6 +442,9 @@ class AwardRepository(Repository[AwardEntry], Protocol):
 
     def record_result(self, entry: AwardEntry, *, actor: str, rule_set_version: str = "") -> None:
         """Replace a stored entry by the same entry with its result; append ``award.result``.
+
+        This is the one way to change a stored entry (``replace`` is refused), so that every
+        change of a result is audited.
 
         Raises:
             NotFoundError: If the entry was never added.

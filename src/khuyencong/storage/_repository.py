@@ -11,6 +11,7 @@ running sums, append to the audit log, say which establishments exist, and a tra
   (:class:`~khuyencong.exceptions.DanglingReferenceError`);
 - project lifecycles: new projects are drafts, historical ones come in audited, a save is
   checked against the stored state by :func:`~khuyencong.domain.check_project_update`;
+- award results: an entry changes only through ``record_result``, which audits it;
 - budgets: the envelope decides (:meth:`~khuyencong.domain.BudgetEnvelope.check_commitment`);
 - the audit log: the library's actions are reserved, every entry has an actor, an action and
   a subject.
@@ -310,13 +311,17 @@ class ProjectRepositoryBase(RepositoryBase[Project]):
 
 
 class AwardRepositoryBase(RepositoryBase[AwardEntry]):
-    """Award entries: a result is recorded with an audit entry."""
+    """Award entries: a result is recorded with an audit entry, never replaced silently."""
+
+    def replace(self, obj: AwardEntry) -> None:
+        """Refused: an entry changes through :meth:`record_result`, which audits the change."""
+        raise StoreError(say("storage.award_replace"))
 
     def record_result(self, entry: AwardEntry, *, actor: str, rule_set_version: str = "") -> None:
         """Replace the entry by the same entry with its result, and audit it."""
         check_text("actor", actor)
         with self._store._atomic():
-            self.replace(entry)
+            super().replace(entry)
             self._store._audit_add(
                 "award.result",
                 f"award_entry:{entry.id}",

@@ -1019,6 +1019,27 @@ class StoreConformance:
             store.projects.save(renamed, expected_version=old.version, actor="b")
         assert store.projects.get("P-1").status is ProjectStatus.SUBMITTED
 
+    def test_an_award_result_changes_only_through_record_result(self, store: Store) -> None:
+        """An award entry is not replaced: its result is the council's decision, recorded with
+        ``record_result`` and audited (``award.result``), so replace is refused and changes
+        nothing, inside a unit of work too."""
+        self.establish(store, 1)
+        store.award_entries.add(sample_award_entry())
+        passed = attrs.evolve(
+            sample_award_entry(), score=Decimal("90"), passed=True, recognised=True
+        )
+        with pytest.raises(StoreError, match="record_result"):
+            store.award_entries.replace(passed)
+        with store.unit_of_work() as uow, pytest.raises(StoreError, match="record_result"):
+            uow.award_entries.replace(passed)
+        assert store.award_entries.get("A-1") == sample_award_entry()
+        assert store.audit.entries(action="award.result") == []
+        store.award_entries.record_result(passed, actor="hội đồng")
+        assert store.award_entries.get("A-1").recognised is True
+        assert [e.subject for e in store.audit.entries(action="award.result")] == [
+            "award_entry:A-1"
+        ]
+
     # -- the audit log -----------------------------------------------------------------------
 
     @pytest.mark.parametrize(
