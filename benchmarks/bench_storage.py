@@ -39,6 +39,7 @@ from khuyencong.testing.conformance import (
     HANOI_COMMUNE,
     OTHER_COMMUNE,
     sample_establishment,
+    sample_project,
 )
 from khuyencong.units import MapId, UnitRef
 
@@ -69,8 +70,10 @@ def records(n: int) -> list[SupportRecord]:
 
 
 def establish(store: Any) -> None:
-    """The 5,000 establishments the records name (a store refuses orphans); not timed."""
+    """The 5,000 establishments and 700 projects the records name (a store refuses orphans);
+    not timed."""
     store.establishments.add_many(sample_establishment(n) for n in range(5000))
+    store.projects.add_many(sample_project(n) for n in range(700))
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:

@@ -110,7 +110,9 @@ class TestStoreErrorsCrossProcesses:
         [
             ex.BudgetExceededError("local/24/2019", 5, 3, project_id="P-1"),
             ex.LifecycleError("P-1", "draft", "settled", ["submitted"], "cannot"),
-            ex.DanglingReferenceError("support record", [(2, "SR-1", "establishment_id", "E-9")]),
+            ex.DanglingReferenceError(
+                "support record", [(2, "SR-1", "project_id", "P-9", "project")]
+            ),
             ex.StoreOptionError("timeout", "abc", "not a number"),
         ],
         ids=lambda e: type(e).__name__,
@@ -163,6 +165,7 @@ _ARGUMENTS: dict[str, st.SearchStrategy[Any]] = {
             st.text(min_size=1, max_size=8),
             st.text(min_size=1, max_size=8),
             st.text(min_size=1, max_size=8),
+            st.sampled_from(["establishment", "project", "award entry"]),
         ),
         min_size=1,
         max_size=3,

@@ -817,6 +817,30 @@ class TestOrphans:
             (3, "Mã cơ sở", "BG-HTX-999")
         ]
 
+    def test_a_record_of_an_unknown_project_is_refused(self) -> None:
+        """A support record or fair participation naming a project that the store does not
+        hold is a problem of its row, against the project column; without ``projects`` the
+        column is not checked."""
+        rows = [
+            [*self.ROWS[0], "Mã đề án"],
+            ["SR-1", "BG-HTX-001", "machinery", "2019-06-01", "DA-2019-BG-03"],
+            ["SR-2", "BG-HTX-001", "machinery", "2019-06-01", "DA-KHONG-CO"],
+            ["SR-3", "BG-HTX-001", "machinery", "2019-06-01", ""],
+        ]
+        store = open_store("memory://")
+        store_dataset(store, load_dataset(SAMPLE_DATASET))
+        result = import_table(
+            rows,
+            "support_records",
+            establishments=store.establishments,
+            projects=store.projects,
+        )
+        assert [r.id for r in result.objects] == ["SR-1", "SR-3"]
+        assert [(p.row, p.column, p.value) for p in result.problems] == [
+            (3, "Mã đề án", "DA-KHONG-CO")
+        ]
+        assert import_table(rows, "support_records").ok
+
     def test_a_store_repository_answers_which_establishments_exist(self) -> None:
         """store.establishments may be given as it is: it says whether an id is stored."""
         store = open_store("memory://")
@@ -845,6 +869,26 @@ class TestOrphans:
         assert "BG-HTX-999" in capsys.readouterr().out
         with open_store(url) as store:
             assert store.support_records.count() == before
+
+    def test_the_import_command_refuses_records_of_projects_not_stored(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """khuyencong import --store names, as a bad row, a record whose project the store
+        does not hold (status 1), where it used to store it as an orphan."""
+        url = f"sqlite:///{tmp_path / 'kc.db'}"
+        with open_store(url) as store:
+            store_dataset(store, load_dataset(SAMPLE_DATASET))
+        path = tmp_path / "ho-tro.csv"
+        path.write_text(
+            "Mã bản ghi,Mã cơ sở,Nội dung hỗ trợ,Ngày thực hiện,Mã đề án\n"
+            "SR-9,BG-HTX-001,machinery,2019-06-01,DA-KHONG-CO\n",
+            encoding="utf-8",
+        )
+        status = main(["import", str(path), "--kind", "support_records", "--store", url])
+        assert status == 1
+        assert "DA-KHONG-CO" in capsys.readouterr().out
+        with open_store(url) as store:
+            assert "SR-9" not in store.support_records
 
     def test_the_valid_rows_are_a_dataset_to_store(self) -> None:
         """The valid objects of an import are stored all at once through a Dataset."""

@@ -181,8 +181,11 @@ def _pick(draw: st.DrawFn, options: Sequence[Any]) -> Any:
 @st.composite
 def record_sets(draw: st.DrawFn) -> RecordSet:
     """Dense random records: few establishments, agencies, partners and places, so groups
-    overlap. Every record names a stored establishment: a store refuses orphans."""
+    overlap. Every record names a stored establishment, and a project of the set if any: a
+    store refuses orphans."""
     n_est = draw(st.integers(1, 6))
+    project_ids = [f"P{i}" for i in range(draw(st.integers(0, 4)))]
+    of_project = st.none() | st.sampled_from(project_ids) if project_ids else st.none()
     places = st.one_of(st.sampled_from(BAC_GIANG), kst.unit_refs())
     ests: list[Establishment] = [
         attrs.evolve(draw(kst.establishments()), id=f"E{i}", location=draw(places))
@@ -218,7 +221,7 @@ def record_sets(draw: st.DrawFn) -> RecordSet:
             outcome_reported_on=around(day, 1),
             national_amount=draw(st.sampled_from([0, 0, 5_000_000, 7])),
             local_amount=draw(st.sampled_from([0, 3_000_000, 11])),
-            project_id=draw(st.none() | st.sampled_from(["P0", "P1", "P2"])),
+            project_id=draw(of_project),
             lead_agency=draw(agencies),
             partners=draw(partners),
             location=draw(own_place),
@@ -232,7 +235,7 @@ def record_sets(draw: st.DrawFn) -> RecordSet:
             start_on=draw(days),
             lead_agency=draw(agencies),
             partners=draw(partners),
-            project_id=draw(st.none() | st.sampled_from(["P0", "P1"])),
+            project_id=draw(of_project),
             location=draw(own_place),
         )
         for i in range(draw(st.integers(0, 6)))
@@ -261,13 +264,13 @@ def record_sets(draw: st.DrawFn) -> RecordSet:
     projects = [
         attrs.evolve(
             draw(kst.projects()),
-            id=f"P{i}",
+            id=key,
             beneficiary_ids=tuple(
                 draw(st.lists(st.sampled_from(est_ids), min_size=1, max_size=3, unique=True))
             ),
             partners=draw(partners),
         )
-        for i in range(draw(st.integers(0, 4)))
+        for key in project_ids
     ]
     return RecordSet(
         establishments=ests,

@@ -7,8 +7,13 @@ from collections.abc import Iterator
 import pytest
 
 from khuyencong.exceptions import StoreError
+from khuyencong.messages import language
 from khuyencong.storage import MemoryStore, Store, open_store
-from khuyencong.testing.conformance import StoreConformance, sample_support_record
+from khuyencong.testing.conformance import (
+    StoreConformance,
+    sample_project,
+    sample_support_record,
+)
 
 
 class TestMemoryStore(StoreConformance):
@@ -52,3 +57,16 @@ class TestMemoryStore(StoreConformance):
         assert len(problems) == 1
         assert "SR-000001" in problems[0]
         assert "E-1" in problems[0]
+
+    def test_the_integrity_check_reports_records_of_missing_projects(self, store: Store) -> None:
+        """A record naming a project the store no longer holds is reported, naming both."""
+        self.establish(store, 1)
+        store.projects.add(sample_project())
+        store.support_records.add(sample_support_record(1, project_id="P-1"))
+        assert isinstance(store, MemoryStore)
+        del store.projects._rows["P-1"]  # as an older version could have left it
+        with language("en"):
+            problems = store.check_integrity()
+        assert problems == [
+            "support record SR-000001: project_id names project P-1, which the store does not hold"
+        ]

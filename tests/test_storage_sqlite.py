@@ -19,6 +19,7 @@ from khuyencong.storage import SQLiteStore, Store, open_store
 from khuyencong.testing.conformance import (
     StoreConformance,
     sample_envelope,
+    sample_project,
     sample_support_record,
 )
 
@@ -105,6 +106,19 @@ class TestSQLiteStore(StoreConformance):
         assert len(problems) == 1
         assert "SR-000001" in problems[0]
         assert "E-1" in problems[0]
+
+    def test_the_integrity_check_reports_records_of_missing_projects(self, store: Store) -> None:
+        """A record naming a project deleted past the library is reported, naming both."""
+        self.establish(store, 1)
+        store.projects.add(sample_project())
+        store.support_records.add(sample_support_record(1, project_id="P-1"))
+        with _raw(store) as conn:
+            conn.execute("DELETE FROM projects")
+        with language("en"):
+            problems = store.check_integrity()
+        assert problems == [
+            "support record SR-000001: project_id names project P-1, which the store does not hold"
+        ]
 
     def test_a_store_belongs_to_its_thread(self, store: Store) -> None:
         """Used from another thread, the store raises StoreError saying to open one per

@@ -532,37 +532,47 @@ class StoreOptionError(StoreError, ValueError):
 
 
 class DanglingReferenceError(ValidationError):
-    """Objects name an establishment the store does not hold; nothing of the batch was written.
+    """Objects name an establishment, a project or a prior award entry the store does not
+    hold; nothing of the batch was written.
 
     Each problem's path locates the field in the batch given (``$[3].establishment_id``, or
-    ``$.establishment_id`` for a single object) and its value is the missing id, so that an
-    importer can report the rows.
+    ``$.project_id`` for a single object) and its value is the missing id, so that an importer
+    can report the rows.
 
     Attributes:
         kind: What kind of object (``"support record"``, ``"project"``, …); ``label`` names it
             in the language in force for the message.
-        references: ``(object id, field, missing establishment id)`` for each dangling reference.
+        references: ``(object id, field, missing id, kind of the missing object)`` for each
+            dangling reference, e.g. ``("SR-1", "project_id", "P-9", "project")``.
         key: The first offending object's id.
-        field: The first offending field (``establishment_id``, ``beneficiary_ids[1]``).
-        value: The first missing establishment id.
+        field: The first offending field (``establishment_id``, ``beneficiary_ids[1]``,
+            ``project_id``, ``prior_entry_id``).
+        value: The first missing id.
+        target: What the first missing object is (``"establishment"``, ``"project"``,
+            ``"award entry"``).
     """
 
     def __init__(
         self,
         kind: str,
-        references: Sequence[tuple[int | None, str, str, str]],
+        references: Sequence[tuple[int | None, str, str, str, str]],
         label: str | None = None,
     ) -> None:
         self.kind = kind
-        self.references = tuple((key, field, value) for _, key, field, value in references)
-        self.key, self.field, self.value = self.references[0]
+        self.references = tuple(ref[1:] for ref in references)
+        self.key, self.field, self.value, self.target = self.references[0]
         super().__init__(
             [
                 Problem(
                     f"$.{field}" if index is None else f"$[{index}].{field}",
-                    _text("storage.dangling_reference", kind=label or kind, id=key),
+                    _text(
+                        "storage.dangling_reference",
+                        kind=label or _kind_label(kind),
+                        id=key,
+                        target=_kind_label(target),
+                    ),
                     value,
                 )
-                for index, key, field, value in references
+                for index, key, field, value, target in references
             ]
         )

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 
 from khuyencong.converters import structure, unstructure
-from khuyencong.domain import Establishment, Fund, SupportContent
+from khuyencong.domain import Dataset, Establishment, Fund, Project, SupportContent
 from khuyencong.rules import check_eligibility, for_province, support_amount
+from khuyencong.storage import open_store, store_dataset
 
 from .conftest import Server, configured, start
 
@@ -370,15 +371,26 @@ class TestParameters:
 
 
 def _import_example(server: Server) -> None:
-    """Store the Bắc Giang example's establishments and support records through the service."""
+    """Store the Bắc Giang example's establishments and support records through the service,
+    and its projects (which the records name, and the service does not import) beside it."""
     folder = Path(__file__).parents[2] / "src/khuyencong/data/examples/bac_giang_2017_2020"
     with server.writer() as client:
         for kind in ("establishments", "support_records"):
+            if kind == "support_records":
+                _store_projects(server, folder / "projects.json")
             data = (folder / f"{kind}.json").read_bytes()
             response = client.post(
                 f"/v1/imports/{kind}", content=data, headers={"content-type": "application/json"}
             )
             assert response.status_code in (200, 409), response.text
+
+
+def _store_projects(server: Server, path: Path) -> None:
+    """The projects of ``path`` not yet in the service's store, brought in as the library does."""
+    projects = structure(json.loads(path.read_text(encoding="utf-8")), tuple[Project, ...])
+    with open_store(server.config.store) as store:
+        new = tuple(p for p in projects if p.id not in store.projects)
+        store_dataset(store, Dataset(projects=new), actor="tests", reason="the example")
 
 
 class TestIndicators:

@@ -142,6 +142,7 @@ def run_import(args: argparse.Namespace) -> int:
                 limits=_limits(args),
                 # Records naming an establishment the store lacks are bad rows, not orphans.
                 establishments=None if store is None else store.establishments,
+                projects=None if store is None else store.projects,
             )
         print(
             text(

@@ -285,6 +285,7 @@ def import_table(
     progress: Callable[[int, int], None] | None = None,
     limits: ImportLimits | None = None,
     establishments: Container[str] | None = None,
+    projects: Container[str] | None = None,
 ) -> TableImport:
     """Read a table and validate every row.
 
@@ -305,6 +306,8 @@ def import_table(
             repository (``store.establishments``), which answers ``id in ...``. A support
             record or fair participation naming another establishment is a problem of its
             row. ``None`` (the default) does not check.
+        projects: The ids of the projects a record may name, likewise (``store.projects``):
+            a record naming another project is a problem of its row.
 
     Returns:
         The valid objects and every problem, each with its row, column and reason.
@@ -332,7 +335,14 @@ def import_table(
     if any(p.column is None or p.message != text("importing.unknown_column") for p in problems):
         return TableImport(kind, label, (), (), tuple(problems), len(rows) - 1)
     file_headers = {c.field: str(header[i]).strip() for i, c in columns.items()}
-    known = _Known(establishments) if kind is not ImportKind.ESTABLISHMENTS else None
+    references = (
+        []
+        if kind is ImportKind.ESTABLISHMENTS
+        else [
+            ("establishment_id", _Known(establishments), "importing.unknown_establishment"),
+            ("project_id", _Known(projects), "importing.unknown_project"),
+        ]
+    )
     objects: list[Any] = []
     numbers: list[int] = []
     seen: dict[str, int] = {}
@@ -352,11 +362,17 @@ def import_table(
                 message = text("importing.duplicate_id", row=first)
                 row_problems.append(RowProblem(number, file_headers["id"], message, obj.id))
                 obj = None
-            elif known is not None and not known(obj.establishment_id):
-                message = text("importing.unknown_establishment", id=repr(obj.establishment_id))
-                column = file_headers["establishment_id"]
-                row_problems.append(RowProblem(number, column, message, obj.establishment_id))
-                obj = None
+            else:
+                dangling = [
+                    (field, key, value)
+                    for field, known, key in references
+                    if (value := getattr(obj, field)) is not None and not known(value)
+                ]
+                for field, key, value in dangling:
+                    message = text(key, id=repr(value))
+                    row_problems.append(RowProblem(number, file_headers[field], message, value))
+                if dangling:
+                    obj = None
         problems.extend(row_problems)
         if obj is not None:
             objects.append(obj)
@@ -367,18 +383,18 @@ def import_table(
 
 
 class _Known:
-    """Whether an establishment id is known, asking ``establishments`` once per id."""
+    """Whether an id is known, asking ``ids`` (a set, a store's repository) once per id."""
 
-    def __init__(self, establishments: Container[str] | None) -> None:
-        self.establishments = establishments
+    def __init__(self, ids: Container[str] | None) -> None:
+        self.ids = ids
         self.answers: dict[str, bool] = {}
 
-    def __call__(self, establishment_id: str) -> bool:
-        if self.establishments is None:
+    def __call__(self, key: str) -> bool:
+        if self.ids is None:
             return True
-        answer = self.answers.get(establishment_id)
+        answer = self.answers.get(key)
         if answer is None:
-            answer = self.answers[establishment_id] = establishment_id in self.establishments
+            answer = self.answers[key] = key in self.ids
         return answer
 
 

@@ -42,8 +42,9 @@ def store_dataset(
 
     Raises:
         DuplicateIdError: If an id is already stored (nothing of the dataset is written).
-        DanglingReferenceError: If a record or project names an establishment that neither
-            the dataset nor the store holds (nothing is written).
+        DanglingReferenceError: If a record or project names an establishment, a record a
+            project, or an award entry a prior entry that neither the dataset nor the store
+            holds (nothing is written).
         LifecycleError: If a project's history is not a lawful path to its status.
     """
     new = [p for p in dataset.projects if p.status is ProjectStatus.DRAFT and not p.history]

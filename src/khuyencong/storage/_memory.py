@@ -340,9 +340,10 @@ class MemoryStore:
         row = self.establishments._rows.get(str(establishment_id))
         return None if row is None else row.columns["legal_form"]
 
-    def _missing_establishments(self, ids: Collection[str]) -> set[str]:
+    def _missing(self, table: str, ids: Collection[str]) -> set[str]:
+        rows = getattr(self, table)._rows
         with self._lock:
-            return {key for key in ids if key not in self.establishments._rows}
+            return {key for key in ids if key not in rows}
 
     def _audit_add(
         self,
@@ -406,11 +407,12 @@ class MemoryStore:
                 self._in_uow = False
 
     def check_integrity(self) -> list[str]:
-        """Problems in the stored data: rows that no longer read back, records naming
-        establishments the store does not hold, sums that disagree."""
+        """Problems in the stored data: rows that no longer read back, objects naming
+        establishments, projects or prior award entries the store does not hold, sums that
+        disagree."""
         problems: list[str] = []
         with self._lock:
-            known = set(self.establishments._rows)
+            known = {table: set(getattr(self, table)._rows) for table in rec.REFERENCED}
             for repo in (
                 self.establishments,
                 self.projects,

@@ -33,7 +33,9 @@ from that fund. Results come sorted by id.
 Every store guards the same invariants, whoever wrote it (the conformance suite checks them):
 
 - a record (support record, fair participation, award entry, OCOP rating) or a project names
-  only establishments the store holds (:class:`~khuyencong.exceptions.DanglingReferenceError`);
+  only establishments the store holds, a support record or fair participation only projects it
+  holds, and an award entry only a prior entry it holds
+  (:class:`~khuyencong.exceptions.DanglingReferenceError`);
 - a project is added as a draft without history, or through the audited
   :meth:`ProjectRepository.add_historical`; it changes only through
   :meth:`ProjectRepository.save`, checked against the stored state by
@@ -290,7 +292,8 @@ class Repository(Protocol[T]):
 
         Raises:
             DuplicateIdError: If its id is already stored.
-            DanglingReferenceError: If it names an establishment the store does not hold.
+            DanglingReferenceError: If it names an establishment, a project or a prior award
+                entry the store does not hold.
             LifecycleError: For a project past its draft (see
                 :meth:`ProjectRepository.add_historical`).
         """
@@ -301,8 +304,10 @@ class Repository(Protocol[T]):
 
         Raises:
             DuplicateIdError: If an id is already stored or repeated; nothing is written.
-            DanglingReferenceError: If objects name establishments the store does not hold; the
-                error lists each (``$[i].establishment_id``); nothing is written.
+            DanglingReferenceError: If objects name establishments, projects or prior award
+                entries the store does not hold (an object of the batch itself counts); the
+                error lists each (``$[i].establishment_id``, ``$[i].project_id``); nothing is
+                written.
             LifecycleError: For a project past its draft; nothing is written.
         """
         ...
@@ -328,7 +333,7 @@ class Repository(Protocol[T]):
 
         Raises:
             NotFoundError: If there is none.
-            DanglingReferenceError: If the new object names an establishment the store does
+            DanglingReferenceError: If the new object names an object the store does
                 not hold.
             StoreError: For a project or an award entry.
         """

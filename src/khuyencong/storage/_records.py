@@ -2,7 +2,8 @@
 
 Every adapter keeps, per record type, the converter's JSON (the source of truth for round
 trips) and a few columns taken from the object for queries. This module says which columns,
-how to compute them, which establishments an object names, and how a query's filters (a
+how to compute them, which stored objects an object names (establishments, projects, a prior
+award entry), and how a query's filters (a
 :class:`~khuyencong.storage.RecordQuery`) become conditions on them; the memory adapter
 evaluates the conditions in Python, the SQL adapters render them as parameterised SQL.
 """
@@ -35,7 +36,9 @@ if TYPE_CHECKING:
     from khuyencong.storage._port import RecordQuery
 
 __all__ = [
+    "REFERENCED",
     "SPECS",
+    "SPECS_BY_TABLE",
     "Column",
     "Condition",
     "RecordSpec",
@@ -155,15 +158,33 @@ def _fund_amounts(value: Any) -> list[Condition]:
     return [Condition("positive", column)]
 
 
-def _establishment(obj: Any) -> tuple[tuple[str, str], ...]:
-    return (("establishment_id", obj.establishment_id),)
+Reference = tuple[str, str, str]
+"""A stored object named by another: ``(field, table it is in, its id)``."""
 
 
-def _beneficiaries(p: Project) -> tuple[tuple[str, str], ...]:
-    return tuple((f"beneficiary_ids[{i}]", b) for i, b in enumerate(p.beneficiary_ids))
+def _establishment(obj: Any) -> tuple[Reference, ...]:
+    return (("establishment_id", "establishments", obj.establishment_id),)
 
 
-def _none(obj: Any) -> tuple[tuple[str, str], ...]:
+def _establishment_and_project(obj: Any) -> tuple[Reference, ...]:
+    if obj.project_id is None:
+        return _establishment(obj)
+    return (*_establishment(obj), ("project_id", "projects", obj.project_id))
+
+
+def _establishment_and_prior_entry(obj: AwardEntry) -> tuple[Reference, ...]:
+    if obj.prior_entry_id is None:
+        return _establishment(obj)
+    return (*_establishment(obj), ("prior_entry_id", "award_entries", obj.prior_entry_id))
+
+
+def _beneficiaries(p: Project) -> tuple[Reference, ...]:
+    return tuple(
+        (f"beneficiary_ids[{i}]", "establishments", b) for i, b in enumerate(p.beneficiary_ids)
+    )
+
+
+def _none(obj: Any) -> tuple[Reference, ...]:
     return ()
 
 
@@ -179,8 +200,9 @@ class RecordSpec(Generic[T]):
         row: The values of ``columns`` for one object (dates as :class:`datetime.date`).
         filters: Filter name → conditions.
         indexes: The column tuples to index.
-        references: The establishments an object names, as ``(field, id)`` pairs (none for
-            an establishment).
+        references: The stored objects an object names, as ``(field, table, id)``: its
+            establishment (or a project's beneficiaries), the project of a record, the prior
+            entry of an award entry (none for an establishment).
     """
 
     table: str
@@ -190,7 +212,7 @@ class RecordSpec(Generic[T]):
     row: Callable[[T], tuple[Any, ...]]
     filters: Mapping[str, Callable[[Any], list[Condition]]]
     indexes: tuple[tuple[str, ...], ...]
-    references: Callable[[T], tuple[tuple[str, str], ...]] = _none
+    references: Callable[[T], tuple[Reference, ...]] = _none
 
     @property
     def label(self) -> str:
@@ -408,7 +430,7 @@ SUPPORT_RECORDS: RecordSpec[SupportRecord] = RecordSpec(
         "legal_form": _legal_form_join,
     },
     indexes=(("day",), *_UNIT_INDEXES, ("content", "day"), ("establishment_id",)),
-    references=_establishment,
+    references=_establishment_and_project,
 )
 
 FAIR_PARTICIPATIONS: RecordSpec[FairParticipation] = RecordSpec(
@@ -436,7 +458,7 @@ FAIR_PARTICIPATIONS: RecordSpec[FairParticipation] = RecordSpec(
         "legal_form": _legal_form_join,
     },
     indexes=(("day",), ("map_id", "province_code"), ("establishment_id",)),
-    references=_establishment,
+    references=_establishment_and_project,
 )
 
 AWARD_ENTRIES: RecordSpec[AwardEntry] = RecordSpec(
@@ -461,7 +483,7 @@ AWARD_ENTRIES: RecordSpec[AwardEntry] = RecordSpec(
         "legal_form": _legal_form_join,
     },
     indexes=(("round_year",), ("map_id", "province_code"), ("establishment_id",)),
-    references=_establishment,
+    references=_establishment_and_prior_entry,
 )
 
 OCOP_RATINGS: RecordSpec[OcopRating] = RecordSpec(
@@ -494,6 +516,14 @@ SPECS: tuple[RecordSpec[Any], ...] = (
     AWARD_ENTRIES,
     OCOP_RATINGS,
 )
+
+SPECS_BY_TABLE: dict[str, RecordSpec[Any]] = {spec.table: spec for spec in SPECS}
+"""Every record type, by its table."""
+
+REFERENCED: dict[str, str] = {
+    spec.table: spec.kind for spec in (ESTABLISHMENTS, PROJECTS, AWARD_ENTRIES)
+}
+"""The tables other objects name (see ``RecordSpec.references``), with their kind."""
 
 
 def today_utc() -> dt.datetime:

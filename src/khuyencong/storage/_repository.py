@@ -2,13 +2,13 @@
 
 An adapter (memory, SQL) supplies the primitives that depend on where the data lives: insert
 rows, read one, update one, select by conditions, lock a project or an envelope, keep the
-running sums, append to the audit log, say which establishments exist, and a transaction
+running sums, append to the audit log, say which ids of a table exist, and a transaction
 (``_atomic``). The base classes here do the rest, the same way for every adapter:
 
 - the filter signature (:class:`~khuyencong.storage.RecordQuery`) and its checks;
 - ids looked up in NFC, as the domain keeps them;
-- references: a record or project naming an establishment the store does not hold is refused
-  (:class:`~khuyencong.exceptions.DanglingReferenceError`);
+- references: an object naming an establishment, a project or a prior award entry the store
+  does not hold is refused (:class:`~khuyencong.exceptions.DanglingReferenceError`);
 - project lifecycles: new projects are drafts, historical ones come in audited, a save is
   checked against the stored state by :func:`~khuyencong.domain.check_project_update`;
 - award results: an entry changes only through ``record_result``, which audits it;
@@ -95,8 +95,9 @@ class StoreCore(Protocol):
         """Append an audit entry (any action; the caller checked it)."""
         ...
 
-    def _missing_establishments(self, ids: Collection[str]) -> set[str]:
-        """Those of ``ids`` that name no stored establishment."""
+    def _missing(self, table: str, ids: Collection[str]) -> set[str]:
+        """Those of ``ids`` that name no stored object of ``table`` (``establishments``,
+        ``projects``, ``award_entries``: the keys of ``_records.REFERENCED``)."""
         ...
 
 
@@ -105,18 +106,22 @@ def lookup_key(key: object) -> object:
     return unicodedata.normalize("NFC", key) if isinstance(key, str) else key
 
 
-def dangling_problems(spec: rec.RecordSpec[Any], obj: Any, known: Collection[str]) -> list[str]:
-    """The integrity problems of one stored object naming establishments not in ``known``."""
+def dangling_problems(
+    spec: rec.RecordSpec[Any], obj: Any, known: Mapping[str, Collection[str]]
+) -> list[str]:
+    """The integrity problems of one stored object naming objects not in ``known`` (the ids
+    stored, by table: every table of ``_records.REFERENCED``)."""
     return [
         message(
             "storage.integrity_dangling",
             kind=spec.label,
             id=obj.id,
             field=field,
+            target=rec.SPECS_BY_TABLE[table].label,
             value=value,
         )
-        for field, value in spec.references(obj)
-        if value not in known
+        for field, table, value in spec.references(obj)
+        if value not in known[table]
     ]
 
 
@@ -162,20 +167,35 @@ class RepositoryBase(Generic[T]):
         """Refuse objects that may not be added as new (projects past their draft)."""
 
     def _check_references(self, objs: Sequence[T]) -> None:
-        """Refuse objects naming establishments the store does not hold."""
+        """Refuse objects naming objects the store does not hold (an object of the batch
+        itself counts: an award entry may name a prior entry given with it)."""
         refs = [
-            (i, obj.id, field, value)  # type: ignore[attr-defined]
+            (i, obj.id, field, table, value)  # type: ignore[attr-defined]
             for i, obj in enumerate(objs)
-            for field, value in self._spec.references(obj)
+            for field, table, value in self._spec.references(obj)
         ]
         if not refs:
             return
-        missing = self._store._missing_establishments({value for *_, value in refs})
+        wanted: dict[str, set[str]] = {}
+        for *_, table, value in refs:
+            wanted.setdefault(table, set()).add(value)
+        own = self._spec.table
+        if own in wanted:
+            wanted[own] -= {obj.id for obj in objs}  # type: ignore[attr-defined]
+        missing = {
+            (table, value)
+            for table, ids in wanted.items()
+            for value in self._store._missing(table, ids)
+        }
         if missing:
             single = len(objs) == 1
             raise DanglingReferenceError(
                 self._spec.kind,
-                [(None if single else i, key, f, v) for i, key, f, v in refs if v in missing],
+                [
+                    (None if single else i, key, field, value, rec.REFERENCED[table])
+                    for i, key, field, table, value in refs
+                    if (table, value) in missing
+                ],
                 self._spec.label,
             )
 

@@ -248,7 +248,7 @@ class _SqlRepository(RepositoryBase[T]):
         row = self._store._one(f"SELECT COUNT(*) FROM {self._table}{where}", params)
         return int(row[0]) if row is not None else 0
 
-    def _check(self, problems: list[str], known: set[str]) -> None:
+    def _check(self, problems: list[str], known: Mapping[str, set[str]]) -> None:
         names = [c.name for c in self._spec.columns]
         rows = self._store._all(f"SELECT id, {', '.join(names)}, data FROM {self._table}", [])
         for row in rows:
@@ -617,13 +617,13 @@ class SqlStore:
             )
             return attrs.evolve(entry, seq=int(cur.fetchone()[0]))
 
-    def _missing_establishments(self, ids: Collection[str]) -> set[str]:
+    def _missing(self, table: str, ids: Collection[str]) -> set[str]:
         wanted = sorted(ids)
         found: set[str] = set()
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ", ".join("?" for _ in chunk)
-            rows = self._all(f"SELECT id FROM establishments WHERE id IN ({marks})", chunk)
+            rows = self._all(f"SELECT id FROM {table} WHERE id IN ({marks})", chunk)
             found.update(str(r[0]) for r in rows)
         return set(wanted) - found
 
@@ -753,14 +753,17 @@ class SqlStore:
 
     def check_integrity(self) -> list[str]:
         """Problems in the stored data: engine checks, rows that no longer read back or whose
-        query columns disagree with their data, records naming establishments the store does
-        not hold, budget sums that disagree."""
+        query columns disagree with their data, objects naming establishments, projects or
+        prior award entries the store does not hold, budget sums that disagree."""
         problems: list[str] = []
         with self._guard():
             problems += self._dialect.integrity(self._cursor())
         if problems:
             return problems
-        known = {str(r[0]) for r in self._all("SELECT id FROM establishments", [])}
+        known = {
+            table: {str(r[0]) for r in self._all(f"SELECT id FROM {table}", [])}
+            for table in rec.REFERENCED
+        }
         for repo in (
             self.establishments,
             self.projects,

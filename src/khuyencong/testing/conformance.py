@@ -161,9 +161,11 @@ def sample_support_record(
     national_amount: int = 0,
     local_amount: int = 150_000_000,
     establishment_id: str = "E-1",
+    project_id: str | None = None,
     note: str = "",
 ) -> SupportRecord:
-    """A support record with id ``SR-<n>`` (zero-padded so that ids sort like numbers)."""
+    """A support record with id ``SR-<n>`` (zero-padded so that ids sort like numbers), of no
+    project unless ``project_id`` is given (a store holds the projects its records name)."""
     return SupportRecord(
         id=f"SR-{n:06d}",
         establishment_id=establishment_id,
@@ -173,7 +175,7 @@ def sample_support_record(
         local_amount=local_amount,
         co_funding=150_000_000,
         quantity=1,
-        project_id="P-1",
+        project_id=project_id,
         lead_agency="Trung tâm Khuyến công",
         partners=["Hội Nông dân"],
         location=location,
@@ -883,6 +885,49 @@ class StoreConformance:
             "$[5].establishment_id",
         )
         assert store.support_records.count() == 0
+
+    def test_records_naming_a_missing_project_are_refused(self, store: Store) -> None:
+        """A support record or fair participation naming a project the store does not hold is
+        refused like one naming a missing establishment (the object, the field, the missing
+        id); once the project is stored, the record is accepted."""
+        self.establish(store, 1)
+        orphans: list[tuple[Any, Any]] = [
+            (store.support_records, sample_support_record(1, project_id="P-9")),
+            (store.fair_participations, attrs.evolve(sample_fair(), project_id="P-9")),
+        ]
+        for repo, orphan in orphans:
+            with pytest.raises(DanglingReferenceError) as info:
+                repo.add(orphan)
+            assert (info.value.key, info.value.field, info.value.value, info.value.target) == (
+                orphan.id,
+                "project_id",
+                "P-9",
+                "project",
+            )
+            assert info.value.paths == ("$.project_id",)
+            assert repo.count() == 0
+        store.projects.add(attrs.evolve(sample_project(), id="P-9"))
+        for repo, orphan in orphans:
+            repo.add(orphan)
+            assert repo.get(orphan.id).project_id == "P-9"
+        with pytest.raises(DanglingReferenceError) as info:
+            store.support_records.replace(sample_support_record(1, project_id="P-8"))
+        assert info.value.paths == ("$.project_id",)
+
+    def test_an_award_entry_naming_a_missing_prior_entry_is_refused(self, store: Store) -> None:
+        """An award entry qualified by a lower-level entry names one the store holds, or one
+        given before it in the same batch."""
+        self.establish(store, 1)
+        lower = sample_award_entry(1)
+        upper = attrs.evolve(sample_award_entry(2), prior_entry_id="A-1")
+        with pytest.raises(DanglingReferenceError) as info:
+            store.award_entries.add(upper)
+        assert (info.value.field, info.value.value, info.value.target) == (
+            "prior_entry_id",
+            "A-1",
+            "award entry",
+        )
+        assert store.award_entries.add_many([lower, upper]) == 2
 
     def test_changes_cannot_create_an_orphan(self, store: Store) -> None:
         """Replacing a record, or saving a project, so that it names a missing establishment is

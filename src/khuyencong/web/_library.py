@@ -709,8 +709,8 @@ def read_records(
     JSON is a list of records in the converter's wire format, read through
     :func:`khuyencong.converters.parse_json` (a bad item is refused with its ``$[i].path``);
     CSV and Excel go through :func:`khuyencong.importing.import_table`, row by row, within
-    the server's limits, as the command line reads them: a record naming an establishment
-    ``store`` does not hold is a problem of its row.
+    the server's limits, as the command line reads them: a record naming an establishment or
+    a project ``store`` does not hold is a problem of its row.
 
     Raises:
         khuyencong.exceptions.InputLimitError: If the file goes over a limit.
@@ -732,6 +732,7 @@ def read_records(
             sheet=sheet,
             limits=limits,
             establishments=store.establishments,
+            projects=store.projects,
         )
     return table.objects, table.problems, table.total_rows
 
