@@ -552,6 +552,34 @@ class TestWorkbooks:
         assert result.ok, result.problems
         assert result.objects[0].employees == 12
 
+    def test_an_error_cell_is_a_problem_of_its_row_naming_the_cell(self, tmp_path: Path) -> None:
+        """A cell holding Excel's error value (#N/A, #REF!, …), typed or the saved result of a
+        formula, is reported against its row and column with the error; it is never imported
+        as the text "#N/A"."""
+        header = [*EST_HEADER, "Số lao động"]
+        named = [*est_row(1), 5]
+        named[1] = "#REF!"
+        path = workbook(
+            tmp_path / "e.xlsx",
+            [header, named, [*est_row(2), "#N/A"], [*est_row(3), "=2/0"], [*est_row(4), 7]],
+        )
+        rewrite(
+            path,
+            SHEET,
+            lambda xml: xml.replace(b"<f>2/0</f><v />", b"<f>2/0</f><v>#DIV/0!</v>").replace(
+                b'<c r="G4"><f>', b'<c r="G4" t="e"><f>'
+            ),
+        )
+        with language("en"):
+            result = import_table(path, "establishments")
+        assert [(p.row, p.column, p.value) for p in result.problems] == [
+            (2, "Tên cơ sở", "#REF!"),
+            (3, "Số lao động", "#N/A"),
+            (4, "Số lao động", "#DIV/0!"),
+        ]
+        assert result.problems[0].message == text("importing.cell.excel_error", "en", code="#REF!")
+        assert [e.id for e in result.objects] == ["HTX-4"]
+
     def test_text_that_looks_like_a_formula_stays_text(self, tmp_path: Path) -> None:
         """A text cell beginning with '=' (typed as text) is read as that text."""
         path = workbook(tmp_path / "t.xlsx", [EST_HEADER, est_row(1)])
@@ -745,6 +773,21 @@ class TestUnreadableFiles:
             result = import_table(rows, "establishments")
         assert [(p.row, p.column) for p in result.problems] == [(2, "Số lao động")]
         assert "too many digits" in result.problems[0].message
+
+    def test_an_error_value_exported_to_csv_is_a_problem_of_its_row(self, tmp_path: Path) -> None:
+        """A CSV saved from a sheet with an error cell holds "#VALUE!": a problem of its row
+        and column, never the text of a name."""
+        row = est_row(1)
+        row[1] = "#VALUE!"
+        path = tmp_path / "e.csv"
+        path.write_text(
+            ",".join(EST_HEADER) + "\n" + ",".join(str(v) for v in row) + "\n", encoding="utf-8"
+        )
+        with language("en"):
+            result = import_table(path, "establishments")
+        assert [(p.row, p.column, p.value, p.message) for p in result.problems] == [
+            (2, "Tên cơ sở", "#VALUE!", text("importing.cell.excel_error", "en", code="#VALUE!"))
+        ]
 
     def test_a_csv_with_old_mac_line_ends_is_read(self, tmp_path: Path) -> None:
         """Lines ended by a lone carriage return are rows, not an error."""

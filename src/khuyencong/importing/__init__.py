@@ -7,7 +7,7 @@ reads. Excel needs the ``excel`` extra (``pip install "khuyencong[excel]"``); CS
 
 from khuyencong.importing._columns import Column, parse_date
 from khuyencong.importing._export import dumps_csv, table_rows, write_csv
-from khuyencong.importing._reading import ImportLimits, UnsavedFormula
+from khuyencong.importing._reading import ErrorCell, ImportLimits, UnsavedFormula
 from khuyencong.importing._tables import (
     ImportKind,
     RowProblem,
@@ -19,6 +19,7 @@ from khuyencong.importing._template import write_template
 
 __all__ = [
     "Column",
+    "ErrorCell",
     "ImportKind",
     "ImportLimits",
     "RowProblem",

@@ -50,6 +50,8 @@ from khuyencong.units import fold
 
 __all__ = [
     "CSV_FIELD_LIMIT",
+    "EXCEL_ERRORS",
+    "ErrorCell",
     "ImportLimits",
     "UnsavedFormula",
     "check_rows",
@@ -127,6 +129,47 @@ class UnsavedFormula:
     """
 
     formula: str
+
+
+EXCEL_ERRORS = frozenset(
+    {
+        "#NULL!",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#N/A",
+        "#GETTING_DATA",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#EXTERNAL!",
+        "#PYTHON!",
+    }
+)
+"""The error values a spreadsheet shows in a cell (``#N/A``, ``#REF!`` …): in a workbook, an
+error cell or a formula's saved result; in a CSV, what was saved from one."""
+
+
+@attrs.frozen
+class ErrorCell:
+    """A cell holding a spreadsheet's error value instead of a value.
+
+    A formula that failed (``=VLOOKUP(…)`` finding nothing, a deleted reference, a division by
+    zero) leaves its error in the cell, and a CSV saved from the sheet keeps its text.
+    :func:`~khuyencong.importing.import_table` reports such a cell as a problem of its row
+    rather than reading ``#N/A`` as a name or an id.
+
+    Attributes:
+        code: The error value (``#N/A``, ``#REF!``, ``#DIV/0!`` …).
+    """
+
+    code: str
 
 
 Rows = list[tuple[int, list[object]]]
@@ -226,7 +269,9 @@ class _RowChecker:
                     raise _limit(
                         self.label, where, "max_cell_chars", maximum, len(value), key="cell_chars"
                     )
-                if self.restore:
+                if value in EXCEL_ERRORS:
+                    value = ErrorCell(value)
+                elif self.restore:
                     value = restore_formula(value)
             cells.append(value)
         return cells

@@ -47,6 +47,7 @@ from khuyencong.importing._columns import (
     Column,
 )
 from khuyencong.importing._reading import (
+    ErrorCell,
     ImportLimits,
     UnsavedFormula,
     check_rows,
@@ -184,7 +185,9 @@ def read_rows(
     as delimiter. Excel files need the ``excel`` extra (openpyxl); without ``sheet``, the
     template's sheet for ``kind`` is read when the workbook has it, else the first sheet. Every
     row of a sheet is read, whatever its ``<dimension>`` tag says. Empty cells are ``""``; a
-    formula whose result the workbook does not keep is an :class:`UnsavedFormula`; a text that
+    formula whose result the workbook does not keep is an :class:`UnsavedFormula`; a
+    spreadsheet's error value (``#N/A``, ``#REF!``, in a workbook or saved to a CSV) is an
+    :class:`ErrorCell`; a text that
     the library's CSV writers protected from running as a formula (``'=…``) is given back as
     it was (``=…``).
 
@@ -416,6 +419,10 @@ def _build(
         if isinstance(raw, UnsavedFormula):
             unsaved = text("importing.cell.unsaved_formula", formula=raw.formula)
             problems.append(RowProblem(number, headers[col.field], unsaved))
+            continue
+        if isinstance(raw, ErrorCell):
+            error = text("importing.cell.excel_error", code=raw.code)
+            problems.append(RowProblem(number, headers[col.field], error, raw.code))
             continue
         if _blank(raw):
             if col.required:
