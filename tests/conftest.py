@@ -8,9 +8,15 @@ deadline so that a loaded CI machine does not fail a test for being slow.
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+# Helpers shared by test modules (``_walk.py``) live beside this file; the suite runs with
+# ``--import-mode=importlib``, which puts no test folder on the path.
+sys.path.insert(0, str(Path(__file__).parent))
 
 # The legal case files (tests/cases/*.toml) run through the library's own pytest plugin. It is
 # enabled here rather than installed as a pytest11 entry point, so that installing khuyencong

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from khuyencong.exceptions import ValidationError
 from khuyencong.messages import (
     LANGS,
     catalogue,
@@ -80,9 +81,13 @@ class TestLanguage:
             set_language(before)
 
     def test_an_unknown_language_is_refused(self) -> None:
-        """Only Vietnamese and English exist; anything else says so."""
-        with pytest.raises(ValueError, match="'vi' or 'en'"):
+        """Only Vietnamese and English exist; anything else is the library's error (a
+        ValueError) naming ``lang``."""
+        with language("en"), pytest.raises(ValidationError, match=r'"vi".*or "en"') as caught:
             set_language("fr")  # type: ignore[arg-type]
+        assert caught.value.paths == ("$.lang",)
+        with pytest.raises(ValidationError):
+            text("common.yes", 7)  # type: ignore[call-overload]
 
 
 # --- Vietnamese that is Vietnamese, English that is English ----------------------------------

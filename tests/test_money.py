@@ -29,10 +29,15 @@ class TestRoundDown:
         """30% of 1,234,567 đ is 370,370.1 đ, paid as 370,370 đ (never more than rate × cost)."""
         assert round_down(Decimal("0.3") * 1_234_567) == 370_370
 
-    def test_floats_are_refused(self) -> None:
-        """A float cannot hold money exactly, so it is refused."""
-        with pytest.raises(TypeError):
-            round_down(0.1)  # type: ignore[arg-type]
+    @pytest.mark.parametrize("bad", [0.1, "12", None, True])
+    def test_anything_but_a_decimal_or_an_int_is_refused_naming_the_argument(
+        self, bad: object
+    ) -> None:
+        """A float cannot hold money exactly, and text or None is no amount: each is refused
+        with the library's ValidationError naming ``amount``."""
+        with pytest.raises(ValidationError) as caught:
+            round_down(bad)  # type: ignore[arg-type]
+        assert caught.value.paths == ("$.amount",)
 
     @given(st.integers(0, 10**12), st.integers(0, 100))
     def test_rounded_amount_never_exceeds_the_exact_amount(self, cost: int, pct: int) -> None:
@@ -49,12 +54,13 @@ class TestMillion:
         assert million("1.5") == 1_500_000
         assert million(Decimal("0.000001")) == 1
 
-    def test_fractions_of_a_dong_and_floats_are_refused(self) -> None:
-        """A cap must be whole đồng, and never typed as a float."""
-        with pytest.raises(ValueError, match="whole number"):
-            million("0.0000001")
-        with pytest.raises(TypeError):
-            million(1.5)  # type: ignore[arg-type]
+    @pytest.mark.parametrize("bad", ["0.0000001", 1.5, "mười", None, Decimal("NaN")])
+    def test_fractions_of_a_dong_floats_and_words_are_refused(self, bad: object) -> None:
+        """A cap must be whole đồng, a number, and never typed as a float: each mistake is the
+        library's ValidationError (a ValueError) naming ``amount``."""
+        with pytest.raises(ValidationError) as caught:
+            million(bad)  # type: ignore[arg-type]
+        assert caught.value.paths == ("$.amount",)
 
 
 class TestParseRate:
@@ -62,16 +68,13 @@ class TestParseRate:
         """'30%' and '0.3' are the same exact rate."""
         assert parse_rate("30%") == parse_rate("0.3") == Decimal("0.3")
 
-    @pytest.mark.parametrize("bad", ["abc", "NaN", "Infinity"])
-    def test_text_that_is_not_a_finite_number_is_refused(self, bad: str) -> None:
-        """A rate must be a finite number."""
-        with pytest.raises(ValueError, match="rate"):
-            parse_rate(bad)
-
-    def test_float_rates_are_refused(self) -> None:
-        """A float rate would make support amounts inexact."""
-        with pytest.raises(TypeError):
-            parse_rate(0.3)  # type: ignore[arg-type]
+    @pytest.mark.parametrize("bad", ["abc", "NaN", "Infinity", 0.3, None])
+    def test_anything_but_a_finite_number_is_refused_naming_the_argument(self, bad: object) -> None:
+        """A rate is a finite number, never a float (support amounts would be inexact): each
+        mistake is the library's ValidationError (a ValueError) naming ``text``."""
+        with pytest.raises(ValidationError) as caught:
+            parse_rate(bad)  # type: ignore[arg-type]
+        assert caught.value.paths == ("$.text",)
 
 
 class TestFormatVnd:
@@ -80,6 +83,13 @@ class TestFormatVnd:
         assert format_vnd(1_234_567) == "1.234.567 đ"
         assert format_vnd(1_234_567, "en") == "VND 1,234,567"
         assert format_vnd(0) == "0 đ"
+
+    @pytest.mark.parametrize("bad", ["1000", None, 1.5])
+    def test_anything_but_whole_dong_is_refused(self, bad: object) -> None:
+        """Only whole đồng are formatted; anything else is refused naming ``amount``."""
+        with pytest.raises(ValidationError) as caught:
+            format_vnd(bad)  # type: ignore[arg-type]
+        assert caught.value.paths == ("$.amount",)
 
 
 class TestMaxDong:

@@ -38,7 +38,8 @@ PUBLIC_SUBMODULES = {
 }
 
 # What each layer may import (besides itself, ``exceptions``, ``messages``, ``display``,
-# ``converters`` and ``_files``, the private helpers every file writer shares).
+# ``converters``, ``_files``, the private helpers every file writer shares, and ``_arguments``,
+# the checks every public callable makes on its arguments).
 LAYERS = {
     "domain": {"units"},
     "units": set(),
@@ -153,5 +154,6 @@ class TestLayers:
             "display",
             "converters",
             "_files",
+            "_arguments",
         }
         assert imported_packages(package) - allowed == set()

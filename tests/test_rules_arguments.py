@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+import _walk
 from khuyencong import rules
 from khuyencong.domain import (
     AwardEntry,
@@ -125,12 +126,7 @@ OPTIONAL_DATES = {"approved_on": dt.date(2019, 6, 1)}
 
 
 def _functions() -> list[tuple[str, Callable[..., Any]]]:
-    found = []
-    for name in rules.__all__:
-        obj = getattr(rules, name)
-        if inspect.isfunction(obj):
-            found.append((name, obj))
-    return found
+    return _walk.public_callables(rules)
 
 
 def _is_date(annotation: object) -> bool:
@@ -158,21 +154,7 @@ RULES_PARAM = [(n, f) for n, f in _functions() if "rules" in inspect.signature(f
 
 def _call(function: Callable[..., Any], **override: object) -> object:
     """Call ``function`` with the samples for its required parameters (and ``override``)."""
-    args: list[object] = []
-    kwargs: dict[str, object] = {}
-    samples = SAMPLES | SAMPLES_OF.get(function.__name__, {})
-    for p in inspect.signature(function).parameters.values():
-        if p.name in override:
-            value = override[p.name]
-        elif p.default is inspect.Parameter.empty:
-            value = samples[p.name]
-        else:
-            continue
-        if p.kind is inspect.Parameter.KEYWORD_ONLY:
-            kwargs[p.name] = value
-        else:
-            args.append(value)
-    return function(*args, **kwargs)
+    return _walk.call(function, SAMPLES | SAMPLES_OF.get(function.__name__, {}), **override)
 
 
 class TestEveryRuleFunction:

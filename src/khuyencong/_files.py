@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
+from khuyencong._arguments import Arguments
 from khuyencong.exceptions import FileWriteError
 from khuyencong.messages import text
 
@@ -117,7 +118,11 @@ def write_text(target: str | Path | IO[str], content: str, *, encoding: str = "u
 
     Raises:
         FileWriteError: If the path's folder does not exist, or the system refuses the write.
+        ValidationError: If ``target`` is neither a path nor a stream one can write to.
     """
+    args = Arguments()
+    args.stream(target, "target", "write")
+    args.check()
     if not isinstance(target, str | Path):
         target.write(content)
         return

@@ -69,9 +69,12 @@ _CURRENT: contextvars.ContextVar[Lang | None] = contextvars.ContextVar(
 
 
 def _checked(lang: object) -> Lang:
-    if lang not in LANGS:
-        msg = f"lang must be 'vi' or 'en', not {lang!r}"
-        raise ValueError(msg)
+    if not isinstance(lang, str) or lang not in LANGS:
+        # The library's error (a ValueError), imported here: the exceptions speak through
+        # this module.
+        from khuyencong.exceptions import ValidationError  # noqa: PLC0415
+
+        raise ValidationError.single("$.lang", lang, text("errors.lang"))
     return lang
 
 

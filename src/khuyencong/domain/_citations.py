@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from khuyencong._arguments import Arguments
 from khuyencong.domain._labels import LabelledEnum, register_labels
 from khuyencong.domain._validation import Checks
 from khuyencong.messages import Lang, text
@@ -57,7 +58,13 @@ def confidence_legend(tags: Iterable[Confidence | str], lang: Lang | None = None
 
     >>> confidence_legend(["U", Confidence.VERIFIED], "en")
     'Confidence of the sources: [V] Verified in the legal text; [U] Unverified.'
+
+    Raises:
+        ValidationError: If ``tags`` is not a collection of confidence tags.
     """
+    args = Arguments()
+    args.many(tags, "tags")
+    args.check()
     shown = sorted({Confidence(t) for t in tags}, key=list(Confidence).index)
     if not shown:
         return ""

@@ -24,6 +24,7 @@ from khuyencong.domain._establishments import Establishment
 from khuyencong.domain._money import group_digits
 from khuyencong.domain._projects import Project
 from khuyencong.domain._records import AwardEntry, FairParticipation, OcopRating, SupportRecord
+from khuyencong.domain._validation import Checks
 from khuyencong.exceptions import Problem
 from khuyencong.messages import text
 
@@ -53,8 +54,10 @@ class Dataset:
     budgets: tuple[BudgetEnvelope, ...] = ()
 
     def __attrs_post_init__(self) -> None:
+        c = Checks()
         for field in attrs.fields(type(self)):
-            object.__setattr__(self, field.name, tuple(getattr(self, field.name)))
+            object.__setattr__(self, field.name, c.many(field.name, getattr(self, field.name)))
+        c.raise_if_any()
 
     def summary(self) -> dict[str, int]:
         """How many objects of each kind the dataset holds."""

@@ -173,6 +173,12 @@ class Establishment:
             c.fail("sectors", [], "name at least one sector (use 'other' if none fits)")
         for i, sector in enumerate(self.sectors):
             c.require(isinstance(sector, Sector), f"sectors[{i}]", sector, "must be a sector")
+        for field, kind, what in (
+            ("size_class", SizeClass, "must be an SME size class"),
+            ("artisan_title", ArtisanTitle, "must be an artisan's title"),
+        ):
+            value = getattr(self, field)
+            c.require(value is None or isinstance(value, kind), field, value, what)
         tax: object = self.tax_number
         form: object = self.legal_form
         if tax is not None:
@@ -202,7 +208,7 @@ class Establishment:
                 self.members,
                 f"members are recorded for cooperatives and groups, not a {form.label_en}",
             )
-        if self.size_class is not None:
+        if isinstance(self.size_class, SizeClass):
             if not form.is_enterprise:
                 c.fail(
                     "size_class",
@@ -219,7 +225,7 @@ class Establishment:
                 )
         if form is LegalForm.ARTISAN and self.artisan_title is None:
             c.fail("artisan_title", None, "an artisan needs a title (People's or Meritorious)")
-        if self.artisan_title is not None and form is not LegalForm.ARTISAN:
+        if isinstance(self.artisan_title, ArtisanTitle) and form is not LegalForm.ARTISAN:
             c.fail(
                 "artisan_title",
                 self.artisan_title.value,

@@ -13,9 +13,9 @@ support never exceeds its rate × cost).
 '1.234.567 đ'
 >>> format_vnd(1_234_567, "en")
 'VND 1,234,567'
->>> million(1.5) # doctest: +IGNORE_EXCEPTION_DETAIL
+>>> million(1.5)
 Traceback (most recent call last):
-TypeError: ...
+khuyencong.exceptions.ValidationError: $.amount: ...
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from __future__ import annotations
 from decimal import ROUND_FLOOR, Decimal
 from typing import Final
 
+from khuyencong.exceptions import ValidationError
 from khuyencong.messages import Lang, text
 
 __all__ = ["MAX_DONG", "Dong", "format_vnd", "group_digits", "million", "parse_rate", "round_down"]
@@ -49,17 +50,28 @@ every valid value and its sums, with room to spare:
 _MILLION = Decimal(1_000_000)
 
 
+def _refused(name: str, value: object, key: str, /, **fields: object) -> ValidationError:
+    return ValidationError.single(f"$.{name}", value, text(key, **fields))
+
+
+def _exact(value: object, name: str, kinds: tuple[type, ...]) -> None:
+    """Refuse a float (money and rates are exact), a bool, or anything not of ``kinds``."""
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        raise _refused(name, value, "rules.not_a", kind=" | ".join(k.__name__ for k in kinds))
+
+
 def round_down(amount: Decimal | int) -> Dong:
     """Round an exact amount down to whole đồng (towards minus infinity).
 
     Raises:
-        TypeError: For a float, which cannot hold money exactly.
+        ValidationError: For a float (which cannot hold money exactly) or anything but a
+            finite ``Decimal`` or an ``int``, naming ``amount``.
     """
-    if isinstance(amount, bool) or not isinstance(amount, Decimal | int):
-        msg = f"round_down needs a Decimal or an int, not {type(amount).__name__}"
-        raise TypeError(msg)
+    _exact(amount, "amount", (Decimal, int))
     if isinstance(amount, int):
         return amount
+    if not amount.is_finite():
+        raise _refused("amount", amount, "domain.money.not_a_number")
     return int(amount.to_integral_value(rounding=ROUND_FLOOR))
 
 
@@ -70,16 +82,18 @@ def million(amount: Decimal | int | str) -> Dong:
     (35000000, 1500000)
 
     Raises:
-        TypeError: For a float.
-        ValueError: If the result is not a whole number of đồng.
+        ValidationError: Naming ``amount``, for a float, text that is not a number, or an amount
+            that is not a whole number of đồng.
     """
-    if isinstance(amount, bool) or not isinstance(amount, Decimal | int | str):
-        msg = f"million needs a Decimal, int or str, not {type(amount).__name__}"
-        raise TypeError(msg)
-    value = Decimal(amount) * _MILLION
+    _exact(amount, "amount", (Decimal, int, str))
+    try:
+        value = Decimal(amount) * _MILLION
+    except ArithmeticError:  # text that is not a number
+        raise _refused("amount", amount, "domain.money.not_a_number") from None
+    if not value.is_finite():
+        raise _refused("amount", amount, "domain.money.not_a_number")
     if value != value.to_integral_value():
-        msg = f"{amount} million đồng is not a whole number of đồng"
-        raise ValueError(msg)
+        raise _refused("amount", amount, "storage.amount_not_whole")
     return int(value)
 
 
@@ -90,25 +104,18 @@ def parse_rate(text: str | Decimal | int) -> Decimal:
     (Decimal('0.3'), Decimal('0.5'), Decimal('1'))
 
     Raises:
-        TypeError: For a float.
-        ValueError: For text that is not a number.
+        ValidationError: Naming ``text``, for a float, or anything that is not a finite number.
     """
-    if isinstance(text, bool) or not isinstance(text, str | Decimal | int):
-        msg = f"a rate must be a str, Decimal or int, not {type(text).__name__}"
-        raise TypeError(msg)
-    if isinstance(text, str):
-        raw = text.strip()
-        percent = raw.endswith("%")
-        try:
-            value = Decimal(raw.removesuffix("%").strip())
-        except ArithmeticError:
-            msg = f"not a rate: {text!r}"
-            raise ValueError(msg) from None
-        if not value.is_finite():
-            msg = f"not a finite rate: {text!r}"
-            raise ValueError(msg)
-        return value / 100 if percent else value
-    return Decimal(text)
+    _exact(text, "text", (str, Decimal, int))
+    raw = text.strip() if isinstance(text, str) else text
+    percent = isinstance(raw, str) and raw.endswith("%")
+    try:
+        value = Decimal(raw.removesuffix("%").strip() if isinstance(raw, str) else raw)
+    except ArithmeticError:
+        raise _refused("text", text, "domain.money.not_a_number") from None
+    if not value.is_finite():
+        raise _refused("text", text, "domain.money.not_a_number")
+    return value / 100 if percent else value
 
 
 def group_digits(n: int, lang: Lang | None = None) -> str:
@@ -118,5 +125,10 @@ def group_digits(n: int, lang: Lang | None = None) -> str:
 
 def format_vnd(amount: Dong, lang: Lang | None = None) -> str:
     """Format đồng the Vietnamese way (``1.234.567 đ``) or the English way (``VND 1,234,567``),
-    in the language in force by default."""
+    in the language in force by default.
+
+    Raises:
+        ValidationError: If ``amount`` is not whole đồng (an ``int``), naming it.
+    """
+    _exact(amount, "amount", (int,))
     return text("domain.vnd", lang, amount=group_digits(amount, lang))

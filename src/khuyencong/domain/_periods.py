@@ -26,6 +26,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, YEARLY, rrule
 
+from khuyencong._arguments import expect
 from khuyencong.domain._labels import LabelledEnum, register_labels
 from khuyencong.exceptions import ValidationError
 from khuyencong.messages import Lang, text
@@ -69,7 +70,11 @@ def format_date(day: dt.date, lang: Lang | None = None) -> str:
 
     >>> format_date(dt.date(2025, 7, 1), "vi"), format_date(dt.date(2025, 7, 1), "en")
     ('01/07/2025', '2025-07-01')
+
+    Raises:
+        ValidationError: If ``day`` is not a date.
     """
+    expect(day, "day", dt.date)
     return text(
         "domain.date", lang, day=f"{day.day:02d}", month=f"{day.month:02d}", year=f"{day.year}"
     )
@@ -137,7 +142,8 @@ class Period:
         Raises:
             ValidationError: If the text is none of these.
         """
-        m = _PARSE.match(text)
+        given: object = text  # the annotation is a promise the caller may break
+        m = _PARSE.match(given) if isinstance(given, str) else None
         if m is None:
             raise ValidationError.single(
                 "$",

@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._arguments import Arguments, expect
 from khuyencong.domain._contents import Fund, SupportContent
 from khuyencong.domain._converters import nfc, nfc_identifier, text_tuple
 from khuyencong.domain._establishments import check_identifier
@@ -110,8 +111,11 @@ def allowed_transitions(status: ProjectStatus) -> tuple[ProjectStatus, ...]:
 
     >>> [s.value for s in allowed_transitions(ProjectStatus.APPROVED)]
     ['in_progress', 'cancelled']
+
+    Raises:
+        ValidationError: If ``status`` is not a :class:`ProjectStatus`.
     """
-    return _TRANSITIONS[status]
+    return _TRANSITIONS[expect(status, "status", ProjectStatus)]
 
 
 class ProjectKind(LabelledEnum):
@@ -242,9 +246,9 @@ class Project:
     history: tuple[StatusChange, ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "contents", tuple(self.contents))
-        object.__setattr__(self, "history", tuple(self.history))
         c = Checks()
+        for field in ("beneficiary_ids", "contents", "partners", "history"):
+            object.__setattr__(self, field, c.many(field, getattr(self, field)))
         check_identifier(c, "id", self.id)
         c.text("title", self.title)
         c.text("lead_agency", self.lead_agency)
@@ -276,12 +280,12 @@ class Project:
         elif not 2004 <= self.plan_year <= 2100:
             c.fail("plan_year", self.plan_year, "must be a year from 2004 (the first decree)")
         c.money("approved_amount", self.approved_amount, optional=True)
-        if (
-            self.planned_start is not None
-            and self.planned_end is not None
-            and self.planned_end < self.planned_start
-        ):
-            c.fail("planned_end", self.planned_end.isoformat(), "ends before planned_start")
+        start, end = (
+            getattr(self, f) if c.date(f, getattr(self, f), optional=True) else None
+            for f in ("planned_start", "planned_end")
+        )
+        if start and end and end < start:
+            c.fail("planned_end", end.isoformat(), "ends before planned_start")
         if self.status in (_S.APPROVED, _S.IN_PROGRESS, _S.ACCEPTED, _S.SETTLED) and (
             self.approved_amount is None
         ):
@@ -391,6 +395,7 @@ def check_new_project(project: Project) -> None:
 
     Raises:
         LifecycleError: If ``project`` is past its draft or carries a history.
+        ValidationError: If ``project`` is not a :class:`Project`.
 
     >>> import datetime as dt
     >>> from khuyencong.units import MapId, UnitRef
@@ -405,6 +410,7 @@ def check_new_project(project: Project) -> None:
     Traceback (most recent call last):
     khuyencong.exceptions.LifecycleError: ...
     """
+    expect(project, "project", Project)
     if project.status is not _S.DRAFT or project.history:
         raise _lifecycle_error("storage.project_not_new", project.id, _S.DRAFT, project.status)
 
@@ -418,8 +424,9 @@ def check_project_history(project: Project) -> None:
 
     Raises:
         LifecycleError: If the history is not such a path.
+        ValidationError: If ``project`` is not a :class:`Project`.
     """
-    if project.history:
+    if expect(project, "project", Project).history:
         _follow(project, _S.DRAFT, None, project.history)
 
 
@@ -436,7 +443,12 @@ def check_project_update(stored: Project, changed: Project) -> tuple[StatusChang
 
     Raises:
         LifecycleError: If ``changed`` does not follow the lifecycle from ``stored``.
+        ValidationError: If either is not a :class:`Project`.
     """
+    args = Arguments()
+    args.instance(stored, "stored", Project)
+    args.instance(changed, "changed", Project)
+    args.check()
     kept = stored.history
     if changed.history[: len(kept)] != kept:
         raise _lifecycle_error(

@@ -39,9 +39,9 @@ __all__ = [
 ]
 
 
-def _check_agencies(c: Checks, lead: object, partners: tuple[str, ...]) -> None:
+def _check_agencies(c: Checks, lead: object, partners: object) -> None:
     c.text("lead_agency", lead, optional=True)
-    for i, partner in enumerate(partners):
+    for i, partner in enumerate(c.many("partners", partners)):
         c.text(f"partners[{i}]", partner)
 
 
@@ -115,26 +115,30 @@ class SupportRecord:
         if self.project_id is not None:
             check_identifier(c, "project_id", self.project_id)
         _check_agencies(c, self.lead_agency, self.partners)
-        if self.decided_on is not None and self.decided_on > self.delivered_on:
+        delivered = self.delivered_on if c.date("delivered_on", self.delivered_on) else None
+        decided, accepted, reported = (
+            getattr(self, f) if c.date(f, getattr(self, f), optional=True) else None
+            for f in ("decided_on", "accepted_on", "outcome_reported_on")
+        )
+        if delivered and decided and decided > delivered:
             c.fail(
                 "decided_on",
-                self.decided_on.isoformat(),
-                f"the decision comes after the delivery ({self.delivered_on})",
+                decided.isoformat(),
+                f"the decision comes after the delivery ({delivered})",
             )
-        if self.accepted_on is not None and self.accepted_on < self.delivered_on:
+        if delivered and accepted and accepted < delivered:
             c.fail(
                 "accepted_on",
-                self.accepted_on.isoformat(),
-                f"acceptance cannot precede the delivery ({self.delivered_on})",
+                accepted.isoformat(),
+                f"acceptance cannot precede the delivery ({delivered})",
             )
         c.count("jobs_created", self.jobs_created, optional=True)
         c.signed_money("income_change", self.income_change, optional=True)
-        reported = self.outcome_reported_on
-        if isinstance(reported, dt.date) and reported < self.delivered_on:
+        if delivered and reported and reported < delivered:
             c.fail(
                 "outcome_reported_on",
                 reported.isoformat(),
-                f"outcomes are reported after the delivery ({self.delivered_on})",
+                f"outcomes are reported after the delivery ({delivered})",
             )
         c.no_nul(self)
         c.raise_if_any()
@@ -205,8 +209,10 @@ class FairParticipation:
         check_identifier(c, "establishment_id", self.establishment_id)
         c.text("fair_name", self.fair_name)
         c.money("supported_amount", self.supported_amount)
-        if self.end_on is not None and self.end_on < self.start_on:
-            c.fail("end_on", self.end_on.isoformat(), f"ends before it starts ({self.start_on})")
+        start = self.start_on if c.date("start_on", self.start_on) else None
+        end = self.end_on if c.date("end_on", self.end_on, optional=True) else None
+        if start and end and end < start:
+            c.fail("end_on", end.isoformat(), f"ends before it starts ({start})")
         if self.supported_amount and self.fund is None:
             c.fail("fund", None, "say which fund paid the support")
         if self.project_id is not None:

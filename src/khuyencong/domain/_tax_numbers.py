@@ -24,6 +24,7 @@ True
 from __future__ import annotations
 
 from khuyencong.exceptions import ValidationError
+from khuyencong.messages import text as message
 
 __all__ = ["check_digit", "normalise_tax_number", "tax_number_problem"]
 
@@ -35,7 +36,13 @@ def check_digit(first_nine: str) -> int | None:
 
     >>> check_digit("010010910")
     6
+
+    Raises:
+        ValidationError: If ``first_nine`` is not nine digits.
     """
+    given: object = first_nine  # the annotation is a promise the caller may break
+    if not isinstance(given, str) or len(given) != 9 or not given.isdigit():
+        raise ValidationError.single("$.first_nine", first_nine, message("domain.tax.first_nine"))
     total = sum(int(d) * w for d, w in zip(first_nine, _WEIGHTS, strict=True))
     digit = 10 - total % 11
     return None if digit == 10 else digit
@@ -56,6 +63,9 @@ def tax_number_problem(text: str, *, allow_personal: bool = False) -> str | None
         allow_personal: Accept a 12-digit personal identification number (individuals and
             household businesses).
     """
+    given: object = text  # the annotation is a promise the caller may break
+    if not isinstance(given, str):
+        return message("rules.not_text")
     raw = _canonical(text)
     if not raw:
         return "is empty; leave the tax number out instead (null) if there is none"

@@ -15,6 +15,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._arguments import date_problem, many_problem
 from khuyencong.domain._money import MAX_DONG
 from khuyencong.exceptions import Problem, ValidationError
 from khuyencong.messages import text as message
@@ -59,6 +60,25 @@ class Checks:
             self.fail(field, value, "must be a non-empty text")
         elif NUL in value:
             self.fail(field, value, message("storage.nul_in_text"))
+
+    def date(self, field: str, value: object, *, optional: bool = False) -> bool:
+        """A ``datetime.date`` (not text, not a ``datetime``); whether it is one (``None``
+        when ``optional`` is not one, but no problem either)."""
+        if value is None and optional:
+            return False
+        problem = date_problem(value)
+        if problem is not None:
+            self.fail(field, value, problem)
+        return problem is None
+
+    def many(self, field: str, value: object) -> tuple[Any, ...]:
+        """A collection of objects (a list, a tuple …, not a text), as a tuple; an empty tuple
+        (and a problem) for anything else, so that the object's other checks can go on."""
+        problem = many_problem(value)
+        if problem is not None:
+            self.fail(field, value, problem)
+            return ()
+        return tuple(value)  # type: ignore[arg-type]  # checked just above
 
     def count(self, field: str, value: object, *, optional: bool = False) -> None:
         """A whole number of people, members or units: an int, zero or more."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TypeVar
 
+from khuyencong._arguments import Arguments, expect
 from khuyencong.exceptions import ValidationError
 from khuyencong.messages import text
 
@@ -55,7 +56,11 @@ def read_source(source: Readable) -> tuple[str | bytes, str]:
 
     Raises:
         OSError: If the file cannot be read.
+        ValidationError: If ``source`` is neither a path nor a stream one can read.
     """
+    args = Arguments()
+    args.stream(source, "source", "read")
+    args.check()
     if isinstance(source, str | Path):
         return Path(source).read_bytes(), str(source)
     return source.read(), str(getattr(source, "name", "<stream>"))
@@ -65,8 +70,10 @@ def load_text(readers: Mapping[str, Reader[T]], document: str | bytes, fmt: str)
     """``document`` read by the reader of ``fmt`` (the first format is the default).
 
     Raises:
-        ValidationError: If ``fmt`` is not one of the readers' formats.
+        ValidationError: If ``fmt`` is not one of the readers' formats, or ``document`` is not
+            text.
     """
+    expect(document, "document", str, bytes, bytearray)
     formats = tuple(readers)
     return readers[resolve_format(fmt, None, formats, formats[0])](document, "<text>")
 

@@ -83,7 +83,6 @@ The module has the four verbs of every exchange format module: `loads` and `dump
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import json
 import re
 import unicodedata
@@ -95,6 +94,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._arguments import Arguments, CheckedEnum, expect
 from khuyencong._files import write_text
 from khuyencong.converters import parse_json
 from khuyencong.domain import Lang
@@ -154,7 +154,7 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _LANGS: tuple[Lang, ...] = ("vi", "en")
 
 
-class ResultType(enum.StrEnum):
+class ResultType(CheckedEnum):
     """IATI ``ResultType`` codelist: what kind of result is reported."""
 
     OUTPUT = "1"
@@ -167,7 +167,7 @@ class ResultType(enum.StrEnum):
         return text(f"exchange.iati.result_type.{self.value}", lang)
 
 
-class IndicatorMeasure(enum.StrEnum):
+class IndicatorMeasure(CheckedEnum):
     """IATI ``IndicatorMeasure`` codelist, the two quantitative measures khuyencong writes."""
 
     UNIT = "1"
@@ -188,11 +188,17 @@ def _nfc_optional(value: object) -> object:
 
 
 def _periods(items: Iterable[IatiPeriod]) -> tuple[IatiPeriod, ...]:
-    return tuple(items)
+    args = Arguments()
+    periods: tuple[IatiPeriod, ...] = args.each(items, "periods", IatiPeriod)
+    args.check()
+    return periods
 
 
 def _indicators(items: Iterable[IatiIndicator]) -> tuple[IatiIndicator, ...]:
-    return tuple(items)
+    args = Arguments()
+    indicators: tuple[IatiIndicator, ...] = args.each(items, "indicators", IatiIndicator)
+    args.check()
+    return indicators
 
 
 @attrs.frozen
@@ -333,7 +339,15 @@ def iati_result(
 
     Returns:
         The result, ready for `dumps` or `write`.
+
+    Raises:
+        ValidationError: If ``targets``, ``results`` or ``ratios`` are not what they say.
     """
+    args = Arguments()
+    targets = args.each(targets, "targets", Target)
+    args.instance(results, "results", Mapping)
+    ratios = args.each(ratios, "ratios", Ratio)
+    args.check()
     by_ratio = {r.code: r for r in ratios}
     indicators: dict[tuple[str, str | None], IatiIndicator] = {}
     for t in targets:
@@ -449,7 +463,11 @@ def result_to_iati(result: IatiResult) -> dict[str, Any]:
     >>> data = result_to_iati(IatiResult("Kết quả", "Results", [ind]))
     >>> data["type"], data["indicator"][0]["baseline"]
     ('1', [{'year': '2021', 'value': '0'}])
+
+    Raises:
+        ValidationError: If ``result`` is not an :class:`IatiResult`.
     """
+    expect(result, "result", IatiResult)
     return {
         "type": result.type.value,
         "title": _narratives(result.title_vi, result.title_en),
@@ -748,8 +766,12 @@ def dumps(results: Sequence[IatiResult], *, fmt: str = "xml") -> str:
 
     Raises:
         ValidationError: If there is no result, or a required element is missing (every
-            missing piece listed with its path), or ``fmt`` is not one of `FORMATS`.
+            missing piece listed with its path), or ``fmt`` is not one of `FORMATS`, or
+            ``results`` are not results.
     """
+    args = Arguments()
+    results = args.each(results, "results", IatiResult)
+    args.check()
     if resolve_format(fmt, None, FORMATS, "xml") == "json":
         return _json_text(results)
     return _xml_text(results)

@@ -71,6 +71,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._arguments import Arguments, expect
 from khuyencong._files import csv_text, restore_formula, write_text
 from khuyencong.converters import parse_json, structure
 from khuyencong.domain import (
@@ -442,6 +443,15 @@ def grants_from(
             path (``$.grants[2].awardDate``), and every duplicate identifier; nothing is
             returned until all are fixed.
     """
+    args = Arguments()
+    projects = args.each(projects, "projects", Project)
+    support_records = args.each(support_records, "support_records", SupportRecord)
+    establishments = args.each(establishments, "establishments", Establishment)
+    args.instance(prefix, "prefix", str)
+    args.instance(funder, "funder", Organisation)
+    args.optional(programme, "programme", GrantProgramme)
+    args.optional(org_id_prefix, "org_id_prefix", str)
+    args.check()
     if not prefix.startswith("360G-") or prefix == "360G-":
         raise ValidationError.single(
             "$.prefix", prefix, "a 360Giving prefix starts with '360G-' and names the publisher"
@@ -527,7 +537,11 @@ def required_field_problems(grant: Mapping[str, Any], path: str = "$") -> list[P
 
     >>> [p.path for p in required_field_problems({"id": "360G-x-1", "title": "T"})][:2]
     ['$.description', '$.currency']
+
+    Raises:
+        ValidationError: If ``grant`` is not a mapping (360Giving JSON data).
     """
+    expect(grant, "grant", Mapping)
     found: list[Problem] = []
     for field in REQUIRED_FIELDS:
         value = grant.get(field)
@@ -554,7 +568,11 @@ def grant_to_threesixty(grant: Grant) -> dict[str, Any]:
 
     Optional lists (planned dates, beneficiary location, grant programme) are left out when
     empty.
+
+    Raises:
+        ValidationError: If ``grant`` is not a :class:`Grant`.
     """
+    expect(grant, "grant", Grant)
     data: dict[str, Any] = {
         "id": grant.identifier,
         "title": grant.title,
@@ -625,8 +643,11 @@ def dumps(grants: Sequence[Grant], *, fmt: str = "json", neutralise_formulas: bo
 
     Raises:
         ValidationError: If there is no grant, or two share an identifier, or ``fmt`` is not
-            a format of the standard.
+            a format of the standard, or ``grants`` are not grants.
     """
+    args = Arguments()
+    grants = args.each(grants, "grants", Grant)
+    args.check()
     if resolve_format(fmt, None, FORMATS, "json") == "csv":
         return _csv_text(grants, neutralise_formulas=neutralise_formulas)
     return _json_text(grants)

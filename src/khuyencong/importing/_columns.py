@@ -36,7 +36,7 @@ from khuyencong.domain import (
     SizeClass,
     SupportContent,
 )
-from khuyencong.exceptions import ValidationError
+from khuyencong.exceptions import Problem, ValidationError
 from khuyencong.messages import Lang, resolve_language, text
 from khuyencong.units import fold
 
@@ -55,8 +55,16 @@ __all__ = [
 E = TypeVar("E", bound=enum.Enum)
 
 
-class CellError(ValueError):
-    """A cell's text cannot be read as the column's type; the message says what would do."""
+class CellError(ValidationError):
+    """A cell's text cannot be read as the column's type; the message says what would do.
+
+    A :class:`~khuyencong.exceptions.ValidationError` (and a ``ValueError``) with one problem at
+    ``$``, whose text is the message alone.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__([Problem("$", message)])
+        self.args = (message,)
 
 
 def parse_text(value: object) -> str:

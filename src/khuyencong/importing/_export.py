@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from khuyencong._arguments import Arguments
 from khuyencong._files import csv_text, write_text
 from khuyencong.importing._columns import CRAFT_VILLAGE_FIELDS
 from khuyencong.importing._tables import ImportKind
@@ -56,8 +57,14 @@ def table_rows(
     >>> rows = table_rows(load_dataset(SAMPLE_DATASET).establishments, "establishments")
     >>> rows[0][:3], rows[1][0]
     (['Mã cơ sở', 'Tên cơ sở', 'Loại hình'], 'BG-HTX-001')
+
+    Raises:
+        ValidationError: If ``kind`` is not a kind of table, or ``objects`` are not of that kind.
     """
     kind = ImportKind(kind)
+    args = Arguments()
+    objects = args.each(objects, "objects", kind.cls)
+    args.check()
     columns = [c for c in kind.columns if c.field not in {"commune", "district", "province"}]
     rows: list[list[object]] = [[c.header(lang) for c in columns]]
     for obj in objects:

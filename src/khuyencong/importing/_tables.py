@@ -23,13 +23,13 @@ Messages are in the language in force (:mod:`khuyencong.messages`); the domain's
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Callable, Container, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from khuyencong._arguments import Arguments, CheckedEnum
 from khuyencong.domain import (
     CraftVillageClaim,
     Dataset,
@@ -61,7 +61,7 @@ __all__ = ["ImportKind", "RowProblem", "TableImport", "import_table", "read_rows
 _IGNORED_HEADERS = {"stt", "tt", "no", "no.", "#"}
 
 
-class ImportKind(enum.StrEnum):
+class ImportKind(CheckedEnum):
     """What a table holds."""
 
     ESTABLISHMENTS = "establishments"
@@ -203,7 +203,14 @@ def read_rows(
         InputLimitError: If the file goes over a limit (checked before it is unpacked).
         MissingExtraError: If an Excel file is given and openpyxl is not installed.
         OSError: If the file cannot be opened.
+        ValidationError: If an argument is not what it says.
     """
+    args = Arguments()
+    args.path(path, "path")
+    args.optional(sheet, "sheet", str)
+    args.optional(kind, "kind", ImportKind)
+    args.optional(limits, "limits", ImportLimits)
+    args.check()
     names = template_sheet_names(kind) if kind is not None else ()
     return read_table_file(
         Path(path), sheet=sheet, sheet_names=names, limits=limits or ImportLimits()
@@ -319,8 +326,16 @@ def import_table(
         FileFormatError: If the file cannot be read at all.
         InputLimitError: If the file (or the rows given) goes over a limit.
         MissingExtraError: If an Excel file is given and openpyxl is not installed.
+        ValidationError: If an argument is not what it says (a path or rows, a kind, …).
     """
     kind = ImportKind(kind)
+    args = Arguments()
+    if not isinstance(source, str | Path):
+        args.many(source, "source")
+    args.optional(sheet, "sheet", str)
+    args.function(progress, "progress")
+    args.optional(limits, "limits", ImportLimits)
+    args.check()
     default = MapId(default_map) if default_map is not None else None
     limits = limits or ImportLimits()
     label = "<rows>"

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from khuyencong._arguments import Arguments
 from khuyencong._files import output_path, write_failed
 from khuyencong.importing._reading import load_openpyxl
 from khuyencong.importing._tables import ImportKind, template_sheet_names
@@ -38,7 +39,12 @@ def write_template(
     Raises:
         FileWriteError: If the folder does not exist, or the file cannot be written.
         MissingExtraError: If openpyxl (the ``excel`` extra) is not installed.
+        ValidationError: If ``path`` is not a path, or ``kinds`` not kinds of table.
     """
+    args = Arguments()
+    args.path(path, "path")
+    kinds = [ImportKind(k) for k in args.each(kinds, "kinds", ImportKind, str)]
+    args.check()
     openpyxl = load_openpyxl()
     from openpyxl.styles import Font  # noqa: PLC0415 - optional extra
     from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415

@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 
+from khuyencong._arguments import Arguments
 from khuyencong.domain import (
     AwardLevel,
     ContentGroup,
@@ -38,7 +39,7 @@ from khuyencong.domain import (
     Sector,
     SupportContent,
 )
-from khuyencong.exceptions import NotFoundError, Problem, UnitMappingError, ValidationError
+from khuyencong.exceptions import NotFoundError, UnitMappingError
 from khuyencong.indicators._model import (
     STANDARD_INDICATORS,
     Breakdown,
@@ -145,7 +146,14 @@ def unit_keys(
     >>> keys, bad = unit_keys([UnitRef(MapId.MAP_2021, "07525")], Breakdown.province("2025-reform"))
     >>> keys[UnitRef(MapId.MAP_2021, "07525")], bad
     ('24', ())
+
+    Raises:
+        ValidationError: If ``refs`` are not unit references or ``breakdown`` no breakdown.
     """
+    args = Arguments()
+    refs = args.each(refs, "refs", UnitRef)
+    args.instance(breakdown, "breakdown", Breakdown)
+    args.check()
     keys: dict[UnitRef, str] = {}
     unmapped: list[str] = []
     for ref in refs:
@@ -167,7 +175,14 @@ def key_label(breakdown: Breakdown, key: str, lang: Lang | None = None) -> str:
     'Vocational training'
     >>> key_label(Breakdown.district(), "219", "vi"), key_label(Breakdown.district(), "219", "en")
     ('Huyện Lục Ngạn', 'Lục Ngạn district')
+
+    Raises:
+        ValidationError: If ``breakdown`` is no breakdown or ``key`` no text.
     """
+    args = Arguments()
+    args.instance(breakdown, "breakdown", Breakdown)
+    args.instance(key, "key", str)
+    args.check()
     return _key_label(breakdown, key, resolve_language(lang))
 
 
@@ -193,15 +208,15 @@ def _key_label(breakdown: Breakdown, key: str, lang: Lang) -> str:
     return key
 
 
-def _check(**arguments: tuple[object, type]) -> None:
-    """Refuse an argument of the wrong kind with a ValidationError naming it."""
-    problems = [
-        Problem(f"$.{name}", text("rules.not_a", kind=kind.__name__), value)
-        for name, (value, kind) in arguments.items()
-        if not isinstance(value, kind)
-    ]
-    if problems:
-        raise ValidationError(problems)
+def _check(period: object, scope: object, **others: tuple[object, type]) -> None:
+    """Refuse a period that is not a :class:`~khuyencong.domain.Period`, a scope that is not a
+    :class:`Filter` (or ``None``), or another argument of the wrong kind, naming each."""
+    args = Arguments()
+    args.instance(period, "period", Period)
+    args.optional(scope, "scope", Filter)
+    for name, (value, kind) in others.items():
+        args.instance(value, name, kind)
+    args.check()
 
 
 def _resolve_scope(indicator: Indicator, scope: Filter | None) -> Filter:
@@ -237,7 +252,12 @@ def compute(
         ValidationError: If the date field does not fit the kind of record, or an argument is
             of the wrong kind (naming it).
     """
-    _check(indicator=(indicator, Indicator), period=(period, Period))
+    _check(period, scope, indicator=(indicator, Indicator))
+    args = Arguments()
+    if by is not None:
+        by = args.each(by, "by", Breakdown)
+    args.optional(date_field, "date_field", DateField)
+    args.check()
     source = source_for(source)
     if date_field is not None:
         indicator = indicator.with_date(date_field)
@@ -295,7 +315,7 @@ def compute_standard(
     >>> sorted(compute_standard(RecordSet(), Period.year(2020)))[:3]
     ['approved_support', 'awarded_products', 'co_funding']
     """
-    _check(period=(period, Period))
+    _check(period, scope, indicators=(indicators, Mapping))
     records = source_for(source)  # read a store once, not once per indicator
     return {
         code: compute(ind, records, period, scope=scope, drill_down=drill_down)
@@ -333,7 +353,11 @@ def coverage(
     Returns:
         The units reached (with their establishment counts) and those not reached.
     """
-    _check(period=(period, Period))
+    _check(period, scope)
+    if within is not None and not isinstance(within, str):
+        args = Arguments()
+        within = args.each(within, "within", str)
+        args.check()
     source = source_for(source)
     lv, mid = UnitLevel(level), MapId(map_id)
     provinces = (
@@ -369,7 +393,7 @@ def sector_mix(source: Source, period: Period, *, scope: Filter | None = None) -
     An establishment with several sectors counts under each; "outside" means none of its
     sectors is agro-food processing (45/2012 Điều 5 point a).
     """
-    _check(period=(period, Period))
+    _check(period, scope)
     source = source_for(source)
     base = STANDARD_INDICATORS["establishments_supported"]
     by_sector = compute(
@@ -401,7 +425,7 @@ _LIVE = Filter(
 
 def project_size(source: Source, period: Period, *, scope: Filter | None = None) -> ProjectSize:
     """Approved support per project, for projects approved in ``period`` (mean, median)."""
-    _check(period=(period, Period))
+    _check(period, scope)
     source = source_for(source)
     result = compute(
         _APPROVED.where(_LIVE),
@@ -421,7 +445,7 @@ def disbursement_rate(source: Source, period: Period, *, scope: Filter | None = 
     public money (national + local) of the support records and fair supports of those
     projects, whenever paid.
     """
-    _check(period=(period, Period))
+    _check(period, scope)
     source = source_for(source)
     approved = compute(
         _APPROVED.where(_LIVE),
@@ -452,7 +476,7 @@ def disbursement_rate(source: Source, period: Period, *, scope: Filter | None = 
 
 def counterpart_ratio(source: Source, period: Period, *, scope: Filter | None = None) -> Ratio:
     """Beneficiary co-funding ÷ total cost (public money + co-funding) of support in ``period``."""
-    _check(period=(period, Period))
+    _check(period, scope)
     source = source_for(source)
     co = compute(STANDARD_INDICATORS["co_funding"], source, period, by=[], scope=scope)
     total_cost = STANDARD_INDICATORS["co_funding"]

@@ -27,6 +27,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._arguments import Arguments, many_problem
 from khuyencong.converters import parse_json, structure, unstructure
 from khuyencong.display import fragment, summary_table
 from khuyencong.domain import (
@@ -75,6 +76,9 @@ _FAIR_CONTENT = {
 
 
 def _tuple(items: Iterable[Any]) -> tuple[Any, ...]:
+    problem = many_problem(items)
+    if problem is not None:
+        raise ValidationError.single("$", items, problem)
     return tuple(items)
 
 
@@ -104,6 +108,10 @@ class RecordSet:
     _est_by_id: dict[str, Establishment] = attrs.field(init=False, factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        args = Arguments()
+        for name, (_, cls) in FILES.items():
+            args.each(getattr(self, name), name, cls)
+        args.check()
         for est in self.establishments:
             if est.id in self._est_by_id:
                 raise ValidationError.single(

@@ -14,11 +14,11 @@ described by :class:`Breakdown`. Nothing here reads records; see ``_engine``.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Mapping
 
 import attrs
 
+from khuyencong._arguments import Arguments, CheckedEnum, many_problem
 from khuyencong.domain import (
     AwardLevel,
     ContentGroup,
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 
-class RecordKind(enum.StrEnum):
+class RecordKind(CheckedEnum):
     """The kind of record an indicator reads."""
 
     SUPPORT = "support"
@@ -57,7 +57,7 @@ class RecordKind(enum.StrEnum):
     PROJECT = "project"
 
 
-class Counting(enum.StrEnum):
+class Counting(CheckedEnum):
     """What an indicator counts (see the docs page "Counting semantics of indicators")."""
 
     DISTINCT_ESTABLISHMENTS = "distinct_establishments"
@@ -74,7 +74,7 @@ class Counting(enum.StrEnum):
     """The sum of the units delivered (models, showrooms, machines)."""
 
 
-class Measure(enum.StrEnum):
+class Measure(CheckedEnum):
     """The numeric field summed by PERSONS, MONEY and QUANTITY indicators.
 
     The outcome measures (``jobs_created``, ``income_change``) are optional on a record: see
@@ -108,7 +108,7 @@ reported, and an OCCURRENCES indicator with such a measure counts how many did.
 """
 
 
-class DateField(enum.StrEnum):
+class DateField(CheckedEnum):
     """The date that places a record in a period; each indicator declares one.
 
     ``round_year`` places an award entry on 1 January of its round year;
@@ -175,7 +175,7 @@ MEASURES: Mapping[RecordKind, frozenset[Measure]] = {
 """The numeric fields each kind of record has."""
 
 
-class Unit(enum.StrEnum):
+class Unit(CheckedEnum):
     """The unit an indicator is expressed in, with Vietnamese and English labels."""
 
     ESTABLISHMENTS = "establishments"
@@ -193,7 +193,7 @@ class Unit(enum.StrEnum):
         return text(f"indicators.unit.{self.value}", lang)
 
 
-class Dimension(enum.StrEnum):
+class Dimension(CheckedEnum):
     """What a breakdown groups by.
 
     ``SECTOR``, ``PARTNER``, ``FUND`` (of support records, for counts) and ``CONTENT`` (of
@@ -323,10 +323,14 @@ class Breakdown:
 
 
 def _frozen_or_none(value: Iterable[object] | None) -> frozenset[object] | None:
-    return None if value is None else frozenset(value)
+    return None if value is None else _frozen(value)
 
 
 def _frozen(value: Iterable[object]) -> frozenset[object]:
+    """A set of values; a single value (a number, ``None``) is the library's error, not a set."""
+    problem = many_problem(value)
+    if problem is not None:
+        raise ValidationError.single("$", value, problem)
     return frozenset(value)
 
 
@@ -469,6 +473,12 @@ class Indicator:
     note_en: str = ""
 
     def __attrs_post_init__(self) -> None:
+        args = Arguments()
+        args.instance(self.kind, "kind", RecordKind)
+        args.instance(self.counting, "counting", Counting)
+        args.instance(self.date_field, "date_field", DateField)
+        args.optional(self.measure, "measure", Measure)
+        args.check()
         if self.date_field not in DATE_FIELDS[self.kind]:
             allowed = ", ".join(sorted(DATE_FIELDS[self.kind]))
             raise ValidationError.single(

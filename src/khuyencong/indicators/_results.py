@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from khuyencong._arguments import Arguments, expect
 from khuyencong._files import csv_text
 from khuyencong.display import escape, fragment, markdown_escape
 from khuyencong.domain import Period, format_vnd
@@ -46,7 +47,12 @@ __all__ = [
 
 
 def format_number(n: int, lang: Lang | None = None) -> str:
-    """A whole number with thousands separators (``1.234`` in Vietnamese, ``1,234`` in English)."""
+    """A whole number with thousands separators (``1.234`` in Vietnamese, ``1,234`` in English).
+
+    Raises:
+        ValidationError: If ``n`` is not a whole number.
+    """
+    expect(n, "n", int)
     return f"{n:,}".replace(",", text("domain.number.thousands", lang))
 
 
@@ -57,14 +63,31 @@ def _decimal(value: Fraction, places: int) -> Decimal:
 
 
 def format_percent(value: Fraction | None, lang: Lang | None = None, places: int = 1) -> str:
-    """A ratio as a percentage, rounded half-even to ``places`` (``—`` when undefined)."""
+    """A ratio as a percentage, rounded half-even to ``places`` (``—`` when undefined).
+
+    Raises:
+        ValidationError: If ``value`` is not an exact ratio, or ``places`` not a count.
+    """
+    args = Arguments()
+    args.optional(value, "value", Fraction, int)
+    args.count(places, "places")
+    args.check()
     if value is None:
         return "—"
+    value = Fraction(value)
     return f"{_decimal(value * 100, places)}%".replace(".", text("domain.number.decimal", lang))
 
 
 def format_value(value: int, unit: Unit, lang: Lang | None = None) -> str:
-    """A figure in its unit's way: đồng as ``1.234.567 đ``, counts with separators."""
+    """A figure in its unit's way: đồng as ``1.234.567 đ``, counts with separators.
+
+    Raises:
+        ValidationError: If ``value`` is not a whole number or ``unit`` not a unit.
+    """
+    args = Arguments()
+    args.instance(value, "value", int)
+    args.instance(unit, "unit", Unit)
+    args.check()
     if unit is Unit.VND:
         return format_vnd(value, lang)
     return format_number(value, lang)

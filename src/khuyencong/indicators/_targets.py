@@ -39,7 +39,6 @@ clamped to 0–100 % with the raw value kept.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import functools
 import itertools
 import json
@@ -53,6 +52,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._arguments import Arguments, CheckedEnum, expect
 from khuyencong.converters import structure
 from khuyencong.domain import Citation, Confidence, Period, SupportContent
 from khuyencong.exceptions import (
@@ -225,8 +225,9 @@ def load_targets(path: str | Path) -> TargetSet:
     Raises:
         DataFileError: The file cannot be read, or a target is invalid (every problem listed
             with its ``$.target[i]`` path), or a target is given twice.
+        ValidationError: If ``path`` is not a path.
     """
-    file = Path(path)
+    file = _path(path)
     return TargetSet(tuple(_structure_targets(_read(file), str(file))), str(file))
 
 
@@ -376,7 +377,7 @@ _INDICATORS: Mapping[str, Indicator] = {**STANDARD_INDICATORS, **PROGRAMME_INDIC
 # --- national programmes ---------------------------------------------------------------------
 
 
-class ProgrammeStatus(enum.StrEnum):
+class ProgrammeStatus(CheckedEnum):
     """How much of a national programme's targets the library knows."""
 
     COMPLETE = "complete"
@@ -477,8 +478,9 @@ def load_programme(path: str | Path) -> Programme:
     Raises:
         DataFileError: The file cannot be read or breaks one of these rules (every problem
             listed with its ``$.programme…`` or ``$.target[i]…`` path).
+        ValidationError: If ``path`` is not a path.
     """
-    file = Path(path)
+    file = _path(path)
     source = str(file)
     data = _read(file)
     head = data.get("programme") if isinstance(data, dict) else None
@@ -597,8 +599,25 @@ def national_programmes() -> tuple[Programme, ...]:
     return tuple(programmes)
 
 
+def _path(path: object) -> Path:
+    args = Arguments()
+    args.path(path, "path")
+    args.check()
+    return Path(path)  # type: ignore[arg-type]  # checked just above
+
+
 def _as_period(period: str | Period) -> Period:
-    return Period.parse(period) if isinstance(period, str) else period
+    """A period given as text or as a Period.
+
+    Raises:
+        ValidationError: If it is neither (naming ``period``).
+    """
+    if isinstance(period, str):
+        try:
+            return Period.parse(period)
+        except ValidationError as exc:
+            raise exc.prefixed("$.period") from None
+    return expect(period, "period", Period)
 
 
 def national_targets(period: str | Period | None = None, *, on: dt.date | None = None) -> TargetSet:
@@ -617,6 +636,9 @@ def national_targets(period: str | Period | None = None, *, on: dt.date | None =
         ValidationError: Both ``period`` and ``on`` are given, or the period spans two
             programmes (ask for each).
     """
+    args = Arguments()
+    args.optional_day(on, "on")
+    args.check()
     if period is not None and on is not None:
         raise ValidationError.single("$.on", on, "give a period or a date, not both")
     programmes = national_programmes()
@@ -677,7 +699,15 @@ class Progress:
 
 
 def progress(target: Target, actual: int | Fraction | Decimal) -> Progress:
-    """Progress of ``actual`` against ``target``: ``(actual − baseline) ÷ (target − baseline)``."""
+    """Progress of ``actual`` against ``target``: ``(actual − baseline) ÷ (target − baseline)``.
+
+    Raises:
+        ValidationError: If ``target`` is not a target or ``actual`` not an exact number.
+    """
+    args = Arguments()
+    args.instance(target, "target", Target)
+    args.instance(actual, "actual", int, Fraction, Decimal)
+    args.check()
     act = Fraction(actual)
     span = Fraction(target.target) - Fraction(target.baseline)
     raw = None if span == 0 else (act - Fraction(target.baseline)) / span
@@ -755,7 +785,14 @@ def progress_of(
         source: Where the records are (a :class:`RecordSet`, a store or a dataset).
         period: Count only within this period.
         scope: A filter every record must also pass (legal forms of a report, …).
+
+    Raises:
+        ValidationError: If an argument is not what it says (naming it).
     """
+    args = Arguments()
+    targets = args.each(targets, "targets", Target)
+    args.optional(scope, "scope", Filter)
+    args.check()
     records = source_for(source)  # read a store once, not once per target
     asked = None if period is None else _as_period(period)
     out = []

@@ -26,13 +26,14 @@ khuyencong.exceptions.ValidationError: $.on: ...
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, TypeVar, cast
 
+from khuyencong._arguments import Arguments as CheckedArguments
+from khuyencong._arguments import is_int
 from khuyencong.domain import LabelledEnum
-from khuyencong.exceptions import Problem, ValidationError
+from khuyencong.exceptions import ValidationError
 from khuyencong.messages import text
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
@@ -48,20 +49,7 @@ def _fail(name: str, value: object, key: str, /, **fields: object) -> Validation
     return ValidationError.single(f"$.{name}", value, text(f"rules.{key}", **fields))
 
 
-def _date_problem(value: object) -> tuple[str, dict[str, object]] | None:
-    if type(value) is dt.date:
-        return None
-    if isinstance(value, dt.datetime):
-        return "date_not_datetime", {}
-    if isinstance(value, str):
-        return "date_not_text", {"value": value}
-    if isinstance(value, dt.date):  # a subclass of date that is not a datetime
-        return None
-    return "not_a_date", {"given": type(value).__name__}
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+_is_int = is_int
 
 
 def _finite(value: object) -> bool:
@@ -127,8 +115,10 @@ def score_on(score: object, on: object, rules: object) -> tuple[Decimal, DatedRu
     return value, dated(rules, on)  # type: ignore[arg-type]
 
 
-class Arguments:
-    """The problems of several arguments, raised together (every one is listed).
+class Arguments(CheckedArguments):
+    """The problems of several arguments, raised together (every one is listed): the library's
+    argument checks (:class:`khuyencong._arguments.Arguments`: dates, money, counts, objects),
+    with the rules' own (scores, shares, enums read from words, rule sets).
 
     >>> import datetime as dt
     >>> args = Arguments()
@@ -139,66 +129,7 @@ class Arguments:
     khuyencong.exceptions.ValidationError: $.eligible_cost: ...
     """
 
-    __slots__ = ("problems",)
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def _add(self, name: str, value: object, key: str, /, **fields: object) -> None:
-        self.problems.append(Problem(f"$.{name}", text(f"rules.{key}", **fields), value))
-
-    def day(self, value: Any, name: str = "on") -> Any:
-        """Note a problem with the date argument ``name``; return the value."""
-        problem = _date_problem(value)
-        if problem is not None:
-            self._add(name, value, problem[0], **problem[1])
-        return value
-
-    def optional_day(self, value: Any, name: str) -> Any:
-        """As :meth:`day`, ``None`` allowed."""
-        return value if value is None else self.day(value, name)
-
-    def days(self, values: object, name: str) -> frozenset[dt.date]:
-        """Note a problem with the argument ``name``, a collection of dates (not text); return
-        the dates."""
-        if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-            self._add(name, values, "not_dates")
-            return frozenset()
-        return frozenset(self.day(v, f"{name}[{i}]") for i, v in enumerate(values))
-
-    def money(self, value: Any, name: str) -> Any:
-        """Note a problem with the money argument ``name``; return the value."""
-        if not _is_int(value) or value < 0:
-            self._add(name, value, "not_money")
-        return value
-
-    def optional_money(self, value: Any, name: str) -> Any:
-        """As :meth:`money`, ``None`` allowed."""
-        return value if value is None else self.money(value, name)
-
-    def count(self, value: Any, name: str, minimum: int = 0, maximum: int | None = None) -> Any:
-        """Note a problem with the whole-number argument ``name`` (at least ``minimum``, at
-        most ``maximum``)."""
-        if maximum is not None:
-            if not _is_int(value) or not minimum <= value <= maximum:
-                self._add(name, value, "not_a_count_within", minimum=minimum, maximum=maximum)
-        elif not _is_int(value) or value < minimum:
-            self._add(name, value, "not_a_count", minimum=minimum)
-        return value
-
-    def optional_count(self, value: Any, name: str, minimum: int = 0) -> Any:
-        """As :meth:`count`, ``None`` allowed."""
-        return value if value is None else self.count(value, name, minimum)
-
-    def year(self, value: Any, name: str) -> Any:
-        """Note a problem with the year argument ``name`` (a whole number, 1900 to 2100)."""
-        if not _is_int(value) or not 1900 <= value <= 2100:
-            self._add(name, value, "not_a_year")
-        return value
-
-    def optional_year(self, value: Any, name: str) -> Any:
-        """As :meth:`year`, ``None`` allowed."""
-        return value if value is None else self.year(value, name)
+    __slots__ = ()
 
     def score(self, value: Any, name: str = "score", top: int | Decimal = _HUNDRED) -> Any:
         """Note a problem with the score ``name`` (an ``int`` or ``Decimal``, 0 to ``top``);
@@ -214,24 +145,6 @@ class Arguments:
         if (isinstance(value, Fraction) or _finite(value)) and 0 <= value <= 1:
             return Fraction(value)
         self._add(name, value, "not_a_share")
-        return value
-
-    def flag(self, value: Any, name: str) -> Any:
-        """Note a problem with the yes/no argument ``name`` (``True`` or ``False``)."""
-        if not isinstance(value, bool):
-            self._add(name, value, "not_a_flag")
-        return value
-
-    def text(self, value: Any, name: str) -> Any:
-        """Note a problem with the text argument ``name`` (non-empty text)."""
-        if not isinstance(value, str) or not value.strip():
-            self._add(name, value, "not_text")
-        return value
-
-    def instance(self, value: Any, name: str, *kinds: type) -> Any:
-        """Note a problem if ``value`` is not one of ``kinds``."""
-        if not isinstance(value, kinds):
-            self._add(name, value, "not_a", kind=" | ".join(k.__name__ for k in kinds))
         return value
 
     def member(self, enum_cls: type[E], value: object, name: str) -> E:
@@ -250,12 +163,3 @@ class Arguments:
         if rules is not None and not isinstance(rules, RuleSet | DatedRules):
             self._add("rules", rules, "not_rules")
         return rules
-
-    def check(self) -> None:
-        """Raise every problem noted, in one error.
-
-        Raises:
-            ValidationError: Listing every problem, each with its argument's path.
-        """
-        if self.problems:
-            raise ValidationError(self.problems)

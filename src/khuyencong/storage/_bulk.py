@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from khuyencong._arguments import Arguments, expect
 from khuyencong.domain import Dataset, ProjectStatus
 from khuyencong.storage._port import Store
 
@@ -46,7 +47,12 @@ def store_dataset(
             project, or an award entry a prior entry that neither the dataset nor the store
             holds (nothing is written).
         LifecycleError: If a project's history is not a lawful path to its status.
+        ValidationError: If ``store`` is not a store or ``dataset`` not a dataset.
     """
+    args = Arguments()
+    args.instance(store, "store", Store)
+    args.instance(dataset, "dataset", Dataset)
+    args.check()
     new = [p for p in dataset.projects if p.status is ProjectStatus.DRAFT and not p.history]
     past = [p for p in dataset.projects if not (p.status is ProjectStatus.DRAFT and not p.history)]
     with store.unit_of_work() as uow:
@@ -69,7 +75,12 @@ def store_dataset(
 
 
 def dataset_from_store(store: Store) -> Dataset:
-    """Everything a store holds, as a :class:`~khuyencong.domain.Dataset`."""
+    """Everything a store holds, as a :class:`~khuyencong.domain.Dataset`.
+
+    Raises:
+        ValidationError: If ``store`` is not a store.
+    """
+    expect(store, "store", Store)
     return Dataset(
         establishments=tuple(store.establishments),
         projects=tuple(store.projects),

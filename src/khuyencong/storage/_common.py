@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
+from khuyencong._arguments import many_problem
 from khuyencong.converters import structure_hook, unstructure
 from khuyencong.exceptions import StoreError, ValidationError
 from khuyencong.messages import text as message
@@ -17,6 +18,7 @@ from khuyencong.storage._records import today_utc
 __all__ = [
     "audit_entry",
     "check_instance",
+    "check_many",
     "check_text",
     "duplicate_in",
     "from_data",
@@ -116,11 +118,30 @@ def from_many(datas: Iterable[object], cls: type[T], kind: str = "") -> list[T]:
     return out
 
 
-def check_instance(obj: object, cls: type[Any], kind: str) -> None:
-    """Refuse an object of the wrong type with a plain :class:`TypeError`."""
+def check_instance(obj: object, cls: type[Any], path: str = "$") -> None:
+    """Refuse an object of the wrong type (a store holds objects of one class each).
+
+    Raises:
+        ValidationError: At ``path``, naming the class expected and the one given.
+    """
     if not isinstance(obj, cls):
-        msg = f"expected a {cls.__name__} for the {kind}s, got {type(obj).__name__}"
-        raise TypeError(msg)
+        raise ValidationError.single(
+            path,
+            obj,
+            message("storage.wrong_type", expected=cls.__name__, given=type(obj).__name__),
+        )
+
+
+def check_many(objs: object) -> Iterable[Any]:
+    """``objs``, if it is a collection of objects (not a text, not a single object).
+
+    Raises:
+        ValidationError: At ``$`` if it is not.
+    """
+    problem = many_problem(objs)
+    if problem is not None:
+        raise ValidationError.single("$", objs, problem)
+    return objs  # type: ignore[return-value]  # checked just above
 
 
 def check_text(field: str, value: object) -> str:

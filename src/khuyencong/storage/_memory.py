@@ -161,15 +161,9 @@ class _MemoryAudit(AuditLogBase):
         self._store = store
         self._rows: list[str] = []
 
-    def entries(
-        self,
-        *,
-        subject: str | None = None,
-        action: str | None = None,
-        actor: str | None = None,
-        since: dt.datetime | None = None,
+    def _entries(
+        self, subject: str | None, action: str | None, actor: str | None, since: dt.datetime | None
     ) -> list[AuditEntry]:
-        """The entries matching every filter given, in log order."""
         with self._store._lock:
             found = [audit_from(i + 1, data) for i, data in enumerate(self._rows)]
         return [
@@ -206,7 +200,7 @@ class _MemoryBudgets(BudgetRepositoryBase):
 
     def add_envelope(self, envelope: BudgetEnvelope) -> None:
         """Store a new envelope."""
-        check_instance(envelope, BudgetEnvelope, "budget envelope")
+        check_instance(envelope, BudgetEnvelope)
         with self._store._op():
             if envelope.key in self._envelopes:
                 raise DuplicateIdError("budget envelope", envelope.key)

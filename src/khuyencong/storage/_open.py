@@ -9,6 +9,7 @@ from importlib.metadata import entry_points
 from typing import cast
 from urllib.parse import parse_qsl, urlsplit
 
+from khuyencong._arguments import Arguments
 from khuyencong.exceptions import StoreError, StoreOptionError
 from khuyencong.messages import text as message
 from khuyencong.storage._port import Store
@@ -93,6 +94,9 @@ def open_store(url: str | os.PathLike[str], *, read_only: bool = False) -> Store
     ...     store.establishments.count()
     0
     """
+    args = Arguments()
+    args.path(url, "url")
+    args.check()
     if not isinstance(url, str) or "://" not in url:
         from khuyencong.storage._sqlite import SQLiteStore  # noqa: PLC0415
 

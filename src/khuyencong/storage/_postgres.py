@@ -25,6 +25,7 @@ from contextlib import suppress
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from khuyencong._arguments import expect
 from khuyencong.exceptions import ConcurrencyError, StoreError
 from khuyencong.messages import text as message
 from khuyencong.storage import _schema as schema
@@ -117,6 +118,7 @@ class PostgresStore(SqlStore):
     """
 
     def __init__(self, url: str, *, read_only: bool = False) -> None:
+        expect(url, "url", str)
         try:
             import psycopg  # noqa: PLC0415  (optional extra, imported only when used)
             from psycopg import sql  # noqa: PLC0415

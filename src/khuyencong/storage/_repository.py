@@ -23,11 +23,13 @@ suite.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Generic, Protocol, TypeVar
 
+from khuyencong._arguments import Arguments
 from khuyencong.domain import (
     AwardEntry,
     BudgetEnvelope,
@@ -45,7 +47,7 @@ from khuyencong.exceptions import (
 )
 from khuyencong.messages import text as message
 from khuyencong.storage import _records as rec
-from khuyencong.storage._common import check_instance, check_text, new_id, say
+from khuyencong.storage._common import check_instance, check_many, check_text, new_id, say
 from khuyencong.storage._port import (
     AuditEntry,
     Commitment,
@@ -159,8 +161,8 @@ class RepositoryBase(Generic[T]):
 
     # -- the port ---------------------------------------------------------------------------------
 
-    def _checked(self, obj: object) -> T:
-        check_instance(obj, self._spec.cls, self._spec.kind)
+    def _checked(self, obj: object, index: int | None = None) -> T:
+        check_instance(obj, self._spec.cls, "$" if index is None else f"$[{index}]")
         return obj  # type: ignore[return-value]  # checked just above
 
     def _check_new(self, objs: Sequence[T]) -> None:
@@ -201,11 +203,11 @@ class RepositoryBase(Generic[T]):
 
     def add(self, obj: T) -> None:
         """Store a new object (see :class:`~khuyencong.storage.Repository`)."""
-        self.add_many([obj])
+        self.add_many([self._checked(obj)])
 
     def add_many(self, objs: Iterable[T]) -> int:
         """Store many new objects, all or none; return how many."""
-        items = [self._checked(obj) for obj in objs]
+        items = [self._checked(obj, i) for i, obj in enumerate(check_many(objs))]
         self._check_new(items)
         self._check_references(items)
         self._insert(items)
@@ -372,6 +374,9 @@ class AuditLogBase:
     ) -> AuditEntry:
         """Append an application's own entry (see :class:`~khuyencong.storage.AuditLog`)."""
         check_text("action", action)
+        args = Arguments()
+        args.optional(details, "details", Mapping)
+        args.check()
         if action.startswith(RESERVED_ACTIONS):
             raise ValidationError.single(
                 "$.action",
@@ -379,6 +384,31 @@ class AuditLogBase:
                 message("storage.audit_reserved", prefixes=", ".join(RESERVED_ACTIONS)),
             )
         return self._store._audit_add(action, subject, actor, rule_set_version, details)
+
+    def _entries(
+        self, subject: str | None, action: str | None, actor: str | None, since: dt.datetime | None
+    ) -> list[AuditEntry]:
+        """The entries matching every filter given (checked), in log order."""
+        raise NotImplementedError
+
+    def entries(
+        self,
+        *,
+        subject: str | None = None,
+        action: str | None = None,
+        actor: str | None = None,
+        since: dt.datetime | None = None,
+    ) -> list[AuditEntry]:
+        """The entries matching every filter given, in log order (see
+        :class:`~khuyencong.storage.AuditLog`)."""
+        args = Arguments()
+        for name, value in (("subject", subject), ("action", action), ("actor", actor)):
+            args.optional(value, name, str)
+        args.optional(since, "since", dt.datetime)
+        args.check()
+        if since is not None and since.utcoffset() is None:
+            raise ValidationError.single("$.since", since, message("storage.since_naive"))
+        return self._entries(subject, action, actor, since)
 
 
 class BudgetRepositoryBase:

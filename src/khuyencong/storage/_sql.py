@@ -292,15 +292,9 @@ class _SqlAudit(AuditLogBase):
     def __init__(self, store: SqlStore) -> None:
         self._store = store
 
-    def entries(
-        self,
-        *,
-        subject: str | None = None,
-        action: str | None = None,
-        actor: str | None = None,
-        since: dt.datetime | None = None,
+    def _entries(
+        self, subject: str | None, action: str | None, actor: str | None, since: dt.datetime | None
     ) -> list[AuditEntry]:
-        """The entries matching every filter given, in log order."""
         parts: list[str] = []
         params: list[Any] = []
         for column, value in (("subject", subject), ("action", action), ("actor", actor)):
@@ -326,7 +320,7 @@ class _SqlBudgets(BudgetRepositoryBase):
 
     def add_envelope(self, envelope: BudgetEnvelope) -> None:
         """Store a new envelope."""
-        check_instance(envelope, BudgetEnvelope, "budget envelope")
+        check_instance(envelope, BudgetEnvelope)
         params = [
             envelope.key,
             envelope.fund.value,

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
+from khuyencong._arguments import Arguments
 from khuyencong.exceptions import ConcurrencyError, StoreError, StoreOptionError
 from khuyencong.messages import text as message
 from khuyencong.storage import _schema as schema
@@ -160,6 +161,9 @@ class SQLiteStore(SqlStore):
         synchronous: Synchronous = "full",
         read_only: bool = False,
     ) -> None:
+        args = Arguments()
+        args.path(path, "path")
+        args.check()
         path = os.fspath(path)
         timeout, synchronous = check_sqlite_options(timeout, synchronous)
         where = message("storage.where_sqlite", path=path)

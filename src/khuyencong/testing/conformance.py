@@ -368,9 +368,21 @@ class StoreConformance:
         assert store.support_records.count(unit=PROVINCE) == 0
 
     def test_wrong_type_is_refused(self, store: Store) -> None:
-        """A repository refuses an object of another type, storing nothing."""
-        with pytest.raises(TypeError):
+        """A repository refuses an object of another type, or a text where objects belong,
+        with the library's ValidationError naming the class it holds (and where in a batch),
+        storing nothing."""
+        with pytest.raises(ValidationError) as caught:
             store.support_records.add(sample_fair())  # type: ignore[arg-type]
+        assert caught.value.paths == ("$",)
+        assert "SupportRecord" in caught.value.problems[0].message
+        self.establish(store, 1)
+        with pytest.raises(ValidationError) as caught:
+            store.support_records.add_many([sample_support_record(1), "SR-2"])  # type: ignore[list-item]
+        assert caught.value.paths == ("$[1]",)
+        with pytest.raises(ValidationError):
+            store.support_records.add_many("SR-2")  # type: ignore[arg-type]
+        with pytest.raises(ValidationError):
+            store.budgets.add_envelope("local/24/2019")  # type: ignore[arg-type]
         assert store.support_records.count() == 0
 
     # -- unique ids ---------------------------------------------------------------------------

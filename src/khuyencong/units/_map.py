@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._arguments import Arguments, expect
 from khuyencong.exceptions import DataFileError, NotFoundError, Problem, ValidationError
 from khuyencong.messages import Lang, resolve_language
 from khuyencong.units._text import match_key
@@ -130,6 +131,14 @@ class UnitMap:
     __slots__ = ("_by_code", "_children", "_name_index", "map_id", "snapshot_date", "source")
 
     def __init__(self, map_id: MapId, units: list[AdminUnit], source: str) -> None:
+        args = Arguments()
+        args.instance(map_id, "map_id", MapId)
+        args.many(units, "units")
+        args.check()
+        units = list(units)
+        if not all(type(u) is AdminUnit for u in units):  # one pass over 10,000 units
+            for i, unit in enumerate(units):
+                expect(unit, f"units[{i}]", AdminUnit)
         self.map_id = map_id
         self.source = source
         self.snapshot_date = map_id.snapshot_date

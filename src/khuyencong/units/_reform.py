@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import enum
 import functools
 from typing import Any
 
 import attrs
 
+from khuyencong._arguments import CheckedEnum, expect
 from khuyencong.exceptions import NotFoundError, UnitMappingError
 from khuyencong.units._map import AdminUnit, UnitRef, load_map
 from khuyencong.units._types import MapId, UnitLevel, read_data_file
@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-class ReformMethod(enum.StrEnum):
+class ReformMethod(CheckedEnum):
     """How an old unit was matched to its post-reform unit."""
 
     UNCHANGED = "unchanged"
@@ -143,10 +143,12 @@ def former_provinces(unit: UnitRef | AdminUnit) -> tuple[AdminUnit, ...]:
 
     Raises:
         UnitMappingError: For a post-reform unit the merger list does not name.
+        ValidationError: If ``unit`` is neither a unit nor a reference to one.
 
     >>> [p.name for p in former_provinces(UnitRef(MapId.MAP_REFORM, "07582"))]  # Xã Lục Ngạn
     ['Bắc Giang']
     """
+    expect(unit, "unit", UnitRef, AdminUnit)
     resolved = unit.resolve() if isinstance(unit, UnitRef) else unit
     old_map = load_map(MapId.MAP_2025)
     if resolved.map_id is not MapId.MAP_REFORM:
@@ -209,11 +211,13 @@ def to_reform(unit: UnitRef | AdminUnit) -> ReformMapping:
         UnitMappingError: The unit was split or is ambiguous (``candidates`` lists the
             possible new codes), or cannot be matched (no candidates), or is a district
             (districts were abolished; ``candidates`` lists the new units its communes went to).
+        ValidationError: If ``unit`` is neither a unit nor a reference to one.
 
     >>> m = to_reform(UnitRef(MapId.MAP_2021, "07525"))  # Thị trấn Chũ, Lục Ngạn, Bắc Giang
     >>> m.new_commune.full_name, m.new_province.name
     ('Phường Chũ', 'Bắc Ninh')
     """
+    expect(unit, "unit", UnitRef, AdminUnit)
     old = unit.resolve() if isinstance(unit, UnitRef) else unit
     new_map = load_map(MapId.MAP_REFORM)
     if old.map_id is MapId.MAP_REFORM:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from khuyencong._arguments import expect
+
 __all__ = ["ascii_name", "fold", "match_key"]
 
 _SPACES = re.compile(r"\s+")
@@ -35,8 +37,15 @@ def fold(text: str) -> str:
     'huyen luc ngan'
     >>> fold("Đắk Lắk") == fold("dak lak")
     True
+
+    Raises:
+        ValidationError: If ``text`` is not text.
     """
-    text = unicodedata.normalize("NFC", text)
+    try:
+        text = unicodedata.normalize("NFC", text)
+    except TypeError:  # not a str: checked here, not on every call (names come by the 10,000)
+        expect(text, "text", str)
+        raise
     return _SPACES.sub(" ", _strip_marks(text).casefold()).strip()
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
+from khuyencong._arguments import Arguments
 from khuyencong.exceptions import DataFileError, Problem, ValidationError
 from khuyencong.messages import Lang, get_language, text
 from khuyencong.units._text import fold
@@ -187,7 +188,13 @@ def map_for(on: dt.date) -> MapId:
     >>> import datetime as dt
     >>> map_for(dt.date(2025, 6, 30)), map_for(dt.date(2025, 7, 1))
     (<MapId.MAP_2025: '2025-07'>, <MapId.MAP_REFORM: '2025-reform'>)
+
+    Raises:
+        ValidationError: If ``on`` is not a date.
     """
+    args = Arguments()
+    args.day(on, "on")
+    args.check()
     for map_id, row in _map_table().items():
         start, end = row["applies_from"], row["applies_until"]
         if (start is None or start <= on) and (end is None or on <= end):
