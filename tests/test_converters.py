@@ -61,6 +61,17 @@ EVERY_TYPE: list[tuple[type[Any], st.SearchStrategy[Any]]] = [
 ]
 
 
+def consulting(**changes: Any) -> SupportRecord:
+    """A design-consulting support record of 2 January 2019 (S1, to E1)."""
+    return SupportRecord(
+        id="S1",
+        establishment_id="E1",
+        content=SupportContent.DESIGN_CONSULTING,
+        delivered_on=dt.date(2019, 1, 2),
+        **changes,
+    )
+
+
 def fields_of(obj: Any) -> tuple[Any, ...]:
     return attrs.astuple(obj, recurse=True)
 
@@ -148,14 +159,7 @@ class TestWireRules:
         """Where a list belongs, an object (``{}`` once became an empty list, ``{"a": …}`` the
         list of its keys) and a text (once a list of its characters) are refused with the
         list's $.path, on the fast, trusted and detailed paths alike."""
-        data = unstructure(
-            SupportRecord(
-                id="S1",
-                establishment_id="E1",
-                content=SupportContent.DESIGN_CONSULTING,
-                delivered_on=dt.date(2019, 1, 2),
-            )
-        )
+        data = unstructure(consulting())
         data["partners"] = value
         builds = (
             structure_hook(SupportRecord),
@@ -434,15 +438,7 @@ class TestStructureHook:
     def test_the_trusted_builder_accepts_tuples_and_enum_members(self) -> None:
         """Already-built values a caller may pass (a tuple of partners, an enum member) are
         accepted by the trusted builder as by the detailed path."""
-        data = unstructure(
-            SupportRecord(
-                id="S1",
-                establishment_id="E1",
-                content=SupportContent.DESIGN_CONSULTING,
-                delivered_on=dt.date(2019, 1, 2),
-                partners=("A", "B"),
-            )
-        )
+        data = unstructure(consulting(partners=("A", "B")))
         data["partners"] = ("A", "B")
         data["content"] = SupportContent.DESIGN_CONSULTING
         built = structure_hook(SupportRecord, trusted=True)(data)

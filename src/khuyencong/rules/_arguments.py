@@ -120,13 +120,13 @@ class Arguments(CheckedArguments):
     argument checks (:class:`khuyencong._arguments.Arguments`: dates, money, counts, objects),
     with the rules' own (scores, shares, enums read from words, rule sets).
 
-    >>> import datetime as dt
+    >>> from decimal import Decimal
     >>> args = Arguments()
-    >>> args.money(1.5, "eligible_cost"), args.day(dt.date(2024, 7, 1), "on")
-    (1.5, datetime.date(2024, 7, 1))
+    >>> args.score(Decimal("78.5")), args.share(40, "progress")
+    (Decimal('78.5'), 40)
     >>> args.check()
     Traceback (most recent call last):
-    khuyencong.exceptions.ValidationError: $.eligible_cost: ...
+    khuyencong.exceptions.ValidationError: $.progress: ...
     """
 
     __slots__ = ()
