@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     out = []
     for n in sizes:
         t0 = time.perf_counter()
-        records = make_data(n).support
+        records = make_data(n).support_records
         print(f"{n:,}: generated in {time.perf_counter() - t0:.1f} s", flush=True)
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)

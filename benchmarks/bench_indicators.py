@@ -93,11 +93,13 @@ def make_data(n: int) -> RecordSet:
                 outcome_reported_on=delivered + dt.timedelta(days=180) if i % 10 == 0 else None,
             )
         )
-    return RecordSet(establishments=ests, support=records)
+    return RecordSet(establishments=ests, support_records=records)
 
 
 def ours(data: RecordSet) -> dict[str, Any]:
-    fresh = RecordSet(establishments=data.establishments, support=data.support)  # column build
+    fresh = RecordSet(
+        establishments=data.establishments, support_records=data.support_records
+    )  # column build
     return standard_set(fresh)
 
 
@@ -120,7 +122,7 @@ def standard_set(fresh: IndicatorSource) -> dict[str, Any]:
 def by_pandas(data: RecordSet) -> dict[str, Any]:
     import pandas as pd  # noqa: PLC0415
 
-    s = data.support
+    s = data.support_records
     df = pd.DataFrame(
         {
             "est": [r.establishment_id for r in s],
@@ -205,7 +207,7 @@ def load_sqlite(data: RecordSet, path: Path) -> tuple[float, SQLiteStore]:
     t0 = time.perf_counter()
     store = SQLiteStore(path, synchronous="normal")
     store.establishments.add_many(data.establishments)
-    store.support_records.add_many(data.support)
+    store.support_records.add_many(data.support_records)
     return time.perf_counter() - t0, store
 
 
@@ -219,7 +221,7 @@ def main() -> None:
     data = make_data(n)
     print(f"generated {n:,} support records in {time.perf_counter() - t0:.1f} s")
     ours(
-        RecordSet(establishments=data.establishments[:1], support=data.support[:10])
+        RecordSet(establishments=data.establishments[:1], support_records=data.support_records[:10])
     )  # warm caches
     t_ours, m_ours, r_ours = timed(ours, data)
     print(

@@ -90,7 +90,7 @@ def build_store(db: Path, n: int) -> None:
     partial = db.with_suffix(".part")
     with open_store(f"sqlite:///{partial}") as store:
         store_dataset(
-            store, Dataset(establishments=data.establishments, support_records=data.support)
+            store, Dataset(establishments=data.establishments, support_records=data.support_records)
         )
     partial.rename(db)
     for suffix in ("-wal", "-shm"):

@@ -127,14 +127,14 @@ def run(args: argparse.Namespace, only: set[str], out: Path, tmp: Path) -> None:
         profiled(
             path,
             lambda: peers_indicators.ours(
-                RecordSet(establishments=data.establishments, support=data.support)
+                RecordSet(establishments=data.establishments, support_records=data.support_records)
             ),
         )
         show(f"indicators in memory, {args.n:,} support records", path, args.top)
     if "csv" in only and data is not None:
         from khuyencong.importing import import_table, write_csv  # noqa: PLC0415
 
-        csv = write_csv(tmp / "support.csv", data.support[: args.csv_n], "support_records")
+        csv = write_csv(tmp / "support.csv", data.support_records[: args.csv_n], "support_records")
         path = out / "csv.prof"
         profiled(path, lambda: import_table(csv, "support_records"))
         show(f"import_table of {args.csv_n:,} CSV rows", path, args.top)
@@ -149,7 +149,9 @@ def run(args: argparse.Namespace, only: set[str], out: Path, tmp: Path) -> None:
             with open_store(f"sqlite:///{db}") as store:
                 store_dataset(
                     store,
-                    Dataset(establishments=data.establishments, support_records=data.support),
+                    Dataset(
+                        establishments=data.establishments, support_records=data.support_records
+                    ),
                 )
 
         profiled(path, load)

@@ -82,7 +82,8 @@ class TestFragments:
         """A record set displays and prints a summary of counts, never every record."""
         data = load_example()
         assert repr(data) == (
-            "RecordSet(establishments=56, support=60, fairs=104, awards=17, ocop=9, projects=27)"
+            "RecordSet(establishments=56, support_records=60, fair_participations=104,"
+            " award_entries=17, ocop_ratings=9, projects=27)"
         )
         with language("en"):
             html = data._repr_html_()

@@ -72,7 +72,7 @@ class TestTheExampleRecords:
         data = load_example("bac_ninh_2026")
         assert all(SYNTHETIC in e.name for e in data.establishments)
         assert all(SYNTHETIC in p.title for p in data.projects)
-        assert all(SYNTHETIC in s.note for s in data.support)
+        assert all(SYNTHETIC in s.note for s in data.support_records)
         artisans = json.loads((FOLDER / "artisans.json").read_text(encoding="utf-8"))
         assert all(SYNTHETIC in a.name for a in structure(artisans, list[Artisan]))
 

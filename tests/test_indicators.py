@@ -88,7 +88,7 @@ def support_records(draw: st.DrawFn) -> list[SupportRecord]:
 
 
 def make(records: list[SupportRecord]) -> RecordSet:
-    return RecordSet(establishments=ESTABLISHMENTS, support=records)
+    return RecordSet(establishments=ESTABLISHMENTS, support_records=records)
 
 
 def rec(i: int, est: str, content: SupportContent, day: dt.date, **kw: object) -> SupportRecord:
@@ -154,7 +154,7 @@ class TestCountingSemantics:
             )
             for i in range(5)
         ]
-        data = RecordSet(establishments=ESTABLISHMENTS, fairs=fairs)
+        data = RecordSet(establishments=ESTABLISHMENTS, fair_participations=fairs)
         r = compute(STANDARD_INDICATORS["fair_participations"], data, Period.year(2018))
         assert r.value == 5
         assert r.get(FairKind.DOMESTIC) == 5

@@ -27,7 +27,6 @@ from psycopg import sql
 from khuyencong.domain import (
     AwardEntry,
     AwardLevel,
-    Dataset,
     Establishment,
     FairKind,
     Fund,
@@ -274,17 +273,17 @@ def record_sets(draw: st.DrawFn) -> RecordSet:
     ]
     return RecordSet(
         establishments=ests,
-        support=support,
-        fairs=fairs,
-        awards=awards,
-        ocop=ocop,
+        support_records=support,
+        fair_participations=fairs,
+        award_entries=awards,
+        ocop_ratings=ocop,
         projects=projects,
     )
 
 
 def _fill(store: Store, data: RecordSet) -> None:
     # Generated projects may be past their draft: store_dataset brings them in as historical.
-    store_dataset(store, _dataset(data))
+    store_dataset(store, data.to_dataset())
 
 
 def _results(
@@ -410,10 +409,10 @@ def _sorted(data: RecordSet) -> RecordSet:
 
     return RecordSet(
         establishments=by_id(data.establishments),
-        support=by_id(data.support),
-        fairs=by_id(data.fairs),
-        awards=by_id(data.awards),
-        ocop=by_id(data.ocop),
+        support_records=by_id(data.support_records),
+        fair_participations=by_id(data.fair_participations),
+        award_entries=by_id(data.award_entries),
+        ocop_ratings=by_id(data.ocop_ratings),
         projects=by_id(data.projects),
     )
 
@@ -453,7 +452,7 @@ class TestSource:
         """A store without SQL pushdown is read once into a RecordSet with the same figures."""
         data = load_example()
         with open_store("memory://") as store:
-            store_dataset(store, _dataset(data))
+            store_dataset(store, data.to_dataset())
             source = source_for(store)
         assert isinstance(source, RecordSet)
         phase = Period.phase(2017, 2020)
@@ -482,7 +481,7 @@ class TestSource:
         for start, expected in ((dt.date(2016, 3, 2), 0), (dt.date(2016, 1, 1), 1)):
             period = Period(start, dt.date(2017, 12, 31))
             assert compute(ind, source, period).value == expected
-            assert compute(ind, RecordSet(awards=[award]), period).value == expected
+            assert compute(ind, RecordSet(award_entries=[award]), period).value == expected
 
     def test_source_is_returned_as_is(self) -> None:
         """A record set given to source_for is its own source."""
@@ -493,9 +492,9 @@ class TestSource:
         """Drill-down reads only the rows asked for, in the order asked; an unknown id fails."""
         sqlite_db.reset()
         data = load_example()
-        store_dataset(sqlite_db.store, _dataset(data))
+        store_dataset(sqlite_db.store, data.to_dataset())
         source = source_for(sqlite_db.store)
-        wanted = [data.support[3].id, data.support[0].id]
+        wanted = [data.support_records[3].id, data.support_records[0].id]
         assert [r.id for r in source.get_records(RecordKind.SUPPORT, wanted)] == wanted  # type: ignore[attr-defined]
         ests = source.get_establishments([data.establishments[1].id])
         assert ests == [data.establishments[1]]
@@ -503,17 +502,6 @@ class TestSource:
             source.get_records(RecordKind.FAIR, ["nope"])
         with pytest.raises(NotFoundError):
             source.get_establishments(["nope"])
-
-
-def _dataset(data: RecordSet) -> Dataset:
-    return Dataset(
-        establishments=data.establishments,
-        projects=data.projects,
-        support_records=data.support,
-        fair_participations=data.fairs,
-        award_entries=data.awards,
-        ocop_ratings=data.ocop,
-    )
 
 
 # -- the schema migration ------------------------------------------------------------------------
@@ -557,7 +545,14 @@ class TestMigration:
 
 
 def _by_spec(data: RecordSet) -> list[Sequence[Any]]:
-    return [data.establishments, data.projects, data.support, data.fairs, data.awards, data.ocop]
+    return [
+        data.establishments,
+        data.projects,
+        data.support_records,
+        data.fair_participations,
+        data.award_entries,
+        data.ocop_ratings,
+    ]
 
 
 def _json(obj: object) -> str:
@@ -578,12 +573,12 @@ def example_store(
     """The Bắc Giang example loaded through ``store_dataset`` into SQLite or PostgreSQL."""
     if request.param == "sqlite":
         store: Store = SQLiteStore(tmp_path_factory.mktemp("bg") / "bg.db", synchronous="normal")
-        store_dataset(store, _dataset(load_example()))
+        store_dataset(store, load_example().to_dataset())
         yield store
         store.close()
         return
     db = _Postgres(_server_url())
-    store_dataset(db.store, _dataset(load_example()))
+    store_dataset(db.store, load_example().to_dataset())
     yield db.store
     db.drop()
 

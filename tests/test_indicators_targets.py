@@ -364,7 +364,7 @@ class TestRoundTrip:
 
 def _records(*specs: tuple[str, SupportContent, dt.date, dict[str, Any]]) -> RecordSet:
     support = [rec(i, est, c, day, **kw) for i, (est, c, day, kw) in enumerate(specs)]
-    return RecordSet(establishments=ESTABLISHMENTS, support=support)
+    return RecordSet(establishments=ESTABLISHMENTS, support_records=support)
 
 
 class TestProgressOf:

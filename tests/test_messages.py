@@ -206,7 +206,7 @@ def _decisions(lang: str) -> Iterator[str]:
     rules = RuleSet.for_province("24", map_id="2021-11")
     for est in bac_giang.establishments[:20]:
         yield check_eligibility(est, dt.date(2019, 6, 1), rules=rules).render(lang)  # type: ignore[arg-type]
-    for record in bac_giang.support[:30]:
+    for record in bac_giang.support_records[:30]:
         try:
             cost = record.national_amount + record.local_amount + record.co_funding
             amount = support_amount(record.content, cost, record.delivered_on, rules=rules)

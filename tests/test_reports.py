@@ -14,7 +14,7 @@ import attrs
 import pytest
 
 from khuyencong.cli import _report as cli
-from khuyencong.domain import Dataset, Period, format_vnd
+from khuyencong.domain import Period, format_vnd
 from khuyencong.indicators import STANDARD_INDICATORS, RecordSet, compute
 from khuyencong.reports import (
     ReportConfig,
@@ -84,11 +84,11 @@ class TestRendering:
 def _with_outcomes() -> tuple[RecordSet, ReportConfig]:
     """The example with outcomes reported for three of its support records."""
     data = load_example()
-    support = list(data.support)
+    support = list(data.support_records)
     reported = {0: (4, 20_000_000), 1: (3, None), 2: (None, -5_000_000)}
     for i, (jobs, income) in reported.items():
         support[i] = attrs.evolve(support[i], jobs_created=jobs, income_change=income)
-    return attrs.evolve(data, support=support), load_report_config(example_path())
+    return attrs.evolve(data, support_records=support), load_report_config(example_path())
 
 
 class TestOutcomes:
@@ -211,17 +211,7 @@ def example_db(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("store") / "bg.db"
     data = load_example()
     with open_store(f"sqlite:///{path}") as store:
-        store_dataset(
-            store,
-            Dataset(
-                establishments=data.establishments,
-                projects=data.projects,
-                support_records=data.support,
-                fair_participations=data.fairs,
-                award_entries=data.awards,
-                ocop_ratings=data.ocop,
-            ),
-        )
+        store_dataset(store, data.to_dataset())
     return f"sqlite:///{path}"
 
 
@@ -324,11 +314,13 @@ HOSTILE = '<img src=x onerror="alert(1)"> *HTX* [a](javascript:x) & | co'
 def _hostile_report(fmt: str) -> str:
     """The example report with a hostile centre name, title and partner."""
     data = load_example()
-    support = [attrs.evolve(r, partners=(HOSTILE,)) if r.partners else r for r in data.support]
+    support = [
+        attrs.evolve(r, partners=(HOSTILE,)) if r.partners else r for r in data.support_records
+    ]
     config = attrs.evolve(
         load_report_config(example_path()), centre=HOSTILE, title_vi=HOSTILE, title_en=HOSTILE
     )
-    report = build_report(attrs.evolve(data, support=support), config, charts=False)
+    report = build_report(attrs.evolve(data, support_records=support), config, charts=False)
     return report.to_markdown() if fmt == "md" else report._repr_html_()
 
 

@@ -160,7 +160,7 @@ def run_khuyencong(path: Path, on: dt.date, phases: Phases) -> tuple[str, str, d
             for r in results
             if r.eligible and r.error is None and r.application.content is not None
         ]
-        records = RecordSet(establishments=ests, support=support)
+        records = RecordSet(establishments=ests, support_records=support)
         figures = indicators.ours(records, Period.year(on.year), trainees=False)
 
     def lines() -> Iterator[str]:

@@ -81,7 +81,7 @@ def ours(source: IndicatorSource, period: Period = PHASE, *, trainees: bool = Tr
 
 def columns(data: RecordSet) -> dict[str, list[Any]]:
     """The records as plain columns (what an analyst exports for Polars or DuckDB)."""
-    s = data.support
+    s = data.support_records
     return {
         "est": [r.establishment_id for r in s],
         "content": [r.content.value for r in s],
@@ -186,9 +186,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"generated {args.n:,} support records in {time.perf_counter() - t0:.1f} s", flush=True)
     results: dict[str, tuple[float, Figures]] = {}
     results["khuyencong in memory (column build counted)"] = timed(
-        args.runs, lambda: ours(RecordSet(establishments=data.establishments, support=data.support))
+        args.runs,
+        lambda: ours(
+            RecordSet(establishments=data.establishments, support_records=data.support_records)
+        ),
     )
-    warm = RecordSet(establishments=data.establishments, support=data.support)
+    warm = RecordSet(establishments=data.establishments, support_records=data.support_records)
     ours(warm)
     results["khuyencong in memory (columns built)"] = timed(args.runs, lambda: ours(warm))
     print("library in memory done", flush=True)
@@ -203,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
                 if fresh:
                     store_dataset(
                         store,
-                        Dataset(establishments=data.establishments, support_records=data.support),
+                        Dataset(
+                            establishments=data.establishments, support_records=data.support_records
+                        ),
                     )
                 load = time.perf_counter() - t0
                 print(

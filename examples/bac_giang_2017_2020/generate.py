@@ -364,10 +364,10 @@ def build() -> RecordSet:
     ocop = _ocop()
     return RecordSet(
         establishments=establishments,
-        support=support,
-        fairs=fairs,
-        awards=awards,
-        ocop=ocop,
+        support_records=support,
+        fair_participations=fairs,
+        award_entries=awards,
+        ocop_ratings=ocop,
         projects=projects,
     )
 
@@ -593,7 +593,7 @@ def main() -> None:
     )
     print(f"wrote {OUT}")
     groups = dict.fromkeys(ContentGroup, 0)
-    for r in data.support:
+    for r in data.support_records:
         groups[r.content.group] += 1
     print({g.value: n for g, n in groups.items() if n})
 

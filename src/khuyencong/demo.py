@@ -47,9 +47,9 @@ from pathlib import Path
 import attrs
 
 from khuyencong.converters import structure
-from khuyencong.domain import Artisan, Confidence, Dataset, Establishment, Lang, Project
+from khuyencong.domain import Artisan, Confidence, Establishment, Lang, Project
 from khuyencong.exceptions import CoverageError, NotConfiguredError, NotFoundError
-from khuyencong.indicators import Breakdown, RecordSet
+from khuyencong.indicators import Breakdown, source_for
 from khuyencong.messages import Text, resolve_language, text
 from khuyencong.reports import (
     build_report,
@@ -530,14 +530,7 @@ def _run(
     spec: _Example, path: Path, *, lang: Lang, fmt: str, charts: bool, example: str
 ) -> DemoResult:
     records = load_example(spec.folder)
-    dataset = Dataset(
-        establishments=records.establishments,
-        projects=records.projects,
-        support_records=records.support,
-        fair_participations=records.fairs,
-        award_entries=records.awards,
-        ocop_ratings=records.ocop,
-    )
+    dataset = records.to_dataset()
     with open_store(f"sqlite:///{path.resolve()}") as store:
         stored = store_dataset(store, dataset)
         loaded = dataset_from_store(store)
@@ -553,14 +546,7 @@ def _run(
         check_eligibility(a, spec.review_on or dt.date.today(), rules=rules)  # noqa: DTZ011
         for a in _artisans(folder)
     )
-    source = RecordSet(
-        establishments=loaded.establishments,
-        support=loaded.support_records,
-        fairs=loaded.fair_participations,
-        awards=loaded.award_entries,
-        ocop=loaded.ocop_ratings,
-        projects=loaded.projects,
-    )
+    source = source_for(loaded)
     report = build_report(
         source,
         load_report_config(folder),

@@ -120,14 +120,7 @@ class Records:
         if self.dataset_file is not None:
             return self.dataset_file
         records: RecordSet = self.source  # type: ignore[assignment]  # a folder's RecordSet
-        return Dataset(
-            establishments=records.establishments,
-            projects=records.projects,
-            support_records=records.support,
-            fair_participations=records.fairs,
-            award_entries=records.awards,
-            ocop_ratings=records.ocop,
-        )
+        return records.to_dataset()
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -182,15 +175,7 @@ def open_records(args: argparse.Namespace) -> Iterator[Records]:
     if not path.exists():
         raise Failure(ExitCode.USAGE, text("cli.error.no_data", path=path), text("cli.hint.path"))
     dataset = _dataset_file(path)
-    source = RecordSet(
-        establishments=dataset.establishments,
-        support=dataset.support_records,
-        fairs=dataset.fair_participations,
-        awards=dataset.award_entries,
-        ocop=dataset.ocop_ratings,
-        projects=dataset.projects,
-    )
-    yield Records(source, dataset_file=dataset)
+    yield Records(source_for(dataset), dataset_file=dataset)
 
 
 def check_settings(args: argparse.Namespace) -> None:

@@ -13,7 +13,7 @@
 ...        for i, (e, c) in enumerate([("E1", SupportContent.DESIGN_CONSULTING),
 ...                                    ("E1", SupportContent.SHOWROOM),
 ...                                    ("E2", SupportContent.DESIGN_CONSULTING)], 1)]
->>> data = RecordSet(establishments=est, support=sup)
+>>> data = RecordSet(establishments=est, support_records=sup)
 >>> r = compute(STANDARD_INDICATORS["supported_by_content"], data, Period.year(2018))
 >>> r.value, r.get("design_consulting"), r.records_behind("showroom")
 (2, 2, ('S2',))

@@ -9,10 +9,10 @@ columns: filter, place in the period, group, count or sum.
 >>> from khuyencong.units import MapId, UnitRef
 >>> coop = Establishment(id="E1", name="HTX A", legal_form=LegalForm.COOPERATIVE,
 ...     location=UnitRef(MapId.MAP_2021, "07525"), sectors=[Sector.AGRO_FOOD_PROCESSING])
->>> rs = RecordSet(establishments=[coop], support=[
+>>> rs = RecordSet(establishments=[coop], support_records=[
 ...     SupportRecord(id="S1", establishment_id="E1", content=SupportContent.DESIGN_CONSULTING,
 ...                   delivered_on=dt.date(2018, 5, 2), local_amount=30_000_000)])
->>> len(rs.support), rs.establishment("E1").name
+>>> len(rs.support_records), rs.establishment("E1").name
 (1, 'HTX A')
 """
 
@@ -32,6 +32,7 @@ from khuyencong.converters import parse_json, structure, unstructure
 from khuyencong.display import fragment, summary_table
 from khuyencong.domain import (
     AwardEntry,
+    Dataset,
     Establishment,
     FairKind,
     FairParticipation,
@@ -61,10 +62,10 @@ __all__ = ["FILES", "RecordSet"]
 
 FILES: Mapping[str, tuple[str, type[Any]]] = {
     "establishments": ("establishments.json", Establishment),
-    "support": ("support_records.json", SupportRecord),
-    "fairs": ("fair_participations.json", FairParticipation),
-    "awards": ("award_entries.json", AwardEntry),
-    "ocop": ("ocop_ratings.json", OcopRating),
+    "support_records": ("support_records.json", SupportRecord),
+    "fair_participations": ("fair_participations.json", FairParticipation),
+    "award_entries": ("award_entries.json", AwardEntry),
+    "ocop_ratings": ("ocop_ratings.json", OcopRating),
     "projects": ("projects.json", Project),
 }
 """The files of a record-set folder: attribute → (file name, record type)."""
@@ -82,27 +83,24 @@ def _tuple(items: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(items)
 
 
-_KINDS = ("establishments", "support", "fairs", "awards", "ocop", "projects")
-
-
 @attrs.frozen(eq=False)
 class RecordSet:
     """Establishments and every kind of record, in memory; an ``IndicatorSource``.
 
     Attributes:
         establishments: The establishments records refer to.
-        support: Support records.
-        fairs: Fair participations.
-        awards: Award entries.
-        ocop: OCOP ratings.
+        support_records: Support records.
+        fair_participations: Fair participations.
+        award_entries: Award entries.
+        ocop_ratings: OCOP ratings.
         projects: Projects.
     """
 
     establishments: tuple[Establishment, ...] = attrs.field(default=(), converter=_tuple)
-    support: tuple[SupportRecord, ...] = attrs.field(default=(), converter=_tuple)
-    fairs: tuple[FairParticipation, ...] = attrs.field(default=(), converter=_tuple)
-    awards: tuple[AwardEntry, ...] = attrs.field(default=(), converter=_tuple)
-    ocop: tuple[OcopRating, ...] = attrs.field(default=(), converter=_tuple)
+    support_records: tuple[SupportRecord, ...] = attrs.field(default=(), converter=_tuple)
+    fair_participations: tuple[FairParticipation, ...] = attrs.field(default=(), converter=_tuple)
+    award_entries: tuple[AwardEntry, ...] = attrs.field(default=(), converter=_tuple)
+    ocop_ratings: tuple[OcopRating, ...] = attrs.field(default=(), converter=_tuple)
     projects: tuple[Project, ...] = attrs.field(default=(), converter=_tuple)
     _tables: dict[RecordKind, _Table] = attrs.field(init=False, factory=dict, repr=False)
     _est_by_id: dict[str, Establishment] = attrs.field(init=False, factory=dict, repr=False)
@@ -122,10 +120,10 @@ class RecordSet:
     def counts(self) -> dict[str, int]:
         """How many records of each kind the set holds.
 
-        >>> RecordSet().counts()["support"]
+        >>> RecordSet().counts()["support_records"]
         0
         """
-        return {name: len(getattr(self, name)) for name in _KINDS}
+        return {name: len(getattr(self, name)) for name in FILES}
 
     def __repr__(self) -> str:
         counts = ", ".join(f"{name}={n}" for name, n in self.counts().items())
@@ -133,8 +131,7 @@ class RecordSet:
 
     def _repr_html_(self) -> str:
         rows = [
-            (text(f"indicators.display.kinds.{name}"), format_number(n))
-            for name, n in self.counts().items()
+            (text(f"domain.display.{name}"), format_number(n)) for name, n in self.counts().items()
         ]
         return fragment(summary_table(text("indicators.display.records"), rows))
 
@@ -174,6 +171,14 @@ class RecordSet:
             text = json.dumps(data, ensure_ascii=False, indent=1)
             (base / name).write_text(text + "\n", encoding="utf-8")
 
+    def to_dataset(self) -> Dataset:
+        """The same records as a :class:`~khuyencong.domain.Dataset` (no budgets).
+
+        >>> RecordSet().to_dataset().summary()["support_records"]
+        0
+        """
+        return Dataset(**{name: getattr(self, name) for name in FILES})
+
     def establishment(self, est_id: str) -> Establishment:
         """The establishment with an id.
 
@@ -188,10 +193,10 @@ class RecordSet:
     def records(self, kind: RecordKind) -> tuple[Any, ...]:
         """Every record of ``kind``."""
         return {
-            RecordKind.SUPPORT: self.support,
-            RecordKind.FAIR: self.fairs,
-            RecordKind.AWARD: self.awards,
-            RecordKind.OCOP: self.ocop,
+            RecordKind.SUPPORT: self.support_records,
+            RecordKind.FAIR: self.fair_participations,
+            RecordKind.AWARD: self.award_entries,
+            RecordKind.OCOP: self.ocop_ratings,
             RecordKind.PROJECT: self.projects,
         }[kind]
 

@@ -58,9 +58,9 @@ def source_for(store: Source) -> IndicatorSource:
     s: Store = store  # type: ignore[assignment]
     return RecordSet(
         establishments=tuple(s.establishments),
-        support=tuple(s.support_records),
-        fairs=tuple(s.fair_participations),
-        awards=tuple(s.award_entries),
-        ocop=tuple(s.ocop_ratings),
+        support_records=tuple(s.support_records),
+        fair_participations=tuple(s.fair_participations),
+        award_entries=tuple(s.award_entries),
+        ocop_ratings=tuple(s.ocop_ratings),
         projects=tuple(s.projects),
     )

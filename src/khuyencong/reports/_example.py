@@ -1,7 +1,7 @@
 """The Bắc Giang 2017–2020 example, shipped inside the package (the future ``khuyencong demo``).
 
 >>> data = load_example()
->>> len(data.establishments), len(data.fairs) >= 100
+>>> len(data.establishments), len(data.fair_participations) >= 100
 (56, True)
 """
 
