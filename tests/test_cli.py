@@ -26,7 +26,6 @@ from khuyencong.cli import ExitCode, build_parser, main
 from khuyencong.cli._console import PLAIN_ERRORS, progress_bar
 from khuyencong.cli._errors import explain, extra_for
 from khuyencong.cli._options import date_arg, translate_usage_error
-from khuyencong.cli._report import report_data
 from khuyencong.cli._validate import reading_data
 from khuyencong.converters import dumps, structure, unstructure
 from khuyencong.datafiles import SAMPLE_DATASET, load_dataset, read_dataset
@@ -577,7 +576,7 @@ class TestReport:
         )
         data = json.loads(result.out)
         assert result.code == 0
-        assert data["results"] == report_data(report)["results"]
+        assert data["results"] == json.loads(json.dumps(report.to_data()))["results"]
         assert data["title"] == report.title
 
     def test_a_store_without_a_form_says_what_it_counted(

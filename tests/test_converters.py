@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 import attrs
@@ -115,6 +116,23 @@ class TestWireRules:
             structure("NaN", Decimal)
         with pytest.raises(ValidationError, match="decimal"):
             structure("abc", Decimal)
+
+    @given(st.fractions())
+    def test_an_exact_ratio_is_written_as_text_and_read_back_exactly(self, ratio: Fraction) -> None:
+        """A share is written "3/7" (never a rounded decimal) and reads back the same ratio."""
+        written = json.loads(json.dumps(unstructure(ratio)))
+        assert isinstance(written, str)
+        assert structure(written, Fraction) == ratio
+        assert structure(written, Fraction | None) == ratio
+
+    @pytest.mark.parametrize("bad", [0.5, "0.5", "1/0", "1/-2", " 1/2", True, [1, 2]])
+    def test_a_ratio_as_a_float_decimal_text_or_zero_denominator_is_refused(
+        self, bad: object
+    ) -> None:
+        """0.5 or "0.5" is no exact ratio, and "1/0" none at all: each names its path."""
+        with pytest.raises(ValidationError, match=r"^\$: .*ratio"):
+            structure(bad, Fraction)
+        assert structure(3, Fraction) == Fraction(3)
 
     def test_money_is_an_integer_not_a_float_string_or_boolean(self) -> None:
         """Money and counts must be JSON integers."""

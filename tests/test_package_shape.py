@@ -155,5 +155,6 @@ class TestLayers:
             "converters",
             "_files",
             "_arguments",
+            "_data",
         }
         assert imported_packages(package) - allowed == set()

@@ -6,7 +6,9 @@ import argparse
 import builtins
 import csv
 import io
+import json
 import re
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import pytest
 from khuyencong.cli import _report as cli
 from khuyencong.domain import Period, format_vnd
 from khuyencong.indicators import STANDARD_INDICATORS, RecordSet, compute
+from khuyencong.messages import Lang
 from khuyencong.reports import (
     ReportConfig,
     bar_chart,
@@ -155,6 +158,31 @@ class TestExports:
         report = build_report(load_example(), load_report_config(folder), charts=False)
         assert report.results["establishments_supported"].value == 52
         assert report.tables
+
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_report_data_is_json_with_exact_ratios(self, lang: Lang) -> None:
+        """``Report.to_data()`` is JSON as it is: every section and table in order, every
+        result as ``IndicatorResult.to_data()`` writes it, and a share as exact text ("6/7")
+        that gives the table's ratio back."""
+        folder = example_path()
+        report = build_report(load_example(), load_report_config(folder), lang=lang, charts=False)
+        data = json.loads(json.dumps(report.to_data(), allow_nan=False))
+        assert (data["title"], data["lang"]) == (report.title, lang)
+        assert [s["title"] for s in data["sections"]] == [s.title for s in report.sections]
+        written = [t for s in data["sections"] for t in s["tables"]]
+        ratios = 0
+        for table, out in zip(report.tables, written, strict=True):
+            for row, cells in zip(table.rows, out["rows"], strict=True):
+                for cell, text in zip(row, cells, strict=True):
+                    if isinstance(cell, Fraction):
+                        ratios += 1
+                        assert Fraction(text) == cell
+                    else:
+                        assert text == cell
+        assert ratios  # the sector mix's shares
+        result = report.results["establishments_supported"]
+        expected = json.loads(json.dumps(result.to_data()))
+        assert data["results"]["establishments_supported"] == expected
 
 
 class TestCli:

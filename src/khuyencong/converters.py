@@ -8,6 +8,8 @@ Rules of the wire format:
 
 - ``Decimal`` as a string (``"0.3"``); integers are accepted when reading, floats are refused
   (money and rates are exact);
+- ``Fraction`` (an exact ratio) as a string ``"3/7"`` (``"2"`` when whole); integers are
+  accepted when reading, floats and decimal text are refused (``"0.4286"`` is not ``3/7``);
 - money and counts as JSON integers: a float, a boolean or a numeric string is refused;
 - dates as ISO ``YYYY-MM-DD``; timestamps as ISO 8601 with a time zone (naive ones are refused);
 - enums by their stable value;
@@ -45,10 +47,12 @@ import collections.abc
 import datetime as dt
 import enum
 import json
+import re
 import sys
 import types
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any, TypeVar, Union, get_args, get_origin
 
 import attrs
@@ -127,6 +131,25 @@ def _structure_decimal(value: object, _: object) -> Decimal:
         msg = "must be a finite decimal number"
         raise _BadValueError(msg, value)
     return result
+
+
+_FRACTION = re.compile(r"[+-]?[0-9]{1,4300}(/[0-9]{1,4300})?")
+
+
+def _structure_fraction(value: object, _: object) -> Fraction:
+    if isinstance(value, float):
+        msg = 'must be an exact ratio written as text (e.g. "3/7"), not a float'
+        raise _BadValueError(msg, value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Fraction(value)
+    if not isinstance(value, str) or not _FRACTION.fullmatch(value):
+        msg = 'must be an exact ratio written as text (e.g. "3/7")'
+        raise _BadValueError(msg, value)
+    try:
+        return Fraction(value)
+    except ZeroDivisionError:
+        msg = "must be an exact ratio whose denominator is not 0"
+        raise _BadValueError(msg, value) from None
 
 
 def _structure_int(value: object, _: object) -> int:
@@ -258,6 +281,9 @@ def configure_converter(conv: cattrs.Converter) -> None:
         conv.register_structure_hook(base, _structure_enum)
     conv.register_unstructure_hook(Decimal, str)
     conv.register_structure_hook(Decimal, _structure_decimal)
+    conv.register_unstructure_hook(Fraction, str)
+    conv.register_structure_hook(Fraction, _structure_fraction)
+    conv.register_structure_hook(Fraction | None, _optional(_structure_fraction))
     for primitive, hook in ((int, _structure_int), (str, _structure_str), (bool, _structure_bool)):
         conv.register_structure_hook(primitive, hook)
         # The preconf union pass-through would accept 1.5 for ``int | None``; be as strict.

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from fractions import Fraction
 from typing import Any
 
 from khuyencong.cli._console import emit_json, note
@@ -41,12 +40,12 @@ from khuyencong.cli._sources import (
     report_settings,
     targets_for,
 )
-from khuyencong.indicators import STANDARD_INDICATORS, Breakdown, Dimension, Table, compute
+from khuyencong.indicators import STANDARD_INDICATORS, Breakdown, Dimension, compute
 from khuyencong.messages import get_language, text
-from khuyencong.reports import Report, ReportConfig, build_report
+from khuyencong.reports import ReportConfig, build_report
 from khuyencong.units import MapId
 
-__all__ = ["add_parser", "default_level", "report_data", "run"]
+__all__ = ["add_parser", "default_level", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -107,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
         if not config.legal_forms:
             _explain_scope(records, config)
     if want_json:
-        emit_json(report_data(report))
+        emit_json(report.to_data())
     else:
         sys.stdout.write(report.to_html() if args.format == "html" else report.to_markdown())
     return ExitCode.OK
@@ -132,66 +131,3 @@ def _explain_scope(records: Records, config: ReportConfig) -> None:
     if len(forms) < 2:
         return
     note(text("cli.report.scope", total=result.value, forms=", ".join(forms)))
-
-
-def _cell(value: object) -> object:
-    """A table cell as JSON: numbers stay numbers, exact ratios become decimal text."""
-    if isinstance(value, Fraction):
-        return str(round(value.numerator / value.denominator, 6))
-    return value
-
-
-def _table(table: Table) -> dict[str, Any]:
-    return {
-        "title": table.title,
-        "headers": list(table.headers),
-        "rows": [[_cell(c) for c in row] for row in table.rows],
-        "notes": list(table.notes),
-    }
-
-
-def report_data(report: Report) -> dict[str, Any]:
-    """A report as JSON-ready data: its text, its tables, and every figure it was built from.
-
-    ``Report`` has no ``to_data`` of its own yet; this is the one place that writes one, for
-    ``khuyencong report --json``.
-
-    >>> from khuyencong.reports import build_report, example_path, load_example
-    >>> from khuyencong.reports import load_report_config
-    >>> report = build_report(load_example(), load_report_config(example_path()), charts=False)
-    >>> data = report_data(report)
-    >>> data["results"]["establishments_supported"]["total"]
-    52
-    """
-    return {
-        "title": report.title,
-        "subtitle": report.subtitle,
-        "lang": report.lang,
-        "sections": [
-            {
-                "title": section.title,
-                "paragraphs": list(section.paragraphs),
-                "tables": [_table(t) for t in section.tables],
-                "charts": [caption for caption, _ in section.charts],
-            }
-            for section in report.sections
-        ],
-        "results": {
-            code: {
-                "indicator": result.code,
-                "period": str(result.period),
-                "by": [b.label(report.lang) for b in result.by],
-                "total": result.value,
-                "rows": [
-                    {
-                        "key": list(row.key),
-                        "labels": list(row.labels(report.lang)),
-                        "value": row.value,
-                    }
-                    for row in result.rows
-                ],
-                "unmapped": list(result.unmapped),
-            }
-            for code, result in report.results.items()
-        },
-    }

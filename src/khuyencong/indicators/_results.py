@@ -1,7 +1,9 @@
 """Results: figures with the records behind them, tables, and exports (CSV, pandas, Jupyter).
 
 Numbers stay exact: counts and đồng are ``int``, ratios are :class:`~fractions.Fraction`.
-Formatting happens only when a table is rendered.
+Formatting happens only when a table is rendered. Every result has ``to_data()`` (JSON-ready,
+exact ratios as text such as ``"3/7"``); all but :class:`Table` read it back with
+``from_data()``.
 
 >>> from fractions import Fraction
 >>> format_percent(Fraction(2, 3), "vi"), format_percent(Fraction(2, 3), "en")
@@ -21,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from khuyencong._arguments import Arguments, expect
+from khuyencong._data import AsData, ToData
 from khuyencong._files import csv_text
 from khuyencong.display import escape, fragment, markdown_escape
 from khuyencong.domain import Period, format_vnd
@@ -113,11 +116,12 @@ def _cell_text(cell: object, lang: Lang | None) -> str:
 
 
 @attrs.frozen
-class Table:
+class Table(ToData):
     """A rendered-ready table: a title, headings, rows of cells, notes.
 
     Cells are ``str``, ``int`` (shown with separators) or ``Fraction`` (shown as a percentage);
-    pre-formatted money is a ``str``.
+    pre-formatted money is a ``str``. :meth:`to_data` writes an exact ratio as text (``"3/7"``),
+    so a table has no ``from_data`` (a text cell and a ratio would read back alike).
 
     >>> t = Table("Ví dụ", ("Nội dung", "Số"), (("A", 1200), ("B", 3)))
     >>> print(t.to_markdown("vi"))
@@ -129,11 +133,13 @@ class Table:
     | B | 3 |
     >>> t.to_csv().splitlines()[1]
     'A,1200'
+    >>> Table("", ("Share",), ((Fraction(6, 7),),)).to_data()["rows"]
+    [['6/7']]
     """
 
     title: str
     headers: tuple[str, ...]
-    rows: tuple[tuple[object, ...], ...]
+    rows: tuple[tuple[Any, ...], ...]  # str, int, Fraction or None: written by their type
     notes: tuple[str, ...] = ()
 
     def _align(self) -> list[str]:
@@ -206,7 +212,7 @@ class Table:
 
 
 @attrs.frozen
-class Figure:
+class Figure(AsData):
     """One figure of an indicator, with the records behind it.
 
     Attributes:
@@ -229,7 +235,7 @@ class Figure:
 
 
 @attrs.frozen
-class IndicatorResult:
+class IndicatorResult(AsData):
     """An indicator computed over a period, with its total and its breakdown.
 
     Attributes:
@@ -372,7 +378,7 @@ class IndicatorResult:
 
 
 @attrs.frozen
-class Ratio:
+class Ratio(AsData):
     """An exact ratio: ``numerator ÷ denominator`` (undefined when the denominator is 0).
 
     >>> r = Ratio("disbursement_rate", "Tỷ lệ giải ngân", "Disbursement rate", 3, 4)
@@ -425,7 +431,7 @@ class Ratio:
 
 
 @attrs.frozen
-class Coverage:
+class Coverage(AsData):
     """Which units of a map were reached by at least one supported establishment.
 
     Attributes:
@@ -498,7 +504,7 @@ class Coverage:
 
 
 @attrs.frozen
-class SectorMix:
+class SectorMix(AsData):
     """Distinct establishments supported by sector, and the share outside agro-food processing.
 
     Attributes:
@@ -534,7 +540,7 @@ class SectorMix:
 
 
 @attrs.frozen
-class ProjectSize:
+class ProjectSize(AsData):
     """Mean and median approved support per project (exact).
 
     Attributes:

@@ -53,6 +53,7 @@ from typing import Any
 import attrs
 
 from khuyencong._arguments import Arguments, CheckedEnum, expect
+from khuyencong._data import AsData
 from khuyencong.converters import structure
 from khuyencong.domain import Citation, Confidence, Period, SupportContent
 from khuyencong.exceptions import (
@@ -668,7 +669,7 @@ def national_targets(period: str | Period | None = None, *, on: dt.date | None =
 
 
 @attrs.frozen
-class Progress:
+class Progress(AsData):
     """Progress of an actual value against a target (IATI).
 
     Attributes:
@@ -715,7 +716,7 @@ def progress(target: Target, actual: int | Fraction | Decimal) -> Progress:
 
 
 @attrs.frozen
-class TargetProgress:
+class TargetProgress(AsData):
     """A target measured from records over a period: the result behind it and the progress.
 
     Attributes:

@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._data import ToData
 from khuyencong.display import STYLE, escape, fragment, markdown_escape
 from khuyencong.domain import (
     AwardLevel,
@@ -97,7 +98,7 @@ class ReportConfig:
 
 
 @attrs.frozen
-class Section:
+class Section(ToData):
     """One section of a report.
 
     Attributes:
@@ -117,7 +118,7 @@ _PAGE_STYLE = "body{font-family:sans-serif;max-width:60em;margin:auto;padding:1e
 
 
 @attrs.frozen
-class Report:
+class Report(ToData):
     """A rendered-ready report: title, period, sections; plus the computed results.
 
     Markdown and HTML escape every text that comes from data (names of centres, partners,

@@ -36,11 +36,11 @@ from typing import NamedTuple
 
 import attrs
 
+from khuyencong._data import AsData
 from khuyencong.domain import Citation, Dong, Project, SupportContent, round_down
 from khuyencong.exceptions import NotConfiguredError, ValidationError
 from khuyencong.messages import text
 from khuyencong.rules._arguments import Arguments, dated, dated_on, ruleset
-from khuyencong.rules._data import AsData
 from khuyencong.rules._explain import Decision, Fact, Money
 from khuyencong.rules._regimes import rules_date
 from khuyencong.rules._rulesets import DatedRules, RuleSet

@@ -39,11 +39,11 @@ from typing import Any
 
 import attrs
 
+from khuyencong._data import AsData
 from khuyencong.domain import Confidence, SupportContent, format_date
 from khuyencong.exceptions import DataFileError, NotFoundError, Problem, UnitMappingError
 from khuyencong.messages import LANGS, Lang, Text, text
 from khuyencong.rules._arguments import Arguments
-from khuyencong.rules._data import AsData
 from khuyencong.rules._parameters import DerivedCap, ParameterEntry, parse_parameter_file, read_toml
 from khuyencong.rules._rulesets import RuleSet
 from khuyencong.units import (

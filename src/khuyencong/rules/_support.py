@@ -36,6 +36,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._data import AsData
 from khuyencong.display import escape, fragment, summary_table
 from khuyencong.domain import (
     Citation,
@@ -49,7 +50,6 @@ from khuyencong.domain import (
 from khuyencong.exceptions import ContentNotInForceError, ValidationError
 from khuyencong.messages import Lang, catalogue, text
 from khuyencong.rules._arguments import Arguments, dated
-from khuyencong.rules._data import AsData
 from khuyencong.rules._parameters import DerivedCap
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 

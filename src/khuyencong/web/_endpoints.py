@@ -430,7 +430,7 @@ async def _indicator(call: Call) -> Reply:
             return Reply.text(lib.indicator_csv(result), CSV)
         if fmt == "html":
             return Reply.text(lib.indicator_html(result, call.lang), HTML)
-        return Reply.json(unstructure(result))
+        return Reply.json(result.to_data())
 
     return await run_in_threadpool(compute)
 
@@ -446,7 +446,7 @@ async def _report(call: Call) -> Reply:
             return Reply.text(lib.report_html(report), HTML)
         if fmt == "md":
             return Reply.text(lib.report_markdown(report), MARKDOWN)
-        return Reply.json(lib.report_data(report))
+        return Reply.json(report.to_data())
 
     return await run_in_threadpool(build)
 

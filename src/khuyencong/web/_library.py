@@ -32,7 +32,6 @@ import types
 import typing
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -647,21 +646,6 @@ def report_markdown(report: Report) -> str:
 def report_html(report: Report) -> str:
     """The report as a standalone HTML page."""
     return report.to_html()
-
-
-def report_data(report: Report) -> Any:
-    """The report as JSON-ready data (table cells that are exact ratios as decimal text)."""
-    return _exact_ratios(converter.unstructure(report))
-
-
-def _exact_ratios(value: Any) -> Any:
-    if isinstance(value, Fraction):
-        return str(value.numerator / value.denominator)
-    if isinstance(value, dict):
-        return {k: _exact_ratios(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_exact_ratios(v) for v in value]
-    return value
 
 
 # -- importing ---------------------------------------------------------------------------------
