@@ -246,7 +246,7 @@ def _overlay_entries(path: Path) -> list[ParameterEntry]:
 OVERLAYS = _overlay_files()
 
 
-class TestLoadParameters:
+class TestParameterCitations:
     def test_every_loaded_citation_names_public_sources(self) -> None:
         """Each entry of the national parameters, as ``load_parameters()`` returns it, carries a
         document, note and source_document that a user can look up."""
@@ -273,7 +273,7 @@ def _province_rule_sets() -> list[tuple[str, str]]:
     return sorted(found)
 
 
-class TestForProvince:
+class TestProvinceCitations:
     @pytest.mark.parametrize(("code", "map_id"), _province_rule_sets())
     def test_every_citation_of_a_province_rule_set_names_public_sources(
         self, code: str, map_id: str
@@ -303,7 +303,7 @@ class TestOverlays:
         assert not offenders, report(offenders, f"citations of {_rel(path)}")
 
 
-class TestCatalogue:
+class TestCitationCatalogue:
     def test_every_missing_source_names_a_public_document(self) -> None:
         """The document a NotConfiguredError names for an unconfigured parameter is one a user
         can obtain, in plain words."""

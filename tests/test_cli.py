@@ -236,7 +236,7 @@ class TestHelp:
         assert "the date of the decision" in en.out
 
 
-class TestLanguage:
+class TestCliLanguage:
     def test_lang_is_accepted_before_and_after_the_command(
         self, capsys: pytest.CaptureFixture[str]
     ) -> None:
@@ -484,7 +484,7 @@ class TestValidate:
         ]
 
 
-class TestUnits:
+class TestUnitsCommand:
     def test_find_works_without_diacritics(self, capsys: pytest.CaptureFixture[str]) -> None:
         """'luc ngan' finds Huyện Lục Ngạn on the 2021 map."""
         result = run(capsys, "units", "find", "luc ngan", "--map", "2021-11")
@@ -558,7 +558,7 @@ class TestUnits:
         assert json.loads(mapped.out) == expected
 
 
-class TestReport:
+class TestReportCommand:
     def test_the_example_in_both_languages(self, capsys: pytest.CaptureFixture[str]) -> None:
         """``report --example`` prints the Bắc Giang report, Vietnamese or English."""
         vi = run(capsys, "report", "--example")

@@ -320,7 +320,7 @@ def attrs_evolve(inst: Any, **changes: Any) -> Any:
     return attrs.evolve(inst, **changes)
 
 
-class TestWriting:
+class TestIatiWriting:
     def test_nothing_is_written_when_a_result_is_invalid(self, tmp_path: Path) -> None:
         """Validation happens before the file is opened."""
         bad = simple(title_en=" ")
@@ -345,7 +345,7 @@ class TestWriting:
         assert read(tmp_path / "results.json") == [example_result]
 
 
-class TestReading:
+class TestIatiReading:
     def test_results_are_read_inside_an_iati_activity(self, example_result: IatiResult) -> None:
         """The fragment pasted into an activity file is read back from it."""
         fragment = dumps([example_result])
@@ -461,7 +461,7 @@ def iati_results(draw: st.DrawFn) -> list[IatiResult]:
     )
 
 
-class TestRoundTrip:
+class TestIatiRoundTrip:
     @given(iati_results())
     def test_xml_export_import_export_is_identical(self, results: list[IatiResult]) -> None:
         """Whatever is written as XML reads back to equal results that write the same text."""
@@ -484,7 +484,7 @@ class TestRoundTrip:
         assert loads(dumps(results)) == loads(dumps(results, fmt="json"), fmt="json")
 
 
-class TestVerbs:
+class TestIatiVerbs:
     def test_streams_are_read_and_written(self, example_result: IatiResult) -> None:
         """write takes an open text stream and read an open text or binary stream; without
         fmt a stream is XML, the standard's own format."""
@@ -504,7 +504,7 @@ class TestVerbs:
             write([simple()], tmp_path / "results.txt")
 
 
-class TestHostileInput:
+class TestIatiHostileInput:
     """Whatever the bytes, reading ends in the library's error naming what is wrong."""
 
     def test_bytes_that_are_not_utf8_are_a_file_format_error(self) -> None:

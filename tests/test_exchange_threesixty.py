@@ -236,7 +236,7 @@ class TestRequiredFieldProblems:
         assert required_field_problems(grant) == []
 
 
-class TestWriting:
+class TestThreeSixtyWriting:
     def test_json_has_the_standard_shape(self) -> None:
         """The JSON file is a package of grants with the standard's field names."""
         data = json.loads(dumps(export(projects=[approved_project()])))
@@ -297,7 +297,7 @@ class TestWriting:
         assert read(tmp_path / "g.csv") == grants
 
 
-class TestReading:
+class TestThreeSixtyReading:
     def grant(self) -> dict[str, Any]:
         return grant_to_threesixty(export(projects=[approved_project()])[0])
 
@@ -407,7 +407,7 @@ def exports(draw: st.DrawFn) -> list[Grant]:
     )
 
 
-class TestVerbs:
+class TestThreeSixtyVerbs:
     def test_streams_are_read_and_written(self) -> None:
         """write takes an open text stream and read an open text or binary stream; without
         fmt a stream is JSON."""
@@ -428,7 +428,7 @@ class TestVerbs:
             write(grants, tmp_path / "grants.txt")
 
 
-class TestHostileInput:
+class TestThreeSixtyHostileInput:
     """Whatever the bytes, reading ends in the library's error naming what is wrong."""
 
     def csv(self) -> str:
@@ -477,7 +477,7 @@ class TestHostileInput:
             loads(document)
 
 
-class TestRoundTrip:
+class TestThreeSixtyRoundTrip:
     @given(exports())
     def test_json_import_export_import_loses_nothing(self, grants: list[Grant]) -> None:
         """Reading a written JSON file gives the grants back, and writing them again gives

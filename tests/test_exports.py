@@ -113,7 +113,7 @@ class TestWriteRecordsCsv:
             write_records_csv(DATASET.establishments, tmp_path / "chua-co" / "x.csv")
 
 
-class TestFormulaNeutralisation:
+class TestExportFormulaNeutralisation:
     """A text cell beginning with =, +, -, @, a tab or a carriage return runs as a formula
     when a spreadsheet program opens the CSV; every CSV writer neutralises it (OWASP)."""
 

@@ -446,7 +446,7 @@ class TestFiles:
         assert import_table(path, "support_records").objects == ds.support_records
 
 
-class TestRoundTrip:
+class TestImportRoundTrip:
     @given(st.lists(establishments(), max_size=4, unique_by=lambda e: e.id))
     def test_establishments_survive_export_and_import(self, items: list) -> None:  # type: ignore[type-arg]
         """Any valid establishments exported as a table import back with the same state."""
@@ -591,7 +591,7 @@ class TestWorkbooks:
         assert [e.name for e in result.objects] == ["=HTX"]
 
 
-class TestLimits:
+class TestImportLimits:
     def test_limits_are_positive_whole_numbers(self) -> None:
         """A limit of zero, a negative one, or a cell longer than the CSV reader reads, is
         refused, naming the limit."""

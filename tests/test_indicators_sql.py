@@ -9,21 +9,17 @@ in CI, like the storage suite).
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
-import os
 import sqlite3
-import uuid
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
-import psycopg
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from psycopg import sql
 
+from _stores import RECORD_TABLES, PostgresSchema, postgres_url
 from khuyencong.domain import (
     AwardEntry,
     AwardLevel,
@@ -68,28 +64,6 @@ from khuyencong.storage._aggregate import SqlIndicatorSource
 from khuyencong.testing import strategies as kst
 from khuyencong.units import MapId, load_map
 
-
-def _load_sibling(name: str) -> Any:
-    """A sibling test module (tests are imported by path, not as a package)."""
-    spec = importlib.util.spec_from_file_location(
-        f"_kc_{name}", Path(__file__).with_name(f"{name}.py")
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-bac_giang = _load_sibling("test_example_bac_giang")
-RECORD_TABLES = (
-    "establishments",
-    "projects",
-    "support_records",
-    "fair_participations",
-    "award_entries",
-    "ocop_ratings",
-)
 REFORM = MapId.MAP_REFORM
 BAC_GIANG = [u.ref for u in load_map(MapId.MAP_2021).communes("24")][:12]
 AGENCIES = ["Trung tâm A", "Trung tâm B", "unknown"]
@@ -359,34 +333,6 @@ class _Sqlite:
         conn.close()
 
 
-def _server_url() -> str:
-    url = os.environ.get("KHUYENCONG_TEST_POSTGRES_URL", "")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("KHUYENCONG_TEST_POSTGRES_URL must be set in CI: PostgreSQL is required")
-        pytest.skip("set KHUYENCONG_TEST_POSTGRES_URL to run the PostgreSQL tests")
-    return url
-
-
-class _Postgres:
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self.schema = f"kc_test_ind_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        self.store = open_store(f"{url}{'&' if '?' in url else '?'}schema={self.schema}")
-
-    def reset(self) -> None:
-        tables = sql.SQL(", ").join(sql.Identifier(self.schema, t) for t in RECORD_TABLES)
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            conn.execute(sql.SQL("TRUNCATE {}").format(tables))
-
-    def drop(self) -> None:
-        self.store.close()
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            conn.execute(
-                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(self.schema))
-            )
-
-
 @pytest.fixture(scope="module")
 def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Sqlite]:
     """One SQLite store for the module, emptied before each example."""
@@ -396,9 +342,9 @@ def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Sqlite]:
 
 
 @pytest.fixture(scope="module")
-def pg_db() -> Iterator[_Postgres]:
+def pg_db() -> Iterator[PostgresSchema]:
     """One PostgreSQL schema for the module, emptied before each example, dropped after."""
-    db = _Postgres(_server_url())
+    db = PostgresSchema(postgres_url())
     yield db
     db.drop()
 
@@ -435,7 +381,7 @@ class TestSameAsInMemory:
     @pytest.mark.postgres
     @given(checks)
     @settings(max_examples=15)
-    def test_postgres(self, pg_db: _Postgres, case: tuple[Any, ...]) -> None:
+    def test_postgres(self, pg_db: PostgresSchema, case: tuple[Any, ...]) -> None:
         """On PostgreSQL every standard indicator, breakdown, scope and ratio equals the
         in-memory figure, drill-down ids included."""
         data, period, pairs = case
@@ -559,51 +505,3 @@ def _json(obj: object) -> str:
     from khuyencong.storage._common import to_json  # noqa: PLC0415
 
     return to_json(obj)
-
-
-# -- the founding example in SQL stores -----------------------------------------------------------
-
-
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-def example_store(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Store]:
-    """The Bắc Giang example loaded through ``store_dataset`` into SQLite or PostgreSQL."""
-    if request.param == "sqlite":
-        store: Store = SQLiteStore(tmp_path_factory.mktemp("bg") / "bg.db", synchronous="normal")
-        store_dataset(store, load_example().to_dataset())
-        yield store
-        store.close()
-        return
-    db = _Postgres(_server_url())
-    store_dataset(db.store, load_example().to_dataset())
-    yield db.store
-    db.drop()
-
-
-@pytest.fixture(scope="module")
-def data(example_store: Store) -> IndicatorSource:
-    """The example as the SQL store's pushdown source (overrides the in-memory fixture)."""
-    source = source_for(example_store)
-    assert isinstance(source, SqlIndicatorSource)
-    return source
-
-
-@pytest.fixture(scope="module")
-def results(data: IndicatorSource) -> dict[str, IndicatorResult]:
-    """The standard indicators of the cooperatives over 2017–2020, computed in SQL."""
-    return compute_standard(data, bac_giang.PHASE, scope=bac_giang.COOPS)
-
-
-class TestSeedFiguresInSql(bac_giang.TestSeedFigures):
-    """Every seed figure, computed by SQL pushdown (the assertions of the in-memory test)."""
-
-
-class TestShortcomingsInSql(bac_giang.TestShortcomings):
-    """Coverage and sector mix, computed by SQL pushdown."""
-
-
-class TestReformRollUpInSql(bac_giang.TestReformRollUp):
-    """The roll-up to Bắc Ninh and its post-reform communes, computed by SQL pushdown."""

@@ -337,7 +337,7 @@ def _targets() -> st.SearchStrategy[Target]:
     )
 
 
-class TestRoundTrip:
+class TestTargetsRoundTrip:
     @given(_targets())
     def test_target_round_trip(self, target: Target) -> None:
         """A target unstructured and structured again is the same target."""
@@ -460,7 +460,7 @@ class TestProgressOf:
             national_progress(RecordSet(), "2026-2030")
 
 
-class TestReport:
+class TestTargetsInReport:
     @pytest.mark.parametrize(
         ("lang", "title", "context"),
         [

@@ -20,7 +20,7 @@ from khuyencong.messages import (
 from khuyencong.messages import _check_message as check_message
 
 
-class TestCatalogue:
+class TestMessageCatalogue:
     def test_every_message_exists_in_both_languages(self) -> None:
         """No message ships in one language only, or with an empty text."""
         for key, texts in catalogue().items():
@@ -43,7 +43,7 @@ class TestCatalogue:
             text("common.nothing")
 
 
-class TestLanguage:
+class TestLanguageInForce:
     def test_vietnamese_is_the_default(self) -> None:
         """Without a setting, messages are Vietnamese."""
         code = "from khuyencong.messages import text; print(text('common.yes'))"

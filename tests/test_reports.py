@@ -185,7 +185,7 @@ class TestExports:
         assert data["results"]["establishments_supported"] == expected
 
 
-class TestCli:
+class TestReportCli:
     def test_example_markdown(self, capsys: pytest.CaptureFixture[str]) -> None:
         """`khuyencong report --example` prints the Vietnamese Markdown report."""
         code, out, _err = run_cli(["report", "--example"], capsys)

@@ -326,7 +326,7 @@ class TestRenderReferencePages:
         assert "28/2018/TT-BTC, Art. 8(4) [V]" in pages["support.md"]
 
 
-class TestCli:
+class TestRulesCli:
     def _args(self, path: Path, **kw: object) -> argparse.Namespace:
         base = {
             "file": path,

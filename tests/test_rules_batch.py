@@ -115,7 +115,7 @@ class TestCondition:
         assert (c.message("vi"), c.message("en")) == ("vi text", "en text")
 
 
-class TestDecision:
+class TestBatchDecision:
     def test_outcome_is_the_conjunction(self) -> None:
         """A decision holds when all its facts hold; without facts it holds."""
         assert Decision("r", ON, "s", [("a", True, 1, 1, CITE, None)]).outcome is True
@@ -163,7 +163,7 @@ class TestDecision:
         )
 
 
-class TestCheckEligibility:
+class TestBatchEligibility:
     def test_large_enterprise_is_not_a_beneficiary(self) -> None:
         """Large enterprises are not beneficiaries (45/2012 Điều 1.2)."""
         decision = check_eligibility(est(legal_form=LegalForm.LARGE_ENTERPRISE), ON)
@@ -315,7 +315,7 @@ class TestBatchResult:
         assert (r.amount.amount, r.amount.cap_reached) == (0, False)
 
 
-class TestEvaluateMany:
+class TestBatchEvaluation:
     def test_eligibility_only(self) -> None:
         """Without a content the batch decides eligibility and gives no amount."""
         [r] = evaluate_many([Application(est())], ON)

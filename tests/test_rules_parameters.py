@@ -135,7 +135,7 @@ class TestParseParameterFile:
         assert by_name["support.national.overseas_fair.cap"] is None
 
 
-class TestLoadParameters:
+class TestParameterFiles:
     def test_every_problem_is_reported_with_its_path(self, tmp_path: Path) -> None:
         """Bad tables, missing names, bad millions, dates and tags are all listed at once."""
         text = (
@@ -250,7 +250,7 @@ class TestUnitFacts:
         assert conversion.converted_on == dt.date(2018, 1, 1)
 
 
-class TestRuleSet:
+class TestRuleSetParameters:
     def test_repr_names_the_layers(self) -> None:
         """A rule set says which layers it is made of."""
         sim = NATIONAL.what_if({"award.pass_mark": 75}, label="t")

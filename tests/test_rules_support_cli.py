@@ -74,7 +74,7 @@ class TestSupportLevel:
         assert level == support_level(SupportContent.TECHNOLOGY_LINE, on)
 
 
-class TestSupportAmount:
+class TestSupportAmountProperties:
     @given(CONTENTS, money(10**11), st.integers(1, 4), DATES)
     def test_never_negative_never_above_cap_or_rate(
         self, content: SupportContent, cost: int, qty: int, on: dt.date

@@ -187,7 +187,7 @@ XML_BITS = HOSTILE_TEXT | st.sampled_from(
 )
 
 
-class TestWorkbooks:
+class TestFuzzedWorkbooks:
     @FAST
     @given(st.integers(0, 2**32), st.sampled_from(["flip", "cut", "edit"]), XML_BITS)
     def test_any_damaged_workbook_is_imported_or_refused(

@@ -200,7 +200,7 @@ class TestEligibilityBatch:
         assert "at most 2" in body["problems"][0]["message"]
 
 
-class TestSupportAmount:
+class TestSupportAmountEndpoint:
     def test_the_amount_is_the_librarys(self, server: Server) -> None:
         """Machinery at 900 million đồng today: the library's amount, with its citation."""
         expected = support_amount(SupportContent.MACHINERY, 900_000_000, TODAY)
@@ -314,7 +314,7 @@ class TestAwardsAndOcop:
         assert response.json()["result"]["outcome"] is False
 
 
-class TestUnits:
+class TestUnitEndpoints:
     def test_find_by_name_without_diacritics(self, server: Server) -> None:
         """ "luc ngan" finds Xã Lục Ngạn on the post-reform map."""
         with server.client() as client:
@@ -591,7 +591,7 @@ class TestImports:
         ]
 
 
-class TestLimits:
+class TestRequestLimits:
     def test_a_body_over_the_limit_is_refused_unread(self, tmp_path: Path) -> None:
         """A body larger than max_body_bytes gets 413, whatever it holds."""
         config, _ = configured(tmp_path, max_body_bytes=1_000)
