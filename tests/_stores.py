@@ -1,7 +1,8 @@
 """Where the tests' records live: in memory, or in an SQLite or PostgreSQL store.
 
 Shared by the tests that run the same checks against every store (``test_example_bac_giang.py``
-over the founding example, ``test_indicators_sql.py`` over drawn records). PostgreSQL is found
+over the founding example, ``test_indicators_sql.py`` over drawn records) and by the storage
+tests that need the PostgreSQL server. PostgreSQL is found
 through ``KHUYENCONG_TEST_POSTGRES_URL``: without it its tests are skipped on a developer's
 machine and fail in CI, where PostgreSQL is required. Each PostgreSQL user gets a schema of its
 own, dropped afterwards.

@@ -18,7 +18,7 @@ import datetime as dt
 import enum
 import inspect
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -217,9 +217,10 @@ def _harvest(found: dict[type, object], value: object, depth: int = 0) -> None:
     """Every instance of an attrs class reachable from ``value``, one per class."""
     if depth > 6:
         return
-    if attrs.has(type(value)):
-        found.setdefault(type(value), value)
-        for f in attrs.fields(type(value)):
+    cls = type(value)
+    if attrs.has(cls):
+        found.setdefault(cls, value)
+        for f in attrs.fields(cls):
             _harvest(found, getattr(value, f.name, None), depth + 1)
     elif isinstance(value, list | tuple | set | frozenset):
         for item in list(value)[:5]:
@@ -382,7 +383,7 @@ METHODS = _methods()
 
 def _store_samples(store: storage.Store, repo: str) -> dict[str, object]:
     """Valid arguments for the methods of ``store.<repo>`` (a store holding the sample)."""
-    objects = {
+    objects: dict[str, Iterable[object]] = {
         "establishments": store.establishments,
         "projects": store.projects,
         "support_records": store.support_records,

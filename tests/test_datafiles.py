@@ -115,7 +115,7 @@ class TestWriteDataset:
     )
     def test_written_datasets_read_back_unchanged(self, es: list[Any], rs: list[Any]) -> None:
         """write_dataset then read_dataset gives the same objects (references aside)."""
-        dataset = Dataset(establishments=es, support_records=rs)
+        dataset = Dataset(establishments=tuple(es), support_records=tuple(rs))
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "d.json"
             write_dataset(dataset, path)

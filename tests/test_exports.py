@@ -88,7 +88,7 @@ class TestWriteRecordsCsv:
     def test_csv_has_a_header_and_a_row_per_record(self, tmp_path: Path) -> None:
         """The CSV opens in Excel with Vietnamese intact (UTF-8 with a byte-order mark)."""
         path = tmp_path / "co-so.csv"
-        assert write_records_csv(DATASET.establishments, path) is None
+        write_records_csv(DATASET.establishments, path)
         assert path.read_bytes().startswith(b"\xef\xbb\xbf")
         with path.open(encoding="utf-8-sig", newline="") as f:
             rows = list(csv.DictReader(f))

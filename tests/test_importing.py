@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -55,11 +55,25 @@ from khuyencong.storage import open_store, store_dataset
 from khuyencong.testing.strategies import establishments, fair_participations, support_records
 from khuyencong.units import MapId
 
-HEADER = ["STT", "Mã cơ sở", "Tên cơ sở", "Loại hình", "Ngành nghề", "Mã đơn vị hành chính"]
-EST_HEADER = ["Mã cơ sở", "Tên cơ sở", "Loại hình", "Ngành nghề", "Mã đơn vị hành chính", "Bản đồ"]
+HEADER = [
+    "STT",
+    "Mã cơ sở",
+    "Tên cơ sở",
+    "Loại hình",
+    "Ngành nghề",
+    "Mã đơn vị hành chính",
+]
+EST_HEADER = [
+    "Mã cơ sở",
+    "Tên cơ sở",
+    "Loại hình",
+    "Ngành nghề",
+    "Mã đơn vị hành chính",
+    "Bản đồ",
+]
 
 
-def est_rows(*rows: list[object]) -> list[list[object]]:
+def est_rows(*rows: Sequence[object]) -> list[Sequence[object]]:
     return [HEADER, *rows]
 
 
@@ -68,7 +82,7 @@ def est_row(i: int) -> list[object]:
     return [f"HTX-{i}", f"Hợp tác xã số {i}", "cooperative", "handicrafts", "07525", "2021-11"]
 
 
-def workbook(path: Path, rows: list[list[object]]) -> Path:
+def workbook(path: Path, rows: Sequence[Sequence[object]]) -> Path:
     """An .xlsx file whose first sheet holds ``rows``."""
     book = openpyxl.Workbook()
     sheet = book.active
@@ -222,7 +236,7 @@ class TestImportTable:
     def test_problems_speak_vietnamese_by_default(self) -> None:
         """In Vietnamese (the default language) a problem names the row and the column in
         Vietnamese and says what is wrong in Vietnamese."""
-        rows = [[*EST_HEADER, "Ngày thành lập"], [*est_row(1), "31/02/2019"]]
+        rows: list[list[object]] = [[*EST_HEADER, "Ngày thành lập"], [*est_row(1), "31/02/2019"]]
         with language("vi"):
             result = import_table(rows, "establishments")
             shown = [str(p) for p in result.problems]
@@ -620,7 +634,7 @@ class TestImportLimits:
 
     def test_rows_in_memory_keep_to_the_limits_too(self) -> None:
         """Rows a web application passes in are held to the same limits as a file."""
-        rows = [EST_HEADER, *(est_row(i) for i in range(5))]
+        rows: list[Sequence[object]] = [EST_HEADER, *(est_row(i) for i in range(5))]
         with pytest.raises(InputLimitError):
             import_table(rows, "establishments", limits=ImportLimits(max_rows=3))
 
@@ -768,7 +782,7 @@ class TestUnreadableFiles:
 
     def test_a_number_of_thousands_of_digits_is_a_problem_of_its_row(self) -> None:
         """An amount of 5,000 digits (more than Python converts) is a row problem."""
-        rows = [[*EST_HEADER, "Số lao động"], [*est_row(1), "9" * 5000]]
+        rows: list[list[object]] = [[*EST_HEADER, "Số lao động"], [*est_row(1), "9" * 5000]]
         with language("en"):
             result = import_table(rows, "establishments")
         assert [(p.row, p.column) for p in result.problems] == [(2, "Số lao động")]
@@ -864,7 +878,7 @@ class TestOrphans:
         """A support record or fair participation naming a project that the store does not
         hold is a problem of its row, against the project column; without ``projects`` the
         column is not checked."""
-        rows = [
+        rows: list[list[object]] = [
             [*self.ROWS[0], "Mã đề án"],
             ["SR-1", "BG-HTX-001", "machinery", "2019-06-01", "DA-2019-BG-03"],
             ["SR-2", "BG-HTX-001", "machinery", "2019-06-01", "DA-KHONG-CO"],
@@ -906,7 +920,9 @@ class TestOrphans:
             store_dataset(store, load_dataset(SAMPLE_DATASET))
             before = store.support_records.count()
         path = tmp_path / "ho-tro.csv"
-        path.write_text("\n".join(",".join(row) for row in self.ROWS) + "\n", encoding="utf-8")
+        path.write_text(
+            "\n".join(",".join(map(str, row)) for row in self.ROWS) + "\n", encoding="utf-8"
+        )
         status = main(["import", str(path), "--kind", "support_records", "--store", url])
         assert status == 1
         assert "BG-HTX-999" in capsys.readouterr().out

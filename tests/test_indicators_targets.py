@@ -48,6 +48,7 @@ from khuyencong.indicators import (
     national_targets,
     progress_of,
 )
+from khuyencong.messages import Text
 from khuyencong.reports import (
     build_report,
     demo_report,
@@ -166,7 +167,7 @@ class TestShippedProgrammes:
             dt.date(2025, 9, 23),
         )
         assert p.citation.confidence is Confidence.UNKNOWN
-        assert "2646/QĐ-BCT" in p.source_document.vi
+        assert "2646/QĐ-BCT" in Text.of(p.source_document).vi
 
     def test_every_target_cited_to_a_public_url(self) -> None:
         """Every shipped target is national, not invented, cited to its programme's decision
@@ -222,7 +223,7 @@ class TestNationalTargets:
         2646/QĐ-BCT, whether by phase, by year or by date."""
         with pytest.raises(NotConfiguredError) as err:
             national_targets(period, on=on)
-        assert "2646/QĐ-BCT" in err.value.source_document.vi
+        assert "2646/QĐ-BCT" in Text.of(err.value.source_document).vi
         assert err.value.parameter == "targets.national.2026-2030"
 
     def test_2025_still_1881(self) -> None:

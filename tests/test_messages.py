@@ -87,7 +87,7 @@ class TestLanguageInForce:
             set_language("fr")  # type: ignore[arg-type]
         assert caught.value.paths == ("$.lang",)
         with pytest.raises(ValidationError):
-            text("common.yes", 7)  # type: ignore[call-overload]
+            text("common.yes", 7)  # type: ignore[arg-type]
 
 
 # --- Vietnamese that is Vietnamese, English that is English ----------------------------------

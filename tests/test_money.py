@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -130,7 +131,7 @@ class TestMaxDong:
         assert info.value.paths == ("$.total",)
 
 
-def _record(**overrides: int) -> SupportRecord:
+def _record(**overrides: Any) -> SupportRecord:
     return SupportRecord(
         id="SR-1",
         establishment_id="E-1",

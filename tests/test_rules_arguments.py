@@ -53,7 +53,7 @@ EST = Establishment(
     name="HTX Mỳ Chũ",
     legal_form=LegalForm.COOPERATIVE,
     location=UnitRef(MapId.MAP_2021, "07525"),
-    sectors=[Sector.AGRO_FOOD_PROCESSING],
+    sectors=(Sector.AGRO_FOOD_PROCESSING,),
     members=9,
 )
 PROJECT = Project(

@@ -10,6 +10,7 @@ import pytest
 
 from khuyencong.domain import Confidence, million
 from khuyencong.exceptions import CoverageError, DataFileError, NotConfiguredError
+from khuyencong.messages import Text
 from khuyencong.rules import (
     CityGrade,
     DatedRules,
@@ -59,7 +60,7 @@ class TestParameterEntry:
         assert entry.configured is False
         with pytest.raises(NotConfiguredError) as info:
             entry.get(dt.date(2019, 1, 1))
-        assert "28/2018/TT-BTC" in info.value.source_document.vi
+        assert "28/2018/TT-BTC" in Text.of(info.value.source_document).vi
 
 
 class TestParameter:
@@ -428,4 +429,4 @@ class TestShippedNotes:
         """No public source gave the 28/2018 level for vocational training: not configured."""
         with pytest.raises(NotConfiguredError) as info:
             NATIONAL.value("support.national.vocational_training.cap", dt.date(2019, 1, 1))
-        assert "28/2018/TT-BTC" in info.value.source_document.vi
+        assert "28/2018/TT-BTC" in Text.of(info.value.source_document).vi

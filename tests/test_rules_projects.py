@@ -21,7 +21,7 @@ from khuyencong.domain import (
     million,
 )
 from khuyencong.exceptions import CoverageError, NotConfiguredError, ValidationError
-from khuyencong.messages import language
+from khuyencong.messages import Text, language
 from khuyencong.rules import (
     Advance,
     PriorityClaim,
@@ -283,7 +283,7 @@ class TestCheckModelsPerDistrict:
         """From 1/7/2025 there are no districts: the limit is not configured, naming 20/2017."""
         with pytest.raises(NotConfiguredError) as info:
             check_models_per_district("219", 1, dt.date(2025, 7, 1))
-        assert "20/2017/TT-BCT" in info.value.source_document.vi
+        assert "20/2017/TT-BCT" in Text.of(info.value.source_document).vi
 
     def test_a_province_can_supply_the_successor_limit(self) -> None:
         """An overlay (here a what-if) may set a limit for the post-reform units."""

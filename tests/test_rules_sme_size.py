@@ -233,7 +233,7 @@ def _sme(employees: int | None, revenue: int | None, capital: int | None) -> Est
         name="Công ty A",
         legal_form=LegalForm.SME,
         location=UnitRef(MapId.MAP_2021, "07525"),
-        sectors=[Sector.HANDICRAFTS],
+        sectors=(Sector.HANDICRAFTS,),
         employees=employees,
         revenue=revenue,
         total_capital=capital,

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from _stores import postgres_url
 from khuyencong.storage import open_store
 from khuyencong.testing.conformance import sample_establishment
 
@@ -94,11 +95,7 @@ def test_sqlite_import_killed_is_all_or_none(tmp_path: Path) -> None:
 @pytest.mark.postgres
 def test_postgres_import_killed_is_all_or_none() -> None:
     """Killing a PostgreSQL bulk import with SIGKILL never leaves half a batch."""
-    url = os.environ.get("KHUYENCONG_TEST_POSTGRES_URL", "")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("KHUYENCONG_TEST_POSTGRES_URL must be set in CI: PostgreSQL is required")
-        pytest.skip("set KHUYENCONG_TEST_POSTGRES_URL to run the PostgreSQL tests")
+    url = postgres_url()
     name = f"kc_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
     store_url = f"{url}{'&' if '?' in url else '?'}schema={name}"
     try:

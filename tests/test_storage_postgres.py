@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from _stores import postgres_url
 from khuyencong.exceptions import BudgetExceededError, SchemaVersionError, StoreError
 from khuyencong.messages import language
 from khuyencong.storage import PostgresStore, Store, open_store
@@ -30,15 +31,6 @@ from khuyencong.testing.conformance import (
 pytestmark = pytest.mark.postgres
 
 
-def _server_url() -> str:
-    url = os.environ.get("KHUYENCONG_TEST_POSTGRES_URL", "")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("KHUYENCONG_TEST_POSTGRES_URL must be set in CI: PostgreSQL is required")
-        pytest.skip("set KHUYENCONG_TEST_POSTGRES_URL to run the PostgreSQL tests")
-    return url
-
-
 def _with_schema(url: str, schema: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}schema={schema}"
 
@@ -47,7 +39,7 @@ def _with_schema(url: str, schema: str) -> str:
 def pg_schema() -> Iterator[tuple[str, str]]:
     """A fresh schema name and the server URL; the schema is dropped afterwards."""
 
-    url = _server_url()
+    url = postgres_url()
     name = f"kc_test_{os.getpid()}_{uuid.uuid4().hex[:10]}"
     yield url, name
     with psycopg.connect(url, autocommit=True) as conn:
@@ -74,7 +66,7 @@ class TestPostgresStore(StoreConformance):
         url = os.environ["KHUYENCONG_TEST_POSTGRES_URL"]
         schema = store.url.rsplit("schema=", 1)[1]
         with psycopg.connect(url) as conn:
-            types = dict(
+            types: dict[str, str] = dict(
                 conn.execute(
                     "SELECT column_name, data_type FROM information_schema.columns "
                     "WHERE table_schema = %s AND table_name = 'support_records'",

@@ -12,10 +12,10 @@ from typing import Any
 
 import attrs
 import pytest
-from _fuzz import FAST, JSON, LONG, TEXT, nested
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _fuzz import FAST, JSON, LONG, TEXT, nested
 from khuyencong import domain
 from khuyencong.converters import loads, structure, unstructure
 from khuyencong.domain import Dataset
@@ -66,7 +66,7 @@ def check_any_json(cls: type[Any], data: Any) -> None:
     only_library_errors(structure, data, cls)
 
 
-def check_damaged(cls: type[Any], strategy: st.SearchStrategy[Any], how_long: Any) -> None:
+def check_damaged(cls: type[Any], strategy: st.SearchStrategy[Any], how_long: settings) -> None:
     """Fuzz ``cls`` with damaged valid data, for as long as ``how_long`` (settings) says."""
 
     @how_long

@@ -18,9 +18,11 @@ import httpx
 import pytest
 
 pytest.importorskip("starlette")
-uvicorn = pytest.importorskip("uvicorn")
+pytest.importorskip("uvicorn")
 
-from khuyencong.web import ServiceConfig, TokenFile, create_app  # noqa: E402
+import uvicorn
+
+from khuyencong.web import ServiceConfig, TokenFile, create_app
 
 
 @attrs.frozen

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 # Text a file may hold: any character but a lone surrogate (which no file can encode).
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=20)
+TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=20)
 
 HOSTILE_TEXT = st.one_of(
     TEXT,
