@@ -117,21 +117,21 @@ class RecordSet:
                 )
             self._est_by_id[est.id] = est
 
-    def counts(self) -> dict[str, int]:
+    def summary(self) -> dict[str, int]:
         """How many records of each kind the set holds.
 
-        >>> RecordSet().counts()["support_records"]
+        >>> RecordSet().summary()["support_records"]
         0
         """
         return {name: len(getattr(self, name)) for name in FILES}
 
     def __repr__(self) -> str:
-        counts = ", ".join(f"{name}={n}" for name, n in self.counts().items())
+        counts = ", ".join(f"{name}={n}" for name, n in self.summary().items())
         return f"RecordSet({counts})"
 
     def _repr_html_(self) -> str:
         rows = [
-            (text(f"domain.display.{name}"), format_number(n)) for name, n in self.counts().items()
+            (text(f"domain.display.{name}"), format_number(n)) for name, n in self.summary().items()
         ]
         return fragment(summary_table(text("indicators.display.records"), rows))
 
