@@ -14,13 +14,17 @@ from typing import Any
 
 import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from khuyencong.cli import _report as cli
 from khuyencong.domain import Period, format_vnd
-from khuyencong.indicators import STANDARD_INDICATORS, RecordSet, compute
+from khuyencong.indicators import STANDARD_INDICATORS, RecordSet, Table, compute
 from khuyencong.messages import Lang
 from khuyencong.reports import (
+    Report,
     ReportConfig,
+    Section,
     bar_chart,
     build_report,
     demo_report,
@@ -127,6 +131,27 @@ class TestOutcomes:
         assert STANDARD_INDICATORS["income_change"].label("en") in labels
 
 
+words = st.text(max_size=10)
+cells = st.one_of(st.none(), words, st.integers(0, 10**12), st.fractions(max_denominator=10**6))
+tables = st.builds(
+    Table,
+    words,
+    st.lists(words, min_size=2, max_size=2).map(tuple),
+    st.lists(st.tuples(cells, cells), max_size=3).map(tuple),
+    st.lists(words, max_size=2).map(tuple),
+)
+sections = st.builds(
+    Section,
+    words,
+    st.lists(words, max_size=2).map(tuple),
+    st.lists(tables, max_size=2).map(tuple),
+    st.lists(st.tuples(words, st.none() | words), max_size=2).map(tuple),
+)
+reports = st.builds(
+    Report, words, words, st.sampled_from(["vi", "en"]), st.lists(sections, max_size=3).map(tuple)
+)
+
+
 class TestExports:
     def test_indicator_csv(self) -> None:
         """An indicator exports as CSV with raw integer values and record counts."""
@@ -183,6 +208,19 @@ class TestExports:
         result = report.results["establishments_supported"]
         expected = json.loads(json.dumps(result.to_data()))
         assert data["results"]["establishments_supported"] == expected
+
+    @given(reports)
+    def test_any_report_writes_json_ready_data(self, report: Report) -> None:
+        """Whatever its sections hold — text, counts, exact ratios, charts or none — a report's
+        data is JSON as it is, a ratio written as exact text."""
+        data = json.loads(json.dumps(report.to_data(), allow_nan=False))
+        assert len(data["sections"]) == len(report.sections)
+        for section, written in zip(report.sections, data["sections"], strict=True):
+            assert written == json.loads(json.dumps(section.to_data()))
+            for table, out in zip(section.tables, written["tables"], strict=True):
+                cells = [c for row in table.rows for c in row]
+                shown = [c for row in out["rows"] for c in row]
+                assert shown == [str(c) if isinstance(c, Fraction) else c for c in cells]
 
 
 class TestReportCli:
