@@ -123,7 +123,8 @@ class Report(ToData):
 
     Markdown and HTML escape every text that comes from data (names of centres, partners,
     units and establishments, titles), so a name never injects markup. In a notebook a report
-    displays as a fragment that leaves the notebook's own page alone.
+    displays as a fragment that leaves the notebook's own page alone. ``to_data()`` gives its
+    JSON-ready data, the shape ``khuyencong report --json`` prints and the HTTP service answers.
 
     Attributes:
         title: The title.
