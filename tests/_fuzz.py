@@ -13,6 +13,8 @@ from typing import Any
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
+from _figures import FUZZ_EXAMPLES, FUZZ_EXAMPLES_CI
+
 # Text a file may hold: any character but a lone surrogate (which no file can encode).
 TEXT = st.text(st.characters(blacklist_categories=["Cs"]), max_size=20)
 
@@ -60,8 +62,8 @@ CELLS = st.one_of(
 
 
 FAST = settings(
-    max_examples=60,
+    max_examples=FUZZ_EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
-LONG = settings(FAST, max_examples=400)
+LONG = settings(FAST, max_examples=FUZZ_EXAMPLES_CI)

@@ -16,6 +16,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from _figures import KILL_BATCH, KILL_RUNS_POSTGRES, KILL_RUNS_SQLITE
 from _stores import postgres_url
 from khuyencong.storage import open_store
 from khuyencong.testing.conformance import sample_establishment
@@ -37,7 +38,7 @@ with store.unit_of_work() as uow:
 print("done", flush=True)
 """
 
-BATCH = 3_000
+BATCH = KILL_BATCH
 
 
 def _run_and_kill(url: str, first: int, delay: float) -> bool:
@@ -83,13 +84,13 @@ def test_sqlite_import_killed_is_all_or_none(tmp_path: Path) -> None:
     path = tmp_path / "kc.db"
     with open_store(str(path)) as store:
         store.establishments.add(sample_establishment())  # the records' establishment
-    kept, lost = _kill_many_times(f"sqlite:///{path}", runs=24, seed=20250701)
+    kept, lost = _kill_many_times(f"sqlite:///{path}", runs=KILL_RUNS_SQLITE, seed=20250701)
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         conn.close()
-    assert kept + lost == 24
+    assert kept + lost == KILL_RUNS_SQLITE
 
 
 @pytest.mark.postgres
@@ -101,8 +102,8 @@ def test_postgres_import_killed_is_all_or_none() -> None:
     try:
         with open_store(store_url) as store:
             store.establishments.add(sample_establishment())  # the records' establishment
-        kept, lost = _kill_many_times(store_url, runs=8, seed=34)
-        assert kept + lost == 8
+        kept, lost = _kill_many_times(store_url, runs=KILL_RUNS_POSTGRES, seed=34)
+        assert kept + lost == KILL_RUNS_POSTGRES
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))

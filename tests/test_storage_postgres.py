@@ -17,6 +17,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from _figures import PG_THREAD_COMMITS, PG_THREADS
 from _stores import postgres_url
 from khuyencong.exceptions import BudgetExceededError, SchemaVersionError, StoreError
 from khuyencong.messages import language
@@ -165,7 +166,7 @@ class TestPostgresOnly:
         def officer(n: int) -> None:
             try:
                 with open_store(store_url) as mine:
-                    for i in range(25):
+                    for i in range(PG_THREAD_COMMITS):
                         amount = 200 + 10 * ((n + i) % 7)
                         try:
                             mine.budgets.commit(env.key, f"P-{n}-{i}", amount, actor=f"o{n}")
@@ -178,13 +179,13 @@ class TestPostgresOnly:
             except BaseException as exc:  # reported below
                 failures.append(exc)
 
-        threads = [threading.Thread(target=officer, args=(n,)) for n in range(16)]
+        threads = [threading.Thread(target=officer, args=(n,)) for n in range(PG_THREADS)]
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         assert failures == []
-        assert len(done) + len(refused) == 16 * 25
+        assert len(done) + len(refused) == PG_THREADS * PG_THREAD_COMMITS
         assert refused  # demand (92,000) exceeded the envelope
         with open_store(store_url) as store:
             assert store.budgets.committed(env.key) == sum(done) <= env.total

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from _figures import BOUND_SUM_RECORDS
 from khuyencong.domain import MAX_DONG, Fund, Period
 from khuyencong.exceptions import StoreError
 from khuyencong.indicators import STANDARD_INDICATORS, Breakdown, Dimension, compute, source_for
@@ -148,7 +149,7 @@ class TestSQLiteStore(StoreConformance):
         """Indicator sums in SQL are exact however large: 9,300 records of 2 × 10^15 đồng in
         public money sum to 1.86 × 10^19 đồng, beyond SQLite's 64-bit integers."""
         self.establish(store, 1)
-        n = 9_300
+        n = BOUND_SUM_RECORDS
         store.support_records.add_many(
             sample_support_record(i, national_amount=MAX_DONG, local_amount=MAX_DONG)
             for i in range(n)

@@ -104,6 +104,17 @@ SQL_LOOKING = (
 )
 """Strings that look like SQL (or like parameter markers), to be stored verbatim."""
 
+# How hard the suite pushes on one budget envelope (docs/explanation/guarantees.md quotes
+# these figures, and a test checks that it does).
+THREADS = 8
+"""Officers committing at once from threads, in ``test_threads_never_overspend``."""
+THREAD_COMMITS = 10
+"""Commitments each of those threads attempts."""
+PROCESSES = 8
+"""Real processes committing at once, in ``test_processes_never_overspend``."""
+PROCESS_COMMITS = 20
+"""Commitments each of those processes attempts."""
+
 
 def sample_establishment(
     n: int = 1,
@@ -675,7 +686,8 @@ class StoreConformance:
         assert store.budgets.commitments() == []
 
     def test_threads_never_overspend(self, store: Store) -> None:
-        """Eight officers committing at once never take an envelope over its total."""
+        """Officers committing at once (``THREADS`` of them) never take an envelope over its
+        total."""
         env = sample_envelope(total=1_000)
         store.budgets.add_envelope(env)
         done: list[int] = []
@@ -686,7 +698,7 @@ class StoreConformance:
         def officer(n: int) -> None:
             handle = self.another_handle(store)
             try:
-                for i in range(10):
+                for i in range(THREAD_COMMITS):
                     try:
                         handle.budgets.commit(env.key, f"P-{n}-{i}", 17, actor=f"o{n}")
                     except BudgetExceededError:
@@ -701,7 +713,7 @@ class StoreConformance:
                 if handle is not store:
                     handle.close()
 
-        threads = [threading.Thread(target=officer, args=(n,)) for n in range(8)]
+        threads = [threading.Thread(target=officer, args=(n,)) for n in range(THREADS)]
         for t in threads:
             t.start()
         for t in threads:
@@ -709,12 +721,13 @@ class StoreConformance:
         assert failures == []
         assert sum(done) == store.budgets.committed(env.key) <= 1_000
         assert len(done) == 1_000 // 17
-        assert len(done) + len(refused) == 80
+        assert len(done) + len(refused) == THREADS * THREAD_COMMITS
         assert len(store.budgets.commitments(envelope_key=env.key)) == len(done)
 
     @pytest.mark.slow
     def test_processes_never_overspend(self, store: Store) -> None:
-        """Eight real processes committing at once never overspend, lose or invent money."""
+        """Real processes committing at once (``PROCESSES`` of them) never overspend, lose or
+        invent money."""
         if not self.cross_process:
             pytest.skip("this store cannot be opened from another process")
         env = sample_envelope(total=1_000_000)
@@ -722,12 +735,15 @@ class StoreConformance:
         ctx = multiprocessing.get_context("spawn")
         start = ctx.Event()
         results = ctx.Queue()
-        plans = [[5_000 + 1_000 * ((w * 7 + i) % 11) for i in range(20)] for w in range(8)]
+        plans = [
+            [5_000 + 1_000 * ((w * 7 + i) % 11) for i in range(PROCESS_COMMITS)]
+            for w in range(PROCESSES)
+        ]
         procs = [
             ctx.Process(
                 target=commit_worker, args=(store.url, env.key, w, plans[w], start, results)
             )
-            for w in range(8)
+            for w in range(PROCESSES)
         ]
         for p in procs:
             p.start()
@@ -735,11 +751,11 @@ class StoreConformance:
         reports = [results.get(timeout=120) for _ in procs]
         for p in procs:
             p.join(30)
-        assert [p.exitcode for p in procs] == [0] * 8
-        assert [r[3] for r in reports] == [[]] * 8
+        assert [p.exitcode for p in procs] == [0] * PROCESSES
+        assert [r[3] for r in reports] == [[]] * PROCESSES
         committed = [a for r in reports for a in r[1]]
         refused = [x for r in reports for x in r[2]]
-        assert len(committed) + len(refused) == 160
+        assert len(committed) + len(refused) == PROCESSES * PROCESS_COMMITS
         assert sum(committed) == store.budgets.committed(env.key) <= env.total
         stored = sorted(c.amount for c in store.budgets.commitments(envelope_key=env.key))
         assert stored == sorted(committed)
