@@ -153,6 +153,35 @@ class TestEligibility:
         assert (response.status_code, problem(response)["type"]) == (404, "/problems/not-found")
 
 
+class TestQueryParameters:
+    def test_a_misspelt_parameter_is_refused_naming_it(self, server: Server) -> None:
+        """``?provice=24`` is not heard as the province: it is a 400 naming the parameter and
+        the ones the address takes, never an answer for the national rules."""
+        with server.client(**{"Accept-Language": "en"}) as client:
+            response = client.post(
+                "/v1/eligibility", params={"provice": "24"}, json={"establishment": COOPERATIVE}
+            )
+        body = problem(response)
+        assert (response.status_code, body["type"]) == (400, "/problems/unknown-parameter")
+        assert [(p["path"], p["value"]) for p in body["problems"]] == [("query.provice", "24")]
+        assert "on, province" in body["detail"]
+
+    def test_the_refusal_reads_in_vietnamese_by_default(self, server: Server) -> None:
+        """Without Accept-Language the problem is in Vietnamese, naming the parameter."""
+        with server.client() as client:
+            response = client.get("/v1/provinces", params={"limit": "5"})
+        body = problem(response)
+        assert response.status_code == 400
+        assert "limit" in body["detail"]
+        assert body["title"] == "Tham số truy vấn không được nhận"
+
+    def test_known_parameters_are_still_read(self, server: Server) -> None:
+        """Parameters the address takes are read as before."""
+        with server.client() as client:
+            response = client.get("/v1/units", params={"name": "luc ngan"})
+        assert response.status_code == 200
+
+
 class TestEligibilityBatch:
     def test_each_item_is_decided_as_by_one_call(self, server: Server) -> None:
         """A batch answers item by item, in order, as single calls would."""

@@ -154,7 +154,7 @@ class _Service:
                 text("web.problem.unauthorized.detail", lang),
                 headers={"WWW-Authenticate": 'Bearer realm="khuyencong"'},
             )
-        query = _parse_query(endpoint, request)
+        query = _parse_query(endpoint, request, lang)
         body: Any = None
         media_type = ""
         if endpoint.body is not None:
@@ -226,8 +226,14 @@ def _json(raw: bytes, lang: Lang) -> Any:
 _TRUE = {"true": True, "1": True, "false": False, "0": False}
 
 
-def _parse_query(endpoint: Endpoint, request: Request) -> dict[str, Any]:
-    """The query parameters, each read as its type (problems at ``query.<name>``)."""
+def _parse_query(endpoint: Endpoint, request: Request, lang: Lang) -> dict[str, Any]:
+    """The query parameters, each read as its type (problems at ``query.<name>``).
+
+    A parameter the endpoint does not take is refused (400, ``unknown-parameter``) rather than
+    ignored: a misspelt ``?provice=24`` would otherwise answer for the national rules as if
+    the province had been heard.
+    """
+    _refuse_unknown(endpoint, request, lang)
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     for spec in endpoint.query:
@@ -235,7 +241,7 @@ def _parse_query(endpoint: Endpoint, request: Request) -> dict[str, Any]:
         path = f"query.{spec.name}"
         if raw is None:
             if spec.required:
-                problems.append(Problem(path, "required query parameter is missing"))
+                problems.append(Problem(path, text("web.query_parameter.missing", lang)))
             values[spec.name] = None if spec.default is None else _default(spec)
             continue
         try:
@@ -247,6 +253,20 @@ def _parse_query(endpoint: Endpoint, request: Request) -> dict[str, Any]:
     return values
 
 
+def _refuse_unknown(endpoint: Endpoint, request: Request, lang: Lang) -> None:
+    known = {spec.name for spec in endpoint.query}
+    unknown = [name for name in dict.fromkeys(request.query_params.keys()) if name not in known]
+    if not unknown:
+        return
+    accepted = ", ".join(sorted(known)) or text("web.query_parameter.none", lang)
+    message = text("web.query_parameter.unknown", lang, accepted=accepted)
+    problems = [Problem(f"query.{name}", message, request.query_params[name]) for name in unknown]
+    detail = text(
+        "web.problem.unknown_parameter.detail", lang, names=", ".join(unknown), accepted=accepted
+    )
+    raise HttpProblem("unknown-parameter", detail, problems=tuple(problems))
+
+
 def _default(spec: Any) -> Any:
     return _value(spec.kind, str(spec.default).lower(), None)
 
@@ -254,18 +274,22 @@ def _default(spec: Any) -> Any:
 def _value(kind: Any, raw: str, minimum: int | None, pattern: str | None = None) -> Any:
     if kind is str:
         if pattern is not None and not re.match(pattern, raw):
-            raise ValidationError.single("$", raw, f"must match {pattern}")
+            raise ValidationError.single(
+                "$", raw, text("web.query_parameter.pattern", pattern=pattern)
+            )
         return raw
     if kind is bool:
         if raw.lower() not in _TRUE:
-            raise ValidationError.single("$", raw, "must be true or false")
+            raise ValidationError.single("$", raw, text("web.query_parameter.boolean"))
         return _TRUE[raw.lower()]
     if kind is int:
         if not raw.lstrip("-").isdigit() or len(raw) > 18:
-            raise ValidationError.single("$", raw, "must be a whole number")
+            raise ValidationError.single("$", raw, text("web.query_parameter.integer"))
         value = int(raw)
         if minimum is not None and value < minimum:
-            raise ValidationError.single("$", raw, f"must be {minimum} or more")
+            raise ValidationError.single(
+                "$", raw, text("web.query_parameter.minimum", minimum=minimum)
+            )
         return value
     return structure(raw, kind)
 

@@ -43,7 +43,8 @@ audit log need `Authorization: Bearer <token>`.
 """
 
 _STATUS_TEXT = {
-    400: "The body cannot be read.",
+    400: "The request cannot be read: a query parameter the address does not take, or a body "
+    "that is not JSON.",
     401: "A valid API token is needed.",
     404: "Not found.",
     409: "An id is already stored; nothing was stored.",
@@ -145,7 +146,7 @@ def _responses(schemas: Schemas, endpoint: Endpoint) -> dict[str, Any]:
             "content": success,
         }
     }
-    names = list(endpoint.errors)
+    names = [*endpoint.errors, "unknown-parameter"]
     if endpoint.body is not None:
         names += ["malformed", "too-large", "unsupported-media"]
     if endpoint.write or endpoint.private:

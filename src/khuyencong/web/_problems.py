@@ -71,6 +71,7 @@ logger = logging.getLogger("khuyencong.web")
 PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "validation": (422, "validation"),
     "malformed": (400, "malformed"),
+    "unknown-parameter": (400, "unknown_parameter"),
     "unreadable-file": (400, "unreadable_file"),
     "invalid-argument": (422, "invalid_argument"),
     "content-not-in-force": (422, "content_not_in_force"),
