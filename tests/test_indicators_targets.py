@@ -43,6 +43,7 @@ from khuyencong.indicators import (
     RecordSet,
     Target,
     load_programme,
+    load_targets,
     national_programmes,
     national_progress,
     national_targets,
@@ -313,6 +314,22 @@ class TestLoadProgramme:
         """The same indicator and period twice is refused."""
         with pytest.raises(DataFileError, match="twice"):
             load_programme(programme_file(tmp_path, HEADER, [TARGET, TARGET]))
+
+    @pytest.mark.parametrize(
+        "document",
+        [b'{"target": [], "target": []}', b"[" * 100_000, b'{"target": [1e999999]}', b"\xff{"],
+    )
+    def test_a_json_file_that_cannot_be_read_safely_is_a_data_file_error(
+        self, tmp_path: Path, document: bytes
+    ) -> None:
+        """A targets file in JSON is read as every JSON text the library reads: a key given
+        twice, nesting too deep, a number no float holds and bytes that are not UTF-8 are the
+        file's problems (DataFileError), never a raw JSON error."""
+        path = tmp_path / "targets.json"
+        path.write_bytes(document)
+        with pytest.raises(DataFileError) as err:
+            load_targets(path)
+        assert err.value.source == str(path)
 
 
 def _targets() -> st.SearchStrategy[Target]:

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import os
 import sys
 from collections import Counter
@@ -46,7 +45,7 @@ from pathlib import Path
 
 import attrs
 
-from khuyencong.converters import structure
+from khuyencong.converters import parse_json, structure
 from khuyencong.domain import Artisan, Confidence, Establishment, Lang, Project
 from khuyencong.exceptions import CoverageError, NotConfiguredError, NotFoundError
 from khuyencong.indicators import Breakdown, source_for
@@ -428,7 +427,7 @@ def _artisans(folder: Path) -> tuple[Artisan, ...]:
     path = folder / "artisans.json"
     if not path.exists():
         return ()
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = parse_json(path.read_bytes(), source=str(path))
     return tuple(structure(data, list[Artisan]))
 
 

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from khuyencong.cli import main
-from khuyencong.exceptions import NotFoundError, ValidationError
+from khuyencong.exceptions import NotFoundError, StoreError, ValidationError
+from khuyencong.messages import language
 
 pytest.importorskip("starlette")
 
@@ -114,6 +115,18 @@ class TestTokenFile:
         tokens.create("A")
         with pytest.raises(ValidationError):
             tokens.create("A")
+
+    @pytest.mark.parametrize("content", [b"{not json", b'{"tokens": [], "tokens": []}', b"[]"])
+    def test_a_damaged_tokens_file_is_a_store_error_naming_it(
+        self, tmp_path: Path, content: bytes
+    ) -> None:
+        """A tokens file that is not JSON, holds a key twice or has the wrong shape is the
+        library's StoreError naming the file, in the language asked for."""
+        path = tmp_path / "tokens.json"
+        path.write_bytes(content)
+        with language("vi"), pytest.raises(StoreError, match="bị hỏng") as err:
+            TokenFile(path).tokens()
+        assert str(path) in str(err.value)
 
     def test_a_running_service_sees_a_revoked_token_at_once(self, tmp_path: Path) -> None:
         """The file is read again when it changes: a revoked token stops working."""

@@ -41,7 +41,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
-import json
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
@@ -54,10 +53,11 @@ import attrs
 
 from khuyencong._arguments import Arguments, CheckedEnum, expect
 from khuyencong._data import AsData
-from khuyencong.converters import structure
+from khuyencong.converters import parse_json, structure
 from khuyencong.domain import Citation, Confidence, Period, SupportContent
 from khuyencong.exceptions import (
     DataFileError,
+    FileFormatError,
     NotConfiguredError,
     NotFoundError,
     Problem,
@@ -202,11 +202,25 @@ class TargetSet:
 
 
 def _read(file: Path) -> Any:
+    """A targets file's data, read as the library reads every file (JSON by ``parse_json``)."""
     try:
         raw = file.read_bytes()
-        return tomllib.loads(raw.decode()) if file.suffix == ".toml" else json.loads(raw)
-    except (OSError, ValueError) as exc:
-        raise DataFileError(str(file), [Problem("$", f"cannot read the file: {exc}")]) from exc
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DataFileError(
+            str(file), [Problem("$", text("errors.unreadable_file", reason=reason))]
+        ) from None
+    if file.suffix != ".toml":
+        try:
+            return parse_json(raw, source=str(file))
+        except FileFormatError as exc:
+            raise DataFileError(str(file), exc.problems) from None
+    try:
+        return tomllib.loads(raw.decode())
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise DataFileError(
+            str(file), [Problem("$", text("errors.invalid_toml", reason=exc))]
+        ) from None
 
 
 def _structure_targets(data: Any, source: str) -> list[Target]:

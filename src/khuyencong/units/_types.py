@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
 from khuyencong._arguments import Arguments
-from khuyencong.exceptions import DataFileError, Problem, ValidationError
+from khuyencong.exceptions import DataFileError, FileFormatError, Problem, ValidationError
 from khuyencong.messages import Lang, get_language, text
 from khuyencong.units._text import fold
 
@@ -23,11 +22,20 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "units"
 
 def read_data_file(name: str) -> Any:
     """Read one packaged JSON file, raising :class:`DataFileError` if it is missing or broken."""
+    from khuyencong.converters import parse_json  # noqa: PLC0415  (the converter knows units)
+
     path = DATA_DIR / name
     try:
-        return json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
-        raise DataFileError(str(path), [Problem("$", f"cannot read the file: {exc}")]) from exc
+        raw = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DataFileError(
+            str(path), [Problem("$", text("errors.unreadable_file", reason=reason))]
+        ) from None
+    try:
+        return parse_json(raw, source=str(path))
+    except FileFormatError as exc:
+        raise DataFileError(str(path), exc.problems) from None
 
 
 class _Named(enum.StrEnum):

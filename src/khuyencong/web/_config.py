@@ -27,23 +27,24 @@ import attrs
 
 from khuyencong.converters import structure
 from khuyencong.exceptions import NotFoundError, ValidationError
+from khuyencong.messages import text
 
 __all__ = ["ENVIRONMENT", "ServiceConfig", "load_config"]
 
 
 def _positive(_: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 1:
-        raise ValidationError.single(f"$.{attribute.name}", value, "must be 1 or more")
+        raise ValidationError.single(f"$.{attribute.name}", value, text("web.config.positive"))
 
 
 def _not_negative(_: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 0:
-        raise ValidationError.single(f"$.{attribute.name}", value, "must be 0 or more")
+        raise ValidationError.single(f"$.{attribute.name}", value, text("web.config.not_negative"))
 
 
 def _port(_: object, attribute: attrs.Attribute[int], value: int) -> None:
     if not 0 <= value <= 65_535:
-        raise ValidationError.single(f"$.{attribute.name}", value, "must be a port, 0 to 65535")
+        raise ValidationError.single(f"$.{attribute.name}", value, text("web.config.port"))
 
 
 @attrs.frozen
@@ -115,12 +116,16 @@ def _from_environment(environ: Mapping[str, str]) -> dict[str, Any]:
                 values[name] = int(raw)
             except ValueError:
                 problems.append(
-                    ValidationError.single(f"$.{name}", raw, f"{variable} must be a whole number")
+                    ValidationError.single(
+                        f"$.{name}", raw, text("web.config.variable_integer", variable=variable)
+                    )
                 )
         elif kind is bool:
             if raw.strip().lower() not in ("true", "false", "1", "0", "yes", "no"):
                 problems.append(
-                    ValidationError.single(f"$.{name}", raw, f"{variable} must be true or false")
+                    ValidationError.single(
+                        f"$.{name}", raw, text("web.config.variable_boolean", variable=variable)
+                    )
                 )
             values[name] = raw.strip().lower() in ("true", "1", "yes")
         elif name == "overlays":
@@ -162,11 +167,13 @@ def load_config(
     if chosen:
         file = Path(chosen)
         if not file.is_file():
-            raise NotFoundError("configuration file", str(file), "give an existing TOML file")
+            raise NotFoundError("configuration file", str(file), text("web.config.no_file"))
         try:
             values.update(tomllib.loads(file.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ValidationError.single("$", str(file), f"not valid TOML: {exc}") from exc
+            raise ValidationError.single(
+                "$", str(file), text("errors.invalid_toml", reason=exc)
+            ) from None
     values.update(_from_environment(env))
     values.update({k: v for k, v in (overrides or {}).items() if v is not None})
     return structure(values, ServiceConfig)

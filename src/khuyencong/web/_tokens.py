@@ -28,8 +28,9 @@ from pathlib import Path
 
 import attrs
 
-from khuyencong.converters import structure, unstructure
+from khuyencong.converters import parse_json, structure, unstructure
 from khuyencong.exceptions import StoreError, ValidationError
+from khuyencong.messages import text
 
 __all__ = ["ApiToken", "TokenFile"]
 
@@ -77,23 +78,23 @@ class TokenFile:
         if not self.path.exists():
             return ()
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            msg = f"cannot read the tokens file {self.path}: {exc}"
-            raise StoreError(msg) from exc
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise StoreError(text("web.tokens.unreadable", path=self.path, reason=reason)) from None
         try:
-            return structure(data, _Tokens).tokens
-        except ValidationError as exc:
-            msg = f"the tokens file {self.path} is damaged: {exc}"
-            raise StoreError(msg) from exc
+            return structure(parse_json(raw, source=str(self.path)), _Tokens).tokens
+        except ValidationError as exc:  # FileFormatError (not JSON) too
+            reason = "; ".join(str(p) for p in exc.problems)
+            raise StoreError(text("web.tokens.damaged", path=self.path, reason=reason)) from None
 
     def _write(self, tokens: tuple[ApiToken, ...]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(self.path.name + ".tmp")
-        text = json.dumps(unstructure(_Tokens(tokens)), ensure_ascii=False, indent=1)
+        content = json.dumps(unstructure(_Tokens(tokens)), ensure_ascii=False, indent=1)
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
+            handle.write(content + "\n")
         temporary.replace(self.path)
 
     def create(self, name: str) -> str:
@@ -104,12 +105,10 @@ class TokenFile:
         """
         name = name.strip()
         if not name:
-            raise ValidationError.single("$.name", name, "a token needs its holder's name")
+            raise ValidationError.single("$.name", name, text("web.tokens.no_name"))
         existing = self.tokens()
         if any(t.name == name for t in existing):
-            raise ValidationError.single(
-                "$.name", name, "a token with this name exists; revoke it first"
-            )
+            raise ValidationError.single("$.name", name, text("web.tokens.name_taken"))
         secret = _PREFIX + secrets.token_urlsafe(32)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         self._write((*existing, ApiToken(name, _digest(secret), now)))
