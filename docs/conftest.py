@@ -4,8 +4,8 @@ Each Markdown page is one namespace: its ``python`` code blocks run in order, as
 type them, and blocks holding ``>>>`` prompts are checked as doctests (output compared with the
 ``ELLIPSIS`` and ``NORMALIZE_WHITESPACE`` flags). ``console`` blocks are shown, not run. Every
 page runs in a fresh temporary directory, removed afterwards, so an example that writes a file
-writes it there and nothing leaks between pages or into the checkout; no example uses the
-network.
+writes it there and nothing leaks between pages or into the checkout (a page that sets the
+language to English gives the next page the default back); no example uses the network.
 """
 
 from __future__ import annotations
@@ -20,8 +20,11 @@ from typing import Any
 from sybil import Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser, SkipParser
 
+from khuyencong.messages import get_language, set_language
+
 _FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 _STATE = "__docs_state__"
+_LANGUAGE = get_language()
 
 
 def _setup(namespace: dict[str, Any]) -> None:
@@ -33,6 +36,7 @@ def _setup(namespace: dict[str, Any]) -> None:
 def _teardown(namespace: dict[str, Any]) -> None:
     previous, workdir = namespace.pop(_STATE)
     os.chdir(previous)
+    set_language(_LANGUAGE)  # a page that chose English leaves the next page the default
     shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -670,7 +670,7 @@ class TestImport:
         args = ["import", str(path), "--kind", "establishments", "--map", "2021-11"]
         refused = run(capsys, *args, "--store", url)
         assert_explained(refused, ExitCode.NO, "vi", "--valid-only")
-        assert "dòng 3, cột 'Số lao động': must not be negative (giá trị: -3)" in refused.out
+        assert "dòng 3, cột 'Số lao động': không được là số âm (giá trị: -3)" in refused.out
         with open_store(url) as store:
             assert store.establishments.count() == 0
         assert run(capsys, *args, "--store", url, "--valid-only").code == 1

@@ -19,6 +19,7 @@ from khuyencong.domain import (
     SizeClass,
 )
 from khuyencong.exceptions import ValidationError
+from khuyencong.messages import language
 from khuyencong.testing.strategies import establishments
 from khuyencong.units import MapId, UnitRef
 
@@ -53,14 +54,18 @@ class TestEstablishment:
         assert coop.legal_form.label_vi == "Hợp tác xã"
 
     def test_a_negative_headcount_is_refused_naming_the_field(self) -> None:
-        """A headcount cannot be negative; the error names $.employees."""
-        assert problems(employees=-3) == {"$.employees": "must not be negative"}
+        """A headcount cannot be negative; the error names $.employees, in Vietnamese by
+        default and in English when asked."""
+        assert problems(employees=-3) == {"$.employees": "không được là số âm"}
+        with language("en"):
+            assert problems(employees=-3) == {"$.employees": "must not be negative"}
 
     def test_a_bad_tax_number_is_refused_naming_the_field(self) -> None:
         """A wrong check digit is refused at $.tax_number, saying which digit is right."""
-        assert problems(tax_number="0100109107") == {
-            "$.tax_number": "the check digit is 7 but should be 6"
-        }
+        with language("en"):
+            assert problems(tax_number="0100109107") == {
+                "$.tax_number": "the check digit is 7 but should be 6"
+            }
 
     def test_an_unknown_unit_code_is_refused_naming_the_code(self) -> None:
         """A location code that is not in the map is refused when the reference is built."""

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from khuyencong import exceptions as ex
-from khuyencong.messages import language
+from khuyencong.messages import Text, language
 
 
 class TestHierarchy:
@@ -50,8 +50,11 @@ class TestMessages:
         """An unknown legal value says which parameter, on which date, from which document."""
         err = ex.NotConfiguredError("support.brand.cap", dt.date(2019, 1, 1), "28/2018/TT-BTC")
         assert "support.brand.cap" in str(err)
-        assert "2019-01-01" in str(err)
+        assert "01/01/2019" in str(err)  # Vietnamese, the default
         assert "28/2018/TT-BTC" in str(err)
+        with language("en"):
+            err = ex.NotConfiguredError("support.brand.cap", dt.date(2019, 1, 1), "28/2018/TT-BTC")
+        assert "2019-01-01" in err.args[0]
         assert (err.parameter, err.on, err.source_document) == (
             "support.brand.cap",
             dt.date(2019, 1, 1),
@@ -97,11 +100,41 @@ class TestMessages:
     def test_illegal_transitions_from_final_states_say_so(self) -> None:
         """From a final state nothing is allowed, and the message says so."""
         err = ex.IllegalTransitionError("project X", "settled", "draft", [])
-        assert "none (final state)" in str(err)
+        assert "trạng thái cuối" in str(err)
+        with language("en"):
+            assert "none (final state)" in str(err)
 
     def test_not_found_may_carry_a_hint(self) -> None:
-        """A lookup failure can suggest what to do."""
-        assert str(ex.NotFoundError("unit", "1", "try find()")) == "no unit '1': try find()"
+        """A lookup failure can suggest what to do, in the language shown (the hint as given,
+        or in both languages)."""
+        err = ex.NotFoundError("unit", "1", Text("thử find()", "try find()"))
+        assert str(err) == "không có đơn vị hành chính “1”: thử find()"
+        with language("en"):
+            assert str(err) == "no administrative unit “1”: try find()"
+        assert str(ex.NotFoundError("gizmo", "g-1")) == "không có gizmo “g-1”"
+
+    def test_messages_follow_the_language_shown_and_survive_pickling(self) -> None:
+        """A not-found or an illegal step reads in the language in force when it is shown,
+        also after a trip through pickle (a process pool)."""
+        for err in (
+            ex.NotFoundError("map", "2030"),
+            ex.IllegalTransitionError(
+                Text("đề án P-1", "project P-1"),
+                "draft",
+                "settled",
+                ["submitted"],
+                labels={
+                    "draft": Text("Dự thảo", "Draft"),
+                    "settled": Text("Quyết toán", "Settled"),
+                },
+            ),
+        ):
+            again = pickle.loads(pickle.dumps(err))
+            with language("en"):
+                english = str(again)
+            assert str(again) == str(err)
+            assert english != str(err)
+            assert not any(w in english for w in ("không", "đề án", "Dự thảo"))
 
 
 class TestStoreErrorsCrossProcesses:

@@ -95,11 +95,24 @@ class TestLanguageInForce:
 import datetime as dt  # noqa: E402  (the second half of the module tests what the library prints)
 import enum  # noqa: E402
 import re  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 from functools import cache  # noqa: E402
 
-from khuyencong.domain import LabelledEnum, Period  # noqa: E402
-from khuyencong.exceptions import CoverageError, NotConfiguredError  # noqa: E402
+import attrs  # noqa: E402
+
+from khuyencong.domain import (  # noqa: E402
+    LabelledEnum,
+    Period,
+    ProjectStatus,
+    SupportContent,
+    tax_number_problem,
+)
+from khuyencong.exceptions import (  # noqa: E402
+    CoverageError,
+    KhuyenCongError,
+    NotConfiguredError,
+    RuleConflictError,
+)
 from khuyencong.indicators import (  # noqa: E402
     STANDARD_INDICATORS,
     Breakdown,
@@ -118,8 +131,15 @@ from khuyencong.rules import (  # noqa: E402
     RuleSet,
     check_eligibility,
     check_project_amounts,
+    for_province,
     support_amount,
 )
+from khuyencong.testing.conformance import (  # noqa: E402
+    sample_establishment,
+    sample_project,
+    sample_support_record,
+)
+from khuyencong.units import MapId, UnitRef, load_map, province_to_reform  # noqa: E402
 
 _FIELD = re.compile(r"\{[^}]*\}")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -233,9 +253,66 @@ def _indicator_outputs(lang: str) -> Iterator[str]:
     yield sector_mix(data, phase).table(lang).to_markdown(lang)  # type: ignore[arg-type]
 
 
+def _refusals() -> Iterator[Callable[[], object]]:
+    """Calls the library refuses, one for each kind of error a user meets: a lookup that finds
+    nothing, a date outside the rules, a value the law leaves to a document, an illegal step,
+    a content not yet in force, conflicting exceptions, and the domain's checks of a record
+    and of a tax number."""
+    rules = RuleSet.national()
+    yield lambda: load_map("2019")
+    yield lambda: load_map(MapId.MAP_2021).get("99999")
+    yield lambda: load_map(MapId.MAP_2021).get("1234")
+    yield lambda: load_map(MapId.MAP_2021).districts("219")
+    yield lambda: load_map(MapId.MAP_2021).communes("07525")
+    yield lambda: load_map(MapId.MAP_2021).find_one("Atlantis", within="24")
+    yield lambda: province_to_reform("219")
+    yield lambda: for_province("99")
+    yield lambda: for_province("01")
+    yield lambda: for_province("24", map_id="mars")
+    yield lambda: example_path("atlantis")
+    yield lambda: rules.value("eligibility.beneficiary_forms", dt.date(2000, 1, 1))
+    yield lambda: rules.value("support.local.machinery.cap", TODAY)
+    yield lambda: support_amount(
+        SupportContent.DIGITAL_TRANSFORMATION, 100_000_000, dt.date(2020, 1, 1), rules=rules
+    )
+    yield lambda: sample_project().transition(ProjectStatus.SETTLED, on=TODAY)
+    yield (
+        lambda: (
+            sample_project()
+            .transition(ProjectStatus.SUBMITTED, on=dt.date(2019, 2, 1))
+            .transition(ProjectStatus.CANCELLED, on=dt.date(2019, 1, 1))
+        )
+    )
+
+    def conflict() -> object:
+        raise RuleConflictError("eligibility.beneficiary", ["a", "b"])
+
+    yield conflict
+    yield lambda: sample_establishment(1, name="", location=UnitRef(MapId.MAP_2021, "07525"))
+    yield lambda: attrs.evolve(sample_establishment(1), employees=-3, tax_number="0100109107")
+    yield lambda: attrs.evolve(sample_establishment(1), tax_number="01001091")
+    yield lambda: attrs.evolve(sample_support_record(1), national_amount=1.5)
+
+
+def _errors(lang: str) -> Iterator[str]:
+    """The message of every refusal above, shown in ``lang``."""
+    for call in _refusals():
+        try:
+            call()
+        except KhuyenCongError as exc:
+            yield str(exc)
+        else:  # pragma: no cover  (a refusal that no longer refuses is a failure of this list)
+            msg = f"expected a refusal from {call}"
+            raise AssertionError(msg)
+    yield tax_number_problem("0100109107") or ""
+    yield tax_number_problem("") or ""
+
+
 def outputs(lang: str) -> Iterator[str]:
-    """What the library prints a person in ``lang``: reports, decisions, amounts, indicators."""
+    """What the library prints a person in ``lang``: reports, decisions, amounts, indicators,
+    and the messages of its errors."""
     with language(lang):  # type: ignore[arg-type]
+        yield from _errors(lang)
         yield demo_report(lang)  # type: ignore[arg-type]
         folder = example_path("bac_ninh_2026")
         yield build_report(
@@ -258,7 +335,8 @@ class TestNoOtherLanguage:
 
     def test_vietnamese_output_holds_no_english_text(self) -> None:
         """The Vietnamese report, decisions, amounts, 'not configured' sources, indicator
-        tables and coverage of both shipped examples hold none of the catalogue's English."""
+        tables and coverage of both shipped examples, and the messages of the errors a user
+        meets, hold none of the catalogue's English."""
         found = {leak for out in outputs("vi") for leak in leaks(out, english_texts())}
         assert found == set()
 

@@ -30,6 +30,7 @@ from khuyencong.exceptions import (
     RuleConflictError,
     ValidationError,
 )
+from khuyencong.messages import language
 from khuyencong.rules import (
     Application,
     Decision,
@@ -144,7 +145,7 @@ class TestRuleSet:
 
     def test_local_fund_needs_an_overlay(self) -> None:
         """Local-fund levels are not configured without the province's overlay."""
-        with pytest.raises(NotConfiguredError, match="People's Council"):
+        with language("en"), pytest.raises(NotConfiguredError, match="People's Council"):
             NATIONAL.value("support.local.machinery.cap", dt.date(2026, 2, 1))
 
     def test_overlay_layers_on_top(self) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from khuyencong.domain import Confidence, million
 from khuyencong.exceptions import CoverageError, DataFileError, NotConfiguredError
-from khuyencong.messages import Text
+from khuyencong.messages import Text, language
 from khuyencong.rules import (
     CityGrade,
     DatedRules,
@@ -88,7 +88,7 @@ class TestParameterSet:
 
     def test_unknown_name_is_not_configured(self) -> None:
         """A name no file configures raises, saying the name is unknown."""
-        with pytest.raises(NotConfiguredError, match="the name is unknown"):
+        with language("en"), pytest.raises(NotConfiguredError, match="the name is unknown"):
             load_parameters().entry("no.such.parameter", dt.date(2020, 1, 1))
 
     def test_layered_cuts_existing_periods(self) -> None:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from khuyencong.domain import check_digit, normalise_tax_number, tax_number_problem
 from khuyencong.exceptions import ValidationError
+from khuyencong.messages import language
 from khuyencong.testing.strategies import personal_numbers, tax_numbers
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The reasons below are compared in English; ``TestVietnamese`` reads the default."""
+    with language("en"):
+        yield
+
 
 # Real, public company tax numbers (the three the domain reference checked them on).
 REAL_NUMBERS = ["0100109106", "0300588569", "0101248141"]
@@ -85,3 +96,10 @@ class TestNormaliseTaxNumber:
     def test_generated_personal_numbers_are_valid_for_households(self, number: str) -> None:
         """Every 12-digit personal number is accepted for an individual."""
         assert normalise_tax_number(number, allow_personal=True) == number
+
+
+class TestVietnamese:
+    def test_the_reason_is_in_vietnamese_by_default(self) -> None:
+        """In the default language the reason is Vietnamese, naming the right check digit."""
+        with language("vi"):
+            assert tax_number_problem("0100109107") == ("chữ số kiểm tra là 7 nhưng phải là 6")

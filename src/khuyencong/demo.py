@@ -418,7 +418,8 @@ def _key(name: str) -> str:
 def _example(name: str) -> _Example:
     found = _EXAMPLES.get(name.replace("_", "-"))
     if found is None:
-        raise NotFoundError("example", name, f"examples: {', '.join(DEMO_EXAMPLES)}")
+        hint = Text.message("errors.hint.known", items=", ".join(DEMO_EXAMPLES))
+        raise NotFoundError("example", name, hint)
     return found
 
 

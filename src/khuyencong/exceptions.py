@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import reprlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -187,14 +187,69 @@ def _join(prefix: str, path: str) -> str:
 
 
 class NotFoundError(KhuyenCongError, LookupError):
-    """A looked-up thing (unit code, record id, parameter) does not exist."""
+    """A looked-up thing (unit code, record id, parameter) does not exist.
 
-    def __init__(self, kind: str, key: object, hint: str = "") -> None:
+    Attributes:
+        kind: What was looked up, as a stable English name (``"administrative unit"``,
+            ``"support record"``); the message names it in the language in force.
+        key: The code, id or name that was not found.
+        hint: Where to look instead (may be empty): a ``Text`` in both languages, or a
+            plain string; the attribute holds it in the language in force when raised.
+
+    ``str()`` gives the message in the language in force when it is shown.
+
+    >>> from khuyencong.messages import language
+    >>> with language("en"):
+    ...     print(NotFoundError("map", "2030"))
+    no map “2030”
+    >>> print(NotFoundError("map", "2030"))
+    không có bản đồ “2030”
+    """
+
+    def __init__(self, kind: str, key: object, hint: str | Text = "") -> None:
         self.kind = kind
         self.key = key
-        self.hint = hint
-        text = f"no {kind} {key!r}"
-        super().__init__(f"{text}: {hint}" if hint else text)
+        self._hint = Text.of(hint)
+        self.hint = self._hint.get()
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        """The message in the language in force when it is shown."""
+        text = _text("errors.not_found", kind=_thing(self.kind), key=self.key)
+        hint = self._hint.get()
+        return f"{text}: {hint}" if hint else text
+
+
+def _thing(kind: str) -> str:
+    """What was looked up, in the language in force: a kind the stores or the errors
+    catalogue name (``"budget envelope"``, ``"map"``), else ``kind`` as it is (an adapter's
+    own kind)."""
+    slug = kind.lower().replace(" ", "_")
+    for key in (f"storage.kind_{slug}s", f"errors.kind.{slug}"):
+        if key in catalogue():
+            return _text(key)
+    return kind
+
+
+def _day(value: dt.date) -> str:
+    """A date as the language in force writes it (``05/07/2012``, ``2012-07-05``)."""
+    return value.strftime("%d/%m/%Y") if get_language() == "vi" else value.isoformat()
+
+
+def _coverage_text(coverage: str) -> str:
+    """A parameter's coverage (``2012-07-05 to open end``) in the reader's words; any other
+    text as it is."""
+    start, sep, end = coverage.partition(" to ")
+    try:
+        first = dt.date.fromisoformat(start)
+        last = None if end == "open end" else dt.date.fromisoformat(end)
+    except ValueError:
+        return coverage
+    if not sep:
+        return coverage
+    if last is None:
+        return _text("errors.period.open", start=_day(first))
+    return _text("errors.period.closed", start=_day(first), end=_day(last))
 
 
 class UnitMappingError(KhuyenCongError, LookupError):
@@ -213,17 +268,50 @@ class UnitMappingError(KhuyenCongError, LookupError):
 
 
 class IllegalTransitionError(KhuyenCongError, ValueError):
-    """A lifecycle transition that the rules do not allow (e.g. draft → settled)."""
+    """A lifecycle transition that the rules do not allow (e.g. draft → settled).
 
-    def __init__(self, entity: str, source: str, target: str, allowed: Sequence[str]) -> None:
-        self.entity = entity
+    Attributes:
+        entity: What moves (``"đề án P-1"``), in the language in force when raised.
+        source: The state it is in (a value, ``"draft"``).
+        target: The state asked for.
+        allowed: The states it may move to from ``source``.
+
+    ``str()`` gives the message in the language in force when it is shown, naming the states
+    by ``labels`` (value → label, a ``Text`` in both languages or a string) when given, by
+    their values otherwise.
+    """
+
+    def __init__(
+        self,
+        entity: str | Text,
+        source: str,
+        target: str,
+        allowed: Sequence[str],
+        *,
+        labels: Mapping[str, str | Text] | None = None,
+    ) -> None:
+        self._entity = Text.of(entity)
+        self._labels = {k: Text.of(v) for k, v in (labels or {}).items()}
+        self.entity = self._entity.get()
         self.source = source
         self.target = target
         self.allowed = tuple(allowed)
-        allowed_text = ", ".join(allowed) if allowed else "none (final state)"
-        super().__init__(
-            f"{entity}: cannot go from {source!r} to {target!r}; allowed from {source!r}: "
-            f"{allowed_text}"
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        """The message in the language in force when it is shown."""
+
+        def name(state: str) -> str:
+            label = self._labels.get(state)
+            return state if label is None else label.get()
+
+        allowed = ", ".join(name(a) for a in self.allowed) or _text("errors.final_state")
+        return _text(
+            "errors.illegal_transition",
+            entity=self._entity.get(),
+            source=name(self.source),
+            target=name(self.target),
+            allowed=allowed,
         )
 
 
@@ -251,6 +339,9 @@ class LifecycleError(IllegalTransitionError):
         self.target = target
         self.allowed = tuple(allowed)
         Exception.__init__(self, message)
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)
 
 
 class ConfigurationError(KhuyenCongError, ValueError):
@@ -280,14 +371,17 @@ class NotConfiguredError(KhuyenCongError, LookupError):
     """
 
     def __init__(
-        self, parameter: str, on: dt.date, source_document: str | Text, note: str = ""
+        self, parameter: str, on: dt.date, source_document: str | Text, note: str | Text = ""
     ) -> None:
         self.parameter = parameter
         self.on = on
         self.source_document = source_document
-        text = (
-            f"parameter {parameter!r} is not configured for {on.isoformat()}: its value should "
-            f"come from {Text.of(source_document).en}; load a rule-set overlay that supplies it"
+        note = Text.of(note).get() if note else ""
+        text = _text(
+            "errors.not_configured",
+            parameter=parameter,
+            on=_day(on),
+            document=Text.of(source_document).get(),
         )
         super().__init__(f"{text} ({note})" if note else text)
 
@@ -300,8 +394,12 @@ class CoverageError(KhuyenCongError, LookupError):
         self.on = on
         self.coverage = coverage
         super().__init__(
-            f"parameter {parameter!r} has no value on {on.isoformat()}; it is defined for "
-            f"{coverage}"
+            _text(
+                "errors.coverage",
+                parameter=parameter,
+                on=_day(on),
+                coverage=_coverage_text(coverage),
+            )
         )
 
 
@@ -322,8 +420,7 @@ class ContentNotInForceError(CoverageError):
         self.coverage = document
         LookupError.__init__(
             self,
-            f"support content {content!r} is not a khuyến công content on {on.isoformat()}: "
-            f"the contents then are those of {document}",
+            _text("errors.content_not_in_force", content=content, on=_day(on), document=document),
         )
 
 
@@ -333,10 +430,7 @@ class RuleConflictError(KhuyenCongError, ValueError):
     def __init__(self, rule: str, exceptions: Sequence[str]) -> None:
         self.rule = rule
         self.exceptions = tuple(exceptions)
-        super().__init__(
-            f"rule {rule!r}: exceptions {', '.join(exceptions)} all apply; the rules do not say "
-            "which wins, so the case needs a decision by the competent body"
-        )
+        super().__init__(_text("errors.rule_conflict", rule=rule, exceptions=", ".join(exceptions)))
 
 
 class StoreError(KhuyenCongError, RuntimeError):

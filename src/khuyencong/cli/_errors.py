@@ -9,7 +9,6 @@ only with ``--debug`` (or ``KHUYENCONG_DEBUG=1``).
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import functools
 import json
@@ -21,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from khuyencong.exceptions import (
+from khuyencong.exceptions import (  # one wording of dates and coverage
     ConfigurationError,
     ContentNotInForceError,
     CoverageError,
@@ -39,6 +38,8 @@ from khuyencong.exceptions import (
     StoreError,
     UnitMappingError,
     ValidationError,
+    _coverage_text,
+    _day,
 )
 from khuyencong.messages import Text, get_language, language, resolve_language, text
 
@@ -164,26 +165,6 @@ def parameter_text(name: str) -> str:
     return f"“{description}” ({name})"
 
 
-def _date(value: object) -> str:
-    if isinstance(value, dt.date):
-        return value.strftime("%d/%m/%Y") if get_language() == "vi" else value.isoformat()
-    return str(value)
-
-
-_PERIOD = re.compile(r"(\d{4}-\d{2}-\d{2}) to (open end|\d{4}-\d{2}-\d{2})")
-
-
-def _coverage(coverage: str) -> str:
-    """A parameter's coverage (``2012-07-05 to open end``) in the reader's words."""
-    found = _PERIOD.fullmatch(coverage)
-    if found is None:
-        return coverage
-    start = _date(dt.date.fromisoformat(found.group(1)))
-    if found.group(2) == "open end":
-        return text("cli.period.open", start=start)
-    return text("cli.period.closed", start=start, end=_date(dt.date.fromisoformat(found.group(2))))
-
-
 _OS_ERRORS: tuple[tuple[type[OSError], str, str], ...] = (
     (FileNotFoundError, "cli.error.file_not_found", "cli.hint.path"),
     (IsADirectoryError, "cli.error.is_a_folder", "cli.hint.path"),
@@ -240,7 +221,7 @@ def _library_error(exc: KhuyenCongError) -> Failure:
             text(
                 "cli.error.not_configured",
                 parameter=parameter_text(exc.parameter),
-                on=_date(exc.on),
+                on=_day(exc.on),
                 document=Text.of(exc.source_document).get(),
             ),
             text("cli.hint.not_configured"),
@@ -251,7 +232,7 @@ def _library_error(exc: KhuyenCongError) -> Failure:
             text(
                 "cli.error.content_not_in_force",
                 content=exc.content,
-                on=_date(exc.on),
+                on=_day(exc.on),
                 document=exc.document,
             ),
             text("cli.hint.date"),
@@ -262,8 +243,8 @@ def _library_error(exc: KhuyenCongError) -> Failure:
             text(
                 "cli.error.coverage",
                 parameter=parameter_text(exc.parameter),
-                on=_date(exc.on),
-                coverage=_coverage(exc.coverage),
+                on=_day(exc.on),
+                coverage=_coverage_text(exc.coverage),
             ),
             text("cli.hint.date"),
         )

@@ -64,13 +64,13 @@ class Artisan:
             isinstance(self.title, ArtisanTitle),
             "title",
             self.title,
-            "must be an artisan title (peoples_artisan or meritorious_artisan)",
+            "artisan_title_value",
         )
         c.require(
             isinstance(self.location, UnitRef),
             "location",
             self.location,
-            "must be an administrative unit reference",
+            "unit_ref",
         )
         if self.establishment_id is not None:
             check_identifier(c, "establishment_id", self.establishment_id)

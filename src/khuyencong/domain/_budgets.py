@@ -72,7 +72,7 @@ class BudgetEnvelope:
         c = Checks()
         c.money("total", self.total)
         if isinstance(self.year, bool) or not isinstance(self.year, int):
-            c.fail("year", self.year, "must be a year")
+            c.fail("year", self.year, message("domain.check.year"))
         c.no_nul(self)
         c.raise_if_any()
 

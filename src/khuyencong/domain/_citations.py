@@ -106,7 +106,9 @@ class Citation:
             and self.effective_to is not None
             and self.effective_to < self.effective_from
         ):
-            checks.fail("effective_to", self.effective_to, "ends before effective_from")
+            checks.fail(
+                "effective_to", self.effective_to, text("domain.check.ends_before_effective_from")
+            )
         checks.raise_if_any()
 
     def in_force(self, on: dt.date) -> bool:

@@ -115,7 +115,7 @@ class Dataset:
                     found.append(
                         Problem(
                             f"$.{name}[{i}].project_id",
-                            "no project with this id in the dataset",
+                            text("domain.check.dataset_no_project"),
                             r.project_id,
                         )
                     )
@@ -135,7 +135,7 @@ class Dataset:
                 found.append(
                     Problem(
                         f"$.award_entries[{i}].prior_entry_id",
-                        "no award entry with this id in the dataset",
+                        text("domain.check.dataset_no_award_entry"),
                         a.prior_entry_id,
                     )
                 )
@@ -143,7 +143,7 @@ class Dataset:
 
 
 def _dangling(path: str, value: str) -> Problem:
-    return Problem(path, "no establishment with this id in the dataset", value)
+    return Problem(path, text("domain.check.dataset_no_establishment"), value)
 
 
 def _duplicates(kind: str, ids: Iterable[str], what: str = "id") -> list[Problem]:
@@ -152,5 +152,5 @@ def _duplicates(kind: str, ids: Iterable[str], what: str = "id") -> list[Problem
     for i, key in enumerate(ids):
         seen[key] += 1
         if seen[key] > 1:
-            found.append(Problem(f"$.{kind}[{i}]", f"duplicate {what}: it appears earlier", key))
+            found.append(Problem(f"$.{kind}[{i}]", text(f"domain.check.duplicate_{what}"), key))
     return found

@@ -20,7 +20,7 @@ each naming its field. Names are stored in Unicode NFC.
 ...     sectors=[Sector.HANDICRAFTS], employees=-3,
 ... )
 Traceback (most recent call last):
-khuyencong.exceptions.ValidationError: $.employees: must not be negative (giá trị: -3)
+khuyencong.exceptions.ValidationError: $.employees: không được là số âm (giá trị: -3)
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from khuyencong.domain._sectors import AreaDifficulty, BusinessSectorGroup, Sect
 from khuyencong.domain._tax_numbers import _canonical, tax_number_problem
 from khuyencong.domain._validation import Checks, has_control_character
 from khuyencong.exceptions import KhuyenCongError
+from khuyencong.messages import get_language
 from khuyencong.messages import text as message
 from khuyencong.units import UnitRef
 
@@ -81,9 +82,9 @@ def check_identifier(checks: Checks, field: str, value: object) -> None:
     control characters (NUL, tab, line break). Its field converts it to NFC
     (:func:`~khuyencong.domain._converters.nfc_identifier`)."""
     if not isinstance(value, str) or not value.strip():
-        checks.fail(field, value, "must be a non-empty identifier")
+        checks.fail(field, value, message("domain.check.non_empty_identifier"))
     elif value != value.strip() or len(value) > 64:
-        checks.fail(field, value, "an identifier has no surrounding spaces and ≤ 64 characters")
+        checks.fail(field, value, message("domain.check.identifier_shape"))
     elif has_control_character(value):
         checks.fail(field, value, message("storage.control_in_identifier"))
 
@@ -161,21 +162,21 @@ class Establishment:
             isinstance(self.legal_form, LegalForm),
             "legal_form",
             self.legal_form,
-            "must be a legal form",
+            "legal_form",
         )
         c.require(
             isinstance(self.location, UnitRef),
             "location",
             self.location,
-            "must be an administrative unit reference",
+            "unit_ref",
         )
         if not self.sectors:
-            c.fail("sectors", [], "name at least one sector (use 'other' if none fits)")
+            c.fail("sectors", [], message("domain.check.one_sector"))
         for i, sector in enumerate(self.sectors):
-            c.require(isinstance(sector, Sector), f"sectors[{i}]", sector, "must be a sector")
+            c.require(isinstance(sector, Sector), f"sectors[{i}]", sector, "sector")
         for field, kind, what in (
-            ("size_class", SizeClass, "must be an SME size class"),
-            ("artisan_title", ArtisanTitle, "must be an artisan's title"),
+            ("size_class", SizeClass, "size_class"),
+            ("artisan_title", ArtisanTitle, "artisan_title"),
         ):
             value = getattr(self, field)
             c.require(value is None or isinstance(value, kind), field, value, what)
@@ -183,7 +184,7 @@ class Establishment:
         form: object = self.legal_form
         if tax is not None:
             if not isinstance(tax, str):
-                c.fail("tax_number", tax, "must be text")
+                c.fail("tax_number", tax, message("domain.check.text"))
             else:
                 allow_personal = isinstance(form, LegalForm) and form.is_individual
                 problem = tax_number_problem(tax, allow_personal=allow_personal)
@@ -206,30 +207,30 @@ class Establishment:
             c.fail(
                 "members",
                 self.members,
-                f"members are recorded for cooperatives and groups, not a {form.label_en}",
+                message("domain.check.members_kind", form=form.label(get_language())),
             )
         if isinstance(self.size_class, SizeClass):
             if not form.is_enterprise:
                 c.fail(
                     "size_class",
                     self.size_class.value,
-                    f"a size class is for enterprises, not a {form.label_en}",
+                    message("domain.check.size_class_kind", form=form.label(get_language())),
                 )
             elif form is LegalForm.SME and self.size_class is SizeClass.LARGE:
-                c.fail("size_class", "large", "an SME cannot be of the large size class")
+                c.fail("size_class", "large", message("domain.check.sme_large"))
             elif form is LegalForm.LARGE_ENTERPRISE and self.size_class is not SizeClass.LARGE:
                 c.fail(
                     "size_class",
                     self.size_class.value,
-                    "a large enterprise has the large size class",
+                    message("domain.check.large_size"),
                 )
         if form is LegalForm.ARTISAN and self.artisan_title is None:
-            c.fail("artisan_title", None, "an artisan needs a title (People's or Meritorious)")
+            c.fail("artisan_title", None, message("domain.check.artisan_needs_title"))
         if isinstance(self.artisan_title, ArtisanTitle) and form is not LegalForm.ARTISAN:
             c.fail(
                 "artisan_title",
                 self.artisan_title.value,
-                f"a title is recorded for artisans, not a {form.label_en}",
+                message("domain.check.title_kind", form=form.label(get_language())),
             )
         if self.cluster_infrastructure_investor and not (
             form.is_enterprise or form is LegalForm.COOPERATIVE
@@ -237,10 +238,7 @@ class Establishment:
             c.fail(
                 "cluster_infrastructure_investor",
                 value=True,
-                message=(
-                    "only enterprises and cooperatives invest in cluster infrastructure, "
-                    f"not a {form.label_en}"
-                ),
+                message=message("domain.check.cluster_investor", form=form.label(get_language())),
             )
 
     @property

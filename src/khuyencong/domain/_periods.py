@@ -98,10 +98,12 @@ class Period:
         for name in ("start", "end"):
             value = getattr(self, name)
             if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-                raise ValidationError.single(f"$.{name}", value, "must be a date (YYYY-MM-DD)")
+                raise ValidationError.single(f"$.{name}", value, text("domain.check.date_iso"))
         if self.end < self.start:
             raise ValidationError.single(
-                "$.end", self.end, f"the period ends before it starts ({self.start.isoformat()})"
+                "$.end",
+                self.end,
+                text("domain.check.period_backwards", start=self.start.isoformat()),
             )
 
     @classmethod
@@ -114,7 +116,7 @@ class Period:
     def quarter(cls, year: int, quarter: int) -> Period:
         """Quarter ``quarter`` (1–4) of ``year``."""
         if quarter not in (1, 2, 3, 4):
-            raise ValidationError.single("$.quarter", quarter, "a quarter is 1, 2, 3 or 4")
+            raise ValidationError.single("$.quarter", quarter, text("domain.check.quarter"))
         start = dt.date(year, 3 * quarter - 2, 1)
         return cls(start, start + relativedelta(months=3, days=-1), PeriodKind.QUARTER)
 
@@ -122,7 +124,7 @@ class Period:
     def month(cls, year: int, month: int) -> Period:
         """Month ``month`` (1–12) of ``year``."""
         if not 1 <= month <= 12:
-            raise ValidationError.single("$.month", month, "a month is 1 to 12")
+            raise ValidationError.single("$.month", month, text("domain.check.month"))
         start = dt.date(year, month, 1)
         return cls(start, start + relativedelta(months=1, days=-1), PeriodKind.MONTH)
 
@@ -131,7 +133,9 @@ class Period:
         """A phase of whole calendar years, both included ("giai đoạn 2017–2020")."""
         if last_year < first_year:
             raise ValidationError.single(
-                "$.last_year", last_year, f"a phase cannot end before it starts ({first_year})"
+                "$.last_year",
+                last_year,
+                text("domain.check.phase_backwards", first_year=first_year),
             )
         return cls(dt.date(first_year, 1, 1), dt.date(last_year, 12, 31), PeriodKind.PHASE)
 

@@ -18,7 +18,7 @@ the change recorded in its history.
 >>> p = p.transition(ProjectStatus.SUBMITTED, on=dt.date(2019, 3, 1), actor="officer")
 >>> p.transition(ProjectStatus.SETTLED, on=dt.date(2019, 3, 2))  # doctest: +ELLIPSIS
 Traceback (most recent call last):
-khuyencong.exceptions.IllegalTransitionError: ... from 'submitted' to 'settled'; allowed ...
+khuyencong.exceptions.IllegalTransitionError: đề án DA-2019-07: không thể chuyển từ ... sang ...
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from khuyencong.domain._contents import Fund, SupportContent
 from khuyencong.domain._converters import nfc, nfc_identifier, text_tuple
 from khuyencong.domain._establishments import check_identifier
 from khuyencong.domain._labels import LabelledEnum, register_labels
-from khuyencong.domain._money import Dong
+from khuyencong.domain._money import Dong, format_vnd
 from khuyencong.domain._validation import Checks
 from khuyencong.exceptions import IllegalTransitionError, LifecycleError, ValidationError
-from khuyencong.messages import get_language
+from khuyencong.messages import Text, get_language
 from khuyencong.messages import text as message
 from khuyencong.units import UnitRef
 
@@ -163,7 +163,7 @@ class ProjectContent:
             isinstance(self.content, SupportContent),
             "content",
             self.content,
-            "must be a support content",
+            "support_content",
         )
         c.money("eligible_cost", self.eligible_cost)
         c.money("requested", self.requested)
@@ -172,10 +172,10 @@ class ProjectContent:
             c.fail(
                 "requested",
                 self.requested,
-                f"the support requested exceeds the eligible cost ({self.eligible_cost:,} đ)",
+                message("domain.check.requested_above_cost", cost=format_vnd(self.eligible_cost)),
             )
         if not c.problems and self.quantity < 1:
-            c.fail("quantity", self.quantity, "a content covers at least one unit")
+            c.fail("quantity", self.quantity, message("domain.check.quantity"))
         c.raise_if_any()
 
     @property
@@ -253,43 +253,55 @@ class Project:
         c.text("title", self.title)
         c.text("lead_agency", self.lead_agency)
         if not self.beneficiary_ids:
-            c.fail("beneficiary_ids", [], "a project has at least one beneficiary")
+            c.fail("beneficiary_ids", [], message("domain.check.one_beneficiary"))
         for i, b in enumerate(self.beneficiary_ids):
             check_identifier(c, f"beneficiary_ids[{i}]", b)
         if len(set(self.beneficiary_ids)) != len(self.beneficiary_ids):
-            c.fail("beneficiary_ids", list(self.beneficiary_ids), "a beneficiary is listed twice")
+            c.fail(
+                "beneficiary_ids",
+                list(self.beneficiary_ids),
+                message("domain.check.beneficiary_twice"),
+            )
         if not self.contents:
-            c.fail("contents", [], "a project has at least one support content")
+            c.fail("contents", [], message("domain.check.one_content"))
         seen: set[SupportContent] = set()
         items: tuple[object, ...] = self.contents
         for i, pc in enumerate(items):
             if not isinstance(pc, ProjectContent):
-                c.fail(f"contents[{i}]", pc, "must be a project content")
+                c.fail(f"contents[{i}]", pc, message("domain.check.project_content"))
             elif pc.content in seen:
                 c.fail(
                     f"contents[{i}].content",
                     pc.content.value,
-                    "the content appears twice; use quantity for several units",
+                    message("domain.check.content_twice"),
                 )
             else:
                 seen.add(pc.content)
         for i, partner in enumerate(self.partners):
             c.text(f"partners[{i}]", partner)
         if isinstance(self.plan_year, bool) or not isinstance(self.plan_year, int):
-            c.fail("plan_year", self.plan_year, "must be a year")
+            c.fail("plan_year", self.plan_year, message("domain.check.year"))
         elif not 2004 <= self.plan_year <= 2100:
-            c.fail("plan_year", self.plan_year, "must be a year from 2004 (the first decree)")
+            c.fail("plan_year", self.plan_year, message("domain.check.plan_year"))
         c.money("approved_amount", self.approved_amount, optional=True)
         start, end = (
             getattr(self, f) if c.date(f, getattr(self, f), optional=True) else None
             for f in ("planned_start", "planned_end")
         )
         if start and end and end < start:
-            c.fail("planned_end", end.isoformat(), "ends before planned_start")
+            c.fail(
+                "planned_end", end.isoformat(), message("domain.check.ends_before_planned_start")
+            )
         if self.status in (_S.APPROVED, _S.IN_PROGRESS, _S.ACCEPTED, _S.SETTLED) and (
             self.approved_amount is None
         ):
-            c.fail("approved_amount", None, f"a project {self.status.value} has an approved amount")
+            c.fail(
+                "approved_amount",
+                None,
+                message(
+                    "domain.check.approved_amount_needed", status=self.status.label(get_language())
+                ),
+            )
         c.no_nul(self)
         c.raise_if_any()
 
@@ -333,16 +345,17 @@ class Project:
         """
         if target not in _TRANSITIONS[self.status]:
             raise IllegalTransitionError(
-                f"project {self.id}",
+                Text.message("domain.project_entity", id=self.id),
                 self.status.value,
                 target.value,
                 [s.value for s in _TRANSITIONS[self.status]],
+                labels={s.value: Text(s.label_vi, s.label_en) for s in ProjectStatus},
             )
         if self.history and on < self.history[-1].on:
             raise ValidationError.single(
                 "$.on",
                 on.isoformat(),
-                f"a status change cannot predate the previous one ({self.history[-1].on})",
+                message("domain.check.history_backwards", previous=self.history[-1].on.isoformat()),
             )
         changes: dict[str, Any] = {
             "status": target,
@@ -351,18 +364,23 @@ class Project:
         if target is _S.APPROVED:
             if approved_amount is None:
                 raise ValidationError.single(
-                    "$.approved_amount", None, "approving a project needs the amount approved"
+                    "$.approved_amount", None, message("domain.check.approve_needs_amount")
                 )
             if approved_amount > self.total_requested:
                 raise ValidationError.single(
                     "$.approved_amount",
                     approved_amount,
-                    f"above the total requested ({self.total_requested:,} đ)",
+                    message(
+                        "domain.check.approved_above_requested",
+                        total=format_vnd(self.total_requested),
+                    ),
                 )
             changes["approved_amount"] = approved_amount
         elif approved_amount is not None:
             raise ValidationError.single(
-                "$.approved_amount", approved_amount, "an amount is approved only when approving"
+                "$.approved_amount",
+                approved_amount,
+                message("domain.check.amount_only_when_approving"),
             )
         if target in _DATE_FIELD:
             changes[_DATE_FIELD[target]] = on

@@ -26,6 +26,7 @@ from khuyencong.domain._establishments import check_identifier
 from khuyencong.domain._labels import LabelledEnum, register_labels
 from khuyencong.domain._money import Dong
 from khuyencong.domain._validation import Checks
+from khuyencong.messages import text as message
 from khuyencong.units import UnitRef
 
 __all__ = [
@@ -106,7 +107,7 @@ class SupportRecord:
             isinstance(self.content, SupportContent),
             "content",
             self.content,
-            "must be a support content",
+            "support_content",
         )
         for field in ("national_amount", "local_amount", "co_funding"):
             c.money(field, getattr(self, field))
@@ -124,13 +125,13 @@ class SupportRecord:
             c.fail(
                 "decided_on",
                 decided.isoformat(),
-                f"the decision comes after the delivery ({delivered})",
+                message("domain.check.decided_after_delivery", delivered=delivered.isoformat()),
             )
         if delivered and accepted and accepted < delivered:
             c.fail(
                 "accepted_on",
                 accepted.isoformat(),
-                f"acceptance cannot precede the delivery ({delivered})",
+                message("domain.check.accepted_before_delivery", delivered=delivered.isoformat()),
             )
         c.count("jobs_created", self.jobs_created, optional=True)
         c.signed_money("income_change", self.income_change, optional=True)
@@ -138,7 +139,7 @@ class SupportRecord:
             c.fail(
                 "outcome_reported_on",
                 reported.isoformat(),
-                f"outcomes are reported after the delivery ({delivered})",
+                message("domain.check.outcome_before_delivery", delivered=delivered.isoformat()),
             )
         c.no_nul(self)
         c.raise_if_any()
@@ -212,9 +213,13 @@ class FairParticipation:
         start = self.start_on if c.date("start_on", self.start_on) else None
         end = self.end_on if c.date("end_on", self.end_on, optional=True) else None
         if start and end and end < start:
-            c.fail("end_on", end.isoformat(), f"ends before it starts ({start})")
+            c.fail(
+                "end_on",
+                end.isoformat(),
+                message("domain.check.ends_before_start", start=start.isoformat()),
+            )
         if self.supported_amount and self.fund is None:
-            c.fail("fund", None, "say which fund paid the support")
+            c.fail("fund", None, message("domain.check.fund_needed"))
         if self.project_id is not None:
             check_identifier(c, "project_id", self.project_id)
         _check_agencies(c, self.lead_agency, self.partners)
@@ -274,9 +279,9 @@ _HUNDRED = Decimal(100)
 
 def _check_score(c: Checks, score: object) -> None:
     if not isinstance(score, Decimal) or not score.is_finite():
-        c.fail("score", score, "a score is an exact decimal number (Decimal, not float)")
+        c.fail("score", score, message("domain.check.score_decimal"))
     elif not 0 <= score <= _HUNDRED:
-        c.fail("score", str(score), "a score is between 0 and 100")
+        c.fail("score", str(score), message("domain.check.score_range"))
 
 
 @attrs.frozen
@@ -324,16 +329,16 @@ class AwardEntry:
         check_identifier(c, "establishment_id", self.establishment_id)
         c.text("product_name", self.product_name)
         if isinstance(self.round_year, bool) or not isinstance(self.round_year, int):
-            c.fail("round_year", self.round_year, "must be a year")
+            c.fail("round_year", self.round_year, message("domain.check.year"))
         if self.score is not None:
             _check_score(c, self.score)
         if self.recognised and not self.passed:
-            c.fail("recognised", value=True, message="only a product that passed can be recognised")
+            c.fail("recognised", value=True, message=message("domain.check.recognised_needs_pass"))
         if (self.certificate_no or self.certificate_issued_on) and not self.recognised:
             c.fail(
                 "certificate_no",
                 self.certificate_no,
-                "a certificate is issued only to a recognised product",
+                message("domain.check.certificate_needs_recognition"),
             )
         if self.prior_entry_id is not None:
             check_identifier(c, "prior_entry_id", self.prior_entry_id)
@@ -370,8 +375,8 @@ class OcopRating:
         c.text("product_name", self.product_name)
         _check_score(c, self.score)
         if isinstance(self.stars, bool) or not isinstance(self.stars, int):
-            c.fail("stars", self.stars, "stars are a whole number")
+            c.fail("stars", self.stars, message("domain.check.stars_int"))
         elif not 1 <= self.stars <= 5:
-            c.fail("stars", self.stars, "stars are 1 to 5")
+            c.fail("stars", self.stars, message("domain.check.stars_range"))
         c.no_nul(self)
         c.raise_if_any()

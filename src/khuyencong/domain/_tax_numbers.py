@@ -15,8 +15,8 @@ Three shapes are accepted:
 '0100109106'
 >>> normalise_tax_number("0100109106 001")
 '0100109106-001'
->>> tax_number_problem("0100109107")
-'the check digit is 7 but should be 6'
+>>> tax_number_problem("0100109107")  # in the language in force, Vietnamese by default
+'chữ số kiểm tra là 7 nhưng phải là 6'
 >>> tax_number_problem("001085012345", allow_personal=True) is None
 True
 """
@@ -68,31 +68,26 @@ def tax_number_problem(text: str, *, allow_personal: bool = False) -> str | None
         return message("rules.not_text")
     raw = _canonical(text)
     if not raw:
-        return "is empty; leave the tax number out instead (null) if there is none"
+        return message("domain.check.tax_empty")
     main, dash, branch = raw.partition("-")
     if dash and (len(branch) != 3 or not branch.isdigit()):
-        return "a branch number is 10 digits, a dash and 3 digits (NNNNNNNNNN-NNN)"
+        return message("domain.check.tax_branch_shape")
     if dash and branch == "000":
-        return "a branch suffix starts at 001"
+        return message("domain.check.tax_branch_000")
     if not main.isdigit():
-        return "a tax number has digits only (and one dash for a branch)"
+        return message("domain.check.tax_digits")
     if len(main) == 12 and not dash:
         if allow_personal:
             return None
-        return (
-            "a 12-digit personal number is a tax number only for individuals and household "
-            "businesses"
-        )
+        return message("domain.check.tax_personal")
     if len(main) != 10:
-        shapes = "10 digits, or 10 digits-3 digits for a branch"
-        if allow_personal:
-            shapes += ", or a 12-digit personal identification number"
-        return f"has {len(main)} digits; a tax number is {shapes}"
+        key = "tax_length_personal" if allow_personal else "tax_length"
+        return message(f"domain.check.{key}", count=len(main))
     expected = check_digit(main[:9])
     if expected is None:
-        return "no valid tax number starts with these nine digits (the check digit would be 10)"
+        return message("domain.check.tax_no_check_digit")
     if int(main[9]) != expected:
-        return f"the check digit is {main[9]} but should be {expected}"
+        return message("domain.check.tax_check_digit", found=main[9], expected=expected)
     return None
 
 

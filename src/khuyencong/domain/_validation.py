@@ -47,17 +47,18 @@ class Checks:
         path = field if field.startswith("$") else f"$.{field}"
         self.problems.append(Problem(path=path, message=message, value=value))
 
-    def require(self, held: bool, field: str, value: object, message: str) -> None:
-        """Record a problem unless ``held``."""
+    def require(self, held: bool, field: str, value: object, check: str) -> None:
+        """Record a problem unless ``held``: the message ``domain.check.<check>``, looked up
+        only when the check fails (objects are built by the 100,000)."""
         if not held:
-            self.fail(field, value, message)
+            self.fail(field, value, message(f"domain.check.{check}"))
 
     def text(self, field: str, value: object, *, optional: bool = False) -> None:
         """A required (or optional) non-blank string."""
         if value is None and optional:
             return
         if not isinstance(value, str) or not value.strip():
-            self.fail(field, value, "must be a non-empty text")
+            self.fail(field, value, message("domain.check.non_empty_text"))
         elif NUL in value:
             self.fail(field, value, message("storage.nul_in_text"))
 
@@ -85,20 +86,20 @@ class Checks:
         if value is None and optional:
             return
         if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(field, value, "must be a whole number")
+            self.fail(field, value, message("domain.check.whole_number"))
         elif value < 0:
-            self.fail(field, value, "must not be negative")
+            self.fail(field, value, message("domain.check.not_negative"))
 
     def money(self, field: str, value: object, *, optional: bool = False) -> None:
         """An amount in integer đồng, zero or more (floats are refused: money is exact)."""
         if value is None and optional:
             return
         if isinstance(value, float):
-            self.fail(field, value, "money must be integer đồng, not a float")
+            self.fail(field, value, message("domain.check.money_float"))
         elif isinstance(value, bool) or not isinstance(value, int):
-            self.fail(field, value, "money must be integer đồng")
+            self.fail(field, value, message("domain.check.money_int"))
         elif value < 0:
-            self.fail(field, value, "must not be negative")
+            self.fail(field, value, message("domain.check.not_negative"))
         elif value > MAX_DONG:
             self.fail(field, value, message("storage.money_too_large"))
 
@@ -107,9 +108,9 @@ class Checks:
         if value is None and optional:
             return
         if isinstance(value, float):
-            self.fail(field, value, "money must be integer đồng, not a float")
+            self.fail(field, value, message("domain.check.money_float"))
         elif isinstance(value, bool) or not isinstance(value, int):
-            self.fail(field, value, "money must be integer đồng")
+            self.fail(field, value, message("domain.check.money_int"))
         elif not -MAX_DONG <= value <= MAX_DONG:
             self.fail(field, value, message("storage.money_too_large"))
 

@@ -14,7 +14,7 @@ by default).
 ... ]
 >>> result = import_table(rows, "establishments", default_map="2021-11")
 >>> len(result.objects), [str(p) for p in result.problems]
-(1, ["dòng 3, cột 'Số lao động': must not be negative (giá trị: -4)"])
+(1, ["dòng 3, cột 'Số lao động': không được là số âm (giá trị: -4)"])
 
 Messages are in the language in force (:mod:`khuyencong.messages`); the domain's own rules
 (here: a headcount is never negative) speak English for now.

@@ -55,7 +55,7 @@ from khuyencong.indicators._model import (
 )
 from khuyencong.indicators._results import format_number
 from khuyencong.indicators._source import UNKNOWN_KEY, Aggregate, AggregateQuery, Cell
-from khuyencong.messages import text
+from khuyencong.messages import Text, text
 from khuyencong.units import UnitRef, fold
 
 __all__ = ["FILES", "RecordSet"]
@@ -148,7 +148,9 @@ class RecordSet:
         """
         base = Path(folder)
         if not base.is_dir():
-            raise NotFoundError("record folder", str(base), "not a directory")
+            raise NotFoundError(
+                "record folder", str(base), Text.message("errors.hint.not_a_folder")
+            )
         loaded: dict[str, list[Any]] = {}
         for attr, (name, cl) in FILES.items():
             path = base / name

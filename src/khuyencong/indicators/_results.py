@@ -289,7 +289,7 @@ class IndicatorResult(AsData):
         for row in self.rows:
             if row.key == wanted:
                 return row
-        raise NotFoundError(f"figure of {self.code}", "/".join(wanted))
+        raise NotFoundError("figure", f"{self.code}: {'/'.join(wanted)}")
 
     def records_behind(self, *key: str) -> tuple[str, ...]:
         """The ids of the records behind a figure (the total with no key)."""

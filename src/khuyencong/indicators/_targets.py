@@ -25,7 +25,7 @@ targets of 2646/QĐ-BCT (2026–2030) are unknown, and asking for them raises
 >>> national_targets("2026-2030")
 Traceback (most recent call last):
 ...
-khuyencong.exceptions.NotConfiguredError: parameter 'targets.national.2026-2030' is not configured for 2026-01-01: its value should come from 2646/QĐ-BCT (23/9/2025), the national khuyến công programme 2026–2030 annexed to it (Art. 1); load a rule-set overlay that supplies it (the programme's targets were not found in a public source; pass your own file to load_targets instead)
+khuyencong.exceptions.NotConfiguredError: tham số “targets.national.2026-2030” chưa được cấu hình cho ngày 01/01/2026: giá trị phải lấy từ 2646/QĐ-BCT (23/9/2025), ...
 
 Progress follows the IATI convention: ``(actual − baseline) ÷ (target − baseline)``, shown
 clamped to 0–100 % with the raw value kept.
@@ -475,8 +475,7 @@ class Programme:
                 f"targets.national.{self.period}",
                 on or self.as_period.start,
                 self.source_document,
-                "the programme's targets were not found in a public source; pass your own "
-                "file to load_targets instead",
+                Text.message("indicators.targets_unknown"),
             )
         return TargetSet(self.targets, self.document)
 
@@ -663,7 +662,11 @@ def national_targets(period: str | Period | None = None, *, on: dt.date | None =
         for p in programmes:
             if day in p.as_period:
                 return p.target_set(day)
-        raise NotFoundError("national programme on", day.isoformat(), f"shipped: {shipped}")
+        raise NotFoundError(
+            "national programme on",
+            day.isoformat(),
+            Text.message("errors.hint.known", items=shipped),
+        )
     asked = _as_period(period)
     for p in programmes:
         years = p.as_period
@@ -676,7 +679,9 @@ def national_targets(period: str | Period | None = None, *, on: dt.date | None =
             str(asked),
             f"spans the programmes {', '.join(spanned)}; ask for each programme's years",
         )
-    raise NotFoundError("national programme for", str(asked), f"shipped: {shipped}")
+    raise NotFoundError(
+        "national programme for", str(asked), Text.message("errors.hint.known", items=shipped)
+    )
 
 
 # --- progress --------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from khuyencong.converters import parse_json, structure
 from khuyencong.domain import Lang
 from khuyencong.exceptions import FileFormatError, NotFoundError, ValidationError
 from khuyencong.indicators import RecordSet, TargetSet, load_targets
+from khuyencong.messages import Text
 from khuyencong.reports._report import ReportConfig, build_report
 
 __all__ = [
@@ -36,7 +37,8 @@ def example_path(name: str = "bac_giang_2017_2020") -> Path:
         NotFoundError: If there is no such example.
     """
     if name not in EXAMPLES:
-        raise NotFoundError("example", name, f"shipped examples: {', '.join(EXAMPLES)}")
+        hint = Text.message("errors.hint.known", items=", ".join(EXAMPLES))
+        raise NotFoundError("example", name, hint)
     folder = resources.files("khuyencong") / "data" / "examples" / name
     return Path(str(folder))
 
@@ -59,7 +61,8 @@ def load_report_config(folder: str | Path) -> ReportConfig:
     if path.is_dir():
         path = path / "report.json"
     if not path.is_file():
-        raise NotFoundError("report configuration", str(path), "write a report.json")
+        hint = Text.message("errors.hint.write_file", name="report.json")
+        raise NotFoundError("report configuration", str(path), hint)
     try:
         return structure(parse_json(path.read_bytes(), source=str(path)), ReportConfig)
     except FileFormatError:

@@ -25,7 +25,7 @@ date ranges and gaps, listing every problem with its file and ``$.path``.
 ...     "x.toml")
 >>> unknown[0].get(dt.date(2030, 1, 1))
 Traceback (most recent call last):
-khuyencong.exceptions.NotConfiguredError: parameter 'award.pass_mark' is not configured for 2030-01-01: its value should come from X/2030/TT-BTC, Art. 8; load a rule-set overlay that supplies it
+khuyencong.exceptions.NotConfiguredError: tham số “award.pass_mark” chưa được cấu hình cho ngày 01/01/2030: giá trị phải lấy từ Điều 8, X/2030/TT-BTC; hãy nạp bộ quy định bổ sung (overlay) có giá trị này
 """  # noqa: E501  (a doctest output line cannot be wrapped)
 
 from __future__ import annotations

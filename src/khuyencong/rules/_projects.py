@@ -394,7 +394,7 @@ def check_models_per_district(
     False
     >>> check_models_per_district("219", 1, dt.date(2025, 7, 1))
     Traceback (most recent call last):
-    khuyencong.exceptions.NotConfiguredError: parameter 'project.models_per_district_max' is not configured for 2025-07-01: its value should come from 20/2017/TT-BCT (amending 46/2012/TT-BCT) names the district; the unit that replaces it after districts ended on 1/7/2025 is not known; load a rule-set overlay that supplies it
+    khuyencong.exceptions.NotConfiguredError: tham số “project.models_per_district_max” chưa được cấu hình cho ngày 01/07/2025: giá trị phải lấy từ Thông tư 20/2017/TT-BCT (sửa đổi Thông tư 46/2012/TT-BCT) quy định theo cấp huyện; chưa rõ đơn vị thay thế sau khi bỏ cấp huyện từ 01/7/2025; hãy nạp bộ quy định bổ sung (overlay) có giá trị này
     """  # noqa: E501
     args = Arguments()
     args.text(district_code, "district_code")

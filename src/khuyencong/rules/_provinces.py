@@ -397,15 +397,17 @@ def _resolve(code: str, on: dt.date | None, map_id: MapId | str | None) -> Admin
         try:
             wanted = MapId(map_id)
         except ValueError:
-            hint = f"maps: {', '.join(m.value for m in MapId)} / các bản đồ: như trên"
+            known = ", ".join(m.value for m in MapId)
+            hint = Text.message("errors.hint.known", items=known)
             raise NotFoundError("map", map_id, hint) from None
         unit = _province_on(wanted, code)
         if unit is None:
             raise NotFoundError(
                 "province",
                 code,
-                f"not a province code of the {wanted.label_en} / "
-                f"không phải mã tỉnh của {wanted.label_vi}",
+                Text.message(
+                    "rules.hint.not_a_province_of", map=Text(wanted.label_vi, wanted.label_en)
+                ),
             )
         return unit
     preferred = map_for(on) if on is not None else MapId.MAP_REFORM
@@ -417,8 +419,7 @@ def _resolve(code: str, on: dt.date | None, map_id: MapId | str | None) -> Admin
     raise NotFoundError(
         "province",
         code,
-        "not a province code of the 2021, July 2025 or post-reform map (two digits, e.g. '24') / "
-        "không phải mã tỉnh của bản đồ 2021, 7/2025 hay sau sắp xếp (hai chữ số, ví dụ '24')",
+        Text.message("rules.hint.not_a_province"),
     )
 
 
@@ -451,7 +452,7 @@ def for_province(
     ('overlay: Bắc Giang: QĐ 1491/QĐ-UBND (làng nghề)', 'overlay: Bắc Giang: QĐ 734/2014/QĐ-UBND', 'overlay: Bắc Giang: QĐ 30/2019/QĐ-UBND')
     >>> for_province("01")
     Traceback (most recent call last):
-    khuyencong.exceptions.NotFoundError: no provincial overlay for 'Thành phố Hà Nội (01, 2025-reform)': ...
+    khuyencong.exceptions.NotFoundError: không có văn bản địa phương cho “Thành phố Hà Nội (01, 2025-reform)”: ...
     """  # noqa: E501
     args = Arguments()
     args.text(code, "code")
@@ -507,11 +508,8 @@ def _build(code: str, map_id: MapId) -> RuleSet:
     territory = _territory(code, map_id)
     relevant = [d for d in _documents() if d.territory & territory]
     if not relevant:
-        label = f"{unit.full_name} ({code}, {map_id.value})"
-        hint = (
-            "no shipped document governs it / chưa có văn bản địa phương nào đi kèm cho tỉnh "
-            f"này. Provinces that ship documents / các tỉnh có văn bản: {_shipping()}"
-        )
+        label = f"{unit.label()} ({code}, {map_id.value})"
+        hint = Text.message("rules.hint.no_document", provinces=_shipping())
         raise NotFoundError("provincial overlay for", label, hint)
     rules = RuleSet.national()
     whole = [d for d in relevant if territory <= d.territory]

@@ -381,7 +381,7 @@ class RuleSet:
         >>> RuleSet.national().check_coverage(dt.date(2020, 1, 1), ["eligibility"])
         >>> RuleSet.national().check_coverage(dt.date(2010, 1, 1), ["eligibility"])
         Traceback (most recent call last):
-        khuyencong.exceptions.CoverageError: parameter 'eligibility.beneficiary_forms' has no value on 2010-01-01; it is defined for 2012-07-05 to open end
+        khuyencong.exceptions.CoverageError: tham số “eligibility.beneficiary_forms” không có giá trị vào ngày 01/01/2010; tham số chỉ áp dụng từ ngày 05/07/2012
         """  # noqa: E501
         wanted = set(families or FAMILIES)
         skipped = self._unused_location_parameters(on)

@@ -10,7 +10,7 @@ import attrs
 
 from khuyencong._arguments import Arguments, expect
 from khuyencong.exceptions import DataFileError, NotFoundError, Problem, ValidationError
-from khuyencong.messages import Lang, resolve_language
+from khuyencong.messages import Lang, Text, resolve_language, text
 from khuyencong.units._text import match_key
 from khuyencong.units._types import (
     DATA_DIR,
@@ -72,6 +72,11 @@ class AdminUnit:
             if resolve_language(lang) == "vi"
             else self.unit_type.name_of(self.name, "en")
         )
+
+
+def _name(unit: AdminUnit) -> Text:
+    """A unit's name in both languages (``Huyện Lục Ngạn``, ``Lục Ngạn district``)."""
+    return Text(unit.label("vi"), unit.label("en"))
 
 
 def _check_code(instance: UnitRef, attribute: attrs.Attribute[str], code: str) -> None:
@@ -178,11 +183,9 @@ class UnitMap:
         try:
             return self._by_code[code]
         except KeyError:
-            hint = f"not in the {self.map_id.value} map"
-            if code.isdigit() and len(code) not in (2, 3, 5):
-                hint += "; codes have 2 (province), 3 (district) or 5 (commune) digits"
-            else:
-                hint += "; check the map (see map_for()) or search by name with find()"
+            shape = code.isdigit() and len(code) not in (2, 3, 5)
+            key = "units.hint.not_in_map_digits" if shape else "units.hint.not_in_map"
+            hint = Text.message(key, map=self.map_id.value)
             raise NotFoundError("administrative unit", code, hint) from None
 
     def provinces(self) -> list[AdminUnit]:
@@ -230,7 +233,7 @@ class UnitMap:
         """
         parent = self.get(parent_code)
         if parent.level is UnitLevel.COMMUNE:
-            hint = f"{parent.full_name} is a commune; pass a province or district code"
+            hint = Text.message("units.hint.is_a_commune", name=_name(parent))
             raise NotFoundError("province or district", parent_code, hint)
         out: list[AdminUnit] = []
         for child in self.children(parent_code):
@@ -309,26 +312,33 @@ class UnitMap:
         found = self.find(name, level=level, within=within)
         if len(found) == 1:
             return found[0]
-        scope = f" within {self.get(within).full_name}" if within else ""
+        scope = Text.message("units.hint.within", name=_name(self.get(within))) if within else ""
         if not found:
-            hint = f"no unit of that name{scope} in the {self.map_id.value} map"
+            hint = Text.message("units.hint.no_unit_named", scope=scope, map=self.map_id.value)
             raise NotFoundError("administrative unit named", name, hint)
         listed = "; ".join(
-            f"{u.code} {u.full_name} ({', '.join(a.full_name for a in self.ancestors(u.code))})"
+            f"{u.code} {u.label()} ({', '.join(a.label() for a in self.ancestors(u.code))})"
             if u.parent_code
-            else f"{u.code} {u.full_name}"
+            else f"{u.code} {u.label()}"
             for u in found
         )
-        message = (
-            f"{len(found)} units{scope} in the {self.map_id.value} map match: {listed}; "
-            "pass level= or within= to choose one"
+        message = text(
+            "units.hint.several",
+            count=len(found),
+            scope=scope,
+            map=self.map_id.value,
+            listed=listed,
         )
         raise ValidationError.single("$.name", name, message)
 
     def _get_level(self, code: str, level: UnitLevel) -> AdminUnit:
         unit = self.get(code)
         if unit.level is not level:
-            hint = f"{unit.full_name} is at {unit.level.value} level"
+            hint = Text.message(
+                "units.hint.at_level",
+                name=_name(unit),
+                level=Text.message(f"units.level.{unit.level.value}"),
+            )
             raise NotFoundError(level.value, code, hint)
         return unit
 
@@ -401,5 +411,5 @@ def load_map(map_id: MapId | str) -> UnitMap:
         key = MapId(map_id)
     except ValueError:
         known = ", ".join(m.value for m in MapId)
-        raise NotFoundError("map", map_id, f"known maps: {known}") from None
+        raise NotFoundError("map", map_id, Text.message("errors.hint.known", items=known)) from None
     return _load(key)

@@ -9,6 +9,7 @@ import attrs
 
 from khuyencong._arguments import CheckedEnum, expect
 from khuyencong.exceptions import NotFoundError, UnitMappingError
+from khuyencong.messages import Text
 from khuyencong.units._map import AdminUnit, UnitRef, load_map
 from khuyencong.units._types import MapId, UnitLevel, read_data_file
 
@@ -187,8 +188,7 @@ def province_to_reform(code: str) -> AdminUnit:
     """
     new_code = _merger()["provinces"].get(code)
     if new_code is None:
-        hint = "not a province code of the 2021 or 2025 map (two digits, e.g. '24')"
-        raise NotFoundError("old province", code, hint)
+        raise NotFoundError("old province", code, Text.message("units.hint.old_province"))
     return load_map(MapId.MAP_REFORM).get(new_code)
 
 

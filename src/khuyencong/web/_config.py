@@ -11,7 +11,7 @@ converter, so a typo or a wrong type is refused with its ``$.path``.
 (9000, 'sqlite:///khuyencong.db')
 >>> load_config(environ={"KHUYENCONG_PORT": "ninety"})
 Traceback (most recent call last):
-khuyencong.exceptions.ValidationError: $.port: KHUYENCONG_PORT must be a whole number (...'ninety')
+khuyencong.exceptions.ValidationError: $.port: KHUYENCONG_PORT phải là số nguyên (...'ninety')
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import attrs
 
 from khuyencong.converters import structure
 from khuyencong.exceptions import NotFoundError, ValidationError
-from khuyencong.messages import text
+from khuyencong.messages import Text, text
 
 __all__ = ["ENVIRONMENT", "ServiceConfig", "load_config"]
 
@@ -167,7 +167,7 @@ def load_config(
     if chosen:
         file = Path(chosen)
         if not file.is_file():
-            raise NotFoundError("configuration file", str(file), text("web.config.no_file"))
+            raise NotFoundError("configuration file", str(file), Text.message("web.config.no_file"))
         try:
             values.update(tomllib.loads(file.read_text(encoding="utf-8")))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

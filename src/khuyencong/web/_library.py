@@ -49,7 +49,7 @@ from khuyencong.indicators import (
     compute,
     source_for,
 )
-from khuyencong.messages import Lang
+from khuyencong.messages import Lang, Text
 from khuyencong.reports import Report, ReportConfig, build_report
 from khuyencong.rules import (
     Amount,
@@ -497,7 +497,8 @@ def parameter_on(rules: RuleSet, name: str, on: dt.date) -> ParameterEntry:
         khuyencong.exceptions.CoverageError: If it has no entry on ``on``.
     """
     if name not in rules.parameters:
-        raise NotFoundError("parameter", name, "GET /v1/parameters lists them")
+        hint = Text.message("errors.hint.listed_at", address="GET /v1/parameters")
+        raise NotFoundError("parameter", name, hint)
     return rules.entry(name, on)
 
 
@@ -599,7 +600,8 @@ def indicator_result(
     """
     indicator = STANDARD_INDICATORS.get(code)
     if indicator is None:
-        raise NotFoundError("indicator", code, "GET /v1/indicators lists them")
+        hint = Text.message("errors.hint.listed_at", address="GET /v1/indicators")
+        raise NotFoundError("indicator", code, hint)
     try:
         when = Period.parse(period)
     except ValidationError as exc:
