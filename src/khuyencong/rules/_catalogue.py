@@ -120,22 +120,42 @@ def _support_specs() -> dict[str, ParameterSpec]:
 
 
 _SME: dict[str, ParameterSpec] = {}
-for _group in ("agriculture_industry_construction", "trade_services"):
-    for _cls in ("micro", "small", "medium"):
-        for _field, _type, _en in (
-            ("max_employees", "int", "insured employees, yearly average, at most"),
-            ("max_revenue", "money", "revenue of the year, at most"),
-            ("max_capital", "money", "total capital of the year, at most"),
+_SME_GROUPS = {
+    "agriculture_industry_construction": "nông, lâm nghiệp, thủy sản; công nghiệp và xây dựng",
+    "trade_services": "thương mại và dịch vụ",
+}
+_SME_CLASSES = {"micro": "siêu nhỏ", "small": "nhỏ", "medium": "vừa"}
+for _group, _group_vi in _SME_GROUPS.items():
+    for _cls, _cls_vi in _SME_CLASSES.items():
+        for _field, _type, _en, _vi in (
+            (
+                "max_employees",
+                "int",
+                "insured employees, yearly average, at most",
+                "số lao động tham gia bảo hiểm xã hội bình quân năm, tối đa",
+            ),
+            ("max_revenue", "money", "revenue of the year, at most", "doanh thu của năm, tối đa"),
+            (
+                "max_capital",
+                "money",
+                "total capital of the year, at most",
+                "tổng nguồn vốn của năm, tối đa",
+            ),
         ):
             _n = f"sme.{_group}.{_cls}.{_field}"
             _SME[_n] = ParameterSpec(
                 _n,
                 _type,
                 "sme_size",
-                f"{_cls} enterprise ({_group}): {_en}",
-                f"doanh nghiệp {_cls} ({_group}): {_en}",
-                "80/2021/NĐ-CP Điều 5 (from 15/10/2021); 39/2018/NĐ-CP Điều 6 "
-                "(11/3/2018 – 14/10/2021); 56/2009/NĐ-CP Điều 3 before",
+                f"{_cls} enterprise ({_group.replace('_', ' ')}): {_en}",
+                f"doanh nghiệp {_cls_vi} ({_group_vi}): {_vi}",
+                Text(
+                    "Điều 5 Nghị định 80/2021/NĐ-CP (từ 15/10/2021); Điều 6 Nghị định "
+                    "39/2018/NĐ-CP (11/3/2018 – 14/10/2021); trước đó Điều 3 Nghị định "
+                    "56/2009/NĐ-CP",
+                    "80/2021/NĐ-CP Điều 5 (from 15/10/2021); 39/2018/NĐ-CP Điều 6 (11/3/2018 "
+                    "– 14/10/2021); 56/2009/NĐ-CP Điều 3 before",
+                ),
             )
 
 CATALOGUE: dict[str, ParameterSpec] = dict(
@@ -146,7 +166,11 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "legal forms that are rural industrial establishments",
             "loại hình là cơ sở công nghiệp nông thôn",
-            "45/2012/NĐ-CP Điều 1.2.a, as amended by 235/2025/NĐ-CP from 15/10/2025",
+            Text(
+                "Điều 1.2.a Nghị định 45/2012/NĐ-CP, sửa đổi bởi Nghị định 235/2025/NĐ-CP từ "
+                "15/10/2025",
+                "45/2012/NĐ-CP Điều 1.2.a, as amended by 235/2025/NĐ-CP from 15/10/2025",
+            ),
         ),
         _spec(
             "eligibility.service_organisation_eligible",
@@ -154,7 +178,11 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "organisations delivering promotion services are beneficiaries",
             "tổ chức dịch vụ khuyến công là đối tượng",
-            "45/2012/NĐ-CP Điều 1.2.c, as amended by 235/2025/NĐ-CP from 15/10/2025",
+            Text(
+                "Điều 1.2.c Nghị định 45/2012/NĐ-CP, sửa đổi bởi Nghị định 235/2025/NĐ-CP từ "
+                "15/10/2025",
+                "45/2012/NĐ-CP Điều 1.2.c, as amended by 235/2025/NĐ-CP from 15/10/2025",
+            ),
         ),
         _spec(
             "eligibility.cooperative_group_eligible",
@@ -162,7 +190,11 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "cooperative groups remain beneficiaries",
             "tổ hợp tác là đối tượng",
-            "45/2012/NĐ-CP Điều 1.2.a, as amended by 235/2025/NĐ-CP from 15/10/2025",
+            Text(
+                "Điều 1.2.a Nghị định 45/2012/NĐ-CP, sửa đổi bởi Nghị định 235/2025/NĐ-CP từ "
+                "15/10/2025",
+                "45/2012/NĐ-CP Điều 1.2.a, as amended by 235/2025/NĐ-CP from 15/10/2025",
+            ),
         ),
         _spec(
             "eligibility.cleaner_production_exempt",
@@ -170,7 +202,12 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "cleaner production lifts the size and location limits",
             "sản xuất sạch hơn không giới hạn quy mô, địa bàn",
-            "45/2012/NĐ-CP Điều 1.2.b and 46/2012/TT-BCT Điều 3.2; 235/2025/NĐ-CP from 15/10/2025",
+            Text(
+                "Điều 1.2.b Nghị định 45/2012/NĐ-CP và Điều 3.2 Thông tư 46/2012/TT-BCT; Nghị"
+                " định 235/2025/NĐ-CP từ 15/10/2025",
+                "45/2012/NĐ-CP Điều 1.2.b and 46/2012/TT-BCT Điều 3.2; 235/2025/NĐ-CP from "
+                "15/10/2025",
+            ),
         ),
         _spec(
             "eligibility.cluster_investor_eligible",
@@ -178,7 +215,11 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "investors in cluster infrastructure are beneficiaries",
             "doanh nghiệp đầu tư hạ tầng cụm công nghiệp là đối tượng",
-            "235/2025/NĐ-CP Điều 1, amending Điều 1.2 of 45/2012/NĐ-CP from 15/10/2025",
+            Text(
+                "Điều 1 Nghị định 235/2025/NĐ-CP, sửa đổi Điều 1.2 Nghị định 45/2012/NĐ-CP từ"
+                " 15/10/2025",
+                "235/2025/NĐ-CP Điều 1, amending Điều 1.2 of 45/2012/NĐ-CP from 15/10/2025",
+            ),
         ),
         _spec(
             "eligibility.location_test",
@@ -186,8 +227,12 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "which location test applies ('45/2012' or 'none')",
             "phép thử địa bàn áp dụng",
-            "45/2012/NĐ-CP Điều 1.2.a, as amended by 235/2025/NĐ-CP from 15/10/2025; "
-            "a province may set its own rule in its overlay",
+            Text(
+                "Điều 1.2.a Nghị định 45/2012/NĐ-CP, sửa đổi bởi Nghị định 235/2025/NĐ-CP từ "
+                "15/10/2025; tỉnh có thể tự quy định trong văn bản địa phương (overlay)",
+                "45/2012/NĐ-CP Điều 1.2.a, as amended by 235/2025/NĐ-CP from 15/10/2025; a "
+                "province may set its own rule in its overlay",
+            ),
         ),
         _spec(
             "eligibility.eligible_unit_types",
@@ -195,7 +240,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "unit types where production is eligible",
             "loại đơn vị hành chính đủ điều kiện",
-            "45/2012/NĐ-CP Điều 1.2.a",
+            Text(
+                "Điều 1.2.a Nghị định 45/2012/NĐ-CP",
+                "45/2012/NĐ-CP Điều 1.2.a",
+            ),
         ),
         _spec(
             "eligibility.ward_city_grades",
@@ -203,7 +251,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "city grades whose wards are eligible",
             "loại đô thị có phường đủ điều kiện",
-            "45/2012/NĐ-CP Điều 1.2.a",
+            Text(
+                "Điều 1.2.a Nghị định 45/2012/NĐ-CP",
+                "45/2012/NĐ-CP Điều 1.2.a",
+            ),
         ),
         _spec(
             "eligibility.converted_ward_city_grade",
@@ -211,7 +262,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "city grade whose wards qualify only if recently converted from communes",
             "loại đô thị có phường chuyển từ xã",
-            "45/2012/NĐ-CP Điều 1.2.a",
+            Text(
+                "Điều 1.2.a Nghị định 45/2012/NĐ-CP",
+                "45/2012/NĐ-CP Điều 1.2.a",
+            ),
         ),
         _spec(
             "eligibility.ward_conversion_years",
@@ -219,7 +273,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "years since a ward's conversion from a commune, at most",
             "số năm tối đa kể từ khi chuyển từ xã lên phường",
-            "46/2012/TT-BCT Điều 3.1.đ",
+            Text(
+                "Điều 3.1.đ Thông tư 46/2012/TT-BCT",
+                "46/2012/TT-BCT Điều 3.1.đ",
+            ),
         ),
         _spec(
             "eligibility.eligible_sectors",
@@ -227,7 +284,11 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "eligible sector groups",
             "ngành nghề được hưởng chính sách",
-            "45/2012/NĐ-CP Điều 5, as amended by 235/2025/NĐ-CP from 15/10/2025",
+            Text(
+                "Điều 5 Nghị định 45/2012/NĐ-CP, sửa đổi bởi Nghị định 235/2025/NĐ-CP từ "
+                "15/10/2025",
+                "45/2012/NĐ-CP Điều 5, as amended by 235/2025/NĐ-CP from 15/10/2025",
+            ),
         ),
         _spec(
             "eligibility.mining_difficult_areas_only",
@@ -235,7 +296,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "mining only in difficult areas",
             "khai khoáng chỉ tại địa bàn khó khăn",
-            "45/2012/NĐ-CP Điều 5.1.e",
+            Text(
+                "Điều 5.1.e Nghị định 45/2012/NĐ-CP",
+                "45/2012/NĐ-CP Điều 5.1.e",
+            ),
         ),
         _spec(
             "eligibility.brick_kiln_excluded",
@@ -243,7 +307,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "eligibility",
             "polluting fired-clay brick kilns are excluded",
             "không hỗ trợ lò gạch nung gây ô nhiễm",
-            "46/2012/TT-BCT Điều 5.1",
+            Text(
+                "Điều 5.1 Thông tư 46/2012/TT-BCT",
+                "46/2012/TT-BCT Điều 5.1",
+            ),
         ),
         _spec(
             "cooperative.min_members",
@@ -251,8 +318,12 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "cooperatives",
             "official members of a cooperative, at least",
             "số thành viên chính thức tối thiểu",
-            "Luật Hợp tác xã 17/2023/QH15 Điều 4.7 (from 1/7/2024); "
-            "Luật Hợp tác xã 23/2012/QH13 Điều 3.1 before",
+            Text(
+                "Điều 4.7 Luật Hợp tác xã 17/2023/QH15 (từ 1/7/2024); trước đó Điều 3.1 Luật "
+                "Hợp tác xã 23/2012/QH13",
+                "Luật Hợp tác xã 17/2023/QH15 Điều 4.7 (from 1/7/2024); Luật Hợp tác xã "
+                "23/2012/QH13 Điều 3.1 before",
+            ),
         ),
         _spec(
             "cooperative_union.min_members",
@@ -260,8 +331,12 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "cooperatives",
             "member cooperatives of a union, at least",
             "số hợp tác xã thành viên tối thiểu",
-            "Luật Hợp tác xã 17/2023/QH15 Điều 4.8 (from 1/7/2024); "
-            "Luật Hợp tác xã 23/2012/QH13 Điều 3.2 before",
+            Text(
+                "Điều 4.8 Luật Hợp tác xã 17/2023/QH15 (từ 1/7/2024); trước đó Điều 3.2 Luật "
+                "Hợp tác xã 23/2012/QH13",
+                "Luật Hợp tác xã 17/2023/QH15 Điều 4.8 (from 1/7/2024); Luật Hợp tác xã "
+                "23/2012/QH13 Điều 3.2 before",
+            ),
         ),
         _spec(
             "cooperative_group.min_members",
@@ -269,9 +344,14 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "cooperatives",
             "members of a cooperative group, at least",
             "số thành viên tổ hợp tác tối thiểu",
-            "Luật Hợp tác xã 17/2023/QH15 Điều 4.21 (from 1/7/2024); Nghị định "
-            "77/2019/NĐ-CP Điều 3.1 (25/11/2019 – 30/6/2024); Nghị định 151/2007/NĐ-CP "
-            "Điều 1 before",
+            Text(
+                "Điều 4.21 Luật Hợp tác xã 17/2023/QH15 (từ 1/7/2024); Điều 3.1 Nghị định "
+                "77/2019/NĐ-CP (25/11/2019 – 30/6/2024); trước đó Điều 1 Nghị định "
+                "151/2007/NĐ-CP",
+                "Luật Hợp tác xã 17/2023/QH15 Điều 4.21 (from 1/7/2024); Nghị định "
+                "77/2019/NĐ-CP Điều 3.1 (25/11/2019 – 30/6/2024); Nghị định 151/2007/NĐ-CP "
+                "Điều 1 before",
+            ),
         ),
         _spec(
             "support.priority_multiplier_max",
@@ -279,7 +359,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "support",
             "priority multiplier of the support levels, at most",
             "hệ số ưu tiên tối đa của mức hỗ trợ",
-            "28/2018/TT-BTC Điều 8",
+            Text(
+                "Điều 8 Thông tư 28/2018/TT-BTC",
+                "28/2018/TT-BTC Điều 8",
+            ),
         ),
         _spec(
             "support.managing_body_share_max",
@@ -287,7 +370,11 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "support",
             "share of the annual allocation for programme management, at most",
             "tỷ lệ kinh phí quản lý chương trình tối đa",
-            "28/2018/TT-BTC (26/2014/TTLT-BTC-BCT before 11/5/2018)",
+            Text(
+                "Thông tư 28/2018/TT-BTC (trước 11/5/2018: Thông tư liên tịch "
+                "26/2014/TTLT-BTC-BCT)",
+                "28/2018/TT-BTC (26/2014/TTLT-BTC-BCT before 11/5/2018)",
+            ),
         ),
         _spec(
             "support.local_levels_source",
@@ -295,7 +382,11 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "support",
             "who sets the local-fund levels",
             "thẩm quyền quy định mức hỗ trợ địa phương",
-            "26/2014/TTLT-BTC-BCT Điều 6.3; 28/2018/TT-BTC from 11/5/2018",
+            Text(
+                "Điều 6.3 Thông tư liên tịch 26/2014/TTLT-BTC-BCT; Thông tư 28/2018/TT-BTC từ"
+                " 11/5/2018",
+                "26/2014/TTLT-BTC-BCT Điều 6.3; 28/2018/TT-BTC from 11/5/2018",
+            ),
         ),
         _spec(
             "conditions.required",
@@ -303,7 +394,11 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "conditions",
             "conditions for receiving support",
             "điều kiện được hỗ trợ",
-            "26/2014/TTLT-BTC-BCT Điều 7; 28/2018/TT-BTC from 11/5/2018",
+            Text(
+                "Điều 7 Thông tư liên tịch 26/2014/TTLT-BTC-BCT; Thông tư 28/2018/TT-BTC từ "
+                "11/5/2018",
+                "26/2014/TTLT-BTC-BCT Điều 7; 28/2018/TT-BTC from 11/5/2018",
+            ),
         ),
         _spec(
             "priority.area_order",
@@ -311,7 +406,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "conditions",
             "priority areas, in order",
             "thứ tự ưu tiên địa bàn",
-            "46/2012/TT-BCT Điều 6",
+            Text(
+                "Điều 6 Thông tư 46/2012/TT-BCT",
+                "46/2012/TT-BCT Điều 6",
+            ),
         ),
         _spec(
             "priority.sector_order",
@@ -319,7 +417,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "conditions",
             "priority sectors, in order",
             "thứ tự ưu tiên ngành nghề",
-            "46/2012/TT-BCT Điều 6",
+            Text(
+                "Điều 6 Thông tư 46/2012/TT-BCT",
+                "46/2012/TT-BCT Điều 6",
+            ),
         ),
         _spec(
             "priority.local_raw_material_share",
@@ -327,7 +428,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "conditions",
             "share of local materials above which production counts as local-material",
             "tỷ lệ nguyên liệu tại chỗ",
-            "46/2012/TT-BCT Điều 6.2.b",
+            Text(
+                "Điều 6.2.b Thông tư 46/2012/TT-BCT",
+                "46/2012/TT-BCT Điều 6.2.b",
+            ),
         ),
         _spec(
             "priority.labour_intensive_workers",
@@ -335,7 +439,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "conditions",
             "workers from which an establishment is labour-intensive",
             "số lao động để là cơ sở sử dụng nhiều lao động",
-            "46/2012/TT-BCT Điều 6.2.c",
+            Text(
+                "Điều 6.2.c Thông tư 46/2012/TT-BCT",
+                "46/2012/TT-BCT Điều 6.2.c",
+            ),
         ),
         _spec(
             "project.dossier_deadline",
@@ -343,7 +450,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "projects",
             "dossiers to the provincial department before (month-day)",
             "hạn gửi hồ sơ về Sở Công Thương",
-            "36/2013/TT-BCT Điều 10.1",
+            Text(
+                "Điều 10.1 Thông tư 36/2013/TT-BCT",
+                "36/2013/TT-BCT Điều 10.1",
+            ),
         ),
         _spec(
             "project.ministry_deadline",
@@ -351,7 +461,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "projects",
             "department files with the ministry before (month-day)",
             "hạn Sở gửi Bộ",
-            "36/2013/TT-BCT Điều 10.2",
+            Text(
+                "Điều 10.2 Thông tư 36/2013/TT-BCT",
+                "36/2013/TT-BCT Điều 10.2",
+            ),
         ),
         _spec(
             "project.monthly_report_day",
@@ -359,7 +472,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "projects",
             "monthly progress report before this day of the month",
             "báo cáo tiến độ hằng tháng trước ngày",
-            "36/2013/TT-BCT Điều 22",
+            Text(
+                "Điều 22 Thông tư 36/2013/TT-BCT",
+                "36/2013/TT-BCT Điều 22",
+            ),
         ),
         _spec(
             "project.settlement_dossier_days",
@@ -367,7 +483,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "projects",
             "days after the last acceptance to file the settlement dossier",
             "số ngày lập hồ sơ quyết toán sau nghiệm thu",
-            "36/2013/TT-BCT Điều 18.1",
+            Text(
+                "Điều 18.1 Thông tư 36/2013/TT-BCT",
+                "36/2013/TT-BCT Điều 18.1",
+            ),
         ),
         _spec(
             "project.settlement_final_deadline",
@@ -375,7 +494,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "projects",
             "settlement no later than (month-day of the next year)",
             "hạn thanh lý, quyết toán năm sau",
-            "36/2013/TT-BCT Điều 18.2",
+            Text(
+                "Điều 18.2 Thông tư 36/2013/TT-BCT",
+                "36/2013/TT-BCT Điều 18.2",
+            ),
         ),
         *[
             _spec(
@@ -384,7 +506,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
                 "projects",
                 f"first advance ({kind}): {field}",
                 f"tạm ứng lần một ({kind}): {field}",
-                "36/2013/TT-BCT Điều 13 (other contents: Điều 16, decided by the ministry)",
+                Text(
+                    "Điều 13 Thông tư 36/2013/TT-BCT (nội dung khác: Điều 16, do Bộ quyết định)",
+                    "36/2013/TT-BCT Điều 13 (other contents: Điều 16, decided by the ministry)",
+                ),
             )
             for kind in ("infrastructure", "contract", "investment", "after_acceptance")
             for field, type_ in (
@@ -400,7 +525,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "projects",
             "adjustments the Ministry approves",
             "điều chỉnh do Bộ phê duyệt",
-            "36/2013/TT-BCT Điều 11.2.a",
+            Text(
+                "Điều 11.2.a Thông tư 36/2013/TT-BCT",
+                "36/2013/TT-BCT Điều 11.2.a",
+            ),
         ),
         _spec(
             "project.adjustment.department",
@@ -408,7 +536,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "projects",
             "adjustments the ministry's department approves",
             "điều chỉnh do Cục phê duyệt",
-            "36/2013/TT-BCT Điều 11.2.b",
+            Text(
+                "Điều 11.2.b Thông tư 36/2013/TT-BCT",
+                "36/2013/TT-BCT Điều 11.2.b",
+            ),
         ),
         _spec(
             "project.adjustment.province_group",
@@ -416,7 +547,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "projects",
             "adjustments of group projects the provincial department decides",
             "điều chỉnh đề án nhóm do Sở Công Thương quyết định",
-            "36/2013/TT-BCT Điều 11.4",
+            Text(
+                "Điều 11.4 Thông tư 36/2013/TT-BCT",
+                "36/2013/TT-BCT Điều 11.4",
+            ),
         ),
         _spec(
             "project.models_per_district_max",
@@ -424,8 +558,14 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "projects",
             "national-fund demonstration models per content per district per year, at most",
             "số mô hình trình diễn tối đa mỗi huyện",
-            "20/2017/TT-BCT (amending 36/2013/TT-BCT); after districts ended on 1/7/2025, "
-            "the Ministry of Industry and Trade's rule for the unit replacing them (not found yet)",
+            Text(
+                "Thông tư 20/2017/TT-BCT (sửa đổi Thông tư 36/2013/TT-BCT); sau khi bỏ cấp "
+                "huyện từ 1/7/2025, quy định của Bộ Công Thương cho đơn vị thay thế (chưa tìm"
+                " thấy)",
+                "20/2017/TT-BCT (amending 36/2013/TT-BCT); after districts ended on 1/7/2025,"
+                " the Ministry of Industry and Trade's rule for the unit replacing them (not "
+                "found yet)",
+            ),
         ),
         _spec(
             "award.levels",
@@ -433,7 +573,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "awards",
             "award levels, bottom to top",
             "các cấp bình chọn",
-            "26/2014/TT-BCT Điều 6.2, as amended by 38/2025/TT-BCT from 1/7/2025",
+            Text(
+                "Điều 6.2 Thông tư 26/2014/TT-BCT, sửa đổi bởi Thông tư 38/2025/TT-BCT từ 1/7/2025",
+                "26/2014/TT-BCT Điều 6.2, as amended by 38/2025/TT-BCT from 1/7/2025",
+            ),
         ),
         _spec(
             "award.prerequisites",
@@ -441,7 +584,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "awards",
             "level:prerequisite pairs (a valid certificate of the lower level)",
             "điều kiện giấy chứng nhận cấp dưới",
-            "26/2014/TT-BCT Điều 12",
+            Text(
+                "Điều 12 Thông tư 26/2014/TT-BCT",
+                "26/2014/TT-BCT Điều 12",
+            ),
         ),
         _spec(
             "award.pass_mark",
@@ -449,7 +595,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "awards",
             "average jury score needed, at least",
             "điểm bình quân tối thiểu",
-            "26/2014/TT-BCT Điều 17.1",
+            Text(
+                "Điều 17.1 Thông tư 26/2014/TT-BCT",
+                "26/2014/TT-BCT Điều 17.1",
+            ),
         ),
         _spec(
             "award.certificate_validity_years",
@@ -457,7 +606,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "awards",
             "certificate valid to 31 December of this year, counting the issue year",
             "thời hạn giấy chứng nhận",
-            "26/2014/TT-BCT Điều 17.3",
+            Text(
+                "Điều 17.3 Thông tư 26/2014/TT-BCT",
+                "26/2014/TT-BCT Điều 17.3",
+            ),
         ),
         _spec(
             "award.round_interval_years",
@@ -465,7 +617,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "awards",
             "years between rounds",
             "chu kỳ bình chọn",
-            "26/2014/TT-BCT Điều 14",
+            Text(
+                "Điều 14 Thông tư 26/2014/TT-BCT",
+                "26/2014/TT-BCT Điều 14",
+            ),
         ),
         *[
             _spec(
@@ -474,7 +629,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
                 "awards",
                 f"maximum score of criterion '{c}'",
                 f"điểm tối đa tiêu chí '{c}'",
-                "26/2014/TT-BCT Điều 7 and the scoring sheet annexed to it",
+                Text(
+                    "Điều 7 Thông tư 26/2014/TT-BCT và phiếu chấm điểm kèm theo",
+                    "26/2014/TT-BCT Điều 7 and the scoring sheet annexed to it",
+                ),
             )
             for c in ("market", "economic_technical", "culture", "other")
         ],
@@ -484,7 +642,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "awards",
             "working days to answer a complaint",
             "thời hạn giải quyết khiếu nại",
-            "26/2014/TT-BCT Điều 20.2",
+            Text(
+                "Điều 20.2 Thông tư 26/2014/TT-BCT",
+                "26/2014/TT-BCT Điều 20.2",
+            ),
         ),
         _spec(
             "calendar.rest_weekdays",
@@ -493,7 +654,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "weekly rest days of state bodies (ISO weekday numbers: 6 Saturday, 7 Sunday), "
             "not counted as working days",
             "ngày nghỉ hằng tuần của cơ quan nhà nước (không tính là ngày làm việc)",
-            "Quyết định 188/1999/QĐ-TTg Điều 1 (the 40-hour working week of state bodies)",
+            Text(
+                "Điều 1 Quyết định 188/1999/QĐ-TTg (tuần làm việc 40 giờ của cơ quan nhà nước)",
+                "Quyết định 188/1999/QĐ-TTg Điều 1 (the 40-hour working week of state bodies)",
+            ),
         ),
         _spec(
             "ocop.part_max",
@@ -501,7 +665,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "ocop",
             "maximum scores of parts A, B, C",
             "điểm tối đa phần A, B, C",
-            "148/QĐ-TTg (24/2/2023); 1048/QĐ-TTg (21/8/2019) before",
+            Text(
+                "Quyết định 148/QĐ-TTg (24/2/2023); trước đó Quyết định 1048/QĐ-TTg (21/8/2019)",
+                "148/QĐ-TTg (24/2/2023); 1048/QĐ-TTg (21/8/2019) before",
+            ),
         ),
         _spec(
             "ocop.star_bands",
@@ -509,7 +676,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "ocop",
             "score thresholds for 5, 4, 3, 2 stars",
             "ngưỡng điểm 5, 4, 3, 2 sao",
-            "148/QĐ-TTg (24/2/2023); 1048/QĐ-TTg (21/8/2019) before",
+            Text(
+                "Quyết định 148/QĐ-TTg (24/2/2023); trước đó Quyết định 1048/QĐ-TTg (21/8/2019)",
+                "148/QĐ-TTg (24/2/2023); 1048/QĐ-TTg (21/8/2019) before",
+            ),
         ),
         _spec(
             "ocop.min_ocop_stars",
@@ -517,7 +687,10 @@ CATALOGUE: dict[str, ParameterSpec] = dict(
             "ocop",
             "stars from which a product is an OCOP product",
             "số sao tối thiểu là sản phẩm OCOP",
-            "148/QĐ-TTg (24/2/2023); 1048/QĐ-TTg (21/8/2019) before",
+            Text(
+                "Quyết định 148/QĐ-TTg (24/2/2023); trước đó Quyết định 1048/QĐ-TTg (21/8/2019)",
+                "148/QĐ-TTg (24/2/2023); 1048/QĐ-TTg (21/8/2019) before",
+            ),
         ),
     ]
 )
@@ -537,7 +710,11 @@ CATALOGUE.update(
                 "which SME size test applies: 'employees_and_revenue_or_capital' (39/2018, "
                 "80/2021) or 'capital_or_employees' (56/2009, capital the priority criterion)",
                 "cách xác định quy mô doanh nghiệp nhỏ và vừa áp dụng",
-                "80/2021/NĐ-CP Điều 5; 39/2018/NĐ-CP Điều 6; 56/2009/NĐ-CP Điều 3",
+                Text(
+                    "Điều 5 Nghị định 80/2021/NĐ-CP; Điều 6 Nghị định 39/2018/NĐ-CP; Điều 3 "
+                    "Nghị định 56/2009/NĐ-CP",
+                    "80/2021/NĐ-CP Điều 5; 39/2018/NĐ-CP Điều 6; 56/2009/NĐ-CP Điều 3",
+                ),
             ),
             _spec(
                 "award.earlier_level_certificates_count",
@@ -546,14 +723,16 @@ CATALOGUE.update(
                 "a certificate of the level that was below on its issue date still qualifies "
                 "an entry after the ladder changed (a district certificate after 1/7/2025)",
                 "giấy chứng nhận cấp dưới theo thang cấp tại ngày cấp vẫn được dùng",
-                "38/2025/TT-BCT (transition provisions not read)",
+                Text(
+                    "Thông tư 38/2025/TT-BCT (chưa đọc các quy định chuyển tiếp)",
+                    "38/2025/TT-BCT (transition provisions not read)",
+                ),
             ),
         ]
     )
 )
 
 # --- The regime of Nghị định 235/2025/NĐ-CP (from 15/10/2025) and the transition to it. ---
-_DECREE_235 = "Nghị định 235/2025/NĐ-CP Điều 1 (amending 45/2012/NĐ-CP)"
 CATALOGUE.update(
     [
         _spec(
@@ -562,7 +741,10 @@ CATALOGUE.update(
             "eligibility",
             "the body of rules in force (the decree and its amendments)",
             "chế độ pháp lý đang áp dụng (nghị định và các văn bản sửa đổi)",
-            "45/2012/NĐ-CP; 235/2025/NĐ-CP from 15/10/2025",
+            Text(
+                "Nghị định 45/2012/NĐ-CP; Nghị định 235/2025/NĐ-CP từ 15/10/2025",
+                "45/2012/NĐ-CP; 235/2025/NĐ-CP from 15/10/2025",
+            ),
         ),
         _spec(
             "regime.keeps_approval_date_rules",
@@ -570,7 +752,11 @@ CATALOGUE.update(
             "eligibility",
             "projects approved before this regime stay under the rules of their approval date",
             "đề án đã phê duyệt trước khi chế độ này có hiệu lực tiếp tục theo quy định cũ",
-            _DECREE_235 + ", transitional provision",
+            Text(
+                "Điều 1 Nghị định 235/2025/NĐ-CP (sửa đổi Nghị định 45/2012/NĐ-CP), quy định "
+                "chuyển tiếp",
+                "Nghị định 235/2025/NĐ-CP Điều 1 (amending 45/2012/NĐ-CP), transitional provision",
+            ),
         ),
         _spec(
             "eligibility.province_unit_types",
@@ -578,7 +764,11 @@ CATALOGUE.update(
             "eligibility",
             "unit types of a province where production is eligible (two-level map)",
             "loại đơn vị cấp xã của tỉnh có cơ sở sản xuất được hỗ trợ",
-            _DECREE_235 + ".1, Điều 1.2.a of 45/2012",
+            Text(
+                "Khoản 1 Điều 1 Nghị định 235/2025/NĐ-CP (sửa đổi Nghị định 45/2012/NĐ-CP), "
+                "Điều 1.2.a Nghị định 45/2012",
+                "Nghị định 235/2025/NĐ-CP Điều 1 (amending 45/2012/NĐ-CP).1, Điều 1.2.a of 45/2012",
+            ),
         ),
         _spec(
             "eligibility.city_unit_types",
@@ -586,7 +776,11 @@ CATALOGUE.update(
             "eligibility",
             "unit types of a centrally run city where production is eligible (two-level map)",
             "loại đơn vị cấp xã của thành phố trực thuộc trung ương được hỗ trợ",
-            _DECREE_235 + ".1, Điều 1.2.a of 45/2012",
+            Text(
+                "Khoản 1 Điều 1 Nghị định 235/2025/NĐ-CP (sửa đổi Nghị định 45/2012/NĐ-CP), "
+                "Điều 1.2.a Nghị định 45/2012",
+                "Nghị định 235/2025/NĐ-CP Điều 1 (amending 45/2012/NĐ-CP).1, Điều 1.2.a of 45/2012",
+            ),
         ),
         _spec(
             "eligibility.craft_villages_eligible",
@@ -594,7 +788,11 @@ CATALOGUE.update(
             "eligibility",
             "a craft village recognised by the provincial People's Committee is eligible anywhere",
             "làng nghề được Ủy ban nhân dân cấp tỉnh công nhận là địa bàn được hỗ trợ",
-            _DECREE_235 + ".1, Điều 1.2.a of 45/2012",
+            Text(
+                "Khoản 1 Điều 1 Nghị định 235/2025/NĐ-CP (sửa đổi Nghị định 45/2012/NĐ-CP), "
+                "Điều 1.2.a Nghị định 45/2012",
+                "Nghị định 235/2025/NĐ-CP Điều 1 (amending 45/2012/NĐ-CP).1, Điều 1.2.a of 45/2012",
+            ),
         ),
         _spec(
             "eligibility.sustainable_production_exempt",
@@ -602,7 +800,11 @@ CATALOGUE.update(
             "eligibility",
             "sustainable production and consumption lifts the form, size and location limits",
             "sản xuất và tiêu dùng bền vững không giới hạn loại hình, quy mô, địa bàn",
-            _DECREE_235 + ".1, Điều 1.2.b of 45/2012",
+            Text(
+                "Khoản 1 Điều 1 Nghị định 235/2025/NĐ-CP (sửa đổi Nghị định 45/2012/NĐ-CP), "
+                "Điều 1.2.b Nghị định 45/2012",
+                "Nghị định 235/2025/NĐ-CP Điều 1 (amending 45/2012/NĐ-CP).1, Điều 1.2.b of 45/2012",
+            ),
         ),
         _spec(
             "eligibility.artisan_titles",
@@ -610,7 +812,11 @@ CATALOGUE.update(
             "eligibility",
             "artisan titles whose holders are beneficiaries",
             "danh hiệu nghệ nhân là đối tượng được hỗ trợ",
-            _DECREE_235 + ".1, Điều 1.2 of 45/2012",
+            Text(
+                "Khoản 1 Điều 1 Nghị định 235/2025/NĐ-CP (sửa đổi Nghị định 45/2012/NĐ-CP), "
+                "Điều 1.2 Nghị định 45/2012",
+                "Nghị định 235/2025/NĐ-CP Điều 1 (amending 45/2012/NĐ-CP).1, Điều 1.2 of 45/2012",
+            ),
         ),
         _spec(
             "eligibility.unlisted_sectors_excluded",
@@ -618,7 +824,10 @@ CATALOGUE.update(
             "eligibility",
             "the sector list is complete: a sector it does not name is not eligible",
             "danh mục ngành nghề là đầy đủ: ngành nghề không có trong danh mục không được hỗ trợ",
-            "the text of 235/2025/NĐ-CP amending Điều 5 of 45/2012/NĐ-CP",
+            Text(
+                "văn bản của Nghị định 235/2025/NĐ-CP sửa đổi Điều 5 Nghị định 45/2012/NĐ-CP",
+                "the text of 235/2025/NĐ-CP amending Điều 5 of 45/2012/NĐ-CP",
+            ),
         ),
         _spec(
             "priority.owner_order",
@@ -626,7 +835,11 @@ CATALOGUE.update(
             "eligibility",
             "owners whose establishments have priority, in order",
             "đối tượng chủ sở hữu được ưu tiên, theo thứ tự",
-            _DECREE_235 + ", Điều 6 of 45/2012",
+            Text(
+                "Điều 1 Nghị định 235/2025/NĐ-CP (sửa đổi Nghị định 45/2012/NĐ-CP), Điều 6 "
+                "Nghị định 45/2012",
+                "Nghị định 235/2025/NĐ-CP Điều 1 (amending 45/2012/NĐ-CP), Điều 6 of 45/2012",
+            ),
         ),
         _spec(
             "contents.recognised",
@@ -634,7 +847,10 @@ CATALOGUE.update(
             "support",
             "the support contents that are khuyến công contents",
             "các nội dung hoạt động khuyến công",
-            "45/2012/NĐ-CP Điều 4; 235/2025/NĐ-CP from 15/10/2025",
+            Text(
+                "Điều 4 Nghị định 45/2012/NĐ-CP; Nghị định 235/2025/NĐ-CP từ 15/10/2025",
+                "45/2012/NĐ-CP Điều 4; 235/2025/NĐ-CP from 15/10/2025",
+            ),
         ),
     ]
 )
