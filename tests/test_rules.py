@@ -326,6 +326,14 @@ class TestRenderReferencePages:
         assert "| 2018-05-11 | — | 300,000,000 đồng |" in section
         assert "28/2018/TT-BTC, Art. 8(4) [V]" in pages["support.md"]
 
+    def test_codes_are_shown_with_their_labels(self, tmp_path: Path) -> None:
+        """A value that names legal forms shows each form's label beside its code, so the page
+        reads as law and still tells an overlay's author what to write."""
+        pages = {p.name: p.read_text(encoding="utf-8") for p in render_reference_pages(tmp_path)}
+        page = pages["eligibility.md"]
+        section = page[page.index("## `eligibility.beneficiary_forms`") :]
+        assert "Cooperative (`cooperative`), Union of cooperatives (`cooperative_union`)" in section
+
 
 class TestRulesCli:
     def _args(self, path: Path, **kw: object) -> argparse.Namespace:

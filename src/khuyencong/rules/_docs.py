@@ -12,12 +12,23 @@ values, dates, confidence tags and citations.
 
 from __future__ import annotations
 
+import enum
+from functools import cache
 from pathlib import Path
 
+from khuyencong.domain import (
+    AwardLevel,
+    BusinessSectorGroup,
+    LegalForm,
+    ProductGroup,
+    Sector,
+    SupportContent,
+)
 from khuyencong.rules._catalogue import CATALOGUE, FAMILIES
 from khuyencong.rules._explain import format_value
 from khuyencong.rules._parameters import DerivedCap, ParameterEntry
 from khuyencong.rules._rulesets import RuleSet
+from khuyencong.units import UnitType
 
 __all__ = ["render_family", "render_reference_pages"]
 
@@ -33,6 +44,37 @@ _TITLES = {
 }
 
 
+# The enums a parameter's text values name, most specific first: a code two enums share
+# ("commune") is named by the first.
+_NAMED: tuple[type[enum.Enum], ...] = (
+    LegalForm,
+    SupportContent,
+    Sector,
+    BusinessSectorGroup,
+    ProductGroup,
+    UnitType,
+    AwardLevel,
+)
+
+
+@cache
+def _labels() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for kind in _NAMED:
+        for member in kind:
+            label = getattr(member, "label", None)
+            if callable(label):
+                found.setdefault(str(member.value), str(label("en")))
+    return found
+
+
+def _code(value: str) -> str:
+    """A code as the page shows it: its English label beside it when an enum names it
+    (``Cooperative (`cooperative`)``), else the code as code."""
+    label = _labels().get(value)
+    return f"{label} (`{value}`)" if label else f"`{value}`"
+
+
 def _value(entry: ParameterEntry) -> str:
     if not entry.configured:
         return f"not configured — from {entry.source_document.en}"
@@ -43,6 +85,9 @@ def _value(entry: ParameterEntry) -> str:
         return "no cap"
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1_000_000:
         return f"{value:,} đồng"
+    codes = value if isinstance(value, tuple | list) else (value,)
+    if codes and all(isinstance(c, str) and c.isidentifier() for c in codes):
+        return ", ".join(_code(c) for c in codes)
     return format_value(value, "en").replace("|", "\\|")
 
 

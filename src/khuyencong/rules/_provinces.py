@@ -449,7 +449,7 @@ def for_province(
             document (the message says which provinces ship what).
 
     >>> for_province("24", map_id="2021-11").layers[2:]
-    ('overlay: Bắc Giang: QĐ 1491/QĐ-UBND (làng nghề)', 'overlay: Bắc Giang: QĐ 734/2014/QĐ-UBND', 'overlay: Bắc Giang: QĐ 30/2019/QĐ-UBND')
+    ('overlay: Bắc Giang: QĐ 1491/QĐ-UBND', 'overlay: Bắc Giang: QĐ 734/2014/QĐ-UBND', 'overlay: Bắc Giang: QĐ 30/2019/QĐ-UBND')
     >>> for_province("01")
     Traceback (most recent call last):
     khuyencong.exceptions.NotFoundError: không có văn bản địa phương cho “Thành phố Hà Nội (01, 2025-reform)”: ...
@@ -484,7 +484,7 @@ def for_unit(unit: UnitRef) -> RuleSet:
 
     >>> from khuyencong.units import MapId, UnitRef
     >>> for_unit(UnitRef(MapId.MAP_REFORM, "07582")).layers[1]  # Xã Lục Ngạn, former Bắc Giang
-    'overlay: Tỉnh Bắc Giang (24, 2021-11): văn bản địa phương theo thời gian và địa bàn / local documents by date and territory'
+    'overlay: Tỉnh Bắc Giang (24, 2021-11)'
     """  # noqa: E501
     args = Arguments()
     args.instance(unit, "unit", UnitRef)
@@ -625,10 +625,8 @@ def _unknown_overlay(
     rows: list[dict[str, Any]] = []
     for name, items in sorted(spans.items()):
         rows.extend(_pieces(name, items, first_day, base))
-    title = (
-        f"{unit.full_name} ({unit.code}, {unit.map_id.value}): văn bản địa phương theo thời gian "
-        "và địa bàn / local documents by date and territory"
-    )
+    # A layer's name is shown in either language: the unit's proper name and codes only.
+    title = f"{unit.full_name} ({unit.code}, {unit.map_id.value})"
     note = (
         "No level: outside the shipped documents' periods, or where only a former province's "
         "document applies to part of the province (Luật Ban hành văn bản QPPL 64/2025/QH15 "
