@@ -117,9 +117,9 @@ class TestWireRules:
         assert structure(75, Decimal) == Decimal(75)
         with pytest.raises(ValidationError, match="not a float"):
             structure(75.5, Decimal)
-        with pytest.raises(ValidationError, match="finite"):
+        with language("en"), pytest.raises(ValidationError, match="finite"):
             structure("NaN", Decimal)
-        with pytest.raises(ValidationError, match="decimal"):
+        with language("en"), pytest.raises(ValidationError, match="decimal"):
             structure("abc", Decimal)
 
     @given(st.fractions())
@@ -157,13 +157,13 @@ class TestWireRules:
         """A naive timestamp is refused both ways; aware ones round-trip."""
         aware = dt.datetime(2025, 7, 1, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
         assert structure(unstructure(aware), dt.datetime) == aware
-        with pytest.raises(ValidationError, match="time zone"):
+        with language("en"), pytest.raises(ValidationError, match="time zone"):
             structure("2025-07-01T08:30:00", dt.datetime)
         with pytest.raises(ValidationError):
             structure("yesterday", dt.datetime)
         with pytest.raises(ValidationError):
             structure(5, dt.datetime)
-        with pytest.raises(ValueError, match="time zone"):
+        with language("en"), pytest.raises(ValueError, match="time zone"):
             unstructure(dt.datetime(2025, 7, 1))  # noqa: DTZ001 - the point of the test
 
     def test_enums_are_read_by_value_and_bad_values_list_the_good_ones(self) -> None:
@@ -261,7 +261,7 @@ class TestValidationErrors:
         with pytest.raises(ValidationError) as info:
             structure(data, Establishment)
         assert info.value.problems[0].path == "$.legal_form"
-        assert "missing" in info.value.problems[0].message
+        assert info.value.problems[0].message == "thiếu trường bắt buộc"
 
     def test_wrong_shapes_are_reported_not_raised_raw(self) -> None:
         """A list where an object belongs gives a ValidationError, never a TypeError."""
@@ -473,7 +473,7 @@ class TestStructureHook:
         del data["kind"]
         assert structure_hook(Period, trusted=True)(data).kind.value == "custom"
         data["extra"] = 1
-        with pytest.raises(ValidationError, match="unknown field"):
+        with language("en"), pytest.raises(ValidationError, match="unknown field"):
             structure_hook(Period, trusted=True)(data)
 
     def test_types_outside_the_domain_use_the_converter(self) -> None:

@@ -215,14 +215,14 @@ class TestImportTable:
         assert shown == [
             "row 3, column 'Tên cơ sở': required; fill it in",
             (
-                "row 4, column 'Loại hình': not a LegalForm; write one of: cooperative, "
+                "row 4, column 'Loại hình': not a valid value; write one of: cooperative, "
                 "cooperative_union, cooperative_group, sme, household_business, "
                 "large_enterprise, unregistered_individual, artisan, service_organisation "
                 "(or its label) (got 'công ty')"
             ),
             (
-                "row 4, column 'Mã đơn vị hành chính': no administrative unit with code 99999 "
-                "in the 2021-11 map; codes keep their leading zeros (province 2 digits, "
+                "row 4, column 'Mã đơn vị hành chính': no administrative unit of the 2021-11 map "
+                "has the code 99999; codes keep their leading zeros (province 2 digits, "
                 "district 3, commune 5) (got '99999')"
             ),
             "row 5, column 'Mã cơ sở': duplicate id: row 2 has it (got 'HTX-1')",

@@ -244,17 +244,17 @@ class TestUnitRef:
         with pytest.raises(ValidationError) as info:
             UnitRef(MapId.MAP_2021, "99999")
         assert info.value.paths == ("$.code",)
-        assert "no administrative unit with code 99999 in the 2021-11 map" in str(info.value)
+        assert "không có đơn vị hành chính nào của bản đồ 2021-11 mang mã 99999" in str(info.value)
 
     def test_code_valid_in_one_map_only(self) -> None:
         """A code is checked against the reference's own map (Bắc Giang 24 is Bắc Ninh later)."""
         assert UnitRef("2025-reform", "24").resolve().name == "Bắc Ninh"
-        with pytest.raises(ValidationError, match="2025-reform map"):
+        with language("en"), pytest.raises(ValidationError, match="2025-reform map"):
             UnitRef(MapId.MAP_REFORM, "27")
 
     def test_non_string_code_refused(self) -> None:
         """Codes are strings: the integer 24 would lose leading zeros elsewhere."""
-        with pytest.raises(ValidationError, match="string"):
+        with language("en"), pytest.raises(ValidationError, match="string"):
             UnitRef(MapId.MAP_2021, 24)  # type: ignore[arg-type]
 
     def test_resolve(self) -> None:

@@ -104,7 +104,7 @@ def _structure_enum(value: object, cl: type[enum.Enum]) -> enum.Enum:
         return cl(value)
     except ValueError:
         allowed = ", ".join(repr(m.value) for m in cl)
-        msg = f"not a valid {cl.__name__}; expected one of {allowed}"
+        msg = text("converters.enum", allowed=allowed)
         raise _BadValueError(msg, value) from None
 
 
@@ -120,15 +120,15 @@ def _structure_decimal(value: object, _: object) -> Decimal:
         msg = 'must be an exact decimal written as text (e.g. "0.3"), not a float'
         raise _BadValueError(msg, value)
     if isinstance(value, bool) or not isinstance(value, str | int):
-        msg = "must be a decimal number written as text"
+        msg = text("converters.decimal_text")
         raise _BadValueError(msg, value)
     try:
         result = Decimal(value)
     except InvalidOperation:
-        msg = "must be a decimal number written as text"
+        msg = text("converters.decimal_text")
         raise _BadValueError(msg, value) from None
     if not result.is_finite():
-        msg = "must be a finite decimal number"
+        msg = text("converters.decimal_finite")
         raise _BadValueError(msg, value)
     return result
 
@@ -154,59 +154,57 @@ def _structure_fraction(value: object, _: object) -> Fraction:
 
 def _structure_int(value: object, _: object) -> int:
     if isinstance(value, float):
-        msg = "must be a whole number; floats are refused (money is integer đồng)"
+        msg = text("converters.int_float")
         raise _BadValueError(msg, value)
     if isinstance(value, bool) or not isinstance(value, int):
-        msg = "must be a whole number"
+        msg = text("converters.int")
         raise _BadValueError(msg, value)
     return value
 
 
 def _structure_str(value: object, _: object) -> str:
     if not isinstance(value, str):
-        msg = "must be text"
+        msg = text("converters.str")
         raise _BadValueError(msg, value)
     return value
 
 
 def _structure_bool(value: object, _: object) -> bool:
     if not isinstance(value, bool):
-        msg = "must be true or false"
+        msg = text("converters.bool")
         raise _BadValueError(msg, value)
     return value
 
 
 def _structure_date(value: object, _: object) -> dt.date:
     if not isinstance(value, str) or len(value) != 10:
-        msg = "must be a date as text YYYY-MM-DD"
+        msg = text("converters.date")
         raise _BadValueError(msg, value)
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        msg = "must be a real date as text YYYY-MM-DD"
+        msg = text("converters.real_date")
         raise _BadValueError(msg, value) from None
 
 
 def _structure_datetime(value: object, _: object) -> dt.datetime:
     if not isinstance(value, str):
-        msg = "must be a timestamp as ISO 8601 text with a time zone"
+        msg = text("converters.timestamp")
         raise _BadValueError(msg, value)
     try:
         result = isoparse(value)
     except (ValueError, OverflowError):
-        msg = "must be a timestamp as ISO 8601 text with a time zone"
+        msg = text("converters.timestamp")
         raise _BadValueError(msg, value) from None
     if result.tzinfo is None or result.utcoffset() is None:
-        msg = "a timestamp needs a time zone (e.g. +07:00 or Z)"
+        msg = text("converters.timestamp_zone")
         raise _BadValueError(msg, value)
     return result
 
 
 def _unstructure_datetime(value: dt.datetime) -> str:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValidationError.single(
-            "$", value.isoformat(), "refusing to write a timestamp without a time zone"
-        )
+        raise ValidationError.single("$", value.isoformat(), text("converters.timestamp_no_zone"))
     return value.isoformat()
 
 
@@ -363,7 +361,7 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
         return list(exc.prefixed(path).problems)
     if isinstance(exc, ForbiddenExtraKeysError):
         return [
-            Problem(f"{path}.{key}", "unknown field; remove it or check its spelling")
+            Problem(f"{path}.{key}", text("converters.unknown_field"))
             for key in sorted(exc.extra_fields)
         ]
     if isinstance(exc, ClassValidationError | IterableValidationError):
@@ -375,14 +373,14 @@ def _problems(exc: BaseException, path: str) -> list[Problem]:
             else:
                 sub = f"{path}.{note.name}"
             if isinstance(inner, KeyError) and isinstance(exc, ClassValidationError):
-                found.append(Problem(sub, "required field is missing"))
+                found.append(Problem(sub, text("converters.missing_field")))
             else:
                 found.extend(_problems(inner, sub))
         for inner in without:
             found.extend(_problems(inner, path))
         return found
     if isinstance(exc, KeyError):
-        return [Problem(path, f"required field {exc.args[0]!r} is missing")]
+        return [Problem(path, text("converters.missing_named_field", name=exc.args[0]))]
     if isinstance(exc, ValueError | TypeError | AttributeError):
         return [Problem(path, _plain(exc), getattr(exc, "value", None))]
     return [Problem(path, f"{type(exc).__name__}: {exc}")]

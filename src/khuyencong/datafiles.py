@@ -32,6 +32,7 @@ from khuyencong.domain import (
     SupportRecord,
 )
 from khuyencong.exceptions import Problem, ValidationError
+from khuyencong.messages import text as message
 
 __all__ = ["SAMPLE_DATASET", "DatasetReading", "load_dataset", "read_dataset", "write_dataset"]
 
@@ -95,17 +96,19 @@ def read_dataset(source: str | Path, *, text: str | bytes | None = None) -> Data
     data = parse_json(raw, source=label)
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        problem = Problem("$", "a dataset is a JSON object with lists such as 'establishments'")
+        problem = Problem("$", message("converters.dataset_object"))
         return DatasetReading(label, Dataset(), (problem,))
     kept: dict[str, Any] = {}
     left_out: dict[str, set[str]] = {}
     for key, items in data.items():
         if key not in _SECTIONS:
             expected = ", ".join(_SECTIONS)
-            problems.append(Problem(f"$.{key}", f"unknown section; expected one of {expected}"))
+            problems.append(
+                Problem(f"$.{key}", message("converters.unknown_section", expected=expected))
+            )
             continue
         if not isinstance(items, list):
-            problems.append(Problem(f"$.{key}", "must be a list"))
+            problems.append(Problem(f"$.{key}", message("converters.list")))
             continue
         item_type = _SECTIONS[key]
         kept[key] = []

@@ -203,7 +203,7 @@ def parse_enum(enum_cls: type[E], value: object) -> E:
             if key in names:
                 return member
     allowed = ", ".join(str(m.value) for m in enum_cls)
-    msg = f"not a {enum_cls.__name__}; write one of: {allowed} (or its label)"
+    msg = text("converters.enum_cell", allowed=allowed)
     raise CellError(msg)
 
 

@@ -485,7 +485,7 @@ def for_unit(unit: UnitRef) -> RuleSet:
     >>> from khuyencong.units import MapId, UnitRef
     >>> for_unit(UnitRef(MapId.MAP_REFORM, "07582")).layers[1]  # Xã Lục Ngạn, former Bắc Giang
     'overlay: Tỉnh Bắc Giang (24, 2021-11)'
-    """  # noqa: E501
+    """
     args = Arguments()
     args.instance(unit, "unit", UnitRef)
     args.check()

@@ -81,12 +81,9 @@ def _name(unit: AdminUnit) -> Text:
 
 def _check_code(instance: UnitRef, attribute: attrs.Attribute[str], code: str) -> None:
     if not isinstance(code, str):
-        raise ValidationError.single("$.code", code, "a unit code must be a string of digits")
+        raise ValidationError.single("$.code", code, text("units.hint.code_text"))
     if code not in load_map(instance.map_id):
-        message = (
-            f"no administrative unit with code {code} in the {instance.map_id.value} map; "
-            "codes keep their leading zeros (province 2 digits, district 3, commune 5)"
-        )
+        message = text("units.hint.no_code", code=code, map=instance.map_id.value)
         raise ValidationError.single("$.code", code, message)
 
 
@@ -105,7 +102,7 @@ class UnitRef:
     >>> UnitRef(MapId.MAP_2021, "99999")
     Traceback (most recent call last):
     ...
-    khuyencong.exceptions.ValidationError: $.code: no administrative unit with code 99999 in the 2021-11 map; codes keep their leading zeros (province 2 digits, district 3, commune 5) (giá trị: '99999')
+    khuyencong.exceptions.ValidationError: $.code: không có đơn vị hành chính nào của bản đồ 2021-11 mang mã 99999; mã giữ nguyên các số 0 ở đầu (tỉnh 2 chữ số, huyện 3, xã 5) (giá trị: '99999')
     """  # noqa: E501  (a doctest output line cannot be wrapped)
 
     map_id: MapId = attrs.field(converter=MapId)
