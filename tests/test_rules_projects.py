@@ -372,7 +372,7 @@ class TestRankApplications:
 
     def test_unknown_priority_is_refused(self) -> None:
         """A priority value not in the legal lists is an error naming the application."""
-        with pytest.raises(ValueError, match="X: not priority areas"):
+        with language("en"), pytest.raises(ValueError, match="X: not priority areas"):
             rank_applications([PriorityClaim("X", areas=frozenset({"nowhere"}))], ON)
 
 

@@ -16,6 +16,7 @@ from khuyencong.exceptions import (
     NotConfiguredError,
     ValidationError,
 )
+from khuyencong.messages import language
 from khuyencong.rules import RuleSet, check_eligibility, sme_size_class
 from khuyencong.rules._eligibility import profile
 from khuyencong.rules._sme_size import (
@@ -135,7 +136,10 @@ class TestSmeSizeClass56of2009:
 
     def test_nothing_to_size_by_is_refused(self) -> None:
         """Neither workers nor capital: a ValidationError naming the figures needed."""
-        with pytest.raises(ValidationError, match="the workers or the total capital"):
+        with (
+            language("en"),
+            pytest.raises(ValidationError, match="the workers or the total capital"),
+        ):
             sme_size_class(None, 5 * BN, None, TRADE, self.ON)
 
     def test_the_citation_names_56_2009(self) -> None:
@@ -160,7 +164,7 @@ class TestSmeSizeClassFrom2018:
 
     def test_headcount_is_needed(self) -> None:
         """Under 39/2018 and 80/2021 capital alone cannot size an enterprise."""
-        with pytest.raises(ValidationError, match="insured employees"):
+        with language("en"), pytest.raises(ValidationError, match="insured employees"):
             sme_size_class(None, None, BN, TRADE, dt.date(2022, 1, 1))
 
 

@@ -113,7 +113,7 @@ class RecordSet:
         for est in self.establishments:
             if est.id in self._est_by_id:
                 raise ValidationError.single(
-                    "$.establishments", est.id, "two establishments have this id"
+                    "$.establishments", est.id, text("indicators.establishment_twice")
                 )
             self._est_by_id[est.id] = est
 
@@ -299,7 +299,7 @@ class _Table:
         getattr(t, f"_build_{kind.value}")(records)
         if len(set(t.ids)) != t.n:
             dupes = sorted({i for i in t.ids if t.ids.count(i) > 1})[:5]
-            raise ValidationError.single(f"$.{kind.value}", dupes, "record ids must be unique")
+            raise ValidationError.single(f"$.{kind.value}", dupes, text("indicators.ids_unique"))
         return t
 
     def _build_support(self, rs: Sequence[SupportRecord]) -> None:
@@ -636,7 +636,7 @@ class _Table:
             return lambda g, _f: len(set(map(prod, g)))
         if q.measure is None or q.measure not in self.measures:
             raise ValidationError.single(
-                "$.measure", q.measure, f"{self.kind.value} records have no such measure"
+                "$.measure", q.measure, text("storage.no_such_measure", kind=self.kind.value)
             )
         m = self.measures[q.measure]
         if q.measure is Measure.PUBLIC and self.kind is RecordKind.SUPPORT:

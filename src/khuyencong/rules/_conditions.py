@@ -188,15 +188,20 @@ def rank_applications(
                 raise ValidationError.single(
                     f"$[{i}].{field}",
                     unknown,
-                    f"{claim.id}: not priority {field} on {on.isoformat()}; "
-                    f"expected some of: {', '.join(allowed)}",
+                    text(
+                        "rules.priority_unknown",
+                        id=claim.id,
+                        field=field,
+                        on=on.isoformat(),
+                        allowed=", ".join(allowed),
+                    ),
                 )
         bad_owners = sorted(claim.owners - set(OWNERSHIP_FACTS))
         if bad_owners:
             raise ValidationError.single(
                 f"$[{i}].owners",
                 bad_owners,
-                f"{claim.id}: expected some of: {', '.join(OWNERSHIP_FACTS)}",
+                text("rules.owners_unknown", id=claim.id, allowed=", ".join(OWNERSHIP_FACTS)),
             )
         if claim.cleaner_production:
             tail.append((claim, unranked))

@@ -776,8 +776,7 @@ def _location_45(unit: AdminUnit, rules: DatedRules, plan_year: int) -> Fact:
         raise NotConfiguredError(
             f"city_grade.{unit.map_id.value}.{city_code}",
             rules.on,
-            "the city's classification decision (đô thị loại); supply it with "
-            "RuleSet.with_unit_facts or a [[city_grades]] table in an overlay",
+            Text.message("rules.city_grade_source"),
         )
     grades, grades_cite = rules.cited("eligibility.ward_city_grades")
     document = grade.document or Text.message("explain.place.caller_data")

@@ -39,7 +39,7 @@ import attrs
 from khuyencong._data import AsData
 from khuyencong.domain import Citation, Dong, Project, SupportContent, round_down
 from khuyencong.exceptions import NotConfiguredError, ValidationError
-from khuyencong.messages import text
+from khuyencong.messages import Text, text
 from khuyencong.rules._arguments import Arguments, dated, dated_on, ruleset
 from khuyencong.rules._explain import Decision, Fact, Money
 from khuyencong.rules._regimes import rules_date
@@ -189,7 +189,7 @@ def first_advance(
     raise NotConfiguredError(
         f"project.advance.{content.value}",
         on,
-        "the decision of the ministry's department (36/2013/TT-BCT Điều 16.2)",
+        Text.message("rules.advance_source"),
     )
 
 

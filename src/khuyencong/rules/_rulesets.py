@@ -38,6 +38,7 @@ from khuyencong.exceptions import (
     NotConfiguredError,
     Problem,
 )
+from khuyencong.messages import text as message
 from khuyencong.rules._catalogue import (
     CATALOGUE,
     FAMILIES,
@@ -317,10 +318,12 @@ class RuleSet:
         for name, value in overrides.items():
             spec = spec_for(name)
             if spec is None:
-                problems.append(Problem(f"$.{name}", "unknown parameter name", name))
+                problems.append(Problem(f"$.{name}", message("rules.unknown_parameter"), name))
                 continue
             if not _python_value_ok(spec.type, value):
-                problems.append(Problem(f"$.{name}", f"must be a value of type {spec.type}", value))
+                problems.append(
+                    Problem(f"$.{name}", message("rules.value_type", type=spec.type), value)
+                )
                 continue
             first = start
             if first is None:
@@ -366,9 +369,21 @@ class RuleSet:
                 continue
             param = self.parameters.get(name)
             if param is None:
-                problems.append(Problem(f"$.{name}", f"not configured; from {spec.missing_source}"))
+                problems.append(
+                    Problem(
+                        f"$.{name}",
+                        message("rules.gap_not_configured", document=spec.missing_source),
+                    )
+                )
             elif not any(e.covers(on) for e in param.entries):
-                problems.append(Problem(f"$.{name}", f"no value on {on}; covers {param.coverage}"))
+                problems.append(
+                    Problem(
+                        f"$.{name}",
+                        message(
+                            "rules.gap_not_covered", on=on.isoformat(), coverage=param.coverage
+                        ),
+                    )
+                )
         return problems
 
     def check_coverage(self, on: dt.date, families: Iterable[str] | None = None) -> None:

@@ -46,6 +46,7 @@ from collections.abc import Callable
 
 from khuyencong.domain import BusinessSectorGroup, Citation, Dong, SizeClass
 from khuyencong.exceptions import ConfigurationError, ValidationError
+from khuyencong.messages import text as message
 from khuyencong.rules._arguments import Arguments, dated
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 
@@ -232,13 +233,13 @@ def size_class_cited(
     """
     found = size_of(employees, revenue, total_capital, group, rules)
     if found is None:
-        needed = (
-            "the workers or the total capital"
+        key = (
+            "rules.sme_needs_workers_or_capital"
             if shape_of(rules.cited) == CAPITAL_OR_EMPLOYEES
-            else "the insured employees, and the revenue or the total capital"
+            else "rules.sme_needs_employees_and_revenue_or_capital"
         )
         raise ValidationError.single(
-            "$.employees", employees, f"the SME size test on {rules.on} needs {needed}"
+            "$.employees", employees, message(key, on=rules.on.isoformat())
         )
     return found
 

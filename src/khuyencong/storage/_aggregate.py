@@ -64,6 +64,7 @@ from khuyencong.indicators import (
     Measure,
     RecordKind,
 )
+from khuyencong.messages import text as message
 from khuyencong.storage import _records as rec
 from khuyencong.storage._common import from_data
 from khuyencong.units import MapId, UnitRef
@@ -254,7 +255,7 @@ class _Plan:
     def date(self, field: DateField) -> str:
         if field not in DATE_FIELDS[self.kind]:
             raise ValidationError.single(
-                "$.date_field", field.value, f"a {self.kind.value} record has no such date"
+                "$.date_field", field.value, message("storage.no_such_date", kind=self.kind.value)
             )
         if field is DateField.ROUND_YEAR:
             return "r.round_year"
@@ -264,7 +265,7 @@ class _Plan:
         m = self.q.measure
         if m is None or m not in MEASURES[self.kind]:
             raise ValidationError.single(
-                "$.measure", m, f"{self.kind.value} records have no such measure"
+                "$.measure", m, message("storage.no_such_measure", kind=self.kind.value)
             )
         return _MEASURES[self.kind][m]
 
@@ -458,7 +459,7 @@ class _Plan:
         if c is Counting.PRODUCTS:
             if self.kind not in (RecordKind.AWARD, RecordKind.OCOP):
                 raise ValidationError.single(
-                    "$.counting", c.value, "products are counted from awards and OCOP ratings"
+                    "$.counting", c.value, message("storage.products_counted")
                 )
             self.cols.append("r.product_key AS product")
         elif c is Counting.DISTINCT_ESTABLISHMENTS:
