@@ -291,7 +291,7 @@ def _refusals() -> Iterator[Callable[[], object]]:
     yield lambda: sample_establishment(1, name="", location=UnitRef(MapId.MAP_2021, "07525"))
     yield lambda: attrs.evolve(sample_establishment(1), employees=-3, tax_number="0100109107")
     yield lambda: attrs.evolve(sample_establishment(1), tax_number="01001091")
-    yield lambda: attrs.evolve(sample_support_record(1), national_amount=1.5)
+    yield lambda: attrs.evolve(sample_support_record(1), national_amount=1.5)  # type: ignore[arg-type]
 
 
 def _errors(lang: str) -> Iterator[str]:

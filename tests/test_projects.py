@@ -97,10 +97,10 @@ class TestProjectLifecycle:
             p.transition(target, on=DAY + dt.timedelta(days=30))
         assert (info.value.source, info.value.target) == (p.status.value, target.value)
         for lang in ("vi", "en"):
-            with language(lang):  # type: ignore[arg-type]
+            with language(lang):
                 shown = str(info.value)
-            assert f"“{p.status.label(lang)}”" in shown  # type: ignore[arg-type]
-            assert f"“{target.label(lang)}”" in shown  # type: ignore[arg-type]
+            assert f"“{p.status.label(lang)}”" in shown
+            assert f"“{target.label(lang)}”" in shown
 
     def test_final_states_allow_nothing(self) -> None:
         """Settled, rejected and cancelled projects are final."""
