@@ -109,6 +109,14 @@ class TestGuaranteesPage:
         shown = _size(default) if field.endswith("_bytes") else _number(default)
         assert f"| `{field}` | {shown} |" in _page()
 
+    def test_every_test_file_the_page_names_exists(self) -> None:
+        """The page points at the tests that establish each guarantee; each file it names is
+        there, so a moved test does not leave the page pointing nowhere."""
+        named = set(re.findall(r"`(tests/[\w/]+\.py)`", _page()))
+        assert named
+        root = PAGE.parents[2]
+        assert sorted(n for n in named if not (root / n).is_file()) == []
+
     def test_a_changed_figure_would_be_found(self) -> None:
         """The check compares numbers, not just words: a page quoting another count fails."""
         wrong = PHRASES["PostgreSQL threads"].replace(str(PG_THREADS), str(PG_THREADS + 1), 1)
