@@ -13,10 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from _fuzz import FAST, JSON, LONG, TEXT
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _fuzz import FAST, JSON, LONG, TEXT
 from khuyencong.datafiles import SAMPLE_DATASET, read_dataset
 from khuyencong.exceptions import KhuyenCongError
 from khuyencong.exchange import iati, threesixty

@@ -15,10 +15,10 @@ from typing import Any
 
 import openpyxl
 import pytest
-from _fuzz import CELLS, FAST, HOSTILE_TEXT, LONG
 from hypothesis import given
 from hypothesis import strategies as st
 
+from _fuzz import CELLS, FAST, HOSTILE_TEXT, LONG
 from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
 from khuyencong.exceptions import KhuyenCongError
 from khuyencong.importing import ImportKind, import_table, table_rows
