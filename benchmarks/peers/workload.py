@@ -246,7 +246,7 @@ def legal_values(rules: RuleSet, on: dt.date) -> dict[str, Any]:
         raise SystemExit(msg)
     levels = {}
     for content in CONTENTS:
-        level = support_level(content, Fund.NATIONAL, p)
+        level = support_level(content, on, fund=Fund.NATIONAL, rules=p)
         num, den = _fraction(level.rate)
         levels[content.value] = [num, den, level.cap]
     return {

@@ -14,7 +14,8 @@ T = TypeVar("T")
 def nfc(value: object) -> object:
     """Vietnamese text in Unicode NFC, stripped; anything else unchanged (to be refused later)."""
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value).strip()
+        # ASCII text is its own NFC: skip the normalisation (records come by the 100,000).
+        return (value if value.isascii() else unicodedata.normalize("NFC", value)).strip()
     return value
 
 
@@ -26,18 +27,22 @@ def nfc_identifier(value: object) -> object:
     and two identical-looking ids cannot coexist. Anything else is unchanged (to be refused).
     """
     if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
     return value
 
 
 def nfc_optional(value: object) -> object:
     """Like :func:`nfc`, and an empty text becomes ``None``."""
+    if value is None:  # the usual case: nothing to normalise
+        return None
     value = nfc(value)
     return None if value == "" else value
 
 
 def text_tuple(value: object) -> object:
     """A tuple of NFC texts (a list or tuple given), order kept; anything else unchanged."""
+    if type(value) is tuple and not value:  # the usual default, kept cheap
+        return ()
     if isinstance(value, list | tuple):
         return tuple(nfc(v) for v in value)
     return value
@@ -45,6 +50,8 @@ def text_tuple(value: object) -> object:
 
 def sorted_unique(value: Iterable[T]) -> tuple[T, ...]:
     """A sorted tuple without duplicates, so that sets of enum values serialise stably."""
+    if type(value) is tuple and len(value) < 2:  # noqa: PLR2004  (one or no item: nothing to sort)
+        return value
     if isinstance(value, str) or not isinstance(value, Iterable):
         return (value,)  # type: ignore[return-value]  # refused by the owner's checks
     try:

@@ -32,11 +32,11 @@ import attrs
 from khuyencong.display import fragment, summary_table
 from khuyencong.domain._converters import nfc, nfc_identifier, nfc_optional, sorted_unique
 from khuyencong.domain._legal_forms import ArtisanTitle, LegalForm, SizeClass
-from khuyencong.domain._money import Dong, group_digits
+from khuyencong.domain._money import MAX_DONG, Dong, group_digits
 from khuyencong.domain._periods import format_date
 from khuyencong.domain._sectors import AreaDifficulty, BusinessSectorGroup, Sector
 from khuyencong.domain._tax_numbers import _canonical, tax_number_problem
-from khuyencong.domain._validation import Checks, has_control_character
+from khuyencong.domain._validation import NUL, Checks, has_control_character
 from khuyencong.exceptions import KhuyenCongError
 from khuyencong.messages import get_language
 from khuyencong.messages import text as message
@@ -75,6 +75,30 @@ class CraftVillageClaim:
 def _tax(value: object) -> object:
     value = nfc_optional(value)
     return _canonical(value) if isinstance(value, str) else value
+
+
+def plain_identifier(value: object) -> bool:
+    """Whether ``value`` is an identifier :func:`check_identifier` accepts, decided cheaply
+    for the common case (printable ASCII); ``False`` only means "check it in full"."""
+    return (
+        type(value) is str
+        and 0 < len(value) <= 64  # noqa: PLR2004  (the identifier's limit, as below)
+        and value.isascii()
+        and value.isprintable()  # in ASCII: no control character
+        and value[0] != " "
+        and value[-1] != " "
+    )
+
+
+def plain_count(value: object) -> bool:
+    """Whether ``value`` is an int of zero or more (``False``: check in full)."""
+    return type(value) is int and value >= 0
+
+
+def plain_money(value: object) -> bool:
+    """Whether ``value`` is an amount in đồng :meth:`Checks.money` accepts (``False``: check
+    in full)."""
+    return type(value) is int and 0 <= value <= MAX_DONG
 
 
 def check_identifier(checks: Checks, field: str, value: object) -> None:
@@ -155,6 +179,8 @@ class Establishment:
     def __attrs_post_init__(self) -> None:
         # Sectors are a set; keep them sorted so that equal establishments serialise equally.
         object.__setattr__(self, "sectors", sorted_unique(self.sectors))
+        if self._plainly_valid():
+            return
         c = Checks()
         check_identifier(c, "id", self.id)
         c.text("name", self.name)
@@ -197,6 +223,34 @@ class Establishment:
         self._check_form_fields(c)
         c.no_nul(self)
         c.raise_if_any()
+
+    def _plainly_valid(self) -> bool:
+        """Whether every check below would pass, decided cheaply for the common case: exact
+        types, ASCII identifiers, no optional field that needs a rule of its own. ``False``
+        only means "run the full checks" (they name every problem), so the errors are theirs.
+        """
+        form = self.legal_form
+        name = self.name
+        members = self.members
+        return (
+            type(form) is LegalForm
+            and type(self.location) is UnitRef
+            and plain_identifier(self.id)
+            and type(name) is str
+            and name != ""  # stripped by its converter
+            and NUL not in name
+            and self.tax_number is None
+            and self.size_class is None
+            and self.artisan_title is None
+            and not self.cluster_infrastructure_investor
+            and form is not LegalForm.ARTISAN
+            and bool(self.sectors)
+            and all(type(s) is Sector for s in self.sectors)
+            and (self.employees is None or plain_count(self.employees))
+            and (self.revenue is None or plain_money(self.revenue))
+            and (self.total_capital is None or plain_money(self.total_capital))
+            and (members is None or (form.is_cooperative_kind and plain_count(members)))
+        )
 
     def _check_form_fields(self, c: Checks) -> None:
         checked: object = self.legal_form

@@ -22,10 +22,15 @@ import attrs
 
 from khuyencong.domain._contents import Fund, SupportContent
 from khuyencong.domain._converters import nfc, nfc_identifier, nfc_optional, text_tuple
-from khuyencong.domain._establishments import check_identifier
+from khuyencong.domain._establishments import (
+    check_identifier,
+    plain_count,
+    plain_identifier,
+    plain_money,
+)
 from khuyencong.domain._labels import LabelledEnum, register_labels
 from khuyencong.domain._money import Dong
-from khuyencong.domain._validation import Checks
+from khuyencong.domain._validation import NUL, Checks
 from khuyencong.messages import text as message
 from khuyencong.units import UnitRef
 
@@ -100,6 +105,8 @@ class SupportRecord:
     outcome_reported_on: dt.date | None = None
 
     def __attrs_post_init__(self) -> None:
+        if self._plainly_valid():
+            return
         c = Checks()
         check_identifier(c, "id", self.id)
         check_identifier(c, "establishment_id", self.establishment_id)
@@ -143,6 +150,35 @@ class SupportRecord:
             )
         c.no_nul(self)
         c.raise_if_any()
+
+    def _plainly_valid(self) -> bool:
+        """Whether every check below would pass, decided cheaply for the common case: exact
+        types, ASCII identifiers, only the delivery date, no agencies. ``False`` only means
+        "run the full checks" (they name every problem), so the errors are theirs."""
+        delivered = self.delivered_on
+        return (
+            type(self.content) is SupportContent
+            and type(delivered) is dt.date
+            and plain_identifier(self.id)
+            and plain_identifier(self.establishment_id)
+            and self.project_id is None
+            and self.lead_agency is None
+            and self.decided_on is None
+            and self.accepted_on is None
+            and self.outcome_reported_on is None
+            and self.jobs_created is None
+            and self.income_change is None
+            and type(self.partners) is tuple
+            and not self.partners
+            and plain_money(self.national_amount)
+            and plain_money(self.local_amount)
+            and plain_money(self.co_funding)
+            and plain_count(self.participants)
+            and plain_count(self.trainees)
+            and plain_count(self.quantity)
+            and type(self.note) is str
+            and NUL not in self.note
+        )
 
     @property
     def public_amount(self) -> Dong:

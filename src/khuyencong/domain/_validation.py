@@ -160,6 +160,18 @@ def _fields_of(cls: type[Any]) -> tuple[tuple[str, ...], Callable[[Any], tuple[A
     return found
 
 
+_IS_ATTRS: dict[type[Any], bool] = {}
+"""Whether a type is an attrs class (``attrs.has`` of an enum goes through the enum's slow
+``__getattr__``: asked once per type)."""
+
+
+def _is_attrs(kind: type[Any]) -> bool:
+    found = _IS_ATTRS.get(kind)
+    if found is None:
+        found = _IS_ATTRS[kind] = attrs.has(kind)
+    return found
+
+
 def _holds_nul(obj: object) -> bool:
     """Whether a text of ``obj`` (see :func:`_texts`) holds a NUL; fast for the usual no."""
     for value in _fields_of(type(obj))[1](obj):
@@ -168,9 +180,8 @@ def _holds_nul(obj: object) -> bool:
                 return True
         elif type(value) is tuple:
             for item in value:
-                if (type(item) is str and NUL in item) or (
-                    attrs.has(type(item)) and _holds_nul(item)
-                ):
+                kind = type(item)
+                if (kind is str and NUL in item) or (_is_attrs(kind) and _holds_nul(item)):
                     return True
     return False
 
@@ -187,5 +198,5 @@ def _texts(obj: object, prefix: str = "") -> Iterator[tuple[str, str]]:
             for i, item in enumerate(value):
                 if type(item) is str:
                     yield f"{prefix}{name}[{i}]", item
-                elif attrs.has(type(item)):
+                elif _is_attrs(type(item)):
                     yield from _texts(item, f"{prefix}{name}[{i}].")

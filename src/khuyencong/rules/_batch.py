@@ -96,6 +96,25 @@ class Application:
         priority: bool | Decimal = False,
         on: dt.date | None = None,
     ) -> None:
+        if (  # the common case, checked cheaply (applications come by the 100,000)
+            type(establishment) is Establishment
+            and (content is None or type(content) is SupportContent)
+            and type(eligible_cost) is int
+            and eligible_cost >= 0
+            and quantity == 1
+            and type(quantity) is int
+            and type(fund) is Fund
+            and priority is False
+            and on is None
+        ):
+            self.establishment = establishment
+            self.content = content
+            self.eligible_cost = eligible_cost
+            self.quantity = 1
+            self.fund = fund
+            self.priority = False
+            self.on = None
+            return
         args = Arguments()
         args.instance(establishment, "establishment", Establishment)
         if content is not None:

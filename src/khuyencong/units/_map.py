@@ -79,10 +79,17 @@ def _name(unit: AdminUnit) -> Text:
     return Text(unit.label("vi"), unit.label("en"))
 
 
+def _map_id(value: object) -> MapId:
+    """A :class:`MapId` (or its value) as the member (a member given is kept as is)."""
+    return value if type(value) is MapId else MapId(value)
+
+
 def _check_code(instance: UnitRef, attribute: attrs.Attribute[str], code: str) -> None:
     if not isinstance(code, str):
         raise ValidationError.single("$.code", code, text("units.hint.code_text"))
-    if code not in load_map(instance.map_id):
+    # The map is looked up in the cache directly (the id is a MapId already, converted just
+    # before): references are made by the 100,000.
+    if code not in _load(instance.map_id):
         message = text("units.hint.no_code", code=code, map=instance.map_id.value)
         raise ValidationError.single("$.code", code, message)
 
@@ -105,7 +112,7 @@ class UnitRef:
     khuyencong.exceptions.ValidationError: $.code: không có đơn vị hành chính nào của bản đồ 2021-11 mang mã 99999; mã giữ nguyên các số 0 ở đầu (tỉnh 2 chữ số, huyện 3, xã 5) (giá trị: '99999')
     """  # noqa: E501  (a doctest output line cannot be wrapped)
 
-    map_id: MapId = attrs.field(converter=MapId)
+    map_id: MapId = attrs.field(converter=_map_id)
     code: str = attrs.field(validator=_check_code)
 
     def resolve(self) -> AdminUnit:
