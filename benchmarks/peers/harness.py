@@ -176,6 +176,113 @@ def run_khuyencong(path: Path, on: dt.date, phases: Phases) -> tuple[str, str, d
     return common.sha256_lines(lines()), common.canonical(figures), counts
 
 
+def run_khuyencong_columns(
+    path: Path, on: dt.date, phases: Phases
+) -> tuple[str, str, dict[str, int]]:
+    """The library's columnar path: the fields as columns (enum members looked up by value
+    once per value, one unit reference per unit), ``evaluate_columns``; objects are built
+    only for the decision read back and the support records."""
+    import indicators  # noqa: PLC0415  (peers/indicators.py: the same compute calls)
+
+    from khuyencong.domain import (  # noqa: PLC0415
+        AreaDifficulty,
+        LegalForm,
+        Period,
+        Sector,
+        SupportContent,
+        SupportRecord,
+    )
+    from khuyencong.indicators import RecordSet  # noqa: PLC0415
+    from khuyencong.rules import evaluate_columns  # noqa: PLC0415
+    from khuyencong.units import MapId, UnitRef  # noqa: PLC0415
+
+    rules = workload.rules_for(on)
+    group = workload.GROUP
+    forms = {m.value: m for m in LegalForm}
+    areas = {m.value: m for m in AreaDifficulty}
+    contents = {m.value: m for m in SupportContent}
+    sectors = {m.value: (m,) for m in Sector}
+    refs: dict[tuple[str, str], UnitRef] = {}
+
+    def ref(map_id: str, code: str) -> UnitRef:
+        found = refs.get((map_id, code))
+        if found is None:
+            found = refs[map_id, code] = UnitRef(MapId(map_id), code)
+        return found
+
+    cols: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "id",
+            "name",
+            "legal_form",
+            "location",
+            "sectors",
+            "members",
+            "employees",
+            "revenue",
+            "total_capital",
+            "business_sector_group",
+            "area_difficulty",
+            "polluting_brick_kiln",
+            "content",
+            "eligible_cost",
+        )
+    }
+    for batch in chunks(path, phases):
+        with phases.phase("build"):
+            cols["id"] += [d["est"] for d in batch]
+            cols["name"] += [d["name"] for d in batch]
+            cols["legal_form"] += [forms[d["form"]] for d in batch]
+            cols["location"] += [ref(d["map"], d["unit"]) for d in batch]
+            cols["sectors"] += [sectors[d["sector"]] for d in batch]
+            cols["members"] += [d["members"] for d in batch]
+            cols["employees"] += [d["employees"] for d in batch]
+            cols["revenue"] += [d["revenue"] for d in batch]
+            cols["total_capital"] += [d["capital"] for d in batch]
+            cols["business_sector_group"] += [group if d["form"] == "sme" else None for d in batch]
+            cols["area_difficulty"] += [areas[d["difficulty"]] for d in batch]
+            cols["polluting_brick_kiln"] += [d["kiln"] for d in batch]
+            cols["content"] += [contents[d["content"]] for d in batch]
+            cols["eligible_cost"] += [d["cost"] for d in batch]
+    with phases.phase("compute"):
+        results = evaluate_columns(cols, on, rules=rules)
+    # Explanations are available: every decision can be read back, with its conditions.
+    first = next(i for i, e in enumerate(results.error) if e is None)
+    decision = results[first].decision
+    assert decision is not None
+    assert decision.conditions
+    ids, errors, amounts = cols["id"], results.error, results.amount_value
+    with phases.phase("indicators"):
+        support = [
+            SupportRecord(
+                id=eid.replace("E", "S", 1),
+                establishment_id=eid,
+                content=content,
+                delivered_on=on,
+                national_amount=amount or 0,
+            )
+            for eid, content, ok, amount, error in zip(
+                ids, cols["content"], results.eligible, amounts, errors, strict=True
+            )
+            if ok and error is None and content is not None
+        ]
+        records = RecordSet(support=support)
+        figures = indicators.ours(records, Period.year(on.year), trainees=False)
+
+    def status(i: int) -> str:
+        return "E" if errors[i] is not None else ("Y" if results.eligible[i] else "N")
+
+    def lines() -> Iterator[str]:
+        for i, eid in enumerate(ids):
+            yield workload.record_line(eid.replace("E", "A", 1), status(i), amounts[i])
+
+    counts = {"Y": 0, "N": 0, "E": 0}
+    for i in range(len(ids)):
+        counts[status(i)] += 1
+    return common.sha256_lines(lines()), common.canonical(figures), counts
+
+
 # -- OpenFisca ---------------------------------------------------------------------------
 
 
@@ -236,18 +343,19 @@ def run_plain(path: Path, on: dt.date, phases: Phases) -> tuple[str, str, dict[s
 
 
 RUNNERS: dict[str, Callable[[Path, dt.date, Phases], tuple[str, str, dict[str, int]]]] = {
-    "khuyencong": run_khuyencong,
+    "khuyencong": run_khuyencong_columns,
     "openfisca": run_openfisca,
     "plain": run_plain,
 }
 
 
-def worker(impl: str, path: Path, on: dt.date, profile: Path | None) -> None:
+def worker(impl: str, path: Path, on: dt.date, profile: Path | None, objects: bool) -> None:
     """One implementation, once, in this (fresh) process; prints one JSON line."""
     common.install_peak_hook()
     phases = Phases(impl, profile)
     t0 = time.perf_counter()
-    records, figures, counts = RUNNERS[impl](path, on, phases)
+    run = run_khuyencong if objects and impl == "khuyencong" else RUNNERS[impl]
+    records, figures, counts = run(path, on, phases)
     print(
         json.dumps(
             {
@@ -297,6 +405,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="phase times as process CPU time (default; steady when other work shares the "
         "cores, and every implementation is single-threaded) or wall-clock time",
     )
+    parser.add_argument(
+        "--objects",
+        action="store_true",
+        help="run the library on validated objects (Establishment, Application, "
+        "evaluate_many) instead of its columnar path (evaluate_columns)",
+    )
     parser.add_argument("--worker", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -316,7 +430,7 @@ def _data_file(args: argparse.Namespace, folder: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
-        worker(args.worker, args.input, args.date, args.profile)
+        worker(args.worker, args.input, args.date, args.profile, args.objects)
         return 0
     impls = [i.strip() for i in args.only.split(",") if i.strip()]
     unknown = set(impls) - set(IMPLEMENTATIONS)
@@ -335,6 +449,8 @@ def main(argv: list[str] | None = None) -> int:
                 cmd += ["--date", args.date.isoformat()]
                 if args.profile is not None:
                     cmd += ["--profile", str(args.profile)]
+                if args.objects:
+                    cmd.append("--objects")
                 out, wall, rss, _cpu = common.run(cmd)
                 result = common.worker_json(out)
                 result["process_wall"], result["rss"] = wall, rss

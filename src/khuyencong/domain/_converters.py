@@ -50,7 +50,7 @@ def text_tuple(value: object) -> object:
 
 def sorted_unique(value: Iterable[T]) -> tuple[T, ...]:
     """A sorted tuple without duplicates, so that sets of enum values serialise stably."""
-    if type(value) is tuple and len(value) < 2:  # noqa: PLR2004  (one or no item: nothing to sort)
+    if type(value) is tuple and len(value) < 2:
         return value
     if isinstance(value, str) or not isinstance(value, Iterable):
         return (value,)  # type: ignore[return-value]  # refused by the owner's checks

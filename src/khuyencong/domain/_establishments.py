@@ -82,7 +82,7 @@ def plain_identifier(value: object) -> bool:
     for the common case (printable ASCII); ``False`` only means "check it in full"."""
     return (
         type(value) is str
-        and 0 < len(value) <= 64  # noqa: PLR2004  (the identifier's limit, as below)
+        and 0 < len(value) <= 64
         and value.isascii()
         and value.isprintable()  # in ASCII: no control character
         and value[0] != " "

@@ -25,6 +25,7 @@ from khuyencong.rules._awards import (
     total_score,
 )
 from khuyencong.rules._batch import Application, BatchResult, evaluate_many
+from khuyencong.rules._columns import APPLICATION_COLUMNS, ColumnResults, evaluate_columns
 from khuyencong.rules._conditions import (
     PriorityClaim,
     check_support_conditions,
@@ -79,12 +80,14 @@ from khuyencong.rules._sme_size import sme_size_class
 from khuyencong.rules._support import Amount, SupportLevel, support_amount, support_level
 
 __all__ = [
+    "APPLICATION_COLUMNS",
     "EXCEPTIONS",
     "Advance",
     "Amount",
     "Application",
     "BatchResult",
     "CityGrade",
+    "ColumnResults",
     "Condition",
     "CraftVillage",
     "DatedRules",
@@ -113,6 +116,7 @@ __all__ = [
     "check_support_conditions",
     "complaint_answer_deadline",
     "dossier_deadlines",
+    "evaluate_columns",
     "evaluate_many",
     "final_settlement_deadline",
     "first_advance",

@@ -30,6 +30,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._gc import collector_paused
 from khuyencong.domain import Dong, Establishment, Fund, SupportContent
 from khuyencong.exceptions import (
     CoverageError,
@@ -47,7 +48,7 @@ from khuyencong.rules._regimes import regime_on
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 from khuyencong.rules._support import Amount, Formula, formula, support_amount
 
-__all__ = ["Application", "BatchResult", "evaluate_many"]
+__all__ = ["Application", "BatchResult", "Day", "evaluate_many"]
 
 _RULE_ERRORS = (NotConfiguredError, CoverageError, RuleConflictError, UnitMappingError)
 _AMOUNT_ERRORS = (NotConfiguredError, CoverageError, ValidationError)
@@ -107,13 +108,7 @@ class Application:
             and priority is False
             and on is None
         ):
-            self.establishment = establishment
-            self.content = content
-            self.eligible_cost = eligible_cost
-            self.quantity = 1
-            self.fund = fund
-            self.priority = False
-            self.on = None
+            self._set(establishment, content, eligible_cost, 1, fund, False, None)
             return
         args = Arguments()
         args.instance(establishment, "establishment", Establishment)
@@ -125,11 +120,23 @@ class Application:
         args.instance(priority, "priority", bool, Decimal)
         args.optional_day(on, "on")
         args.check()
+        self._set(establishment, content, eligible_cost, quantity, fund, priority, on)
+
+    def _set(  # noqa: PLR0917  (the fields, checked by __init__)
+        self,
+        establishment: Establishment,
+        content: SupportContent | None,
+        eligible_cost: Dong,
+        quantity: int,
+        fund: Fund,
+        priority: bool | Decimal,
+        on: dt.date | None,
+    ) -> None:
         self.establishment = establishment
-        self.content: SupportContent | None = content
+        self.content = content
         self.eligible_cost = eligible_cost
         self.quantity = quantity
-        self.fund: Fund = fund
+        self.fund = fund
         self.priority = priority
         self.on = on
 
@@ -169,7 +176,7 @@ class BatchResult:
         self._where: Part = _EMPTY
         self._what: Part = _EMPTY
         self._decision: Decision | None = None
-        self._day: _Day | None = None
+        self._day: Day | None = None
 
     @property
     def eligible(self) -> bool:
@@ -238,7 +245,7 @@ class BatchResult:
         }
 
 
-class _Day:
+class Day:
     """The per-date state of one batch: the dated rules, their eligibility profile, the regime
     and the memoised formulas."""
 
@@ -255,19 +262,22 @@ class _Day:
 
     def formula(self, app: Application) -> Formula:
         """The formula of ``app``'s content, fund and priority (memoised, errors too)."""
-        priority = app.priority
+        assert app.content is not None  # checked by the caller
+        return self.formula_of(app.content, app.fund, app.priority)
+
+    def formula_of(self, content: SupportContent, fund: Fund, priority: bool | Decimal) -> Formula:
+        """The formula of a content, fund and priority (memoised, errors too)."""
         # True == Decimal(1) == 1: the type keeps the options apart.
-        key = (app.content, app.fund, priority, type(priority))
+        key = (content, fund, priority, type(priority))
         found = self.formulas.get(key)
         if found is None:
-            assert app.content is not None  # checked by the caller
             try:
-                found = formula(app.content, app.fund, priority, self.dated)
+                found = formula(content, fund, priority, self.dated)
             except _AMOUNT_ERRORS as exc:
                 found = exc
             self.formulas[key] = found
-            if app.fund is _NATIONAL and priority is False and isinstance(found, Formula):
-                self.national[app.content] = found
+            if fund is _NATIONAL and priority is False and isinstance(found, Formula):
+                self.national[content] = found
         if isinstance(found, Exception):
             raise found
         return found
@@ -311,55 +321,56 @@ def evaluate_many(  # noqa: PLR0915  (the hot loop is inlined on purpose: see th
     args.check()
     first = dated(rules, on)
     ruleset = first.ruleset
-    days: dict[dt.date, _Day] = {on: _Day(first)}
+    days: dict[dt.date, Day] = {on: Day(first)}
     results: list[BatchResult] = []
     append = results.append
     new = object.__new__
     result_type, app_type = BatchResult, Application
     last_day: dt.date | None = None
-    day_state: _Day = days[on]
+    day_state: Day = days[on]
     parts = day_state.profile.parts
     app: Any = None
-    try:
-        for app in applications:
-            day = app.on or on
-            if day is not last_day:
-                found = days.get(day)
-                if found is None:
-                    found = days[day] = _Day(ruleset.at(day))
-                day_state, last_day, parts = found, day, found.profile.parts
-            # Built without __init__ (the slots are set here): the batch's hot loop.
-            result = new(result_type)
-            result.application = app
-            result._decision = None
-            result._who = None
-            result._day = day_state
-            result.amount_value = None
-            result.error = None
-            try:
-                who, where, what = parts(app.establishment, plan_year)
-                result._who, result._where, result._what = who, where, what
-                content = app.content
-                if content is not None:
-                    applied = (
-                        day_state.national.get(content)
-                        if app.fund is _NATIONAL and app.priority is False
-                        else None
-                    ) or day_state.formula(app)
-                    if who[0] and where[0] and what[0]:
-                        result.amount_value = applied.apply(app.eligible_cost, app.quantity)
-                    else:
-                        result.amount_value = 0
-            except (*_RULE_ERRORS, ValidationError) as exc:
-                if raise_errors:
-                    raise
-                result.error = exc
-            append(result)
-    except AttributeError:
-        # Checked here rather than per record (the hot loop): an item that is no Application.
-        if type(app) is not app_type:
-            raise ValidationError.single(
-                f"$.applications[{len(results)}]", app, text("rules.not_a", kind="Application")
-            ) from None
-        raise
+    with collector_paused():  # millions of objects that stay alive: see khuyencong._gc
+        try:
+            for app in applications:
+                day = app.on or on
+                if day is not last_day:
+                    found = days.get(day)
+                    if found is None:
+                        found = days[day] = Day(ruleset.at(day))
+                    day_state, last_day, parts = found, day, found.profile.parts
+                # Built without __init__ (the slots are set here): the batch's hot loop.
+                result = new(result_type)
+                result.application = app
+                result._decision = None
+                result._who = None
+                result._day = day_state
+                result.amount_value = None
+                result.error = None
+                try:
+                    who, where, what = parts(app.establishment, plan_year)
+                    result._who, result._where, result._what = who, where, what
+                    content = app.content
+                    if content is not None:
+                        applied = (
+                            day_state.national.get(content)
+                            if app.fund is _NATIONAL and app.priority is False
+                            else None
+                        ) or day_state.formula(app)
+                        if who[0] and where[0] and what[0]:
+                            result.amount_value = applied.apply(app.eligible_cost, app.quantity)
+                        else:
+                            result.amount_value = 0
+                except (*_RULE_ERRORS, ValidationError) as exc:
+                    if raise_errors:
+                        raise
+                    result.error = exc
+                append(result)
+        except AttributeError:
+            # Checked here rather than per record (the hot loop): an item that is no Application.
+            if type(app) is not app_type:
+                raise ValidationError.single(
+                    f"$.applications[{len(results)}]", app, text("rules.not_a", kind="Application")
+                ) from None
+            raise
     return results

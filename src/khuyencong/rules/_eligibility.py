@@ -55,8 +55,10 @@ from khuyencong.domain import (
     AreaDifficulty,
     Artisan,
     ArtisanTitle,
+    BusinessSectorGroup,
     Citation,
     Confidence,
+    Dong,
     Establishment,
     LegalForm,
     Sector,
@@ -320,10 +322,25 @@ class Profile:
         of each class is built once per group and kept in ``self.size``, so its identity is
         stable (:meth:`who` keys on it).
         """
-        group = est.business_sector_group
-        employees, capital = est.employees, est.total_capital
+        return self.size_fact_of(
+            est.business_sector_group,
+            est.employees,
+            est.revenue,
+            est.total_capital,
+            est.size_class,
+        )
+
+    def size_fact_of(
+        self,
+        group: BusinessSectorGroup | None,
+        employees: int | None,
+        revenue: Dong | None,
+        capital: Dong | None,
+        size_class: SizeClass | None,
+    ) -> Fact:
+        """:meth:`size_fact` from an enterprise's figures (what columns of figures give)."""
         if group is not None and (employees is not None or capital is not None):
-            found = size_of(employees, est.revenue, capital, group, self.rules)
+            found = size_of(employees, revenue, capital, group, self.rules)
             if found is not None:
                 cls, cite = found
                 key = (group, cls)
@@ -331,7 +348,7 @@ class Profile:
                 if fact is None:
                     fact = self.size[key] = _size_result(cls, cite)
                 return fact
-        return _DECLARED[est.size_class]
+        return _DECLARED[size_class]
 
     def _part(
         self,
@@ -363,14 +380,12 @@ class Profile:
         """The legal form with its member minimum (cooperative kinds) or size (SMEs)."""
         form = est.legal_form
         if form is _SME:
-            known = self.form_facts.get(form)
-            if known is None or isinstance(known, Exception):
-                self.form_fact(form)  # its errors come first, as in the order of the conditions
-            size = self.size_fact(est)
-            # Size facts are kept alive by this profile (or are constants): their id is a key.
-            key = (form, id(size))
-            return self.who_parts.get(key) or self._part(
-                self.who_parts, key, lambda: (self.form_fact(form), size)
+            return self.sme_who(
+                est.business_sector_group,
+                est.employees,
+                est.revenue,
+                est.total_capital,
+                est.size_class,
             )
         if form is _SERVICE:
 
@@ -387,6 +402,26 @@ class Profile:
                 lambda: (self.form_fact(form), self.member_fact(form, members)),
             )
         return self._part(self.who_parts, form, lambda: (self.form_fact(form),))
+
+    def sme_who(
+        self,
+        group: BusinessSectorGroup | None,
+        employees: int | None,
+        revenue: Dong | None,
+        capital: Dong | None,
+        size_class: SizeClass | None,
+    ) -> Part:
+        """The *who* part of an SME, from its figures (see :meth:`size_fact_of`)."""
+        form = _SME
+        known = self.form_facts.get(form)
+        if known is None or isinstance(known, Exception):
+            self.form_fact(form)  # its errors come first, as in the order of the conditions
+        size = self.size_fact_of(group, employees, revenue, capital, size_class)
+        # Size facts are kept alive by this profile (or are constants): their id is a key.
+        key = (form, id(size))
+        return self.who_parts.get(key) or self._part(
+            self.who_parts, key, lambda: (self.form_fact(form), size)
+        )
 
     def where(self, est: Establishment, plan_year: int | None) -> Part:
         """The location test of the place of production (memoised per unit, plan year and

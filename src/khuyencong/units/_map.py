@@ -81,7 +81,7 @@ def _name(unit: AdminUnit) -> Text:
 
 def _map_id(value: object) -> MapId:
     """A :class:`MapId` (or its value) as the member (a member given is kept as is)."""
-    return value if type(value) is MapId else MapId(value)
+    return value if type(value) is MapId else MapId(value)  # type: ignore[arg-type]
 
 
 def _check_code(instance: UnitRef, attribute: attrs.Attribute[str], code: str) -> None:

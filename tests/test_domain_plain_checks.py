@@ -1,0 +1,197 @@
+"""The quick test of the common case (``_plainly_valid``) of establishments and support records
+accepts only what their full checks accept: with or without it, the same object or the same
+problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from khuyencong.domain import (
+    ArtisanTitle,
+    Establishment,
+    LegalForm,
+    Sector,
+    SizeClass,
+    SupportContent,
+    SupportRecord,
+)
+from khuyencong.domain._converters import nfc_optional, sorted_unique, text_tuple
+from khuyencong.exceptions import ValidationError
+from khuyencong.units import MapId, UnitRef
+
+TOWNSHIP = UnitRef(MapId.MAP_2021, "07525")
+
+
+def mostly(valid: object, *others: object) -> st.SearchStrategy[Any]:
+    """``valid`` most of the time, else one of ``others`` (so that most draws have one or
+    two wrong fields, not all of them)."""
+    return st.sampled_from([valid] * (2 * len(others) + 1) + list(others))
+
+
+identifiers = mostly("CS-1", " CS-1", "CS-1 ", "", "C\x00S", "C\tS", "x" * 65, "Cơ-sở", 7)
+names = mostly("Cơ sở", "  ", "", "A\x00B", " Hộ Lan ", None, 3)
+counts = mostly(None, 0, 5, -1, True, 2.0, "3")
+amounts = mostly(0, None, 10**9, 10**15, 10**15 + 1, -1, 1.5, False)
+
+
+def outcome(build: Callable[[], Any]) -> tuple[str, Any]:
+    """What building gives: the object's fields, or the problems."""
+    try:
+        obj = build()
+    except ValidationError as exc:
+        return "refused", exc.problems
+    return "built", (type(obj), repr(obj))
+
+
+def both_ways(cls: type[Any], kwargs: dict[str, Any]) -> tuple[tuple[str, Any], tuple[str, Any]]:
+    """Building with the quick test, and with the full checks only."""
+    quick = outcome(lambda: cls(**kwargs))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(cls, "_plainly_valid", lambda self: False)
+        full = outcome(lambda: cls(**kwargs))
+    return quick, full
+
+
+class TestEstablishmentQuickTest:
+    @settings(max_examples=300, deadline=None)
+    @given(
+        id_=identifiers,
+        name=names,
+        form=st.sampled_from([*LegalForm, "sme"]),
+        location=mostly(TOWNSHIP, "07525"),
+        sectors=mostly((Sector.HANDICRAFTS,), (), [Sector.OTHER, Sector.HANDICRAFTS], ("other",)),
+        members=counts,
+        employees=counts,
+        revenue=amounts,
+        capital=amounts,
+        tax=mostly(None, "", "0100109106", "123"),
+        size=mostly(None, SizeClass.SMALL, SizeClass.LARGE),
+        title=mostly(None, *ArtisanTitle),
+        investor=mostly(False, True),
+    )
+    def test_same_object_or_same_problems_as_the_full_checks(
+        self,
+        id_: object,
+        name: object,
+        form: object,
+        location: object,
+        sectors: object,
+        members: object,
+        employees: object,
+        revenue: object,
+        capital: object,
+        tax: object,
+        size: object,
+        title: object,
+        investor: bool,
+    ) -> None:
+        """Whatever the fields, the quick test never lets through what the full checks refuse
+        (and an accepted establishment is the same either way)."""
+        kwargs = {
+            "id": id_,
+            "name": name,
+            "legal_form": form,
+            "location": location,
+            "sectors": sectors,
+            "members": members,
+            "employees": employees,
+            "revenue": revenue,
+            "total_capital": capital,
+            "tax_number": tax,
+            "size_class": size,
+            "artisan_title": title,
+            "cluster_infrastructure_investor": investor,
+        }
+        quick, full = both_ways(Establishment, kwargs)
+        assert quick == full
+
+
+class TestSupportRecordQuickTest:
+    @settings(max_examples=300, deadline=None)
+    @given(
+        id_=identifiers,
+        est=identifiers,
+        content=mostly(SupportContent.MACHINERY, "machinery"),
+        delivered=mostly(dt.date(2024, 5, 1), dt.datetime(2024, 5, 1, tzinfo=dt.UTC), "2024-05-01"),
+        national=amounts,
+        local=amounts,
+        trainees=counts,
+        quantity=mostly(1, 0, -1, True),
+        decided=mostly(None, dt.date(2024, 6, 1), dt.date(2024, 4, 1)),
+        lead=mostly(None, "", "Sở Công Thương", "A\x00"),
+        partners=mostly((), [], ["Sở"], ("",), "Sở"),
+        note=mostly("", "ghi chú", "a\x00b", None),
+    )
+    def test_same_object_or_same_problems_as_the_full_checks(
+        self,
+        id_: object,
+        est: object,
+        content: object,
+        delivered: object,
+        national: object,
+        local: object,
+        trainees: object,
+        quantity: object,
+        decided: object,
+        lead: object,
+        partners: object,
+        note: object,
+    ) -> None:
+        """As for establishments: the quick test accepts only what the full checks accept."""
+        kwargs = {
+            "id": id_,
+            "establishment_id": est,
+            "content": content,
+            "delivered_on": delivered,
+            "national_amount": national,
+            "local_amount": local,
+            "trainees": trainees,
+            "quantity": quantity,
+            "decided_on": decided,
+            "lead_agency": lead,
+            "partners": partners,
+            "note": note,
+        }
+        quick, full = both_ways(SupportRecord, kwargs)
+        assert quick == full
+
+
+class TestConverterShortcuts:
+    @given(st.none() | st.text(max_size=5) | st.integers())
+    def test_nfc_optional_of_none_and_text(self, value: object) -> None:
+        """None stays None, empty text becomes None, text is NFC and stripped."""
+        found = nfc_optional(value)
+        if isinstance(value, str):
+            assert found == (unicodedata.normalize("NFC", value).strip() or None)
+        else:
+            assert found == value
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [((), ()), ([], ()), (("a", " b "), ("a", "b")), ("x", "x"), (None, None)],
+    )
+    def test_text_tuple(self, value: object, expected: object) -> None:
+        """The empty default stays an empty tuple; lists become tuples of stripped NFC text."""
+        assert text_tuple(value) == expected
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            ((Sector.OTHER,), (Sector.OTHER,)),
+            ((), ()),
+            (([1],), ([1],)),
+            ([Sector.OTHER, Sector.HANDICRAFTS, Sector.OTHER], None),
+            ("other", ("other",)),
+        ],
+    )
+    def test_sorted_unique(self, value: Any, expected: object) -> None:
+        """One item or none is kept as given; more are sorted without duplicates."""
+        found = sorted_unique(value)
+        assert found == (expected if expected is not None else tuple(sorted(set(value))))
