@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -71,6 +72,7 @@ from khuyencong.rules._batch import Application, BatchResult, Day
 from khuyencong.rules._cooperatives import COOPERATIVE_KINDS
 from khuyencong.rules._eligibility import EMPTY_PART, Part, Profile
 from khuyencong.rules._rulesets import DatedRules, RuleSet
+from khuyencong.rules._sme_size import classifier, classify, has_inputs
 from khuyencong.rules._support import Formula
 from khuyencong.units import UnitRef
 
@@ -208,16 +210,15 @@ def _plain_column(name: str, column: Sequence[Any]) -> bool:
         if types != {str}:
             return False
         joined = "".join(column)
-        if NUL in joined or not all(map(str.strip, column)):  # no text that is only spaces
-            return False
         if name == "name":  # kept in NFC, stripped: normalising maps nothing to a space or NUL
-            return True
+            return NUL not in joined and all(map(str.strip, column))  # none only spaces
+        lengths = list(map(len, column))
         return (
             joined.isascii()
-            and joined.isprintable()  # in ASCII: no control character
-            and min(map(len, column)) > 0
-            and max(map(len, column)) <= _MAX_IDENTIFIER
-            and sum(map(len, column)) == sum(map(len, map(str.strip, column)))
+            and joined.isprintable()  # in ASCII: no control character (nor a NUL)
+            and min(lengths) > 0
+            and max(lengths) <= _MAX_IDENTIFIER
+            and len(joined) == len("".join(map(str.strip, column)))  # no surrounding spaces
         )
     if name == "sectors":
         return (
@@ -248,12 +249,26 @@ def _plain_rows(c: dict[str, Sequence[Any]], n: int) -> list[bool]:
             if not test(value):
                 ok[i] = False
     members = c.get("members")
-    if members is not None:
+    if members is not None and not _plain_members(c["legal_form"], members):
         kinds = COOPERATIVE_KINDS
         for i, (form, m) in enumerate(zip(c["legal_form"], members, strict=True)):
             if m is not None and not (form in kinds and plain_count(m)):
                 ok[i] = False
     return ok
+
+
+def _plain_members(forms: Sequence[Any], members: Sequence[Any]) -> bool:
+    """Whether every member count is plainly valid: ``None``, or a count of a cooperative
+    kind (decided at C speed: the forms of the rows with members, by identity)."""
+    given = list(itertools.compress(forms, map(operator.is_not, members, itertools.repeat(None))))
+    if not given:
+        return True
+    if not set(map(id, given)) <= _COOPERATIVE_IDS:
+        return False
+    return _plain_column("employees", [m for m in members if m is not None])
+
+
+_COOPERATIVE_IDS = frozenset(map(id, COOPERATIVE_KINDS))
 
 
 _MAX_IDENTIFIER = 64
@@ -364,6 +379,7 @@ def _evaluate(  # noqa: PLR0915  (the hot loop is inlined on purpose)
     wheres: dict[Any, Any] = {}
     whats: dict[Any, Any] = {}
     formulas: dict[Any, Any] = {}
+    smes: dict[Any, Any] = {}
     key: Any
     found: Any
     sme = _SME
@@ -387,6 +403,21 @@ def _evaluate(  # noqa: PLR0915  (the hot loop is inlined on purpose)
     def est(i: int) -> Establishment:
         return application(c, i).establishment
 
+    rules = day.dated
+
+    def size_index(group: Any, e: Any, r: Any, k: Any) -> tuple[int, int] | None:
+        """The SME's group and size class index when its figures decide the class (the
+        profile's *who* part depends on nothing else); ``None``: ask the profile."""
+        if group is None:
+            return None
+        try:
+            shape, row = classifier(rules, group)
+            if not has_inputs(shape, e, r, k):
+                return None
+            return id(group), classify(shape, row, e, r, k)[0]
+        except _RULE_ERRORS:  # the profile raises it, in the order of the conditions
+            return None
+
     def formula_of(content: SupportContent) -> Formula | Exception:
         try:
             return day.formula_of(content, Fund.NATIONAL, False)
@@ -403,7 +434,14 @@ def _evaluate(  # noqa: PLR0915  (the hot loop is inlined on purpose)
                 who, where, what = profile.parts(app.establishment, plan_year)
             else:
                 if form is sme:
-                    who = profile.sme_who(groups[i], employees[i], revenue[i], capital[i], None)
+                    group, e, r, k = groups[i], employees[i], revenue[i], capital[i]
+                    size = size_index(group, e, r, k)
+                    found = smes.get(size) if size is not None else None
+                    if found is None:
+                        found = profile.sme_who(group, e, r, k, None)
+                        if size is not None:
+                            smes[size] = found
+                    who = found
                 else:
                     key = (id(form), members[i])
                     found = whos.get(key)
