@@ -38,8 +38,9 @@ PUBLIC_SUBMODULES = {
 }
 
 # What each layer may import (besides itself, ``exceptions``, ``messages``, ``display``,
-# ``converters``, ``_files``, the private helpers every file writer shares, and ``_arguments``,
-# the checks every public callable makes on its arguments).
+# ``converters``, ``_files``, the private helpers every file writer shares, ``_arguments``,
+# the checks every public callable makes on its arguments, and ``_gc``, the pause of the
+# garbage collector around the batch loops).
 LAYERS = {
     "domain": {"units"},
     "units": set(),
@@ -156,5 +157,6 @@ class TestLayers:
             "_files",
             "_arguments",
             "_data",
+            "_gc",
         }
         assert imported_packages(package) - allowed == set()
