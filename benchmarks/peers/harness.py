@@ -267,7 +267,7 @@ def run_khuyencong_columns(
             )
             if ok and error is None and content is not None
         ]
-        records = RecordSet(support=support)
+        records = RecordSet(support_records=support)
         figures = indicators.ours(records, Period.year(on.year), trainees=False)
 
     def status(i: int) -> str:
