@@ -6,7 +6,7 @@ largest cumulative time. Profiling slows Python code unevenly (calls cost more),
 shares, not the seconds. The ``.prof`` files stay in ``--out`` for ``snakeviz`` or
 ``python -m pstats``.
 
-Workloads: ``build`` (the harness's validated objects), ``compute`` (``evaluate_many``),
+Workloads: ``build`` (the harness's columns), ``compute`` (``evaluate_columns``),
 ``indicators`` (the harness's support records and figures), ``memory`` (the three indicators
 over a ``RecordSet`` of support records, column build included), ``csv`` (``import_table``
 of support records), ``bulk`` (``store_dataset`` into SQLite), ``report``

@@ -4,11 +4,13 @@ N synthetic applications are written once (seeded) as JSON lines; then each impl
 runs in its own fresh process, ``--runs`` times (alternating), and the medians are printed:
 
 - read: JSON lines to dicts (the same code for all three);
-- build: dicts to the implementation's inputs (the library's validated ``Establishment`` and
-  ``Application`` objects; OpenFisca's numpy columns and a simulation with its inputs set;
-  nothing for the plain loop, whose inputs are the dicts);
-- compute: eligibility and the capped amount (``khuyencong.rules.evaluate_many`` with
-  explanations available; ``simulation.calculate``; the loop);
+- build: dicts to the implementation's inputs (the library's columns: one list per field, enum
+  members and unit references looked up once per value — or, with ``--objects``, validated
+  ``Establishment`` and ``Application`` objects; OpenFisca's numpy columns and a simulation
+  with its inputs set; nothing for the plain loop, whose inputs are the dicts);
+- compute: eligibility and the capped amount (``khuyencong.rules.evaluate_columns``, which
+  checks every row, or ``evaluate_many`` with ``--objects``, explanations available either
+  way; ``simulation.calculate``; the loop);
 - indicators: establishments supported by content group and public money by fund and year
   over the eligible applications (``khuyencong.indicators.compute`` over support records
   built from the results, drill-down off; numpy; dicts);
@@ -193,7 +195,7 @@ def run_khuyencong_columns(
         SupportRecord,
     )
     from khuyencong.indicators import RecordSet  # noqa: PLC0415
-    from khuyencong.rules import evaluate_columns  # noqa: PLC0415
+    from khuyencong.rules import APPLICATION_COLUMNS, evaluate_columns  # noqa: PLC0415
     from khuyencong.units import MapId, UnitRef  # noqa: PLC0415
 
     rules = workload.rules_for(on)
@@ -210,25 +212,7 @@ def run_khuyencong_columns(
             found = refs[map_id, code] = UnitRef(MapId(map_id), code)
         return found
 
-    cols: dict[str, list[Any]] = {
-        name: []
-        for name in (
-            "id",
-            "name",
-            "legal_form",
-            "location",
-            "sectors",
-            "members",
-            "employees",
-            "revenue",
-            "total_capital",
-            "business_sector_group",
-            "area_difficulty",
-            "polluting_brick_kiln",
-            "content",
-            "eligible_cost",
-        )
-    }
+    cols: dict[str, list[Any]] = {name: [] for name in APPLICATION_COLUMNS}
     for batch in chunks(path, phases):
         with phases.phase("build"):
             cols["id"] += [d["est"] for d in batch]

@@ -119,6 +119,9 @@ _SERVICE = LegalForm.SERVICE_ORGANISATION
 class ColumnResults:
     """The answers of :func:`evaluate_columns`, as columns in input order.
 
+    The results keep the caller's columns (not a copy), to build a record when it is read:
+    change neither the columns nor their values afterwards.
+
     Attributes:
         eligible: Whether each establishment is eligible (``False`` when an error stopped the
             decision).
