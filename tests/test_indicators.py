@@ -45,6 +45,7 @@ from khuyencong.indicators import (
     load_targets,
     progress,
 )
+from khuyencong.messages import text
 from khuyencong.reports import example_path
 from khuyencong.storage import open_store
 from khuyencong.units import MapId, UnitRef
@@ -469,3 +470,29 @@ class TestRecordSet:
         with pytest.raises(FileFormatError) as caught:
             RecordSet.from_directory(tmp_path)
         assert caught.value.source == str(tmp_path / "support_records.json")
+
+    def test_a_record_of_the_wrong_kind_is_named_by_its_place(self) -> None:
+        """The set refuses an item that is not a record of its kind, naming where it is."""
+        good = rec(1, "E1", SupportContent.DESIGN_CONSULTING, dt.date(2018, 1, 1))
+        with pytest.raises(ValidationError) as info:
+            RecordSet(establishments=ESTABLISHMENTS, support_records=[good, "S2"])
+        assert info.value.paths == ("$.support_records[1]",)
+
+    def test_record_ids_behind_figures_must_be_unique(self) -> None:
+        """Two records under one id cannot be told apart behind a figure: drill-down and
+        lookups by id refuse them, naming the id (figures alone never read ids)."""
+        day = dt.date(2018, 1, 1)
+        twice = make(
+            [
+                rec(1, "E1", SupportContent.DESIGN_CONSULTING, day),
+                rec(1, "E2", SupportContent.SHOWROOM, day),
+            ]
+        )
+        assert compute(ESTABLISHES, twice, Period.year(2018), drill_down=False).value == 2
+        unique = text("indicators.ids_unique")
+        with pytest.raises(ValidationError) as info:
+            compute(ESTABLISHES, twice, Period.year(2018))
+        assert (info.value.problems[0].message, info.value.problems[0].value) == (unique, ["S1"])
+        with pytest.raises(ValidationError) as info:
+            twice.get_records(RecordKind.SUPPORT, ["S1"])
+        assert info.value.problems[0].message == unique

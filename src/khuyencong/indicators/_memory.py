@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import operator
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from typing import Any
 import attrs
 
 from khuyencong._arguments import Arguments, many_problem
+from khuyencong._gc import collector_paused
 from khuyencong.converters import parse_json, structure, unstructure
 from khuyencong.display import fragment, summary_table
 from khuyencong.domain import (
@@ -108,7 +111,10 @@ class RecordSet:
     def __attrs_post_init__(self) -> None:
         args = Arguments()
         for name, (_, cls) in FILES.items():
-            args.each(getattr(self, name), name, cls)
+            items = getattr(self, name)
+            # One pass in C when every item is right; the argument check names the wrong ones.
+            if not all(map(isinstance, items, itertools.repeat(cls))):
+                args.each(items, name, cls)
         args.check()
         for est in self.establishments:
             if est.id in self._est_by_id:
@@ -234,170 +240,123 @@ class RecordSet:
     def _table(self, kind: RecordKind) -> _Table:
         table = self._tables.get(kind)
         if table is None:
-            table = _Table.build(kind, self.records(kind), self._est_by_id)
+            table = _Table(kind, self.records(kind), self._est_by_id)
             self._tables[kind] = table
         return table
 
 
-def _ordinal(day: dt.date | None) -> int:
-    return 0 if day is None else day.toordinal()
+_FUNDS: Mapping[tuple[bool, bool], tuple[str, ...]] = {
+    (True, True): ("national", "local"),
+    (True, False): ("national",),
+    (False, True): ("local",),
+    (False, False): ("none",),
+}
+_CONTENT_KEY: Mapping[SupportContent | None, str] = {
+    None: UNKNOWN_KEY,
+    **{c: c.value for c in SupportContent},
+}
+_GROUP_KEY: Mapping[SupportContent | None, str] = {
+    None: UNKNOWN_KEY,
+    **{c: c.group.value for c in SupportContent},
+}
+
+_YEAR = operator.attrgetter("year")
+_Builder = Callable[["_Table"], list[Any]]
+_NATIONAL = f"measure.{Measure.NATIONAL.value}"
+_LOCAL = f"measure.{Measure.LOCAL.value}"
+_PUBLIC = f"measure.{Measure.PUBLIC.value}"
+_CO_FUNDING = f"measure.{Measure.CO_FUNDING.value}"
 
 
-def _support_funds(r: SupportRecord) -> tuple[str, ...]:
-    if r.national_amount and r.local_amount:
-        return ("national", "local")
-    if r.national_amount:
-        return ("national",)
-    if r.local_amount:
-        return ("local",)
-    return ("none",)
+def _field(name: str) -> _Builder:
+    """The column of one attribute of every record."""
+    get = operator.attrgetter(name)
+    return lambda t: list(map(get, t.records))
+
+
+def _date(name: str) -> dict[str, _Builder]:
+    return {f"date.{name}": _field(name)}
+
+
+def _measure(m: Measure, name: str) -> dict[str, _Builder]:
+    return {f"measure.{m.value}": _field(name)}
+
+
+def _constant(value: object) -> _Builder:
+    return lambda t: [value] * t.n
+
+
+def _outcome(m: Measure) -> dict[str, _Builder]:
+    """An optional outcome: ``reported.*`` keeps None where nothing was reported (such rows are
+    never selected for it), ``measure.*`` the values to sum."""
+    reported = f"reported.{m.value}"
+    return {
+        reported: _field(m.value),
+        f"measure.{m.value}": lambda t: [0 if v is None else v for v in t.col(reported)],
+    }
+
+
+_NO_AGENCIES: dict[str, _Builder] = {
+    "partners": _constant(()),
+    "lead": _constant(None),
+    "funds": _constant(("none",)),
+    "content": _constant(None),
+}
+
+
+def _product(t: _Table) -> list[str]:
+    return [f"{r.establishment_id}|{fold(r.product_name)}" for r in t.records]
 
 
 class _Table:
-    """Columns of one kind of record, aligned by row."""
+    """The records of one kind as columns aligned by row, each built the first time a query
+    reads it: an indicator over delivery dates and contents never builds the others."""
 
-    def __init__(self, kind: RecordKind, n: int) -> None:
+    def __init__(
+        self, kind: RecordKind, records: Sequence[Any], est_by_id: Mapping[str, Establishment]
+    ) -> None:
         self.kind = kind
-        self.n = n
-        self.ids: list[str] = []
-        self.est: list[str] = []
-        self.dates: dict[DateField, list[int]] = {}
-        self.measures: dict[Measure, list[int]] = {}
-        self.reported: dict[Measure, list[int | None]] = {}
-        # Every dimension column holds a str, or a tuple of str for multi-valued ones.
-        self.keys: dict[Dimension, list[Any]] = {}
-        self.content: list[SupportContent | None] = []
-        self.loc: list[UnitRef | None] = []
-        self.partners: list[tuple[str, ...]] = []
-        self.lead: list[str | None] = []
-        self.funds: list[tuple[str, ...]] = []
-        self.product: list[str] = []
-        self.extra: dict[str, list[Any]] = {}
+        self.records = records
+        self.n = len(records)
+        self._builders = _COLUMNS[kind]
+        self._cols: dict[str, list[Any]] = {}
         self._row_of_id: dict[str, int] | None = None
-        self._est_by_id: Mapping[str, Establishment] = {}
+        self._est_by_id = est_by_id
         self._est_cols: dict[str, list[Any]] = {}
         self._unit_cols: dict[Breakdown, list[str]] = {}
-        self._in_period: dict[tuple[DateField, int, int], list[int]] = {}
+        self._in_period: dict[tuple[DateField, dt.date, dt.date], list[int]] = {}
+
+    def col(self, name: str) -> list[Any]:
+        """The column ``name`` (see :data:`_COLUMNS`), built on first use."""
+        col = self._cols.get(name)
+        if col is None:
+            with collector_paused():
+                col = self._builders[name](self)
+            self._cols[name] = col
+        return col
+
+    def has(self, name: str) -> bool:
+        """Whether records of this kind have the column ``name``."""
+        return name in self._builders
+
+    def ids(self) -> list[str]:
+        """The record ids, checked unique the first time they are needed (drill-down, lookups
+        by id): figures alone never read them."""
+        if "id" not in self._cols:
+            with collector_paused():
+                ids = [r.id for r in self.records]
+            if len(set(ids)) != self.n:
+                dupes = sorted(i for i, c in Counter(ids).items() if c > 1)[:5]
+                raise ValidationError.single(
+                    f"$.{self.kind.value}", dupes, text("indicators.ids_unique")
+                )
+            self._cols["id"] = ids
+        return self._cols["id"]
 
     def row_of_id(self) -> dict[str, int]:
         if self._row_of_id is None:
-            self._row_of_id = {rid: i for i, rid in enumerate(self.ids)}
+            self._row_of_id = {rid: i for i, rid in enumerate(self.ids())}
         return self._row_of_id
-
-    @classmethod
-    def build(
-        cls, kind: RecordKind, records: Sequence[Any], est_by_id: Mapping[str, Establishment]
-    ) -> _Table:
-        t = cls(kind, len(records))
-        t._est_by_id = est_by_id
-        t.ids = [r.id for r in records]
-        if kind is RecordKind.PROJECT:
-            t.est = [r.beneficiary_ids[0] for r in records]
-            t.extra["beneficiaries"] = [r.beneficiary_ids for r in records]
-        else:
-            t.est = [r.establishment_id for r in records]
-        getattr(t, f"_build_{kind.value}")(records)
-        if len(set(t.ids)) != t.n:
-            dupes = sorted({i for i in t.ids if t.ids.count(i) > 1})[:5]
-            raise ValidationError.single(f"$.{kind.value}", dupes, text("indicators.ids_unique"))
-        return t
-
-    def _build_support(self, rs: Sequence[SupportRecord]) -> None:
-        self.content = [r.content for r in rs]
-        self.dates[DateField.DELIVERED_ON] = [r.delivered_on.toordinal() for r in rs]
-        self.dates[DateField.DECIDED_ON] = [_ordinal(r.decided_on) for r in rs]
-        self.dates[DateField.ACCEPTED_ON] = [_ordinal(r.accepted_on) for r in rs]
-        reported = [_ordinal(r.outcome_reported_on) for r in rs]
-        self.dates[DateField.OUTCOME_REPORTED_ON] = reported
-        self.dates[DateField.REPORTED_OR_DELIVERED_ON] = [
-            o or d for o, d in zip(reported, self.dates[DateField.DELIVERED_ON], strict=True)
-        ]
-        nat = [r.national_amount for r in rs]
-        loc = [r.local_amount for r in rs]
-        co = [r.co_funding for r in rs]
-        self.measures[Measure.NATIONAL] = nat
-        self.measures[Measure.LOCAL] = loc
-        self.measures[Measure.CO_FUNDING] = co
-        self.measures[Measure.PUBLIC] = [a + b for a, b in zip(nat, loc, strict=True)]
-        self.measures[Measure.TOTAL_COST] = [
-            a + b + c for a, b, c in zip(nat, loc, co, strict=True)
-        ]
-        self.measures[Measure.TRAINEES] = [r.trainees for r in rs]
-        self.measures[Measure.PARTICIPANTS] = [r.participants for r in rs]
-        self.measures[Measure.QUANTITY] = [r.quantity for r in rs]
-        # Outcomes are optional: ``reported`` keeps None where nothing was reported (such rows
-        # are never selected for these measures), ``measures`` the values to sum.
-        for m, col in (
-            (Measure.JOBS_CREATED, [r.jobs_created for r in rs]),
-            (Measure.INCOME_CHANGE, [r.income_change for r in rs]),
-        ):
-            self.reported[m] = col
-            self.measures[m] = [0 if v is None else v for v in col]
-        self.funds = [_support_funds(r) for r in rs]
-        self.partners = [r.partners for r in rs]
-        self.lead = [r.lead_agency for r in rs]
-        self.loc = [r.location for r in rs]
-        self.extra["project_id"] = [r.project_id for r in rs]
-
-    def _build_fair(self, rs: Sequence[FairParticipation]) -> None:
-        self.content = [_FAIR_CONTENT[r.fair_kind] for r in rs]
-        self.dates[DateField.START_ON] = [r.start_on.toordinal() for r in rs]
-        self.dates[DateField.END_ON] = [_ordinal(r.end_on) for r in rs]
-        self.measures[Measure.FAIR_SUPPORT] = [r.supported_amount for r in rs]
-        self.funds = [(r.fund.value,) if r.fund is not None else ("none",) for r in rs]
-        self.partners = [r.partners for r in rs]
-        self.lead = [r.lead_agency for r in rs]
-        self.loc = [r.location for r in rs]
-        self.keys[Dimension.FAIR_KIND] = [r.fair_kind.value for r in rs]
-        self.extra["project_id"] = [r.project_id for r in rs]
-
-    def _build_award(self, rs: Sequence[AwardEntry]) -> None:
-        self.content = [None] * len(rs)
-        self.dates[DateField.CERTIFICATE_ISSUED_ON] = [
-            _ordinal(r.certificate_issued_on) for r in rs
-        ]
-        self.dates[DateField.ENTERED_ON] = [_ordinal(r.entered_on) for r in rs]
-        self.dates[DateField.ROUND_YEAR] = [dt.date(r.round_year, 1, 1).toordinal() for r in rs]
-        self.product = [f"{r.establishment_id}|{fold(r.product_name)}" for r in rs]
-        self.loc = [r.location for r in rs]
-        self.keys[Dimension.AWARD_LEVEL] = [r.level.value for r in rs]
-        self.extra["award_level"] = [r.level for r in rs]
-        self.extra["recognised"] = [bool(r.recognised) for r in rs]
-        self._no_agencies(len(rs))
-
-    def _build_ocop(self, rs: Sequence[OcopRating]) -> None:
-        self.content = [None] * len(rs)
-        self.dates[DateField.RATED_ON] = [r.rated_on.toordinal() for r in rs]
-        self.product = [f"{r.establishment_id}|{fold(r.product_name)}" for r in rs]
-        self.loc = [r.location for r in rs]
-        self.keys[Dimension.STARS] = [str(r.stars) for r in rs]
-        self.extra["stars"] = [r.stars for r in rs]
-        self._no_agencies(len(rs))
-
-    def _build_project(self, rs: Sequence[Project]) -> None:
-        self.content = [None] * len(rs)
-        self.keys[Dimension.CONTENT] = [
-            tuple(sorted({pc.content.value for pc in r.contents})) for r in rs
-        ]
-        self.keys[Dimension.CONTENT_GROUP] = [
-            tuple(sorted({pc.content.group.value for pc in r.contents})) for r in rs
-        ]
-        self.extra["contents"] = [frozenset(pc.content for pc in r.contents) for r in rs]
-        self.dates[DateField.APPROVED_ON] = [_ordinal(r.approved_on) for r in rs]
-        self.dates[DateField.ACCEPTED_ON] = [_ordinal(r.accepted_on) for r in rs]
-        self.dates[DateField.SETTLED_ON] = [_ordinal(r.settled_on) for r in rs]
-        self.measures[Measure.APPROVED] = [r.approved_amount or 0 for r in rs]
-        self.funds = [(r.fund.value,) for r in rs]
-        self.partners = [r.partners for r in rs]
-        self.lead = [r.lead_agency for r in rs]
-        self.loc = [r.province for r in rs]
-        self.extra["status"] = [r.status for r in rs]
-        self.extra["project_id"] = list(self.ids)
-
-    def _no_agencies(self, n: int) -> None:
-        self.partners = [()] * n
-        self.lead = [None] * n
-        self.funds = [("none",)] * n
 
     # -- establishment-derived columns ---------------------------------------------------
 
@@ -406,7 +365,8 @@ class _Table:
         if col is None:
             ests = self._est_by_id
             by: dict[str, Any] = {k: getattr(e, name) for k, e in ests.items()}
-            col = [by.get(e) for e in self.est]
+            with collector_paused():
+                col = list(map(by.get, self.col("est")))
             self._est_cols[name] = col
         return col
 
@@ -416,8 +376,9 @@ class _Table:
         Hashing a unit reference is a Python call; the distinct establishments of the rows
         without a location of their own are far fewer than the rows.
         """
-        own = {r for r in self.loc if r is not None}
-        ests = {e for e, r in zip(self.est, self.loc, strict=True) if r is None}
+        loc = self.col("loc")
+        own = {r for r in loc if r is not None}
+        ests = {e for e, r in zip(self.col("est"), loc, strict=True) if r is None}
         by_id = self._est_by_id
         found = {by_id[e].location for e in ests if e in by_id}
         return frozenset(own | found)
@@ -426,31 +387,37 @@ class _Table:
         col = self._est_cols.get("where")
         if col is None:
             own = self._est_col("location")
-            col = [r if r is not None else o for r, o in zip(self.loc, own, strict=True)]
+            col = [r if r is not None else o for r, o in zip(self.col("loc"), own, strict=True)]
             self._est_cols["where"] = col
         return col
 
     # -- filtering -----------------------------------------------------------------------
 
+    def _placed(self, q: AggregateQuery) -> list[int] | range:
+        """The rows whose date is in the query's period (every row without one)."""
+        if q.period is None:
+            return range(self.n)
+        lo, hi = q.period.start, q.period.end
+        key = (q.date_field, lo, hi)
+        placed = self._in_period.get(key)
+        if placed is None:
+            # The indicators of a report share their period (and mostly their date field):
+            # placed in it once per date field (a few kept, e.g. delivery and outcomes).
+            if len(self._in_period) >= 3:
+                self._in_period.clear()
+            col = self.col(f"date.{q.date_field.value}")
+            placed = [i for i, d in enumerate(col) if d is not None and lo <= d <= hi]
+            self._in_period[key] = placed
+        return placed
+
     def select(self, q: AggregateQuery) -> list[int]:
         f = q.filter
-        rows: list[int] | range = range(self.n)
-        if q.period is not None:
-            lo, hi = q.period.start.toordinal(), q.period.end.toordinal()
-            key = (q.date_field, lo, hi)
-            placed = self._in_period.get(key)
-            if placed is None:
-                # The indicators of a report share their period (and mostly their date field):
-                # placed in it once per date field (a few kept, e.g. delivery and outcomes).
-                if len(self._in_period) >= 3:
-                    self._in_period.clear()
-                col = self.dates[q.date_field]
-                placed = self._in_period[key] = [i for i in rows if lo <= col[i] <= hi]
-            rows = placed
-        if q.measure in OPTIONAL_MEASURES and q.measure in self.reported:
+        rows = self._placed(q)
+        reported = f"reported.{q.measure.value}" if q.measure is not None else ""
+        if q.measure in OPTIONAL_MEASURES and self.has(reported):
             # A missing outcome is not zero: only the records that reported it count.
-            reported = self.reported[q.measure]
-            rows = [i for i in rows if reported[i] is not None]
+            values = self.col(reported)
+            rows = [i for i in rows if values[i] is not None]
         rows = self._content_filter(rows, f)
         if f.legal_forms is not None:
             lf, keep = self._est_col("legal_form"), f.legal_forms
@@ -464,23 +431,27 @@ class _Table:
                 avoid = f.exclude_sectors
                 rows = [i for i in rows if sec[i] is not None and avoid.isdisjoint(sec[i])]
         if f.funds is not None:
-            funds, want_f = self.funds, {fd.value for fd in f.funds}
+            funds, want_f = self.col("funds"), {fd.value for fd in f.funds}
             rows = [i for i in rows if not want_f.isdisjoint(funds[i])]
         rows = self._kind_filter(rows, f)
         if f.with_partners is not None:
-            p, flag = self.partners, f.with_partners
+            p, flag = self.col("partners"), f.with_partners
             rows = [i for i in rows if bool(p[i]) is flag]
         if f.partners is not None:
-            p, want_p = self.partners, f.partners
+            p, want_p = self.col("partners"), f.partners
             rows = [i for i in rows if not want_p.isdisjoint(p[i])]
         if f.lead_agencies is not None:
-            lead, want_l = self.lead, f.lead_agencies
+            lead, want_l = self.col("lead"), f.lead_agencies
             rows = [i for i in rows if lead[i] in want_l]
         if f.project_ids is not None:
-            pid, want_id = self.extra.get("project_id", [None] * self.n), f.project_ids
-            rows = [i for i in rows if pid[i] in want_id]
+            want_id = f.project_ids
+            if self.has("project_id"):
+                pid = self.col("project_id")
+                rows = [i for i in rows if pid[i] in want_id]
+            else:
+                rows = [i for i in rows if None in want_id]
         if f.establishment_ids is not None:
-            est, want_e = self.est, f.establishment_ids
+            est, want_e = self.col("est"), f.establishment_ids
             rows = [i for i in rows if est[i] in want_e]
         return list(rows)
 
@@ -488,28 +459,28 @@ class _Table:
         if f.contents is None and f.groups is None and not f.exclude_contents:
             return rows
         if self.kind is RecordKind.PROJECT:
-            contents = self.extra["contents"]
+            contents = self.col("contents")
             return [i for i in rows if any(f.content_allowed(c) for c in contents[i])]
         allowed = {c for c in SupportContent if f.content_allowed(c)}
-        content = self.content
+        content = self.col("content")
         return [i for i in rows if content[i] in allowed]
 
     def _kind_filter(self, rows: list[int] | range, f: Filter) -> list[int] | range:
         if self.kind is RecordKind.FAIR and f.fair_kinds is not None:
-            col, want = self.keys[Dimension.FAIR_KIND], {k.value for k in f.fair_kinds}
+            col, want = self.col("key.fair_kind"), {k.value for k in f.fair_kinds}
             rows = [i for i in rows if col[i] in want]
         if self.kind is RecordKind.AWARD:
             if f.award_levels is not None:
-                lv, want_lv = self.extra["award_level"], f.award_levels
+                lv, want_lv = self.col("award_level"), f.award_levels
                 rows = [i for i in rows if lv[i] in want_lv]
             if f.recognised_only:
-                rec = self.extra["recognised"]
+                rec = self.col("recognised")
                 rows = [i for i in rows if rec[i]]
         if self.kind is RecordKind.OCOP and f.stars is not None:
-            st, want_st = self.extra["stars"], f.stars
+            st, want_st = self.col("stars"), f.stars
             rows = [i for i in rows if st[i] in want_st]
         if self.kind is RecordKind.PROJECT and f.project_statuses is not None:
-            status, want_s = self.extra["status"], f.project_statuses
+            status, want_s = self.col("status"), f.project_statuses
             rows = [i for i in rows if status[i] in want_s]
         return rows
 
@@ -535,122 +506,253 @@ class _Table:
                     col.append(k)
                 self._unit_cols[b] = col
             return col
-        cached = self.keys.get(d)
-        if cached is not None:
-            return cached
-        col = self._dimension_column(d)
-        self.keys[d] = col
-        return col
+        name = f"key.{d.value}"
+        if name not in self._cols and not self.has(name):
+            with collector_paused():
+                self._cols[name] = self._dimension_column(d)
+        return self.col(name)
+
+    def _est_keys(self, name: str, key: Callable[[Any], Any], missing: Any) -> list[Any]:
+        """The key of each row's establishment (``missing`` for an unknown establishment),
+        computed once per establishment."""
+        by = {k: key(getattr(e, name)) for k, e in self._est_by_id.items()}
+        return [by.get(e, missing) for e in self.col("est")]
 
     def _dimension_column(self, d: Dimension) -> list[Any]:
         unknown = UNKNOWN_KEY
         if d is Dimension.CONTENT:
-            return [unknown if c is None else c.value for c in self.content]
+            return list(map(_CONTENT_KEY.__getitem__, self.col("content")))
         if d is Dimension.CONTENT_GROUP:
-            return [unknown if c is None else c.group.value for c in self.content]
+            return list(map(_GROUP_KEY.__getitem__, self.col("content")))
         if d is Dimension.LEGAL_FORM:
-            return [unknown if v is None else v.value for v in self._est_col("legal_form")]
+            return self._est_keys("legal_form", lambda v: v.value, unknown)
         if d is Dimension.SECTOR:
-            return [
-                (unknown,) if v is None else tuple(s.value for s in v)
-                for v in self._est_col("sectors")
-            ]
+            return self._est_keys("sectors", lambda v: tuple(s.value for s in v), (unknown,))
         if d is Dimension.FUND:
-            return list(self.funds)
+            return self.col("funds")
         if d is Dimension.LEAD_AGENCY:
-            return [unknown if v is None else v for v in self.lead]
+            return [unknown if v is None else v for v in self.col("lead")]
         if d is Dimension.PARTNER:
-            return [p if p else ("none",) for p in self.partners]
+            return [p if p else ("none",) for p in self.col("partners")]
         if d is Dimension.COORDINATION:
-            return ["with_partners" if p else "alone" for p in self.partners]
+            return ["with_partners" if p else "alone" for p in self.col("partners")]
         if d is Dimension.YEAR:
             raise AssertionError  # handled by aggregate (depends on the date field)
         if d is Dimension.PROJECT:
-            pid = self.extra.get("project_id", [None] * self.n)
-            return [unknown if v is None else v for v in pid]
+            if not self.has("project_id"):
+                return [unknown] * self.n
+            return [unknown if v is None else v for v in self.col("project_id")]
         if d is Dimension.ESTABLISHMENT:
-            return list(self.est)
+            return self.col("est")
         return [unknown] * self.n  # FAIR_KIND, AWARD_LEVEL, STARS of another kind
 
-    def aggregate(self, q: AggregateQuery) -> Aggregate:
-        rows = self.select(q)
-        value = self._reducer(q)
-        ids = self.ids
-        total = Cell(value(rows, None), tuple(ids[i] for i in rows) if q.drill_down else ())
-        if not q.by:
-            return Aggregate(total)
-        cols: list[list[Any]] = []
-        multi: list[bool] = []
+    def _keys_of(self, q: AggregateQuery, rows: list[int]) -> list[list[Any]]:
+        """Each breakdown's key of every selected row (aligned with ``rows``)."""
+        out: list[list[Any]] = []
         for j, b in enumerate(q.by):
             if b.dimension is Dimension.YEAR:
-                dcol = self.dates[q.date_field]
-                cols.append([str(dt.date.fromordinal(o).year) if o else UNKNOWN_KEY for o in dcol])
-                multi.append(False)
+                days = list(map(self.col(f"date.{q.date_field.value}").__getitem__, rows))
+                if q.period is None:  # rows without the date are kept: "unknown"
+                    out.append([UNKNOWN_KEY if d is None else str(d.year) for d in days])
+                else:
+                    out.append(list(map(str, map(_YEAR, days))))
             else:
                 unit_keys = q.unit_keys[j] if j < len(q.unit_keys) else None
-                col = self.key_column(b, unit_keys)
-                cols.append(col)
-                multi.append(bool(col) and isinstance(col[0], tuple))
-        split_fund = (
-            self.kind is RecordKind.SUPPORT
-            and q.counting is Counting.MONEY
-            and q.measure is Measure.PUBLIC
-            and any(b.dimension is Dimension.FUND for b in q.by)
-        )
-        groups: dict[tuple[str, ...], list[int]] = {}
-        if len(cols) == 1 and not multi[0]:
-            col = cols[0]
-            by_value: dict[Any, list[int]] = {}
-            for i in rows:
-                v = col[i]
-                g = by_value.get(v)
-                if g is None:
-                    by_value[v] = [i]
-                else:
-                    g.append(i)
-            groups = {(v,): g for v, g in by_value.items()}
-        else:
-            for i in rows:
-                parts = [c[i] if m else (c[i],) for c, m in zip(cols, multi, strict=True)]
-                for combo in itertools.product(*parts):
-                    groups.setdefault(combo, []).append(i)
-        fund_at = next((j for j, b in enumerate(q.by) if b.dimension is Dimension.FUND), None)
-        out: dict[tuple[str, ...], Cell] = {}
-        for key, g in groups.items():
-            fund = key[fund_at] if split_fund and fund_at is not None else None
-            out[key] = Cell(value(g, fund), tuple(ids[i] for i in g) if q.drill_down else ())
-        return Aggregate(total, out)
+                out.append(list(map(self.key_column(b, unit_keys).__getitem__, rows)))
+        return out
+
+    def aggregate(self, q: AggregateQuery) -> Aggregate:
+        with collector_paused():
+            rows = self.select(q)
+            value = self._reducer(q)
+            ids = self.ids() if q.drill_down else []
+            total = Cell(value(rows, None), tuple(map(ids.__getitem__, rows)) if ids else ())
+            if not q.by:
+                return Aggregate(total)
+            groups = _group(rows, self._keys_of(q, rows))
+            split_fund = (
+                self.kind is RecordKind.SUPPORT
+                and q.counting is Counting.MONEY
+                and q.measure is Measure.PUBLIC
+            )
+            fund_at = next((j for j, b in enumerate(q.by) if b.dimension is Dimension.FUND), None)
+            if not split_fund:
+                fund_at = None
+            out: dict[tuple[str, ...], Cell] = {}
+            for key, g in groups.items():
+                fund = None if fund_at is None else key[fund_at]
+                out[key] = Cell(value(g, fund), tuple(map(ids.__getitem__, g)) if ids else ())
+            return Aggregate(total, out)
 
     def _reducer(self, q: AggregateQuery) -> Callable[[list[int], str | None], int]:
         c = q.counting
         if c is Counting.DISTINCT_ESTABLISHMENTS:
             if self.kind is RecordKind.PROJECT:
-                ben = self.extra["beneficiaries"]
+                ben = self.col("beneficiaries")
                 return lambda g, _f: len({e for i in g for e in ben[i]})
-            est = self.est.__getitem__
+            est = self.col("est").__getitem__
             return lambda g, _f: len(set(map(est, g)))
         if c is Counting.OCCURRENCES:
             return lambda g, _f: len(g)
         if c is Counting.PRODUCTS:
-            prod = self.product.__getitem__
+            prod = self.col("product").__getitem__
             return lambda g, _f: len(set(map(prod, g)))
-        if q.measure is None or q.measure not in self.measures:
+        name = "" if q.measure is None else f"measure.{q.measure.value}"
+        if not self.has(name):
             raise ValidationError.single(
                 "$.measure", q.measure, text("storage.no_such_measure", kind=self.kind.value)
             )
-        m = self.measures[q.measure]
         if q.measure is Measure.PUBLIC and self.kind is RecordKind.SUPPORT:
-            nat, loc = self.measures[Measure.NATIONAL], self.measures[Measure.LOCAL]
+            by_fund = {
+                Fund.NATIONAL.value: self.col(_NATIONAL).__getitem__,
+                Fund.LOCAL.value: self.col(_LOCAL).__getitem__,
+            }
+
+            both = self.col(name).__getitem__
 
             def public(g: list[int], fund: str | None) -> int:
-                if fund == Fund.NATIONAL.value:
-                    return sum([nat[i] for i in g])
-                if fund == Fund.LOCAL.value:
-                    return sum([loc[i] for i in g])
-                if fund is not None:
-                    return 0
-                return sum([m[i] for i in g])
+                if fund is None:
+                    return sum(map(both, g))
+                at = by_fund.get(fund)
+                return 0 if at is None else sum(map(at, g))
 
             return public
-        at = m.__getitem__
+        at = self.col(name).__getitem__
         return lambda g, _f: sum(map(at, g))
+
+
+# The columns of each kind of record, built the first time a query reads them. ``est`` is the
+# establishment a row counts for; ``date.*`` hold dates (None where a record has none),
+# ``measure.*`` whole numbers, ``key.*`` the keys of a dimension only that kind has.
+_COLUMNS: Mapping[RecordKind, Mapping[str, _Builder]] = {
+    RecordKind.SUPPORT: {
+        "est": _field("establishment_id"),
+        "content": _field("content"),
+        **_date(DateField.DELIVERED_ON.value),
+        **_date(DateField.DECIDED_ON.value),
+        **_date(DateField.ACCEPTED_ON.value),
+        **_date(DateField.OUTCOME_REPORTED_ON.value),
+        f"date.{DateField.REPORTED_OR_DELIVERED_ON.value}": lambda t: [
+            o or d
+            for o, d in zip(
+                t.col(f"date.{DateField.OUTCOME_REPORTED_ON.value}"),
+                t.col(f"date.{DateField.DELIVERED_ON.value}"),
+                strict=True,
+            )
+        ],
+        **_measure(Measure.NATIONAL, "national_amount"),
+        **_measure(Measure.LOCAL, "local_amount"),
+        **_measure(Measure.CO_FUNDING, "co_funding"),
+        f"measure.{Measure.PUBLIC.value}": lambda t: list(
+            map(operator.add, t.col(_NATIONAL), t.col(_LOCAL))
+        ),
+        f"measure.{Measure.TOTAL_COST.value}": lambda t: list(
+            map(operator.add, t.col(_PUBLIC), t.col(_CO_FUNDING))
+        ),
+        **_measure(Measure.TRAINEES, "trainees"),
+        **_measure(Measure.PARTICIPANTS, "participants"),
+        **_measure(Measure.QUANTITY, "quantity"),
+        **_outcome(Measure.JOBS_CREATED),
+        **_outcome(Measure.INCOME_CHANGE),
+        "funds": lambda t: list(
+            map(
+                _FUNDS.__getitem__,
+                zip(map(bool, t.col(_NATIONAL)), map(bool, t.col(_LOCAL)), strict=True),
+            )
+        ),
+        "partners": _field("partners"),
+        "lead": _field("lead_agency"),
+        "loc": _field("location"),
+        "project_id": _field("project_id"),
+    },
+    RecordKind.FAIR: {
+        "est": _field("establishment_id"),
+        "content": lambda t: [_FAIR_CONTENT[r.fair_kind] for r in t.records],
+        **_date(DateField.START_ON.value),
+        **_date(DateField.END_ON.value),
+        **_measure(Measure.FAIR_SUPPORT, "supported_amount"),
+        "funds": lambda t: [("none",) if r.fund is None else (r.fund.value,) for r in t.records],
+        "partners": _field("partners"),
+        "lead": _field("lead_agency"),
+        "loc": _field("location"),
+        f"key.{Dimension.FAIR_KIND.value}": lambda t: [r.fair_kind.value for r in t.records],
+        "project_id": _field("project_id"),
+    },
+    RecordKind.AWARD: {
+        "est": _field("establishment_id"),
+        **_NO_AGENCIES,
+        **_date(DateField.CERTIFICATE_ISSUED_ON.value),
+        **_date(DateField.ENTERED_ON.value),
+        f"date.{DateField.ROUND_YEAR.value}": lambda t: [
+            dt.date(r.round_year, 1, 1) for r in t.records
+        ],
+        "product": _product,
+        "loc": _field("location"),
+        f"key.{Dimension.AWARD_LEVEL.value}": lambda t: [r.level.value for r in t.records],
+        "award_level": _field("level"),
+        "recognised": lambda t: [bool(r.recognised) for r in t.records],
+    },
+    RecordKind.OCOP: {
+        "est": _field("establishment_id"),
+        **_NO_AGENCIES,
+        **_date(DateField.RATED_ON.value),
+        "product": _product,
+        "loc": _field("location"),
+        f"key.{Dimension.STARS.value}": lambda t: [str(r.stars) for r in t.records],
+        "stars": _field("stars"),
+    },
+    RecordKind.PROJECT: {
+        "est": lambda t: [r.beneficiary_ids[0] for r in t.records],
+        "beneficiaries": _field("beneficiary_ids"),
+        "content": _constant(None),
+        f"key.{Dimension.CONTENT.value}": lambda t: [
+            tuple(sorted({pc.content.value for pc in r.contents})) for r in t.records
+        ],
+        f"key.{Dimension.CONTENT_GROUP.value}": lambda t: [
+            tuple(sorted({pc.content.group.value for pc in r.contents})) for r in t.records
+        ],
+        "contents": lambda t: [frozenset(pc.content for pc in r.contents) for r in t.records],
+        **_date(DateField.APPROVED_ON.value),
+        **_date(DateField.ACCEPTED_ON.value),
+        **_date(DateField.SETTLED_ON.value),
+        f"measure.{Measure.APPROVED.value}": lambda t: [r.approved_amount or 0 for r in t.records],
+        "funds": lambda t: [(r.fund.value,) for r in t.records],
+        "partners": _field("partners"),
+        "lead": _field("lead_agency"),
+        "loc": _field("province"),
+        "status": _field("status"),
+        "project_id": _field("id"),
+    },
+}
+
+
+def _group(rows: list[int], keys: list[list[Any]]) -> dict[tuple[str, ...], list[int]]:
+    """The selected rows by key tuple; a multi-valued key (a tuple of keys) puts its row under
+    each combination. Rows stay in their order within a group."""
+    raw: dict[Any, list[int]] = {}
+    # Group by the raw values first (a dict lookup per row); their combinations are few.
+    for i, k in zip(rows, zip(*keys, strict=True) if len(keys) > 1 else keys[0], strict=True):
+        g = raw.get(k)
+        if g is None:
+            raw[k] = [i]
+        else:
+            g.append(i)
+    if len(keys) == 1:
+        multi = bool(raw) and isinstance(next(iter(raw)), tuple)
+        if not multi:
+            return {(k,): g for k, g in raw.items()}
+        raw = {(k,): g for k, g in raw.items()}
+    groups: dict[tuple[str, ...], list[int]] = {}
+    merged: set[tuple[str, ...]] = set()
+    for k, g in raw.items():
+        parts = [v if isinstance(v, tuple) else (v,) for v in k]
+        for combo in itertools.product(*parts):
+            have = groups.get(combo)
+            if have is None:
+                groups[combo] = g
+            else:
+                groups[combo] = have + g
+                merged.add(combo)
+    for combo in merged:
+        groups[combo].sort()
+    return groups
