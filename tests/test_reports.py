@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from khuyencong import messages
 from khuyencong.cli import _report as cli
 from khuyencong.domain import Period, format_vnd
 from khuyencong.indicators import STANDARD_INDICATORS, RecordSet, Table, compute
@@ -152,6 +154,42 @@ reports = st.builds(
 )
 
 
+def _partner_rows(partners: list[tuple[str, ...]]) -> list[tuple[Any, ...]]:
+    """The partners table of the example report whose first support records of one content
+    were delivered with these partners (every other record alone)."""
+    data = load_example()
+    support = [attrs.evolve(r, partners=()) for r in data.support_records]
+    content = Counter(r.content for r in support).most_common(1)[0][0]
+    same = [i for i, r in enumerate(support) if r.content is content]
+    for i, who in zip(same, partners, strict=False):
+        support[i] = attrs.evolve(support[i], partners=who)
+    report = build_report(
+        attrs.evolve(data, support_records=support),
+        load_report_config(example_path()),
+        lang="en",
+        charts=False,
+    )
+    section = next(
+        s for s in report.sections if s.title == messages.text("report.partners.title", "en")
+    )
+    return [row[1:] for row in section.tables[0].rows]
+
+
+class TestPartners:
+    def test_one_row_per_content_and_partner_in_the_order_of_first_records(self) -> None:
+        """Support delivered with one partner each: one row per content and partner, with its
+        establishments and trainees, in the order in which each partner first appears."""
+        rows = _partner_rows([("B",), ("A",), ("B",)])
+        assert [who for who, _ests, _trainees in rows] == ["B", "A"]
+        assert sum(ests for _who, ests, _trainees in rows) >= 2
+
+    def test_partners_named_together_are_one_row_as_written(self) -> None:
+        """A record delivered with two partners is a row of its own, the partners as written,
+        not a row under each partner."""
+        rows = _partner_rows([("B", "A"), ("A",), ("A", "A")])
+        assert sorted(who for who, _ests, _trainees in rows) == ["A", "A, A", "B, A"]
+
+
 class TestExports:
     def test_indicator_csv(self) -> None:
         """An indicator exports as CSV with raw integer values and record counts."""
@@ -208,6 +246,16 @@ class TestExports:
         result = report.results["establishments_supported"]
         expected = json.loads(json.dumps(result.to_data()))
         assert data["results"]["establishments_supported"] == expected
+
+    def test_records_behind_the_results_only_when_asked(self) -> None:
+        """A list of ids per figure costs time and memory over a large store: a report keeps
+        the records behind its results only when asked, and reads the same either way."""
+        data, config = load_example(), load_report_config(example_path())
+        plain = build_report(data, config, charts=False)
+        drilled = build_report(data, config, charts=False, drill_down=True)
+        assert plain.to_markdown() == drilled.to_markdown()
+        assert plain.results["establishments_supported"].records_behind() == ()
+        assert len(set(drilled.results["establishments_supported"].records_behind())) >= 52
 
     @given(reports)
     def test_any_report_writes_json_ready_data(self, report: Report) -> None:

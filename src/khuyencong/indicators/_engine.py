@@ -478,7 +478,9 @@ def counterpart_ratio(source: Source, period: Period, *, scope: Filter | None = 
     """Beneficiary co-funding ÷ total cost (public money + co-funding) of support in ``period``."""
     _check(period, scope)
     source = source_for(source)
-    co = compute(STANDARD_INDICATORS["co_funding"], source, period, by=[], scope=scope)
+    co = compute(
+        STANDARD_INDICATORS["co_funding"], source, period, by=[], scope=scope, drill_down=False
+    )
     total_cost = STANDARD_INDICATORS["co_funding"]
     total = compute(
         Indicator(

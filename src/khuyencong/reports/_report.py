@@ -8,6 +8,7 @@ sentence is a message of the catalogue (``report.toml``), written in the report'
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -18,6 +19,7 @@ from khuyencong.display import STYLE, escape, fragment, markdown_escape
 from khuyencong.domain import (
     AwardLevel,
     ContentGroup,
+    Establishment,
     FairKind,
     LegalForm,
     Period,
@@ -28,7 +30,11 @@ from khuyencong.domain import (
 )
 from khuyencong.indicators import (
     STANDARD_INDICATORS,
+    Aggregate,
+    AggregateQuery,
     Breakdown,
+    Counting,
+    Dimension,
     Filter,
     IndicatorResult,
     IndicatorSource,
@@ -50,6 +56,7 @@ from khuyencong.indicators import (
     progress_of,
     project_size,
     sector_mix,
+    source_for,
 )
 from khuyencong.messages import Lang, Text, resolve_language, text
 from khuyencong.reports._charts import bar_chart
@@ -131,7 +138,8 @@ class Report(ToData):
         subtitle: The period and scope line.
         lang: The language it was written in.
         sections: The sections, in order.
-        results: Every indicator result computed, by code (for exports and drill-down).
+        results: Every indicator result computed, by code (for exports; with the records
+            behind each figure when built with ``drill_down=True``).
     """
 
     title: str
@@ -244,6 +252,37 @@ def _place(unit: AdminUnit, lang: Lang) -> str:
     return text("report.place", lang, type=kind, name=unit.name)
 
 
+class _Once:
+    """A source that answers each distinct query once, and lists unit references once per
+    kind: a report asks some twice (the area breakdown and the coverage of its level, the
+    approved projects for their size and for the disbursement rate)."""
+
+    def __init__(self, source: IndicatorSource) -> None:
+        self._source = source
+        self._answers: dict[tuple[object, ...], Aggregate] = {}
+        self._refs: dict[RecordKind, frozenset[UnitRef]] = {}
+
+    def aggregate(self, query: AggregateQuery) -> Aggregate:
+        keys = tuple(None if m is None else frozenset(m.items()) for m in query.unit_keys)
+        key = (attrs.evolve(query, unit_keys=()), keys)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._answers[key] = self._source.aggregate(query)
+        return answer
+
+    def unit_refs(self, kind: RecordKind) -> frozenset[UnitRef]:
+        refs = self._refs.get(kind)
+        if refs is None:
+            refs = self._refs[kind] = self._source.unit_refs(kind)
+        return refs
+
+    def get_records(self, kind: RecordKind, ids: Sequence[str]) -> list[object]:
+        return self._source.get_records(kind, ids)
+
+    def get_establishments(self, ids: Sequence[str]) -> list[Establishment]:
+        return self._source.get_establishments(ids)
+
+
 def build_report(
     source: IndicatorSource,
     config: ReportConfig,
@@ -254,6 +293,7 @@ def build_report(
     targets: TargetSet | None = None,
     national: bool = True,
     charts: bool = True,
+    drill_down: bool = False,
 ) -> Report:
     """Compute the standard indicators and write the report.
 
@@ -269,11 +309,15 @@ def build_report(
             context: the province's contribution, not targets of its own (a programme whose
             targets are unknown is named, with the document that should set them).
         charts: Draw charts (needs matplotlib; skipped with a note otherwise).
+        drill_down: Keep the ids of the records behind every figure of
+            :attr:`Report.results` (``records_behind``). The report's text and tables never
+            need them; over a large store they cost a list of ids per figure.
 
     Returns:
         The report, with every computed result kept in :attr:`Report.results`.
     """
     lang = resolve_language(lang)
+    source = _Once(source_for(source))
     period = period or config.as_period
     scope = config.scope
     province = config.province.resolve()
@@ -281,9 +325,14 @@ def build_report(
     geo = by or (
         Breakdown.commune(map_id) if map_id is MapId.MAP_REFORM else Breakdown.district(map_id)
     )
-    results = compute_standard(source, period, scope=scope)
+    results = compute_standard(source, period, scope=scope, drill_down=drill_down)
     results["by_area"] = compute(
-        STANDARD_INDICATORS["establishments_supported"], source, period, by=[geo], scope=scope
+        STANDARD_INDICATORS["establishments_supported"],
+        source,
+        period,
+        by=[geo],
+        scope=scope,
+        drill_down=drill_down,
     )
     noun = _noun(config)
     place = _place(province, lang)
@@ -437,32 +486,56 @@ def _section_awards_fairs(
     return Section(text("report.awards.title", lang), (" ".join(sentences),), tables)
 
 
+_PartnerGroup = tuple[SupportContent, tuple[str, ...], int, int]
+
+
+def _partner_groups(
+    source: IndicatorSource, config: ReportConfig, period: Period
+) -> list[_PartnerGroup]:
+    """The support delivered with partners, by content and partners: ``(content, partners,
+    establishments, trainees)``, by content, then in the order of each group's first record.
+
+    Collective contents (a class) are left out of establishments_supported: every record
+    delivered with partners counts here. When each such record names one partner, the
+    groups are a breakdown by content and partner computed by the source (the records behind
+    them are read only to order two partners of one content); otherwise the records are read
+    back and grouped by their partners as written.
+    """
+    scope = (config.scope or Filter()) & Filter(with_partners=True)
+    anyone = attrs.evolve(STANDARD_INDICATORS["establishments_supported"], filter=Filter())
+    records = attrs.evolve(anyone, counting=Counting.OCCURRENCES)
+    by = [Breakdown.of(Dimension.CONTENT), Breakdown.of(Dimension.PARTNER)]
+    each = compute(records, source, period, by=by, scope=scope, drill_down=False)
+    if each.breakdown_total != each.value:  # some record names several partners
+        groups: dict[tuple[SupportContent, tuple[str, ...]], list[SupportRecord]] = {}
+        every = compute(records, source, period, by=[], scope=scope).records_behind()
+        for r in source.get_records(RecordKind.SUPPORT, every):
+            if isinstance(r, SupportRecord):
+                groups.setdefault((r.content, r.partners), []).append(r)
+        return [
+            (content, who, len({r.establishment_id for r in recs}), sum(r.trainees for r in recs))
+            for (content, who), recs in sorted(groups.items(), key=lambda kv: kv[0][0].value)
+        ]
+    ests = compute(anyone, source, period, by=by, scope=scope, drill_down=False)
+    trainees = attrs.evolve(STANDARD_INDICATORS["trainees"], filter=Filter())
+    trained = compute(trainees, source, period, by=by, scope=scope, drill_down=False)
+    persons = {r.key: r.value for r in trained.rows}
+    first: dict[tuple[str, ...], int] = {}
+    if len({r.key[0] for r in each.rows}) < len(each.rows):  # a content with two partners
+        drilled = compute(records, source, period, by=by, scope=scope)
+        at = {rid: i for i, rid in enumerate(drilled.records_behind())}
+        first = {r.key: at[r.record_ids[0]] for r in drilled.rows}
+    ordered = sorted(ests.rows, key=lambda r: (r.key[0], first.get(r.key, 0)))
+    return [(SupportContent(r.key[0]), r.key[1:], r.value, persons.get(r.key, 0)) for r in ordered]
+
+
 def _section_partners(
     source: IndicatorSource, config: ReportConfig, period: Period, noun: str, lang: Lang
 ) -> Section:
-    # Collective contents (a class) are left out of establishments_supported; read every
-    # record delivered with partners instead.
-    every = compute(
-        attrs.evolve(STANDARD_INDICATORS["establishments_supported"], filter=Filter()),
-        source,
-        period,
-        by=[],
-        scope=(config.scope or Filter()) & Filter(with_partners=True),
-    )
-    records = [
-        r
-        for r in source.get_records(RecordKind.SUPPORT, every.records_behind())
-        if isinstance(r, SupportRecord)
-    ]
-    groups: dict[tuple[SupportContent, tuple[str, ...]], list[SupportRecord]] = {}
-    for r in records:
-        groups.setdefault((r.content, r.partners), []).append(r)
     items: list[str] = []
     rows: list[tuple[object, ...]] = []
-    for (content, partners), recs in sorted(groups.items(), key=lambda kv: kv[0][0].value):
+    for content, partners, ests, trainees in _partner_groups(source, config, period):
         who = ", ".join(partners)
-        ests = len({r.establishment_id for r in recs})
-        trainees = sum(r.trainees for r in recs)
         what = _lower_first(content.label(lang))
         if trainees:
             count = _counted(trainees, "trainee", lang)
@@ -532,34 +605,51 @@ def _section_money(
         rate=rate.text(lang),
     )
     paragraphs: tuple[str, ...] = (sentence,)
-    outcomes = _outcomes(results, lang)
+    outcomes = _outcomes(source, results, period, scope, lang)
     if outcomes is not None:
         paragraphs += (outcomes[0],)
         rows += outcomes[1]
     return Section(title, paragraphs, (Table(title, headers, tuple(rows)),))
 
 
+def _reported(
+    result: IndicatorResult, source: IndicatorSource, period: Period, scope: Filter | None
+) -> int:
+    """How many records reported the outcome ``result`` sums (a missing value is not zero)."""
+    occurrences = attrs.evolve(result.indicator, counting=Counting.OCCURRENCES)
+    return compute(occurrences, source, period, by=[], scope=scope, drill_down=False).value
+
+
 def _outcomes(
-    results: dict[str, IndicatorResult], lang: Lang
+    source: IndicatorSource,
+    results: dict[str, IndicatorResult],
+    period: Period,
+    scope: Filter | None,
+    lang: Lang,
 ) -> tuple[str, list[tuple[object, ...]]] | None:
     """The sentence and table rows on outcomes beneficiaries reported; ``None`` if none was.
 
     A record without a reported outcome is not behind these figures (a missing value is not
-    zero), so "recorded" means some record is behind one of them.
+    zero), so "recorded" means some record reported one of them; when both were, the records
+    behind the two totals are read so that a record that reported both counts once.
     """
     jobs, income = results.get("jobs_created"), results.get("income_change")
-    reported = [r for r in (jobs, income) if r is not None and r.records_behind()]
-    if not reported:
+    counted = [r for r in (jobs, income) if r is not None]
+    reported = {r.code: _reported(r, source, period, scope) for r in counted}
+    if not any(reported.values()):
         return None
-    n = len({i for r in reported for i in r.records_behind()})
+    n = sum(reported.values())
+    if all(reported.values()) and len(counted) > 1:  # a record that reported both counts once
+        behind = (compute(r.indicator, source, period, by=[], scope=scope) for r in counted)
+        n = len({i for r in behind for i in r.records_behind()})
     parts: list[str] = []
     rows: list[tuple[object, ...]] = []
-    if jobs is not None and jobs.records_behind():
+    if jobs is not None and reported[jobs.code]:
         parts.append(
             text("report.outcomes.jobs", lang, count=_counted(jobs.value, "new_job", lang))
         )
         rows.append((jobs.indicator.label(lang), format_number(jobs.value, lang)))
-    if income is not None and income.records_behind():
+    if income is not None and reported[income.code]:
         amount = format_vnd(abs(income.value), lang)
         change = (
             "income_rise"
@@ -796,7 +886,9 @@ def _section_national(
             )
             paragraphs.append(f"{sentence} {programme.note(lang)}".strip())
             continue
-        measured = progress_of(programme.targets, source, period=period, scope=config.scope)
+        measured = progress_of(
+            programme.targets, source, period=period, scope=config.scope, drill_down=False
+        )
         if measured:
             tables.append(
                 _national_table(programme.title(lang), programme.document, measured, lang)
