@@ -259,9 +259,18 @@ def main(argv: list[str] | None = None) -> int:
         f"median of {args.runs} runs (DuckDB {duckdb.__version__}, Polars {pl.__version__})"
     )
     print(common.table(["engine", "time", "ratio to DuckDB in memory", "same figures"], rows))
-    for name in ("khuyencong in memory (column build counted)", "khuyencong SQLite pushdown"):
+    goals = (
+        "khuyencong in memory (column build counted)",
+        "khuyencong in memory (columns built)",
+        "khuyencong SQLite pushdown",
+    )
+    for name in goals:
         if name in results:
-            print(f"goal: {name} ≤ 3× DuckDB: {common.ratio(results[name][0], duck)}")
+            ours_s = results[name][0]
+            print(
+                f"goal: {name} ≤ 3× DuckDB: {common.ratio(ours_s, duck)} "
+                f"(ours {common.seconds(ours_s)}; peer {common.seconds(duck)})"
+            )
     print(f"figures: {common.canonical(reference)[:300]}…")
     if any(figs != reference for _t, figs in results.values()):
         for name, (_t, figs) in results.items():
