@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
+import sys
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -42,6 +45,7 @@ from khuyencong.domain import (
     SupportRecord,
 )
 from khuyencong.exceptions import FileFormatError, ValidationError
+from khuyencong.indicators import Filter
 from khuyencong.messages import language, text
 from khuyencong.testing import strategies as ks
 from khuyencong.units import UnitRef
@@ -482,3 +486,41 @@ class TestStructureHook:
         assert structure_hook(dict[str, int])({"a": 1}) == {"a": 1}
         with pytest.raises(ValidationError):
             structure_hook(list[int])([1.5])
+
+
+class TestSetsAreWrittenInOneOrder:
+    """A set is written as a sorted list: the same data gives the same JSON in every process
+    (a set's iteration order follows string hashing, which changes between processes)."""
+
+    @given(st.frozensets(st.sampled_from(list(SupportContent)), min_size=1))
+    def test_a_set_of_enum_members_is_written_sorted_by_value(
+        self, contents: frozenset[SupportContent]
+    ) -> None:
+        written = unstructure(Filter(contents=contents))["contents"]
+        assert written == sorted(member.value for member in contents)
+        assert structure(unstructure(Filter(contents=contents)), Filter).contents == contents
+
+    @given(st.sets(st.text(max_size=5)))
+    def test_a_set_of_text_is_written_sorted(self, values: set[str]) -> None:
+        written = unstructure(values)
+        assert sorted(written) == sorted(values)
+        assert written == sorted(values, key=lambda v: json.dumps(v, ensure_ascii=False))
+
+    def test_the_same_filter_gives_the_same_json_under_any_hash_seed(self) -> None:
+        program = (
+            "from khuyencong.converters import dumps\n"
+            "from khuyencong.domain import SupportContent\n"
+            "from khuyencong.indicators import Filter\n"
+            "print(dumps(Filter(contents=set(SupportContent))))\n"
+        )
+        outputs = {
+            subprocess.run(
+                [sys.executable, "-c", program],
+                env={**os.environ, "PYTHONHASHSEED": seed},
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            for seed in ("1", "2", "3")
+        }
+        assert len(outputs) == 1

@@ -290,6 +290,35 @@ def configure_converter(conv: cattrs.Converter) -> None:
     conv.register_structure_hook(dt.date, _structure_date)
     conv.register_unstructure_hook(dt.datetime, _unstructure_datetime)
     conv.register_structure_hook(dt.datetime, _structure_datetime)
+    conv.register_unstructure_hook_factory(_is_set, _sorted_sets(conv))
+
+
+def _is_set(t: Any) -> bool:
+    """Whether ``t`` is a set type (``frozenset[X]``, ``set``, ``AbstractSet[X]`` …)."""
+    origin = get_origin(t) or t
+    return isinstance(origin, type) and issubclass(origin, collections.abc.Set)
+
+
+def _sorted_sets(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any], list[Any]]]:
+    """Write a set as a sorted list, so the same data gives the same JSON in every process
+    (a set's order follows string hashing, which changes from one process to the next)."""
+
+    def factory(t: Any) -> Callable[[Any], list[Any]]:
+        args = get_args(t)
+        item_type = args[0] if args else None
+
+        def unstructure_set(value: Any) -> list[Any]:
+            items = [conv.unstructure(item, unstructure_as=item_type) for item in value]
+            return sorted(items, key=_sort_key)
+
+        return unstructure_set
+
+    return factory
+
+
+def _sort_key(item: Any) -> str:
+    """A total order over JSON-ready items of any kind: their JSON text."""
+    return json.dumps(item, sort_keys=True, ensure_ascii=False)
 
 
 def make_converter(**kwargs: Any) -> JsonConverter:
