@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        csv = write_csv(folder / "support_records.csv", records, "support_records")
+        csv = folder / "support_records.csv"
+        write_csv(records, csv, "support_records")
         print(f"CSV: {csv.stat().st_size / 2**20:.1f} MiB", flush=True)
         for k in range(args.runs):
             cli = [*common.khuyencong_cli(), "import", "--kind", "support_records", str(csv)]

@@ -134,7 +134,8 @@ def run(args: argparse.Namespace, only: set[str], out: Path, tmp: Path) -> None:
     if "csv" in only and data is not None:
         from khuyencong.importing import import_table, write_csv  # noqa: PLC0415
 
-        csv = write_csv(tmp / "support.csv", data.support_records[: args.csv_n], "support_records")
+        csv = tmp / "support.csv"
+        write_csv(data.support_records[: args.csv_n], csv, "support_records")
         path = out / "csv.prof"
         profiled(path, lambda: import_table(csv, "support_records"))
         show(f"import_table of {args.csv_n:,} CSV rows", path, args.top)

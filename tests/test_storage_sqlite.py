@@ -12,14 +12,16 @@ import pytest
 
 from _figures import BOUND_SUM_RECORDS
 from khuyencong.domain import MAX_DONG, Fund, Period
-from khuyencong.exceptions import StoreError
+from khuyencong.exceptions import DuplicateIdError, StoreError
 from khuyencong.indicators import STANDARD_INDICATORS, Breakdown, Dimension, compute, source_for
 from khuyencong.messages import language
 from khuyencong.messages import text as message
 from khuyencong.storage import SQLiteStore, Store, open_store
+from khuyencong.storage import _sqlite as sqlite_module
 from khuyencong.testing.conformance import (
     StoreConformance,
     sample_envelope,
+    sample_establishment,
     sample_project,
     sample_support_record,
 )
@@ -161,6 +163,69 @@ class TestSQLiteStore(StoreConformance):
         assert compute(funds, source, period).value == n * 2 * MAX_DONG
         by_fund = compute(funds, source, period, by=[Breakdown(Dimension.FUND)])
         assert (by_fund.get(Fund.NATIONAL), by_fund.get(Fund.LOCAL)) == (n * MAX_DONG,) * 2
+
+
+def _indexes(path: str) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as conn:
+        found = conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "ORDER BY name"
+        ).fetchall()
+    conn.close()
+    return found
+
+
+class TestBulkInsert:
+    """A large batch into a small table builds the indexes after its rows, all or nothing."""
+
+    @pytest.fixture
+    def store(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SQLiteStore]:
+        """A fresh store whose bulk path starts at 20 rows, with the establishment E-1."""
+        monkeypatch.setattr(sqlite_module, "BULK_ROWS", 20)
+        store = SQLiteStore(str(tmp_path / "kc.db"))
+        store.establishments.add(sample_establishment(1))
+        yield store
+        store.close()
+
+    def test_a_large_batch_keeps_every_index_and_answers_from_them(
+        self, store: SQLiteStore
+    ) -> None:
+        """After a bulk insert the file has the same indexes, and queries find every row."""
+        path = store.url.removeprefix("sqlite:///")
+        before = _indexes(path)
+        statements: list[str] = []
+        store._conn.set_trace_callback(statements.append)
+        store.support_records.add_many(sample_support_record(n) for n in range(1, 51))
+        store._conn.set_trace_callback(None)
+        assert any(s.startswith("DROP INDEX") for s in statements)
+        assert _indexes(path) == before
+        assert store.support_records.count(period=Period.year(2019)) == 50
+        assert store.check_integrity() == []
+
+    def test_a_duplicate_in_a_large_batch_leaves_rows_and_indexes_as_they_were(
+        self, store: SQLiteStore
+    ) -> None:
+        """A refused batch writes no row and drops no index (the rebuild rolls back too)."""
+        path = store.url.removeprefix("sqlite:///")
+        before = _indexes(path)
+        cache = store._conn.execute("PRAGMA cache_size").fetchone()[0]
+        batch = [sample_support_record(n) for n in range(1, 51)] + [sample_support_record(7)]
+        with pytest.raises(DuplicateIdError):
+            store.support_records.add_many(batch)
+        assert store.support_records.count() == 0
+        assert _indexes(path) == before
+        assert store._conn.execute("PRAGMA cache_size").fetchone()[0] == cache
+
+    def test_a_batch_into_a_larger_table_updates_the_indexes(self, store: SQLiteStore) -> None:
+        """A batch smaller than the table is inserted with its indexes in place, and found."""
+        store.support_records.add_many(sample_support_record(n) for n in range(1, 61))
+        statements: list[str] = []
+        store._conn.set_trace_callback(statements.append)
+        store.support_records.add_many(sample_support_record(n) for n in range(61, 91))
+        store._conn.set_trace_callback(None)
+        assert not any(s.startswith("DROP INDEX") for s in statements)
+        assert store.support_records.count(establishment_id="E-1") == 90
+        assert store.check_integrity() == []
 
 
 @contextmanager

@@ -367,6 +367,20 @@ class _LibraryConverter(JsonConverter):
             _HOOKS_CHANGED[0] = True
             _FAST.clear()
 
+    # The stores write the library's classes without asking the converter (storage/_json.py)
+    # until a caller registers an unstructure hook here.
+    def register_unstructure_hook(self, *args: Any, **kwargs: Any) -> Any:
+        _UNSTRUCTURE_CHANGED[0] = self is converter or _UNSTRUCTURE_CHANGED[0]
+        return super().register_unstructure_hook(*args, **kwargs)
+
+    def register_unstructure_hook_func(self, *args: Any, **kwargs: Any) -> Any:
+        _UNSTRUCTURE_CHANGED[0] = self is converter or _UNSTRUCTURE_CHANGED[0]
+        return super().register_unstructure_hook_func(*args, **kwargs)
+
+    def register_unstructure_hook_factory(self, *args: Any, **kwargs: Any) -> Any:
+        _UNSTRUCTURE_CHANGED[0] = self is converter or _UNSTRUCTURE_CHANGED[0]
+        return super().register_unstructure_hook_factory(*args, **kwargs)
+
 
 def _library_converter() -> JsonConverter:
     conv = make_converter()
@@ -377,6 +391,7 @@ def _library_converter() -> JsonConverter:
 
 
 _HOOKS_CHANGED = [False]
+_UNSTRUCTURE_CHANGED = [False]
 converter: JsonConverter = _library_converter()
 """The library's converter. Use it; never register hooks on ``cattrs.global_converter``.
 

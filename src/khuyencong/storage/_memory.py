@@ -35,6 +35,7 @@ from khuyencong.storage._common import (
     say,
     to_json,
 )
+from khuyencong.storage._json import json_writer
 from khuyencong.storage._port import (
     AuditEntry,
     Commitment,
@@ -77,10 +78,13 @@ class _MemoryRepository(RepositoryBase[T]):
         self._spec = spec
         self._rows: dict[str, _Row] = {}
         self._names = tuple(c.name for c in spec.columns)
+        self._to_json = json_writer(spec.cls)
 
     def _row(self, obj: T) -> tuple[str, _Row]:
         key: str = obj.id  # type: ignore[attr-defined]
-        return key, _Row(to_json(obj), dict(zip(self._names, self._spec.row(obj), strict=True)))
+        return key, _Row(
+            self._to_json(obj), dict(zip(self._names, self._spec.row(obj), strict=True))
+        )
 
     def _put(self, key: str, row: _Row) -> None:
         old = self._rows.get(key)

@@ -66,7 +66,13 @@ class _PostgresDialect(Dialect):
         return None
 
     def bulk_insert(
-        self, cur: Cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+        self,
+        cur: Cursor,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        count: int = 0,
     ) -> None:
         # COPY is one statement: it inserts every row or none.
         statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"

@@ -247,7 +247,8 @@ _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 def json_list(values: Iterable[str]) -> str:
     """A JSON array of texts as stored in a multi-valued column (compact, order kept)."""
-    return _encode(list(values))
+    items = list(values)
+    return _encode(items) if items else "[]"
 
 
 def product_key(establishment_id: str, product_name: str) -> str:

@@ -36,6 +36,7 @@ from khuyencong.storage._common import (
     say,
     to_json,
 )
+from khuyencong.storage._json import json_writer
 from khuyencong.storage._port import (
     AuditEntry,
     Commitment,
@@ -117,9 +118,16 @@ class Dialect:
         return None
 
     def bulk_insert(
-        self, cur: Cursor, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+        self,
+        cur: Cursor,
+        table: str,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        count: int = 0,
     ) -> None:
-        """Insert many rows in one go."""
+        """Insert many rows (``count`` of them, when known) in one go, inside the caller's
+        transaction."""
         marks = ", ".join("?" for _ in columns)
         cur.executemany(
             self.sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"), rows
@@ -157,6 +165,7 @@ class _SqlRepository(RepositoryBase[T]):
         ]
         self._set_columns = ", ".join(f"{n} = ?" for n in [*names, "data"])
         self._table = spec.table
+        self._to_json = json_writer(spec.cls)
 
     def _columns(self, obj: T) -> list[Any]:
         values = list(self._spec.row(obj))
@@ -168,7 +177,7 @@ class _SqlRepository(RepositoryBase[T]):
         key: str = obj.id  # type: ignore[attr-defined]
         ids.append(key)
         version = [1] if self._versioned_table else []
-        return [key, *version, *self._columns(obj), self._d.json(to_json(obj))]
+        return [key, *version, *self._columns(obj), self._d.json(self._to_json(obj))]
 
     def _insert(self, objs: list[T]) -> None:
         ids: list[str] = []
@@ -179,6 +188,7 @@ class _SqlRepository(RepositoryBase[T]):
                     self._table,
                     self._insert_columns,
                     (self._insert_row(obj, ids) for obj in objs),
+                    count=len(objs),
                 )
         except UniqueViolationError as exc:
             raise DuplicateIdError(self._spec.kind, self._duplicate(ids)) from exc
@@ -209,7 +219,7 @@ class _SqlRepository(RepositoryBase[T]):
 
     def _update(self, obj: T) -> bool:
         key: str = obj.id  # type: ignore[attr-defined]
-        params = [*self._columns(obj), self._d.json(to_json(obj)), key]
+        params = [*self._columns(obj), self._d.json(self._to_json(obj)), key]
         with self._store._write() as cur:
             cur.execute(
                 self._d.sql(f"UPDATE {self._table} SET {self._set_columns} WHERE id = ?"), params
@@ -274,7 +284,12 @@ class _SqlProjects(_SqlRepository[Project], ProjectRepositoryBase):
         return Versioned(from_data(row[0], Project, "project"), int(row[1]))
 
     def _write_version(self, project: Project, version: int) -> None:
-        params = [version, *self._columns(project), self._d.json(to_json(project)), project.id]
+        params = [
+            version,
+            *self._columns(project),
+            self._d.json(self._to_json(project)),
+            project.id,
+        ]
         with self._store._write() as cur:
             cur.execute(
                 self._d.sql(f"UPDATE projects SET version = ?, {self._set_columns} WHERE id = ?"),
