@@ -22,6 +22,7 @@ from _stores import postgres_url
 from khuyencong.exceptions import BudgetExceededError, SchemaVersionError, StoreError
 from khuyencong.messages import language
 from khuyencong.storage import PostgresStore, Store, open_store
+from khuyencong.storage import _sql as sql_module
 from khuyencong.testing.conformance import (
     StoreConformance,
     sample_envelope,
@@ -242,3 +243,43 @@ class TestPostgresOnly:
             problems = store.check_integrity()
         assert any("SR-000001" in p for p in problems)
         assert any("SR-000002" in p and "E-1" in p for p in problems)
+
+
+class TestPagedReads:
+    """Reading a whole table goes through a server-side cursor, a page at a time."""
+
+    @pytest.fixture
+    def store(self, pg_schema: tuple[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+        """A store whose reads fetch 3 rows at a time, with 2 establishments and 10 records."""
+        monkeypatch.setattr(sql_module, "PAGE", 3)
+        url, name = pg_schema
+        store = open_store(_with_schema(url, name))
+        store.establishments.add_many([sample_establishment(1), sample_establishment(2)])
+        store.support_records.add_many(
+            sample_support_record(n, establishment_id=f"E-{1 + n % 2}") for n in range(10, 0, -1)
+        )
+        yield store
+        store.close()
+
+    def test_iterating_reads_every_object_in_id_order(self, store: Store) -> None:
+        """Iteration gives what ``find()`` gives, in the stores' one id order."""
+        ids = [r.id for r in store.support_records]
+        assert ids == sorted(ids) == [r.id for r in store.support_records.find()]
+        assert len(ids) == 10
+
+    def test_a_filtered_find_and_a_read_inside_a_unit_of_work(self, store: Store) -> None:
+        """Filters apply, and a read inside a unit of work sees that unit's own writes."""
+        with store.unit_of_work() as uow:
+            uow.support_records.add(sample_support_record(99, establishment_id="E-1"))
+            found = uow.support_records.find(establishment_id="E-1")
+            assert len(list(uow.support_records)) == 11
+        expected = [f"SR-{n:06d}" for n in [*range(2, 11, 2), 99]]
+        assert [r.id for r in found] == expected
+
+    def test_a_read_left_half_way_leaves_the_store_usable(self, store: Store) -> None:
+        """Stopping a read early closes its cursor; the store reads and writes as before."""
+        reading = iter(store.support_records)
+        assert next(reading).id == "SR-000001"
+        del reading
+        store.support_records.add(sample_support_record(99, establishment_id="E-1"))
+        assert store.support_records.count() == 11

@@ -17,6 +17,7 @@ from khuyencong.indicators import STANDARD_INDICATORS, Breakdown, Dimension, com
 from khuyencong.messages import language
 from khuyencong.messages import text as message
 from khuyencong.storage import SQLiteStore, Store, open_store
+from khuyencong.storage import _sql as sql_module
 from khuyencong.storage import _sqlite as sqlite_module
 from khuyencong.testing.conformance import (
     StoreConformance,
@@ -226,6 +227,44 @@ class TestBulkInsert:
         assert not any(s.startswith("DROP INDEX") for s in statements)
         assert store.support_records.count(establishment_id="E-1") == 90
         assert store.check_integrity() == []
+
+
+class TestPagedReads:
+    """Reading a whole table goes through it a page at a time, every object once, by id."""
+
+    @pytest.fixture
+    def store(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SQLiteStore]:
+        """A store whose reads hold 3 rows at a time, with 2 establishments and 10 records."""
+        monkeypatch.setattr(sql_module, "PAGE", 3)
+        store = SQLiteStore(str(tmp_path / "kc.db"))
+        store.establishments.add_many([sample_establishment(1), sample_establishment(2)])
+        store.support_records.add_many(
+            sample_support_record(n, establishment_id=f"E-{1 + n % 2}") for n in range(10, 0, -1)
+        )
+        yield store
+        store.close()
+
+    def test_iterating_reads_every_object_in_id_order_in_pages(self, store: SQLiteStore) -> None:
+        """Iteration gives what ``find()`` gives, asking for one page after another."""
+        statements: list[str] = []
+        store._conn.set_trace_callback(statements.append)
+        ids = [r.id for r in store.support_records]
+        store._conn.set_trace_callback(None)
+        assert ids == sorted(ids) == [r.id for r in store.support_records.find()]
+        assert len(ids) == 10
+        assert sum("LIMIT 3" in s for s in statements) == 4
+
+    def test_a_filtered_find_is_read_in_pages_too(self, store: SQLiteStore) -> None:
+        """A filter applies on every page: the keyset condition joins the query's own."""
+        found = store.support_records.find(establishment_id="E-1")
+        assert [r.id for r in found] == [f"SR-{n:06d}" for n in range(1, 11) if n % 2 == 0]
+
+    def test_a_write_between_pages_is_allowed(self, store: SQLiteStore) -> None:
+        """Each page is its own query: the loop may write to the store as it reads."""
+        for r in store.support_records:
+            if r.id == "SR-000002":
+                store.support_records.add(sample_support_record(99, establishment_id="E-1"))
+        assert store.support_records.count() == 11
 
 
 @contextmanager

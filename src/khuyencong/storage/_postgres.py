@@ -20,6 +20,7 @@ write raises a :class:`~khuyencong.exceptions.StoreError` saying so.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from typing import Any
@@ -41,6 +42,7 @@ class _PostgresDialect(Dialect):
     begin = "BEGIN"
     for_update = " FOR UPDATE"
     order_by_id = 'ORDER BY id COLLATE "C"'
+    page_by_id = False  # the id index is in the database's collation, not "C"
 
     def __init__(self, where: str, psycopg: Any) -> None:
         self.where = where
@@ -79,6 +81,12 @@ class _PostgresDialect(Dialect):
         with cur.copy(statement) as copy:  # type: ignore[attr-defined]
             for row in rows:
                 copy.write_row(row)
+
+    def stream_cursor(self, connection: Any) -> Cursor:
+        # A server-side cursor; WITH HOLD lets it outlive the statement's own transaction
+        # when the store is in autocommit (outside a unit of work).
+        cursor: Cursor = connection.cursor(name=f"kc_read_{uuid.uuid4().hex}", withhold=True)
+        return cursor
 
     def tables(self, cur: Cursor) -> list[str]:
         cur.execute(

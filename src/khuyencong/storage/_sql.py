@@ -68,6 +68,10 @@ _BOOKINGS: dict[type[Commitment | Disbursement], tuple[str, str]] = {
 }
 Row = Sequence[Any]
 _first = itemgetter(0)
+_second = itemgetter(1)
+
+PAGE = 1000
+"""How many rows a read holds at once while it goes through a table."""
 
 
 class UniqueViolationError(StoreError):
@@ -87,6 +91,10 @@ class Cursor(Protocol):
 
     def fetchall(self) -> list[Any]: ...
 
+    def fetchmany(self, size: int = ..., /) -> list[Any]: ...
+
+    def close(self) -> None: ...
+
 
 class Dialect:
     """What differs between SQL databases. Subclasses override the methods that differ."""
@@ -96,6 +104,9 @@ class Dialect:
     begin = "BEGIN"
     for_update = ""
     order_by_id = "ORDER BY id"
+    page_by_id = True
+    """Read a table in pages, each a query for the ids after the last page's (keyset); else
+    through a server-side cursor (:meth:`stream_cursor`)."""
 
     def sql(self, text: str) -> str:
         """The statement in the driver's parameter style (written with ``?``)."""
@@ -135,6 +146,10 @@ class Dialect:
 
     def tables(self, cur: Cursor) -> list[str]:
         """The tables of the database (or schema)."""
+        raise NotImplementedError
+
+    def stream_cursor(self, connection: Any) -> Cursor:
+        """A cursor whose rows stay in the database until fetched (when not ``page_by_id``)."""
         raise NotImplementedError
 
     def integrity(self, cur: Cursor) -> list[str]:
@@ -247,11 +262,36 @@ class _SqlRepository(RepositoryBase[T]):
         return (" WHERE " + " AND ".join(parts) if parts else ""), params
 
     def _select(self, conditions: list[rec.Condition]) -> list[T]:
+        found: list[T] = []
+        for page in self._pages(conditions):
+            found += page
+        return found
+
+    def _pages(self, conditions: list[rec.Condition]) -> Iterator[list[T]]:
+        """The objects meeting every condition, sorted by id, :data:`PAGE` at a time: only
+        one page of rows is held at once."""
         where, params = self._where(conditions)
-        rows = self._store._all(
-            f"SELECT data FROM {self._table}{where} {self._d.order_by_id}", params
-        )
-        return from_many(map(_first, rows), self._spec.cls, self._spec.kind)
+        cls, kind = self._spec.cls, self._spec.kind
+        if not self._d.page_by_id:
+            sql = f"SELECT data FROM {self._table}{where} {self._d.order_by_id}"
+            for rows in self._store._stream(sql, params, PAGE):
+                yield from_many(map(_first, rows), cls, kind)
+            return
+        after = f"{where} AND id > ?" if where else " WHERE id > ?"
+        sql = f"SELECT id, data FROM {self._table}{where} {self._d.order_by_id} LIMIT {PAGE}"
+        rows = self._store._all(sql, params)
+        while rows:
+            yield from_many(map(_second, rows), cls, kind)
+            if len(rows) < PAGE:
+                return
+            sql = f"SELECT id, data FROM {self._table}{after} {self._d.order_by_id} LIMIT {PAGE}"
+            rows = self._store._all(sql, [*params, rows[-1][0]])
+
+    def __iter__(self) -> Iterator[T]:
+        """Every object, sorted by id, read a page at a time (memory stays flat however
+        large the table)."""
+        for page in self._pages([]):
+            yield from page
 
     def _tally(self, conditions: list[rec.Condition]) -> int:
         where, params = self._where(conditions)
@@ -565,6 +605,28 @@ class SqlStore:
             cur = self._cursor()
             cur.execute(self._dialect.sql(sql), params)
             return cur.fetchall()
+
+    def _stream(self, sql: str, params: Sequence[Any], size: int) -> Iterator[list[Any]]:
+        """The rows of a query, ``size`` at a time, from a cursor that keeps them in the
+        database; every fetch is checked like any other call (thread, closed store)."""
+        with self._guard():
+            cur = self._dialect.stream_cursor(self._conn)
+            try:
+                cur.execute(self._dialect.sql(sql), params)
+            except BaseException:
+                cur.close()
+                raise
+        try:
+            while True:
+                with self._guard():
+                    rows = cur.fetchmany(size)
+                if not rows:
+                    return
+                yield rows
+        finally:
+            if not self._closed:
+                with suppress(Exception):
+                    cur.close()
 
     def _exec(self, sql: str) -> None:
         self._cursor().execute(sql)
