@@ -233,6 +233,41 @@ class TestImportTable:
         assert not result.ok
         assert result.total_rows == 4
 
+    def test_a_cell_repeated_down_a_column_is_judged_alike_on_every_row(self) -> None:
+        """Each distinct cell is read once per import; every row holding it gets the same
+        value or the same problem, each reported at its own row."""
+        rows: list[list[object]] = [[*EST_HEADER, "Số lao động"]]
+        for i in range(1, 7):
+            form = "công ty" if i % 2 else "hợp tác xã"
+            rows.append([*est_row(i)[:2], form, *est_row(i)[3:], "-4" if i % 3 == 0 else "12"])
+        with language("en"):
+            result = import_table(rows, "establishments")
+        assert [(p.row, p.column, p.value) for p in result.problems] == [
+            (2, "Loại hình", "công ty"),
+            (4, "Loại hình", "công ty"),
+            (6, "Loại hình", "công ty"),
+            (7, "Số lao động", -4),
+        ]
+        assert len({p.message for p in result.problems[:3]}) == 1
+        assert [(e.id, e.legal_form, e.employees) for e in result.objects] == [
+            ("HTX-2", LegalForm.COOPERATIVE, 12),
+            ("HTX-4", LegalForm.COOPERATIVE, 12),
+        ]
+
+    def test_a_whole_number_cell_is_not_taken_for_a_yes(self) -> None:
+        """In rows given in memory, ``True`` in a count column is refused where ``1`` is read,
+        however the two fall in the column."""
+        rows = [
+            [*EST_HEADER, "Số lao động"],
+            [*est_row(1), 1],
+            [*est_row(2), True],
+            [*est_row(3), 1.0],
+        ]
+        with language("en"):
+            result = import_table(rows, "establishments")
+        assert [e.employees for e in result.objects] == [1, 1]
+        assert [(p.row, p.column) for p in result.problems] == [(3, "Số lao động")]
+
     def test_problems_speak_vietnamese_by_default(self) -> None:
         """In Vietnamese (the default language) a problem names the row and the column in
         Vietnamese and says what is wrong in Vietnamese."""

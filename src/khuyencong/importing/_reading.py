@@ -244,6 +244,20 @@ class _RowChecker:
         self.limits = limits
         self.restore = restore
 
+    def _plain_text(self, values: Sequence[object]) -> bool:
+        """Whether every cell is a text within the length limit that is no spreadsheet error
+        and starts with no quote: then the cells are the values as they are (a CSV row)."""
+        try:
+            longest = max(map(len, values))  # type: ignore[arg-type]
+        except TypeError:  # a cell without a length: a number, None, a date
+            return False
+        return (
+            longest <= self.limits.max_cell_chars
+            and all(v.__class__ is str for v in values)
+            and EXCEL_ERRORS.isdisjoint(values)
+            and not any(v[:1] == "'" for v in values)  # type: ignore[index]
+        )
+
     def cells(self, number: int, values: Sequence[object]) -> list[object] | None:
         """The row's cells (``""`` for an empty one), or ``None`` for a blank row."""
         if number > self.limits.max_rows:
@@ -257,6 +271,8 @@ class _RowChecker:
         if width > self.limits.max_columns:
             maximum = self.limits.max_columns
             raise _limit(self.label, _row(number), "max_columns", maximum, width, key="columns")
+        if self._plain_text(values[:width]):
+            return list(values[:width])
         cells: list[object] = []
         for i in range(width):
             value = values[i]

@@ -45,6 +45,7 @@ from khuyencong.importing._columns import (
     SUPPORT_RECORD_COLUMNS,
     CellError,
     Column,
+    parse_text,
 )
 from khuyencong.importing._reading import (
     ErrorCell,
@@ -251,10 +252,17 @@ def _match_headers(
     return found, problems
 
 
+_Located = tuple[UnitRef | None, str | None, str | None]
+
+
 def _locate(
-    values: dict[str, Any], default_map: MapId | None, on: dt.date | None
-) -> tuple[UnitRef | None, str | None, str | None]:
-    """The unit a row names, or (None, column, message) when it cannot be found."""
+    values: dict[str, Any],
+    default_map: MapId | None,
+    on: dt.date | None,
+    found: dict[tuple[object, ...], _Located],
+) -> _Located:
+    """The unit a row names, or (None, column, message) when it cannot be found; ``found``
+    remembers the answers of one import (rows name the same units over and over)."""
     code = values.get("unit_code")
     names = {k: values.get(k) for k in ("commune", "district", "province")}
     if not code and not any(names.values()):
@@ -267,6 +275,14 @@ def _locate(
         return None, "map_id", text("importing.unknown_map", allowed=allowed)
     if map_id is None:
         return None, "map_id", text("importing.map_needed")
+    key = (map_id, code, *names.values())
+    answer = found.get(key)
+    if answer is None:
+        answer = found[key] = _unit(map_id, code, names)
+    return answer
+
+
+def _unit(map_id: MapId, code: str | None, names: dict[str, Any]) -> _Located:
     if code:
         try:
             return UnitRef(map_id, code), None, None
@@ -365,32 +381,11 @@ def import_table(
     numbers: list[int] = []
     seen: dict[str, int] = {}
     total = len(rows) - 1
+    context = _Context.of(kind, columns, file_headers, default)
     for done, (number, row) in enumerate(rows[1:], start=1):
-        obj, row_problems = _build(
-            kind,
-            columns=columns,
-            number=number,
-            row=row,
-            default_map=default,
-            file_headers=file_headers,
-        )
+        obj, row_problems = _build(context, number, row)
         if obj is not None:
-            first = seen.setdefault(obj.id, number)
-            if first != number:
-                message = text("importing.duplicate_id", row=first)
-                row_problems.append(RowProblem(number, file_headers["id"], message, obj.id))
-                obj = None
-            else:
-                dangling = [
-                    (field, key, value)
-                    for field, known, key in references
-                    if (value := getattr(obj, field)) is not None and not known(value)
-                ]
-                for field, key, value in dangling:
-                    message = text(key, id=repr(value))
-                    row_problems.append(RowProblem(number, file_headers[field], message, value))
-                if dangling:
-                    obj = None
+            obj = _unique_and_known(obj, number, seen, references, file_headers, row_problems)
         problems.extend(row_problems)
         if obj is not None:
             objects.append(obj)
@@ -398,6 +393,32 @@ def import_table(
         if progress is not None:
             progress(done, total)
     return TableImport(kind, label, tuple(objects), tuple(numbers), tuple(problems), total)
+
+
+def _unique_and_known(  # noqa: PLR0917  (private; the loop's state)
+    obj: Any,
+    number: int,
+    seen: dict[str, int],
+    references: list[tuple[str, _Known, str]],
+    file_headers: dict[str, str],
+    problems: list[RowProblem],
+) -> Any | None:
+    """``obj`` if its id is new to the file and the ids it names are known, else ``None``
+    with the problems added."""
+    first = seen.setdefault(obj.id, number)
+    if first != number:
+        message = text("importing.duplicate_id", row=first)
+        problems.append(RowProblem(number, file_headers["id"], message, obj.id))
+        return None
+    dangling = [
+        (field, key, value)
+        for field, known, key in references
+        if (value := getattr(obj, field)) is not None and not known(value)
+    ]
+    for field, key, value in dangling:
+        message = text(key, id=repr(value))
+        problems.append(RowProblem(number, file_headers[field], message, value))
+    return None if dangling else obj
 
 
 class _Known:
@@ -416,44 +437,121 @@ class _Known:
         return answer
 
 
+class _Refused:
+    """A cell its column's parser refused: the messages (one per problem) to report."""
+
+    __slots__ = ("messages",)
+
+    def __init__(self, messages: list[str]) -> None:
+        self.messages = messages
+
+
+_MEMO_LIMIT = 20_000
+"""How many distinct cells of one column an import remembers the reading of."""
+
+
+def _cell_reader(col: Column) -> Callable[[object], Any]:
+    """``col.parse`` that gives a :class:`_Refused` instead of raising, and reads each distinct
+    cell once per import: a column repeats its dates, amounts, codes and labels row after row
+    (text columns are read directly: stripping is as cheap as looking up)."""
+    parse = col.parse
+
+    def read(raw: object) -> Any:
+        try:
+            return parse(raw)
+        except CellError as exc:
+            return _Refused([str(exc)])
+        except ValidationError as exc:  # a parser that speaks the library's error
+            return _Refused([p.message for p in exc.problems])
+
+    if parse is parse_text:
+        return read
+    memo: dict[object, Any] = {}
+
+    def remembered(raw: object) -> Any:
+        # 1, 1.0 and True are equal keys; only a text is its own key.
+        key = raw if raw.__class__ is str else (raw.__class__, raw)
+        try:
+            return memo[key]
+        except KeyError:
+            value = read(raw)
+            if len(memo) < _MEMO_LIMIT:
+                memo[key] = value
+            return value
+        except TypeError:  # an unhashable cell
+            return read(raw)
+
+    return remembered
+
+
+@attrs.frozen
+class _Context:
+    """What every row of one import shares: its columns, their readers and their headers."""
+
+    kind: ImportKind
+    columns: tuple[tuple[int, Column, Callable[[object], Any], str], ...]
+    headers: dict[str, str]
+    default_map: MapId | None
+    units: dict[tuple[object, ...], _Located] = attrs.field(factory=dict)
+
+    @classmethod
+    def of(
+        cls,
+        kind: ImportKind,
+        columns: dict[int, Column],
+        file_headers: dict[str, str],
+        default_map: MapId | None,
+    ) -> _Context:
+        # Problems name a column as the file wrote it (or the template's header if absent).
+        headers = {col.field: col.header_vi for col in kind.columns} | file_headers
+        readers = tuple(
+            (i, col, _cell_reader(col), headers[col.field]) for i, col in columns.items()
+        )
+        return cls(kind, readers, headers, default_map)
+
+
 def _build(
-    kind: ImportKind,
-    *,
-    columns: dict[int, Column],
-    number: int,
-    row: Sequence[object],
-    default_map: MapId | None,
-    file_headers: dict[str, str],
+    context: _Context, number: int, row: Sequence[object]
 ) -> tuple[Any | None, list[RowProblem]]:
     problems: list[RowProblem] = []
     values: dict[str, Any] = {}
-    # Problems name a column as the file wrote it (or the template's header if it is absent).
-    headers = {col.field: col.header_vi for col in kind.columns} | file_headers
-    for i, col in columns.items():
-        raw = row[i] if i < len(row) else ""
-        if isinstance(raw, UnsavedFormula):
+    width = len(row)
+    for i, col, read, header in context.columns:
+        raw = row[i] if i < width else ""
+        if raw.__class__ is str:
+            if not raw or raw.isspace():
+                if col.required:
+                    problems.append(RowProblem(number, header, text("importing.required")))
+                continue
+        elif isinstance(raw, UnsavedFormula):
             unsaved = text("importing.cell.unsaved_formula", formula=raw.formula)
-            problems.append(RowProblem(number, headers[col.field], unsaved))
+            problems.append(RowProblem(number, header, unsaved))
             continue
-        if isinstance(raw, ErrorCell):
+        elif isinstance(raw, ErrorCell):
             error = text("importing.cell.excel_error", code=raw.code)
-            problems.append(RowProblem(number, headers[col.field], error, raw.code))
+            problems.append(RowProblem(number, header, error, raw.code))
             continue
-        if _blank(raw):
+        elif _blank(raw):
             if col.required:
-                problems.append(RowProblem(number, headers[col.field], text("importing.required")))
+                problems.append(RowProblem(number, header, text("importing.required")))
             continue
-        try:
-            values[col.field] = col.parse(raw)
-        except CellError as exc:
-            problems.append(RowProblem(number, headers[col.field], str(exc), raw))
-        except ValidationError as exc:  # a parser that speaks the library's error
-            problems.extend(
-                RowProblem(number, headers[col.field], p.message, raw) for p in exc.problems
-            )
-    location_values = {k: values.pop(k) for k in list(values) if k in _LOCATION_FIELDS}
+        value = read(raw)
+        if value.__class__ is _Refused:
+            problems.extend(RowProblem(number, header, m, raw) for m in value.messages)
+        else:
+            values[col.field] = value
+    return _finish(context, number, values, problems)
+
+
+def _finish(
+    context: _Context, number: int, values: dict[str, Any], problems: list[RowProblem]
+) -> tuple[Any | None, list[RowProblem]]:
+    """The row's object from its cells' values (its location found, its craft village
+    claimed), or ``None`` and every problem of the row."""
+    kind, headers = context.kind, context.headers
+    location_values = {k: values.pop(k) for k in _LOCATION_FIELDS.intersection(values)}
     on = values.get(kind.date_field) if kind.date_field else None
-    ref, column, message = _locate(location_values, default_map, on)
+    ref, column, message = _locate(location_values, context.default_map, on, context.units)
     if message is not None and column is not None:
         at = headers.get(column, column)
         problems.append(RowProblem(number, at, message, location_values.get(column)))
