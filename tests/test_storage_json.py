@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from khuyencong.converters import converter
 from khuyencong.domain import SupportRecord
 from khuyencong.storage._common import to_json
 from khuyencong.storage._json import json_writer
+from khuyencong.storage._records import json_list
 from khuyencong.testing import strategies as kst
 from khuyencong.testing.conformance import sample_support_record
 
@@ -61,3 +63,14 @@ class TestJsonWriter:
         """Once a caller registers an unstructure hook, the stores write what it gives."""
         record = sample_support_record(1)
         assert json_writer(SupportRecord)(record) == '{"id":"SR-000001"}'
+
+
+class TestJsonList:
+    """A multi-valued column holds the encoder's JSON array of its texts."""
+
+    @given(st.lists(st.text()))
+    def test_a_list_of_texts_is_the_encoders_array(self, texts: list[str]) -> None:
+        """Any texts (quotes, back-slashes, controls, Vietnamese) give the encoder's text."""
+        encoded = json.dumps(texts, ensure_ascii=False, separators=(",", ":"))
+        assert json_list(texts) == encoded
+        assert json.loads(json_list(tuple(texts))) == texts

@@ -98,6 +98,8 @@ def _items(inner: Callable[[Any], str]) -> Callable[[Any], str]:
     def piece(value: Any) -> str:
         if type(value) is not tuple:
             raise _UnexpectedValueError
+        if not value:
+            return "[]"
         return "[" + ",".join([inner(v) for v in value]) + "]"
 
     return piece

@@ -14,6 +14,7 @@ import datetime as dt
 import enum
 import functools
 import json
+import json.encoder
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
@@ -243,12 +244,17 @@ def compile_filters(spec: RecordSpec[Any], query: RecordQuery) -> list[Condition
 # What ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))`` uses, made once:
 # ``json.dumps`` with arguments builds a new encoder on every call.
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_string = json.encoder.encode_basestring  # a text as the encoder writes it (UTF-8 kept)
 
 
 def json_list(values: Iterable[str]) -> str:
     """A JSON array of texts as stored in a multi-valued column (compact, order kept)."""
     items = list(values)
-    return _encode(items) if items else "[]"
+    if not items:
+        return "[]"
+    if all(type(v) is str for v in items):  # what the encoder writes, without its machinery
+        return "[" + ",".join(map(_string, items)) + "]"
+    return _encode(items)
 
 
 def product_key(establishment_id: str, product_name: str) -> str:

@@ -162,7 +162,8 @@ class RepositoryBase(Generic[T]):
     # -- the port ---------------------------------------------------------------------------------
 
     def _checked(self, obj: object, index: int | None = None) -> T:
-        check_instance(obj, self._spec.cls, "$" if index is None else f"$[{index}]")
+        if not isinstance(obj, self._spec.cls):  # the path is written only for an error
+            check_instance(obj, self._spec.cls, "$" if index is None else f"$[{index}]")
         return obj  # type: ignore[return-value]  # checked just above
 
     def _check_new(self, objs: Sequence[T]) -> None:
@@ -171,16 +172,13 @@ class RepositoryBase(Generic[T]):
     def _check_references(self, objs: Sequence[T]) -> None:
         """Refuse objects naming objects the store does not hold (an object of the batch
         itself counts: an award entry may name a prior entry given with it)."""
-        refs = [
-            (i, obj.id, field, table, value)  # type: ignore[attr-defined]
-            for i, obj in enumerate(objs)
-            for field, table, value in self._spec.references(obj)
-        ]
-        if not refs:
-            return
+        references = self._spec.references
         wanted: dict[str, set[str]] = {}
-        for *_, table, value in refs:
-            wanted.setdefault(table, set()).add(value)
+        for obj in objs:
+            for _, table, value in references(obj):
+                wanted.setdefault(table, set()).add(value)
+        if not wanted:
+            return
         own = self._spec.table
         if own in wanted:
             wanted[own] -= {obj.id for obj in objs}  # type: ignore[attr-defined]
@@ -194,8 +192,9 @@ class RepositoryBase(Generic[T]):
             raise DanglingReferenceError(
                 self._spec.kind,
                 [
-                    (None if single else i, key, field, value, rec.REFERENCED[table])
-                    for i, key, field, table, value in refs
+                    (None if single else i, obj.id, field, value, rec.REFERENCED[table])  # type: ignore[attr-defined]
+                    for i, obj in enumerate(objs)
+                    for field, table, value in references(obj)
                     if (table, value) in missing
                 ],
                 self._spec.label,

@@ -112,9 +112,12 @@ class Dialect:
         """The statement in the driver's parameter style (written with ``?``)."""
         return text
 
+    date_param: Callable[[dt.date], object] | None = None
+    """How a date becomes a parameter the driver takes, or ``None`` to pass it as it is."""
+
     def date(self, value: dt.date | None) -> object:
         """A date as the driver takes it."""
-        return value
+        return value if value is None or self.date_param is None else self.date_param(value)
 
     def timestamp(self, value: dt.datetime) -> object:
         """An aware timestamp as the driver takes it."""
@@ -181,6 +184,8 @@ class _SqlRepository(RepositoryBase[T]):
         self._set_columns = ", ".join(f"{n} = ?" for n in [*names, "data"])
         self._table = spec.table
         self._to_json = json_writer(spec.cls)
+        first = 2 if self._versioned_table else 1  # the columns after id (and version)
+        self._insert_dates = [first + i for i in self._dates]
 
     def _columns(self, obj: T) -> list[Any]:
         values = list(self._spec.row(obj))
@@ -191,8 +196,17 @@ class _SqlRepository(RepositoryBase[T]):
     def _insert_row(self, obj: T, ids: list[str]) -> list[Any]:
         key: str = obj.id  # type: ignore[attr-defined]
         ids.append(key)
-        version = [1] if self._versioned_table else []
-        return [key, *version, *self._columns(obj), self._d.json(self._to_json(obj))]
+        if self._versioned_table:
+            row = [key, 1, *self._spec.row(obj), self._d.json(self._to_json(obj))]
+        else:
+            row = [key, *self._spec.row(obj), self._d.json(self._to_json(obj))]
+        date = self._d.date_param
+        if date is not None:
+            for i in self._insert_dates:
+                value = row[i]
+                if value is not None:
+                    row[i] = date(value)
+        return row
 
     def _insert(self, objs: list[T]) -> None:
         ids: list[str] = []

@@ -26,6 +26,7 @@ or empty file is refused rather than made into an empty store), and a write rais
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import sqlite3
@@ -97,8 +98,7 @@ class _SQLiteDialect(Dialect):
         self.where = where
         self.path = path
 
-    def date(self, value: Any) -> object:
-        return None if value is None else value.isoformat()
+    date_param = staticmethod(dt.date.isoformat)
 
     def timestamp(self, value: Any) -> object:
         return value.isoformat()
