@@ -32,6 +32,7 @@ from khuyencong.storage import open_store, store_dataset
 
 CLI = "khuyencong import --store (CLI)"
 BULK = "bulk import: store_dataset of built records"
+VALIDATE = "khuyencong import, validate only (CLI)"
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -78,7 +79,7 @@ def main(argv: list[str] | None = None) -> None:
             ran = common.run([*cli, "--store", fresh_store(folder / f"cli-{k}.db")])
             note(CLI, ran.wall, ran.cpu, ran.rss)
             ran = common.run(cli)
-            note("khuyencong import, validate only (CLI)", ran.wall, ran.cpu, ran.rss)
+            note(VALIDATE, ran.wall, ran.cpu, ran.rss)
             with open_store(f"sqlite:///{folder}/cli-{k}.db") as store:
                 assert store.support_records.count() == n, "the command stored every row"
 
@@ -124,10 +125,16 @@ def main(argv: list[str] | None = None) -> None:
             rows,
         )
     )
-    print(f"goal: khuyencong import ≥ 50,000 rows/s: {n / med[CLI]:,.0f} rows/s")
+    ours_s, bulk_s = med[CLI], med[BULK]
+    print(f"khuyencong import, validate only: {n / med[VALIDATE]:,.0f} rows/s (wall)")
     print(
-        f"goal: khuyencong import ≤ 1.5× the bulk import: {med[CLI] / med[BULK]:.2f}× "
-        f"(CPU {med_cpu[CLI] / med_cpu[BULK]:.2f}×)"
+        f"goal: khuyencong import ≥ 50,000 rows/s: {n / ours_s:,.0f} rows/s wall, "
+        f"{n / med_cpu[CLI]:,.0f} CPU (ours {ours_s:.2f} s for {n:,} rows; "
+        f"peer bulk import {bulk_s:.2f} s)"
+    )
+    print(
+        f"goal: khuyencong import ≤ 1.5× the bulk import: {ours_s / bulk_s:.2f}× wall, "
+        f"{med_cpu[CLI] / med_cpu[BULK]:.2f}× CPU (ours {ours_s:.2f} s; peer {bulk_s:.2f} s)"
     )
 
 

@@ -183,6 +183,14 @@ def main(argv: list[str] | None = None) -> None:
     ours = figures[big]["read: iterate store.support_records"][2]
     plain = figures[big]["read: plain sqlite3 + json.loads, list of dicts"][2]
     print(f"goal: peak RSS reading {big:,} ≤ the plain loop's: {ours / plain:.2f}×")
+    small = sizes[0]
+    first = figures[small]["read: iterate store.support_records"][2]
+    streamed = [figures[n]["read: plain sqlite3 + json.loads, streamed"][2] for n in (small, big)]
+    print(
+        f"goal: peak RSS reading flat from {small:,} to {big:,} (growth ≤ 1.5×): "
+        f"{ours / first:.2f}× (ours {first:,.0f} → {ours:,.0f} MB; "
+        f"peer streamed {streamed[0]:,.0f} → {streamed[1]:,.0f} MB)"
+    )
 
 
 if __name__ == "__main__":
