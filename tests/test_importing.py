@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from khuyencong._files import restore_formula
 from khuyencong.cli import main
 from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
 from khuyencong.domain import Dataset, Establishment, LegalForm, Sector, SupportContent
@@ -50,6 +51,7 @@ from khuyencong.importing._columns import (
     parse_enum,
     parse_int,
 )
+from khuyencong.importing._reading import EXCEL_ERRORS, ErrorCell, _RowChecker
 from khuyencong.messages import language, text
 from khuyencong.storage import open_store, store_dataset
 from khuyencong.testing.strategies import establishments, fair_participations, support_records
@@ -537,6 +539,15 @@ class TestFormulaNeutralisation:
             back = import_table(path, "establishments")
         assert back.ok, back.problems
         assert [e.name for e in back.objects] == [e.name for e in hostile]
+
+    @given(st.lists(st.text(alphabet="ab#'=\x00 N/A!REF", max_size=6), max_size=6))
+    def test_a_csv_row_reads_as_its_cells_one_by_one(self, row: list[str]) -> None:
+        """A CSV row is taken as it is only when no cell starts with a quote or is an error
+        value: every row reads as the cell-by-cell reading gives it."""
+        width = max((i + 1 for i, v in enumerate(row) if v != ""), default=0)
+        expected = [ErrorCell(v) if v in EXCEL_ERRORS else restore_formula(v) for v in row[:width]]
+        found = _RowChecker("rows.csv", ImportLimits()).cells(1, row, texts=True)
+        assert found == (expected or None)
 
     def test_a_formula_is_written_with_a_quote_and_numbers_are_not(self) -> None:
         """In the CSV text a formula-like name has a quote in front; a negative income

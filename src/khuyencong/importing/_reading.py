@@ -244,22 +244,28 @@ class _RowChecker:
         self.limits = limits
         self.restore = restore
 
-    def _plain_text(self, values: Sequence[object]) -> bool:
-        """Whether every cell is a text within the length limit that is no spreadsheet error
-        and starts with no quote: then the cells are the values as they are (a CSV row)."""
-        try:
-            longest = max(map(len, values))  # type: ignore[arg-type]
-        except TypeError:  # a cell without a length: a number, None, a date
+    def _as_they_are(self, values: Sequence[object], *, texts: bool) -> bool:
+        """Whether the cells are the values as they are: texts (``texts``: known to be, as a
+        CSV reader's are) within the length limit, none a spreadsheet error or starting with a
+        quote. A NUL inside a cell may make it say no where the answer is yes, never the other
+        way round."""
+        if not texts and not all(v.__class__ is str for v in values):
             return False
+        cells: Sequence[str] = values  # type: ignore[assignment]  # all texts (checked above)
+        if max(map(len, cells)) > self.limits.max_cell_chars:
+            return False
+        joined = "\x00".join(cells)  # one search for every cell's first character
         return (
-            longest <= self.limits.max_cell_chars
-            and all(v.__class__ is str for v in values)
-            and EXCEL_ERRORS.isdisjoint(values)
-            and not any(v[:1] == "'" for v in values)  # type: ignore[index]
+            not joined.startswith("'")
+            and "\x00'" not in joined
+            and ("#" not in joined or EXCEL_ERRORS.isdisjoint(cells))
         )
 
-    def cells(self, number: int, values: Sequence[object]) -> list[object] | None:
-        """The row's cells (``""`` for an empty one), or ``None`` for a blank row."""
+    def cells(
+        self, number: int, values: Sequence[object], *, texts: bool = False
+    ) -> list[object] | None:
+        """The row's cells (``""`` for an empty one), or ``None`` for a blank row; ``texts``:
+        every value is a text (a CSV reader's row)."""
         if number > self.limits.max_rows:
             maximum = self.limits.max_rows
             raise _limit(self.label, _row(number), "max_rows", maximum, None, key="rows")
@@ -271,7 +277,7 @@ class _RowChecker:
         if width > self.limits.max_columns:
             maximum = self.limits.max_columns
             raise _limit(self.label, _row(number), "max_columns", maximum, width, key="columns")
-        if self._plain_text(values[:width]):
+        if self._as_they_are(values[:width], texts=texts):
             return list(values[:width])
         cells: list[object] = []
         for i in range(width):
@@ -328,7 +334,7 @@ def _read_csv(data: bytes, label: str, limits: ImportLimits) -> Rows:
     number = 0
     try:
         for number, row in enumerate(reader, start=1):
-            cells = check.cells(number, row)
+            cells = check.cells(number, row, texts=True)
             if cells is not None:
                 rows.append((number, cells))
     except csv.Error as exc:
