@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import pickle
 import re
@@ -269,6 +270,22 @@ class TestImportTable:
             result = import_table(rows, "establishments")
         assert [e.employees for e in result.objects] == [1, 1]
         assert [(p.row, p.column) for p in result.problems] == [(3, "Số lao động")]
+
+    def test_the_garbage_collector_is_as_the_caller_left_it(self) -> None:
+        """The import pauses Python's collector while it builds rows, and leaves it running
+        (even after a refused file) or paused, as the caller had it."""
+        rows = est_rows(*([f"{i}", *est_row(i)[:5]] for i in range(1, 4)))
+        assert gc.isenabled()
+        assert len(import_table(rows, "establishments", default_map=MapId.MAP_2021).objects) == 3
+        with pytest.raises(InputLimitError):
+            import_table(rows, "establishments", limits=ImportLimits(max_rows=2))
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            import_table(rows, "establishments", default_map=MapId.MAP_2021)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
 
     def test_problems_speak_vietnamese_by_default(self) -> None:
         """In Vietnamese (the default language) a problem names the row and the column in
