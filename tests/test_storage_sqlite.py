@@ -254,6 +254,17 @@ class TestPagedReads:
         assert len(ids) == 10
         assert sum("LIMIT 3" in s for s in statements) == 4
 
+    def test_pages_are_read_without_the_memory_map(self, store: SQLiteStore) -> None:
+        """Each page is read with the map off (a mapped scan keeps the whole file resident),
+        and the map is back on for every other query once the page is read."""
+        statements: list[str] = []
+        store._conn.set_trace_callback(statements.append)
+        assert len(list(store.support_records)) == 10
+        store._conn.set_trace_callback(None)
+        pages = [i for i, s in enumerate(statements) if "LIMIT 3" in s]
+        assert all(statements[i - 1] == "PRAGMA mmap_size = 0" for i in pages)
+        assert store._conn.execute("PRAGMA mmap_size").fetchone()[0] == sqlite_module._MMAP_SIZE
+
     def test_a_filtered_find_is_read_in_pages_too(self, store: SQLiteStore) -> None:
         """A filter applies on every page: the keyset condition joins the query's own."""
         found = store.support_records.find(establishment_id="E-1")

@@ -151,6 +151,11 @@ class Dialect:
         """The tables of the database (or schema)."""
         raise NotImplementedError
 
+    def scan(self, cur: Cursor, sql: str, params: Sequence[Any]) -> list[Any]:
+        """The rows of one page of a read through a whole table."""
+        cur.execute(self.sql(sql), params)
+        return cur.fetchall()
+
     def stream_cursor(self, connection: Any) -> Cursor:
         """A cursor whose rows stay in the database until fetched (when not ``page_by_id``)."""
         raise NotImplementedError
@@ -293,13 +298,13 @@ class _SqlRepository(RepositoryBase[T]):
             return
         after = f"{where} AND id > ?" if where else " WHERE id > ?"
         sql = f"SELECT id, data FROM {self._table}{where} {self._d.order_by_id} LIMIT {PAGE}"
-        rows = self._store._all(sql, params)
+        rows = self._store._scan(sql, params)
         while rows:
             yield from_many(map(_second, rows), cls, kind)
             if len(rows) < PAGE:
                 return
             sql = f"SELECT id, data FROM {self._table}{after} {self._d.order_by_id} LIMIT {PAGE}"
-            rows = self._store._all(sql, [*params, rows[-1][0]])
+            rows = self._store._scan(sql, [*params, rows[-1][0]])
 
     def __iter__(self) -> Iterator[T]:
         """Every object, sorted by id, read a page at a time (memory stays flat however
@@ -619,6 +624,10 @@ class SqlStore:
             cur = self._cursor()
             cur.execute(self._dialect.sql(sql), params)
             return cur.fetchall()
+
+    def _scan(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        with self._guard():
+            return self._dialect.scan(self._cursor(), sql, params)
 
     def _stream(self, sql: str, params: Sequence[Any], size: int) -> Iterator[list[Any]]:
         """The rows of a query, ``size`` at a time, from a cursor that keeps them in the

@@ -168,6 +168,16 @@ class _SQLiteDialect(Dialect):
         finally:
             cur.execute(f"PRAGMA cache_size = {int(cache)}")
 
+    def scan(self, cur: Cursor, sql: str, params: Sequence[Any]) -> list[Any]:
+        """One page of a read through a whole table, through read calls instead of the memory
+        map: read through the map, every page of the file would stay in the process's memory
+        (its resident size would grow to the size of the file) however few rows it holds."""
+        cur.execute("PRAGMA mmap_size = 0")
+        try:
+            return super().scan(cur, sql, params)
+        finally:
+            cur.execute(f"PRAGMA mmap_size = {_MMAP_SIZE}")
+
     def tables(self, cur: Cursor) -> list[str]:
         cur.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
