@@ -19,6 +19,7 @@ exits 1.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -30,6 +31,7 @@ import attrs
 import common
 
 HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
 PEERS_PYTHON = Path("/work/venv-bench/bin/python")
 
 
@@ -122,7 +124,12 @@ def run(bench: Bench, *, full: bool, log: list[str]) -> tuple[list[Goal], str]:
     argv = [str(python), str(HERE / bench.script), *(bench.full if full else bench.quick)]
     print(f"== {bench.name}: {' '.join(argv[1:])}", flush=True)
     started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, check=False)
+    # The peers' environment has the library installed from some checkout: measure this one.
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(SRC), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
     log += [f"== {bench.name}: {' '.join(argv)}", done.stdout, done.stderr]
     print(f"   {time.perf_counter() - started:.0f} s, exit {done.returncode}", flush=True)
     goals = [g for line in done.stdout.splitlines() if (g := Goal.parse(bench.name, line))]
