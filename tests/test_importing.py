@@ -260,7 +260,7 @@ class TestImportTable:
     def test_a_whole_number_cell_is_not_taken_for_a_yes(self) -> None:
         """In rows given in memory, ``True`` in a count column is refused where ``1`` is read,
         however the two fall in the column."""
-        rows = [
+        rows: list[list[object]] = [
             [*EST_HEADER, "Số lao động"],
             [*est_row(1), 1],
             [*est_row(2), True],

@@ -245,7 +245,7 @@ class TestPostgresOnly:
         assert any("SR-000002" in p and "E-1" in p for p in problems)
 
 
-class TestPagedReads:
+class TestPostgresPagedReads:
     """Reading a whole table goes through a server-side cursor, a page at a time."""
 
     @pytest.fixture

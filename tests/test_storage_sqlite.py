@@ -176,7 +176,7 @@ def _indexes(path: str) -> list[tuple[str, str]]:
     return found
 
 
-class TestBulkInsert:
+class TestSQLiteBulkInsert:
     """A large batch into a small table builds the indexes after its rows, all or nothing."""
 
     @pytest.fixture
@@ -229,7 +229,7 @@ class TestBulkInsert:
         assert store.check_integrity() == []
 
 
-class TestPagedReads:
+class TestSQLitePagedReads:
     """Reading a whole table goes through it a page at a time, every object once, by id."""
 
     @pytest.fixture
