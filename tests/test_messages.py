@@ -94,6 +94,7 @@ class TestLanguageInForce:
 
 import datetime as dt  # noqa: E402  (the second half of the module tests what the library prints)
 import enum  # noqa: E402
+import json  # noqa: E402
 import re  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from functools import cache  # noqa: E402
@@ -113,6 +114,7 @@ from khuyencong.exceptions import (  # noqa: E402
     NotConfiguredError,
     RuleConflictError,
 )
+from khuyencong.exchange import iati, threesixty  # noqa: E402
 from khuyencong.indicators import (  # noqa: E402
     STANDARD_INDICATORS,
     Breakdown,
@@ -292,6 +294,58 @@ def _refusals() -> Iterator[Callable[[], object]]:
     yield lambda: attrs.evolve(sample_establishment(1), employees=-3, tax_number="0100109107")
     yield lambda: attrs.evolve(sample_establishment(1), tax_number="01001091")
     yield lambda: attrs.evolve(sample_support_record(1), national_amount=1.5)  # type: ignore[arg-type]
+    yield from _exchange_refusals()
+
+
+_BAD_GRANT = {
+    "id": "360G-kc-1",
+    "title": "T",
+    "currency": "USD",
+    "amountAwarded": -5,
+    "awardDate": "2024-01-01",
+    "recipientOrganization": [{"id": "r", "name": "R", "colour": "red"}],
+    "beneficiaryLocation": [{"countryCode": "US", "geoCode": "1", "geoCodeType": "X"}],
+    "grantProgramme": [{"title": "no code"}],
+    "extra": 1,
+}
+
+_BAD_RESULT = {
+    "type": "7",
+    "title": {"narrative": [{"xml:lang": "vi", "text": "T"}, {"xml:lang": "fr", "text": "T"}]},
+    "indicator": [
+        {
+            "measure": "5",
+            "ascending": "maybe",
+            "title": {"narrative": []},
+            "reference": [{"vocabulary": "1", "code": "x"}],
+            "baseline": [{"year": "20", "value": "many"}],
+            "period": [
+                {
+                    "period-start": {"iso-date": "2024-12-31"},
+                    "period-end": {"iso-date": "2024-01-01"},
+                    "target": [{"value": "1"}, {"value": "2", "colour": "red"}],
+                }
+            ],
+        }
+    ],
+}
+
+
+def _exchange_refusals() -> Iterator[Callable[[], object]]:
+    """Exchange files a user imports: a 360Giving grant and an IATI result with a problem in
+    almost every field, a CSV with an unknown column, XML that is not IATI, and an export to a
+    prefix that is not 360Giving's."""
+    yield lambda: threesixty.loads(json.dumps({"grants": [_BAD_GRANT, 7]}))
+    yield lambda: threesixty.loads(json.dumps({"grants": []}))
+    yield lambda: threesixty.loads(json.dumps([1]))
+    yield lambda: threesixty.loads("Identifier,Colour\nx,red\n", fmt="csv")
+    yield lambda: threesixty.grants_from(
+        establishments=[], prefix="kc-", funder=threesixty.Organisation("f", "F")
+    )
+    yield lambda: iati.loads(json.dumps({"iati-version": "1.0", "result": [_BAD_RESULT, 3]}))
+    yield lambda: iati.loads(json.dumps({"result": []}))
+    yield lambda: iati.loads("<budget/>", fmt="xml")
+    yield lambda: iati.loads("<result><title/><title/></result>", fmt="xml")
 
 
 def _errors(lang: str) -> Iterator[str]:
@@ -345,3 +399,40 @@ class TestNoOtherLanguage:
         label (names of places and centres are proper names and keep their diacritics)."""
         found = {leak for out in outputs("en") for leak in leaks(out, vietnamese_texts())}
         assert found == set()
+
+    def test_every_problem_of_an_exchange_file_is_vietnamese_by_default(self) -> None:
+        """Each reason given for a bad 360Giving or IATI file speaks Vietnamese in Vietnamese
+        (a sentence left in English, outside the catalogue, has no Vietnamese letter), and
+        English in English."""
+        for lang, expected in (("vi", True), ("en", False)):
+            with language(lang):  # type: ignore[arg-type]
+                for call in _exchange_refusals():
+                    with pytest.raises(ValidationError) as caught:
+                        call()
+                    for problem in caught.value.problems:
+                        found = bool(_VIETNAMESE_LETTER.search(problem.message.lower()))
+                        assert found is expected, (lang, problem)
+
+    def test_a_content_not_yet_in_force_is_named_by_its_label_and_article(self) -> None:
+        """Asking for a content before it existed names the content by its label and cites the
+        article as the reader's language writes it: "Điều 4" in Vietnamese, "Art. 4" in
+        English; never the content's code."""
+        content = SupportContent.DIGITAL_TRANSFORMATION
+        for lang, article in (("vi", "Điều 4"), ("en", "Art. 4")):
+            with language(lang):  # type: ignore[arg-type]
+                with pytest.raises(CoverageError) as caught:
+                    support_amount(content, 100_000_000, dt.date(2020, 1, 1))
+                message = str(caught.value)
+            assert content.label(lang) in message  # type: ignore[arg-type]
+            assert article in message
+            assert content.value not in message
+
+    def test_a_list_of_allowed_states_quotes_each_state(self) -> None:
+        """A state's label may hold a comma of its own ("Đang thực hiện"), so a list of the
+        states a project may move to quotes each one, and no state's label has a comma."""
+        project = sample_project().transition(ProjectStatus.SUBMITTED, on=dt.date(2019, 2, 1))
+        with language("vi"), pytest.raises(KhuyenCongError) as caught:
+            project.transition(ProjectStatus.SETTLED, on=dt.date(2019, 3, 1))
+        allowed = [s for s in ProjectStatus if f"“{s.label('vi')}”" in str(caught.value)]
+        assert ProjectStatus.CANCELLED in allowed
+        assert all("," not in s.label(lang) for s in ProjectStatus for lang in LANGS)

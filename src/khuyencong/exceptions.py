@@ -305,7 +305,8 @@ class IllegalTransitionError(KhuyenCongError, ValueError):
             label = self._labels.get(state)
             return state if label is None else label.get()
 
-        allowed = ", ".join(name(a) for a in self.allowed) or _text("errors.final_state")
+        # Each state quoted: a label may hold a comma of its own.
+        allowed = ", ".join(f"“{name(a)}”" for a in self.allowed) or _text("errors.final_state")
         return _text(
             "errors.illegal_transition",
             entity=self._entity.get(),
@@ -406,21 +407,50 @@ class CoverageError(KhuyenCongError, LookupError):
 class ContentNotInForceError(CoverageError):
     """A support content asked for on a date when it is not a khuyến công content.
 
+    The message names the content by its label and the document by its citation, both in the
+    language in force when the error is shown (``Điều 4`` in Vietnamese, ``Art. 4`` in
+    English).
+
     Attributes:
         content: The content's value (``digital_transformation``).
         on: The date it was asked for.
-        document: The document whose list of contents applies on that date.
+        document: The document whose list of contents applies on that date, in the language
+            in force when raised.
+        label: The content's label, in the language in force when raised.
+
+    >>> import datetime as dt
+    >>> from khuyencong.messages import Text, language
+    >>> error = ContentNotInForceError(
+    ...     "digital_transformation", dt.date(2024, 6, 30),
+    ...     Text("Điều 4, 45/2012/NĐ-CP", "Art. 4, 45/2012/NĐ-CP"),
+    ...     Text("Chuyển đổi số", "Digital transformation"),
+    ... )
+    >>> with language("en"):
+    ...     print(error)
+    support content “Digital transformation” is not a khuyến công content on 2024-06-30: \
+the contents then are those of Art. 4, 45/2012/NĐ-CP
     """
 
-    def __init__(self, content: str, on: dt.date, document: str) -> None:
+    def __init__(
+        self, content: str, on: dt.date, document: str | Text, label: str | Text = ""
+    ) -> None:
         self.content = content
         self.on = on
-        self.document = document
+        self._document = Text.of(document)
+        self._label = Text.of(label or content)
+        self.document = self._document.get()
+        self.label = self._label.get()
         self.parameter = "contents.recognised"
-        self.coverage = document
-        LookupError.__init__(
-            self,
-            _text("errors.content_not_in_force", content=content, on=_day(on), document=document),
+        self.coverage = self.document
+        LookupError.__init__(self, str(self))
+
+    def __str__(self) -> str:
+        """The message in the language in force when it is shown."""
+        return _text(
+            "errors.content_not_in_force",
+            content=self._label.get(),
+            on=_day(self.on),
+            document=self._document.get(),
         )
 
 

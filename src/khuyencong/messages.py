@@ -134,7 +134,8 @@ def text(key: str, lang: Lang | None = None, /, **fields: object) -> str:
     'NO'
     """
     template = catalogue()[key][LANGS.index(resolve_language(lang))]
-    return template.format(**fields) if fields else template
+    # Every template is format syntax, with or without fields: "{{" is a literal brace.
+    return template.format(**fields) if fields or "{" in template else template
 
 
 @attrs.frozen

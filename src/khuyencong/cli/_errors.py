@@ -231,7 +231,7 @@ def _library_error(exc: KhuyenCongError) -> Failure:
             ExitCode.NOT_CONFIGURED,
             text(
                 "cli.error.content_not_in_force",
-                content=exc.content,
+                content=exc.label,
                 on=_day(exc.on),
                 document=exc.document,
             ),

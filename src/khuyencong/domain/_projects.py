@@ -81,7 +81,7 @@ register_labels(
         ProjectStatus.ACCEPTED: ("Đã nghiệm thu", "Accepted"),
         ProjectStatus.SETTLED: ("Đã quyết toán", "Settled"),
         ProjectStatus.REJECTED: ("Không được phê duyệt", "Rejected"),
-        ProjectStatus.CANCELLED: ("Đã hủy, dừng thực hiện", "Cancelled or stopped"),
+        ProjectStatus.CANCELLED: ("Đã hủy (dừng thực hiện)", "Cancelled or stopped"),
     },
 )
 

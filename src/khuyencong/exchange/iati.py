@@ -226,7 +226,9 @@ class IatiPeriod:
     def __attrs_post_init__(self) -> None:
         if self.target is None and self.target_comment is not None:
             raise ValidationError.single(
-                "$.target_comment", self.target_comment, "a comment belongs to a target; give one"
+                "$.target_comment",
+                self.target_comment,
+                text("exchange.iati.comment_without_target"),
             )
 
 
@@ -508,28 +510,28 @@ class _Checker:
     def shape(self, name: str, data: object, path: str) -> Mapping[str, Any] | None:
         """Check that ``data`` is an object with known keys of the right kinds."""
         if not isinstance(data, Mapping):
-            self.add(path, f"<{name}> is a JSON object", type(data).__name__)
+            self.add(path, text("exchange.iati.element_object", name=name), data)
             return None
         attributes, once, repeated = _SHAPES[name]
         for key in data:
             if key in attributes:
                 if not isinstance(data[key], str):
-                    self.add(f"{path}.{key}", "an attribute is text", data[key])
+                    self.add(f"{path}.{key}", text("exchange.iati.attribute_text"), data[key])
             elif key in once:
                 if not isinstance(data[key], Mapping):
-                    self.add(f"{path}.{key}", "this element appears once: an object", data[key])
+                    self.add(f"{path}.{key}", text("exchange.iati.once_object"), data[key])
             elif key in repeated:
                 items = data[key]
                 if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
-                    self.add(f"{path}.{key}", "a repeated element is a list of objects", items)
+                    self.add(f"{path}.{key}", text("exchange.iati.repeated_list"), items)
             else:
-                self.add(f"{path}.{key}", "khuyencong does not read this element or attribute")
+                self.add(f"{path}.{key}", text("exchange.iati.unread"))
         return data
 
     def text(self, data: Mapping[str, Any], key: str, path: str) -> str | None:
         value = data.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
-            self.add(f"{path}.{key}", "required, and missing")
+            self.add(f"{path}.{key}", text("converters.missing_field"))
             return None
         return value if isinstance(value, str) else None
 
@@ -543,33 +545,33 @@ class _Checker:
         """The single item of a repeatable element our profile writes once."""
         items = self.items(data, key)
         if len(items) != 1:
-            self.add(f"{path}.{key}", f"khuyencong writes and reads exactly one {key}", len(items))
+            self.add(f"{path}.{key}", text("exchange.iati.exactly_one", element=key), len(items))
             return None
         return items[0]
 
     def number(self, data: Mapping[str, Any], key: str, path: str) -> None:
-        text = self.text(data, key, path)
-        if text is not None and _parse_number(text) is None:
-            self.add(f"{path}.{key}", "must be a number, such as 52 or 21.05", text)
+        written = self.text(data, key, path)
+        if written is not None and _parse_number(written) is None:
+            self.add(f"{path}.{key}", text("exchange.iati.number"), written)
 
     def date(self, data: Mapping[str, Any], element: str, path: str) -> dt.date | None:
         item = data.get(element)
         if not isinstance(item, Mapping):
-            self.add(f"{path}.{element}", "required, and missing")
+            self.add(f"{path}.{element}", text("converters.missing_field"))
             return None
         self.shape(element, item, f"{path}.{element}")
-        text = self.text(item, "iso-date", f"{path}.{element}")
-        if text is None:
+        written = self.text(item, "iso-date", f"{path}.{element}")
+        if written is None:
             return None
-        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text) and _is_date(text):
-            return dt.date.fromisoformat(text)
-        self.add(f"{path}.{element}.iso-date", "must be a date, YYYY-MM-DD", text)
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", written) and _is_date(written):
+            return dt.date.fromisoformat(written)
+        self.add(f"{path}.{element}.iso-date", text("exchange.iati.date"), written)
         return None
 
     def titles(self, data: Mapping[str, Any], element: str, path: str) -> None:
         title = data.get(element)
         if not isinstance(title, Mapping):
-            self.add(f"{path}.{element}", "required: narratives in Vietnamese and English")
+            self.add(f"{path}.{element}", text("exchange.iati.titles"))
             return
         self.shape(element, title, f"{path}.{element}")
         narratives = self.items(title, "narrative")
@@ -581,20 +583,23 @@ class _Checker:
             if not found or not isinstance(found[0].get("text"), str) or not found[0]["text"]:
                 self.add(
                     f"{path}.{element}.narrative",
-                    f'required: a narrative with xml:lang="{lang}" and text',
+                    text("exchange.iati.narrative", lang=lang),
                 )
         for extra in sorted({str(x) for x in langs if langs.count(x) > 1 or x not in _LANGS}):
-            self.add(f"{path}.{element}.narrative", "one narrative per language: vi, en", extra)
+            self.add(f"{path}.{element}.narrative", text("exchange.iati.one_narrative"), extra)
 
     def key_of(self, data: Mapping[str, Any], path: str) -> str | None:
         dims = self.items(data, "dimension")
         for j, d in enumerate(dims):
             self.shape("dimension", d, f"{path}.dimension[{j}]")
             if d.get("name") != KEY_DIMENSION:
-                self.add(f"{path}.dimension[{j}].name", f'khuyencong reads "{KEY_DIMENSION}"')
+                self.add(
+                    f"{path}.dimension[{j}].name",
+                    text("exchange.iati.dimension_name", name=KEY_DIMENSION),
+                )
             self.text(d, "value", f"{path}.dimension[{j}]")
         if len(dims) > 1:
-            self.add(f"{path}.dimension", "at most one dimension", len(dims))
+            self.add(f"{path}.dimension", text("exchange.iati.one_dimension"), len(dims))
         value = dims[0].get("value") if dims else None
         return value if isinstance(value, str) else None
 
@@ -644,11 +649,11 @@ def iati_result_problems(data: Mapping[str, Any], path: str = "$.result[0]") -> 
     kind = c.text(result, "type", path)
     if kind is not None and kind not in {t.value for t in ResultType}:
         allowed = ", ".join(t.value for t in ResultType)
-        c.add(f"{path}.type", f"a ResultType code: {allowed}", kind)
+        c.add(f"{path}.type", text("exchange.iati.result_type_code", allowed=allowed), kind)
     c.titles(result, "title", path)
     indicators = c.items(result, "indicator")
     if not indicators:
-        c.add(f"{path}.indicator", "required: at least one indicator")
+        c.add(f"{path}.indicator", text("exchange.iati.no_indicator"))
     for i, ind in enumerate(indicators):
         _indicator_problems(c, ind, f"{path}.indicator[{i}]")
     return c.problems
@@ -659,10 +664,10 @@ def _indicator_problems(c: _Checker, data: Mapping[str, Any], path: str) -> None
         return
     measure = c.text(data, "measure", path)
     if measure is not None and measure not in {m.value for m in IndicatorMeasure}:
-        c.add(f"{path}.measure", "khuyencong writes 1 (unit) or 2 (percentage)", measure)
+        c.add(f"{path}.measure", text("exchange.iati.measure_code"), measure)
     ascending = data.get("ascending")
     if ascending is not None and ascending not in ("0", "1", "true", "false"):
-        c.add(f"{path}.ascending", "a boolean: 1, 0, true or false", ascending)
+        c.add(f"{path}.ascending", text("exchange.iati.boolean"), ascending)
     c.titles(data, "title", path)
     reference = c.one(data, "reference", path)
     if reference is not None:
@@ -670,7 +675,10 @@ def _indicator_problems(c: _Checker, data: Mapping[str, Any], path: str) -> None
         c.shape("reference", reference, at)
         vocabulary = c.text(reference, "vocabulary", at)
         if vocabulary is not None and vocabulary != INDICATOR_VOCABULARY:
-            c.add(f"{at}.vocabulary", f"the indicator code is of vocabulary {INDICATOR_VOCABULARY}")
+            c.add(
+                f"{at}.vocabulary",
+                text("exchange.iati.vocabulary", vocabulary=INDICATOR_VOCABULARY),
+            )
         c.text(reference, "code", at)
     baseline = c.one(data, "baseline", path)
     key = None
@@ -679,7 +687,7 @@ def _indicator_problems(c: _Checker, data: Mapping[str, Any], path: str) -> None
         c.shape("baseline", baseline, at)
         year = c.text(baseline, "year", at)
         if year is not None and (not re.fullmatch(r"[0-9]{4}", year) or int(year) < 1):
-            c.add(f"{at}.year", "a year, yyyy", year)
+            c.add(f"{at}.year", text("exchange.iati.year"), year)
         c.number(baseline, "value", at)
         key = c.key_of(baseline, at)
     for j, period in enumerate(c.items(data, "period")):
@@ -688,17 +696,21 @@ def _indicator_problems(c: _Checker, data: Mapping[str, Any], path: str) -> None
         start = c.date(period, "period-start", at)
         end = c.date(period, "period-end", at)
         if start is not None and end is not None and end < start:
-            c.add(f"{at}.period-end.iso-date", "the period ends before it starts", end.isoformat())
+            c.add(f"{at}.period-end.iso-date", text("exchange.iati.period_order"), end.isoformat())
         for element in ("target", "actual"):
             values = c.items(period, element)
             if len(values) > 1:
-                c.add(f"{at}.{element}", f"khuyencong reads at most one {element}", len(values))
+                c.add(
+                    f"{at}.{element}",
+                    text("exchange.iati.at_most_one", element=element),
+                    len(values),
+                )
             for k, item in enumerate(values):
                 where = f"{at}.{element}[{k}]"
                 c.shape(element, item, where)
                 c.number(item, "value", where)
                 if c.key_of(item, where) != key:
-                    c.add(f"{where}.dimension", "the breakdown key differs from the baseline's")
+                    c.add(f"{where}.dimension", text("exchange.iati.key_differs"))
                 comment = item.get("comment")
                 if isinstance(comment, Mapping):
                     c.shape("comment", comment, f"{where}.comment")
@@ -709,7 +721,7 @@ def _indicator_problems(c: _Checker, data: Mapping[str, Any], path: str) -> None
 
 def _package(results: Sequence[IatiResult]) -> dict[str, Any]:
     if not results:
-        raise ValidationError.single("$.result", [], "an IATI results file holds at least one")
+        raise ValidationError.single("$.result", [], text("exchange.iati.no_result"))
     items = [result_to_iati(r) for r in results]
     problems = [p for i, r in enumerate(items) for p in iati_result_problems(r, f"$.result[{i}]")]
     if problems:
@@ -847,11 +859,11 @@ def _parse_result(data: Mapping[str, Any]) -> IatiResult:
 
 def _parse_results(items: Sequence[object]) -> list[IatiResult]:
     if not items:
-        raise ValidationError.single("$.result", [], "an IATI results file holds at least one")
+        raise ValidationError.single("$.result", [], text("exchange.iati.no_result"))
     problems: list[Problem] = []
     for i, item in enumerate(items):
         if not isinstance(item, Mapping):
-            problems.append(Problem(f"$.result[{i}]", "a result is an object", type(item).__name__))
+            problems.append(Problem(f"$.result[{i}]", text("exchange.iati.result_object"), item))
         else:
             problems.extend(iati_result_problems(item, f"$.result[{i}]"))
     if problems:
@@ -863,7 +875,7 @@ def _from_json(document: str | bytes, source: str) -> list[IatiResult]:
     data = parse_json(document, source=source)
     if not isinstance(data, dict) or not isinstance(data.get("result"), list):
         raise ValidationError.single(
-            "$.result", None, 'an IATI results file is {"iati-version": "2.03", "result": [...]}'
+            "$.result", None, text("exchange.iati.package", version=IATI_VERSION)
         )
     problems = [
         Problem(f"$.{k}", "unknown field; remove it or check its spelling")
@@ -872,7 +884,9 @@ def _from_json(document: str | bytes, source: str) -> list[IatiResult]:
     if data.get("iati-version") != IATI_VERSION:
         problems.append(
             Problem(
-                "$.iati-version", f"khuyencong reads IATI {IATI_VERSION}", data.get("iati-version")
+                "$.iati-version",
+                text("exchange.iati.version", version=IATI_VERSION),
+                data.get("iati-version"),
             )
         )
     if problems:
@@ -903,7 +917,7 @@ def _data(
         name = _tag(child)
         if name in _ONCE:
             if name in data:
-                problems.append(Problem(f"{path}.{name}", "this element appears once"))
+                problems.append(Problem(f"{path}.{name}", text("exchange.iati.once")))
             data[name] = _data(child, f"{path}.{name}", problems, depth + 1)
         else:
             items = data.setdefault(name, [])
@@ -949,9 +963,7 @@ def _from_xml(document: str | bytes, source: str) -> list[IatiResult]:
                 r for a in activities if a.tag == "iati-activity" for r in a.findall("result")
             )
         else:
-            problems.append(
-                Problem("$", "expected <result> or <iati-activity> elements", child.tag)
-            )
+            problems.append(Problem("$", text("exchange.iati.expected_elements"), child.tag))
     if problems:
         raise ValidationError(problems)
     try:

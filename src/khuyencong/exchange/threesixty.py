@@ -207,7 +207,9 @@ def _nfc_optional(value: object) -> object:
 
 def _non_blank(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     if not isinstance(value, str) or not value:
-        raise ValidationError.single(f"$.{attribute.name}", value, "must be a non-empty text")
+        raise ValidationError.single(
+            f"$.{attribute.name}", value, text("domain.check.non_empty_text")
+        )
 
 
 @attrs.frozen
@@ -279,14 +281,15 @@ class Grant:
         problems: list[Problem] = []
         if isinstance(self.amount_awarded, bool) or not isinstance(self.amount_awarded, int):
             problems.append(
-                Problem("$.amount_awarded", "must be integer đồng", self.amount_awarded)
+                Problem("$.amount_awarded", text("domain.check.money_int"), self.amount_awarded)
             )
         elif self.amount_awarded < 0:
             problems.append(
-                Problem("$.amount_awarded", "must not be negative", self.amount_awarded)
+                Problem("$.amount_awarded", text("domain.check.not_negative"), self.amount_awarded)
             )
         if self.currency != CURRENCY:
-            problems.append(Problem("$.currency", f"amounts are in {CURRENCY}", self.currency))
+            message = text("exchange.threesixty.currency_written", currency=CURRENCY)
+            problems.append(Problem("$.currency", message, self.currency))
         if problems:
             raise ValidationError(problems)
 
@@ -453,9 +456,7 @@ def grants_from(
     args.optional(org_id_prefix, "org_id_prefix", str)
     args.check()
     if not prefix.startswith("360G-") or prefix == "360G-":
-        raise ValidationError.single(
-            "$.prefix", prefix, "a 360Giving prefix starts with '360G-' and names the publisher"
-        )
+        raise ValidationError.single("$.prefix", prefix, text("exchange.threesixty.prefix"))
     org_prefix = f"{prefix}MST-" if org_id_prefix is None else org_id_prefix
     lang = resolve_language(lang)
     by_id = {e.id: e for e in establishments}
@@ -465,27 +466,40 @@ def grants_from(
         if project.status not in _AWARDED:
             continue
         data = _project_grant(project, by_id, prefix, org_prefix, lang)
-        where = f"project {project.id} of establishment {project.beneficiary_ids[0]}"
+        where = text(
+            "exchange.threesixty.where_project",
+            project=project.id,
+            establishment=project.beneficiary_ids[0],
+        )
         if len(project.beneficiary_ids) > 1:
             path = f"$.grants[{len(built)}].recipientOrganization"
             problems.append(
                 Problem(
                     path,
-                    f"{where} has {len(project.beneficiary_ids)} beneficiaries; a 360Giving grant "
-                    "has one recipient, so export the group project's support records instead",
+                    text(
+                        "exchange.threesixty.many_beneficiaries",
+                        where=where,
+                        count=len(project.beneficiary_ids),
+                    ),
                     list(project.beneficiary_ids),
                 )
             )
         built.append((data, where))
     for record in support_records:
-        where = f"record {record.id} of establishment {record.establishment_id}"
+        where = text(
+            "exchange.threesixty.where_record",
+            record=record.id,
+            establishment=record.establishment_id,
+        )
         built.append((_record_grant(record, by_id, prefix, org_prefix, lang), where))
     for i, (data, where) in enumerate(built):
         data["fundingOrganization"] = [_organisation(funder)]
         if programme is not None:
             data["grantProgramme"] = [_programme(programme)]
         problems.extend(
-            attrs.evolve(p, message=f"{p.message} ({where})")
+            attrs.evolve(
+                p, message=text("exchange.threesixty.in_where", message=p.message, where=where)
+            )
             for p in required_field_problems(data, f"$.grants[{i}]")
         )
     problems.extend(_duplicate_ids([d for d, _ in built]))
@@ -507,9 +521,7 @@ def _duplicate_ids(grants: Sequence[Mapping[str, Any]]) -> list[Problem]:
         seen[grant.get("id")] += 1
         if seen[grant.get("id")] > 1:
             found.append(
-                Problem(
-                    f"$.grants[{i}].id", "duplicate identifier: it appears earlier", grant["id"]
-                )
+                Problem(f"$.grants[{i}].id", text("exchange.threesixty.duplicate_id"), grant["id"])
             )
     return found
 
@@ -547,16 +559,18 @@ def required_field_problems(grant: Mapping[str, Any], path: str = "$") -> list[P
         value = grant.get(field)
         if field in ("recipientOrganization", "fundingOrganization"):
             if not isinstance(value, list) or not value:
-                found.append(Problem(f"{path}.{field}", "required: at least one organisation"))
+                found.append(
+                    Problem(f"{path}.{field}", text("exchange.threesixty.one_organisation"))
+                )
                 continue
             for j, org in enumerate(value):
                 found.extend(
-                    Problem(f"{path}.{field}[{j}].{key}", "required field is missing")
+                    Problem(f"{path}.{field}[{j}].{key}", text("converters.missing_field"))
                     for key in _ORG_REQUIRED
                     if not isinstance(org, Mapping) or _blank(org.get(key))
                 )
         elif _blank(value):
-            found.append(Problem(f"{path}.{field}", "required field is missing"))
+            found.append(Problem(f"{path}.{field}", text("converters.missing_field")))
     return found
 
 
@@ -595,7 +609,7 @@ def grant_to_threesixty(grant: Grant) -> dict[str, Any]:
 
 def _package(grants: Sequence[Grant]) -> dict[str, Any]:
     if not grants:
-        raise ValidationError.single("$.grants", [], "a 360Giving file holds at least one grant")
+        raise ValidationError.single("$.grants", [], text("exchange.threesixty.no_grant"))
     items = [grant_to_threesixty(g) for g in grants]
     problems = [
         p for i, g in enumerate(items) for p in required_field_problems(g, f"$.grants[{i}]")
@@ -704,12 +718,12 @@ class _Reader:
             return None
         if not isinstance(items, list) or not all(isinstance(i, Mapping) for i in items):
             self.problems.append(
-                Problem(f"{self.path}.{field}", "must be a list of objects", items)
+                Problem(f"{self.path}.{field}", text("exchange.threesixty.list_of_objects"), items)
             )
             return None
         if len(items) > 1:
             self.problems.append(
-                Problem(f"{self.path}.{field}", "khuyencong reads one item per grant", len(items))
+                Problem(f"{self.path}.{field}", text("exchange.threesixty.one_item"), len(items))
             )
         if not items:
             return None
@@ -717,7 +731,7 @@ class _Reader:
             self.problems.append(
                 Problem(
                     f"{self.path}.{field}[0].{key}",
-                    "unknown field; remove it or check its spelling",
+                    text("converters.unknown_field"),
                 )
             )
         item: Mapping[str, Any] = items[0]
@@ -745,18 +759,22 @@ class _Reader:
         country = self.value(item, "countryCode", str, at)
         self.value(item, "name", str, at)
         if country not in (None, "VN"):
-            self.problems.append(Problem(f"{at}.countryCode", "must be VN", country))
-        if code is None or code_type is None:
             self.problems.append(
-                Problem(f"{at}.geoCode", "a location needs geoCode and geoCodeType")
+                Problem(f"{at}.countryCode", text("exchange.threesixty.country"), country)
             )
+        if code is None or code_type is None:
+            self.problems.append(Problem(f"{at}.geoCode", text("exchange.threesixty.location")))
             return None
         map_value = code_type.removeprefix(GEO_CODE_TYPE_PREFIX)
         maps = [m.value for m in MapId]
         if not code_type.startswith(GEO_CODE_TYPE_PREFIX) or map_value not in maps:
             allowed = ", ".join(GEO_CODE_TYPE_PREFIX + m for m in maps)
             self.problems.append(
-                Problem(f"{at}.geoCodeType", f"must be one of {allowed}", code_type)
+                Problem(
+                    f"{at}.geoCodeType",
+                    text("exchange.threesixty.geo_code_type", allowed=allowed),
+                    code_type,
+                )
             )
             return None
         try:
@@ -769,12 +787,12 @@ class _Reader:
 def _parse_grant(data: object, path: str) -> Grant:
     """Read one grant; raises a ValidationError listing every problem of it."""
     if not isinstance(data, Mapping):
-        raise ValidationError.single(path, type(data).__name__, "a grant is a JSON object")
+        raise ValidationError.single(path, data, text("exchange.threesixty.grant_object"))
     r = _Reader(data, path)
     r.problems.extend(required_field_problems(data, path))
     known = {*REQUIRED_FIELDS, *_LISTS}
     r.problems.extend(
-        Problem(f"{path}.{key}", "unknown field; remove it or check its spelling")
+        Problem(f"{path}.{key}", text("converters.unknown_field"))
         for key in sorted(set(data) - known)
     )
     identifier = r.value(data, "id", str, path)
@@ -782,10 +800,13 @@ def _parse_grant(data: object, path: str) -> Grant:
     description = r.value(data, "description", str, path)
     currency = r.value(data, "currency", str, path)
     if currency not in (None, CURRENCY):
-        r.problems.append(Problem(f"{path}.currency", f"amounts are read in {CURRENCY}", currency))
+        message = text("exchange.threesixty.currency_read", currency=CURRENCY)
+        r.problems.append(Problem(f"{path}.currency", message, currency))
     amount = r.value(data, "amountAwarded", int, path)
     if amount is not None and amount < 0:
-        r.problems.append(Problem(f"{path}.amountAwarded", "must not be negative", amount))
+        r.problems.append(
+            Problem(f"{path}.amountAwarded", text("domain.check.not_negative"), amount)
+        )
     award_date = r.value(data, "awardDate", dt.date, path)
     planned = r.one("plannedDates", _LISTS["plannedDates"])
     start = end = None
@@ -802,11 +823,13 @@ def _parse_grant(data: object, path: str) -> Grant:
         code = r.value(programme_item, "code", str, at)
         programme_title = r.value(programme_item, "title", str, at)
         if code is None:
-            r.problems.append(Problem(f"{at}.code", "a grant programme needs a code"))
+            r.problems.append(Problem(f"{at}.code", text("exchange.threesixty.programme_code")))
         else:
             programme = GrantProgramme(code, programme_title)
     if r.problems or recipient is None or funder is None:
-        raise ValidationError(_unique(r.problems) or [Problem(path, "incomplete grant")])
+        raise ValidationError(
+            _unique(r.problems) or [Problem(path, text("exchange.threesixty.incomplete"))]
+        )
     try:
         return Grant(
             identifier=identifier,
@@ -852,14 +875,12 @@ def _parse_grants(items: Sequence[object]) -> list[Grant]:
 def _from_json(document: str | bytes, source: str) -> list[Grant]:
     data = parse_json(document, source=source)
     if not isinstance(data, dict) or not isinstance(data.get("grants"), list):
-        raise ValidationError.single("$.grants", None, 'a 360Giving package is {"grants": [...]}')
+        raise ValidationError.single("$.grants", None, text("exchange.threesixty.package"))
     extra = sorted(set(data) - {"grants"})
     if extra:
-        raise ValidationError(
-            [Problem(f"$.{k}", "unknown field; remove it or check its spelling") for k in extra]
-        )
+        raise ValidationError([Problem(f"$.{k}", text("converters.unknown_field")) for k in extra])
     if not data["grants"]:
-        raise ValidationError.single("$.grants", [], "a 360Giving file holds at least one grant")
+        raise ValidationError.single("$.grants", [], text("exchange.threesixty.no_grant"))
     return _parse_grants(data["grants"])
 
 
@@ -899,7 +920,7 @@ def _from_csv(document: str | bytes, source: str) -> list[Grant]:
     try:
         header = next(reader, [])
         problems = [
-            Problem(f"$.columns[{i}]", "unknown column; remove it or check its spelling", name)
+            Problem(f"$.columns[{i}]", text("exchange.csv.unknown_column"), name)
             for i, name in enumerate(header)
             if name not in _COLUMN_KEYS
         ]
@@ -908,7 +929,7 @@ def _from_csv(document: str | bytes, source: str) -> list[Grant]:
         rows = []
         for i, cells in enumerate(reader):
             if len(cells) > len(header):
-                problems.append(Problem(f"$.grants[{i}]", "the row has more cells than the header"))
+                problems.append(Problem(f"$.grants[{i}]", text("exchange.csv.too_many_cells")))
                 continue
             padded = [*cells, *[""] * (len(header) - len(cells))]
             rows.append(_unflatten(dict(zip(header, padded, strict=True))))
@@ -918,7 +939,7 @@ def _from_csv(document: str | bytes, source: str) -> list[Grant]:
     if problems:
         raise ValidationError(problems)
     if not rows:
-        raise ValidationError.single("$.grants", [], "a 360Giving file holds at least one grant")
+        raise ValidationError.single("$.grants", [], text("exchange.threesixty.no_grant"))
     return _parse_grants(rows)
 
 

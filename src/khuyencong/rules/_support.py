@@ -48,7 +48,7 @@ from khuyencong.domain import (
     round_down,
 )
 from khuyencong.exceptions import ContentNotInForceError, ValidationError
-from khuyencong.messages import Lang, catalogue, text
+from khuyencong.messages import Lang, Text, catalogue, text
 from khuyencong.rules._arguments import Arguments, dated
 from khuyencong.rules._parameters import DerivedCap
 from khuyencong.rules._rulesets import DatedRules, RuleSet
@@ -135,7 +135,12 @@ def level_of(content: SupportContent, fund: Fund, rules: DatedRules) -> SupportL
         return level
     recognised, recognised_by = rules.cited("contents.recognised")
     if content.value not in recognised:
-        raise ContentNotInForceError(content.value, rules.on, recognised_by.text("en"))
+        raise ContentNotInForceError(
+            content.value,
+            rules.on,
+            Text(recognised_by.text("vi"), recognised_by.text("en")),
+            Text(content.label("vi"), content.label("en")),
+        )
     base = f"support.{fund.value}.{content.value}"
     rate, citation = rules.cited(f"{base}.rate")
     cap: Any = rules.value(f"{base}.cap")
