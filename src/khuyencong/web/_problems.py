@@ -59,7 +59,7 @@ from khuyencong.exceptions import (
     UnitMappingError,
     ValidationError,
 )
-from khuyencong.messages import Lang, Text, text
+from khuyencong.messages import Lang, Text, language, text
 from khuyencong.web._library import ROW_PROBLEM
 
 __all__ = ["PROBLEM_TYPES", "HttpProblem", "ProblemDetails", "json_ready", "problem_for"]
@@ -93,14 +93,6 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "internal": (500, "internal"),
 }
 """Problem type → (HTTP status, message key under ``web.problem.``)."""
-
-_KINDS = {
-    "unit": "unit",
-    "administrative unit": "unit",
-    "parameter": "parameter",
-    "indicator": "indicator",
-    "province": "province",
-}
 
 
 @attrs.frozen
@@ -189,13 +181,7 @@ def problem_for(exc: BaseException, lang: Lang) -> ProblemDetails:
         detail = text("web.problem.validation.detail", lang, count=len(exc.problems))
         return _details("validation", detail, lang, problems=json_ready(exc.problems))
     if isinstance(exc, ContentNotInForceError):
-        detail = text(
-            "web.problem.content_not_in_force.detail",
-            lang,
-            content=exc.content,
-            on=exc.on.isoformat(),
-            document=exc.document,
-        )
+        detail = _said(exc, lang)
         return _details("content-not-in-force", detail, lang, on=exc.on, document=exc.document)
     if isinstance(exc, NotConfiguredError):
         document = Text.of(exc.source_document).get(lang)
@@ -225,11 +211,7 @@ def problem_for(exc: BaseException, lang: Lang) -> ProblemDetails:
     if isinstance(exc, RuleConflictError):
         return _details("rule-conflict", str(exc), lang)
     if isinstance(exc, NotFoundError):
-        kind = text(f"web.kind.{_KINDS.get(exc.kind, 'thing')}", lang)
-        detail = text("web.problem.not_found.detail", lang, kind=kind, key=str(exc.key))
-        if exc.hint:
-            detail += f" ({exc.hint})"
-        return _details("not-found", detail, lang)
+        return _details("not-found", _said(exc, lang), lang)
     if isinstance(exc, DuplicateIdError):
         return _details("duplicate", str(exc), lang)
     if isinstance(exc, StoreError):
@@ -241,6 +223,13 @@ def problem_for(exc: BaseException, lang: Lang) -> ProblemDetails:
     logger.error("internal error %s", reference, exc_info=exc)
     detail = text("web.problem.internal.detail", lang, reference=reference)
     return _details("internal", detail, lang, reference=reference)
+
+
+def _said(said: object, lang: Lang) -> str:
+    """``str(said)`` in ``lang``: the library's errors (and its ``Text``) speak the language
+    in force when they are shown."""
+    with language(lang):
+        return str(said)
 
 
 def _unreadable(exc: FileFormatError, lang: Lang) -> ProblemDetails:
