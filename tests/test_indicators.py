@@ -45,7 +45,7 @@ from khuyencong.indicators import (
     load_targets,
     progress,
 )
-from khuyencong.messages import text
+from khuyencong.messages import language, text
 from khuyencong.reports import example_path
 from khuyencong.storage import open_store
 from khuyencong.units import MapId, UnitRef
@@ -196,7 +196,7 @@ class TestDateField:
 
     def test_wrong_date_field_refused(self) -> None:
         """A support record has no fair start date: the indicator refuses it."""
-        with pytest.raises(ValidationError, match="no such date"):
+        with language("en"), pytest.raises(ValidationError, match="no such date"):
             STANDARD_INDICATORS["showrooms"].with_date(DateField.START_ON)
 
 
@@ -329,7 +329,7 @@ class TestBreakdownsAndFilters:
 
     def test_reform_map_has_no_districts(self) -> None:
         """The post-reform map has no districts to roll up to."""
-        with pytest.raises(ValidationError, match="no districts"):
+        with language("en"), pytest.raises(ValidationError, match="no districts"):
             Breakdown.district(MapId.MAP_REFORM)
 
     def test_filters_combine(self) -> None:

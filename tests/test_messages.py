@@ -98,6 +98,7 @@ import json  # noqa: E402
 import re  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from functools import cache  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import attrs  # noqa: E402
 
@@ -110,6 +111,7 @@ from khuyencong.domain import (  # noqa: E402
 )
 from khuyencong.exceptions import (  # noqa: E402
     CoverageError,
+    DataFileError,
     KhuyenCongError,
     NotConfiguredError,
     RuleConflictError,
@@ -120,6 +122,7 @@ from khuyencong.indicators import (  # noqa: E402
     Breakdown,
     compute,
     coverage,
+    load_programme,
     sector_mix,
 )
 from khuyencong.reports import (  # noqa: E402
@@ -134,6 +137,7 @@ from khuyencong.rules import (  # noqa: E402
     check_eligibility,
     check_project_amounts,
     for_province,
+    load_parameters,
     support_amount,
 )
 from khuyencong.testing.conformance import (  # noqa: E402
@@ -436,3 +440,54 @@ class TestNoOtherLanguage:
         allowed = [s for s in ProjectStatus if f"“{s.label('vi')}”" in str(caught.value)]
         assert ProjectStatus.CANCELLED in allowed
         assert all("," not in s.label(lang) for s in ProjectStatus for lang in LANGS)
+
+    def test_every_problem_of_a_legal_or_target_data_file_is_in_the_readers_language(
+        self, tmp_path: Path
+    ) -> None:
+        """A maintainer or a provincial officer editing a legal data file or a programme's
+        target file reads each problem in the language in force: overlapping and missing dates,
+        wrong types and tags, a '?' entry with a value, a programme's rules."""
+        legal = tmp_path / "legal.toml"
+        legal.write_text(
+            '[document]\nnumber = "X/2030"\neffective_from = 2030-01-01\ncolour = 1\n'
+            '[[values]]\nparameter = "award.pass_mark"\nvalue = "many"\n'
+            '[[values]]\nparameter = "award.pass_mrk"\nvalue = 70\n'
+            '[[values]]\nparameter = "award.levels"\nconfidence = "?"\nvalue = 3\n'
+            '[[values]]\nparameter = "award.pass_mark"\neffective_to = 2020-01-01\nvalue = 7\n'
+            '[[values]]\nparameter = "award.pass_mark"\nvalue_million = "x"\n'
+            '[[values]]\nparameter = "award.pass_mark"\nconfidence = "W"\n'
+            '[[support]]\ncontent = []\n[[support]]\ncontent = "brand"\nrate = 5\n',
+            encoding="utf-8",
+        )
+        overlapping = tmp_path / "overlapping.toml"
+        overlapping.write_text(
+            '[document]\nnumber = "Y/2030"\neffective_from = 2030-01-01\n'
+            '[[values]]\nparameter = "award.pass_mark"\nvalue = 70\n'
+            '[[values]]\nparameter = "award.pass_mark"\nvalue = 75\n',
+            encoding="utf-8",
+        )
+        targets = tmp_path / "targets.toml"
+        targets.write_text(
+            '[programme]\ndocument = "Z/2030"\ntitle_vi = "T"\ntitle_en = "T"\n'
+            'period = "2030-2031"\nissued_on = "2030-01-01"\nstatus = "unknown"\n'
+            'citation = { document = "W/2030", confidence = "V" }\n'
+            '[[target]]\nindicator = "nothing"\nperiod = "2040"\ntarget = "1"\n'
+            'label_vi = ""\nlabel_en = "x"\nunit_vi = "x"\nunit_en = "x"\ncounting_vi = "x"\n'
+            'counting_en = "x"\ninvented = true\n'
+            'citation = { document = "V/2030", confidence = "?" }\n',
+            encoding="utf-8",
+        )
+        calls: list[Callable[[], object]] = [
+            lambda: load_parameters([legal]),
+            lambda: load_parameters([overlapping]),
+            lambda: load_programme(targets),
+        ]
+        for lang, expected in (("vi", True), ("en", False)):
+            with language(lang):  # type: ignore[arg-type]
+                for call in calls:
+                    with pytest.raises(DataFileError) as caught:
+                        call()
+                    assert len(caught.value.problems) >= 1
+                    for problem in caught.value.problems:
+                        found = bool(_VIETNAMESE_LETTER.search(problem.message.lower()))
+                        assert found is expected, (lang, problem)

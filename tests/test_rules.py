@@ -83,7 +83,7 @@ class TestLoadParameters:
             DOC + '[[values]]\nparameter = "award.pass_mark"\nvalue = 70\n'
             '[[values]]\nparameter = "award.pass_mark"\nvalue = 75\neffective_from = 2030-06-01\n',
         )
-        with pytest.raises(DataFileError, match="overlapping"):
+        with language("en"), pytest.raises(DataFileError, match="overlapping"):
             load_parameters([path])
 
     def test_gap_is_refused(self, tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ class TestLoadParameters:
             "effective_to = 2030-03-01\n"
             '[[values]]\nparameter = "award.pass_mark"\nvalue = 75\neffective_from = 2030-06-01\n',
         )
-        with pytest.raises(DataFileError, match="gap"):
+        with language("en"), pytest.raises(DataFileError, match="gap"):
             load_parameters([path])
 
     def test_unknown_name_and_wrong_type(self, tmp_path: Path) -> None:
@@ -117,7 +117,7 @@ class TestLoadParameters:
             tmp_path,
             DOC + '[[values]]\nparameter = "award.pass_mark"\nvalue = 7\nconfidence = "?"\n',
         )
-        with pytest.raises(DataFileError, match="ships no value"):
+        with language("en"), pytest.raises(DataFileError, match="ships no value"):
             load_parameters([path])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,14 @@ from khuyencong.rules._parameters import parse_parameter_file, read_toml
 from khuyencong.units import MapId
 
 DOC = '[document]\nnumber = "X/2030"\neffective_from = 2030-01-01\n'
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The data files' problems are read here in English (tests/test_messages.py checks the
+    Vietnamese ones)."""
+    with language("en"):
+        yield
 NATIONAL = RuleSet.national()
 
 

@@ -253,17 +253,19 @@ class Breakdown:
         is_unit = self.dimension is Dimension.UNIT
         if is_unit and (self.level is None or self.map_id is None):
             raise ValidationError.single(
-                "$.level", self.level, "a unit breakdown needs a level and a map"
+                "$.level", self.level, text("datafiles.model.unit_needs_level")
             )
         if not is_unit and (self.level is not None or self.map_id is not None):
             raise ValidationError.single(
-                "$.level", self.level, f"only a unit breakdown has a level, not {self.dimension}"
+                "$.level",
+                self.level,
+                text("datafiles.model.only_unit_level", dimension=self.dimension.value),
             )
         if self.map_id is MapId.MAP_REFORM and self.level is UnitLevel.DISTRICT:
             raise ValidationError.single(
                 "$.level",
                 "district",
-                "the post-reform map has no districts; roll up to province or commune",
+                text("datafiles.model.reform_no_districts"),
             )
 
     @classmethod
@@ -307,7 +309,9 @@ class Breakdown:
             allowed = ["province", "district", "commune", *(d.value for d in Dimension)]
             allowed.remove("unit")
             raise ValidationError.single(
-                "$.by", text, f"not a breakdown; use one of {', '.join(allowed)}"
+                "$.by",
+                text,
+                Text.message("datafiles.model.not_breakdown", allowed=", ".join(allowed)).get(),
             ) from None
 
     def label(self, lang: Lang | None = None) -> str:
@@ -406,7 +410,7 @@ class Filter:
             and other.with_partners is not None
             and self.with_partners != other.with_partners
         ):
-            msg = "cannot combine with_partners=True and with_partners=False"
+            msg = text("datafiles.model.partners_conflict")
             raise ValidationError.single("$.with_partners", other.with_partners, msg)
         return Filter(
             contents=_inter(self.contents, other.contents),
@@ -484,23 +488,26 @@ class Indicator:
             raise ValidationError.single(
                 "$.date_field",
                 self.date_field.value,
-                f"a {self.kind.value} record has no such date; use one of {allowed}",
+                text("datafiles.model.no_such_date", kind=self.kind.value, allowed=allowed),
             )
         needs_measure = self.counting in (Counting.PERSONS, Counting.MONEY, Counting.QUANTITY)
         if needs_measure and self.measure not in MEASURES[self.kind]:
-            allowed = ", ".join(sorted(MEASURES[self.kind])) or "none"
+            allowed = ", ".join(sorted(MEASURES[self.kind])) or text("datafiles.model.no_measure")
             raise ValidationError.single(
                 "$.measure",
                 None if self.measure is None else self.measure.value,
-                f"{self.counting.value} of {self.kind.value} records needs a measure: {allowed}",
+                text(
+                    "datafiles.model.needs_measure",
+                    counting=self.counting.value,
+                    kind=self.kind.value,
+                    allowed=allowed,
+                ),
             )
         if self.counting is Counting.PRODUCTS and self.kind not in (
             RecordKind.AWARD,
             RecordKind.OCOP,
         ):
-            raise ValidationError.single(
-                "$.counting", "products", "products are counted from awards and OCOP ratings"
-            )
+            raise ValidationError.single("$.counting", "products", text("datafiles.model.products"))
 
     def label(self, lang: Lang | None = None) -> str:
         """The label in ``lang`` (the language in force by default)."""

@@ -226,7 +226,7 @@ def _read(file: Path) -> Any:
 def _structure_targets(data: Any, source: str) -> list[Target]:
     items = data.get("target", []) if isinstance(data, dict) else None
     if not isinstance(items, list):
-        raise DataFileError(source, [Problem("$.target", "must be a list of targets")])
+        raise DataFileError(source, [Problem("$.target", text("datafiles.targets.list"))])
     try:
         targets = structure(items, list[Target])
     except ValidationError as exc:
@@ -252,7 +252,7 @@ def _unique(targets: Iterable[Target], source: str) -> list[Target]:
     for i, t in enumerate(targets):
         ident = (t.indicator, t.key, t.as_period)
         if ident in seen:
-            problem = Problem(f"$.target[{i}]", "this indicator, key and period appear twice")
+            problem = Problem(f"$.target[{i}]", text("datafiles.targets.twice"))
             raise DataFileError(source, [problem])
         seen.add(ident)
         out.append(t)
@@ -499,12 +499,16 @@ def load_programme(path: str | Path) -> Programme:
     data = _read(file)
     head = data.get("programme") if isinstance(data, dict) else None
     if not isinstance(head, dict):
-        raise DataFileError(source, [Problem("$.programme", "must be a table")])
+        raise DataFileError(
+            source, [Problem("$.programme", text("datafiles.targets.programme_table"))]
+        )
     head = dict(head)
     try:
         source_document = Text.of(head.pop("source_document", ""))
     except ValueError:
-        problem = Problem("$.programme.source_document", "a string or a table with vi and en")
+        problem = Problem(
+            "$.programme.source_document", text("datafiles.parameters.source_document")
+        )
         raise DataFileError(source, [problem]) from None
     try:
         header = structure(head, _Header)
@@ -538,51 +542,58 @@ def _programme_problems(
     unknown = header.status == ProgrammeStatus.UNKNOWN
     if header.citation.document != header.document:
         problems.append(
-            Problem("$.programme.citation.document", "must be the programme's document")
+            Problem("$.programme.citation.document", text("datafiles.targets.citation_document"))
         )
     if unknown:
         if targets:
-            problems.append(Problem("$.target", "a programme of unknown targets lists none"))
+            problems.append(Problem("$.target", text("datafiles.targets.unknown_lists_none")))
         if not source_document.vi.strip() or not source_document.en.strip():
             problems.append(
-                Problem("$.programme.source_document", "name the document that sets the targets")
+                Problem("$.programme.source_document", text("datafiles.targets.name_document"))
             )
         if header.citation.confidence != Confidence.UNKNOWN:
             problems.append(
-                Problem("$.programme.citation.confidence", "unknown targets are tagged '?'")
+                Problem("$.programme.citation.confidence", text("datafiles.targets.unknown_tag"))
             )
         return problems
     if not targets:
-        problems.append(Problem("$.target", "a programme with known targets lists at least one"))
+        problems.append(Problem("$.target", text("datafiles.targets.known_lists_one")))
     years = Period.parse(header.period)
     for i, t in enumerate(targets):
         where = f"$.target[{i}]"
         if t.indicator not in _INDICATORS and t.indicator not in NOT_FROM_RECORDS:
             problems.append(
-                Problem(f"{where}.indicator", "no indicator measures this code", t.indicator)
+                Problem(f"{where}.indicator", text("datafiles.targets.no_indicator"), t.indicator)
             )
         period = t.as_period
         if period.start < years.start or period.end > years.end:
             problems.append(
-                Problem(f"{where}.period", f"must lie within the programme's {header.period}")
+                Problem(f"{where}.period", text("datafiles.targets.within", period=header.period))
             )
         if t.citation.document != header.document:
-            problems.append(Problem(f"{where}.citation.document", f"must be {header.document}"))
+            problems.append(
+                Problem(
+                    f"{where}.citation.document",
+                    text("datafiles.targets.document", document=header.document),
+                )
+            )
         if t.citation.confidence == Confidence.UNKNOWN:
             problems.append(
-                Problem(f"{where}.citation.confidence", "a target with a value is not '?'")
+                Problem(
+                    f"{where}.citation.confidence", text("datafiles.targets.valued_not_unknown")
+                )
             )
         if t.invented:
-            problems.append(Problem(f"{where}.invented", "a national target is never invented"))
+            problems.append(Problem(f"{where}.invented", text("datafiles.targets.never_invented")))
         texts = ("label_vi", "label_en", "unit_vi", "unit_en", "counting_vi", "counting_en")
         problems.extend(
-            Problem(f"{where}.{name}", "must not be empty")
+            Problem(f"{where}.{name}", text("domain.check.non_empty_text"))
             for name in texts
             if not getattr(t, name).strip()
         )
         if not t.citation.note.strip():
             problems.append(
-                Problem(f"{where}.citation.note", "say what was verified where (a public URL)")
+                Problem(f"{where}.citation.note", text("datafiles.targets.verified_where"))
             )
     return problems
 
@@ -608,7 +619,11 @@ def national_programmes() -> tuple[Programme, ...]:
     )
     for earlier, later in itertools.pairwise(programmes):
         if earlier.as_period.overlaps(later.as_period):
-            problem = Problem("$.programme.period", f"overlaps {earlier.document}", later.period)
+            problem = Problem(
+                "$.programme.period",
+                text("datafiles.targets.overlaps", document=earlier.document),
+                later.period,
+            )
             raise DataFileError(str(folder), [problem])
     return tuple(programmes)
 
@@ -654,7 +669,7 @@ def national_targets(period: str | Period | None = None, *, on: dt.date | None =
     args.optional_day(on, "on")
     args.check()
     if period is not None and on is not None:
-        raise ValidationError.single("$.on", on, "give a period or a date, not both")
+        raise ValidationError.single("$.on", on, text("datafiles.targets.period_or_date"))
     programmes = national_programmes()
     shipped = ", ".join(f"{p.document} ({p.period})" for p in programmes)
     if period is None:
@@ -677,7 +692,7 @@ def national_targets(period: str | Period | None = None, *, on: dt.date | None =
         raise ValidationError.single(
             "$.period",
             str(asked),
-            f"spans the programmes {', '.join(spanned)}; ask for each programme's years",
+            text("datafiles.targets.spans", documents=", ".join(spanned)),
         )
     raise NotFoundError(
         "national programme for", str(asked), Text.message("errors.hint.known", items=shipped)

@@ -127,6 +127,13 @@ def _period_text(start: dt.date, end: dt.date | None) -> str:
     return f"{start.isoformat()} to {end.isoformat() if end else 'open end'}"
 
 
+def _period_said(start: dt.date, end: dt.date | None) -> str:
+    """A period in the reader's words, with ISO dates as the data files write them."""
+    if end is None:
+        return text("errors.period.open", start=start.isoformat())
+    return text("errors.period.closed", start=start.isoformat(), end=end.isoformat())
+
+
 @attrs.frozen
 class Parameter:
     """A parameter's timeline: entries in date order, without overlaps or gaps.
@@ -261,17 +268,26 @@ def _build(by_name: Mapping[str, list[ParameterEntry]], source: str) -> Paramete
                 problems.append(
                     Problem(
                         where,
-                        f"overlapping periods: {_period_text(prev.start, prev.end)} "
-                        f"({prev.origin}) and {_period_text(nxt.start, nxt.end)} ({nxt.origin})",
+                        text(
+                            "datafiles.parameters.overlap",
+                            first=_period_said(prev.start, prev.end),
+                            first_file=prev.origin,
+                            second=_period_said(nxt.start, nxt.end),
+                            second_file=nxt.origin,
+                        ),
                     )
                 )
             elif nxt.start - prev.end > _ONE_DAY:
                 problems.append(
                     Problem(
                         where,
-                        f"gap between {prev.end.isoformat()} ({prev.origin}) and "
-                        f"{nxt.start.isoformat()} ({nxt.origin}); cover it, with a '?' entry "
-                        "if the value is unknown",
+                        text(
+                            "datafiles.parameters.gap",
+                            end=prev.end.isoformat(),
+                            end_file=prev.origin,
+                            start=nxt.start.isoformat(),
+                            start_file=nxt.origin,
+                        ),
                     )
                 )
         if entries:
@@ -306,7 +322,7 @@ def _check_value(spec: ParameterSpec, raw: object, path: str, problems: list[Pro
         if kind in ("rate", "decimal") and isinstance(raw, str):
             value = parse_rate(raw)
             if value < 0 or (kind == "rate" and value > 1):
-                problems.append(Problem(path, "a rate is between 0% and 100%", raw))
+                problems.append(Problem(path, text("datafiles.parameters.rate_range"), raw))
                 return None
             return value
         if kind == "money" and isinstance(raw, int) and not isinstance(raw, bool) and raw >= 0:
@@ -317,7 +333,8 @@ def _check_value(spec: ParameterSpec, raw: object, path: str, problems: list[Pro
             return (month, day)
     except (ValueError, InvalidOperation, TypeError):
         pass
-    problems.append(Problem(path, f"must be a value of type {kind} for {spec.name}", raw))
+    message = text("datafiles.parameters.wrong_type", kind=kind, name=spec.name)
+    problems.append(Problem(path, message, raw))
     return None
 
 
@@ -378,7 +395,7 @@ def _date_or_none(raw: object, path: str, problems: list[Problem]) -> dt.date | 
         return None
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return raw
-    problems.append(Problem(path, "must be a TOML date (YYYY-MM-DD, unquoted)", raw))
+    problems.append(Problem(path, text("datafiles.parameters.toml_date"), raw))
     return None
 
 
@@ -386,7 +403,7 @@ def _confidence(raw: object, path: str, problems: list[Problem]) -> Confidence:
     try:
         return Confidence(str(raw))
     except ValueError:
-        problems.append(Problem(path, "must be one of 'V', 'V2', 'U', '?'", raw))
+        problems.append(Problem(path, text("datafiles.parameters.confidence"), raw))
         return Confidence.UNKNOWN
 
 
@@ -394,7 +411,9 @@ def _unknown_keys(
     table: Mapping[str, object], allowed: frozenset[str], path: str, problems: list[Problem]
 ) -> None:
     problems.extend(
-        Problem(f"{path}.{k}", "unknown field", k) for k in sorted(table) if k not in allowed
+        Problem(f"{path}.{k}", text("converters.unknown_field"), k)
+        for k in sorted(table)
+        if k not in allowed
     )
 
 
@@ -418,7 +437,9 @@ def _entry(  # noqa: PLR0917  (private, called from two readers)
 ) -> ParameterEntry | None:
     spec = spec_for(name)
     if spec is None:
-        problems.append(Problem(f"{path}.parameter", "unknown parameter name", name))
+        problems.append(
+            Problem(f"{path}.parameter", text("datafiles.parameters.unknown_parameter"), name)
+        )
         return None
     confidence = (
         _confidence(raw["confidence"], f"{path}.confidence", problems)
@@ -430,18 +451,26 @@ def _entry(  # noqa: PLR0917  (private, called from two readers)
     start = start or defaults.start
     end = end if "effective_to" in raw else defaults.end
     if start is None:
-        problems.append(Problem(f"{path}.effective_from", "no start date (here or in [document])"))
+        problems.append(Problem(f"{path}.effective_from", text("datafiles.parameters.no_start")))
         return None
     if end is not None and end < start:
-        problems.append(Problem(f"{path}.effective_to", "ends before it starts", end.isoformat()))
+        problems.append(
+            Problem(
+                f"{path}.effective_to",
+                text("datafiles.parameters.ends_before_start"),
+                end.isoformat(),
+            )
+        )
         return None
     configured = confidence is not Confidence.UNKNOWN
     value: Any = None
     if configured and not has_value:
-        problems.append(Problem(path, f"a value tagged {confidence.value} needs a value"))
+        problems.append(
+            Problem(path, text("datafiles.parameters.needs_value", confidence=confidence.value))
+        )
         return None
     if not configured and has_value:
-        problems.append(Problem(path, "a '?' entry ships no value; remove it or change the tag"))
+        problems.append(Problem(path, text("datafiles.parameters.unknown_has_value")))
         return None
     if configured:
         value = value_raw
@@ -462,7 +491,7 @@ def _entry(  # noqa: PLR0917  (private, called from two readers)
             note=str(raw.get("note", "")),
         )
     except ValueError as exc:
-        problems.append(Problem(path, f"bad citation: {exc}"))
+        problems.append(Problem(path, text("datafiles.parameters.bad_citation", reason=exc)))
         return None
     source = _source_text(raw.get("source_document", ""), path, problems)
     if not source:
@@ -490,7 +519,7 @@ def _source_text(raw: object, path: str, problems: list[Problem]) -> Text:
     except ValueError:
         pass
     problems.append(
-        Problem(f"{path}.source_document", "must be a string or a table with 'vi' and 'en'", raw)
+        Problem(f"{path}.source_document", text("datafiles.parameters.source_document"), raw)
     )
     return Text("", "")
 
@@ -510,7 +539,9 @@ def _support_entries(
     if isinstance(contents, str):
         contents = [contents]
     if not isinstance(contents, list) or not contents:
-        problems.append(Problem(f"{path}.content", "name a support content (or a list)", contents))
+        problems.append(
+            Problem(f"{path}.content", text("datafiles.parameters.support_content"), contents)
+        )
         return []
     fund = raw.get("fund", "national")
     unknown = str(raw.get("confidence", defaults.confidence.value)) == "?"
@@ -523,12 +554,16 @@ def _support_entries(
                 CATALOGUE["support.national.machinery.rate"], rate, f"{path}.rate", problems
             )
         else:
-            problems.append(Problem(f"{path}.rate", 'a rate as text, e.g. "50%"', rate))
+            problems.append(
+                Problem(f"{path}.rate", text("datafiles.parameters.support_rate"), rate)
+            )
         cap: Any = None
         if "cap_factor" in raw:
             factor, of = raw.get("cap_factor"), raw.get("cap_of")
             if not isinstance(factor, str) or not isinstance(of, str):
-                problems.append(Problem(f"{path}.cap_factor", "cap_factor (text) needs cap_of"))
+                problems.append(
+                    Problem(f"{path}.cap_factor", text("datafiles.parameters.cap_factor"))
+                )
             else:
                 cap = DerivedCap(parse_rate(factor), of)
         elif raw.get("cap_million") == "none":
@@ -537,7 +572,11 @@ def _support_entries(
             cap = million(raw["cap_million"])
         else:
             problems.append(
-                Problem(f"{path}.cap_million", 'whole millions, or "none"', raw.get("cap_million"))
+                Problem(
+                    f"{path}.cap_million",
+                    text("datafiles.parameters.cap_million"),
+                    raw.get("cap_million"),
+                )
             )
         per = raw.get("per", "unit")
         fields = {"rate": _Ready(rate_value), "cap": _Ready(cap), "per": _Ready(str(per))}
@@ -573,7 +612,9 @@ def parse_parameter_file(data: Mapping[str, Any], source: str) -> list[Parameter
     _unknown_keys(data, _FILE_KEYS, "$", problems)
     doc = data.get("document")
     if not isinstance(doc, dict) or not isinstance(doc.get("number"), str):
-        raise DataFileError(source, [Problem("$.document.number", "every file names its document")])
+        raise DataFileError(
+            source, [Problem("$.document.number", text("datafiles.parameters.document_number"))]
+        )
     _unknown_keys(doc, _DOCUMENT_KEYS, "$.document", problems)
     defaults = _Defaults(
         document=doc["number"],
@@ -585,12 +626,12 @@ def parse_parameter_file(data: Mapping[str, Any], source: str) -> list[Parameter
     for i, raw in enumerate(data.get("values", [])):
         path = f"$.values[{i}]"
         if not isinstance(raw, dict):
-            problems.append(Problem(path, "must be a table"))
+            problems.append(Problem(path, text("datafiles.parameters.table")))
             continue
         _unknown_keys(raw, _VALUE_KEYS, path, problems)
         name = raw.get("parameter")
         if not isinstance(name, str):
-            problems.append(Problem(f"{path}.parameter", "required field is missing"))
+            problems.append(Problem(f"{path}.parameter", text("converters.missing_field")))
             continue
         has_value = "value" in raw or "value_million" in raw
         value_raw: object = raw.get("value")
@@ -599,7 +640,11 @@ def parse_parameter_file(data: Mapping[str, Any], source: str) -> list[Parameter
             if isinstance(vm, int) and not isinstance(vm, bool):
                 value_raw = million(vm)
             else:
-                problems.append(Problem(f"{path}.value_million", "whole millions", vm))
+                problems.append(
+                    Problem(
+                        f"{path}.value_million", text("datafiles.parameters.whole_millions"), vm
+                    )
+                )
                 continue
         entry = _entry(raw, name, value_raw, has_value, defaults, path, source, problems)
         if entry is not None:
@@ -618,7 +663,9 @@ def read_toml(path: Path | str, text: str | None = None) -> dict[str, Any]:
             text = Path(path).read_text(encoding="utf-8")
         return tomllib.loads(text)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise DataFileError(str(path), [Problem("$", f"cannot read the file: {exc}")]) from exc
+        raise DataFileError(
+            str(path), [Problem("$", Text.message("errors.unreadable_file", reason=exc).get())]
+        ) from exc
 
 
 def legal_data_files() -> list[Path]:
@@ -668,5 +715,5 @@ def _load(paths: tuple[Path, ...]) -> ParameterSet:
         problems = [
             Problem(f"{e.source}:{p.path}", p.message, p.value) for e in errors for p in e.problems
         ]
-        raise DataFileError("legal data files", problems)
-    return _build(by_name, "legal data files")
+        raise DataFileError(text("datafiles.legal_files"), problems)
+    return _build(by_name, text("datafiles.legal_files"))

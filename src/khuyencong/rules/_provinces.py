@@ -293,9 +293,9 @@ def _document(path: Path) -> ProvincialDocument:
     overlay = data.get("overlay")
     problems: list[Problem] = []
     if not isinstance(overlay, dict):
-        raise DataFileError(path.name, [Problem("$.overlay", "a provincial overlay needs one")])
+        raise DataFileError(path.name, [Problem("$.overlay", text("datafiles.overlay.missing"))])
     problems.extend(
-        Problem(f"$.overlay.{k}", "unknown field", k)
+        Problem(f"$.overlay.{k}", text("converters.unknown_field"), k)
         for k in sorted(overlay)
         if k not in _OVERLAY_KEYS
     )
@@ -303,18 +303,30 @@ def _document(path: Path) -> ProvincialDocument:
     try:
         map_id = MapId(str(overlay.get("map_id")))
     except ValueError:
-        problems.append(Problem("$.overlay.map_id", "must be a map id", overlay.get("map_id")))
+        problems.append(
+            Problem("$.overlay.map_id", text("datafiles.overlay.map_id"), overlay.get("map_id"))
+        )
         map_id = MapId.MAP_2021
     unit = _province_on(map_id, code) if isinstance(code, str) else None
     if unit is None:
-        problems.append(Problem("$.overlay.province", f"not a province code of {map_id}", code))
+        problems.append(
+            Problem(
+                "$.overlay.province", text("datafiles.overlay.province", map_id=map_id.value), code
+            )
+        )
     elif not isinstance(name, str) or fold(name) != fold(unit.name):
-        problems.append(Problem("$.overlay.province_name", f"the province is {unit.name}", name))
+        problems.append(
+            Problem(
+                "$.overlay.province_name",
+                text("datafiles.overlay.province_name", name=unit.name),
+                name,
+            )
+        )
     sources = overlay.get("sources", [])
     if not isinstance(sources, list) or not all(
         isinstance(s, str) and s.startswith(("http://", "https://")) for s in sources
     ):
-        problems.append(Problem("$.overlay.sources", "a list of URLs", sources))
+        problems.append(Problem("$.overlay.sources", text("datafiles.overlay.sources"), sources))
     if problems:
         raise DataFileError(path.name, problems)
     doc = data["document"]
@@ -627,11 +639,9 @@ def _unknown_overlay(
         rows.extend(_pieces(name, items, first_day, base))
     # A layer's name is shown in either language: the unit's proper name and codes only.
     title = f"{unit.full_name} ({unit.code}, {unit.map_id.value})"
-    note = (
-        "No level: outside the shipped documents' periods, or where only a former province's "
-        "document applies to part of the province (Luật Ban hành văn bản QPPL 64/2025/QH15 "
-        "Điều 54.2 as amended by Luật 87/2025/QH15)."
-    )
+    # A citation's note is one text: the maintainers' provenance, which the (English)
+    # reference pages print; the layer is cached, so it cannot follow the language in force.
+    note = text("datafiles.overlay.no_level", "en")
     lines = [
         "[overlay]",
         f"name = {json.dumps(title, ensure_ascii=False)}",
