@@ -275,6 +275,7 @@ def _refusals() -> Iterator[Callable[[], object]]:
     yield lambda: for_province("99")
     yield lambda: for_province("01")
     yield lambda: for_province("24", map_id="mars")
+    yield lambda: RuleSet.for_unit(UnitRef(MapId.MAP_REFORM, "24"))
     yield lambda: example_path("atlantis")
     yield lambda: rules.value("eligibility.beneficiary_forms", dt.date(2000, 1, 1))
     yield lambda: rules.value("support.local.machinery.cap", TODAY)

@@ -504,10 +504,12 @@ def for_unit(unit: UnitRef) -> RuleSet:
     formers = former_provinces(unit)
     if len(formers) > 1:
         names = ", ".join(f"{p.name} ({p.code})" for p in formers)
-        msg = (
-            f"{unit.map_id.value}:{unit.code} covers land of several former provinces ({names}): "
-            "choose one with for_province(code, map_id='2021-11') / đơn vị gồm địa bàn của nhiều "
-            "tỉnh cũ: chọn một tỉnh bằng for_province"
+        msg = text(
+            "datafiles.place.several_provinces",
+            unit=load_map(unit.map_id).get(unit.code).full_name,
+            map_id=unit.map_id.value,
+            code=unit.code,
+            names=names,
         )
         raise UnitMappingError(unit.code, msg, tuple(p.code for p in formers))
     [former] = formers
