@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,8 @@ def _english() -> Iterator[None]:
     Vietnamese ones)."""
     with language("en"):
         yield
+
+
 NATIONAL = RuleSet.national()
 
 
