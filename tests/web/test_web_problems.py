@@ -22,6 +22,7 @@ from khuyencong.exceptions import (
     UnitMappingError,
     ValidationError,
 )
+from khuyencong.messages import Text
 
 pytest.importorskip("starlette")
 
@@ -87,6 +88,28 @@ class TestProblemFor:
         assert details.reference is not None
         assert "secret detail" not in str(details.to_data())
         assert details.reference in caplog.text
+
+    def test_details_speak_the_requests_language(self) -> None:
+        """A date outside the rules, a content not yet in force and a lookup that finds
+        nothing are told in the request's words: the coverage as a period, the content by its
+        label, the kind of thing by its name; the machine-readable members stay as they are."""
+        covered = CoverageError("award.levels", dt.date(2000, 1, 1), "2014-10-21 to open end")
+        vi, en = problem_for(covered, "vi"), problem_for(covered, "en")
+        assert "từ ngày 21/10/2014" in vi.detail
+        assert "from 2014-10-21" in en.detail
+        assert "open end" not in vi.detail
+        assert vi.to_data()["coverage"] == "2014-10-21 to open end"
+        content = ContentNotInForceError(
+            "digital_transformation",
+            DAY,
+            "45/2012",
+            Text("Chuyển đổi số", "Digital transformation"),
+        )
+        assert "“Chuyển đổi số”" in problem_for(content, "vi").detail
+        assert "“Digital transformation”" in problem_for(content, "en").detail
+        missing = NotFoundError("indicator", "nothing")
+        assert problem_for(missing, "vi").detail.startswith("không có chỉ tiêu")
+        assert problem_for(missing, "en").detail.startswith("no indicator")
 
     def test_the_unit_mapping_candidates_are_kept(self) -> None:
         """A split unit's candidates reach the client, to choose from."""

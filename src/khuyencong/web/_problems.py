@@ -58,6 +58,7 @@ from khuyencong.exceptions import (
     StoreError,
     UnitMappingError,
     ValidationError,
+    _coverage_text,
 )
 from khuyencong.messages import Lang, Text, language, text
 from khuyencong.web._library import ROW_PROBLEM
@@ -201,7 +202,7 @@ def problem_for(exc: BaseException, lang: Lang) -> ProblemDetails:
             lang,
             parameter=exc.parameter,
             on=exc.on.isoformat(),
-            coverage=exc.coverage,
+            coverage=_coverage_in(exc.coverage, lang),
         )
         return _details(
             "not-covered", detail, lang, parameter=exc.parameter, on=exc.on, coverage=exc.coverage
@@ -223,6 +224,12 @@ def problem_for(exc: BaseException, lang: Lang) -> ProblemDetails:
     logger.error("internal error %s", reference, exc_info=exc)
     detail = text("web.problem.internal.detail", lang, reference=reference)
     return _details("internal", detail, lang, reference=reference)
+
+
+def _coverage_in(coverage: str, lang: Lang) -> str:
+    """A coverage (``2012-07-05 to open end``) in ``lang``'s words, for a detail."""
+    with language(lang):
+        return _coverage_text(coverage)
 
 
 def _said(said: object, lang: Lang) -> str:
