@@ -259,7 +259,7 @@ class Breakdown:
             raise ValidationError.single(
                 "$.level",
                 self.level,
-                text("datafiles.model.only_unit_level", dimension=self.dimension.value),
+                text("datafiles.model.only_unit_level", dimension=self.dimension),
             )
         if self.map_id is MapId.MAP_REFORM and self.level is UnitLevel.DISTRICT:
             raise ValidationError.single(
