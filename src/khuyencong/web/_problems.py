@@ -233,8 +233,8 @@ def _coverage_in(coverage: str, lang: Lang) -> str:
 
 
 def _said(said: object, lang: Lang) -> str:
-    """``str(said)`` in ``lang``: the library's errors (and its ``Text``) speak the language
-    in force when they are shown."""
+    """``str(said)`` in ``lang``: the library's errors speak the language in force when they
+    are shown."""
     with language(lang):
         return str(said)
 
