@@ -679,6 +679,23 @@ class TestImport:
         again = run(capsys, *args, "--store", url, "--valid-only", "--lang", "en")
         assert_explained(again, ExitCode.STORE, "en", "A", "already holds")
 
+    def test_the_summary_counts_data_rows_not_the_header(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A problem of the header row (an unknown column) is listed, but the summary counts
+        data rows only: one data row, bad, is "0 of 1 … 1 with problems", not 2."""
+        path = write(
+            tmp_path / "co-so.csv",
+            "Mã cơ sở,Tên cơ sở,Loại hình,Ngành nghề,Mã đơn vị hành chính,Số lao động,Thừa\n"
+            "B,HTX B,cooperative,handicrafts,07525,-3,x\n",
+        )
+        args = ["import", str(path), "--kind", "establishments", "--map", "2021-11"]
+        vi = run(capsys, *args)
+        assert "0/1 dòng dữ liệu hợp lệ, 1 dòng có lỗi." in vi.out
+        assert "dòng 1, cột 'Thừa'" in vi.out
+        en = run(capsys, *args, "--lang", "en")
+        assert "0 of 1 data rows valid, 1 with problems." in en.out
+
     @pytest.mark.parametrize("lang", ["vi", "en"])
     def test_the_store_is_opened_before_the_file_is_read(
         self, lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -806,7 +823,7 @@ class TestExport:
         assert (written.code, written.out) == (0, f"Đã ghi 56 cơ sở vào {path}.\n")
         back = run(capsys, "import", str(path), "--kind", "establishments", "--lang", "en")
         assert back.code == 0
-        assert "56 rows, 56 valid, 0 with problems" in back.out
+        assert "56 of 56 data rows valid, 0 with problems" in back.out
 
     def test_excel_keeps_text_that_looks_like_a_formula_as_text(
         self, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -150,7 +150,8 @@ def run_import(args: argparse.Namespace) -> int:
                 source=result.source,
                 total=result.total_rows,
                 valid=len(result.objects),
-                bad=len(result.bad_rows),
+                # Data rows only: a problem of the header row is listed below, not counted.
+                bad=result.total_rows - len(result.objects),
             )
         )
         for problem in result.problems:
