@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 
 import pytest
-from hypothesis import find, given, settings
+from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 
 from khuyencong.domain import Establishment, LegalForm, tax_number_problem
@@ -70,14 +70,19 @@ class TestDecidableEstablishments:
     def test_the_switch_draws_every_valid_establishment(self) -> None:
         """``decidable=False`` draws the cases an application must handle: a ward (whose city
         grade the caller supplies), and a service organisation after 15/10/2025."""
+        # Any example will do: without the shrink phase ``find`` returns the first it meets
+        # (shrinking to a minimal one took over 30 s of the suite).
+        first = settings(phases=[Phase.generate], database=None, max_examples=2_000)
         ward = find(
             establishments(decidable=False),
             lambda e: e.location.resolve().unit_type is UnitType.WARD,
+            settings=first,
         )
         assert ward.location.resolve().unit_type is UnitType.WARD
         organisation = find(
             establishments(decidable=False),
             lambda e: e.legal_form is LegalForm.SERVICE_ORGANISATION,
+            settings=first,
         )
         with pytest.raises(NotConfiguredError) as info:
             check_eligibility(organisation, dt.date(2026, 1, 1))
