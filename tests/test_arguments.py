@@ -262,6 +262,7 @@ def _examples(samples: dict[str, object]) -> list[object]:
         importing.ImportLimits(),
         importing.ImportKind.ESTABLISHMENTS.columns,
         threesixty.GrantProgramme("KC-2019", "Khuyến công 2019"),
+        threesixty.LeftOut("DA-2019-HC", "đề án nhóm không có bản ghi hỗ trợ"),
         domain.CraftVillageClaim("Làng mỳ Chũ", "QĐ 1/2019", dt.date(2019, 1, 2)),
         domain.Artisan(
             "NN-1",

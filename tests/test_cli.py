@@ -874,7 +874,9 @@ class TestExport:
             "--lang",
             "en",
         )
-        assert (giving.code, giving.out) == (0, f"Wrote 5 grants (360Giving) to {grants}.\n")
+        # Two of the sample's support records are delivered under its one-establishment
+        # projects, whose grants already carry that money: 3 grants, not 5.
+        assert (giving.code, giving.out) == (0, f"Wrote 3 grants (360Giving) to {grants}.\n")
         funders = json.loads(grants.read_text(encoding="utf-8"))["grants"][0]
         assert funders["fundingOrganization"][0]["id"] == "360G-khuyencong-bacgiang"
         results = tmp_path / "results.xml"
@@ -892,6 +894,36 @@ class TestExport:
         )
         assert iati.code == 0
         assert results.read_text(encoding="utf-8").startswith('<result type="1">')
+
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_the_example_exports_as_360giving_naming_the_group_projects_left_out(
+        self, lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Group projects are published as their records; fair projects have none and are named."""
+        grants = tmp_path / "grants.csv"
+        result = run(
+            capsys,
+            "export",
+            "360giving-csv",
+            str(grants),
+            "--example",
+            "--prefix",
+            "360G-khuyencong-bacgiang-",
+            "--funder-name",
+            "Trung tâm Khuyến công Bắc Giang",
+            "--lang",
+            lang,
+        )
+        assert result.code == 0
+        assert result.out.startswith({"vi": "Đã ghi 60 ", "en": "Wrote 60 "}[lang])
+        head = {"vi": "Không xuất 4 đề án nhóm", "en": "Left out 4 group project(s)"}[lang]
+        assert result.err.startswith(head)
+        assert [line.split()[3 if lang == "vi" else 2] for line in result.err.splitlines()[1:]] == [
+            "DA-2017-HC",
+            "DA-2018-HC",
+            "DA-2019-HC",
+            "DA-2020-HC",
+        ]
 
     @pytest.mark.parametrize("lang", ["vi", "en"])
     def test_missing_options_and_files_are_explained(

@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from khuyencong.domain import (
+    Dataset,
     Establishment,
     Fund,
     LegalForm,
@@ -33,6 +34,7 @@ from khuyencong.exchange.threesixty import (
     Grant,
     GrantProgramme,
     Organisation,
+    dataset_grants,
     dumps,
     grant_to_threesixty,
     grants_from,
@@ -212,6 +214,125 @@ class TestGrantsFrom:
         with pytest.raises(ValidationError) as info:
             grants_from(establishments=[], prefix="khuyencong-", funder=FUNDER)
         assert info.value.paths == ("$.prefix",)
+
+
+COOPS = [coop(), coop(id="BG-HTX-002", tax_number=None), coop(id="BG-HTX-003", tax_number=None)]
+
+
+def planned(project_id: str, beneficiaries: list[str], *, approved: bool = True) -> Project:
+    kind = ProjectKind.SINGLE_BENEFICIARY if len(beneficiaries) == 1 else ProjectKind.GROUP
+    if approved:
+        return approved_project(id=project_id, beneficiary_ids=beneficiaries, kind=kind)
+    return Project(
+        id=project_id,
+        title="Máy sấy mỳ gạo",
+        kind=kind,
+        beneficiary_ids=beneficiaries,
+        fund=Fund.LOCAL,
+        province=UnitRef(MapId.MAP_2021, "24"),
+        plan_year=2019,
+        lead_agency="Trung tâm Khuyến công và XTTM Bắc Giang",
+        contents=[ProjectContent(SupportContent.MACHINERY, 400_000_000, 200_000_000)],
+    )
+
+
+def select(**kw: Any) -> Any:
+    return dataset_grants(Dataset(establishments=tuple(COOPS), **kw), prefix=PREFIX, funder=FUNDER)
+
+
+class TestDatasetGrants:
+    def test_a_single_project_is_one_grant_and_its_records_are_not_published_again(self) -> None:
+        """The project's approved amount is the grant; the record under it is the same money."""
+        p = planned("DA-1", ["BG-HTX-001"])
+        under = record(id="SR-1", project_id="DA-1")
+        selection = select(projects=(p,), support_records=(under,))
+        assert [(g.identifier, g.amount_awarded) for g in selection.grants] == [
+            (f"{PREFIX}DA-1", 180_000_000)
+        ]
+        assert selection.left_out == ()
+
+    def test_a_group_project_is_published_as_its_support_records(self) -> None:
+        """Each beneficiary's support record under a group project is a grant of its own."""
+        p = planned("DA-G", ["BG-HTX-001", "BG-HTX-002"])
+        records = (
+            record(id="SR-1", project_id="DA-G"),
+            record(id="SR-2", project_id="DA-G", establishment_id="BG-HTX-002"),
+        )
+        selection = select(projects=(p,), support_records=records)
+        assert [g.identifier for g in selection.grants] == [f"{PREFIX}SR-1", f"{PREFIX}SR-2"]
+        assert [g.recipient.name for g in selection.grants] == [COOPS[0].name, COOPS[1].name]
+
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_a_group_project_without_records_is_left_out_with_its_reason(self, lang: str) -> None:
+        """No grant can describe it: it is named, with why, in the language asked for."""
+        p = planned("DA-HC", ["BG-HTX-001", "BG-HTX-002", "BG-HTX-003"])
+        with language(lang):
+            selection = select(projects=(p,))
+        assert selection.grants == ()
+        [item] = selection.left_out
+        assert item.project_id == "DA-HC"
+        word = {"vi": "3 cơ sở thụ hưởng", "en": "3 beneficiaries"}[lang]
+        assert word in item.reason
+
+    def test_records_of_a_project_not_approved_are_published(self) -> None:
+        """Support delivered is published even when its project is not (yet) an award."""
+        p = planned("DA-D", ["BG-HTX-001"], approved=False)
+        selection = select(projects=(p,), support_records=(record(id="SR-1", project_id="DA-D"),))
+        assert [g.identifier for g in selection.grants] == [f"{PREFIX}SR-1"]
+
+    @given(
+        st.lists(
+            st.tuples(
+                st.lists(
+                    st.sampled_from(["BG-HTX-001", "BG-HTX-002", "BG-HTX-003"]),
+                    min_size=1,
+                    max_size=3,
+                    unique=True,
+                ),
+                st.booleans(),
+            ),
+            max_size=4,
+        ),
+        st.lists(
+            st.tuples(st.integers(-1, 3), st.integers(0, 2), st.integers(1, 10**9)),
+            max_size=8,
+        ),
+    )
+    def test_each_amount_is_published_once_with_one_recipient(
+        self,
+        shapes: list[tuple[list[str], bool]],
+        drawn: list[tuple[int, int, int]],
+    ) -> None:
+        """Awarded total = single projects' approved amounts + every other record's public money."""
+        projects = tuple(planned(f"DA-{i}", who, approved=ok) for i, (who, ok) in enumerate(shapes))
+        records = tuple(
+            record(
+                id=f"SR-{i}",
+                project_id=f"DA-{p}" if 0 <= p < len(projects) else None,
+                establishment_id=COOPS[e].id,
+                local_amount=amount,
+            )
+            for i, (p, e, amount) in enumerate(drawn)
+        )
+        singles = {
+            p.id for p in projects if p.approved_amount is not None and len(p.beneficiary_ids) == 1
+        }
+        expected = sum(180_000_000 for _ in singles) + sum(
+            r.public_amount for r in records if r.project_id not in singles
+        )
+        selection = select(projects=projects, support_records=records)
+        assert sum(g.amount_awarded for g in selection.grants) == expected
+        published = {g.identifier.removeprefix(PREFIX) for g in selection.grants}
+        for r in records:
+            assert not (r.id in published and r.project_id in published)
+        groups_with_records = {r.project_id for r in records}
+        assert {item.project_id for item in selection.left_out} == {
+            p.id
+            for p in projects
+            if p.approved_amount is not None
+            and len(p.beneficiary_ids) > 1
+            and p.id not in groups_with_records
+        }
 
 
 class TestRequiredFieldProblems:

@@ -21,6 +21,7 @@ exchange API touches one function.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from khuyencong.cli._sources import (
 from khuyencong.domain import Dataset
 from khuyencong.exchange import iati, threesixty
 from khuyencong.exchange.iati import IatiResult, iati_result
-from khuyencong.exchange.threesixty import Organisation, grants_from
+from khuyencong.exchange.threesixty import Organisation, dataset_grants
 from khuyencong.exports import records_table, write_records_csv
 from khuyencong.importing import ImportKind, table_rows
 from khuyencong.importing import write_csv as write_import_csv
@@ -193,16 +194,13 @@ def _write(args: argparse.Namespace, records: Records, path: Path) -> tuple[int,
     dataset: Dataset = records.dataset()
     if args.format.startswith("360giving"):
         funder = Organisation(args.funder_id or args.prefix.rstrip("-"), args.funder_name)
-        grants = grants_from(
-            projects=dataset.projects,
-            support_records=dataset.support_records,
-            establishments=dataset.establishments,
-            prefix=args.prefix,
-            funder=funder,
-            lang=lang,
-        )
-        threesixty.write(grants, path, fmt=args.format.removeprefix("360giving-"))
-        return len(grants), text("cli.export.grants")
+        selection = dataset_grants(dataset, prefix=args.prefix, funder=funder, lang=lang)
+        threesixty.write(selection.grants, path, fmt=args.format.removeprefix("360giving-"))
+        if selection.left_out:
+            print(text("cli.export.left_out", count=len(selection.left_out)), file=sys.stderr)
+            for item in selection.left_out:
+                print(f"  - {item.reason}", file=sys.stderr)
+        return len(selection.grants), text("cli.export.grants")
     objects = getattr(dataset, args.kind)
     what = text(f"cli.section.{args.kind}").lower()
     if args.format == "csv":

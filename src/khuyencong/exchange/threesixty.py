@@ -75,6 +75,7 @@ from khuyencong._arguments import Arguments, expect
 from khuyencong._files import csv_text, restore_formula, write_text
 from khuyencong.converters import parse_json, structure
 from khuyencong.domain import (
+    Dataset,
     Establishment,
     Lang,
     Project,
@@ -101,7 +102,10 @@ __all__ = [
     "REQUIRED_FIELDS",
     "Grant",
     "GrantProgramme",
+    "GrantSelection",
+    "LeftOut",
     "Organisation",
+    "dataset_grants",
     "dumps",
     "grant_to_threesixty",
     "grants_from",
@@ -506,6 +510,117 @@ def grants_from(
     if problems:
         raise ValidationError(sorted(problems, key=lambda p: _grant_index(p.path)))
     return [_parse_grant(d, f"$.grants[{i}]") for i, (d, _) in enumerate(built)]
+
+
+@attrs.frozen
+class LeftOut:
+    """A project `dataset_grants` could not publish as grants, and why.
+
+    Attributes:
+        project_id: The project.
+        reason: Why, in the language in force when the selection was made.
+    """
+
+    project_id: str = attrs.field(converter=_nfc, validator=_non_blank)
+    reason: str = attrs.field(converter=_nfc, validator=_non_blank)
+
+
+@attrs.frozen
+class GrantSelection:
+    """What `dataset_grants` publishes from a dataset, and what it leaves out.
+
+    Attributes:
+        grants: The grants, each with every field the standard requires.
+        left_out: The approved group projects no grant could describe, each with its reason.
+    """
+
+    grants: tuple[Grant, ...]
+    left_out: tuple[LeftOut, ...] = ()
+
+
+def dataset_grants(
+    dataset: Dataset,
+    *,
+    prefix: str,
+    funder: Organisation,
+    programme: GrantProgramme | None = None,
+    org_id_prefix: str | None = None,
+    lang: Lang | None = None,
+) -> GrantSelection:
+    """The 360Giving grants of a whole dataset, each amount published once.
+
+    A 360Giving grant has one recipient, and a project's money is also the money of the support
+    records delivered under it. So, for the approved projects (approved, in progress, accepted
+    or settled) and the support records of ``dataset``:
+
+    - a project with one beneficiary is one grant (as in `grants_from`); the support records
+      delivered under it are not published again;
+    - a group project (several beneficiaries) is published as the support records delivered
+      under it, one grant each (each has its one establishment as recipient); a group project
+      with none (a fair's stand support, say, recorded only as fair participations) cannot be
+      a grant and is listed in `GrantSelection.left_out` with the reason;
+    - every other support record (no project, or a project that is not approved or not in the
+      dataset) is one grant.
+
+    Args:
+        dataset: The records to publish.
+        prefix: The publisher's 360Giving identifier prefix, e.g. ``360G-khuyencong-bacgiang-``.
+        funder: The funding organisation of every grant.
+        programme: The grant programme of every grant, if any.
+        org_id_prefix: Prefix of recipient identifiers built from tax numbers; by default
+            ``<prefix>MST-``.
+        lang: Language of the descriptions and reasons (the language in force by default).
+
+    Returns:
+        The grants (projects first, then support records, in the dataset's order) and the
+        projects left out.
+
+    Raises:
+        ValidationError: As `grants_from`, listing every problem with its path.
+
+    >>> from khuyencong.reports import load_example
+    >>> funder = Organisation("360G-khuyencong-bacgiang-TTKC", "Trung tâm Khuyến công Bắc Giang")
+    >>> selection = dataset_grants(
+    ...     load_example().to_dataset(), prefix="360G-khuyencong-bacgiang-", funder=funder,
+    ...     lang="en",
+    ... )
+    >>> len(selection.grants), [item.project_id for item in selection.left_out]
+    (60, ['DA-2017-HC', 'DA-2018-HC', 'DA-2019-HC', 'DA-2020-HC'])
+    >>> selection.left_out[0].reason
+    'project DA-2017-HC has 22 beneficiaries and no support record delivered under it; a 360Giving grant has one recipient'
+    """
+    expect(dataset, "dataset", Dataset)
+    lang = resolve_language(lang)
+    awarded = [p for p in dataset.projects if p.status in _AWARDED]
+    single = [p for p in awarded if len(p.beneficiary_ids) == 1]
+    group_ids = {p.id for p in awarded if len(p.beneficiary_ids) > 1}
+    single_ids = {p.id for p in single}
+    records = [r for r in dataset.support_records if r.project_id not in single_ids]
+    delivered = {r.project_id for r in records}
+    left_out = tuple(
+        LeftOut(
+            p.id,
+            text(
+                "exchange.threesixty.group_without_records",
+                lang,
+                project=p.id,
+                count=len(p.beneficiary_ids),
+            ),
+        )
+        for p in awarded
+        if p.id in group_ids and p.id not in delivered
+    )
+    grants = grants_from(
+        projects=single,
+        support_records=records,
+        establishments=dataset.establishments,
+        prefix=prefix,
+        funder=funder,
+        programme=programme,
+        org_id_prefix=org_id_prefix,
+        lang=lang,
+    )
+    return GrantSelection(tuple(grants), left_out)
 
 
 def _grant_index(path: str) -> int:
