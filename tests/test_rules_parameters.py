@@ -12,6 +12,7 @@ import pytest
 from khuyencong.domain import Confidence, million
 from khuyencong.exceptions import CoverageError, DataFileError, NotConfiguredError
 from khuyencong.messages import Text, language
+from khuyencong.messages import text as message
 from khuyencong.rules import (
     CityGrade,
     DatedRules,
@@ -24,6 +25,7 @@ from khuyencong.rules import (
     legal_data_files,
     load_parameters,
 )
+from khuyencong.rules._catalogue import TYPES
 from khuyencong.rules._parameters import parse_parameter_file, read_toml
 from khuyencong.units import MapId
 
@@ -188,10 +190,22 @@ class TestParameterFiles:
         ("parameter", "value", "message"),
         [
             ("support.national.machinery.rate", '"150%"', "a rate is between 0% and 100%"),
-            ("support.national.machinery.rate", '"lots"', "must be a value of type rate"),
-            ("project.dossier_deadline", '"13-40"', "must be a value of type month_day"),
-            ("eligibility.cleaner_production_exempt", "1", "must be a value of type bool"),
-            ("award.prerequisites", "[1, 2]", "must be a value of type text_list"),
+            (
+                "support.national.machinery.rate",
+                '"lots"',
+                'support.national.machinery.rate must be a rate in quotes, from "0" to "1"',
+            ),
+            (
+                "project.dossier_deadline",
+                '"13-40"',
+                'project.dossier_deadline must be a day of the year as "MM-DD"',
+            ),
+            (
+                "eligibility.cleaner_production_exempt",
+                "1",
+                "eligibility.cleaner_production_exempt must be true or false",
+            ),
+            ("award.prerequisites", "[1, 2]", "award.prerequisites must be a list of texts"),
         ],
     )
     def test_wrong_types(self, tmp_path: Path, parameter: str, value: str, message: str) -> None:
@@ -200,6 +214,14 @@ class TestParameterFiles:
         [(path, got)] = problems_of(text, tmp_path)
         assert path == "$.values[0].value"
         assert got.startswith(message)
+
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_every_parameter_type_is_described_in_words(self, lang: str) -> None:
+        """A wrong value is told what it should look like, never a type code such as 'rate'."""
+        for kind in sorted(TYPES):
+            for key in (f"datafiles.parameters.type.{kind}", f"rules.python_type.{kind}"):
+                described = message(key, lang)
+                assert " " in described, (key, described)
 
     def test_support_table_problems(self, tmp_path: Path) -> None:
         """A support table needs a content, a textual rate and a cap (millions, none or factor)."""

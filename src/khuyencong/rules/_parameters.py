@@ -333,7 +333,11 @@ def _check_value(spec: ParameterSpec, raw: object, path: str, problems: list[Pro
             return (month, day)
     except (ValueError, InvalidOperation, TypeError):
         pass
-    message = text("datafiles.parameters.wrong_type", kind=kind, name=spec.name)
+    message = text(
+        "datafiles.parameters.wrong_type",
+        kind=text(f"datafiles.parameters.type.{kind}"),
+        name=spec.name,
+    )
     problems.append(Problem(path, message, raw))
     return None
 

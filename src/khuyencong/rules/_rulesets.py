@@ -322,7 +322,11 @@ class RuleSet:
                 continue
             if not _python_value_ok(spec.type, value):
                 problems.append(
-                    Problem(f"$.{name}", message("rules.value_type", type=spec.type), value)
+                    Problem(
+                        f"$.{name}",
+                        message("rules.value_type", type=message(f"rules.python_type.{spec.type}")),
+                        value,
+                    )
                 )
                 continue
             first = start
