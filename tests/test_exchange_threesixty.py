@@ -18,6 +18,7 @@ from khuyencong.domain import (
     Dataset,
     Establishment,
     Fund,
+    Lang,
     LegalForm,
     Project,
     ProjectContent,
@@ -232,7 +233,7 @@ def planned(project_id: str, beneficiaries: list[str], *, approved: bool = True)
         province=UnitRef(MapId.MAP_2021, "24"),
         plan_year=2019,
         lead_agency="Trung tâm Khuyến công và XTTM Bắc Giang",
-        contents=[ProjectContent(SupportContent.MACHINERY, 400_000_000, 200_000_000)],
+        contents=(ProjectContent(SupportContent.MACHINERY, 400_000_000, 200_000_000),),
     )
 
 
@@ -263,7 +264,7 @@ class TestDatasetGrants:
         assert [g.recipient.name for g in selection.grants] == [COOPS[0].name, COOPS[1].name]
 
     @pytest.mark.parametrize("lang", ["vi", "en"])
-    def test_a_group_project_without_records_is_left_out_with_its_reason(self, lang: str) -> None:
+    def test_a_group_project_without_records_is_left_out_with_its_reason(self, lang: Lang) -> None:
         """No grant can describe it: it is named, with why, in the language asked for."""
         p = planned("DA-HC", ["BG-HTX-001", "BG-HTX-002", "BG-HTX-003"])
         with language(lang):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from khuyencong.domain import Confidence, million
+from khuyencong.domain import Confidence, Lang, million
 from khuyencong.exceptions import CoverageError, DataFileError, NotConfiguredError
 from khuyencong.messages import Text, language
 from khuyencong.messages import text as message
@@ -216,7 +216,7 @@ class TestParameterFiles:
         assert got.startswith(message)
 
     @pytest.mark.parametrize("lang", ["vi", "en"])
-    def test_every_parameter_type_is_described_in_words(self, lang: str) -> None:
+    def test_every_parameter_type_is_described_in_words(self, lang: Lang) -> None:
         """A wrong value is told what it should look like, never a type code such as 'rate'."""
         for kind in sorted(TYPES):
             for key in (f"datafiles.parameters.type.{kind}", f"rules.python_type.{kind}"):
