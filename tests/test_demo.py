@@ -17,6 +17,7 @@ from khuyencong.demo import (
     example_label,
     run_demo,
 )
+from khuyencong.domain import Lang
 from khuyencong.exceptions import DuplicateIdError, NotFoundError
 from khuyencong.messages import catalogue, language
 from khuyencong.storage import open_store
@@ -175,6 +176,28 @@ class TestProjectCheck:
         assert reasons
         assert all(isinstance(c, ProjectCheck) for c in result.checks)
         assert all(vi and en and vi != en for vi, en in reasons)
+
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    def test_a_value_not_configured_is_a_gap_shown_once_not_a_failure(
+        self, lang: Lang, tmp_path: Path
+    ) -> None:
+        """A level the law leaves unknown is marked ? with the document that should set it, once
+        per project; ✗ is kept for conditions that failed."""
+        result = run_demo(tmp_path / "d.db", example="bac-ninh-2026")
+        gapped = [c for c in result.checks if c.gaps]
+        assert gapped
+        assert all(set(c.gaps) <= set(c.reasons) for c in result.checks)
+        summary = result.checks_summary(lang)
+        for check in gapped:
+            block = summary.split(f"  {check.project_id}: ", 1)[1].split("\n  DA-", 1)[0]
+            marked = [line.strip() for line in block.splitlines()[1:]]
+            index = 0 if lang == "vi" else 1
+            assert [f"? {gap[index]}" for gap in check.gaps] == [
+                m for m in marked if m.startswith("?")
+            ]
+        failed = next(c for c in result.checks if c.project_id == "DA-2026-10")
+        assert not failed.gaps
+        assert "✗ " in summary.split("  DA-2026-10: ", 1)[1].split("\n  DA-", 1)[0]
 
 
 class TestExamples:

@@ -109,6 +109,8 @@ class ProjectCheck:
             (parameter, the document that should supply it).
         notes: What the decision says beyond its verdict, as (Vietnamese, English) pairs: a
             place of production on an older map placed on the post-reform map.
+        gaps: Those of ``reasons`` that are a gap in the law's values (a value not configured,
+            or a date outside a value's coverage) rather than a failed condition.
     """
 
     project_id: str
@@ -121,6 +123,7 @@ class ProjectCheck:
     rules_on: dt.date | None = None
     not_configured: tuple[tuple[str, str], ...] = ()
     notes: tuple[tuple[str, str], ...] = ()
+    gaps: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen
@@ -216,12 +219,8 @@ def _project_lines(check: ProjectCheck, lang: Lang) -> str:
         head += f", {check.regime[index]}"
     lines = [head]
     lines.extend(f"      · {note[index]}" for note in check.notes)
-    gaps = {_not_configured_reason(name, document) for name, document in check.not_configured}
-    lines.extend(f"      ✗ {r[index]}" for r in check.reasons if r not in gaps)
-    lines.extend(
-        "      ? " + text("demo.project.not_configured", lang, name=name)
-        for name, _ in check.not_configured
-    )
+    # A failed condition is marked ✗; a gap in the law's values (not a refusal) is marked ?.
+    lines.extend(f"      {'?' if r in check.gaps else '✗'} {r[index]}" for r in check.reasons)
     return "\n".join(lines)
 
 
@@ -313,6 +312,7 @@ def _check(
     rules_on, regime = rules_date(on, approved_on=project.approved_on, rules=rules)
     reasons: list[tuple[str, str]] = []
     missing: list[tuple[str, str]] = []
+    gaps: list[tuple[str, str]] = []
     notes: list[tuple[str, str]] = []
     eligible = True
     for beneficiary in project.beneficiary_ids:
@@ -327,7 +327,8 @@ def _check(
             )
         except (NotConfiguredError, CoverageError) as exc:
             eligible = False
-            reasons.append(_not_configured(exc))
+            gaps.append(_not_configured(exc))
+            reasons.append(gaps[-1])
             missing.extend(_missing(exc))
             continue
         eligible = eligible and decision.outcome
@@ -348,12 +349,14 @@ def _check(
             rules_on=rules_on if rules_on != on else None,
             not_configured=tuple(dict.fromkeys(missing)),
             notes=tuple(notes),
+            gaps=tuple(gaps),
         )
 
     try:
         amounts = check_project_amounts(project, rules_on, rules=rules)
     except (NotConfiguredError, CoverageError) as exc:
-        reasons.append(_not_configured(exc))
+        gaps.append(_not_configured(exc))
+        reasons.append(gaps[-1])
         missing.extend(_missing(exc))
         return verdict(None)
     reasons.extend((c.message("vi"), c.message("en")) for c in amounts.failed)
