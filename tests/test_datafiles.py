@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from khuyencong.converters import structure
 from khuyencong.datafiles import SAMPLE_DATASET, load_dataset, read_dataset, write_dataset
 from khuyencong.domain import Dataset
 from khuyencong.exceptions import FileFormatError, NotFoundError, ValidationError
@@ -106,6 +107,19 @@ class TestReadDataset:
             load_dataset(path)
         assert info.value.paths == ("$.support_records[0].national_amount",)
         assert load_dataset(SAMPLE_DATASET).summary()["projects"] == 1
+
+
+class TestDatasetReadingData:
+    def test_a_reading_is_json_ready_data_with_its_dataset_and_problems(self) -> None:
+        """``to_data()`` goes through JSON text; its dataset reads back equal."""
+        document = json.loads(SAMPLE_DATASET.read_text(encoding="utf-8"))
+        document["establishments"][0]["legal_form"] = "guild"
+        reading = read_dataset("broken.json", text=json.dumps(document))
+        data = json.loads(json.dumps(reading.to_data(), ensure_ascii=False))
+        assert data["source"] == "broken.json"
+        assert structure(data["dataset"], Dataset) == reading.dataset
+        assert [p["path"] for p in data["problems"]] == [p.path for p in reading.problems]
+        assert data["problems"]
 
 
 class TestWriteDataset:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -166,6 +167,18 @@ class TestDemoResult:
         assert en.startswith("Checked 27 example projects against the rules")
         assert "Rules applied: national + " in en
         assert isinstance(result, DemoResult)
+
+
+class TestDemoResultData:
+    def test_what_the_demo_did_is_json_ready_data(self, tmp_path: Path) -> None:
+        """``to_data()`` goes through JSON text with every check, gap and artisan decision."""
+        result = run_demo(tmp_path / "d.db", example="bac-ninh-2026")
+        data = json.loads(json.dumps(result.to_data(), ensure_ascii=False))
+        assert data["database"] == str(tmp_path / "d.db")
+        assert [c["project_id"] for c in data["checks"]] == [c.project_id for c in result.checks]
+        assert [len(c["gaps"]) for c in data["checks"]] == [len(c.gaps) for c in result.checks]
+        assert [a["subject"] for a in data["artisans"]] == ["BN-NN-01"]
+        assert data["stored"] == result.stored
 
 
 class TestProjectCheck:

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import gc
 import io
+import json
 import pickle
 import re
 import subprocess
@@ -24,8 +25,16 @@ from hypothesis import strategies as st
 
 from khuyencong._files import restore_formula
 from khuyencong.cli import main
+from khuyencong.converters import structure
 from khuyencong.datafiles import SAMPLE_DATASET, load_dataset
-from khuyencong.domain import Dataset, Establishment, LegalForm, Sector, SupportContent
+from khuyencong.domain import (
+    Dataset,
+    Establishment,
+    LegalForm,
+    Sector,
+    SupportContent,
+    SupportRecord,
+)
 from khuyencong.exceptions import (
     FileFormatError,
     FileWriteError,
@@ -537,6 +546,30 @@ class TestImportRoundTrip:
         back = import_table(table_rows(items, "fair_participations"), "fair_participations")
         assert back.ok, back.problems
         assert back.objects == tuple(items)
+
+
+class TestImportResultData:
+    @given(
+        st.lists(support_records(), max_size=3, unique_by=lambda r: r.id),
+        st.lists(st.text(alphabet="xyz#!1é", min_size=1, max_size=8), min_size=1, max_size=3),
+    )
+    def test_an_import_result_is_json_ready_data(
+        self,
+        items: list,  # type: ignore[type-arg]
+        junk: list[str],
+    ) -> None:
+        """Valid rows and rows with problems alike: ``to_data()`` goes through JSON text, the
+        valid rows read back equal and every problem keeps its row, column and message."""
+        rows = table_rows(items, ImportKind.SUPPORT_RECORDS, lang="en")
+        rows.append([*junk, *[""] * (len(rows[0]) - len(junk))])
+        result = import_table(rows, "support_records")
+        data = json.loads(json.dumps(result.to_data(), ensure_ascii=False))
+        assert data["kind"] == "support_records"
+        assert data["total_rows"] == len(items) + 1
+        assert structure(data["objects"], list[SupportRecord]) == list(result.objects)
+        assert [(p["row"], p["column"], p["message"]) for p in data["problems"]] == [
+            (p.row, p.column, p.message) for p in result.problems
+        ]
 
 
 class TestFormulaNeutralisation:

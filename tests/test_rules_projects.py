@@ -208,6 +208,13 @@ class TestDossierDeadlines:
         assert deadlines == (dt.date(2019, 5, 20), dt.date(2019, 6, 15))
         assert (deadlines.to_department, deadlines.to_ministry) == tuple(deadlines)
 
+    @given(st.dates(dt.date(2014, 2, 10), dt.date(2040, 12, 31)))
+    def test_the_deadlines_are_json_ready_data(self, on: dt.date) -> None:
+        """``to_data()`` names both deadlines as ISO dates that read back equal."""
+        deadlines = dossier_deadlines(on)
+        data = json.loads(json.dumps(deadlines.to_data()))
+        assert {k: dt.date.fromisoformat(v) for k, v in data.items()} == deadlines._asdict()
+
     def test_not_before_36_2013(self) -> None:
         """There is no calendar in 2013 (for plan year 2014): 36/2013 took effect on 10/2/2014."""
         with pytest.raises(CoverageError):

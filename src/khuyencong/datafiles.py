@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._data import ToData
 from khuyencong._files import write_text
 from khuyencong.converters import parse_json, structure, unstructure
 from khuyencong.domain import (
@@ -51,8 +52,8 @@ _SECTIONS: dict[str, type[Any]] = {
 
 
 @attrs.frozen
-class DatasetReading:
-    """The result of reading a dataset file.
+class DatasetReading(ToData):
+    """The result of reading a dataset file; ``to_data()`` gives it as JSON-ready data.
 
     Attributes:
         source: Where the data came from (a path, or ``"<text>"``).

@@ -45,6 +45,7 @@ from pathlib import Path
 
 import attrs
 
+from khuyencong._data import ToData
 from khuyencong.converters import parse_json, structure
 from khuyencong.domain import Artisan, Confidence, Establishment, Lang, Project
 from khuyencong.exceptions import CoverageError, NotConfiguredError, NotFoundError
@@ -88,7 +89,7 @@ def _pair(key: str, **fields: object) -> tuple[str, str]:
 
 
 @attrs.frozen
-class ProjectCheck:
+class ProjectCheck(ToData):
     """The rules' verdict on one example project.
 
     Attributes:
@@ -127,8 +128,8 @@ class ProjectCheck:
 
 
 @attrs.frozen
-class DemoResult:
-    """What the demo did.
+class DemoResult(ToData):
+    """What the demo did; ``to_data()`` gives it as JSON-ready data.
 
     Attributes:
         database: The SQLite file the example was loaded into.

@@ -30,6 +30,7 @@ from typing import Any
 import attrs
 
 from khuyencong._arguments import Arguments, CheckedEnum
+from khuyencong._data import ToData
 from khuyencong._gc import collector_paused
 from khuyencong.domain import (
     CraftVillageClaim,
@@ -128,8 +129,8 @@ class RowProblem:
 
 
 @attrs.frozen
-class TableImport:
-    """The result of reading a table.
+class TableImport(ToData):
+    """The result of reading a table; ``to_data()`` gives it as JSON-ready data.
 
     Attributes:
         kind: What the table holds.

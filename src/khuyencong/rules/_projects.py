@@ -284,6 +284,14 @@ class DossierDeadlines(NamedTuple):
     to_department: dt.date
     to_ministry: dt.date
 
+    def to_data(self) -> dict[str, str]:
+        """The two deadlines as ISO dates, by name.
+
+        >>> DossierDeadlines(dt.date(2026, 5, 20), dt.date(2026, 6, 15)).to_data()
+        {'to_department': '2026-05-20', 'to_ministry': '2026-06-15'}
+        """
+        return {name: day.isoformat() for name, day in self._asdict().items()}
+
 
 def dossier_deadlines(
     on: dt.date, *, rules: RuleSet | DatedRules | None = None
