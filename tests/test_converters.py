@@ -378,6 +378,29 @@ class TestHooksOnTheConverter:
         monkeypatch.setattr(converters_module, "_HOOKS_CHANGED", [False])
         return fresh
 
+    def test_importing_the_rules_leaves_the_fast_paths_on(self) -> None:
+        """The rules register the library's own hooks for a decision; importing them (as the
+        command line does) leaves the fast structuring and the stores' JSON writer on, and a
+        decision still goes through its hooks."""
+        program = (
+            "import khuyencong.cli\n"
+            "from khuyencong import converters\n"
+            "from khuyencong.rules import Decision\n"
+            "print(converters._HOOKS_CHANGED[0], converters._UNSTRUCTURE_CHANGED[0])\n"
+            "hook = converters.converter.get_unstructure_hook(Decision)\n"
+            "print(hook == Decision.to_data)\n"
+        )
+        output = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, check=True
+        ).stdout
+        assert output.split() == ["False", "False", "True"]
+
+    def test_the_library_may_not_hook_a_class_the_fast_paths_build(self) -> None:
+        """A class of the domain is built and written by the fast paths: the library's own
+        hooks are refused for it (they would be skipped)."""
+        with pytest.raises(TypeError, match="fast paths"):
+            converters_module._register_library_hooks(Period, str, lambda data, _: data)
+
     def test_a_hook_registered_on_the_converter_is_honoured_by_structure(
         self, library: Any
     ) -> None:

@@ -37,6 +37,22 @@ class TestJsonWriter:
         """Every record type the stores keep gets the very text of the converter's JSON."""
         assert json_writer(type(obj))(obj) == to_json(obj)
 
+    def test_a_valid_record_is_written_without_the_converter(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The writer of a valid record never needs the converter (in a process that has
+        imported the rules, as the test suite and the command line have)."""
+        import khuyencong.rules  # noqa: F401, PLC0415  (the import that once turned it off)
+
+        record = sample_support_record(1)
+        expected = to_json(record)
+
+        def refuse(_: object) -> str:
+            raise AssertionError("the converter was asked")
+
+        monkeypatch.setattr("khuyencong.storage._json.to_json", refuse)
+        assert json_writer(SupportRecord)(record) == expected
+
     def test_a_value_of_an_unexpected_type_goes_through_the_converter(self) -> None:
         """A field holding what its type does not say is written as the converter writes it."""
         record = sample_support_record(1)

@@ -400,6 +400,24 @@ A structure hook registered on it is honoured everywhere the library structures 
 """
 
 
+def _register_library_hooks(
+    cls: type[Any], unstructure: Callable[[Any], Any], structure: Callable[[Any, Any], Any]
+) -> None:
+    """Register the library's own hooks for ``cls`` on :data:`converter`, leaving the fast
+    paths on.
+
+    For a class of the library outside the domain and the units (a rule's ``Decision``):
+    no class the fast paths build or write (``khuyencong.domain``, ``khuyencong.units``, the
+    stores' records) holds one, so these hooks cannot change what they give. Registered
+    through :data:`converter`'s own methods, they would turn both fast paths off for the
+    whole process as soon as the module defining ``cls`` was imported.
+    """
+    if cls.__module__.startswith(_FAST_MODULES):
+        raise TypeError(f"{cls.__qualname__} is built by the fast paths")
+    JsonConverter.register_unstructure_hook(converter, cls, unstructure)
+    JsonConverter.register_structure_hook(converter, cls, structure)
+
+
 def _problems(exc: BaseException, path: str) -> list[Problem]:
     if isinstance(exc, ValidationError):
         return list(exc.prefixed(path).problems)

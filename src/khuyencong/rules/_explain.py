@@ -31,7 +31,7 @@ from typing import Any
 
 import attrs
 
-from khuyencong.converters import converter, structure, unstructure
+from khuyencong.converters import _register_library_hooks, structure, unstructure
 from khuyencong.display import escape, fragment
 from khuyencong.domain import (
     Citation,
@@ -424,5 +424,7 @@ def _failed_first(conditions: Iterable[Condition]) -> tuple[Condition, ...]:
     return tuple([c for c in items if not c.held] + [c for c in items if c.held])
 
 
-converter.register_unstructure_hook(Decision, Decision.to_data)
-converter.register_structure_hook(Decision, lambda data, _: Decision.from_data(data))
+# The library's own hooks: registered as a caller's would be, they would turn off the
+# converter's fast paths (structuring, the stores' JSON writer) in every process importing
+# the rules, though no class those paths handle holds a decision.
+_register_library_hooks(Decision, Decision.to_data, lambda data, _: Decision.from_data(data))

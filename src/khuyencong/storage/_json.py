@@ -43,6 +43,12 @@ class _UnexpectedValueError(Exception):
         super().__init__("a value of an unexpected type")
 
 
+def _unexpected() -> str:
+    """Raise :class:`_UnexpectedValueError` (the generated writers call it from an
+    expression, where ``raise`` cannot be written)."""
+    raise _UnexpectedValueError
+
+
 def _text(value: Any) -> str:
     if type(value) is not str:
         raise _UnexpectedValueError
@@ -162,7 +168,7 @@ def _nested(cls: type[Any]) -> Callable[[Any], str]:
 
 def _inline(kind: Any, value: str, names: dict[str, Any]) -> str | None:
     """An expression writing ``value`` (a name) of type ``kind``, for the commonest types."""
-    names.update(_S=_string, _R=int.__repr__, _D=dt.date, _U=_UnexpectedValueError)
+    names.update(_S=_string, _R=int.__repr__, _D=dt.date, _U=_unexpected)
     if kind is str:
         return f"(_S({value}) if {value}.__class__ is str else _U())"
     if kind is int:
