@@ -34,6 +34,7 @@ from khuyencong.domain._records import (
     OcopRating,
     ProductGroup,
     SupportRecord,
+    support_record_columns,
 )
 from khuyencong.domain._sectors import AreaDifficulty, BusinessSectorGroup, Sector
 from khuyencong.domain._tax_numbers import check_digit, normalise_tax_number, tax_number_problem
@@ -85,5 +86,6 @@ __all__ = [
     "normalise_tax_number",
     "parse_rate",
     "round_down",
+    "support_record_columns",
     "tax_number_problem",
 ]

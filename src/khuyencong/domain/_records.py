@@ -16,7 +16,10 @@ and money in integer đồng by fund, with the beneficiary's co-funding kept apa
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -29,8 +32,9 @@ from khuyencong.domain._establishments import (
     plain_money,
 )
 from khuyencong.domain._labels import LabelledEnum, register_labels
-from khuyencong.domain._money import Dong
+from khuyencong.domain._money import MAX_DONG, Dong
 from khuyencong.domain._validation import NUL, Checks
+from khuyencong.exceptions import ValidationError
 from khuyencong.messages import text as message
 from khuyencong.units import UnitRef
 
@@ -42,6 +46,8 @@ __all__ = [
     "OcopRating",
     "ProductGroup",
     "SupportRecord",
+    "plain_support_rows",
+    "support_record_columns",
 ]
 
 
@@ -188,6 +194,217 @@ class SupportRecord:
     def amount(self, fund: Fund) -> Dong:
         """The amount paid from ``fund``."""
         return self.national_amount if fund is Fund.NATIONAL else self.local_amount
+
+
+# --- support records as columns -------------------------------------------------------------
+#
+# The tests below decide, for a whole column at C speed, what SupportRecord._plainly_valid
+# decides for one record (and a little more: the outcomes, the project, the agencies): that
+# every check of the constructor passes. A column that is not plain as a whole is tested value
+# by value; a row with a value that is not plain goes through the constructor. The dates that
+# other dates are compared with (decided, accepted, reported) are plain only when absent: a row
+# giving one is always built, so that the comparisons are the constructor's alone.
+
+
+def _plain_identifiers(column: Sequence[Any]) -> bool:
+    """Whether every value is a :func:`plain_identifier`, decided over the whole column."""
+    if set(map(type, column)) != {str}:
+        return False
+    joined = "".join(column)
+    lengths = list(map(len, column))
+    return (
+        joined.isascii()
+        and joined.isprintable()  # in ASCII: no control character (nor a NUL)
+        and min(lengths) > 0
+        and max(lengths) <= 64
+        and len(joined) == len("".join(map(str.strip, column)))  # no surrounding spaces
+    )
+
+
+def _plain_numbers(low: int, high: int | None, *, optional: bool) -> Callable[..., bool]:
+    def plain(column: Sequence[Any]) -> bool:
+        numbers = [v for v in column if v is not None] if optional else column
+        if set(map(type, numbers)) - {int}:
+            return False
+        return not numbers or (min(numbers) >= low and (high is None or max(numbers) <= high))
+
+    return plain
+
+
+def _plain_texts(column: Sequence[Any]) -> bool:
+    """Whether every value is a text with something besides spaces and no NUL."""
+    return (
+        set(map(type, column)) == {str}
+        and all(map(str.strip, column))
+        and (NUL not in "".join(column))
+    )
+
+
+def _plain_optional(test: Callable[[Sequence[Any]], bool]) -> Callable[..., bool]:
+    def plain(column: Sequence[Any]) -> bool:
+        given = [v for v in column if v is not None]
+        return not given or test(given)
+
+    return plain
+
+
+def _plain_partners(column: Sequence[Any]) -> bool:
+    if set(map(type, column)) != {tuple}:
+        return False
+    items = list(itertools.chain.from_iterable(column))
+    return not items or _plain_texts(items)
+
+
+def _plain_types(*kinds: type[Any]) -> Callable[..., bool]:
+    return lambda column: set(map(type, column)) <= set(kinds)
+
+
+_NONE: type[Any] = type(None)
+
+_PLAIN_COLUMNS: dict[str, Callable[[Sequence[Any]], bool]] = {
+    "id": _plain_identifiers,
+    "establishment_id": _plain_identifiers,
+    "content": _plain_types(SupportContent),
+    "delivered_on": _plain_types(dt.date),
+    "national_amount": _plain_numbers(0, MAX_DONG, optional=False),
+    "local_amount": _plain_numbers(0, MAX_DONG, optional=False),
+    "co_funding": _plain_numbers(0, MAX_DONG, optional=False),
+    "participants": _plain_numbers(0, None, optional=False),
+    "trainees": _plain_numbers(0, None, optional=False),
+    "quantity": _plain_numbers(0, None, optional=False),
+    "project_id": _plain_optional(_plain_identifiers),
+    "lead_agency": _plain_optional(_plain_texts),
+    "partners": _plain_partners,
+    "location": _plain_types(_NONE, UnitRef),
+    "decided_on": _plain_types(_NONE),
+    "accepted_on": _plain_types(_NONE),
+    "note": lambda column: set(map(type, column)) == {str} and NUL not in "".join(column),
+    "jobs_created": _plain_numbers(0, None, optional=True),
+    "income_change": _plain_numbers(-MAX_DONG, MAX_DONG, optional=True),
+    "outcome_reported_on": _plain_types(_NONE),
+}
+"""For each field of :class:`SupportRecord`, whether a whole column of its values is plain."""
+
+
+def plain_support_rows(columns: Mapping[str, Sequence[Any]]) -> list[bool]:
+    """For support records given as columns, whether each row would pass every check of
+    :class:`SupportRecord`, decided cheaply for the common case.
+
+    Args:
+        columns: One sequence per field of :class:`SupportRecord` (every field), of equal
+            lengths, holding the values the record would hold (after its fields' converters).
+
+    Returns:
+        For each row, ``True`` if its record is valid; ``False`` only means "build it through
+        the constructor", whose checks name every problem.
+    """
+    n = len(columns["id"])
+    plain = [True] * n
+    for field, test in _PLAIN_COLUMNS.items():
+        column = columns[field]
+        if test(column):
+            continue
+        for i, value in enumerate(column):
+            if plain[i] and not test((value,)):
+                plain[i] = False
+    return plain
+
+
+def support_record_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
+    """Support records given as columns, checked as :class:`SupportRecord` checks them.
+
+    What ``SupportRecord(**row)`` does for each row, without building the records: a field
+    without a column takes its default, each field's converter is applied (once per distinct
+    value), and every row passes the constructor's checks — decided column by column for the
+    common case (:func:`plain_support_rows`), through the constructor for the other rows.
+
+    Args:
+        columns: Sequences of equal lengths, one per field given, holding the values the
+            constructor takes (``id``, ``establishment_id``, ``content`` and ``delivered_on``
+            are required).
+
+    Returns:
+        Every field's column (lists), holding the values the records hold.
+
+    Raises:
+        ValidationError: Listing every problem of every invalid row at ``$[row].field``, or a
+            column that is unknown, missing or of another length at ``$.field``.
+
+    >>> import datetime as dt
+    >>> c = support_record_columns({
+    ...     "id": ["SR-1", "SR-2"], "establishment_id": ["E-1", "E-1"],
+    ...     "content": [SupportContent.BRAND] * 2, "delivered_on": [dt.date(2018, 6, 1)] * 2,
+    ...     "note": ["  mẫu ", ""],
+    ... })
+    >>> c["quantity"], c["note"]
+    ([1, 1], ['mẫu', ''])
+    """
+    fields = attrs.fields_dict(SupportRecord)
+    unknown = sorted(set(columns) - set(fields))
+    if unknown:
+        message_ = message("domain.check.unknown_field")
+        raise ValidationError.single(f"$.{unknown[0]}", unknown[0], message_)
+    n = -1
+    for name in fields:
+        column = columns.get(name)
+        if column is None:
+            if fields[name].default is attrs.NOTHING:
+                message_ = message("domain.check.required_field")
+                raise ValidationError.single(f"$.{name}", None, message_)
+            continue
+        if n < 0:
+            n = len(column)
+        elif len(column) != n:
+            raise ValidationError.single(
+                f"$.{name}", len(column), message("domain.check.column_length", rows=n)
+            )
+    filled: dict[str, list[Any]] = {}
+    for name, field in fields.items():
+        given = columns.get(name)
+        convert = field.converter
+        if given is None:
+            default = field.default
+            value = default if convert is None else convert(default)  # type: ignore[misc]
+            filled[name] = [value] * n
+        elif convert is None:
+            filled[name] = list(given)
+        else:
+            filled[name] = _converted(convert, given)  # type: ignore[arg-type]
+    problems: list[Any] = []
+    for i, plain in enumerate(plain_support_rows(filled)):
+        if plain:
+            continue
+        try:
+            record = SupportRecord(**{name: filled[name][i] for name in fields})
+        except ValidationError as exc:
+            problems.extend(exc.prefixed(f"$[{i}]").problems)
+            continue
+        for name in fields:  # what the record holds (the converters are idempotent)
+            filled[name][i] = getattr(record, name)
+    if problems:
+        raise ValidationError(problems)
+    return filled
+
+
+def _converted(convert: Callable[[Any], Any], column: Sequence[Any]) -> list[Any]:
+    """``[convert(v) for v in column]``, converting each distinct value once where the values
+    are of one type (a dict would take ``1`` and ``True`` for one key)."""
+    distinct: set[Any] | None = None
+    if set(map(type, column)) <= _DISTINCT_KEYS and (
+        len(set(column[:_SAMPLE])) * 2 <= min(len(column), _SAMPLE)
+    ):
+        distinct = set(column)
+    if distinct is None or len(distinct) * 2 > len(column):
+        return list(map(convert, column))
+    memo = {value: convert(value) for value in distinct}
+    return list(map(memo.__getitem__, column))
+
+
+_SAMPLE = 1000
+"""How many values of a column tell whether it repeats enough to convert it by value."""
+_DISTINCT_KEYS = {str, int, _NONE, dt.date}
+"""Types whose equal values are the same value (not ``1`` and ``True``, nor ``1`` and
+``Decimal(1)``): a column of these may be converted once per distinct value."""
 
 
 class FairKind(LabelledEnum):

@@ -11,8 +11,10 @@ from khuyencong.importing._reading import ErrorCell, ImportLimits, UnsavedFormul
 from khuyencong.importing._tables import (
     ImportKind,
     RowProblem,
+    TableColumns,
     TableImport,
     import_table,
+    read_columns,
     read_rows,
 )
 from khuyencong.importing._template import write_template
@@ -23,11 +25,13 @@ __all__ = [
     "ImportKind",
     "ImportLimits",
     "RowProblem",
+    "TableColumns",
     "TableImport",
     "UnsavedFormula",
     "dumps_csv",
     "import_table",
     "parse_date",
+    "read_columns",
     "read_rows",
     "table_rows",
     "write_csv",

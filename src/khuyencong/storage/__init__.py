@@ -24,7 +24,7 @@ A record names an establishment the store holds, so the establishment goes in fi
 True
 """
 
-from khuyencong.storage._bulk import dataset_from_store, store_dataset
+from khuyencong.storage._bulk import dataset_from_store, store_columns, store_dataset
 from khuyencong.storage._memory import MemoryStore
 from khuyencong.storage._open import ENTRY_POINT_GROUP, open_store
 from khuyencong.storage._port import (
@@ -65,5 +65,6 @@ __all__ = [
     "Versioned",
     "dataset_from_store",
     "open_store",
+    "store_columns",
     "store_dataset",
 ]

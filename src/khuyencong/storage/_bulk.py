@@ -10,11 +10,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from khuyencong._arguments import Arguments, expect
-from khuyencong.domain import Dataset, ProjectStatus
+from khuyencong.domain import Dataset, ProjectStatus, SupportRecord, support_record_columns
+from khuyencong.exceptions import Problem
+from khuyencong.messages import text
 from khuyencong.storage._port import Store
 
-__all__ = ["dataset_from_store", "store_dataset"]
+__all__ = ["dataset_from_store", "store_columns", "store_dataset"]
 
 
 def store_dataset(
@@ -90,3 +95,67 @@ def dataset_from_store(store: Store) -> Dataset:
         ocop_ratings=tuple(store.ocop_ratings),
         budgets=tuple(store.budgets.envelopes()),
     )
+
+
+_COLUMN_KINDS = ("support_records",)
+
+
+def store_columns(store: Store, kind: str, columns: Mapping[str, Sequence[Any]]) -> int:
+    """Add records given as columns (one sequence per field) to ``store``, all or nothing.
+
+    The rows are checked as their constructor checks them
+    (:func:`~khuyencong.domain.support_record_columns`), then an SQL store writes them
+    without building an object per row (the same stored rows and JSON as
+    :func:`store_dataset` of the same records); another store is given the objects.
+
+    Args:
+        store: The store.
+        kind: What the columns hold: ``"support_records"``.
+        columns: The values the constructor takes, one sequence per field given.
+
+    Returns:
+        How many records were added.
+
+    Raises:
+        ValidationError: If a row is invalid (every problem at ``$[row].field``), or the
+            arguments are not what they say.
+        DuplicateIdError: If an id is already stored or given twice (nothing is written).
+        DanglingReferenceError: If a record names an establishment or a project the store
+            does not hold (nothing is written).
+
+    >>> import datetime as dt
+    >>> from khuyencong.domain import Establishment, LegalForm, Sector, SupportContent
+    >>> from khuyencong.storage import open_store
+    >>> from khuyencong.units import MapId, UnitRef
+    >>> with open_store("sqlite:///:memory:") as store:
+    ...     store.establishments.add(Establishment(
+    ...         id="E-1", name="HTX Mỳ Chũ", legal_form=LegalForm.COOPERATIVE,
+    ...         location=UnitRef(MapId.MAP_2021, "07525"),
+    ...         sectors=(Sector.AGRO_FOOD_PROCESSING,)))
+    ...     store_columns(store, "support_records", {
+    ...         "id": ["SR-1", "SR-2"], "establishment_id": ["E-1", "E-1"],
+    ...         "content": [SupportContent.BRAND] * 2,
+    ...         "delivered_on": [dt.date(2018, 6, 1), dt.date(2019, 6, 1)],
+    ...         "local_amount": [20_000_000, 15_000_000]})
+    ...     store.support_records.get("SR-2").local_amount
+    2
+    15000000
+    """
+    args = Arguments()
+    args.instance(store, "store", Store)
+    args.instance(columns, "columns", Mapping)
+    if kind not in _COLUMN_KINDS:
+        allowed = ", ".join(_COLUMN_KINDS)
+        args.problems.append(Problem("$.kind", text("storage.column_kind", allowed=allowed), kind))
+    args.check()
+    checked = support_record_columns(columns)
+    with store.unit_of_work() as uow:
+        repository = uow.support_records
+        add = getattr(repository, "_add_columns", None)  # the library's own stores
+        if add is not None:
+            return int(add(checked))
+        names = list(checked)
+        rows = zip(*checked.values(), strict=True)
+        return repository.add_many(
+            [SupportRecord(**dict(zip(names, row, strict=True))) for row in rows]
+        )

@@ -20,7 +20,7 @@ import enum
 import json.encoder
 import types
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -28,8 +28,9 @@ import attrs
 
 from khuyencong.converters import _UNSTRUCTURE_CHANGED, converter
 from khuyencong.storage._common import to_json
+from khuyencong.storage._records import mapped
 
-__all__ = ["json_writer"]
+__all__ = ["json_column_writer", "json_writer"]
 
 _string = json.encoder.encode_basestring  # what the encoder does with ensure_ascii=False
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -225,5 +226,33 @@ def json_writer(cls: type[Any]) -> Callable[[Any], str]:
             return typed(obj)
         except _UnexpectedValueError:
             return to_json(obj)
+
+    return write
+
+
+def json_column_writer(
+    cls: type[Any],
+) -> Callable[[Mapping[str, Sequence[Any]]], list[str] | None]:
+    """A function giving ``[to_json(obj) for obj in objs]`` for objects of the attrs class
+    ``cls`` given as their fields' columns (every field, the values the objects hold), or
+    ``None`` when it cannot (a caller's unstructure hook, a value of an unexpected type):
+    then the caller builds the objects.
+
+    Each field's piece of the text is the one :func:`json_writer` writes, made once per
+    distinct value of the column; the pieces are joined row by row by one format.
+    """
+    hints = typing.get_type_hints(cls)
+    fields = [f.name for f in attrs.fields(cls) if f.init]
+    pieces = [(name, _piece(hints[name])) for name in fields]
+    row = "{" + ",".join(f'"{name}":%s' for name in fields) + "}"
+
+    def write(columns: Mapping[str, Sequence[Any]]) -> list[str] | None:
+        if _UNSTRUCTURE_CHANGED[0]:
+            return None
+        try:
+            texts = [mapped(piece, columns[name]) for name, piece in pieces]
+        except _UnexpectedValueError:
+            return None
+        return list(map(row.__mod__, zip(*texts, strict=True)))
 
     return write

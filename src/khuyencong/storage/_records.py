@@ -15,7 +15,8 @@ import enum
 import functools
 import json
 import json.encoder
-from collections.abc import Callable, Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 import attrs
@@ -45,6 +46,7 @@ __all__ = [
     "RecordSpec",
     "compile_filters",
     "json_list",
+    "mapped",
     "product_key",
     "unit_columns",
 ]
@@ -204,6 +206,10 @@ class RecordSpec(Generic[T]):
         references: The stored objects an object names, as ``(field, table, id)``: its
             establishment (or a project's beneficiaries), the project of a record, the prior
             entry of an award entry (none for an establishment).
+        from_columns: What ``row`` gives, for many objects given as their fields' columns,
+            column by column (``None``: the type is stored from objects only).
+        column_references: The fields naming stored objects, with their table, for objects
+            given as columns.
     """
 
     table: str
@@ -214,6 +220,8 @@ class RecordSpec(Generic[T]):
     filters: Mapping[str, Callable[[Any], list[Condition]]]
     indexes: tuple[tuple[str, ...], ...]
     references: Callable[[T], tuple[Reference, ...]] = _none
+    from_columns: Callable[[Mapping[str, Sequence[Any]]], list[Sequence[Any]]] | None = None
+    column_references: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:
@@ -289,27 +297,90 @@ def _project_row(p: Project) -> tuple[Any, ...]:
     )
 
 
-def _support_row(r: SupportRecord) -> tuple[Any, ...]:
-    return (
-        r.delivered_on,
-        *unit_columns(r.location),
-        r.content.value,
-        r.establishment_id,
-        r.project_id,
-        r.national_amount,
-        r.local_amount,
-        r.co_funding,
-        r.decided_on,
-        r.accepted_on,
-        r.trainees,
-        r.participants,
-        r.quantity,
-        r.lead_agency,
-        json_list(r.partners),
-        r.jobs_created,
-        r.income_change,
-        r.outcome_reported_on,
-    )
+QueryPart = tuple[str, Callable[[Any], Any] | None, int]
+"""One field's part of the queried columns: ``(field, transform, width)``; the transform
+(``None``: the value as it is) gives one column's value, or ``width`` columns' values."""
+
+
+def _enum_value(value: enum.Enum) -> object:
+    return value.value
+
+
+def mapped(transform: Callable[[Any], Any], column: Sequence[Any]) -> list[Any]:
+    """``[transform(v) for v in column]``, calling ``transform`` once per distinct value when
+    the column's values are of one type besides ``None`` (of a checked record's field: equal
+    values of one such type are the same value)."""
+    kinds = set(map(type, column))
+    kinds.discard(type(None))
+    if len(kinds) == 1 and not kinds & {bool, float}:
+        distinct = set(column)
+        if len(distinct) * 2 <= len(column):
+            memo = {value: transform(value) for value in distinct}
+            return list(map(memo.__getitem__, column))
+    return list(map(transform, column))
+
+
+def _query_row(parts: tuple[QueryPart, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """The queried columns of one object, as one generated function of its attributes."""
+    names: dict[str, Any] = {"_get": operator.attrgetter(*(field for field, _, _ in parts))}
+    items: list[str] = []
+    for i, (_, transform, width) in enumerate(parts):
+        if transform is None:
+            items.append(f"v[{i}]")
+        else:
+            names[f"t{i}"] = transform
+            items.append(f"*t{i}(v[{i}])" if width else f"t{i}(v[{i}])")
+    source = f"def row(o):\n    v = _get(o)\n    return ({', '.join(items)},)\n"
+    exec(compile(source, "<khuyencong query columns>", "exec"), names)  # noqa: S102
+    row: Callable[[Any], tuple[Any, ...]] = names["row"]
+    return row
+
+
+def _query_columns(
+    parts: tuple[QueryPart, ...],
+) -> Callable[[Mapping[str, Sequence[Any]]], list[Sequence[Any]]]:
+    """The queried columns of many objects given as their fields' columns (what
+    ``_query_row`` gives for each object, column by column)."""
+
+    def columns(fields: Mapping[str, Sequence[Any]]) -> list[Sequence[Any]]:
+        found: list[Sequence[Any]] = []
+        for field, transform, width in parts:
+            column = fields[field]
+            if transform is None:
+                found.append(column)
+            elif not width:
+                found.append(mapped(transform, column))
+            elif column:
+                found.extend(zip(*mapped(transform, column), strict=True))
+            else:
+                found.extend([()] * width)
+        return found
+
+    return columns
+
+
+_SUPPORT_QUERY: tuple[QueryPart, ...] = (
+    ("delivered_on", None, 0),
+    ("location", unit_columns, len(_UNIT_COLUMNS)),
+    ("content", _enum_value, 0),
+    ("establishment_id", None, 0),
+    ("project_id", None, 0),
+    ("national_amount", None, 0),
+    ("local_amount", None, 0),
+    ("co_funding", None, 0),
+    ("decided_on", None, 0),
+    ("accepted_on", None, 0),
+    ("trainees", None, 0),
+    ("participants", None, 0),
+    ("quantity", None, 0),
+    ("lead_agency", None, 0),
+    ("partners", json_list, 0),
+    ("jobs_created", None, 0),
+    ("income_change", None, 0),
+    ("outcome_reported_on", None, 0),
+)
+"""A support record's queried columns, in the order of ``SUPPORT_RECORDS.columns``."""
+_support_row = _query_row(_SUPPORT_QUERY)
 
 
 def _fair_row(f: FairParticipation) -> tuple[Any, ...]:
@@ -438,6 +509,8 @@ SUPPORT_RECORDS: RecordSpec[SupportRecord] = RecordSpec(
     },
     indexes=(("day",), *_UNIT_INDEXES, ("content", "day"), ("establishment_id",)),
     references=_establishment_and_project,
+    from_columns=_query_columns(_SUPPORT_QUERY),
+    column_references=(("establishment_id", "establishments"), ("project_id", "projects")),
 )
 
 FAIR_PARTICIPATIONS: RecordSpec[FairParticipation] = RecordSpec(

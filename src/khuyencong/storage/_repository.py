@@ -200,6 +200,57 @@ class RepositoryBase(Generic[T]):
                 self._spec.label,
             )
 
+    def _insert_from_columns(self, columns: Mapping[str, Sequence[Any]]) -> bool:
+        """Store new objects given as columns (see :meth:`_add_columns`), all or none, if the
+        adapter can without the objects; ``False`` (nothing written) if it cannot."""
+        return False
+
+    def _add_columns(self, columns: Mapping[str, Sequence[Any]]) -> int:
+        """Store many new objects given as checked columns, all or none; return how many.
+
+        ``columns`` holds one sequence per field of the class, of equal lengths, holding
+        the values the objects would hold, every row checked as the constructor checks it
+        (:func:`~khuyencong.domain.support_record_columns` gives them for support records).
+        An SQL store writes the rows without building the objects; the others build them
+        and call :meth:`add_many`. The same errors as :meth:`add_many`.
+        """
+        if self._spec.from_columns is None:
+            return self.add_many(self._objects(columns))
+        ids = columns["id"]
+        self._check_column_references(columns, ids)
+        if not self._insert_from_columns(columns):
+            return self.add_many(self._objects(columns))
+        return len(ids)
+
+    def _objects(self, columns: Mapping[str, Sequence[Any]]) -> list[T]:
+        names = list(columns)
+        cls = self._spec.cls
+        return [
+            cls(**dict(zip(names, row, strict=True))) for row in zip(*columns.values(), strict=True)
+        ]
+
+    def _check_column_references(
+        self, columns: Mapping[str, Sequence[Any]], ids: Sequence[str]
+    ) -> None:
+        """:meth:`_check_references` for objects given as columns (the same error)."""
+        missing: dict[str, set[str]] = {}
+        for field, table in self._spec.column_references:
+            wanted = set(columns[field])
+            wanted.discard(None)
+            if wanted:
+                missing[field] = self._store._missing(table, wanted)
+        if not any(missing.values()):
+            return
+        single = len(ids) == 1
+        tables = dict(self._spec.column_references)
+        found = [
+            (None if single else i, ids[i], field, value, rec.REFERENCED[tables[field]])
+            for i in range(len(ids))
+            for field in missing
+            if (value := columns[field][i]) in missing[field]
+        ]
+        raise DanglingReferenceError(self._spec.kind, found, self._spec.label)
+
     def add(self, obj: T) -> None:
         """Store a new object (see :class:`~khuyencong.storage.Repository`)."""
         self.add_many([self._checked(obj)])

@@ -36,7 +36,7 @@ from khuyencong.storage._common import (
     say,
     to_json,
 )
-from khuyencong.storage._json import json_writer
+from khuyencong.storage._json import json_column_writer, json_writer
 from khuyencong.storage._port import (
     AuditEntry,
     Commitment,
@@ -189,6 +189,7 @@ class _SqlRepository(RepositoryBase[T]):
         self._set_columns = ", ".join(f"{n} = ?" for n in [*names, "data"])
         self._table = spec.table
         self._to_json = json_writer(spec.cls)
+        self._json_columns = json_column_writer(spec.cls)
         first = 2 if self._versioned_table else 1  # the columns after id (and version)
         self._insert_dates = [first + i for i in self._dates]
 
@@ -226,6 +227,34 @@ class _SqlRepository(RepositoryBase[T]):
                 )
         except UniqueViolationError as exc:
             raise DuplicateIdError(self._spec.kind, self._duplicate(ids)) from exc
+
+    def _insert_from_columns(self, columns: Mapping[str, Sequence[Any]]) -> bool:
+        from_columns = self._spec.from_columns
+        if from_columns is None or self._versioned_table:
+            return False
+        texts = self._json_columns(columns)
+        if texts is None:
+            return False
+        query = from_columns(columns)
+        date = self._d.date_param
+        if date is not None:
+            for i in self._dates:
+                query[i] = rec.mapped(_optional(date), query[i])
+        if type(self._d).json is not Dialect.json:
+            texts = list(map(self._d.json, texts))  # type: ignore[arg-type]  # the driver's
+        ids = list(columns["id"])
+        try:
+            with self._store._write() as cur:
+                self._d.bulk_insert(
+                    cur,
+                    self._table,
+                    self._insert_columns,
+                    zip(ids, *query, texts, strict=True),
+                    count=len(ids),
+                )
+        except UniqueViolationError as exc:
+            raise DuplicateIdError(self._spec.kind, self._duplicate(ids)) from exc
+        return True
 
     def _duplicate(self, ids: list[str]) -> str:
         dup = duplicate_in(ids)
@@ -332,6 +361,10 @@ class _SqlRepository(RepositoryBase[T]):
             elif list(row[1:-1]) != self._columns(obj):
                 problems.append(f"{self._spec.kind} {key!r}: query columns disagree with data")
             problems += dangling_problems(self._spec, obj, known)
+
+
+def _optional(convert: Callable[[Any], object]) -> Callable[[Any], object]:
+    return lambda value: None if value is None else convert(value)
 
 
 class _SqlProjects(_SqlRepository[Project], ProjectRepositoryBase):
