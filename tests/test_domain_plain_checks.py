@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from khuyencong.domain import (
     SizeClass,
     SupportContent,
     SupportRecord,
+    support_record_columns,
 )
 from khuyencong.domain._converters import nfc_optional, sorted_unique, text_tuple
 from khuyencong.exceptions import ValidationError
@@ -195,3 +197,100 @@ class TestConverterShortcuts:
         """One item or none is kept as given; more are sorted without duplicates."""
         found = sorted_unique(value)
         assert found == (expected if expected is not None else tuple(sorted(set(value))))
+
+
+class TestSupportRecordColumns:
+    @settings(max_examples=200, deadline=None)
+    @given(
+        st.lists(
+            st.fixed_dictionaries(
+                {
+                    "id": identifiers,
+                    "establishment_id": mostly("CS-1", " CS-1", "", "Cơ-sở", 7),
+                    "content": mostly(SupportContent.MACHINERY, "machinery"),
+                    "delivered_on": mostly(dt.date(2024, 5, 1), "2024-05-01"),
+                    "national_amount": amounts,
+                    "local_amount": amounts,
+                    "trainees": counts,
+                    "quantity": mostly(1, 0, -1, True),
+                    "project_id": mostly(None, "DA-1", " DA", "Đề-án"),
+                    "decided_on": mostly(None, dt.date(2024, 6, 1), dt.date(2024, 4, 1)),
+                    "accepted_on": mostly(None, dt.date(2024, 6, 1), dt.date(2024, 4, 1)),
+                    "lead_agency": mostly(None, "", "Sở Công Thương", "A\x00"),
+                    "partners": mostly((), ("Sở",), ("",), ("Cu\u0323c",)),
+                    "note": mostly("", "ghi chú", "a\x00b", " Nho\u0302 "),
+                    "jobs_created": mostly(None, 0, 4, -1),
+                    "income_change": mostly(None, -5, 10**15 + 1),
+                    "outcome_reported_on": mostly(None, dt.date(2024, 6, 1), dt.date(2024, 4, 1)),
+                    "location": mostly(None, TOWNSHIP),
+                }
+            ),
+            max_size=6,
+        )
+    )
+    def test_the_same_values_or_the_same_problems_as_the_constructor(
+        self, rows: list[dict[str, Any]]
+    ) -> None:
+        """Rows given as columns hold what the records built one by one hold; a row the
+        constructor refuses is refused with its problems, located at the row."""
+        columns = {name: [row[name] for row in rows] for name in rows[0]} if rows else {}
+        expected: list[Any] = []
+        for i, row in enumerate(rows):
+            try:
+                expected.append(SupportRecord(**row))
+            except ValidationError as exc:
+                expected.extend(exc.prefixed(f"$[{i}]").problems)
+        if not rows:
+            return
+        problems = [p for p in expected if not isinstance(p, SupportRecord)]
+        if problems:
+            with pytest.raises(ValidationError) as caught:
+                support_record_columns(columns)
+            assert list(caught.value.problems) == problems
+            return
+        found = support_record_columns(columns)
+        records = [
+            SupportRecord(**{name: found[name][i] for name in found}) for i in range(len(rows))
+        ]
+        assert records == expected
+        for name in found:  # the values the records hold, not only equal ones
+            assert [repr(getattr(r, name)) for r in records] == list(map(repr, found[name]))
+
+    def test_a_field_without_a_column_takes_its_default(self) -> None:
+        """A column left out is the field's default, as a keyword left out is."""
+        found = support_record_columns(
+            {
+                "id": ["SR-1"],
+                "establishment_id": ["CS-1"],
+                "content": [SupportContent.MACHINERY],
+                "delivered_on": [dt.date(2024, 5, 1)],
+            }
+        )
+        record = SupportRecord("SR-1", "CS-1", SupportContent.MACHINERY, dt.date(2024, 5, 1))
+        assert {name: column[0] for name, column in found.items()} == attrs.asdict(
+            record, recurse=False
+        )
+
+    @pytest.mark.parametrize(
+        ("columns", "path"),
+        [
+            ({"id": ["SR-1"], "colour": ["red"]}, "$.colour"),
+            ({"id": ["SR-1"], "content": [SupportContent.MACHINERY]}, "$.establishment_id"),
+            (
+                {
+                    "id": ["SR-1", "SR-2"],
+                    "establishment_id": ["CS-1"],
+                    "content": [SupportContent.MACHINERY] * 2,
+                    "delivered_on": [dt.date(2024, 5, 1)] * 2,
+                },
+                "$.establishment_id",
+            ),
+        ],
+    )
+    def test_an_unknown_missing_or_short_column_is_refused(
+        self, columns: dict[str, list[Any]], path: str
+    ) -> None:
+        """Columns that are not a table of records are refused, naming the column."""
+        with pytest.raises(ValidationError) as caught:
+            support_record_columns(columns)
+        assert caught.value.paths == (path,)

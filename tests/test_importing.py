@@ -15,12 +15,12 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import attrs
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khuyencong._files import restore_formula
@@ -34,6 +34,7 @@ from khuyencong.domain import (
     Sector,
     SupportContent,
     SupportRecord,
+    support_record_columns,
 )
 from khuyencong.exceptions import (
     FileFormatError,
@@ -48,6 +49,7 @@ from khuyencong.importing import (
     ImportLimits,
     dumps_csv,
     import_table,
+    read_columns,
     read_rows,
     table_rows,
     write_csv,
@@ -64,6 +66,7 @@ from khuyencong.importing._columns import (
 from khuyencong.importing._reading import EXCEL_ERRORS, ErrorCell, _RowChecker
 from khuyencong.messages import language, text
 from khuyencong.storage import open_store, store_dataset
+from khuyencong.testing.conformance import sample_support_record
 from khuyencong.testing.strategies import establishments, fair_participations, support_records
 from khuyencong.units import MapId
 
@@ -1051,3 +1054,113 @@ class TestOrphans:
         store_dataset(store, Dataset(establishments=load_dataset(SAMPLE_DATASET).establishments))
         result = import_table(self.ROWS[:2], "support_records", establishments=store.establishments)
         assert store_dataset(store, result.dataset)["support_records"] == 1
+
+
+def _messy(rows: list[list[object]], mess: tuple[int, int, str] | None) -> list[list[object]]:
+    """The rows as a CSV file's texts, with one cell (row, column, counted around) replaced
+    if ``mess`` says so."""
+    rows = [[str(c) for c in r] for r in rows]
+    if mess is not None and len(rows) > 1:
+        row, column, cell = mess
+        target = rows[1 + row % (len(rows) - 1)]
+        target[column % len(target)] = cell
+    return rows
+
+
+MESSES = st.none() | st.tuples(
+    st.integers(0, 50),
+    st.integers(0, 30),
+    st.sampled_from(["", " ", "-3", "abc", "31/02/2019", "#N/A", "1,5", "SR-000000", "=1+1"]),
+)
+
+
+class TestReadColumns:
+    @settings(max_examples=60, deadline=None)
+    @given(
+        items=st.lists(support_records(), max_size=6, unique_by=lambda r: r.id),
+        lang=st.sampled_from(["vi", "en"]),
+        mess=MESSES,
+    )
+    def test_the_same_values_as_the_row_by_row_import(
+        self, items: list[SupportRecord], lang: str, mess: tuple[int, int, str] | None
+    ) -> None:
+        """A table read column by column gives the values of the records the row-by-row
+        import builds; a table that import finds a problem in is not read by column."""
+        rows = _messy(table_rows(items, "support_records", lang=lang), mess)  # type: ignore[arg-type]
+        slow = import_table(rows, "support_records")
+        table = read_columns(rows, "support_records")
+        try:
+            checked = None if table is None else support_record_columns(table.columns)
+        except ValidationError:
+            checked = None
+        if checked is not None and len(set(checked["id"])) < len(checked["id"]):
+            checked = None  # an id twice: refused by the store, the command or import_table
+        if not slow.ok or not slow.objects:
+            assert checked is None or not slow.total_rows
+            return
+        assert checked is not None
+        assert table is not None
+        assert table.total_rows == slow.total_rows
+        assert checked == {
+            f.name: [getattr(r, f.name) for r in slow.objects] for f in attrs.fields(SupportRecord)
+        }
+
+    def test_a_workbook_or_another_kind_is_read_row_by_row(self, tmp_path: Path) -> None:
+        """Cells that are not texts (a workbook's numbers) and kinds other than support
+        records are left to import_table."""
+        rows = _messy(table_rows([sample_support_record(1)], "support_records"), None)
+        assert read_columns(rows, "support_records") is not None
+        with_number = [rows[0], [*rows[1][:4], 5, *rows[1][5:]]]
+        assert read_columns(with_number, "support_records") is None
+        assert read_columns(est_rows(est_row(1)), "establishments") is None
+
+
+class TestImportCommandByColumns:
+    @settings(max_examples=15, deadline=None)
+    @given(
+        items=st.lists(support_records(), min_size=1, max_size=5, unique_by=lambda r: r.id),
+        mess=MESSES,
+        store=st.booleans(),
+    )
+    def test_the_same_output_and_store_as_row_by_row(
+        self,
+        items: list[SupportRecord],
+        mess: tuple[int, int, str] | None,
+        store: bool,
+        tmp_path_factory: pytest.TempPathFactory,
+    ) -> None:
+        """khuyencong import prints the same lines, exits with the same status and leaves the
+        store holding the same rows whether it reads the table by column or row by row."""
+        folder = tmp_path_factory.mktemp("by-columns")
+        items = [attrs.evolve(r, establishment_id="BG-HTX-001", project_id=None) for r in items]
+        path = folder / "sr.csv"
+        rows = _messy(table_rows(items, "support_records"), mess)
+        path.write_text(
+            "\n".join(",".join(f'"{c}"' for c in map(str, row)) for row in rows), encoding="utf-8"
+        )
+        found = []
+        read: list[object] = []
+
+        def reading(*args: Any, **kwargs: Any) -> object:
+            read.append(read_columns(*args, **kwargs))
+            return read[-1]
+
+        for by_columns in (True, False):
+            url = f"sqlite:///{folder / f'{by_columns}.db'}"
+            with open_store(url) as s:
+                store_dataset(s, load_dataset(SAMPLE_DATASET))
+            argv = ["import", str(path), "--kind", "support_records"]
+            with pytest.MonkeyPatch.context() as m:
+                if by_columns:
+                    m.setattr("khuyencong.cli._tables.read_columns", reading)
+                else:
+                    m.setattr("khuyencong.cli._tables.read_columns", lambda *a, **k: None)
+                out = io.StringIO()
+                m.setattr(sys, "stdout", out)
+                status = main([*argv, "--store", url] if store else argv)
+            with open_store(url) as s:
+                held = s._all("SELECT * FROM support_records ORDER BY id", [])  # type: ignore[attr-defined]
+            found.append((status, out.getvalue().replace(url, "URL"), held))
+        assert found[0] == found[1]
+        if mess is None:  # a clean table: read by column indeed
+            assert read[0] is not None

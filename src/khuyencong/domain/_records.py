@@ -361,15 +361,15 @@ def support_record_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, li
     filled: dict[str, list[Any]] = {}
     for name, field in fields.items():
         given = columns.get(name)
-        convert = field.converter
+        convert: Callable[[Any], Any] | None = field.converter  # type: ignore[assignment]
         if given is None:
             default = field.default
-            value = default if convert is None else convert(default)  # type: ignore[misc]
+            value = default if convert is None else convert(default)
             filled[name] = [value] * n
         elif convert is None:
             filled[name] = list(given)
         else:
-            filled[name] = _converted(convert, given)  # type: ignore[arg-type]
+            filled[name] = _converted(convert, given)
     problems: list[Any] = []
     for i, plain in enumerate(plain_support_rows(filled)):
         if plain:

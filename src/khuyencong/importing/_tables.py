@@ -236,7 +236,7 @@ def _blank(value: object) -> bool:
 def _filled(row: Sequence[object]) -> bool:
     """Whether a row has a cell that is not blank (the first one, usually: decided cheaply)."""
     first = row[0] if row else None
-    if first.__class__ is str and first and not first.isspace():  # type: ignore[union-attr]
+    if first.__class__ is str and first and not first.isspace():
         return True
     return not all(_blank(v) for v in row)
 
