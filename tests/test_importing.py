@@ -1114,6 +1114,18 @@ class TestReadColumns:
         assert read_columns(with_number, "support_records") is None
         assert read_columns(est_rows(est_row(1)), "establishments") is None
 
+    def test_a_csv_holding_a_spreadsheet_error_is_read_row_by_row(self, tmp_path: Path) -> None:
+        """A CSV cell holding a spreadsheet's error value (``#N/A``) is left to import_table,
+        which says where it is."""
+        rows = _messy(table_rows([sample_support_record(1)], "support_records"), None)
+        rows[1][rows[0].index("Ghi chú")] = "#N/A"
+        path = tmp_path / "sr.csv"
+        path.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
+        assert read_columns(path, "support_records") is None
+        assert [(p.row, p.column) for p in import_table(path, "support_records").problems] == [
+            (2, "Ghi chú")
+        ]
+
 
 class TestImportCommandByColumns:
     @settings(max_examples=15, deadline=None)

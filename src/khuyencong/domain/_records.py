@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -55,6 +56,28 @@ def _check_agencies(c: Checks, lead: object, partners: object) -> None:
     c.text("lead_agency", lead, optional=True)
     for i, partner in enumerate(c.many("partners", partners)):
         c.text(f"partners[{i}]", partner)
+
+
+_DATE_ORDER: tuple[tuple[str, Callable[[dt.date, dt.date], bool], str], ...] = (
+    ("decided_on", operator.le, "decided_after_delivery"),
+    ("accepted_on", operator.ge, "accepted_before_delivery"),
+    ("outcome_reported_on", operator.ge, "outcome_before_delivery"),
+)
+"""The dates of a support record kept in order with its delivery: the field, what holds of
+``(date, delivery date)``, and the message (``domain.check.<key>``) when it does not."""
+
+
+def _check_order(
+    c: Checks,
+    delivered: dt.date | None,
+    dates: Mapping[str, dt.date | None],
+    order: Sequence[tuple[str, Callable[[dt.date, dt.date], bool], str]],
+) -> None:
+    for field, holds, key in order:
+        value = dates[field]
+        if delivered and value and not holds(value, delivered):
+            text = message(f"domain.check.{key}", delivered=delivered.isoformat())
+            c.fail(field, value.isoformat(), text)
 
 
 @attrs.frozen
@@ -130,30 +153,14 @@ class SupportRecord:
             check_identifier(c, "project_id", self.project_id)
         _check_agencies(c, self.lead_agency, self.partners)
         delivered = self.delivered_on if c.date("delivered_on", self.delivered_on) else None
-        decided, accepted, reported = (
-            getattr(self, f) if c.date(f, getattr(self, f), optional=True) else None
-            for f in ("decided_on", "accepted_on", "outcome_reported_on")
-        )
-        if delivered and decided and decided > delivered:
-            c.fail(
-                "decided_on",
-                decided.isoformat(),
-                message("domain.check.decided_after_delivery", delivered=delivered.isoformat()),
-            )
-        if delivered and accepted and accepted < delivered:
-            c.fail(
-                "accepted_on",
-                accepted.isoformat(),
-                message("domain.check.accepted_before_delivery", delivered=delivered.isoformat()),
-            )
+        dates = {
+            f: getattr(self, f) if c.date(f, getattr(self, f), optional=True) else None
+            for f, _, _ in _DATE_ORDER
+        }
+        _check_order(c, delivered, dates, _DATE_ORDER[:2])
         c.count("jobs_created", self.jobs_created, optional=True)
         c.signed_money("income_change", self.income_change, optional=True)
-        if delivered and reported and reported < delivered:
-            c.fail(
-                "outcome_reported_on",
-                reported.isoformat(),
-                message("domain.check.outcome_before_delivery", delivered=delivered.isoformat()),
-            )
+        _check_order(c, delivered, dates, _DATE_ORDER[2:])
         c.no_nul(self)
         c.raise_if_any()
 
@@ -201,9 +208,8 @@ class SupportRecord:
 # The tests below decide, for a whole column at C speed, what SupportRecord._plainly_valid
 # decides for one record (and a little more: the outcomes, the project, the agencies): that
 # every check of the constructor passes. A column that is not plain as a whole is tested value
-# by value; a row with a value that is not plain goes through the constructor. The dates that
-# other dates are compared with (decided, accepted, reported) are plain only when absent: a row
-# giving one is always built, so that the comparisons are the constructor's alone.
+# by value; a row with a value that is not plain goes through the constructor. The dates kept in
+# order with the delivery are compared by the constructor's own table (_DATE_ORDER).
 
 
 def _plain_identifiers(column: Sequence[Any]) -> bool:
@@ -276,12 +282,9 @@ _PLAIN_COLUMNS: dict[str, Callable[[Sequence[Any]], bool]] = {
     "lead_agency": _plain_optional(_plain_texts),
     "partners": _plain_partners,
     "location": _plain_types(_NONE, UnitRef),
-    "decided_on": _plain_types(_NONE),
-    "accepted_on": _plain_types(_NONE),
     "note": lambda column: set(map(type, column)) == {str} and NUL not in "".join(column),
     "jobs_created": _plain_numbers(0, None, optional=True),
     "income_change": _plain_numbers(-MAX_DONG, MAX_DONG, optional=True),
-    "outcome_reported_on": _plain_types(_NONE),
 }
 """For each field of :class:`SupportRecord`, whether a whole column of its values is plain."""
 
@@ -306,6 +309,18 @@ def plain_support_rows(columns: Mapping[str, Sequence[Any]]) -> list[bool]:
             continue
         for i, value in enumerate(column):
             if plain[i] and not test((value,)):
+                plain[i] = False
+    delivered = columns["delivered_on"]
+    for field, holds, _ in _DATE_ORDER:  # the constructor's own comparisons, where given
+        column = columns[field]
+        if column.count(None) == n:
+            continue
+        for i, value in enumerate(column):
+            if value is not None and not (
+                type(value) is dt.date
+                and type(delivered[i]) is dt.date
+                and holds(value, delivered[i])
+            ):
                 plain[i] = False
     return plain
 

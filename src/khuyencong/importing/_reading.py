@@ -262,10 +262,12 @@ class _RowChecker:
         )
 
     def cells(
-        self, number: int, values: Sequence[object], *, texts: bool = False
+        self, number: int, values: Sequence[object], *, texts: bool = False, plain: bool = False
     ) -> list[object] | None:
         """The row's cells (``""`` for an empty one), or ``None`` for a blank row; ``texts``:
-        every value is a text (a CSV reader's row)."""
+        every value is a text (a CSV reader's row); ``plain``: a CSV reader's row (a list) of
+        texts none of which starts with a quote or a hash (known of the whole file: see
+        :func:`_read_csv`)."""
         if number > self.limits.max_rows:
             maximum = self.limits.max_rows
             raise _limit(self.label, _row(number), "max_rows", maximum, None, key="rows")
@@ -277,7 +279,11 @@ class _RowChecker:
         if width > self.limits.max_columns:
             maximum = self.limits.max_columns
             raise _limit(self.label, _row(number), "max_columns", maximum, width, key="columns")
-        if self._as_they_are(values[:width], texts=texts):
+        if plain:
+            cells_: list[str] = values[:width]  # type: ignore[assignment]  # a CSV row's texts
+            if max(map(len, cells_)) <= self.limits.max_cell_chars:
+                return cells_  # type: ignore[return-value]  # a list (a CSV row's slice)
+        elif self._as_they_are(values[:width], texts=texts):
             return list(values[:width])
         cells: list[object] = []
         for i in range(width):
@@ -330,11 +336,14 @@ def _read_csv(data: bytes, label: str, limits: ImportLimits) -> Rows:
     # with old Mac line ends (a lone CR) is read as rows, not refused.
     reader = csv.reader(io.StringIO(content, newline=""), dialect)
     check = _RowChecker(label, limits)
+    # A file without a quote or a hash has no cell starting with either (no protected formula,
+    # no spreadsheet error): known once for the whole file, not cell by cell.
+    plain = "'" not in content and "#" not in content
     rows: Rows = []
     number = 0
     try:
         for number, row in enumerate(reader, start=1):
-            cells = check.cells(number, row, texts=True)
+            cells = check.cells(number, row, texts=True, plain=plain)
             if cells is not None:
                 rows.append((number, cells))
     except csv.Error as exc:

@@ -518,9 +518,11 @@ def read_columns(
     limits = limits or ImportLimits()
     with collector_paused():
         label = "<rows>"
+        texts = False  # whether every cell is known to be a text (a CSV file's)
         if isinstance(source, str | Path):
             label = str(source)
             rows = read_rows(source, sheet=sheet, kind=kind, limits=limits)
+            texts = Path(source).suffix.lower() not in _WORKBOOKS
         else:
             rows = check_rows(source, limits)
         rows = [(n, r) for n, r in rows if _filled(r)]
@@ -532,7 +534,7 @@ def read_columns(
             return None
         file_headers = {c.field: str(header[i]).strip() for i, c in matched.items()}
         context = _Context.of(kind, matched, file_headers, default)
-        columns = _read_columns(context, [r for _, r in rows[1:]])
+        columns = _read_columns(context, [r for _, r in rows[1:]], texts=texts)
         if columns is None:
             return None
         if progress is not None:
@@ -547,8 +549,26 @@ class _Absent:
 _ABSENT = _Absent()
 
 
-def _read_columns(context: _Context, rows: list[list[object]]) -> dict[str, list[Any]] | None:
-    """The rows' values by field (see :func:`read_columns`), or ``None``."""
+_WORKBOOKS = {".xlsx", ".xlsm"}  # what read_table_file reads as a workbook
+
+
+def _read_columns(
+    context: _Context, rows: list[list[object]], *, texts: bool
+) -> dict[str, list[Any]] | None:
+    """The rows' values by field (see :func:`read_columns`), or ``None``; ``texts``: the
+    cells are a CSV file's, texts but for a spreadsheet's error values (:class:`ErrorCell`),
+    on which the text methods below fail before anything is read."""
+    try:
+        return _read_text_columns(context, rows, texts=texts)
+    except (TypeError, AttributeError):  # an ErrorCell where a text was taken for granted
+        if texts:
+            return None
+        raise
+
+
+def _read_text_columns(
+    context: _Context, rows: list[list[object]], *, texts: bool
+) -> dict[str, list[Any]] | None:
     n = len(rows)
     table = list(itertools.zip_longest(*rows, fillvalue=""))
     empty = ("",) * n
@@ -556,7 +576,7 @@ def _read_columns(context: _Context, rows: list[list[object]]) -> dict[str, list
     found: dict[str, list[Any]] = {}
     for i, col, read, _ in context.columns:
         cells = table[i] if i < len(table) else empty
-        if set(map(type, cells)) != {str}:
+        if not texts and set(map(type, cells)) != {str}:
             return None  # not text: a workbook's number, date, error or formula
         # An empty cell: the field's default (the location's columns: the marker).
         blank: Any = _ABSENT
@@ -565,12 +585,12 @@ def _read_columns(context: _Context, rows: list[list[object]]) -> dict[str, list
             if isinstance(blank, attrs.Factory):  # type: ignore[arg-type]  # a class
                 return None
         if col.parse is parse_text:  # a text as it is, stripped (as parse_text reads it)
-            texts: list[Any] = list(map(str.strip, cells))  # type: ignore[arg-type]  # texts
-            if not all(texts):
+            stripped: list[Any] = list(map(str.strip, cells))  # type: ignore[arg-type]  # texts
+            if not all(stripped):
                 if col.required:
                     return None
-                texts = [t or blank for t in texts] if any(texts) else [blank] * n
-            found[col.field] = texts
+                stripped = [t or blank for t in stripped] if any(stripped) else [blank] * n
+            found[col.field] = stripped
             continue
         values: dict[object, Any] = {}
         for cell in set(cells):
