@@ -130,6 +130,17 @@ class TestJsonColumnWriter:
             SUPPORT_RECORDS.row(r) for r in records
         ]
 
+    @pytest.mark.parametrize("count", [1, 2])
+    def test_a_percent_sign_is_written_as_it_is(self, count: int) -> None:
+        """A text holding ``%`` (the row format's own sign) is written as it is, whether
+        its column holds one value or several."""
+        records = [
+            attrs.evolve(sample_support_record(n), note="100% vốn; 5%% lãi; %s")
+            for n in range(1, count + 1)
+        ]
+        written = json_column_writer(SupportRecord)(_columns(records))
+        assert written == [json_writer(SupportRecord)(r) for r in records]
+
     def test_a_value_of_an_unexpected_type_gives_nothing(self) -> None:
         """A column holding what its field's type does not say: the objects are needed."""
         columns = _columns([sample_support_record(1)])

@@ -242,17 +242,33 @@ def json_column_writer(
     distinct value of the column; the pieces are joined row by row by one format.
     """
     hints = typing.get_type_hints(cls)
-    fields = [f.name for f in attrs.fields(cls) if f.init]
-    pieces = [(name, _piece(hints[name])) for name in fields]
-    row = "{" + ",".join(f'"{name}":%s' for name in fields) + "}"
+    pieces = [(f.name, _piece(hints[f.name])) for f in attrs.fields(cls) if f.init]
 
     def write(columns: Mapping[str, Sequence[Any]]) -> list[str] | None:
         if _UNSTRUCTURE_CHANGED[0]:
             return None
+        # A column of one value (an empty note, no project) is written into the row's format
+        # once; the others are joined into it row by row.
+        parts: list[str] = []
+        texts: list[list[str]] = []
         try:
-            texts = [mapped(piece, columns[name]) for name, piece in pieces]
+            for name, piece in pieces:
+                column = columns[name]
+                first = column[0] if column else None
+                kinds = set(map(type, column))
+                if len(kinds) == 1 and column.count(first) == len(column):
+                    parts.append(f'"{name}":' + piece(first).replace("%", "%%"))
+                    continue
+                parts.append(f'"{name}":%s')
+                if piece is _text and kinds == {str}:  # ids: every value differs
+                    texts.append(list(map(_string, column)))
+                else:
+                    texts.append(mapped(piece, column))
         except _UnexpectedValueError:
             return None
+        row = "{" + ",".join(parts) + "}"
+        if not texts:
+            return [row.replace("%%", "%")] * len(columns[pieces[0][0]]) if pieces else []
         return list(map(row.__mod__, zip(*texts, strict=True)))
 
     return write
