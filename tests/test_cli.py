@@ -235,6 +235,38 @@ class TestHelp:
         assert en.out.startswith("Usage: khuyencong check")
         assert "the date of the decision" in en.out
 
+    @pytest.mark.parametrize("lang", ["vi", "en"])
+    @pytest.mark.parametrize("command", ["import", "template", "units", "check", "serve"])
+    def test_a_commands_help_is_the_same_with_its_parser_alone(
+        self, command: str, lang: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A command's parser built alone (as ``main`` builds it, importing only that
+        command's module) prints the same help as in the whole parser."""
+        helps = []
+        with language(lang):  # type: ignore[arg-type]
+            for parser in (build_parser(), build_parser(command)):
+                with pytest.raises(SystemExit):
+                    parser.parse_args([command, "--help"])
+                helps.append(capsys.readouterr().out)
+        assert helps[0] == helps[1]
+        assert helps[0].startswith(("Usage: khuyencong ", "Cách dùng: khuyencong "))
+
+    def test_a_command_imports_only_the_layers_it_drives(self) -> None:
+        """``khuyencong import`` starts without the rules, reports or demo (their imports
+        were a fifth of an import's time)."""
+        program = (
+            "import sys, io, contextlib\n"
+            "from khuyencong.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    main(['import', '--help'])\n"
+            "print(sorted(m for m in ('khuyencong.rules', 'khuyencong.reports', "
+            "'khuyencong.demo', 'khuyencong.importing') if m in sys.modules))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", program], capture_output=True, text=True, check=True
+        )
+        assert result.stdout.strip() == "['khuyencong.importing']"
+
 
 class TestCliLanguage:
     def test_lang_is_accepted_before_and_after_the_command(

@@ -20,11 +20,11 @@ the exit status of :class:`~khuyencong.cli.ExitCode`.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 
 from khuyencong import __version__
-from khuyencong.cli import _check, _demo, _export, _report, _serve, _tables, _units, _validate
 from khuyencong.cli._console import safe_streams
 from khuyencong.cli._errors import ExitCode, guarded
 from khuyencong.cli._options import Parser, add_common, scan_option
@@ -43,8 +43,38 @@ def _cmd_version(_: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def build_parser() -> argparse.ArgumentParser:
+_COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("_demo", "add_parser"),
+    "check": ("_check", "add_parser"),
+    "report": ("_report", "add_parser"),
+    "validate": ("_validate", "add_parser"),
+    "units": ("_units", "add_parser"),
+    "import": ("_tables", "add_parsers"),
+    "template": ("_tables", "add_parsers"),
+    "export": ("_export", "add_parser"),
+    "serve": ("_serve", "add_parser"),
+}
+"""Each command's module (imported only when needed: a command's start pays for its own
+layers only) and the function adding its parser, in the order of the help."""
+
+
+def _command(argv: Sequence[str]) -> str | None:
+    """The command named on the command line, if it is one of :data:`_COMMANDS`."""
+    items = iter(argv)
+    for item in items:
+        if item == "--lang":
+            next(items, None)  # its value
+        elif item == "--" or not item.startswith("-"):
+            return item if item in _COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The argument parser of the ``khuyencong`` command, in the language in force.
+
+    Args:
+        command: Build only this command's parser (and ``version``), importing only its
+            module; ``None``: every command's.
 
     >>> parser = build_parser()
     >>> parser.parse_args(["check", "e.json", "--lang", "en"]).lang
@@ -62,14 +92,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", title=text("cli.help.commands")
     )
-    _demo.add_parser(commands)
-    _check.add_parser(commands)
-    _report.add_parser(commands)
-    _validate.add_parser(commands)
-    _units.add_parser(commands)
-    _tables.add_parsers(commands)
-    _export.add_parser(commands)
-    _serve.add_parser(commands)
+    added: set[tuple[str, str]] = set()
+    for name, (module, function) in _COMMANDS.items():
+        if (command is None or name == command) and (module, function) not in added:
+            added.add((module, function))
+            getattr(importlib.import_module(f"khuyencong.cli.{module}"), function)(commands)
     version = commands.add_parser("version", help=text("cli.help.version"))
     add_common(version)
     version.set_defaults(handler=_cmd_version)
@@ -94,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     asked = scan_option(args_list, "--lang")
     with language(resolve_language(asked if asked in LANGS else None)):
         try:
-            args = build_parser().parse_args(args_list)
+            args = build_parser(_command(args_list)).parse_args(args_list)
         except SystemExit as exc:  # --help, --version, or a usage error already explained
             return exc.code if isinstance(exc.code, int) else ExitCode.USAGE
         args.lang = get_language()
