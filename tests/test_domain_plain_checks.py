@@ -24,7 +24,14 @@ from khuyencong.domain import (
     SupportRecord,
     support_record_columns,
 )
-from khuyencong.domain._converters import nfc_optional, sorted_unique, text_tuple
+from khuyencong.domain._converters import (
+    column_converter,
+    nfc,
+    nfc_identifier,
+    nfc_optional,
+    sorted_unique,
+    text_tuple,
+)
 from khuyencong.exceptions import ValidationError
 from khuyencong.units import MapId, UnitRef
 
@@ -294,3 +301,19 @@ class TestSupportRecordColumns:
         with pytest.raises(ValidationError) as caught:
             support_record_columns(columns)
         assert caught.value.paths == (path,)
+
+    @given(
+        st.sampled_from([nfc, nfc_identifier, text_tuple]),
+        st.lists(
+            st.text(max_size=4)
+            | st.sampled_from(["CS-1", " a ", "Cơ", "Co\u031b", (), ("x",), [], None, 3]),
+            max_size=6,
+        ),
+    )
+    def test_a_converter_on_a_column_gives_its_value_for_each(
+        self, convert: Callable[[Any], Any], column: list[Any]
+    ) -> None:
+        """A converter applied to a whole column gives what it gives for each value."""
+        whole = column_converter(convert)
+        assert whole is not None
+        assert list(map(repr, whole(column))) == [repr(convert(v)) for v in column]

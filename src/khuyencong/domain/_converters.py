@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
-__all__ = ["nfc", "nfc_identifier", "nfc_optional", "sorted_unique", "text_tuple"]
+__all__ = [
+    "column_converter",
+    "nfc",
+    "nfc_identifier",
+    "nfc_optional",
+    "sorted_unique",
+    "text_tuple",
+]
 
 T = TypeVar("T")
 
@@ -58,3 +65,43 @@ def sorted_unique(value: Iterable[T]) -> tuple[T, ...]:
         return tuple(sorted(set(value)))  # type: ignore[type-var]
     except TypeError:  # unorderable or unhashable items: leave them to the owner's checks
         return tuple(value)
+
+
+def _ascii_texts(column: Sequence[Any]) -> bool:
+    """Whether every value of the column is an ASCII text (its own NFC)."""
+    return set(map(type, column)) == {str} and "".join(column).isascii()
+
+
+def _nfc_identifiers(column: Sequence[Any]) -> list[Any]:
+    """:func:`nfc_identifier` of every value: ASCII ids as they are."""
+    if _ascii_texts(column):
+        return list(column)
+    return list(map(nfc_identifier, column))
+
+
+def _nfc_texts(column: Sequence[Any]) -> list[Any]:
+    """:func:`nfc` of every value: ASCII texts only stripped."""
+    if _ascii_texts(column):
+        return list(map(str.strip, column))
+    return list(map(nfc, column))
+
+
+def _text_tuples(column: Sequence[Any]) -> list[Any]:
+    """:func:`text_tuple` of every value: empty tuples (the usual default) as they are."""
+    if column.count(()) == len(column) and set(map(type, column)) == {tuple}:
+        return list(column)
+    return list(map(text_tuple, column))
+
+
+_COLUMN_CONVERTERS: dict[Callable[[Any], Any], Callable[[Sequence[Any]], list[Any]]] = {
+    nfc_identifier: _nfc_identifiers,
+    nfc: _nfc_texts,
+    text_tuple: _text_tuples,
+}
+
+
+def column_converter(convert: Callable[[Any], Any]) -> Callable[[Sequence[Any]], list[Any]] | None:
+    """The converter applied to a whole column at once (the same values as ``convert`` of
+    each), for the converters above whose common case a column decides at C speed; ``None``
+    for another."""
+    return _COLUMN_CONVERTERS.get(convert)

@@ -25,7 +25,13 @@ from typing import Any
 import attrs
 
 from khuyencong.domain._contents import Fund, SupportContent
-from khuyencong.domain._converters import nfc, nfc_identifier, nfc_optional, text_tuple
+from khuyencong.domain._converters import (
+    column_converter,
+    nfc,
+    nfc_identifier,
+    nfc_optional,
+    text_tuple,
+)
 from khuyencong.domain._establishments import (
     check_identifier,
     plain_count,
@@ -402,8 +408,12 @@ def support_record_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, li
 
 
 def _converted(convert: Callable[[Any], Any], column: Sequence[Any]) -> list[Any]:
-    """``[convert(v) for v in column]``, converting each distinct value once where the values
-    are of one type (a dict would take ``1`` and ``True`` for one key)."""
+    """``[convert(v) for v in column]``: by the converter's own column form if it has one,
+    else converting each distinct value once where the values are of one type (a dict would
+    take ``1`` and ``True`` for one key)."""
+    whole = column_converter(convert)
+    if whole is not None:
+        return whole(column)
     distinct: set[Any] | None = None
     if set(map(type, column)) <= _DISTINCT_KEYS and (
         len(set(column[:_SAMPLE])) * 2 <= min(len(column), _SAMPLE)
