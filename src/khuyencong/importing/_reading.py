@@ -26,6 +26,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import warnings
 import xml.etree.ElementTree as ET
@@ -56,6 +57,7 @@ __all__ = [
     "UnsavedFormula",
     "check_rows",
     "load_openpyxl",
+    "read_plain_csv",
     "read_table_file",
 ]
 
@@ -198,7 +200,7 @@ def read_table_file(
     label = str(path)
     if size > limits.max_file_bytes:
         raise _limit(label, "$", "max_file_bytes", limits.max_file_bytes, size, key="file_bytes")
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+    if path.suffix.lower() in _WORKBOOKS:
         return _read_workbook(path, label, sheet, sheet_names, limits)
     return _read_csv(path.read_bytes(), label, limits)
 
@@ -323,18 +325,56 @@ def check_rows(rows: Iterable[Sequence[object]], limits: ImportLimits) -> Rows:
 # --- CSV --------------------------------------------------------------------------------------
 
 
-def _read_csv(data: bytes, label: str, limits: ImportLimits) -> Rows:
-    try:
-        content = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileFormatError.at(label, "$", text("importing.not_utf8", offset=exc.start)) from None
+def _csv_reader(content: str) -> Any:
+    """The CSV reader of a file's text, in the dialect its first lines show."""
     try:
         dialect: Any = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     # newline="" leaves line ends to the CSV reader: a quoted cell keeps its own, and a file
     # with old Mac line ends (a lone CR) is read as rows, not refused.
-    reader = csv.reader(io.StringIO(content, newline=""), dialect)
+    return csv.reader(io.StringIO(content, newline=""), dialect)
+
+
+def read_plain_csv(path: Path, limits: ImportLimits) -> list[list[str]] | None:
+    """The non-blank records of a CSV file whose every cell is a text as it is (no quote or
+    hash in the file) and within every limit, decided for the whole file at once; ``None``
+    for any other file (:func:`read_table_file` then reads it, or says what is wrong).
+
+    The records are the CSV reader's, untrimmed: a record may end with empty cells.
+    """
+    if path.suffix.lower() in _WORKBOOKS or path.stat().st_size > limits.max_file_bytes:
+        return None
+    try:
+        content = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+    if "'" in content or "#" in content:
+        return None
+    try:
+        records = list(_csv_reader(content))
+    except csv.Error:
+        return None
+    if len(records) > limits.max_rows or not records:
+        return None
+    if max(map(len, records)) > limits.max_columns:
+        return None
+    if max(map(len, itertools.chain.from_iterable(records)), default=0) > limits.max_cell_chars:
+        return None
+    # Blank records: no cell, or only empty cells and spaces (every cell joined, stripped).
+    return list(itertools.compress(records, map(str.strip, map("".join, records))))
+
+
+_WORKBOOKS = frozenset({".xlsx", ".xlsm"})
+"""The files :func:`read_table_file` reads as workbooks."""
+
+
+def _read_csv(data: bytes, label: str, limits: ImportLimits) -> Rows:
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError.at(label, "$", text("importing.not_utf8", offset=exc.start)) from None
+    reader = _csv_reader(content)
     check = _RowChecker(label, limits)
     # A file without a quote or a hash has no cell starting with either (no protected formula,
     # no spreadsheet error): known once for the whole file, not cell by cell.

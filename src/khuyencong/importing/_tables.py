@@ -55,6 +55,7 @@ from khuyencong.importing._reading import (
     ImportLimits,
     UnsavedFormula,
     check_rows,
+    read_plain_csv,
     read_table_file,
 )
 from khuyencong.messages import text
@@ -519,27 +520,34 @@ def read_columns(
     with collector_paused():
         label = "<rows>"
         texts = False  # whether every cell is known to be a text (a CSV file's)
+        records: list[list[object]] | None = None
         if isinstance(source, str | Path):
             label = str(source)
-            rows = read_rows(source, sheet=sheet, kind=kind, limits=limits)
+            records = read_plain_csv(Path(source), limits)  # type: ignore[assignment]  # texts
             texts = Path(source).suffix.lower() not in _WORKBOOKS
-        else:
-            rows = check_rows(source, limits)
-        rows = [(n, r) for n, r in rows if _filled(r)]
-        if len(rows) < 2:
+        if records is None:
+            if isinstance(source, str | Path):
+                rows = read_rows(source, sheet=sheet, kind=kind, limits=limits)
+            else:
+                rows = check_rows(source, limits)
+            records = [r for _, r in rows if _filled(r)]
+            del rows
+        if len(records) < 2:
             return None
-        header = rows[0][1]
-        matched, problems = _match_headers(header, kind.columns, rows[0][0])
+        header = records[0]
+        matched, problems = _match_headers(header, kind.columns, 1)
         if problems:
             return None
         file_headers = {c.field: str(header[i]).strip() for i, c in matched.items()}
         context = _Context.of(kind, matched, file_headers, default)
-        columns = _read_columns(context, [r for _, r in rows[1:]], texts=texts)
+        total = len(records) - 1
+        del records[0]  # the rows' lists go with the records as soon as they are columns
+        columns = _read_columns(context, records, texts=texts)
         if columns is None:
             return None
         if progress is not None:
-            progress(len(rows) - 1, len(rows) - 1)
-        return TableColumns(kind, label, columns, len(rows) - 1)
+            progress(total, total)
+        return TableColumns(kind, label, columns, total)
 
 
 class _Absent:
@@ -571,6 +579,7 @@ def _read_text_columns(
 ) -> dict[str, list[Any]] | None:
     n = len(rows)
     table = list(itertools.zip_longest(*rows, fillvalue=""))
+    rows.clear()  # the caller's own list: its rows are in the columns now
     empty = ("",) * n
     fields = attrs.fields_dict(context.kind.cls)
     found: dict[str, list[Any]] = {}

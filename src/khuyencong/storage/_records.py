@@ -312,7 +312,7 @@ def mapped(transform: Callable[[Any], Any], column: Sequence[Any]) -> list[Any]:
     values of one such type are the same value)."""
     kinds = set(map(type, column))
     kinds.discard(type(None))
-    if len(kinds) == 1 and not kinds & {bool, float}:
+    if len(kinds) <= 1 and not kinds & {bool, float}:
         distinct = set(column)
         if len(distinct) * 2 <= len(column):
             memo = {value: transform(value) for value in distinct}
