@@ -64,6 +64,12 @@ def _samples(folder: Path) -> dict[str, object]:
     dataset = load_dataset(SAMPLE_DATASET)
     csv = folder / "co-so.csv"
     importing.write_csv(dataset.establishments, csv, "establishments")
+    support_csv = folder / "ho-tro.csv"
+    importing.write_csv(dataset.support_records, support_csv, "support_records")
+    new_records = [
+        attrs.evolve(r, id=f"W-{r.id}")
+        for r in dataset.support_records  # not yet stored
+    ]
     phase = Period.phase(2017, 2020)
     store = storage.open_store("memory://")
     storage.store_dataset(store, dataset)
@@ -84,6 +90,10 @@ def _samples(folder: Path) -> dict[str, object]:
         "breakdown": indicators.Breakdown.parse("district", MapId.MAP_2021),
         "changed": project.transition(ProjectStatus.SUBMITTED, on=dt.date(2019, 2, 1)),
         "code": "24",
+        "columns": {
+            f.name: [getattr(r, f.name) for r in new_records]
+            for f in attrs.fields(domain.SupportRecord)
+        },
         "day": dt.date(2020, 1, 1),
         "data": iati.dumps([result], fmt="json"),
         "dataset": dataset,
@@ -121,6 +131,7 @@ def _samples(folder: Path) -> dict[str, object]:
         "url": "memory://",
         "value": "2020-01-01",
         "_csv": csv,
+        "_support_csv": support_csv,
         "_rows": rows,
     }
 
@@ -143,6 +154,8 @@ def _samples_of(name: str, samples: dict[str, object]) -> dict[str, object]:
         "progress": {"target": samples["targets"][0]},  # type: ignore[index]
         "read_rows": {"path": csv},
         "import_table": {"source": csv},
+        "read_columns": {"source": samples["_support_csv"], "kind": "support_records"},
+        "store_columns": {"kind": "support_records"},
         "load_targets": {"path": _TARGETS},
         "load_programme": {"path": _TARGETS},
         "SQLiteStore": {"path": samples["_db"]},
@@ -257,6 +270,13 @@ def _examples(samples: dict[str, object]) -> list[object]:
             filter=indicator.filter,
         ),
         importing.import_table(rows, "establishments"),
+        importing.read_columns(
+            [
+                ["Mã bản ghi", "Mã cơ sở", "Nội dung hỗ trợ", "Ngày thực hiện"],
+                ["SR-1", "E-1", "brand", "2019-03-15"],
+            ],
+            "support_records",
+        ),
         importing.UnsavedFormula("=1+2"),
         importing.ErrorCell("#N/A"),
         importing.ImportLimits(),

@@ -282,6 +282,8 @@ class TestSupportRecordColumns:
         ("columns", "path"),
         [
             ({"id": ["SR-1"], "colour": ["red"]}, "$.colour"),
+            ({"id": "SR-1"}, "$.id"),
+            ([["SR-1"]], "$"),
             ({"id": ["SR-1"], "content": [SupportContent.MACHINERY]}, "$.establishment_id"),
             (
                 {
@@ -294,9 +296,7 @@ class TestSupportRecordColumns:
             ),
         ],
     )
-    def test_an_unknown_missing_or_short_column_is_refused(
-        self, columns: dict[str, list[Any]], path: str
-    ) -> None:
+    def test_an_unknown_missing_or_short_column_is_refused(self, columns: Any, path: str) -> None:
         """Columns that are not a table of records are refused, naming the column."""
         with pytest.raises(ValidationError) as caught:
             support_record_columns(columns)

@@ -1120,7 +1120,7 @@ class TestReadColumns:
         rows = _messy(table_rows([sample_support_record(1)], "support_records"), None)
         rows[1][rows[0].index("Ghi chú")] = "#N/A"
         path = tmp_path / "sr.csv"
-        path.write_text("\n".join(",".join(r) for r in rows), encoding="utf-8")
+        path.write_text("\n".join(",".join(map(str, r)) for r in rows), encoding="utf-8")
         assert read_columns(path, "support_records") is None
         assert [(p.row, p.column) for p in import_table(path, "support_records").problems] == [
             (2, "Ghi chú")

@@ -340,7 +340,7 @@ def support_record_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, li
     common case (:func:`plain_support_rows`), through the constructor for the other rows.
 
     Args:
-        columns: Sequences of equal lengths, one per field given, holding the values the
+        columns: Lists or tuples of equal lengths, one per field given, holding the values the
             constructor takes (``id``, ``establishment_id``, ``content`` and ``delivered_on``
             are required).
 
@@ -349,7 +349,8 @@ def support_record_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, li
 
     Raises:
         ValidationError: Listing every problem of every invalid row at ``$[row].field``, or a
-            column that is unknown, missing or of another length at ``$.field``.
+            column that is unknown, missing, not a list or tuple, or of another length at
+            ``$.field`` (``$`` when ``columns`` is not a mapping).
 
     >>> import datetime as dt
     >>> c = support_record_columns({
@@ -360,7 +361,14 @@ def support_record_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, li
     >>> c["quantity"], c["note"]
     ([1, 1], ['mẫu', ''])
     """
+    if not isinstance(columns, Mapping):
+        message_ = message("domain.check.columns_mapping")
+        raise ValidationError.single("$", type(columns).__name__, message_)
     fields = attrs.fields_dict(SupportRecord)
+    for name, column in columns.items():
+        if type(column) not in {list, tuple}:
+            message_ = message("domain.check.column_not_list")
+            raise ValidationError.single(f"$.{name}", type(column).__name__, message_)
     unknown = sorted(set(columns) - set(fields))
     if unknown:
         message_ = message("domain.check.unknown_field")
