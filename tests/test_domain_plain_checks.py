@@ -283,7 +283,7 @@ class TestSupportRecordColumns:
         [
             ({"id": ["SR-1"], "colour": ["red"]}, "$.colour"),
             ({"id": "SR-1"}, "$.id"),
-            ([["SR-1"]], "$"),
+            ([["SR-1"]], "$.columns"),
             ({"id": ["SR-1"], "content": [SupportContent.MACHINERY]}, "$.establishment_id"),
             (
                 {

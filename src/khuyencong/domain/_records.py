@@ -24,6 +24,7 @@ from typing import Any
 
 import attrs
 
+from khuyencong._arguments import expect
 from khuyencong.domain._contents import Fund, SupportContent
 from khuyencong.domain._converters import (
     column_converter,
@@ -350,7 +351,7 @@ def support_record_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, li
     Raises:
         ValidationError: Listing every problem of every invalid row at ``$[row].field``, or a
             column that is unknown, missing, not a list or tuple, or of another length at
-            ``$.field`` (``$`` when ``columns`` is not a mapping).
+            ``$.field`` (``$.columns`` when it is not a mapping).
 
     >>> import datetime as dt
     >>> c = support_record_columns({
@@ -361,9 +362,7 @@ def support_record_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, li
     >>> c["quantity"], c["note"]
     ([1, 1], ['mẫu', ''])
     """
-    if not isinstance(columns, Mapping):
-        message_ = message("domain.check.columns_mapping")
-        raise ValidationError.single("$", type(columns).__name__, message_)
+    expect(columns, "columns", Mapping)
     fields = attrs.fields_dict(SupportRecord)
     for name, column in columns.items():
         if type(column) not in {list, tuple}:
@@ -375,17 +374,17 @@ def support_record_columns(columns: Mapping[str, Sequence[Any]]) -> dict[str, li
         raise ValidationError.single(f"$.{unknown[0]}", unknown[0], message_)
     n = -1
     for name in fields:
-        column = columns.get(name)
-        if column is None:
+        given: Sequence[Any] | None = columns.get(name)
+        if given is None:
             if fields[name].default is attrs.NOTHING:
                 message_ = message("domain.check.required_field")
                 raise ValidationError.single(f"$.{name}", None, message_)
             continue
         if n < 0:
-            n = len(column)
-        elif len(column) != n:
+            n = len(given)
+        elif len(given) != n:
             raise ValidationError.single(
-                f"$.{name}", len(column), message("domain.check.column_length", rows=n)
+                f"$.{name}", len(given), message("domain.check.column_length", rows=n)
             )
     filled: dict[str, list[Any]] = {}
     for name, field in fields.items():
