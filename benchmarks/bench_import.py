@@ -10,6 +10,10 @@ N support records (those of ``bench_indicators.py``) are written as the import t
 - the library's bulk import of the same records, already built: ``store_dataset`` alone (the
   baseline of the goal).
 
+The command reads a clean table by column (``khuyencong.importing.read_columns``) and stores it
+with ``khuyencong.storage.store_columns``; ``import_table`` is the row-by-row reading it falls
+back to on a problem.
+
 Prints rows/s and the ratio of each to the bulk import (goal of issue 13: the command ≥ 50,000
 rows/s and within 1.5× of the bulk import). Runs in the dev environment; asserts no time.
 
