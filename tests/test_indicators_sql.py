@@ -1,16 +1,17 @@
-"""Indicators pushed down to SQL give exactly the in-memory figures, on SQLite and PostgreSQL.
+"""Indicators pushed down to SQL (SQLite, PostgreSQL) and computed by the columnar engine
+(Polars) give exactly the in-memory figures.
 
 The reference is :class:`~khuyencong.indicators.RecordSet` over the same records (listed in id
-order, as a store lists them). PostgreSQL runs against ``KHUYENCONG_TEST_POSTGRES_URL`` in a
-schema of its own, dropped afterwards; without the variable those tests are skipped (and fail
-in CI, like the storage suite).
+order, as a store lists them; the columnar engine over a record set keeps its order). PostgreSQL
+runs against ``KHUYENCONG_TEST_POSTGRES_URL`` in a schema of its own, dropped afterwards;
+without the variable those tests are skipped (and fail in CI, like the storage suite).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from khuyencong.exceptions import NotFoundError
 from khuyencong.indicators import (
     STANDARD_INDICATORS,
     Breakdown,
+    ColumnarSource,
     Counting,
     DateField,
     Filter,
@@ -274,10 +276,10 @@ def _results(
 
 
 def _check_same(
-    store: Store, data: RecordSet, period: Period, pairs: list[tuple[int, int]]
+    sql_source: IndicatorSource, data: RecordSet, period: Period, pairs: list[tuple[int, int]]
 ) -> None:
-    sql_source = source_for(store)
-    assert isinstance(sql_source, SqlIndicatorSource)
+    """Every standard indicator (``pairs`` of breakdown and scope), date field, coverage,
+    outcome count, ratio and unit list of ``sql_source`` equals ``data``'s."""
     for i, (b, f) in enumerate(pairs):
         by, scope = BREAKDOWNS[b], SCOPES[f]
         drill = i % 2 == 0
@@ -341,14 +343,6 @@ def sqlite_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Sqlite]:
     db.store.close()
 
 
-@pytest.fixture(scope="module")
-def pg_db() -> Iterator[PostgresSchema]:
-    """One PostgreSQL schema for the module, emptied before each example, dropped after."""
-    db = PostgresSchema(postgres_url())
-    yield db
-    db.drop()
-
-
 def _sorted(data: RecordSet) -> RecordSet:
     def by_id(items: Sequence[Any]) -> list[Any]:
         return sorted(items, key=lambda x: x.id)
@@ -366,28 +360,86 @@ def _sorted(data: RecordSet) -> RecordSet:
 # -- the property ----------------------------------------------------------------------------
 
 
-class TestSameAsInMemory:
-    @given(checks)
-    @settings(max_examples=40)
-    def test_sqlite(self, sqlite_db: _Sqlite, case: tuple[Any, ...]) -> None:
-        """On SQLite every standard indicator, with any breakdown (content, group, legal form,
-        sector, fund, coordination, partner, year, units of the 2021 and post-reform maps) and
-        report scope, and every ratio, equals the in-memory figure, drill-down ids included."""
-        data, period, pairs = case
-        sqlite_db.reset()
-        _fill(sqlite_db.store, data)
-        _check_same(sqlite_db.store, _sorted(data), period, pairs)
+class _Engine:
+    """One engine under test: how it is given the drawn records, and the reference to compare
+    it with (a store lists its records in id order)."""
 
-    @pytest.mark.postgres
-    @given(checks)
-    @settings(max_examples=15)
-    def test_postgres(self, pg_db: PostgresSchema, case: tuple[Any, ...]) -> None:
-        """On PostgreSQL every standard indicator, breakdown, scope and ratio equals the
-        in-memory figure, drill-down ids included."""
-        data, period, pairs = case
-        pg_db.reset()
-        _fill(pg_db.store, data)
-        _check_same(pg_db.store, _sorted(data), period, pairs)
+    def __init__(self, name: str, load: Callable[[RecordSet], IndicatorSource], examples: int):
+        self.name = name
+        self.load = load
+        self.examples = examples
+
+
+def _pushdown(store: Store, data: RecordSet) -> IndicatorSource:
+    _fill(store, data)
+    source = source_for(store)
+    assert isinstance(source, SqlIndicatorSource)  # answered in SQL, not read into memory
+    return source
+
+
+@pytest.fixture(
+    scope="module",
+    params=[
+        "sqlite",
+        "columnar",
+        "columnar_from_store",
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+    ],
+)
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[_Engine]:
+    """The SQLite and PostgreSQL pushdowns (one store per module, emptied before each example)
+    and the columnar engine, over a record set and over the records of an SQLite store."""
+    name = request.param
+    if name == "columnar":
+        yield _Engine(name, ColumnarSource, 60)
+        return
+    if name == "postgresql":
+        pg = PostgresSchema(postgres_url())
+
+        def in_postgres(data: RecordSet) -> IndicatorSource:
+            pg.reset()
+            return _pushdown(pg.store, data)
+
+        yield _Engine(name, in_postgres, 15)
+        pg.drop()
+        return
+    db = _Sqlite(tmp_path_factory.mktemp("ind") / "kc.db")
+
+    def in_sqlite(data: RecordSet) -> IndicatorSource:
+        db.reset()
+        return _pushdown(db.store, data)
+
+    def columnar_from_sqlite(data: RecordSet) -> IndicatorSource:
+        db.reset()
+        _fill(db.store, data)
+        return ColumnarSource(db.store)
+
+    if name == "sqlite":
+        yield _Engine(name, in_sqlite, 40)
+    else:
+        yield _Engine(name, columnar_from_sqlite, 15)
+    db.store.close()
+
+
+class TestSameAsInMemory:
+    def test_every_engine_gives_the_in_memory_figures(self, engine: _Engine) -> None:
+        """On SQLite, PostgreSQL and the columnar engine (over a record set, and over a store)
+        every standard indicator, with any breakdown (content, group, legal form, sector, fund,
+        coordination, partner, year, units of the 2021 and post-reform maps) and report scope,
+        every date field, coverage and ratio equals the in-memory figure, drill-down ids
+        included."""
+
+        @given(checks)
+        @settings(max_examples=engine.examples)
+        def check(case: tuple[Any, ...]) -> None:
+            data, period, pairs = case
+            source = engine.load(data)
+            reference = data if engine.name == "columnar" else _sorted(data)
+            _check_same(source, reference, period, pairs)
+
+        check()
 
 
 class TestRecordSetKeepsNothingStale:

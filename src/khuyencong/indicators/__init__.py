@@ -13,6 +13,7 @@ the records behind it.
 0
 """
 
+from khuyencong.indicators._columnar import ColumnarSource
 from khuyencong.indicators._engine import (
     compute,
     compute_standard,
@@ -93,6 +94,7 @@ __all__ = [
     "AggregateQuery",
     "Breakdown",
     "Cell",
+    "ColumnarSource",
     "Counting",
     "Coverage",
     "DateField",
