@@ -114,6 +114,7 @@ def _samples(folder: Path) -> dict[str, object]:
         "period": phase,
         "prefix": "360G-khuyencong",
         "project": project,
+        "records": dataset,
         "refs": [UnitRef(MapId.MAP_2021, "07525")],
         "result": result,
         "results": [result],

@@ -201,7 +201,7 @@ class TestErrors:
         assert str(caught.value) == str(in_memory.value)
 
 
-class TestOptionalExtra:
+class TestColumnarExtra:
     def test_without_polars_the_error_names_the_pip_command(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:

@@ -131,6 +131,9 @@ class ColumnarSource:
     Args:
         records: The records.
 
+    Attributes:
+        records: The records, as a record set (what drill-down reads records back from).
+
     Raises:
         MissingExtraError: If Polars is not installed (``pip install "khuyencong[columnar]"``).
         ValidationError: If ``records`` holds no records.
@@ -192,7 +195,7 @@ class ColumnarSource:
             self._frames[kind] = frame
         return frame
 
-    def ref_indices(self, refs: Iterable[UnitRef | None]) -> pl.Series:
+    def _ref_indices(self, refs: Iterable[UnitRef | None]) -> pl.Series:
         """The index of each unit reference in :attr:`_refs` (null for none)."""
         import polars as pl  # noqa: PLC0415
 
@@ -209,7 +212,7 @@ class ColumnarSource:
             known.append(i)
         return pl.Series(known, dtype=pl.UInt32)
 
-    def establishments(self) -> _Establishments:
+    def _establishments(self) -> _Establishments:
         if self._est is None:
             self._est = _Establishments(self)
         return self._est
@@ -227,7 +230,7 @@ class _Establishments:
         self.sectors = pl.Series(
             [[s.value for s in e.sectors] for e in ests], dtype=pl.List(pl.String)
         )
-        self.location = owner.ref_indices(e.location for e in ests)
+        self.location = owner._ref_indices(e.location for e in ests)
 
 
 _Builder = Callable[["_Frame"], "pl.Series"]
@@ -375,7 +378,7 @@ def _est_index(f: _Frame) -> pl.Series:
     """Each row's establishment as its index among the establishments (null if unknown)."""
     import polars as pl  # noqa: PLC0415
 
-    ids = f.owner.establishments().ids
+    ids = f.owner._establishments().ids
     return f.series("est").replace_strict(
         pl.Series(ids, dtype=pl.String),
         pl.Series(range(len(ids)), dtype=pl.UInt32),
@@ -386,7 +389,7 @@ def _est_index(f: _Frame) -> pl.Series:
 
 def _est_field(name: str) -> _Builder:
     def build(f: _Frame) -> pl.Series:
-        series: pl.Series = getattr(f.owner.establishments(), name)
+        series: pl.Series = getattr(f.owner._establishments(), name)
         return series.gather(f.series("est_index"))
 
     return build
@@ -406,7 +409,7 @@ def _product(f: _Frame) -> pl.Series:
 
 
 def _loc(name: str) -> _Builder:
-    return lambda f: f.owner.ref_indices(f.attr(name))
+    return lambda f: f.owner._ref_indices(f.attr(name))
 
 
 def _from_records(make: Callable[[Any], Any], dtype: str) -> _Builder:
