@@ -95,11 +95,10 @@ def _values(items: Iterable[Any]) -> list[Any]:
     return sorted({getattr(v, "value", v) for v in items if v is not None}, key=str)
 
 
-def _is_in(expr: pl.Expr, values: Sequence[Any], dtype: Any = None) -> pl.Expr:
-    """``expr`` is one of ``values`` (false for a null)."""
-    import polars as pl  # noqa: PLC0415
-
-    return expr.is_in(pl.Series(values, dtype=dtype or pl.String).implode())
+def _is_in(expr: pl.Expr, values: Sequence[Any]) -> pl.Expr:
+    """``expr`` is one of ``values`` (null, so not kept, for a null). A Python list means the
+    same in every Polars from 1.0 (a Series is read differently from one version to another)."""
+    return expr.is_in(list(values))
 
 
 def _any_in(expr: pl.Expr, values: Sequence[Any]) -> pl.Expr:
@@ -607,7 +606,6 @@ class _Query:
         return [_is_in(self.c("content"), allowed)]
 
     def kind_filter(self, f: Filter) -> list[pl.Expr]:
-        import polars as pl  # noqa: PLC0415
 
         out: list[pl.Expr] = []
         if self.kind is RecordKind.FAIR and f.fair_kinds is not None:
@@ -618,7 +616,7 @@ class _Query:
             if f.recognised_only:
                 out.append(self.c("recognised"))
         if self.kind is RecordKind.OCOP and f.stars is not None:
-            out.append(_is_in(self.c("stars"), sorted(f.stars), pl.Int64))
+            out.append(_is_in(self.c("stars"), sorted(f.stars)))
         if self.kind is RecordKind.PROJECT and f.project_statuses is not None:
             out.append(_is_in(self.c("status"), _values(f.project_statuses)))
         return out
