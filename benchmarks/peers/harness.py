@@ -194,7 +194,7 @@ def run_khuyencong_columns(
         SupportContent,
         SupportRecord,
     )
-    from khuyencong.indicators import RecordSet  # noqa: PLC0415
+    from khuyencong.indicators import EligibleSupport, RecordKind  # noqa: PLC0415
     from khuyencong.rules import APPLICATION_COLUMNS, evaluate_columns  # noqa: PLC0415
     from khuyencong.units import MapId, UnitRef  # noqa: PLC0415
 
@@ -238,21 +238,14 @@ def run_khuyencong_columns(
     assert decision.conditions
     ids, errors, amounts = cols["id"], results.error, results.amount_value
     with phases.phase("indicators"):
-        support = [
-            SupportRecord(
-                id=eid.replace("E", "S", 1),
-                establishment_id=eid,
-                content=content,
-                delivered_on=on,
-                national_amount=amount or 0,
-            )
-            for eid, content, ok, amount, error in zip(
-                ids, cols["content"], results.eligible, amounts, errors, strict=True
-            )
-            if ok and error is None and content is not None
-        ]
-        records = RecordSet(support_records=support)
-        figures = indicators.ours(records, Period.year(on.year), trainees=False)
+        # The eligible applications as the support records they become, kept as columns.
+        support = EligibleSupport(results, on)
+        figures = indicators.ours(support, Period.year(on.year), trainees=False)
+    # ... and a record is built when asked for (untimed).
+    paid = next(i for i, ok in enumerate(results.eligible) if ok)
+    record = support.get_records(RecordKind.SUPPORT, [ids[paid]])[0]
+    assert isinstance(record, SupportRecord)
+    assert record.national_amount == amounts[paid]
 
     def status(i: int) -> str:
         return "E" if errors[i] is not None else ("Y" if results.eligible[i] else "N")

@@ -13,6 +13,7 @@ the records behind it.
 0
 """
 
+from khuyencong.indicators._applications import EligibleSupport
 from khuyencong.indicators._columnar import ColumnarSource
 from khuyencong.indicators._engine import (
     compute,
@@ -99,6 +100,7 @@ __all__ = [
     "Coverage",
     "DateField",
     "Dimension",
+    "EligibleSupport",
     "Figure",
     "Filter",
     "Indicator",

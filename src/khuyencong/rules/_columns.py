@@ -131,11 +131,23 @@ class ColumnResults:
             cannot be placed on the post-reform map), or ``None``.
     """
 
-    __slots__ = ("_columns", "_day", "_what", "_where", "_who", "amount_value", "eligible", "error")
+    __slots__ = (
+        "_columns",
+        "_day",
+        "_plain",
+        "_what",
+        "_where",
+        "_who",
+        "amount_value",
+        "eligible",
+        "error",
+    )
 
     def __init__(self, columns: dict[str, Sequence[Any]], day: Day, n: int) -> None:
         self._columns = columns
         self._day = day
+        # Whether each row's values are as the constructors keep them (None: all are).
+        self._plain: list[bool] | None = None
         self._who: list[Part | None] = [None] * n
         self._where: list[Part] = [EMPTY_PART] * n
         self._what: list[Part] = [EMPTY_PART] * n
@@ -145,6 +157,12 @@ class ColumnResults:
 
     def __len__(self) -> int:
         return len(self.eligible)
+
+    @property
+    def columns(self) -> Mapping[str, Sequence[Any]]:
+        """The columns evaluated (the caller's lists, not a copy; a column not given is
+        absent)."""
+        return self._columns
 
     def __getitem__(self, index: int) -> BatchResult:
         """Record ``index`` as a :class:`BatchResult`: its establishment and application built
@@ -348,6 +366,7 @@ def evaluate_columns(
             if not plain:
                 application(c, i)  # raises the row's problems, if it has any
         results = ColumnResults(c, day, n)
+        results._plain = ok
         _evaluate(c, ok, plan_year, results)
     return results
 
