@@ -18,14 +18,16 @@ from khuyencong.domain import (
     Establishment,
     LegalForm,
     Sector,
+    SizeClass,
     SupportContent,
 )
-from khuyencong.exceptions import ValidationError
+from khuyencong.exceptions import CoverageError, NotConfiguredError, ValidationError
 from khuyencong.rules import (
     APPLICATION_COLUMNS,
     Application,
     ColumnResults,
     RuleSet,
+    check_eligibility,
     evaluate_columns,
     evaluate_many,
 )
@@ -34,6 +36,7 @@ from khuyencong.testing.strategies import establishments, money, unit_refs
 from khuyencong.units import MapId, UnitRef
 
 TOWNSHIP = UnitRef(MapId.MAP_2021, "07525")
+BN = 1_000_000_000
 ON = dt.date(2020, 6, 1)
 ESTABLISHMENT_COLUMNS = APPLICATION_COLUMNS[:-2]
 FORMS = st.sampled_from([f for f in LegalForm if f is not LegalForm.ARTISAN])
@@ -115,6 +118,96 @@ class TestSameAnswersAsTheObjectBatch:
             assert got.decision == want.decision
             assert got.application.establishment.same_state(want.application.establishment)
             assert got.application.content is want.application.content
+
+    @settings(max_examples=80, deadline=None)
+    @given(
+        st.lists(
+            st.tuples(
+                # On and around the thresholds of every decree, so that rows share places.
+                st.none() | st.sampled_from([0, 10, 11, 50, 51, 100, 101, 200, 201, 300, 301]),
+                st.none() | st.sampled_from([0, 3, 4, 10, 11, 50, 51, 100, 101, 200, 201, 300]),
+                st.none() | st.sampled_from([0, 3, 4, 20, 21, 50, 51, 100, 101]),
+                st.none() | st.sampled_from(list(BusinessSectorGroup)[:2]),
+            ),
+            min_size=1,
+            max_size=60,
+        ),
+        st.sampled_from(
+            [dt.date(2016, 3, 1), dt.date(2018, 3, 11), dt.date(2022, 1, 1), dt.date(2026, 3, 1)]
+        ),
+    )
+    def test_smes_sharing_a_size_memo_decide_as_one_by_one(
+        self, figures: list[tuple[Any, Any, Any, Any]], on: dt.date
+    ) -> None:
+        """Many SMEs of plainly valid rows (sized once per place of their figures among the
+        thresholds, under 56/2009, 39/2018, 80/2021 and 235/2025) decide, with the same
+        conditions, as check_eligibility decides each one alone."""
+        n = len(figures)
+        columns = simple(
+            n,
+            legal_form=[LegalForm.SME] * n,
+            employees=[f[0] for f in figures],
+            revenue=[None if f[1] is None else f[1] * 10**9 for f in figures],
+            total_capital=[None if f[2] is None else f[2] * 10**9 for f in figures],
+            business_sector_group=[f[3] for f in figures],
+        )
+        found = evaluate_columns(columns, on)
+        for i in range(n):
+            est = application(columns, i).establishment
+            expected: Any
+            try:
+                expected = check_eligibility(est, on)
+            except (NotConfiguredError, CoverageError) as exc:
+                expected = exc
+            if isinstance(expected, Exception):
+                assert type(found.error[i]) is type(expected)
+                continue
+            assert found.error[i] is None
+            assert found.eligible[i] is expected.outcome
+            assert found[i].decision == expected
+
+    @pytest.mark.parametrize(
+        ("employees", "revenue", "capital", "classes"),
+        [
+            ([10, 10, 11], [3 * BN, 4 * BN, 3 * BN], [None] * 3, ["micro", "small", "small"]),
+            ([10, 10], [None, None], [3 * BN, 3 * BN + 1], ["micro", "small"]),
+            (
+                [100, 100, 100],
+                [50 * BN, 50 * BN + 1, 50 * BN + 1],
+                [None, None, 20 * BN],
+                ["small", "medium", "small"],
+            ),
+        ],
+    )
+    def test_smes_on_and_just_past_a_size_limit_are_sized_apart(
+        self,
+        employees: list[int],
+        revenue: list[int | None],
+        capital: list[int | None],
+        classes: list[str],
+    ) -> None:
+        """Under 80/2021 a limit is inclusive: an SME exactly at a class limit and one a
+        đồng (or a person) past it, otherwise alike, get their own classes in one batch."""
+        n = len(employees)
+        on = dt.date(2022, 1, 1)
+        group = BusinessSectorGroup.AGRICULTURE_INDUSTRY_CONSTRUCTION
+        columns = simple(
+            n,
+            legal_form=[LegalForm.SME] * n,
+            employees=employees,
+            revenue=revenue,
+            total_capital=capital,
+            business_sector_group=[group] * n,
+        )
+        found = evaluate_columns(columns, on)
+        sizes = []
+        for i in range(n):
+            expected = check_eligibility(application(columns, i).establishment, on)
+            decision = found[i].decision
+            assert decision == expected
+            assert decision is not None
+            sizes += [c.found for c in decision.conditions if c.code == "sme.size"]
+        assert [SizeClass(s) for s in sizes] == [SizeClass(c) for c in classes]
 
     def test_a_memoised_rule_error_is_recorded_for_every_row_it_concerns(self) -> None:
         """From 15/10/2025 the sector list is not configured: every row naming only an

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 import attrs
@@ -22,11 +23,13 @@ from khuyencong.rules._eligibility import profile
 from khuyencong.rules._sme_size import (
     CAPITAL_OR_EMPLOYEES,
     EMPLOYEES_AND_REVENUE_OR_CAPITAL,
+    classifier,
     classify,
     has_inputs,
     shape_of,
     size_class_cited,
     size_row,
+    thresholds,
 )
 from khuyencong.units import MapId, UnitRef
 
@@ -212,6 +215,52 @@ class TestClassify:
 
         index, _ = classify(EMPLOYEES_AND_REVENUE_OR_CAPITAL, row, 5, BN, None)  # type: ignore[arg-type]
         assert (index, asked) == (0, [0])
+
+    @given(
+        st.tuples(
+            st.one_of(st.none(), st.integers(0, 400)),
+            st.one_of(st.none(), st.integers(0, 400 * BN)),
+            st.one_of(st.none(), st.integers(0, 200 * BN)),
+        ),
+        st.tuples(
+            st.one_of(st.none(), st.integers(0, 400)),
+            st.one_of(st.none(), st.integers(0, 400 * BN)),
+            st.one_of(st.none(), st.integers(0, 200 * BN)),
+        ),
+        st.sampled_from([IND, TRADE]),
+        st.dates(dt.date(2012, 7, 5), dt.date(2030, 12, 31)),
+    )
+    def test_figures_in_the_same_place_among_the_thresholds_are_sized_alike(
+        self,
+        a: tuple[int | None, int | None, int | None],
+        b: tuple[int | None, int | None, int | None],
+        group: BusinessSectorGroup,
+        on: dt.date,
+    ) -> None:
+        """Two enterprises whose figures lie in the same places among the size thresholds
+        (and are missing alike) get the same class and citation under every decree: the
+        batch memoises the class per place."""
+        shape, row = classifier(NATIONAL.at(on), group)
+        cuts = thresholds(row)
+
+        def place(figures: tuple[int | None, ...]) -> tuple[int | None, ...]:
+            return tuple(
+                None if f is None else bisect.bisect_left(t, f)
+                for f, t in zip(figures, cuts, strict=True)
+            )
+
+        # Move b's figures into a's places, keeping b's own values where a has none.
+        def moved(f: int | None, g: int | None, t: tuple[int, ...]) -> int | None:
+            if f is None or g is None:
+                return f
+            lo = t[bisect.bisect_left(t, f) - 1] + 1 if bisect.bisect_left(t, f) else 0
+            hi = t[bisect.bisect_left(t, f)] if bisect.bisect_left(t, f) < len(t) else None
+            return max(lo, g) if hi is None else min(max(lo, g), hi)
+
+        other = tuple(moved(f, g, t) for f, g, t in zip(a, b, cuts, strict=True))
+        assert place(other) == place(a)
+        if has_inputs(shape, *a):
+            assert classify(shape, row, *a) == classify(shape, row, *other)
 
     @pytest.mark.parametrize(
         ("shape", "figures", "enough"),

@@ -204,13 +204,14 @@ def run_khuyencong_columns(
     areas = {m.value: m for m in AreaDifficulty}
     contents = {m.value: m for m in SupportContent}
     sectors = {m.value: (m,) for m in Sector}
-    refs: dict[tuple[str, str], UnitRef] = {}
+    class Refs(dict[tuple[str, str], UnitRef]):
+        """One unit reference per (map, code), built the first time it is looked up."""
 
-    def ref(map_id: str, code: str) -> UnitRef:
-        found = refs.get((map_id, code))
-        if found is None:
-            found = refs[map_id, code] = UnitRef(MapId(map_id), code)
-        return found
+        def __missing__(self, key: tuple[str, str]) -> UnitRef:
+            found = self[key] = UnitRef(MapId(key[0]), key[1])
+            return found
+
+    refs = Refs()
 
     cols: dict[str, list[Any]] = {name: [] for name in APPLICATION_COLUMNS}
     for batch in chunks(path, phases):
@@ -218,7 +219,7 @@ def run_khuyencong_columns(
             cols["id"] += [d["est"] for d in batch]
             cols["name"] += [d["name"] for d in batch]
             cols["legal_form"] += [forms[d["form"]] for d in batch]
-            cols["location"] += [ref(d["map"], d["unit"]) for d in batch]
+            cols["location"] += [refs[d["map"], d["unit"]] for d in batch]
             cols["sectors"] += [sectors[d["sector"]] for d in batch]
             cols["members"] += [d["members"] for d in batch]
             cols["employees"] += [d["employees"] for d in batch]

@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import operator
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -72,7 +73,7 @@ from khuyencong.rules._batch import Application, BatchResult, Day
 from khuyencong.rules._cooperatives import COOPERATIVE_KINDS
 from khuyencong.rules._eligibility import EMPTY_PART, Part, Profile
 from khuyencong.rules._rulesets import DatedRules, RuleSet
-from khuyencong.rules._sme_size import classifier, classify, has_inputs
+from khuyencong.rules._sme_size import classifier, thresholds
 from khuyencong.rules._support import Formula
 from khuyencong.units import UnitRef
 
@@ -233,13 +234,14 @@ def _plain_column(name: str, column: Sequence[Any]) -> bool:
         joined = "".join(column)
         if name == "name":  # kept in NFC, stripped: normalising maps nothing to a space or NUL
             return NUL not in joined and all(map(str.strip, column))  # none only spaces
+        if not (joined.isascii() and joined.isprintable()):  # in ASCII: no control character
+            return False
         lengths = list(map(len, column))
         return (
-            joined.isascii()
-            and joined.isprintable()  # in ASCII: no control character (nor a NUL)
-            and min(lengths) > 0
+            min(lengths) > 0
             and max(lengths) <= _MAX_IDENTIFIER
-            and len(joined) == len("".join(map(str.strip, column)))  # no surrounding spaces
+            # The one printable ASCII space is " ": without it, no id has spaces around it.
+            and (" " not in joined or len(joined) == len("".join(map(str.strip, column))))
         )
     if name == "sectors":
         return (
@@ -248,9 +250,11 @@ def _plain_column(name: str, column: Sequence[Any]) -> bool:
             and set(map(type, itertools.chain.from_iterable(column))) == {Sector}
         )
     if name in _MONEY or name in _COUNTS:
-        if not types <= {int, type(None)}:
+        if not types <= {int, _NONE}:
             return False
-        numbers = [v for v in column if v is not None]
+        numbers = column
+        if _NONE in types:
+            numbers = list(itertools.compress(column, map(operator.is_not, column, _NONES)))
         top = _MAX_DONG if name in _MONEY else None
         return not numbers or (min(numbers) >= 0 and (top is None or max(numbers) <= top))
     if name == "legal_form" and LegalForm.ARTISAN in column:  # needs a title: check in full
@@ -281,12 +285,13 @@ def _plain_rows(c: dict[str, Sequence[Any]], n: int) -> list[bool]:
 def _plain_members(forms: Sequence[Any], members: Sequence[Any]) -> bool:
     """Whether every member count is plainly valid: ``None``, or a count of a cooperative
     kind (decided at C speed: the forms of the rows with members, by identity)."""
-    given = list(itertools.compress(forms, map(operator.is_not, members, itertools.repeat(None))))
+    given_at = list(map(operator.is_not, members, _NONES))
+    given = list(itertools.compress(forms, given_at))
     if not given:
         return True
     if not set(map(id, given)) <= _COOPERATIVE_IDS:
         return False
-    return _plain_column("employees", [m for m in members if m is not None])
+    return _plain_column("employees", list(itertools.compress(members, given_at)))
 
 
 _COOPERATIVE_IDS = frozenset(map(id, COOPERATIVE_KINDS))
@@ -296,6 +301,7 @@ _MAX_IDENTIFIER = 64
 _MONEY = ("revenue", "total_capital", "eligible_cost")
 _COUNTS = ("employees",)
 _NONE = type(None)
+_NONES = itertools.repeat(None)
 _TYPES: dict[str, set[type[Any]]] = {
     "legal_form": {LegalForm},
     "location": {UnitRef},
@@ -427,18 +433,30 @@ def _evaluate(  # noqa: PLR0915  (the hot loop is inlined on purpose)
 
     rules = day.dated
 
-    def size_index(group: Any, e: Any, r: Any, k: Any) -> tuple[int, int] | None:
-        """The SME's group and size class index when its figures decide the class (the
-        profile's *who* part depends on nothing else); ``None``: ask the profile."""
+    cuts: dict[int, Any] = {}
+
+    def size_index(group: Any, e: Any, r: Any, k: Any) -> tuple[Any, ...] | None:
+        """The key of an SME's *who* part: its group and the place of each figure among the
+        size thresholds (:func:`~khuyencong.rules._sme_size.thresholds`: the class and its
+        citation depend on nothing else); ``None``: ask the profile for this row alone."""
         if group is None:
             return None
-        try:
-            shape, row = classifier(rules, group)
-            if not has_inputs(shape, e, r, k):
-                return None
-            return id(group), classify(shape, row, e, r, k)[0]
-        except _RULE_ERRORS:  # the profile raises it, in the order of the conditions
+        found: Any = cuts.get(id(group))
+        if found is None:
+            try:
+                found = thresholds(classifier(rules, group)[1])
+            except _RULE_ERRORS:  # the profile raises it, in the order of the conditions
+                found = False
+            cuts[id(group)] = found
+        if found is False:
             return None
+        te, tr, tk = found
+        return (
+            id(group),
+            None if e is None else bisect_left(te, e),
+            None if r is None else bisect_left(tr, r),
+            None if k is None else bisect_left(tk, k),
+        )
 
     def formula_of(content: SupportContent) -> Formula | Exception:
         try:

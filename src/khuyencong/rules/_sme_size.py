@@ -63,6 +63,7 @@ __all__ = [
     "size_of",
     "size_row",
     "sme_size_class",
+    "thresholds",
 ]
 
 EMPLOYEES_AND_REVENUE_OR_CAPITAL = "employees_and_revenue_or_capital"
@@ -178,6 +179,28 @@ def classify(
             return index, cite
     assert cite is not None  # three rows were looked up
     return 3, cite
+
+
+def thresholds(
+    row: Callable[[int], Row],
+) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """Every threshold :func:`classify` compares employees, revenue and capital with, each
+    sorted (all three classes' rows, looked up now).
+
+    :func:`classify` reads a figure only by comparing it with these (``<=``, ``>``) and by
+    whether it is ``None``, so two figures with the same place among them
+    (``bisect.bisect_left``) give the same class and citation: batch evaluation memoises the
+    class per place instead of classifying every enterprise.
+
+    Raises:
+        NotConfiguredError: If a threshold of any class is unknown on the date.
+        CoverageError: If it has no value on the date.
+    """
+    rows = [row(i) for i in (0, 1, 2)]
+    employees = sorted({r[0] for r in rows})
+    revenue = sorted({r[1] for r in rows if r[1] is not None})
+    capital = sorted({r[2] for r in rows if r[2] is not None})
+    return tuple(employees), tuple(revenue), tuple(capital)
 
 
 def classifier(rules: DatedRules, group: BusinessSectorGroup) -> tuple[str, Callable[[int], Row]]:
