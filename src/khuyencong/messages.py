@@ -133,9 +133,12 @@ def text(key: str, lang: Lang | None = None, /, **fields: object) -> str:
     >>> text("common.no", "en")
     'NO'
     """
-    template = catalogue()[key][LANGS.index(resolve_language(lang))]
+    return _format(catalogue()[key][LANGS.index(resolve_language(lang))], fields)
+
+
+def _format(template: str, fields: Mapping[str, object]) -> str:
     # Every template is format syntax, with or without fields: "{{" is a literal brace.
-    return template.format(**fields) if fields or "{" in template else template
+    return template.format_map(fields) if fields or "{" in template else template
 
 
 @attrs.frozen
@@ -186,13 +189,13 @@ class Text:
         >>> Text.message("common.file_not_found", path=Text("tệp.csv", "file.csv")).en
         'File not found: file.csv.'
         """
+        templates = catalogue()[key]  # what text() reads, once for both languages
         vi, en = (
-            text(
-                key,
-                lang,
-                **{k: v.get(lang) if isinstance(v, Text) else v for k, v in fields.items()},
+            _format(
+                templates[i],
+                {k: getattr(v, lang) if isinstance(v, Text) else v for k, v in fields.items()},
             )
-            for lang in LANGS
+            for i, lang in enumerate(LANGS)
         )
         return cls(vi, en)
 

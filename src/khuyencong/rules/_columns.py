@@ -71,7 +71,7 @@ from khuyencong.messages import text
 from khuyencong.rules._arguments import Arguments, dated
 from khuyencong.rules._batch import Application, BatchResult, Day
 from khuyencong.rules._cooperatives import COOPERATIVE_KINDS
-from khuyencong.rules._eligibility import EMPTY_PART, Part, Profile
+from khuyencong.rules._eligibility import EMPTY_PART, Part, Place, Profile
 from khuyencong.rules._rulesets import DatedRules, RuleSet
 from khuyencong.rules._sme_size import classifier, thresholds
 from khuyencong.rules._support import Formula
@@ -394,7 +394,7 @@ def _evaluate(  # noqa: PLR0915  (the hot loop is inlined on purpose)
     for the same values, so that a row costs a few dictionary lookups."""
     day, n = out._day, len(plain)
     profile = day.profile
-    forms, places = c["legal_form"], c["location"]
+    forms, places, ids = c["legal_form"], c["location"], c["id"]
     members, employees = _column(c, "members", n), _column(c, "employees", n)
     revenue, capital = _column(c, "revenue", n), _column(c, "total_capital", n)
     groups, areas = _column(c, "business_sector_group", n), _column(c, "area_difficulty", n)
@@ -422,7 +422,9 @@ def _evaluate(  # noqa: PLR0915  (the hot loop is inlined on purpose)
     def where_of(i: int) -> Part | Exception:
         ref = places[i]
         key = (ref.map_id, ref.code, plan_year, None)
-        return _memoised(profile.location, profile, key) or profile.where(est(i), plan_year)
+        # A plain row's id and place are as the constructors keep them: no establishment.
+        site = Place(ids[i], ref)
+        return _memoised(profile.location, profile, key) or profile.where(site, plan_year)
 
     def what_of(i: int) -> Part | Exception:
         key = (sorted_unique(sectors[i]), areas[i], kilns[i])

@@ -47,7 +47,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 from dateutil.relativedelta import relativedelta
 
@@ -58,6 +58,7 @@ from khuyencong.domain import (
     BusinessSectorGroup,
     Citation,
     Confidence,
+    CraftVillageClaim,
     Dong,
     Establishment,
     LegalForm,
@@ -230,6 +231,30 @@ def _exception(est: Establishment, rules: DatedRules) -> tuple[str | None, Citat
 
 Part = tuple[bool, tuple[Fact, ...]]
 """A memoised part of an eligibility decision: whether all its facts hold, and the facts."""
+
+
+class Site(Protocol):
+    """What the location test reads of an establishment: its id (named in errors), its place
+    of production and the craft village it declares (an
+    :class:`~khuyencong.domain.Establishment` is one)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def location(self) -> UnitRef: ...
+
+    @property
+    def craft_village(self) -> CraftVillageClaim | None: ...
+
+
+class Place(NamedTuple):
+    """A :class:`Site` without the rest of an establishment (a batch's row, whose values are
+    already as the constructors keep them)."""
+
+    id: str
+    location: UnitRef
+    craft_village: CraftVillageClaim | None = None
 
 
 class Profile:
@@ -423,7 +448,7 @@ class Profile:
             self.who_parts, key, lambda: (self.form_fact(form), size)
         )
 
-    def where(self, est: Establishment, plan_year: int | None) -> Part:
+    def where(self, est: Site, plan_year: int | None) -> Part:
         """The location test of the place of production (memoised per unit, plan year and
         declared craft village)."""
         ref = est.location
@@ -544,7 +569,7 @@ _DECLARED: dict[SizeClass | None, Fact] = {cls: _declared_size(cls) for cls in (
 _LOCATION_TESTS = ("45/2012", "235/2025", "none")
 
 
-def _location_uncached(est: Establishment, rules: DatedRules, plan_year: int) -> Fact:
+def _location_uncached(est: Site, rules: DatedRules, plan_year: int) -> Fact:
     test, test_cite = rules.cited("eligibility.location_test")
     ref = est.location
     if test == "none":
@@ -564,7 +589,7 @@ def _location_uncached(est: Establishment, rules: DatedRules, plan_year: int) ->
     return (code, held, required, Text(f"{vi}; {placed.vi}", f"{en}; {placed.en}"), cite, label)
 
 
-def _placed(est: Establishment, on: dt.date, test: str) -> tuple[AdminUnit, Text | None]:
+def _placed(est: Site, on: dt.date, test: str) -> tuple[AdminUnit, Text | None]:
     """The unit of the place of production that ``test`` reads, with a note when it is not
     the unit as given.
 
@@ -614,7 +639,7 @@ def _unit_text(unit: AdminUnit) -> Text:
     )
 
 
-def _location_235(est: Establishment, unit: AdminUnit, rules: DatedRules) -> Fact:
+def _location_235(est: Site, unit: AdminUnit, rules: DatedRules) -> Fact:
     """The location test of 235/2025: communes, wards and special zones of provinces;
     communes and special zones of centrally run cities; recognised craft villages anywhere."""
     if unit.map_id is not MapId.MAP_REFORM:  # an older map asked about before 1/7/2025
@@ -660,9 +685,7 @@ def _where_235(allowed: tuple[str, ...], in_city: bool) -> Text:
     )
 
 
-def _craft_village_fact(
-    est: Establishment, unit: AdminUnit, found: Text, rules: DatedRules
-) -> Fact | None:
+def _craft_village_fact(est: Site, unit: AdminUnit, found: Text, rules: DatedRules) -> Fact | None:
     """The craft-village branch of the 235/2025 location test (``None``: no village claimed
     and none to suggest)."""
     on = rules.on
