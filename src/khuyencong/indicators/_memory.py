@@ -259,6 +259,9 @@ _GROUP_KEY: Mapping[SupportContent | None, str] = {
     None: UNKNOWN_KEY,
     **{c: c.group.value for c in SupportContent},
 }
+# The same, by the identity of the member (the columns hold members or None).
+_CONTENT_KEY_BY_ID = {id(c): k for c, k in _CONTENT_KEY.items()}
+_GROUP_KEY_BY_ID = {id(c): k for c, k in _GROUP_KEY.items()}
 
 _YEAR = operator.attrgetter("year")
 _Builder = Callable[["_Table"], list[Any]]
@@ -461,9 +464,11 @@ class _Table:
         if self.kind is RecordKind.PROJECT:
             contents = self.col("contents")
             return [i for i in rows if any(f.content_allowed(c) for c in contents[i])]
-        allowed = {c for c in SupportContent if f.content_allowed(c)}
+        # By identity (the column holds members or None): an enum's hash is a Python call.
+        allowed = {id(c) for c in SupportContent if f.content_allowed(c)}
         content = self.col("content")
-        return [i for i in rows if content[i] in allowed]
+        kept = map(allowed.__contains__, map(id, map(content.__getitem__, rows)))
+        return list(itertools.compress(rows, kept))
 
     def _kind_filter(self, rows: list[int] | range, f: Filter) -> list[int] | range:
         if self.kind is RecordKind.FAIR and f.fair_kinds is not None:
@@ -521,9 +526,9 @@ class _Table:
     def _dimension_column(self, d: Dimension) -> list[Any]:
         unknown = UNKNOWN_KEY
         if d is Dimension.CONTENT:
-            return list(map(_CONTENT_KEY.__getitem__, self.col("content")))
+            return list(map(_CONTENT_KEY_BY_ID.__getitem__, map(id, self.col("content"))))
         if d is Dimension.CONTENT_GROUP:
-            return list(map(_GROUP_KEY.__getitem__, self.col("content")))
+            return list(map(_GROUP_KEY_BY_ID.__getitem__, map(id, self.col("content"))))
         if d is Dimension.LEGAL_FORM:
             return self._est_keys("legal_form", lambda v: v.value, unknown)
         if d is Dimension.SECTOR:
