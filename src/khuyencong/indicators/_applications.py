@@ -40,7 +40,7 @@ import datetime as dt
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from khuyencong._arguments import Arguments
@@ -90,6 +90,26 @@ class _Columns(_Table):
         return self._cols["id"]
 
     _ids_checked = False
+
+
+class _Rows:
+    """The index of each kept row, built when first read (a drill-down's record, a row given
+    as a caller may write it): figures alone never need it."""
+
+    def __init__(self, mask: list[bool]) -> None:
+        self._mask = mask
+        self._rows: list[int] | None = None
+
+    def _all(self) -> list[int]:
+        if self._rows is None:
+            self._rows = list(itertools.compress(range(len(self._mask)), self._mask))
+        return self._rows
+
+    def __getitem__(self, j: int) -> int:
+        return self._all()[j]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._all())
 
 
 class EligibleSupport:
@@ -143,7 +163,7 @@ class EligibleSupport:
         with collector_paused():
             self._rows, columns = self._kept(results, record_ids)
         self._record_ids = record_ids
-        k = len(self._rows)
+        k = len(columns["est"])
         prototype = SupportRecord(
             id="-",
             establishment_id="-",
@@ -156,9 +176,9 @@ class EligibleSupport:
 
     def _kept(
         self, results: _Evaluation, record_ids: Sequence[str] | None
-    ) -> tuple[list[int], dict[str, list[Any]]]:
-        """The rows that become records, and the columns of those records that differ from
-        the defaults (each value as the constructors keep it)."""
+    ) -> tuple[_Rows, dict[str, list[Any]]]:
+        """Which rows become records, and the columns of those records that differ from the
+        defaults (each value as the constructors keep it)."""
         c = results.columns
         contents = c.get("content")
         if contents is None:
@@ -166,7 +186,7 @@ class EligibleSupport:
         has = map(operator.is_not, contents, itertools.repeat(None))
         fine = map(operator.is_, results.error, itertools.repeat(None))  # a content not in force
         mask = list(map(operator.and_, map(operator.and_, results.eligible, has), fine))
-        rows = list(itertools.compress(range(len(mask)), mask))
+        rows = _Rows(mask)
 
         def kept(column: Sequence[Any]) -> list[Any]:
             return list(itertools.compress(column, mask))
@@ -191,7 +211,7 @@ class EligibleSupport:
             "id": rids,
             "est": ests,
             "content": content,
-            _DELIVERED: [self._on] * len(rows),
+            _DELIVERED: [self._on] * len(ests),
             _NATIONAL: amounts,
         }
 

@@ -410,6 +410,10 @@ def _evaluate(  # noqa: PLR0915  (the hot loop is inlined on purpose)
     smes: dict[Any, Any] = {}
     key: Any
     found: Any
+    who: Any  # a part, or the error memoised for its key
+    where: Any
+    what: Any
+    applied: Any
     sme = _SME
     part = tuple
 
@@ -466,11 +470,15 @@ def _evaluate(  # noqa: PLR0915  (the hot loop is inlined on purpose)
         except (*_RULE_ERRORS, ValidationError) as exc:
             return exc
 
-    for i in range(n):
-        content = contents[i]
+    who_get, where_get, what_get = whos.get, wheres.get, whats.get
+    formula_get, sme_get = formulas.get, smes.get
+    columns = zip(
+        range(n), plain, forms, members, places, sectors, areas, kilns, contents, strict=True
+    )
+    for i, ok, form, m, place, sector, area, kiln, given in columns:
+        content = given
         try:
-            form = forms[i]
-            if not plain[i] or form is _SERVICE:  # the one-record path
+            if not ok or form is _SERVICE:  # the one-record path
                 app = application(c, i)  # the values as the constructors keep them
                 content = app.content
                 who, where, what = profile.parts(app.establishment, plan_year)
@@ -478,43 +486,40 @@ def _evaluate(  # noqa: PLR0915  (the hot loop is inlined on purpose)
                 if form is sme:
                     group, e, r, k = groups[i], employees[i], revenue[i], capital[i]
                     size = size_index(group, e, r, k)
-                    found = smes.get(size) if size is not None else None
+                    found = sme_get(size) if size is not None else None
                     if found is None:
                         found = profile.sme_who(group, e, r, k, None)
                         if size is not None:
                             smes[size] = found
                     who = found
                 else:
-                    key = (id(form), members[i])
-                    found = whos.get(key)
-                    if found is None:
-                        found = whos[key] = _caught(who_of, i)
-                    if type(found) is not part:
-                        raise found  # an error memoised above
-                    who = found
-                key = id(places[i])
-                found = wheres.get(key)
-                if found is None:
-                    found = wheres[key] = _caught(where_of, i)
-                if type(found) is not part:
-                    raise found
-                where = found
-                key = (id(sectors[i]), id(areas[i]), kilns[i])
-                found = whats.get(key)
-                if found is None:
-                    found = whats[key] = _caught(what_of, i)
-                if type(found) is not part:
-                    raise found
-                what = found
+                    key = (id(form), m)
+                    who = who_get(key)
+                    if who is None:
+                        who = whos[key] = _caught(who_of, i)
+                    if type(who) is not part:
+                        raise who  # an error memoised above
+                key = id(place)
+                where = where_get(key)
+                if where is None:
+                    where = wheres[key] = _caught(where_of, i)
+                if type(where) is not part:
+                    raise where
+                key = (id(sector), id(area), kiln)
+                what = what_get(key)
+                if what is None:
+                    what = whats[key] = _caught(what_of, i)
+                if type(what) is not part:
+                    raise what
             outs_who[i], outs_where[i], outs_what[i] = who, where, what
             held = who[0] and where[0] and what[0]
             eligible[i] = held
             if content is not None:
-                applied = formulas.get(id(content))
+                applied = formula_get(id(content))
                 if applied is None:
                     applied = formulas[id(content)] = formula_of(content)
                 if type(applied) is not Formula:
-                    raise applied  # type: ignore[misc]  # the error memoised above
+                    raise applied  # the error memoised above
                 amounts[i] = applied.apply(costs[i], 1) if held else 0
         except (*_RULE_ERRORS, ValidationError) as exc:
             errs[i] = exc
