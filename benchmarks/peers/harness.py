@@ -12,8 +12,10 @@ runs in its own fresh process, ``--runs`` times (alternating), and the medians a
   checks every row, or ``evaluate_many`` with ``--objects``, explanations available either
   way; ``simulation.calculate``; the loop);
 - indicators: establishments supported by content group and public money by fund and year
-  over the eligible applications (``khuyencong.indicators.compute`` over support records
-  built from the results, drill-down off; numpy; dicts);
+  over the eligible applications (``khuyencong.indicators.compute`` over
+  ``EligibleSupport``, the support records the eligible applications become, kept as
+  columns — or, with ``--objects``, over ``SupportRecord`` objects in a ``RecordSet``;
+  drill-down off; numpy; dicts);
 - peak RSS of the process.
 
 Each implementation's results (every record's decision and amount, then the figures) are
