@@ -263,7 +263,6 @@ _GROUP_KEY: Mapping[SupportContent | None, str] = {
 _CONTENT_KEY_BY_ID = {id(c): k for c, k in _CONTENT_KEY.items()}
 _GROUP_KEY_BY_ID = {id(c): k for c, k in _GROUP_KEY.items()}
 
-_YEAR = operator.attrgetter("year")
 _Builder = Callable[["_Table"], list[Any]]
 _NATIONAL = f"measure.{Measure.NATIONAL.value}"
 _LOCAL = f"measure.{Measure.LOCAL.value}"
@@ -409,7 +408,15 @@ class _Table:
             if len(self._in_period) >= 3:
                 self._in_period.clear()
             col = self.col(f"date.{q.date_field.value}")
-            placed = [i for i, d in enumerate(col) if d is not None and lo <= d <= hi]
+            if any(map(operator.is_, col, itertools.repeat(None))):
+                placed = [i for i, d in enumerate(col) if d is not None and lo <= d <= hi]
+            else:  # every row has the date: compared in C
+                inside = map(
+                    operator.and_,
+                    map(operator.le, itertools.repeat(lo), col),
+                    map(operator.ge, itertools.repeat(hi), col),
+                )
+                placed = list(itertools.compress(range(len(col)), inside))
             self._in_period[key] = placed
         return placed
 
@@ -559,8 +566,9 @@ class _Table:
                 days = list(map(self.col(f"date.{q.date_field.value}").__getitem__, rows))
                 if q.period is None:  # rows without the date are kept: "unknown"
                     out.append([UNKNOWN_KEY if d is None else str(d.year) for d in days])
-                else:
-                    out.append(list(map(str, map(_YEAR, days))))
+                else:  # each distinct date's year written once (rows share their dates)
+                    years = {d: str(d.year) for d in set(days)}
+                    out.append(list(map(years.__getitem__, days)))
             else:
                 unit_keys = q.unit_keys[j] if j < len(q.unit_keys) else None
                 out.append(list(map(self.key_column(b, unit_keys).__getitem__, rows)))
