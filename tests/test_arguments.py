@@ -33,6 +33,7 @@ from khuyencong.domain import Period, ProjectStatus
 from khuyencong.exceptions import KhuyenCongError, NotConfiguredError
 from khuyencong.exchange import iati, threesixty
 from khuyencong.reports import example_path
+from khuyencong.rules import evaluate_columns
 from khuyencong.testing import conformance as cf
 from khuyencong.units import MapId, UnitRef
 
@@ -134,6 +135,19 @@ def _samples(folder: Path) -> dict[str, object]:
         "_csv": csv,
         "_support_csv": support_csv,
         "_rows": rows,
+        "_evaluated": evaluate_columns(
+            {
+                "id": ["HTX-1"],
+                "name": ["HTX A"],
+                "legal_form": [domain.LegalForm.COOPERATIVE],
+                "location": [UnitRef(MapId.MAP_2021, "07525")],
+                "sectors": [(domain.Sector.HANDICRAFTS,)],
+                "members": [9],
+                "content": [domain.SupportContent.MACHINERY],
+                "eligible_cost": [80_000_000],
+            },
+            dt.date(2020, 1, 1),
+        ),
     }
 
 
@@ -173,6 +187,7 @@ def _samples_of(name: str, samples: dict[str, object]) -> dict[str, object]:
         "UnitMap": {"units": [], "source": "test"},
         "progress_of": {"source": samples["source"]},
         "source_for": {"store": samples["store"]},
+        "EligibleSupport": {"results": samples["_evaluated"], "delivered_on": dt.date(2020, 6, 1)},
     }
     return special.get(name, special.get(name.rsplit(".", 1)[-1], {}))
 

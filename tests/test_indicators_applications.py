@@ -115,6 +115,24 @@ def same(found: Any, expected: Any) -> None:
     assert found.unmapped == expected.unmapped
 
 
+def small() -> dict[str, list[Any]]:
+    """A cooperative, a household business without a content and a large enterprise."""
+    return {
+        "id": ["HTX-1", "HKD-2", "HKD-3"],
+        "name": ["HTX A", "Hộ B", "Hộ C"],
+        "legal_form": [
+            LegalForm.COOPERATIVE,
+            LegalForm.HOUSEHOLD_BUSINESS,
+            LegalForm.LARGE_ENTERPRISE,
+        ],
+        "location": [TOWNSHIP] * 3,
+        "sectors": [(Sector.HANDICRAFTS,)] * 3,
+        "members": [9, None, None],
+        "content": [SupportContent.MACHINERY, None, SupportContent.MACHINERY],
+        "eligible_cost": [80_000_000, 80_000_000, 80_000_000],
+    }
+
+
 class TestEligibleSupport:
     @settings(max_examples=60, deadline=None)
     @given(
@@ -164,28 +182,10 @@ class TestEligibleSupport:
         found = source.get_records(RecordKind.SUPPORT, [r.id for r in reversed(expected)])
         assert found == list(reversed(expected))
 
-
-class TestSource:
-    def columns(self) -> dict[str, list[Any]]:
-        return {
-            "id": ["HTX-1", "HKD-2", "HKD-3"],
-            "name": ["HTX A", "Hộ B", "Hộ C"],
-            "legal_form": [
-                LegalForm.COOPERATIVE,
-                LegalForm.HOUSEHOLD_BUSINESS,
-                LegalForm.LARGE_ENTERPRISE,
-            ],
-            "location": [TOWNSHIP] * 3,
-            "sectors": [(Sector.HANDICRAFTS,)] * 3,
-            "members": [9, None, None],
-            "content": [SupportContent.MACHINERY, None, SupportContent.MACHINERY],
-            "eligible_cost": [80_000_000, 80_000_000, 80_000_000],
-        }
-
     def test_only_eligible_applications_with_a_content_become_records(self) -> None:
         """An application without a content or not eligible (a large enterprise) is no
         support record; the source is an IndicatorSource."""
-        source = EligibleSupport(evaluate_columns(self.columns(), ON), ON)
+        source = EligibleSupport(evaluate_columns(small(), ON), ON)
         assert isinstance(source, IndicatorSource)
         assert len(source) == 1
         (record,) = source.get_records(RecordKind.SUPPORT, ["HTX-1"])
@@ -199,7 +199,7 @@ class TestSource:
 
     def test_record_ids_of_another_length_are_refused(self) -> None:
         """One record id per application, or the source says how many are needed."""
-        results = evaluate_columns(self.columns(), ON)
+        results = evaluate_columns(small(), ON)
         with pytest.raises(ValidationError, match=r"record_ids"):
             EligibleSupport(results, ON, record_ids=["S-1"])
 
@@ -208,20 +208,20 @@ class TestSource:
         are refused, naming the argument."""
         with pytest.raises(ValidationError, match=r"\$\.results"):
             EligibleSupport([], ON)  # type: ignore[arg-type]
-        results = evaluate_columns(self.columns(), ON)
+        results = evaluate_columns(small(), ON)
         with pytest.raises(ValidationError, match=r"\$\.delivered_on"):
             EligibleSupport(results, "2020-06-01")  # type: ignore[arg-type]
 
     def test_a_record_id_the_constructor_refuses_is_named_by_its_application(self) -> None:
         """A record id with a line break is refused, under the application's index."""
-        results = evaluate_columns(self.columns(), ON)
+        results = evaluate_columns(small(), ON)
         with pytest.raises(ValidationError, match=r"applications\[0\]"):
             EligibleSupport(results, ON, record_ids=["S\n1", "S-2", "S-3"])
 
     def test_repeated_record_ids_are_refused_on_drill_down(self) -> None:
         """Drill-down names records by id: two eligible applications of one establishment
         need their own record ids."""
-        columns = self.columns()
+        columns = small()
         columns["id"] = ["HTX-1", "HKD-2", "HTX-1"]
         columns["legal_form"][2] = LegalForm.COOPERATIVE
         columns["members"][2] = 9

@@ -206,6 +206,7 @@ def run_khuyencong_columns(
     areas = {m.value: m for m in AreaDifficulty}
     contents = {m.value: m for m in SupportContent}
     sectors = {m.value: (m,) for m in Sector}
+
     class Refs(dict[tuple[str, str], UnitRef]):
         """One unit reference per (map, code), built the first time it is looked up."""
 

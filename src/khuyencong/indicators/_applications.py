@@ -152,11 +152,11 @@ class EligibleSupport:
         if not all(hasattr(results, name) for name in _RESULTS):
             kind = "khuyencong.rules.ColumnResults"
             args.problems.append(Problem("$.results", text("rules.not_a", kind=kind), results))
-        elif args.optional(record_ids, "record_ids", list, tuple) is not None and len(
-            record_ids  # type: ignore[arg-type]
-        ) != len(results.eligible):
-            message = text("indicators.record_ids_length", n=len(results.eligible))
-            args.problems.append(Problem("$.record_ids", message, record_ids))
+        else:
+            given = args.optional(record_ids, "record_ids", list, tuple)
+            if isinstance(given, list | tuple) and len(given) != len(results.eligible):
+                message = text("indicators.record_ids_length", n=len(results.eligible))
+                args.problems.append(Problem("$.record_ids", message, record_ids))
         args.check()
         self._results = results
         self._on = delivered_on
