@@ -521,6 +521,115 @@ class TestSource:
             source.get_establishments(["nope"])
 
 
+# -- answers kept between queries ------------------------------------------------------------
+
+PHASE = Period.phase(2017, 2020)
+ESTABLISHMENTS = STANDARD_INDICATORS["establishments_supported"]
+BY_FORM = [Breakdown.of("legal_form")]
+
+
+def _one_more(data: RecordSet, n: int) -> tuple[Establishment, Any]:
+    """A new establishment (a copy of the example's first, id ``EN<n>``) and one support
+    record for it, delivered in :data:`PHASE`."""
+    est = attrs.evolve(data.establishments[0], id=f"EN{n}")
+    record = next(r for r in data.support_records if r.delivered_on.year == 2018)
+    return est, attrs.evolve(record, id=f"SN{n}", establishment_id=est.id, project_id=None)
+
+
+def _figures(source: IndicatorSource) -> tuple[int, dict[tuple[str, ...], int]]:
+    """The establishments supported in :data:`PHASE`: the total, and by legal form."""
+    by_form = compute(ESTABLISHMENTS, source, PHASE, by=BY_FORM, drill_down=False)
+    return by_form.value, {row.key: row.value for row in by_form.rows}
+
+
+def _add_then_fail(
+    store: Store, est: Establishment, record: Any, look: Callable[[], object]
+) -> None:
+    """In one unit of work: add ``est`` and ``record``, call ``look``, then fail (rollback)."""
+    with store.unit_of_work():
+        store.establishments.add(est)
+        store.support_records.add(record)
+        look()
+        raise RuntimeError
+
+
+def _check_kept_answers_follow_writes(store: Store, other: Store) -> None:
+    data = load_example()
+    store_dataset(store, data.to_dataset())
+    source = source_for(store)
+    total, forms = _figures(source)
+    assert _figures(source) == (total, forms)  # asked twice: the kept total is the same
+    assert compute(ESTABLISHMENTS, source, PHASE, drill_down=False).value == total
+    est, record = _one_more(data, 1)
+    form = (est.legal_form.value,)
+    store.establishments.add(est)
+    store.support_records.add(record)
+    assert _figures(source) == (total + 1, {**forms, form: forms[form] + 1})
+    est2, record2 = _one_more(data, 2)
+    other.establishments.add(est2)  # another connection to the same database
+    other.support_records.add(record2)
+    assert _figures(source) == (total + 2, {**forms, form: forms[form] + 2})
+    seen: list[int] = []
+    with pytest.raises(RuntimeError):
+        _add_then_fail(store, *_one_more(data, 3), lambda: seen.append(_figures(source)[0]))
+    assert seen == [total + 3]  # the unit of work's own change is seen inside it
+    assert _figures(source) == (total + 2, {**forms, form: forms[form] + 2})  # rolled back
+    everything = load_example()
+    assert _figures(source) != _figures(everything)  # the example alone, for contrast
+    assert _figures(source) == _figures(
+        RecordSet(
+            establishments=[*everything.establishments, est, est2],
+            support_records=[*everything.support_records, record, record2],
+        )
+    )
+
+
+class TestKeptAnswers:
+    def test_sqlite_total_follows_every_write(self, tmp_path: Path) -> None:
+        """The SQL source answers a repeated total once while the data is unchanged, and a
+        write through the store, a commit by another connection to the same file, or a unit
+        of work rolled back shows in the very next figure."""
+        path = tmp_path / "kept.db"
+        with SQLiteStore(path) as store, SQLiteStore(path) as other:
+            _check_kept_answers_follow_writes(store, other)
+
+    @pytest.mark.postgres
+    def test_postgres_total_follows_every_write(self) -> None:
+        """On PostgreSQL too, a write through the store, a commit by another connection or a
+        rolled-back unit of work shows in the next figure of a source that keeps totals."""
+        db = PostgresSchema(postgres_url())
+        try:
+            with open_store(db.store.url) as other:
+                _check_kept_answers_follow_writes(db.store, other)
+        finally:
+            db.drop()
+
+    def test_repeated_total_is_read_once(self, sqlite_db: _Sqlite) -> None:
+        """The establishments' total asked by five breakdowns is one statement while nothing
+        is written; the next question after a write reads it again."""
+        sqlite_db.reset()
+        data = load_example()
+        store_dataset(sqlite_db.store, data.to_dataset())
+        source = source_for(sqlite_db.store)
+        assert isinstance(source, SqlIndicatorSource)
+        ran: list[str] = []
+        sqlite_db.store._conn.set_trace_callback(ran.append)
+        try:
+            for by in ("legal_form", "sector", "content_group", "year", "coordination"):
+                compute(ESTABLISHMENTS, source, PHASE, by=[Breakdown.of(by)], drill_down=False)
+            totals = [s for s in ran if "GROUP BY" not in s and "COUNT(DISTINCT" in s]
+            assert len(totals) == 1
+            est, record = _one_more(data, 1)
+            sqlite_db.store.establishments.add(est)
+            sqlite_db.store.support_records.add(record)
+            ran.clear()
+            compute(ESTABLISHMENTS, source, PHASE, by=BY_FORM, drill_down=False)
+            totals = [s for s in ran if "GROUP BY" not in s and "COUNT(DISTINCT" in s]
+            assert len(totals) == 1
+        finally:
+            sqlite_db.store._conn.set_trace_callback(None)
+
+
 # -- the schema migration ------------------------------------------------------------------------
 
 

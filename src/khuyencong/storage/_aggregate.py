@@ -584,6 +584,28 @@ class SqlIndicatorSource:
     def __init__(self, store: SqlStore) -> None:
         self._store = store
         self._order = store._dialect.order_by_id.replace("ORDER BY id", "ORDER BY kept.id")
+        self._version: object = None
+        self._kept: dict[tuple[str, str], Any] = {}
+
+    def _fresh(self) -> None:
+        """Forget every kept answer if the data may have changed since they were read."""
+        version = self._store._data_version()
+        if version != self._version:
+            self._kept.clear()
+            self._version = version
+
+    def _kept_rows(self, sql: str, params: Mapping[str, object]) -> list[Any]:
+        """:meth:`_rows`, answered once per statement and parameters while the data is
+        unchanged (:meth:`_fresh`, called at the start of every public method, clears them).
+
+        A report asks for the same total in many queries (the establishments supported, then
+        broken down by legal form, sector, district, commune: five times the same statement)
+        and for the units the records use once per geographic breakdown.
+        """
+        key = (sql, repr(sorted(params.items())))
+        if key not in self._kept:
+            self._kept[key] = self._rows(sql, params)
+        return list(self._kept[key])
 
     def _rows(self, sql: str, params: Mapping[str, object]) -> list[Any]:
         with self._store._guard():
@@ -607,6 +629,7 @@ class SqlIndicatorSource:
 
     def aggregate(self, query: AggregateQuery) -> Aggregate:
         """Answer one grouped count or sum (see :class:`IndicatorSource`)."""
+        self._fresh()
         # The total is its own statement over the kept records, without the breakdown keys:
         # no join with the establishments or the unit keys unless the filter needs them.
         total = self._total(attrs.evolve(query, by=(), unit_keys=()))
@@ -644,7 +667,7 @@ class SqlIndicatorSource:
         plan = _Plan(self._store, query)
         cte, _ = plan.build(distinct_first=True)
         value, extra = plan.reducer(None)
-        (row,) = self._rows(f"{cte} SELECT {', '.join(value)} FROM kept{extra}", plan.s.params)
+        (row,) = self._kept_rows(f"{cte} SELECT {', '.join(value)} FROM kept{extra}", plan.s.params)
         total_ids: tuple[str, ...] = ()
         if query.drill_down:
             plan = _Plan(self._store, query)
@@ -655,8 +678,9 @@ class SqlIndicatorSource:
 
     def unit_refs(self, kind: RecordKind) -> frozenset[UnitRef]:
         """Every unit reference records of ``kind`` are located at (record or establishment)."""
+        self._fresh()
         table = _SPECS[kind].table
-        rows = self._rows(
+        rows = self._kept_rows(
             f"SELECT DISTINCT map_id, unit_code FROM {table} WHERE map_id IS NOT NULL "
             "UNION SELECT e.map_id, e.unit_code FROM establishments AS e WHERE EXISTS "
             f"(SELECT 1 FROM {table} AS r WHERE r.establishment_id = e.id AND r.map_id IS NULL)",

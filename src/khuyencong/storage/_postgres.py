@@ -94,6 +94,13 @@ class _PostgresDialect(Dialect):
         )
         return [str(r[0]) for r in cur.fetchall()]
 
+    def data_version(self, cur: Cursor) -> object:
+        # Two snapshots with the same xmin, xmax and in-progress list see the same committed
+        # transactions; any transaction started or ended in between (in any database of the
+        # server) changes it, which only costs a recomputation.
+        cur.execute("SELECT CAST(pg_current_snapshot() AS TEXT)")
+        return cur.fetchone()[0]
+
     def lock_schema(self, cur: Cursor) -> None:
         cur.execute("SELECT pg_advisory_xact_lock(hashtext('khuyencong:' || current_schema()))")
 

@@ -167,6 +167,12 @@ class Dialect:
     def lock_schema(self, cur: Cursor) -> None:
         """Serialise schema creation between processes (inside the open transaction)."""
 
+    def data_version(self, cur: Cursor) -> object:
+        """A value that differs once another connection has committed a change this one can
+        see (equal values: nothing committed elsewhere in between). A dialect that cannot
+        tell returns a new object each time, equal to no other."""
+        return object()
+
 
 class _SqlRepository(RepositoryBase[T]):
     """The objects of one type in an SQL store."""
@@ -598,6 +604,7 @@ class SqlStore:
         self._before_write = before_write
         self._in_uow = False
         self._op_depth = 0
+        self._writes = 0
         self._closed = False
         self._thread = threading.get_ident()
         self.establishments = _SqlRepository(self, rec.ESTABLISHMENTS)
@@ -687,10 +694,17 @@ class SqlStore:
     def _exec(self, sql: str) -> None:
         self._cursor().execute(sql)
 
+    def _data_version(self) -> tuple[int, object]:
+        """Equal for two calls only if the data this connection reads did not change between
+        them: no write through this store (begun, done or rolled back) and nothing committed by
+        another connection (:meth:`Dialect.data_version`)."""
+        with self._guard():
+            return self._writes, self._dialect.data_version(self._cursor())
+
     @contextmanager
     def _write(self) -> Iterator[Cursor]:
         """One call's changes: its own transaction, or a savepoint inside a unit of work."""
-        with self._guard():
+        with self._guard(), self._counted():
             cur = self._cursor()
             if self._op_depth:  # a call inside a call (e.g. record_result → replace)
                 self._op_depth += 1
@@ -714,6 +728,16 @@ class SqlStore:
             except BaseException:
                 self._rollback(savepoint)
                 raise
+
+    @contextmanager
+    def _counted(self) -> Iterator[None]:
+        """Count a write as it begins and as it ends (committed or rolled back), so that
+        :meth:`_data_version` changes across either."""
+        self._writes += 1
+        try:
+            yield
+        finally:
+            self._writes += 1
 
     def _atomic(self) -> AbstractContextManager[object]:
         return self._write()

@@ -125,6 +125,12 @@ class _SQLiteDialect(Dialect):
             return StoreError(say("storage.damaged", where=self.where, problem=exc))
         return StoreError(say("storage.database_error", where=self.where, problem=exc))
 
+    def data_version(self, cur: Cursor) -> object:
+        # Changes when another connection commits; this connection's own writes are counted
+        # by the store (SQLite leaves the value as it is for them).
+        cur.execute("PRAGMA data_version")
+        return cur.fetchone()[0]
+
     def bulk_insert(
         self,
         cur: Cursor,
