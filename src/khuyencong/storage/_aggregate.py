@@ -635,6 +635,8 @@ class SqlIndicatorSource:
         total = self._total(attrs.evolve(query, by=(), unit_keys=()))
         if not query.by:
             return Aggregate(total)
+        if not query.drill_down and self._pivots(query):
+            return Aggregate(total, self._by_fund(query))
         plan = _Plan(self._store, query)
         cte, keys = plan.build(distinct_first=True)
         if any(b.dimension is Dimension.UNIT for b in query.by):
@@ -662,6 +664,71 @@ class SqlIndicatorSource:
             ):
                 ids[tuple(str(k) for k in r[:n])].append(str(r[n]))
         return Aggregate(total, {k: Cell(v, tuple(ids[k])) for k, v in values.items()})
+
+    @staticmethod
+    def _pivots(query: AggregateQuery) -> bool:
+        """Whether :meth:`_by_fund` answers ``query``: support records by fund (once)."""
+        funds = [b for b in query.by if b.dimension is Dimension.FUND]
+        return query.kind is RecordKind.SUPPORT and len(funds) == 1
+
+    def _by_fund(self, query: AggregateQuery) -> dict[tuple[str, ...], Cell]:
+        """The groups of a support-record query broken down by fund, without drill-down.
+
+        A support record's funds are those of its non-zero amounts (``none`` if both are
+        zero): a multi-valued key that the general statement builds as a JSON array and
+        explodes, then sorts a million and more rows by. Here each fund is a column instead:
+        the figure of the records the fund's condition keeps (``CASE WHEN … END`` inside the
+        count or sum) and how many records it keeps (a fund no record has is no group), in one
+        pass grouped by the other keys only. Public money by fund gives each fund its own
+        amount, as the general statement does.
+        """
+        at = next(j for j, b in enumerate(query.by) if b.dimension is Dimension.FUND)
+        units = [*query.unit_keys, *([None] * (len(query.by) - len(query.unit_keys)))]
+        rest = attrs.evolve(
+            query,
+            by=query.by[:at] + query.by[at + 1 :],
+            unit_keys=tuple(units[:at] + units[at + 1 :]),
+        )
+        plan = _Plan(self._store, rest)
+        plan.cols += [f"{_NAT} AS fn", f"{_LOC} AS fl"]
+        cte, keys = plan.build(distinct_first=True)
+        if any(b.dimension is Dimension.UNIT for b in rest.by):
+            self._load_units(plan.unit_rows)
+        split = query.counting is Counting.MONEY and query.measure is Measure.PUBLIC
+        funds = {
+            Fund.NATIONAL.value: ("kept.fn <> 0", "kept.fn"),
+            Fund.LOCAL.value: ("kept.fl <> 0", "kept.fl"),
+            _NONE: ("(kept.fn = 0 AND kept.fl = 0)", "0"),
+        }
+        columns: list[str] = []
+        widths: list[int] = []
+        for cond, amount in funds.values():
+            if query.counting is Counting.DISTINCT_ESTABLISHMENTS:
+                value = [f"COUNT(DISTINCT CASE WHEN {cond} THEN kept.est END)"]
+            elif query.counting is Counting.OCCURRENCES:
+                value = [f"COUNT(CASE WHEN {cond} THEN 1 END)"]
+            else:
+                value = plan.s.sums(f"CASE WHEN {cond} THEN {amount if split else 'kept.v'} END")
+            columns += [f"COUNT(CASE WHEN {cond} THEN 1 END)", *value]
+            widths.append(len(value))
+        listed = ", ".join(keys)
+        group = f" GROUP BY {listed}" if keys else ""
+        found = self._rows(
+            f"{cte} SELECT {listed + ', ' if keys else ''}{', '.join(columns)} "
+            f"FROM kept{plan.explode()}{group}",
+            plan.s.params,
+        )
+        n = len(keys)
+        out: dict[tuple[str, ...], Cell] = {}
+        for r in found:
+            others = [str(k) for k in r[:n]]
+            i = n
+            for fund, width in zip(funds, widths, strict=True):
+                kept, value = r[i], r[i + 1 : i + 1 + width]
+                i += 1 + width
+                if kept:
+                    out[(*others[:at], fund, *others[at:])] = Cell(_joined(value))
+        return out
 
     def _total(self, query: AggregateQuery) -> Cell:
         plan = _Plan(self._store, query)
