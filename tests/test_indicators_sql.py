@@ -63,6 +63,7 @@ from khuyencong.storage import SQLiteStore, Store, open_store, store_dataset
 from khuyencong.storage import _records as rec
 from khuyencong.storage import _schema as schema
 from khuyencong.storage._aggregate import SqlIndicatorSource
+from khuyencong.storage._sql import Dialect
 from khuyencong.testing import strategies as kst
 from khuyencong.units import MapId, load_map
 
@@ -603,6 +604,34 @@ class TestKeptAnswers:
                 _check_kept_answers_follow_writes(db.store, other)
         finally:
             db.drop()
+
+    def test_a_dialect_that_cannot_tell_never_reuses(self) -> None:
+        """A database whose dialect cannot say whether another connection committed gives a
+        data version equal to no other, so no kept answer is ever reused over it."""
+        dialect = Dialect()
+        conn = sqlite3.connect(":memory:")
+        cursor: Any = conn.cursor()
+        try:
+            assert dialect.data_version(cursor) != dialect.data_version(cursor)
+        finally:
+            conn.close()
+
+    def test_source_keeps_a_bounded_number_of_answers(
+        self, sqlite_db: _Sqlite, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A long-lived source asked ever new totals forgets what it kept once it holds its
+        limit, and every figure still equals the in-memory one."""
+        monkeypatch.setattr("khuyencong.storage._aggregate._KEPT_MAX", 2)
+        sqlite_db.reset()
+        data = load_example()
+        store_dataset(sqlite_db.store, data.to_dataset())
+        source = source_for(sqlite_db.store)
+        assert isinstance(source, SqlIndicatorSource)
+        for year in (2017, 2018, 2019, 2020, 2018):
+            period = Period.year(year)
+            got = compute(ESTABLISHMENTS, source, period, drill_down=False)
+            assert got == compute(ESTABLISHMENTS, _sorted(data), period, drill_down=False)
+            assert len(source._kept) <= 2
 
     def test_repeated_total_is_read_once(self, sqlite_db: _Sqlite) -> None:
         """The establishments' total asked by five breakdowns is one statement while nothing

@@ -24,6 +24,18 @@ an indicator over a million support records never loads them into Python:
   amounts up to :data:`~khuyencong.domain.MAX_DONG` cannot overflow;
 - drill-down ids are read by a second statement (ids only, in id order).
 
+Three things keep a report over a million records cheap (each gives the figures of the general
+statement, which the SQL-vs-memory property test checks on both databases):
+
+- a count of distinct establishments that reads the establishments' table first reduces the
+  kept records to their distinct (establishment, record columns the keys read) combinations
+  and joins the establishments to those only (``_Plan.build(distinct_first=True)``);
+- support records broken down by fund get one column per fund (``_by_fund``) instead of a
+  JSON array of funds exploded and sorted row by row;
+- a total, and the units the records use, are kept per statement while the data is unchanged
+  (``SqlIndicatorSource._fresh``): a report asks for the establishments' total with five
+  breakdowns.
+
 Every value reaches the database as a named parameter; only identifiers and fixed SQL words
 written in this module are part of the statement text. The record columns read here are
 those of :mod:`khuyencong.storage._records` (schema versions 2 and 4); the covering indexes of
@@ -135,6 +147,8 @@ _SPLIT = 10**9
 """SQLite sums ``v / _SPLIT`` and ``v % _SPLIT`` apart: each part of an amount up to 10^15 is at
 most 10^6 or 10^9, so the parts' sums stay within 64 bits for billions of records."""
 _NONE = "none"
+_KEPT_MAX = 512
+"""How many answers a source keeps at most (each a row or a list of unit references)."""
 _BIG_LIST = 32
 
 
@@ -499,8 +513,8 @@ class _Plan:
     def build(self, *, distinct_first: bool = False) -> tuple[str, list[str]]:
         """The ``WITH kept AS (…)`` prefix and the key expression of each breakdown.
 
-        With ``distinct_first`` (a count of distinct establishments that reads the
-        establishments' table, without drill-down), ``kept`` is built from the *distinct*
+        With ``distinct_first`` (the figures, not the drill-down ids, of a count of distinct
+        establishments that reads the establishments' table), ``kept`` is built from the *distinct*
         combinations of a record's establishment and the record columns the keys read, under
         the record terms of the filter; the establishments are joined, and their terms applied,
         only then. Every key and every term is a function of that combination, so each key
@@ -596,7 +610,8 @@ class SqlIndicatorSource:
 
     def _kept_rows(self, sql: str, params: Mapping[str, object]) -> list[Any]:
         """:meth:`_rows`, answered once per statement and parameters while the data is
-        unchanged (:meth:`_fresh`, called at the start of every public method, clears them).
+        unchanged (:meth:`_fresh`, called first by :meth:`aggregate` and :meth:`unit_refs`,
+        forgets them).
 
         A report asks for the same total in many queries (the establishments supported, then
         broken down by legal form, sector, district, commune: five times the same statement)
@@ -604,6 +619,8 @@ class SqlIndicatorSource:
         """
         key = (sql, repr(sorted(params.items())))
         if key not in self._kept:
+            if len(self._kept) >= _KEPT_MAX:  # a long-lived source asked ever new questions
+                self._kept.clear()
             self._kept[key] = self._rows(sql, params)
         return list(self._kept[key])
 
