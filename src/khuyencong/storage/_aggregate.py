@@ -676,7 +676,7 @@ class SqlIndicatorSource:
             cte, keys = plan.build()
             listed = ", ".join(keys)
             for r in self._rows(
-                f"{cte} SELECT {listed}, kept.id FROM kept{plan.explode()} {self._order}",
+                f"{cte} SELECT {listed}, kept.id FROM kept{plan.explode()} {self._ids(query)}",
                 plan.s.params,
             ):
                 ids[tuple(str(k) for k in r[:n])].append(str(r[n]))
@@ -747,6 +747,19 @@ class SqlIndicatorSource:
                     out[(*others[:at], fund, *others[at:])] = Cell(_joined(value))
         return out
 
+    def _ids(self, query: AggregateQuery) -> str:
+        """The ``ORDER BY`` of a drill-down statement: by id.
+
+        An outcome (a measure a record may not report) keeps only the records in the partial
+        outcome index of schema version 4, about one in ten; SQLite would rather walk every id
+        in order, reading each row, than read that index and sort what it keeps. ``+kept.id``
+        (the same value, the same order) stops it from using the id index, which takes a
+        third off those statements.
+        """
+        if self._store._dialect.name == "sqlite" and query.measure in OPTIONAL_MEASURES:
+            return "ORDER BY +kept.id"
+        return self._order
+
     def _total(self, query: AggregateQuery) -> Cell:
         plan = _Plan(self._store, query)
         cte, _ = plan.build(distinct_first=True)
@@ -756,7 +769,7 @@ class SqlIndicatorSource:
         if query.drill_down:
             plan = _Plan(self._store, query)
             cte, _ = plan.build()
-            found = self._rows(f"{cte} SELECT kept.id FROM kept {self._order}", plan.s.params)
+            found = self._rows(f"{cte} SELECT kept.id FROM kept {self._ids(query)}", plan.s.params)
             total_ids = tuple(str(r[0]) for r in found)
         return Cell(_joined(row), total_ids)
 
