@@ -60,7 +60,9 @@ class PostgresSchema:
     def __init__(self, url: str) -> None:
         self.url = url
         self.schema = f"kc_test_ind_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-        self.store = open_store(f"{url}{'&' if '?' in url else '?'}schema={self.schema}")
+        self.store_url = f"{url}{'&' if '?' in url else '?'}schema={self.schema}"
+        """The URL of the store (what ``open_store`` and the command line take)."""
+        self.store = open_store(self.store_url)
 
     def reset(self) -> None:
         """Empty the record tables."""

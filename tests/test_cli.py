@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import khuyencong.cli._units as units_module
+from _stores import PostgresSchema, postgres_url
 from khuyencong import __version__
 from khuyencong.cli import ExitCode, build_parser, main
 from khuyencong.cli._console import PLAIN_ERRORS, progress_bar
@@ -65,7 +66,7 @@ from khuyencong.importing import write_csv
 from khuyencong.messages import catalogue, language, set_language, text
 from khuyencong.reports import build_report, example_path, load_example, load_report_config
 from khuyencong.rules import RuleSet, check_eligibility
-from khuyencong.storage import open_store
+from khuyencong.storage import open_store, store_dataset
 from khuyencong.units import MapId, UnitRef, load_map, to_reform
 
 VIETNAMESE = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]")
@@ -635,6 +636,25 @@ class TestReportCommand:
         )
         assert (coops.code, coops.err) == (0, "")
         assert "52 hợp tác xã" in coops.out
+
+    @pytest.mark.postgres
+    def test_a_postgresql_store_reports_as_an_sqlite_one(
+        self, example_db: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The command opens a store read-only; a PostgreSQL one gives the SQLite report, word
+        for word (its unit breakdowns once needed a temporary table, which a read-only
+        transaction may not create: exit 4)."""
+        db = PostgresSchema(postgres_url())
+        try:
+            store_dataset(db.store, load_example().to_dataset())
+            period = ("--from", "2017", "--to", "2020", "--lang", "en")
+            on_pg = run(capsys, "report", "--store", db.store_url, *period)
+            on_sqlite = run(capsys, "report", "--store", example_db, *period)
+        finally:
+            db.drop()
+        assert on_pg.code == 0, on_pg.err
+        assert (on_pg.out, on_pg.err) == (on_sqlite.out, on_sqlite.err)
+        assert re.search(r"\| Lục Ngạn district \| \d+ \|", on_pg.out)  # a unit breakdown
 
     @pytest.mark.parametrize("lang", ["vi", "en"])
     def test_bad_input_is_explained(

@@ -7,10 +7,12 @@ an indicator over a million support records never loads them into Python:
 - the kept records are a common table expression ``kept`` over the record table (joined to
   ``establishments`` only when the query needs a legal form, the sectors or the location of the
   establishment), with one column per breakdown key and the values to count or sum;
-- the administrative-unit roll-up the engine resolved (``query.unit_keys``) is written into a
-  small temporary table ``kc_unit_keys (slot, map_id, code, key)`` and left-joined on the
-  record's location (its own, else its establishment's): a unit the mapping does not know, or
-  no location, is :data:`~khuyencong.indicators.UNKNOWN_KEY`;
+- the administrative-unit roll-up the engine resolved (``query.unit_keys``) is left-joined on
+  the record's location (its own, else its establishment's): on SQLite written into a small
+  indexed temporary table ``kc_unit_keys (slot, map_id, code, key)``, on PostgreSQL passed as
+  one JSON parameter read by ``jsonb_to_recordset`` (a read-only transaction, as a report's,
+  may not create a table there); a unit the mapping does not know, or no location, is
+  :data:`~khuyencong.indicators.UNKNOWN_KEY`;
 - a multi-valued dimension (sectors, partners, funds of a support record, contents of a
   project) is a JSON array, exploded with ``json_each`` (SQLite) or
   ``jsonb_array_elements_text`` (PostgreSQL): a record falls under each of its keys, exactly as
@@ -383,14 +385,25 @@ class _Plan:
         unk = s.t(UNKNOWN_KEY)
         if d is Dimension.UNIT:
             mapping = self.q.unit_keys[j] if j < len(self.q.unit_keys) else None
-            for ref, key in (mapping or {}).items():
-                self.unit_rows.append((j, ref.map_id.value, ref.code, key))
             m, c = self.location()
             u = f"u{j}"
-            self.joins.append(
-                f"LEFT JOIN kc_unit_keys AS {u} ON {u}.slot = {s.p(j)} "
-                f"AND {u}.map_id = {m} AND {u}.code = {c}"
-            )
+            if s.dialect == "sqlite":
+                for ref, key in (mapping or {}).items():
+                    self.unit_rows.append((j, ref.map_id.value, ref.code, key))
+                table = f"kc_unit_keys AS {u}"
+                on = f"{u}.slot = {s.p(j)} AND "
+            else:
+                # No table written: a read-only transaction (a report) may not create one.
+                rows = [
+                    {"map_id": ref.map_id.value, "code": ref.code, "key": key}
+                    for ref, key in (mapping or {}).items()
+                ]
+                table = (
+                    f"jsonb_to_recordset(CAST({s.p(json.dumps(rows))} AS jsonb)) "
+                    f"AS {u}(map_id TEXT, code TEXT, key TEXT)"
+                )
+                on = ""
+            self.joins.append(f"LEFT JOIN {table} ON {on}{u}.map_id = {m} AND {u}.code = {c}")
             return f"COALESCE({u}.key, {unk})", False
         if d is Dimension.YEAR:
             if self.q.date_field is DateField.ROUND_YEAR:
@@ -631,6 +644,9 @@ class SqlIndicatorSource:
             return cur.fetchall()
 
     def _load_units(self, rows: list[tuple[int, str, str, str]]) -> None:
+        """Write SQLite's unit keys (PostgreSQL's go in the statement: :meth:`_Plan.key`)."""
+        if self._store._dialect.name != "sqlite":
+            return
         with self._store._guard():
             cur = self._store._cursor()
             cur.execute(

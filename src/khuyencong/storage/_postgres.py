@@ -62,7 +62,7 @@ class _PostgresDialect(Dialect):
         if isinstance(exc, errors.DiskFull):
             return StoreError(say("storage.disk_full", where=self.where))
         if isinstance(exc, errors.ReadOnlySqlTransaction):
-            return StoreError(say("storage.read_only", where=self.where))
+            return StoreError(say("storage.read_only_transaction", where=self.where))
         if isinstance(exc, self.psycopg.Error):
             return StoreError(say("storage.database_error", where=self.where, problem=exc))
         return None
