@@ -27,6 +27,7 @@ from khuyencong.rules import (
     Application,
     ColumnResults,
     RuleSet,
+    _columns,
     check_eligibility,
     evaluate_columns,
     evaluate_many,
@@ -223,6 +224,52 @@ class TestSameAnswersAsTheObjectBatch:
         assert found.error[0] is not None
         assert found.error[0] is found.error[2] is found.error[3]
         assert found.error[1] is None
+
+
+TEXT_VALUES = (
+    st.sampled_from(
+        ["CS-1", "Cơ sở", "", " ", " CS", "CS ", "C S", "CS\x00", "CS\n", "x" * 64, "x" * 65, "Đ"]
+    )
+    | st.text(max_size=70)
+    | st.sampled_from([None, 7, b"CS", ("CS",)])
+)
+"""Ids and names, valid and not: empty, only spaces, spaces around or inside, NUL and control
+characters, 64 and 65 characters, non-ASCII, values of other types."""
+
+
+class TestTextColumnsInBlocks:
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.sampled_from(["id", "name"]),
+        st.lists(TEXT_VALUES, min_size=1, max_size=12),
+        st.integers(1, 5),
+    )
+    def test_a_text_column_is_plain_in_blocks_exactly_when_it_is_whole(
+        self, name: str, column: list[Any], block: int
+    ) -> None:
+        """Checked a block of rows at a time (for the cache), an id or name column is plainly
+        valid exactly when the whole column is, wherever a bad value lies."""
+        whole = _columns._plain_column(name, column)
+        saved = _columns._BLOCK
+        _columns._BLOCK = block
+        try:
+            assert _columns._plain_blocks(name, column) is whole
+        finally:
+            _columns._BLOCK = saved
+
+    @pytest.mark.parametrize("name", ["id", "name"])
+    def test_a_bad_text_value_past_the_first_block_is_refused_at_its_row(self, name: str) -> None:
+        """Rows beyond the first block are checked: an id with a space before it, or a name
+        of spaces only, at row 5000 of a batch refuses that row, as the constructor does."""
+        n = 6000
+        columns = simple(n)
+        columns[name][5000] = " CS-5000" if name == "id" else "   "
+        with pytest.raises(ValidationError) as info:
+            evaluate_columns(columns, ON)
+        with pytest.raises(ValidationError) as single:
+            application(columns, 5000)
+        assert info.value.problems == single.value.problems
+        assert info.value.paths == (f"$.applications[5000].{name}",)
 
 
 class TestResults:
