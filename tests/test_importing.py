@@ -63,7 +63,15 @@ from khuyencong.importing._columns import (
     parse_enum,
     parse_int,
 )
-from khuyencong.importing._reading import EXCEL_ERRORS, ErrorCell, _RowChecker
+from khuyencong.importing._reading import (
+    EXCEL_ERRORS,
+    ErrorCell,
+    _read_plain,
+    _RowChecker,
+    _sniffed,
+    _split_plain,
+    read_plain_csv,
+)
 from khuyencong.messages import language, text
 from khuyencong.storage import open_store, store_dataset
 from khuyencong.testing.conformance import sample_support_record
@@ -1127,29 +1135,129 @@ class TestReadColumns:
         ]
 
 
+_PLAIN_CELLS = st.text(alphabet=st.sampled_from(list("ab1 é-")), min_size=1, max_size=4)
+
+
+@st.composite
+def _plain_csv_texts(draw: st.DrawFn) -> str:
+    """A CSV file's text: mostly a grid of cells joined by a delimiter and a line end (now and
+    then a cell holding what the split path refuses), or any text of the characters that
+    matter to a CSV reader."""
+    if draw(st.integers(0, 3)) == 0:
+        any_cell = st.text(alphabet=st.sampled_from(list('ab ,;\t\r\n"\x00é')), max_size=12)
+        return draw(any_cell)
+    width = draw(st.integers(1, 4))
+    odd = st.sampled_from(["", " ", ",", ";", "\t", '"', "\r", "\x00", "\n"])
+    cells = st.one_of(*[_PLAIN_CELLS] * 12, odd)  # mostly plain
+    rows = draw(st.lists(st.lists(cells, min_size=width, max_size=width), min_size=2, max_size=6))
+    delimiter = draw(st.sampled_from([",", ";", "\t"]))
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    text = end.join(delimiter.join(row) for row in rows)
+    return text + end if draw(st.booleans()) else text
+
+
+class TestPlainCsv:
+    @settings(max_examples=400, deadline=None)
+    @given(
+        content=_plain_csv_texts(),
+        rows=st.integers(1, 6),
+        columns=st.integers(1, 5),
+        chars=st.integers(1, 5),
+    )
+    def test_a_file_split_without_the_reader_gives_the_readers_table(
+        self, content: str, rows: int, columns: int, chars: int
+    ) -> None:
+        """A file split by its delimiter and its lines gives the header and columns the CSV
+        reader's path gives (limits included), or is left to that reader."""
+        limits = ImportLimits(max_rows=rows, max_columns=columns, max_cell_chars=chars)
+        dialect = _sniffed(content)
+        split = _split_plain(content, dialect, limits)
+        if split is False:
+            return
+        read = _read_plain(content, dialect, limits)
+        if split is None or read is None:
+            assert split is read
+            return
+        assert (split[0], [list(c) for c in split[1]]) == (read[0], [list(c) for c in read[1]])
+
+    def test_a_plain_file_is_split_without_the_reader(self, tmp_path: Path) -> None:
+        """A file of plain cells, every line as wide as the header, Windows line ends
+        included, is split without the CSV reader, column by column."""
+        content = "id,name,day\r\nS1,a b,2019-01-02\r\nS2,,2019-01-03\r\n"
+        assert _split_plain(content, _sniffed(content), ImportLimits()) == (
+            ["id", "name", "day"],
+            [["S1", "S2"], ["a b", ""], ["2019-01-02", "2019-01-03"]],
+        )
+        path = tmp_path / "plain.csv"
+        path.write_bytes(b"\xef\xbb\xbf" + content.encode())
+        assert read_plain_csv(path, ImportLimits()) == _split_plain(
+            content, _sniffed(content), ImportLimits()
+        )
+
+    @pytest.mark.parametrize(
+        "content",
+        [
+            'id,name\nS1,"a, b"\n',  # a quoted cell
+            "id,name\rS1,a\r",  # old Mac line ends
+            "id,name\nS1\n",  # a short line
+            "id,name\n,\nS1,a\n",  # a blank line
+            "id, name\nS1, a\nS2, b\n",  # spaces after every delimiter (skipped by the reader)
+        ],
+    )
+    def test_a_file_the_split_cannot_read_goes_to_the_reader(self, content: str) -> None:
+        """Quotes, lone carriage returns, lines of another width, blank lines and spaces the
+        reader skips after a delimiter send the file to the CSV reader."""
+        assert _split_plain(content, _sniffed(content), ImportLimits()) is False
+
+    def test_a_file_of_a_header_alone_is_not_read_by_column(self, tmp_path: Path) -> None:
+        """No data row: no columns (import_table reads and reports the file)."""
+        path = tmp_path / "header.csv"
+        path.write_text("Mã bản ghi,Mã cơ sở,Nội dung hỗ trợ,Ngày thực hiện\n", encoding="utf-8")
+        assert read_columns(path, "support_records") is None
+
+    def test_a_limit_refuses_the_split_file_as_the_reader_s(self) -> None:
+        """Too many rows, columns or characters in a cell: no table, either way."""
+        content = "id,name\nS1,abc\nS2,d\n"
+        for limits in (
+            ImportLimits(max_rows=2),
+            ImportLimits(max_columns=1),
+            ImportLimits(max_cell_chars=2),
+        ):
+            assert _split_plain(content, _sniffed(content), limits) is None
+            assert _read_plain(content, _sniffed(content), limits) is None
+
+
 class TestImportCommandByColumns:
     @settings(max_examples=15, deadline=None)
     @given(
         items=st.lists(support_records(), min_size=1, max_size=5, unique_by=lambda r: r.id),
         mess=MESSES,
         store=st.booleans(),
+        plain=st.sampled_from(["", "\n", "\r\n"]),
     )
     def test_the_same_output_and_store_as_row_by_row(
         self,
         items: list[SupportRecord],
         mess: tuple[int, int, str] | None,
         store: bool,
+        plain: str,
         tmp_path_factory: pytest.TempPathFactory,
     ) -> None:
         """khuyencong import prints the same lines, exits with the same status and leaves the
-        store holding the same rows whether it reads the table by column or row by row."""
+        store holding the same rows whether it reads the table by column or row by row; the
+        file's cells quoted, or (``plain``: its line end) written as they are when none needs
+        a quote."""
         folder = tmp_path_factory.mktemp("by-columns")
         items = [attrs.evolve(r, establishment_id="BG-HTX-001", project_id=None) for r in items]
         path = folder / "sr.csv"
         rows = _messy(table_rows(items, "support_records"), mess)
-        path.write_text(
-            "\n".join(",".join(f'"{c}"' for c in map(str, row)) for row in rows), encoding="utf-8"
-        )
+        cells = [list(map(str, row)) for row in rows]
+        if plain and not any(set(c) & set(',"\r\n') for row in cells for c in row):
+            path.write_text(plain.join(",".join(row) for row in cells), encoding="utf-8")
+        else:
+            path.write_text(
+                "\n".join(",".join(f'"{c}"' for c in row) for row in cells), encoding="utf-8"
+            )
         found = []
         read: list[object] = []
 

@@ -32,8 +32,9 @@ import warnings
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable, Sequence
+from operator import methodcaller
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 
@@ -54,6 +55,7 @@ __all__ = [
     "EXCEL_ERRORS",
     "ErrorCell",
     "ImportLimits",
+    "PlainTable",
     "UnsavedFormula",
     "check_rows",
     "load_openpyxl",
@@ -325,23 +327,39 @@ def check_rows(rows: Iterable[Sequence[object]], limits: ImportLimits) -> Rows:
 # --- CSV --------------------------------------------------------------------------------------
 
 
-def _csv_reader(content: str) -> Any:
-    """The CSV reader of a file's text, in the dialect its first lines show."""
+def _sniffed(content: str) -> Any:
+    """The CSV dialect a file's first lines show (Excel's when they show none)."""
     try:
-        dialect: Any = csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
+        return csv.Sniffer().sniff(content[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel
+        return csv.excel
+
+
+def _csv_reader(content: str, dialect: Any = None) -> Any:
+    """The CSV reader of a file's text, in ``dialect`` (by default the one its first lines
+    show)."""
+    if dialect is None:
+        dialect = _sniffed(content)
     # newline="" leaves line ends to the CSV reader: a quoted cell keeps its own, and a file
     # with old Mac line ends (a lone CR) is read as rows, not refused.
     return csv.reader(io.StringIO(content, newline=""), dialect)
 
 
-def read_plain_csv(path: Path, limits: ImportLimits) -> list[list[str]] | None:
-    """The non-blank records of a CSV file whose every cell is a text as it is (no quote or
-    hash in the file) and within every limit, decided for the whole file at once; ``None``
-    for any other file (:func:`read_table_file` then reads it, or says what is wrong).
+PlainTable = tuple[list[str], list[Sequence[str]]]
+"""A plain CSV file's header and its data rows' cells, column by column (every column as long
+as the data rows; a row shorter than the widest has empty cells at its end)."""
 
-    The records are the CSV reader's, untrimmed: a record may end with empty cells.
+
+def read_plain_csv(path: Path, limits: ImportLimits) -> PlainTable | None:
+    """The header and the columns of the non-blank records of a CSV file whose every cell is a
+    text as it is (no quote or hash in the file) and within every limit, decided for the whole
+    file at once; ``None`` for any other file (:func:`read_table_file` then reads it, or says
+    what is wrong).
+
+    The cells are the CSV reader's, untrimmed. A file whose lines all hold the header's number
+    of cells, with no quote character, carriage return (but in a line end) or NUL, is split
+    by its delimiter and its lines (what the CSV reader does with such a file), the columns
+    sliced from one list of every cell; any other file goes through the CSV reader.
     """
     if path.suffix.lower() in _WORKBOOKS or path.stat().st_size > limits.max_file_bytes:
         return None
@@ -351,8 +369,15 @@ def read_plain_csv(path: Path, limits: ImportLimits) -> list[list[str]] | None:
         return None
     if "'" in content or "#" in content:
         return None
+    dialect = _sniffed(content)
+    table = _split_plain(content, dialect, limits)
+    return _read_plain(content, dialect, limits) if table is False else table
+
+
+def _read_plain(content: str, dialect: Any, limits: ImportLimits) -> PlainTable | None:
+    """:func:`read_plain_csv`'s answer for a file's text, through the CSV reader."""
     try:
-        records = list(_csv_reader(content))
+        records = list(_csv_reader(content, dialect))
     except csv.Error:
         return None
     if len(records) > limits.max_rows or not records:
@@ -362,7 +387,51 @@ def read_plain_csv(path: Path, limits: ImportLimits) -> list[list[str]] | None:
     if max(map(len, itertools.chain.from_iterable(records)), default=0) > limits.max_cell_chars:
         return None
     # Blank records: no cell, or only empty cells and spaces (every cell joined, stripped).
-    return list(itertools.compress(records, map(str.strip, map("".join, records))))
+    records = list(itertools.compress(records, map(str.strip, map("".join, records))))
+    if not records:
+        return None
+    header = records[0]
+    del records[0]
+    columns: list[Sequence[str]] = list(itertools.zip_longest(*records, fillvalue=""))
+    return header, columns
+
+
+def _split_plain(
+    content: str, dialect: Any, limits: ImportLimits
+) -> PlainTable | Literal[False] | None:
+    """:func:`read_plain_csv`'s answer for a file split without the CSV reader, or ``False``
+    when the file needs the reader (a quote character, a lone carriage return, a NUL, spaces
+    skipped after a delimiter, a blank line, lines of different widths, no data row)."""
+    if (
+        dialect.skipinitialspace
+        or dialect.escapechar is not None
+        or (dialect.quotechar or '"') in content
+        or "\0" in content
+    ):
+        return False
+    content = content.replace("\r\n", "\n")
+    if "\r" in content:
+        return False
+    if content.endswith("\n"):  # the last line's end
+        content = content[:-1]
+    lines = content.split("\n")  # one record a line, as the reader reads them
+    if len(lines) > limits.max_rows:
+        return None
+    if len(lines) < 2:  # no data row
+        return False
+    delimiter: str = dialect.delimiter
+    width = lines[0].count(delimiter) + 1
+    if width > limits.max_columns:
+        return None
+    if set(map(methodcaller("count", delimiter), lines)) != {width - 1}:
+        return False
+    # A blank line (no cell, or only empty cells and spaces) is left out by the reader's path.
+    if not all(map(str.strip, map(methodcaller("replace", delimiter, ""), lines))):
+        return False
+    cells = content.replace("\n", delimiter).split(delimiter)  # width cells a line
+    if max(map(len, cells)) > limits.max_cell_chars:
+        return None
+    return cells[:width], [cells[width + i :: width] for i in range(width)]
 
 
 _WORKBOOKS = frozenset({".xlsx", ".xlsm"})

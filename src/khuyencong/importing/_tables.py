@@ -53,6 +53,7 @@ from khuyencong.importing._columns import (
 from khuyencong.importing._reading import (
     ErrorCell,
     ImportLimits,
+    PlainTable,
     UnsavedFormula,
     check_rows,
     read_plain_csv,
@@ -520,29 +521,36 @@ def read_columns(
     with collector_paused():
         label = "<rows>"
         texts = False  # whether every cell is known to be a text (a CSV file's)
-        records: list[list[object]] | None = None
+        plain: PlainTable | None = None
         if isinstance(source, str | Path):
             label = str(source)
-            records = read_plain_csv(Path(source), limits)  # type: ignore[assignment]  # texts
+            plain = read_plain_csv(Path(source), limits)
             texts = Path(source).suffix.lower() not in _WORKBOOKS
-        if records is None:
+        if plain is None:
             if isinstance(source, str | Path):
                 rows = read_rows(source, sheet=sheet, kind=kind, limits=limits)
             else:
                 rows = check_rows(source, limits)
             records = [r for _, r in rows if _filled(r)]
             del rows
-        if len(records) < 2:
+            if not records:
+                return None
+            header: Sequence[object] = records[0]
+            del records[0]  # the rows' lists go with the records as soon as they are columns
+            table: list[Sequence[Any]] = list(itertools.zip_longest(*records, fillvalue=""))
+            total = len(records)
+            del records
+        else:
+            header, table = plain
+            total = len(table[0]) if table else 0
+        if total < 1:
             return None
-        header = records[0]
         matched, problems = _match_headers(header, kind.columns, 1)
         if problems:
             return None
         file_headers = {c.field: str(header[i]).strip() for i, c in matched.items()}
         context = _Context.of(kind, matched, file_headers, default)
-        total = len(records) - 1
-        del records[0]  # the rows' lists go with the records as soon as they are columns
-        columns = _read_columns(context, records, texts=texts)
+        columns = _read_columns(context, table, total, texts=texts)
         if columns is None:
             return None
         if progress is not None:
@@ -561,13 +569,15 @@ _WORKBOOKS = {".xlsx", ".xlsm"}  # what read_table_file reads as a workbook
 
 
 def _read_columns(
-    context: _Context, rows: list[list[object]], *, texts: bool
+    context: _Context, table: list[Sequence[Any]], n: int, *, texts: bool
 ) -> dict[str, list[Any]] | None:
-    """The rows' values by field (see :func:`read_columns`), or ``None``; ``texts``: the
+    """The rows' values by field (see :func:`read_columns`), or ``None``, from the table's
+    ``n`` data rows by column (``table``: a column's cells, every column of length ``n``;
+    a column beyond the widest row is empty); ``texts``: the
     cells are a CSV file's, texts but for a spreadsheet's error values (:class:`ErrorCell`),
     on which the text methods below fail before anything is read."""
     try:
-        return _read_text_columns(context, rows, texts=texts)
+        return _read_text_columns(context, table, n, texts=texts)
     except (TypeError, AttributeError):  # an ErrorCell where a text was taken for granted
         if texts:
             return None
@@ -575,11 +585,8 @@ def _read_columns(
 
 
 def _read_text_columns(
-    context: _Context, rows: list[list[object]], *, texts: bool
+    context: _Context, table: list[Sequence[Any]], n: int, *, texts: bool
 ) -> dict[str, list[Any]] | None:
-    n = len(rows)
-    table = list(itertools.zip_longest(*rows, fillvalue=""))
-    rows.clear()  # the caller's own list: its rows are in the columns now
     empty = ("",) * n
     fields = attrs.fields_dict(context.kind.cls)
     found: dict[str, list[Any]] = {}
@@ -594,7 +601,7 @@ def _read_text_columns(
             if isinstance(blank, attrs.Factory):  # type: ignore[arg-type]  # a class
                 return None
         if col.parse is parse_text:  # a text as it is, stripped (as parse_text reads it)
-            stripped: list[Any] = list(map(str.strip, cells))  # type: ignore[arg-type]  # texts
+            stripped: list[Any] = list(map(str.strip, cells))  # texts (above)
             if not all(stripped):
                 if col.required:
                     return None
@@ -603,7 +610,7 @@ def _read_text_columns(
             continue
         values: dict[object, Any] = {}
         for cell in set(cells):
-            if not cell or cell.isspace():  # type: ignore[attr-defined]  # a text (above)
+            if not cell or cell.isspace():  # a text (above)
                 if col.required:
                     return None
                 values[cell] = blank
