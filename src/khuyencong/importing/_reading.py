@@ -429,7 +429,9 @@ def _split_plain(
     if not all(map(str.strip, map(methodcaller("replace", delimiter, ""), lines))):
         return False
     cells = content.replace("\n", delimiter).split(delimiter)  # width cells a line
-    if max(map(len, cells)) > limits.max_cell_chars:
+    # No cell is longer than its line: the cells are measured only when a line is too long.
+    too_long = max(map(len, lines)) > limits.max_cell_chars
+    if too_long and max(map(len, cells)) > limits.max_cell_chars:
         return None
     return cells[:width], [cells[width + i :: width] for i in range(width)]
 
