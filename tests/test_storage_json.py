@@ -20,7 +20,8 @@ from khuyencong.exceptions import DanglingReferenceError, DuplicateIdError, Vali
 from khuyencong.storage import SQLiteStore, open_store, store_columns, store_dataset
 from khuyencong.storage._common import to_json
 from khuyencong.storage._json import json_column_writer, json_writer
-from khuyencong.storage._records import SUPPORT_RECORDS, json_list
+from khuyencong.storage._records import SPECS, SUPPORT_RECORDS, json_list
+from khuyencong.storage._sql import _given_columns
 from khuyencong.testing import strategies as kst
 from khuyencong.testing.conformance import (
     sample_establishment,
@@ -251,6 +252,27 @@ class TestStoreColumns:
         with open_store("memory://") as store, pytest.raises(ValidationError) as caught:
             store_columns(store, "establishments", {})
         assert caught.value.paths == ("$.kind",)
+
+    def test_a_column_of_nulls_only_is_left_out_of_the_insert(self) -> None:
+        """A column holding only NULLs is not sent (the row holds NULL there all the same);
+        every column is sent when none is all NULLs, or when there is no row."""
+        names = ["id", "project_id", "note", "data"]
+        values: list[list[Any]] = [["S1", "S2"], [None, None], [None, "x"], ["{}", "{}"]]
+        assert _given_columns(names, values) == (
+            ["id", "note", "data"],
+            [["S1", "S2"], [None, "x"], ["{}", "{}"]],
+        )
+        assert _given_columns(names[:1], values[:1]) == (names[:1], values[:1])
+        assert _given_columns(names, [[], [], [], []]) == (names, [[], [], [], []])
+
+    def test_no_queried_column_of_a_record_table_has_a_default(self) -> None:
+        """The columns left out of an insert hold NULL because no record table's column
+        has a default."""
+        with open_store("sqlite:///:memory:") as store:
+            assert isinstance(store, SQLiteStore)
+            for spec in SPECS:
+                found = store._all(f"PRAGMA table_info({spec.table})", [])
+                assert [(row[1], row[4]) for row in found if row[4] is not None] == []
 
     @pytest.mark.postgres
     def test_postgresql_holds_the_same_rows_as_from_objects(self) -> None:

@@ -249,14 +249,11 @@ class _SqlRepository(RepositoryBase[T]):
         if type(self._d).json is not Dialect.json:
             texts = list(map(self._d.json, texts))  # type: ignore[arg-type]  # the driver's
         ids = list(columns["id"])
+        names, values = _given_columns(self._insert_columns, [ids, *query, texts])
         try:
             with self._store._write() as cur:
                 self._d.bulk_insert(
-                    cur,
-                    self._table,
-                    self._insert_columns,
-                    zip(ids, *query, texts, strict=True),
-                    count=len(ids),
+                    cur, self._table, names, zip(*values, strict=True), count=len(ids)
                 )
         except UniqueViolationError as exc:
             raise DuplicateIdError(self._spec.kind, self._duplicate(ids)) from exc
@@ -367,6 +364,19 @@ class _SqlRepository(RepositoryBase[T]):
             elif list(row[1:-1]) != self._columns(obj):
                 problems.append(f"{self._spec.kind} {key!r}: query columns disagree with data")
             problems += dangling_problems(self._spec, obj, known)
+
+
+def _given_columns(
+    names: Sequence[str], values: Sequence[Sequence[Any]]
+) -> tuple[Sequence[str], Sequence[Sequence[Any]]]:
+    """The columns of an insert (``names``, and the rows' ``values`` column by column) but
+    those holding only NULLs, when there is a row: a record table's queried columns are
+    declared without a default (:mod:`khuyencong.storage._schema`), so a row holds NULL there
+    all the same, and the driver binds no parameter for it (a third of a support record's)."""
+    keep = [i for i, column in enumerate(values) if column.count(None) != len(column)]
+    if len(keep) == len(values) or not values or not values[0]:
+        return names, values
+    return [names[i] for i in keep], [values[i] for i in keep]
 
 
 def _optional(convert: Callable[[Any], object]) -> Callable[[Any], object]:
