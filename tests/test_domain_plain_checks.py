@@ -317,3 +317,17 @@ class TestSupportRecordColumns:
         whole = column_converter(convert)
         assert whole is not None
         assert list(map(repr, whole(column))) == [repr(convert(v)) for v in column]
+
+    @given(
+        st.lists(
+            st.tuples(st.sampled_from(["Cơ", "Co\u031b", " a ", "b", 1, True]))
+            | st.sampled_from([(), ("Cục CTĐP", "Sở Công Thương"), ("Cu\u0323c CTĐP ",)]),
+            max_size=8,
+        )
+    )
+    def test_a_column_of_partner_tuples_gives_text_tuple_of_each(self, column: list[Any]) -> None:
+        """Tuples of texts, converted once per distinct tuple, give text_tuple of each row
+        (NFC, stripped); a tuple holding a number is never taken for another."""
+        whole = column_converter(text_tuple)
+        assert whole is not None
+        assert list(map(repr, whole(column))) == [repr(text_tuple(v)) for v in column]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
@@ -87,9 +88,15 @@ def _nfc_texts(column: Sequence[Any]) -> list[Any]:
 
 
 def _text_tuples(column: Sequence[Any]) -> list[Any]:
-    """:func:`text_tuple` of every value: empty tuples (the usual default) as they are."""
-    if column.count(()) == len(column) and set(map(type, column)) == {tuple}:
-        return list(column)
+    """:func:`text_tuple` of every value: empty tuples (the usual default) as they are,
+    tuples of texts once per distinct tuple (equal tuples of texts give equal tuples; a tuple
+    holding ``1`` would be taken for one holding ``True``)."""
+    if set(map(type, column)) == {tuple}:
+        if column.count(()) == len(column):
+            return list(column)
+        if set(map(type, itertools.chain.from_iterable(column))) == {str}:
+            memo = {value: text_tuple(value) for value in set(column)}
+            return list(map(memo.__getitem__, column))
     return list(map(text_tuple, column))
 
 
