@@ -10,6 +10,8 @@ import pytest
 from khuyencong.exceptions import ValidationError
 from khuyencong.messages import (
     LANGS,
+    _area,
+    _templates,
     catalogue,
     get_language,
     language,
@@ -36,6 +38,21 @@ class TestMessageCatalogue:
         """Both languages must say something."""
         with pytest.raises(ValueError, match="non-empty"):
             check_message("x.y", "Tệp", " ")
+
+    def test_a_message_read_from_its_own_file_is_the_catalogues(self) -> None:
+        """A message read from its area's file alone (what a command does) is the
+        catalogue's, and every area's file holds exactly the catalogue's messages of it."""
+        everything = catalogue()
+        for key, texts in everything.items():
+            assert _templates(key) == texts, key
+        areas = {key.partition(".")[0] for key in everything}
+        assert {k: v for a in areas for k, v in _area(a).items()} == dict(everything)
+
+    def test_an_unknown_area_or_key_names_itself(self) -> None:
+        """A key whose area has no file, or is not a name, fails as an unknown key."""
+        for key in ("nowhere.nothing", "../common.no", "common"):
+            with pytest.raises(KeyError, match=re.escape(key)):
+                text(key)
 
     def test_an_unknown_key_names_itself(self) -> None:
         """Asking for a message that does not exist fails loudly with the key."""

@@ -133,7 +133,7 @@ def text(key: str, lang: Lang | None = None, /, **fields: object) -> str:
     >>> text("common.no", "en")
     'NO'
     """
-    return _format(catalogue()[key][LANGS.index(resolve_language(lang))], fields)
+    return _format(_templates(key)[LANGS.index(resolve_language(lang))], fields)
 
 
 def _format(template: str, fields: Mapping[str, object]) -> str:
@@ -189,7 +189,7 @@ class Text:
         >>> Text.message("common.file_not_found", path=Text("tệp.csv", "file.csv")).en
         'File not found: file.csv.'
         """
-        templates = catalogue()[key]  # what text() reads, once for both languages
+        templates = _templates(key)  # what text() reads, once for both languages
         vi, en = (
             _format(
                 templates[i],
@@ -242,6 +242,30 @@ def _check_message(key: str, vi: str, en: str) -> None:
             f"but the English text has {sorted(_fields(en))}"
         )
         raise ValueError(msg)
+
+
+def _templates(key: str) -> tuple[str, str]:
+    """The message ``key``'s (Vietnamese, English) templates, read from its own catalogue
+    file alone (``<area>.toml`` for ``<area>.<name>``) until every message is read.
+
+    Raises:
+        KeyError: If the catalogue has no such message.
+    """
+    area = key.partition(".")[0]
+    found = _area(area).get(key) if area.isidentifier() else None
+    return catalogue()[key] if found is None else found
+
+
+@cache
+def _area(name: str) -> Mapping[str, tuple[str, str]]:
+    """The messages of the catalogue file ``<name>.toml`` (none if there is no such file),
+    checked as :func:`catalogue` checks them; a command reads the few files it speaks from."""
+    messages: dict[str, tuple[str, str]] = {}
+    path = _folder() / f"{name}.toml"
+    if path.is_file():
+        with path.open("rb") as handle:
+            _flatten(name, tomllib.load(handle), messages)
+    return messages
 
 
 @cache
