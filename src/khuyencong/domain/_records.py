@@ -224,13 +224,13 @@ def _plain_identifiers(column: Sequence[Any]) -> bool:
     if set(map(type, column)) != {str}:
         return False
     joined = "".join(column)
-    lengths = list(map(len, column))
     return (
         joined.isascii()
-        and joined.isprintable()  # in ASCII: no control character (nor a NUL)
-        and min(lengths) > 0
-        and max(lengths) <= 64
-        and len(joined) == len("".join(map(str.strip, column)))  # no surrounding spaces
+        and joined.isprintable()  # in ASCII: no control character (nor a NUL); a space may be
+        and "" not in column
+        and max(map(len, column)) <= 64
+        # No surrounding spaces (the only ASCII space that is printable is " ").
+        and (" " not in joined or len(joined) == len("".join(map(str.strip, column))))
     )
 
 
