@@ -1144,10 +1144,12 @@ def _plain_csv_texts(draw: st.DrawFn) -> str:
     then a cell holding what the split path refuses), or any text of the characters that
     matter to a CSV reader."""
     if draw(st.integers(0, 3)) == 0:
-        any_cell = st.text(alphabet=st.sampled_from(list('ab ,;\t\r\n"\x00é')), max_size=12)
+        any_cell = st.text(
+            alphabet=st.sampled_from(list('ab ,;\t\r\n"\x00é\x85\u2028\x0c')), max_size=12
+        )
         return draw(any_cell)
     width = draw(st.integers(1, 4))
-    odd = st.sampled_from(["", " ", ",", ";", "\t", '"', "\r", "\x00", "\n"])
+    odd = st.sampled_from(["", " ", ",", ";", "\t", '"', "\r", "\x00", "\n", "\x85", "\u3000"])
     cells = st.one_of(*[_PLAIN_CELLS] * 12, odd)  # mostly plain
     rows = draw(st.lists(st.lists(cells, min_size=width, max_size=width), min_size=2, max_size=6))
     delimiter = draw(st.sampled_from([",", ";", "\t"]))
