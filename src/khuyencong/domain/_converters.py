@@ -74,8 +74,9 @@ def _ascii_texts(column: Sequence[Any]) -> bool:
 
 
 def _nfc_identifiers(column: Sequence[Any]) -> list[Any]:
-    """:func:`nfc_identifier` of every value: ASCII ids as they are."""
-    if _ascii_texts(column):
+    """:func:`nfc_identifier` of every value: ASCII ids, and a column of ``None`` only (an
+    optional id nobody gave), as they are."""
+    if _ascii_texts(column) or (column and column[0] is None and column.count(None) == len(column)):
         return list(column)
     return list(map(nfc_identifier, column))
 

@@ -600,6 +600,11 @@ def _read_text_columns(
             blank = fields[col.field].default
             if isinstance(blank, attrs.Factory):  # type: ignore[arg-type]  # a class
                 return None
+        if cells and cells[0] == "" and cells.count("") == n:  # an empty column
+            if col.required:
+                return None
+            found[col.field] = [blank] * n
+            continue
         if col.parse is parse_text:  # a text as it is, stripped (as parse_text reads it)
             stripped: list[Any] = list(map(str.strip, cells))  # texts (above)
             if not all(stripped):

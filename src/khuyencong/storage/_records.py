@@ -310,6 +310,8 @@ def mapped(transform: Callable[[Any], Any], column: Sequence[Any]) -> list[Any]:
     """``[transform(v) for v in column]``, calling ``transform`` once per distinct value when
     the column's values are of one type besides ``None`` (of a checked record's field: equal
     values of one such type are the same value)."""
+    if column and column[0] is None and column.count(None) == len(column):
+        return [transform(None)] * len(column)  # an empty optional column
     kinds = set(map(type, column))
     kinds.discard(type(None))
     if len(kinds) <= 1 and not kinds & {bool, float}:

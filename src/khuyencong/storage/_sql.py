@@ -373,7 +373,11 @@ def _given_columns(
     those holding only NULLs, when there is a row: a record table's queried columns are
     declared without a default (:mod:`khuyencong.storage._schema`), so a row holds NULL there
     all the same, and the driver binds no parameter for it (a third of a support record's)."""
-    keep = [i for i, column in enumerate(values) if column.count(None) != len(column)]
+    keep = [
+        i
+        for i, column in enumerate(values)
+        if not column or column[0] is not None or column.count(None) != len(column)
+    ]
     if len(keep) == len(values) or not values or not values[0]:
         return names, values
     return [names[i] for i in keep], [values[i] for i in keep]
