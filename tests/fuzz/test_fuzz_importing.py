@@ -6,6 +6,8 @@ changed only by a whole, valid table: after a refusal it holds exactly what it h
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
 import random
 import tempfile
@@ -205,3 +207,29 @@ class TestFuzzedWorkbooks:
     ) -> None:
         """The long run of the workbook fuzz (CI)."""
         check_workbook(seed, how, insert)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="counts descriptors in /proc")
+class TestWorkbookDescriptors:
+    @pytest.mark.parametrize(
+        ("seed", "how", "insert"),
+        [(647892279, "edit", '<c r="A2" t="n"><v>x</v></c>'), (7, "cut", ""), (11, "flip", "")],
+    )
+    def test_no_file_is_left_open_for_the_garbage_collector(
+        self, tmp_path: Path, seed: int, how: str, insert: str
+    ) -> None:
+        """Read, refused or damaged, a workbook's file is closed when the import returns, not
+        by the garbage collector later (which made a ResourceWarning at random in the fuzz
+        tests: openpyxl left its archive open on some damaged workbooks)."""
+        path = tmp_path / "upload.xlsx"
+        path.write_bytes(damaged_workbook(seed, how, insert))
+        gc.collect()
+        gc.disable()
+        try:
+            before = len(list(Path("/proc/self/fd").iterdir()))
+            with contextlib.suppress(KhuyenCongError):
+                import_table(path, ImportKind.ESTABLISHMENTS)
+            after = len(list(Path("/proc/self/fd").iterdir()))
+        finally:
+            gc.enable()
+        assert after == before

@@ -23,6 +23,7 @@ khuyencong.exceptions.ValidationError: $.max_rows: ...
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -31,7 +32,7 @@ import re
 import warnings
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from operator import methodcaller
 from pathlib import Path
 from typing import Any, Literal
@@ -570,30 +571,36 @@ def _read_workbook(
         # openpyxl warns of features it drops (extensions, styles) and of bad dates, which it
         # reads as errors that the importer then reports; none is the caller's business.
         warnings.simplefilter("ignore")
-        book = _open(openpyxl, path, label, data_only=False)
-        try:
+        with _opened(openpyxl, path, label, data_only=False) as book:
             title = _choose_sheet(book, label, sheet, sheet_names, listed)
             rows, formulas = _read_sheet(book[title], label, limits)
-        finally:
-            book.close()
         if formulas:
             # The first reading saw formulas; a second one reads the results the file saved.
-            book = _open(openpyxl, path, label, data_only=True)
-            try:
+            with _opened(openpyxl, path, label, data_only=True) as book:
                 _read_results(book[title], label, limits, formulas)
-            finally:
-                book.close()
     return rows
 
 
-def _open(openpyxl: Any, path: Path, label: str, *, data_only: bool) -> Any:
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        reason = f"{type(exc).__name__}: {exc}"
-        raise FileFormatError.at(
-            label, "$", text("importing.not_workbook", reason=reason)
-        ) from None
+@contextlib.contextmanager
+def _opened(openpyxl: Any, path: Path, label: str, *, data_only: bool) -> Iterator[Any]:
+    """The workbook read-only, its file closed on the way out whatever happened.
+
+    The file is opened here, not by openpyxl: when openpyxl fails on a damaged workbook it
+    leaves its archive open, to be closed by the garbage collector (in any order, so the file
+    could be finalised first: a ``ResourceWarning``, and a descriptor held until then).
+    """
+    with path.open("rb") as stream:
+        try:
+            book = openpyxl.load_workbook(stream, read_only=True, data_only=data_only)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            reason = f"{type(exc).__name__}: {exc}"
+            raise FileFormatError.at(
+                label, "$", text("importing.not_workbook", reason=reason)
+            ) from None
+        try:
+            yield book
+        finally:
+            book.close()
 
 
 def _choose_sheet(
