@@ -254,23 +254,13 @@ class EligibleSupport:
             NotFoundError: If an id is unknown.
         """
         table = self._table(kind)
-        by_id = table.row_of_id()
-        out: list[object] = []
-        for rid in ids:
-            if rid not in by_id:
-                raise NotFoundError(f"{kind.value} record", rid)
-            j = by_id[rid]
-            cols = table._cols
-            out.append(
-                self._build(
-                    self._rows[j],
-                    cols["id"][j],
-                    cols["est"][j],
-                    cols["content"][j],
-                    cols[_NATIONAL][j],
-                )
+        cols = table._cols
+        return [
+            self._build(
+                self._rows[j], cols["id"][j], cols["est"][j], cols["content"][j], cols[_NATIONAL][j]
             )
-        return out
+            for j in table.rows_of(ids)
+        ]
 
     def get_establishments(self, ids: Sequence[str]) -> list[Establishment]:
         """The establishments with these ids (there are none here).

@@ -224,14 +224,8 @@ class RecordSet:
         Raises:
             NotFoundError: If an id is unknown.
         """
-        table = self._table(kind)
-        by_id = table.row_of_id()
-        out: list[object] = []
-        for rid in ids:
-            if rid not in by_id:
-                raise NotFoundError(f"{kind.value} record", rid)
-            out.append(self.records(kind)[by_id[rid]])
-        return out
+        records = self.records(kind)
+        return [records[j] for j in self._table(kind).rows_of(ids)]
 
     def get_establishments(self, ids: Sequence[str]) -> list[Establishment]:
         """The establishments with these ids, in that order."""
@@ -355,10 +349,19 @@ class _Table:
             self._cols["id"] = ids
         return self._cols["id"]
 
-    def row_of_id(self) -> dict[str, int]:
+    def rows_of(self, ids: Sequence[str]) -> list[int]:
+        """The rows of these record ids, in that order.
+
+        Raises:
+            NotFoundError: If an id is unknown.
+        """
         if self._row_of_id is None:
             self._row_of_id = {rid: i for i, rid in enumerate(self.ids())}
-        return self._row_of_id
+        by_id = self._row_of_id
+        for rid in ids:
+            if rid not in by_id:
+                raise NotFoundError(f"{self.kind.value} record", rid)
+        return [by_id[rid] for rid in ids]
 
     # -- establishment-derived columns ---------------------------------------------------
 
