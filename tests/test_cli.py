@@ -5,6 +5,7 @@ documented exit status; every failure says what went wrong and how to fix it on 
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import io
 import json
@@ -747,6 +748,89 @@ class TestImport:
         assert "dòng 1, cột 'Thừa'" in vi.out
         en = run(capsys, *args, "--lang", "en")
         assert "0 of 1 data rows valid, 1 with problems." in en.out
+
+    @staticmethod
+    def _bad_dates(tmp_path: Path, rows: int) -> Path:
+        """Establishments of which every third row has a negative headcount and every other
+        row an impossible founding date (a cell that cannot be read stops its row's checks)."""
+        header = "Mã cơ sở,Tên cơ sở,Loại hình,Ngành nghề,Mã đơn vị hành chính,Số lao động"
+        lines = [header + ",Ngày thành lập"]
+        for i in range(rows):
+            workers, founded = (-3, "15/03/2019") if i % 3 == 0 else (3, "31/02/2020")
+            lines.append(f"E{i},HTX {i},cooperative,handicrafts,07525,{workers},{founded}")
+        return write(tmp_path / "co-so.csv", "\n".join(lines) + "\n")
+
+    def test_many_problems_are_listed_up_to_a_limit_then_grouped(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A systematic mistake in 300 rows lists 20 problems, then every problem grouped by
+        column and reason with its rows as ranges, and says how to see each; it does not
+        print 300 lines."""
+        path = self._bad_dates(tmp_path, 300)
+        args = ["import", str(path), "--kind", "establishments", "--map", "2021-11"]
+        vi = run(capsys, *args)
+        assert vi.code == ExitCode.NO
+        listed = [line for line in vi.out.splitlines() if line.startswith("  - dòng ")]
+        assert len(listed) == 20
+        assert "… và 280 lỗi khác không in ra." in vi.out
+        assert (
+            "  - cột 'Số lao động': không được là số âm (giá trị ở dòng đầu tiên: -3) — 100 dòng:"
+            " 2, 5, 8, 11, 14, 17, 20, 23, 26, 29, và 90 dòng khác\n"
+        ) in vi.out
+        assert (
+            "  - cột 'Ngày thành lập': phải là ngày có thật: 2019-03-15 hoặc 15/03/2019 "
+            "(giá trị ở dòng đầu tiên: '31/02/2020') — 200 dòng: 3–4, 6–7, 9–10,"
+        ) in vi.out
+        assert "--problems TỆP.csv" in vi.err
+        en = run(capsys, *args, "--lang", "en", "--max-problems", "1")
+        assert "… and 299 more problems not listed." in en.out
+        assert "must not be negative (got -3 in the first) — 100 rows: 2, 5, 8," in en.out
+        assert "  … and 1 more kinds of problem." in en.out  # one group shown of two
+        assert "31/02/2020" not in en.out.split("not listed.")[1]
+        every = run(capsys, *args, "--max-problems", "0")
+        assert len([ln for ln in every.out.splitlines() if ln.startswith("  - dòng ")]) == 300
+        assert "lỗi khác" not in every.out
+
+    def test_every_problem_can_be_written_to_a_table(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--problems FILE writes every problem (row, column, value, reason) as a CSV table
+        with a byte-order mark; a clean file leaves the header alone, so no earlier run's
+        problems remain; the file being imported is never overwritten."""
+        path = self._bad_dates(tmp_path, 30)
+        out = tmp_path / "loi.csv"
+        args = ["import", str(path), "--kind", "establishments", "--map", "2021-11"]
+        result = run(capsys, *args, "--problems", str(out), "--lang", "en")
+        assert result.code == ExitCode.NO
+        assert f"Wrote 30 problems to {out}." in result.err
+        assert "--problems FILE.csv" not in result.err  # no hint: the table has them all
+        raw = out.read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf")
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        assert rows[0] == ["Row", "Column", "Value", "Problem"]  # in the language chosen
+        assert len(rows) == 31
+        assert rows[1][:3] == ["2", "Số lao động", "-3"]
+        clean = tmp_path / "sach.csv"
+        write_csv(load_dataset(SAMPLE_DATASET).establishments, clean, "establishments")
+        args_clean = ["import", str(clean), "--kind", "establishments"]
+        again = run(capsys, *args_clean, "--problems", str(out))
+        assert again.code == 0
+        assert out.read_bytes().decode("utf-8-sig") == "Dòng,Cột,Giá trị,Lỗi\r\n"
+        itself = run(capsys, *args, "--problems", str(path), "--lang", "en")
+        assert_explained(itself, ExitCode.USAGE, "en", "is the file being imported")
+        assert path.read_text(encoding="utf-8").startswith("Mã cơ sở")
+
+    @pytest.mark.parametrize("value", ["-1", "x", "1.5"])
+    def test_the_problem_limit_is_a_whole_number(
+        self, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--max-problems takes 0 or more; anything else is a usage error naming it."""
+        path = self._bad_dates(tmp_path, 2)
+        result = run(
+            capsys, "import", str(path), "--kind", "establishments", "--max-problems", value
+        )
+        assert result.code == ExitCode.USAGE
+        assert f"--max-problems: “{value}” không phải số nguyên từ 0 trở lên" in result.err
 
     @pytest.mark.parametrize("lang", ["vi", "en"])
     def test_the_store_is_opened_before_the_file_is_read(

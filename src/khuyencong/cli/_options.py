@@ -154,6 +154,17 @@ def date_arg(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(text("cli.usage.bad_date", value=value)) from None
 
 
+def count_arg(value: str) -> int:
+    """A whole number, zero or more, as an option (how many to show): ``20``.
+
+    >>> count_arg("0")
+    0
+    """
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(text("cli.usage.not_count", value=value))
+    return int(value)
+
+
 def positive_arg(value: str) -> int:
     """A whole number above zero as an option (a limit): ``200000``.
 

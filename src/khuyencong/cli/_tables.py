@@ -19,24 +19,43 @@ import attrs
 from khuyencong._gc import collector_paused
 from khuyencong.cli._console import note, progress_bar, readable, writable
 from khuyencong.cli._errors import ExitCode, Failure, guarded
-from khuyencong.cli._options import add_common, choices_help, kinds_help, map_arg, positive_arg
+from khuyencong.cli._options import (
+    add_common,
+    choices_help,
+    count_arg,
+    kinds_help,
+    map_arg,
+    positive_arg,
+)
 from khuyencong.domain import Dataset, support_record_columns
 from khuyencong.exceptions import DuplicateIdError, ValidationError
 from khuyencong.importing import (
     ImportKind,
     ImportLimits,
     RowProblem,
+    group_problems,
     import_table,
     read_columns,
+    write_problems,
     write_template,
 )
 from khuyencong.messages import get_language, text
 from khuyencong.storage import Store, open_store, store_columns, store_dataset
 from khuyencong.units import MapId
 
-__all__ = ["add_parsers", "problem_line", "run_import", "run_template", "store_objects"]
+__all__ = [
+    "MAX_PROBLEMS",
+    "add_parsers",
+    "print_problems",
+    "problem_line",
+    "run_import",
+    "run_template",
+    "store_objects",
+]
 
 _MB = 1024 * 1024
+MAX_PROBLEMS = 20
+"""How many problems ``import`` lists one by one before it groups the rest."""
 
 _SECTIONS = {
     ImportKind.ESTABLISHMENTS: "establishments",
@@ -88,6 +107,14 @@ def add_parsers(subparsers: Any) -> None:
         help=text("cli.help.max_file_mb", default=limits.max_file_bytes // _MB),
     )
     imp.add_argument("--valid-only", action="store_true", help=text("cli.help.valid_only"))
+    imp.add_argument(
+        "--max-problems",
+        type=count_arg,
+        default=MAX_PROBLEMS,
+        metavar="N",
+        help=text("cli.help.max_problems", default=MAX_PROBLEMS),
+    )
+    imp.add_argument("--problems", metavar="FILE", help=text("cli.help.problems_file"))
     add_common(imp)
     imp.set_defaults(handler=run_import)
 
@@ -118,6 +145,44 @@ def problem_line(problem: RowProblem) -> str:
     return f"{where}: {problem.message}{got}"
 
 
+def print_problems(problems: Sequence[RowProblem], limit: int, *, hint: bool = True) -> None:
+    """List the problems, one line each, up to ``limit`` of them (``0``: all); past it, every
+    problem grouped by column and reason (at most ``limit`` groups), then, with ``hint``, how
+    to see each problem."""
+    shown = problems if limit == 0 else problems[:limit]
+    for problem in shown:
+        print(f"  - {problem_line(problem)}")
+    if len(shown) == len(problems):
+        return
+    print(text("cli.import.more_problems", count=len(problems) - len(shown)))
+    groups = group_problems(problems)
+    for group in groups[:limit]:
+        print(f"  - {group}")
+    if len(groups) > limit:
+        print(text("cli.import.more_groups", count=len(groups) - limit))
+    if hint:
+        note(text("cli.import.see_all"))
+
+
+def _problems_file(args: argparse.Namespace, source: Path) -> Path | None:
+    """The ``--problems`` file, checked before the table is read: its folder exists, it is
+    not a folder, and it is not the file being imported."""
+    if args.problems is None:
+        return None
+    path = writable(Path(args.problems), force=True)
+    if path.exists() and path.resolve() == source.resolve():
+        raise Failure(ExitCode.USAGE, text("cli.import.problems_is_input", path=path))
+    return path
+
+
+def _write_problems(path: Path | None, problems: Sequence[RowProblem]) -> None:
+    """Write every problem (none: the header alone, so no earlier run's file is left)."""
+    if path is None:
+        return
+    write_problems(problems, path)
+    note(text("cli.import.problems_written", count=len(problems), path=path))
+
+
 def store_objects(store: Store, kind: ImportKind, objects: Sequence[Any]) -> int:
     """Store imported objects in one unit of work (all or nothing); returns how many."""
     section = _SECTIONS[kind]
@@ -139,7 +204,9 @@ def _summary(source: str, total: int, valid: int) -> str:
     return text("cli.import.summary", source=source, total=total, valid=valid, bad=total - valid)
 
 
-def _import_columns(args: argparse.Namespace, path: Path, store: Store | None) -> int | None:
+def _import_columns(
+    args: argparse.Namespace, path: Path, store: Store | None, problems: Path | None
+) -> int | None:
     """Read, check and store a table of plain rows column by column (no object per row);
     ``None`` (nothing stored) when a row has a problem: the row-by-row import says which."""
     with progress_bar(text("cli.import.rows_unit")) as progress:
@@ -167,6 +234,7 @@ def _import_columns(args: argparse.Namespace, path: Path, store: Store | None) -
         print(_summary(table.source, total, total))  # as the row-by-row import says first
         raise
     print(_summary(table.source, total, total))
+    _write_problems(problems, ())
     if store is None:
         note(text("cli.import.not_stored"))
         return ExitCode.OK
@@ -178,11 +246,12 @@ def _import_columns(args: argparse.Namespace, path: Path, store: Store | None) -
 def run_import(args: argparse.Namespace) -> int:
     """Validate a table; store its rows when asked and when they are all valid."""
     path = readable(Path(args.file))
+    problems_path = _problems_file(args, path)
     with contextlib.ExitStack() as stack:
         # Open the store first: a wrong URL is reported before a large file is read.
         store = stack.enter_context(open_store(args.store)) if args.store else None
         stack.enter_context(collector_paused())  # the rows' many objects have no cycles
-        done = _import_columns(args, path, store)
+        done = _import_columns(args, path, store, problems_path)
         if done is not None:
             return done
         with progress_bar(text("cli.import.rows_unit")) as progress:
@@ -198,8 +267,8 @@ def run_import(args: argparse.Namespace) -> int:
                 projects=None if store is None else store.projects,
             )
         print(_summary(result.source, result.total_rows, len(result.objects)))
-        for problem in result.problems:
-            print(f"  - {problem_line(problem)}")
+        print_problems(result.problems, args.max_problems, hint=problems_path is None)
+        _write_problems(problems_path, result.problems)
         if result.problems and not args.valid_only:
             raise Failure(ExitCode.NO, text("cli.import.refused"), text("cli.hint.valid_only"))
         status = ExitCode.OK if result.ok else ExitCode.NO

@@ -7,6 +7,12 @@ reads. Excel needs the ``excel`` extra (``pip install "khuyencong[excel]"``); CS
 
 from khuyencong.importing._columns import Column, parse_date
 from khuyencong.importing._export import dumps_csv, table_rows, write_csv
+from khuyencong.importing._problems import (
+    ProblemGroup,
+    dumps_problems,
+    group_problems,
+    write_problems,
+)
 from khuyencong.importing._reading import ErrorCell, ImportLimits, UnsavedFormula
 from khuyencong.importing._tables import (
     ImportKind,
@@ -24,16 +30,20 @@ __all__ = [
     "ErrorCell",
     "ImportKind",
     "ImportLimits",
+    "ProblemGroup",
     "RowProblem",
     "TableColumns",
     "TableImport",
     "UnsavedFormula",
     "dumps_csv",
+    "dumps_problems",
+    "group_problems",
     "import_table",
     "parse_date",
     "read_columns",
     "read_rows",
     "table_rows",
     "write_csv",
+    "write_problems",
     "write_template",
 ]
