@@ -493,6 +493,32 @@ class TestValidate:
         assert "$.establishments[0].employees: must not be negative" in result.out
         assert "$.support_records[0].establishment_id" in result.out
 
+    def test_many_problems_of_a_file_are_listed_up_to_a_limit_then_grouped(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """An exporter's one mistake in 300 records lists 20 problems, then every problem
+        grouped by where it is (positions as ``[*]``) and its reason; ``--json`` and
+        ``--max-problems 0`` keep every one."""
+        data = json.loads(SAMPLE_DATASET.read_text(encoding="utf-8"))
+        first = data["support_records"][0]
+        data["support_records"] += [
+            dict(first, id=f"X{i}", delivered_on="2020-02-31") for i in range(300)
+        ]
+        bad = write(tmp_path / "bad.json", data)
+        result = run(capsys, "validate", str(bad), "--lang", "en")
+        assert result.code == 1
+        assert len([ln for ln in result.out.splitlines() if ln.startswith("  - $.")]) == 21
+        assert "… and 280 more problems not listed." in result.out
+        assert "  - $.support_records[*].delivered_on: " in result.out
+        assert (
+            "— 300 times, $.support_records[4].delivered_on to "
+            "$.support_records[303].delivered_on" in result.out
+        )
+        every = run(capsys, "validate", str(bad), "--max-problems", "0")
+        assert len([ln for ln in every.out.splitlines() if ln.startswith("  - $.")]) == 300
+        listed = json.loads(run(capsys, "validate", str(bad), "--json").out)
+        assert len(listed[0]["problems"]) == 300
+
     @pytest.mark.parametrize("lang", ["vi", "en"])
     def test_an_unreadable_file_is_explained_and_the_others_still_read(
         self, lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
