@@ -165,6 +165,22 @@ def count_arg(value: str) -> int:
     return int(value)
 
 
+MAX_PROBLEMS = 20
+"""How many problems ``import`` and ``validate`` list one by one before they group the rest."""
+
+
+def add_max_problems(parser: argparse.ArgumentParser, help_key: str) -> None:
+    """Add ``--max-problems N`` (0 or more; :data:`MAX_PROBLEMS` by default), its help text
+    read from the catalogue at ``help_key``."""
+    parser.add_argument(
+        "--max-problems",
+        type=count_arg,
+        default=MAX_PROBLEMS,
+        metavar="N",
+        help=text(help_key, default=MAX_PROBLEMS),
+    )
+
+
 def positive_arg(value: str) -> int:
     """A whole number above zero as an option (a limit): ``200000``.
 

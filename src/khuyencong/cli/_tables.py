@@ -21,8 +21,8 @@ from khuyencong.cli._console import note, progress_bar, readable, writable
 from khuyencong.cli._errors import ExitCode, Failure, guarded
 from khuyencong.cli._options import (
     add_common,
+    add_max_problems,
     choices_help,
-    count_arg,
     kinds_help,
     map_arg,
     positive_arg,
@@ -44,7 +44,6 @@ from khuyencong.storage import Store, open_store, store_columns, store_dataset
 from khuyencong.units import MapId
 
 __all__ = [
-    "MAX_PROBLEMS",
     "add_parsers",
     "print_problems",
     "problem_line",
@@ -54,8 +53,6 @@ __all__ = [
 ]
 
 _MB = 1024 * 1024
-MAX_PROBLEMS = 20
-"""How many problems ``import`` lists one by one before it groups the rest."""
 
 _SECTIONS = {
     ImportKind.ESTABLISHMENTS: "establishments",
@@ -107,13 +104,7 @@ def add_parsers(subparsers: Any) -> None:
         help=text("cli.help.max_file_mb", default=limits.max_file_bytes // _MB),
     )
     imp.add_argument("--valid-only", action="store_true", help=text("cli.help.valid_only"))
-    imp.add_argument(
-        "--max-problems",
-        type=count_arg,
-        default=MAX_PROBLEMS,
-        metavar="N",
-        help=text("cli.help.max_problems", default=MAX_PROBLEMS),
-    )
+    add_max_problems(imp, "cli.help.max_problems")
     imp.add_argument("--problems", metavar="FILE", help=text("cli.help.problems_file"))
     add_common(imp)
     imp.set_defaults(handler=run_import)

@@ -16,16 +16,13 @@ from typing import Any
 
 from khuyencong.cli._console import emit_json
 from khuyencong.cli._errors import ExitCode, debug_wanted, guarded, report_failure
-from khuyencong.cli._options import add_common, count_arg
+from khuyencong.cli._options import MAX_PROBLEMS, add_common, add_max_problems
 from khuyencong.converters import unstructure
 from khuyencong.datafiles import SAMPLE_DATASET, DatasetReading, read_dataset
 from khuyencong.exceptions import Problem
 from khuyencong.messages import text
 
-MAX_PROBLEMS = 20
-"""How many problems of a file ``validate`` lists one by one before it groups the rest."""
-
-__all__ = ["MAX_PROBLEMS", "add_parser", "print_problems", "reading_data", "run"]
+__all__ = ["add_parser", "print_problems", "reading_data", "run"]
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -37,13 +34,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     parser.add_argument("files", nargs="*", metavar="FILE", help=text("cli.help.validate_files"))
     parser.add_argument("--json", action="store_true", help=text("cli.help.validate_json"))
-    parser.add_argument(
-        "--max-problems",
-        type=count_arg,
-        default=MAX_PROBLEMS,
-        metavar="N",
-        help=text("cli.help.validate_max_problems", default=MAX_PROBLEMS),
-    )
+    add_max_problems(parser, "cli.help.validate_max_problems")
     add_common(parser)
     parser.set_defaults(handler=run)
     return parser
