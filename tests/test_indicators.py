@@ -194,6 +194,30 @@ class TestDateField:
         assert compute(ind, data, Period.year(2018), date_field=DateField.DECIDED_ON).value == 1
         assert compute(ind, data, Period.year(2019), date_field=DateField.DECIDED_ON).value == 0
 
+    @given(
+        st.integers(1, 30),
+        st.dates(dt.date(2018, 12, 30), dt.date(2020, 1, 2)),
+        st.none() | st.dates(dt.date(2018, 12, 30), dt.date(2020, 1, 2)),
+        st.booleans(),
+    )
+    @settings(max_examples=80, deadline=None)
+    def test_records_sharing_one_date_are_placed_as_one_by_one(
+        self, n: int, day: dt.date, other: dt.date | None, copies: bool
+    ) -> None:
+        """Records that share one delivery date (the support records of one evaluation, placed
+        at once) are in a year exactly when each one alone is — also when the date is the same
+        day as separate objects, or one record has another day."""
+        days = [dt.date(day.year, day.month, day.day) if copies else day for _ in range(n)]
+        if other is not None:
+            days[-1] = other
+        records = [
+            rec(i, "E1", SupportContent.SHOWROOM, d, national_amount=1) for i, d in enumerate(days)
+        ]
+        ind = STANDARD_INDICATORS["funds_disbursed"]  # one đồng each: the records in the year
+        for year in (2018, 2019, 2020):
+            expected = sum(d.year == year for d in days)
+            assert compute(ind, make(records), Period.year(year)).value == expected
+
     def test_wrong_date_field_refused(self) -> None:
         """A support record has no fair start date: the indicator refuses it."""
         with language("en"), pytest.raises(ValidationError, match="no such date"):

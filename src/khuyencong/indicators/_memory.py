@@ -411,7 +411,11 @@ class _Table:
             if len(self._in_period) >= 3:
                 self._in_period.clear()
             col = self.col(f"date.{q.date_field.value}")
-            if any(map(operator.is_, col, itertools.repeat(None))):
+            first = col[0] if col else None
+            if first is not None and col.count(first) == len(col):
+                # One date on every row (the support records of one evaluation): placed once.
+                placed = list(range(len(col))) if lo <= first <= hi else []
+            elif any(map(operator.is_, col, itertools.repeat(None))):
                 placed = [i for i, d in enumerate(col) if d is not None and lo <= d <= hi]
             else:  # every row has the date: compared in C
                 inside = map(
