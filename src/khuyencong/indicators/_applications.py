@@ -96,7 +96,7 @@ class _Rows:
     """The index of each kept row, built when first read (a drill-down's record, a row given
     as a caller may write it): figures alone never need it."""
 
-    def __init__(self, mask: list[bool]) -> None:
+    def __init__(self, mask: Sequence[bool]) -> None:
         self._mask = mask
         self._rows: list[int] | None = None
 
@@ -183,9 +183,14 @@ class EligibleSupport:
         contents = c.get("content")
         if contents is None:
             contents = [None] * len(results.eligible)
-        has = map(operator.is_not, contents, itertools.repeat(None))
-        fine = map(operator.is_, results.error, itertools.repeat(None))  # a content not in force
-        mask = list(map(operator.and_, map(operator.and_, results.eligible, has), fine))
+        eligible, errors = results.eligible, results.error
+        mask: Sequence[bool]
+        if errors.count(None) == len(errors) and None not in contents:
+            mask = eligible  # the common case: no error and a content on every row
+        else:
+            has = map(operator.is_not, contents, itertools.repeat(None))
+            fine = map(operator.is_, errors, itertools.repeat(None))  # a content not in force
+            mask = list(map(operator.and_, map(operator.and_, eligible, has), fine))
         rows = _Rows(mask)
 
         def kept(column: Sequence[Any]) -> list[Any]:
