@@ -79,7 +79,7 @@ def applications(draw: st.DrawFn) -> dict[str, list[Any]]:
     ids = draw(st.lists(st.sampled_from(["CS-1", "CS-2", "HTX-3", "Cơ-4", "cs-5"]), min_size=n))
     ids = ids[:n]
     forms = [f for f in LegalForm if f is not LegalForm.ARTISAN]
-    contents = st.sampled_from(list(SupportContent))
+    contents: st.SearchStrategy[SupportContent | None] = st.sampled_from(list(SupportContent))
     if draw(st.booleans()):  # else a content on every row (the common case, decided at once)
         contents = st.none() | contents
     places = st.just(TOWNSHIP)
