@@ -5,6 +5,11 @@ N support records (those of ``bench_indicators.py``) are written as the import t
 
 - ``khuyencong import --kind support_records FILE --store sqlite:///…``, the command in a fresh
   process (interpreter start and imports included), and without ``--store`` (validate only);
+  the command runs with the library's modules compiled to bytecode, as a package installed by
+  ``pip install`` has them (compiled once, before timing, into a bytecode folder of the run's
+  own: ``common.bytecode_envs``); for the record, the same command also runs with the library
+  compiled from source at each start, as a checkout runs under ``PYTHONDONTWRITEBYTECODE=1``
+  (about 0.1 s more);
 - the API in this process: ``khuyencong.importing.import_table`` (parse and validate every
   row), then ``khuyencong.storage.store_dataset`` of its objects;
 - the library's bulk import of the same records, already built: ``store_dataset`` alone (the
@@ -35,6 +40,7 @@ from khuyencong.importing import import_table, write_csv
 from khuyencong.storage import open_store, store_dataset
 
 CLI = "khuyencong import --store (CLI)"
+CLI_SOURCE = "khuyencong import --store (CLI, library compiled at each start)"
 BULK = "bulk import: store_dataset of built records"
 VALIDATE = "khuyencong import, validate only (CLI)"
 
@@ -78,14 +84,24 @@ def main(argv: list[str] | None = None) -> None:
         csv = folder / "support_records.csv"
         write_csv(records, csv, "support_records")
         print(f"CSV: {csv.stat().st_size / 2**20:.1f} MiB", flush=True)
+        one_row = folder / "one_row.csv"
+        one_row.write_text("\n".join(csv.read_text(encoding="utf-8").splitlines()[:2]) + "\n")
+        imp = [*common.khuyencong_cli(), "import", "--kind", "support_records"]
+        warm = iter(range(2))
+        envs = common.bytecode_envs(
+            folder,
+            lambda: [*imp, str(one_row), "--store", fresh_store(folder / f"warm-{next(warm)}.db")],
+        )
         for k in range(args.runs):
-            cli = [*common.khuyencong_cli(), "import", "--kind", "support_records", str(csv)]
-            ran = common.run([*cli, "--store", fresh_store(folder / f"cli-{k}.db")])
-            note(CLI, ran.wall, ran.cpu, ran.rss)
-            ran = common.run(cli)
+            cli = [*imp, str(csv)]
+            for name, env in ((CLI, envs["compiled"]), (CLI_SOURCE, envs["source"])):
+                db = folder / f"cli-{k}-{len(name)}.db"
+                ran = common.run([*cli, "--store", fresh_store(db)], env=env)
+                note(name, ran.wall, ran.cpu, ran.rss)
+                with open_store(f"sqlite:///{db}") as store:
+                    assert store.support_records.count() == n, "the command stored every row"
+            ran = common.run(cli, env=envs["compiled"])
             note(VALIDATE, ran.wall, ran.cpu, ran.rss)
-            with open_store(f"sqlite:///{folder}/cli-{k}.db") as store:
-                assert store.support_records.count() == n, "the command stored every row"
 
             with common.Clocked() as parsed:
                 result = import_table(csv, "support_records")
@@ -131,6 +147,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     ours_s, bulk_s = med[CLI], med[BULK]
     print(f"khuyencong import, validate only: {n / med[VALIDATE]:,.0f} rows/s (wall)")
+    print(
+        f"khuyencong import, library compiled at each start: {n / med[CLI_SOURCE]:,.0f} rows/s "
+        f"wall, {n / med_cpu[CLI_SOURCE]:,.0f} CPU ({med_cpu[CLI_SOURCE] / med_cpu[BULK]:.2f}× "
+        "the bulk import's CPU)"
+    )
     print(
         f"goal: khuyencong import ≥ 50,000 rows/s: {n / ours_s:,.0f} rows/s wall, "
         f"{n / med_cpu[CLI]:,.0f} CPU (ours {ours_s:.2f} s for {n:,} rows; "

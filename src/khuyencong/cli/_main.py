@@ -23,8 +23,9 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn
 
-from khuyencong import __version__
+import khuyencong
 from khuyencong.cli._console import safe_streams
 from khuyencong.cli._errors import ExitCode, guarded
 from khuyencong.cli._options import Parser, add_common, scan_option
@@ -34,7 +35,27 @@ __all__ = ["build_parser", "main"]
 
 
 def _version_line() -> str:
-    return f"khuyencong {__version__}"
+    # The version comes from the package's metadata (``importlib.metadata``, ~20 ms to import):
+    # read only when asked for, not at every command's start.
+    return f"khuyencong {khuyencong.__version__}"
+
+
+class _VersionAction(argparse.Action):
+    """``--version``: print the version line and exit, as argparse's ``version`` action does,
+    reading the version only when the option is given."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:  # noqa: A002  (argparse's name)
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> NoReturn:
+        print(_version_line())
+        parser.exit()
 
 
 @guarded("khuyencong version")
@@ -85,9 +106,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         description=text("cli.help.description"),
         epilog=text("cli.help.exit_codes"),
     )
-    parser.add_argument(
-        "--version", action="version", version=_version_line(), help=text("cli.help.version")
-    )
+    parser.add_argument("--version", action=_VersionAction, help=text("cli.help.version"))
     add_common(parser, top=True)
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", title=text("cli.help.commands")
