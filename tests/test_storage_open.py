@@ -11,6 +11,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from khuyencong.domain import Period
 from khuyencong.exceptions import SchemaVersionError, StoreError, StoreOptionError
 from khuyencong.messages import language
 from khuyencong.storage import SCHEMA_VERSION, MemoryStore, SQLiteStore, open_store
@@ -268,7 +269,7 @@ class TestSQLiteSchema:
         conn.close()
         record = sample_support_record()
         with open_store(str(path)) as store:
-            assert store.schema_version == SCHEMA_VERSION == 4
+            assert store.schema_version == SCHEMA_VERSION == 5
             store.establishments.add(sample_establishment())
             store.support_records.add(record)
         with open_store(str(path)) as store:
@@ -282,7 +283,7 @@ class TestSQLiteSchema:
         assert {"ix_support_records_indicators", "ix_establishments_indicators"} <= indexes
 
     def test_version_3_database_gains_the_outcome_columns(self, tmp_path: Path) -> None:
-        """A database at schema version 3 is migrated to version 4 on open: the outcome
+        """A database at schema version 3 is migrated on open (through version 4): the outcome
         columns are back-filled from each record's data (NULL where nothing was reported), the
         partial outcome index is created, and the integrity check passes."""
         path = tmp_path / "v3.db"
@@ -322,7 +323,7 @@ class TestSQLiteSchema:
         conn.commit()
         conn.close()
         with open_store(str(path)) as store:
-            assert store.schema_version == SCHEMA_VERSION == 4
+            assert store.schema_version == SCHEMA_VERSION == 5
             assert store.check_integrity() == []
             assert store.support_records.find() == [reported, sample_support_record(2)]
         conn = sqlite3.connect(path)
@@ -339,6 +340,76 @@ class TestSQLiteSchema:
             ("SR-000002", None, None, None),
         ]
         assert "ix_support_records_outcomes" in indexes
+
+    def test_version_4_database_drops_the_redundant_day_index(self, tmp_path: Path) -> None:
+        """A database at schema version 4 is migrated to version 5 on open: the support
+        records' index on the day (a prefix of their covering index) is dropped, every record
+        is kept, and a period is still found through the covering index."""
+        path = tmp_path / "v4.db"
+        conn = sqlite3.connect(path)
+        for step in schema.MIGRATIONS[:4]:
+            for statement in step.statements(schema.SQLITE_TYPES):
+                conn.execute(statement)
+        conn.execute(
+            "INSERT INTO meta VALUES ('application', 'khuyencong'), ('schema_version', '4')"
+        )
+        est = rec.ESTABLISHMENTS
+        est_names = ["id", *(c.name for c in est.columns), "data"]
+        conn.execute(
+            f"INSERT INTO establishments ({', '.join(est_names)}) "
+            f"VALUES ({', '.join('?' for _ in est_names)})",
+            ["E-1", *est.row(sample_establishment()), to_json(sample_establishment())],
+        )
+        spec = rec.SUPPORT_RECORDS
+        names = ["id", *(c.name for c in spec.columns), "data"]
+        records = [
+            attrs.evolve(sample_support_record(i), delivered_on=dt.date(2019 + i, 5, 1))
+            for i in (1, 2, 3)
+        ]
+        for record in records:
+            values = [v.isoformat() if isinstance(v, dt.date) else v for v in spec.row(record)]
+            conn.execute(
+                f"INSERT INTO support_records ({', '.join(names)}) "
+                f"VALUES ({', '.join('?' for _ in names)})",
+                [record.id, *values, to_json(record)],
+            )
+        conn.commit()
+        before = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        conn.close()
+        assert "ix_support_records_day" in before
+        period = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
+        with open_store(str(path)) as store:
+            assert store.schema_version == SCHEMA_VERSION == 5
+            assert store.check_integrity() == []
+            assert store.support_records.find() == records
+            assert store.support_records.find(period=period) == records[1:]
+            assert store.support_records.count(period=period) == 2
+        conn = sqlite3.connect(path)
+        after = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM support_records "
+            "WHERE day BETWEEN '2021-01-01' AND '2022-12-31'"
+        ).fetchall()
+        conn.close()
+        assert before - after == {"ix_support_records_day"}
+        assert "ix_support_records_indicators" in " ".join(str(row[3]) for row in plan)
+
+    def test_a_new_database_has_no_index_on_the_day_alone(self, tmp_path: Path) -> None:
+        """A new store is built through every version: it ends without the support records'
+        index on the day, with the covering index that begins with the day."""
+        path = tmp_path / "new.db"
+        open_store(str(path)).close()
+        conn = sqlite3.connect(path)
+        indexes = {
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'index' "
+                "AND tbl_name = 'support_records'"
+            )
+        }
+        conn.close()
+        assert "ix_support_records_day" not in indexes
+        assert {"ix_support_records_indicators", "ix_support_records_content_day"} <= indexes
 
 
 def _digest(path: Path) -> str:

@@ -8,20 +8,23 @@ dropped afterwards, so parallel runs never collide.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 import uuid
 from collections.abc import Iterator
 
+import attrs
 import psycopg
 import pytest
 from psycopg import sql
 
 from _figures import PG_THREAD_COMMITS, PG_THREADS
 from _stores import postgres_url
+from khuyencong.domain import Period
 from khuyencong.exceptions import BudgetExceededError, SchemaVersionError, StoreError
 from khuyencong.messages import language
-from khuyencong.storage import PostgresStore, Store, open_store
+from khuyencong.storage import SCHEMA_VERSION, PostgresStore, Store, open_store
 from khuyencong.storage import _sql as sql_module
 from khuyencong.testing.conformance import (
     StoreConformance,
@@ -115,6 +118,50 @@ def test_newer_schema_is_refused(pg_schema: tuple[str, str]) -> None:
         )
     with language("en"), pytest.raises(SchemaVersionError, match="newer"):
         open_store(_with_schema(url, name))
+
+
+def test_version_4_schema_drops_the_redundant_day_index(pg_schema: tuple[str, str]) -> None:
+    """A schema at version 4 (version 5's tables plus the support records' index on the day)
+    is migrated to version 5 on open: that index is dropped, the records are kept, and a
+    period is still found."""
+
+    url, name = pg_schema
+    records = [
+        attrs.evolve(sample_support_record(i), delivered_on=dt.date(2019 + i, 5, 1))
+        for i in (1, 2, 3)
+    ]
+    with open_store(_with_schema(url, name)) as store:
+        store.establishments.add(sample_establishment(1))
+        store.support_records.add_many(records)
+    schema = sql.Identifier(name)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE INDEX ix_support_records_day ON {}.support_records (day)").format(
+                schema
+            )
+        )
+        conn.execute(
+            sql.SQL("UPDATE {}.meta SET value = '4' WHERE key = 'schema_version'").format(schema)
+        )
+
+    def indexes() -> set[str]:
+        with psycopg.connect(url) as conn:
+            rows = conn.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = %s "
+                "AND tablename = 'support_records'",
+                [name],
+            ).fetchall()
+        return {str(r[0]) for r in rows}
+
+    before = indexes()
+    period = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
+    with open_store(_with_schema(url, name)) as store:
+        assert store.schema_version == SCHEMA_VERSION == 5
+        assert store.check_integrity() == []
+        assert store.support_records.find() == records
+        assert store.support_records.find(period=period) == records[1:]
+    assert before - indexes() == {"ix_support_records_day"}
+    assert "ix_support_records_indicators" in indexes()
 
 
 class TestPostgresOnly:

@@ -202,7 +202,7 @@ class RecordSpec(Generic[T]):
         columns: The queried columns (besides ``id`` and ``data``).
         row: The values of ``columns`` for one object (dates as :class:`datetime.date`).
         filters: Filter name → conditions.
-        indexes: The column tuples to index.
+        indexes: The column tuples schema version 1 indexes (later versions may drop one).
         references: The stored objects an object names, as ``(field, table, id)``: its
             establishment (or a project's beneficiaries), the project of a record, the prior
             entry of an award entry (none for an establishment).
@@ -509,6 +509,8 @@ SUPPORT_RECORDS: RecordSpec[SupportRecord] = RecordSpec(
         "fund": _fund_amounts,
         "legal_form": _legal_form_join,
     },
+    # Schema version 1's indexes; version 5 drops the one on the day (the covering index of
+    # version 3 begins with the day and serves the same ranges).
     indexes=(("day",), *_UNIT_INDEXES, ("content", "day"), ("establishment_id",)),
     references=_establishment_and_project,
     from_columns=_query_columns(_SUPPORT_QUERY),
