@@ -426,10 +426,14 @@ def _split_plain(
         return None
     if set(map(methodcaller("count", delimiter), lines)) != {width - 1}:
         return False
-    # A blank line (no cell, or only empty cells and spaces) is left out by the reader's path.
-    if not all(map(str.strip, map(methodcaller("replace", delimiter, ""), lines))):
-        return False
     cells = content.replace("\n", delimiter).split(delimiter)  # width cells a line
+    # A blank line (no cell, or only empty cells and spaces) is left out by the reader's path.
+    # A line whose first cell holds more than spaces is not blank: when every line's does (an
+    # id column), that is known from one column; else each line is looked at whole.
+    if not all(map(str.strip, cells[::width])) and not all(
+        map(str.strip, map(methodcaller("replace", delimiter, ""), lines))
+    ):
+        return False
     # No cell is longer than its line: the cells are measured only when a line is too long.
     too_long = max(map(len, lines)) > limits.max_cell_chars
     if too_long and max(map(len, cells)) > limits.max_cell_chars:

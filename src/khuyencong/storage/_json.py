@@ -256,14 +256,15 @@ def json_column_writer(
                 column = columns[name]
                 first = column[0] if column else None
                 kinds = set(map(type, column))
-                if len(kinds) == 1 and column.count(first) == len(column):
+                # (The last value first: a column that varies mostly differs there already.)
+                if len(kinds) == 1 and column[-1] == first and column.count(first) == len(column):
                     parts.append(f'"{name}":' + piece(first).replace("%", "%%"))
                     continue
                 parts.append(f'"{name}":%s')
                 if piece is _text and kinds == {str}:  # ids: every value differs
                     texts.append(list(map(_string, column)))
                 else:
-                    texts.append(mapped(piece, column))
+                    texts.append(mapped(piece, column, kinds))
         except _UnexpectedValueError:
             return None
         row = "{" + ",".join(parts) + "}"

@@ -306,13 +306,18 @@ def _enum_value(value: enum.Enum) -> object:
     return value.value
 
 
-def mapped(transform: Callable[[Any], Any], column: Sequence[Any]) -> list[Any]:
+def mapped(
+    transform: Callable[[Any], Any],
+    column: Sequence[Any],
+    kinds: set[type[Any]] | None = None,
+) -> list[Any]:
     """``[transform(v) for v in column]``, calling ``transform`` once per distinct value when
     the column's values are of one type besides ``None`` (of a checked record's field: equal
-    values of one such type are the same value)."""
+    values of one such type are the same value); ``kinds``: the types of the column's values,
+    when the caller has them already (a pass over the column less)."""
     if column and column[0] is None and column.count(None) == len(column):
         return [transform(None)] * len(column)  # an empty optional column
-    kinds = set(map(type, column))
+    kinds = set(map(type, column)) if kinds is None else set(kinds)
     kinds.discard(type(None))
     if len(kinds) <= 1 and not kinds & {bool, float}:
         distinct = set(column)
