@@ -258,13 +258,7 @@ class TestSQLiteSchema:
         covering indexes for indicators are created, its records are kept and it passes the
         integrity check."""
         path = tmp_path / "v2.db"
-        conn = sqlite3.connect(path)
-        for step in schema.MIGRATIONS[:2]:
-            for statement in step.statements(schema.SQLITE_TYPES):
-                conn.execute(statement)
-        conn.execute(
-            "INSERT INTO meta VALUES ('application', 'khuyencong'), ('schema_version', '2')"
-        )
+        conn = _database_at(path, 2)
         conn.commit()
         conn.close()
         record = sample_support_record()
@@ -287,20 +281,8 @@ class TestSQLiteSchema:
         columns are back-filled from each record's data (NULL where nothing was reported), the
         partial outcome index is created, and the integrity check passes."""
         path = tmp_path / "v3.db"
-        conn = sqlite3.connect(path)
-        for step in schema.MIGRATIONS[:3]:
-            for statement in step.statements(schema.SQLITE_TYPES):
-                conn.execute(statement)
-        conn.execute(
-            "INSERT INTO meta VALUES ('application', 'khuyencong'), ('schema_version', '3')"
-        )
-        est = rec.ESTABLISHMENTS  # the records' establishment, as version 3 stored it
-        est_names = ["id", *(c.name for c in est.columns), "data"]
-        conn.execute(
-            f"INSERT INTO establishments ({', '.join(est_names)}) "
-            f"VALUES ({', '.join('?' for _ in est_names)})",
-            ["E-1", *est.row(sample_establishment()), to_json(sample_establishment())],
-        )
+        conn = _database_at(path, 3)
+        _insert_establishment(conn)  # the records' establishment, as version 3 stored it
         spec = rec.SUPPORT_RECORDS
         old = [c for c in spec.columns if c.since < 4]
         names = ["id", *(c.name for c in old), "data"]
@@ -346,20 +328,8 @@ class TestSQLiteSchema:
         records' index on the day (a prefix of their covering index) is dropped, every record
         is kept, and a period is still found through the covering index."""
         path = tmp_path / "v4.db"
-        conn = sqlite3.connect(path)
-        for step in schema.MIGRATIONS[:4]:
-            for statement in step.statements(schema.SQLITE_TYPES):
-                conn.execute(statement)
-        conn.execute(
-            "INSERT INTO meta VALUES ('application', 'khuyencong'), ('schema_version', '4')"
-        )
-        est = rec.ESTABLISHMENTS
-        est_names = ["id", *(c.name for c in est.columns), "data"]
-        conn.execute(
-            f"INSERT INTO establishments ({', '.join(est_names)}) "
-            f"VALUES ({', '.join('?' for _ in est_names)})",
-            ["E-1", *est.row(sample_establishment()), to_json(sample_establishment())],
-        )
+        conn = _database_at(path, 4)
+        _insert_establishment(conn)
         spec = rec.SUPPORT_RECORDS
         names = ["id", *(c.name for c in spec.columns), "data"]
         records = [
@@ -410,6 +380,30 @@ class TestSQLiteSchema:
         conn.close()
         assert "ix_support_records_day" not in indexes
         assert {"ix_support_records_indicators", "ix_support_records_content_day"} <= indexes
+
+
+def _database_at(path: Path, version: int) -> sqlite3.Connection:
+    """A connection to a new khuyencong database at ``path``, built by the migrations up to
+    ``version`` as the library of that version built it (uncommitted)."""
+    conn = sqlite3.connect(path)
+    for step in schema.MIGRATIONS[:version]:
+        for statement in step.statements(schema.SQLITE_TYPES):
+            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO meta VALUES ('application', 'khuyencong'), ('schema_version', ?)",
+        [str(version)],
+    )
+    return conn
+
+
+def _insert_establishment(conn: sqlite3.Connection) -> None:
+    """Store the conformance suite's sample establishment in the connection's database."""
+    est = rec.ESTABLISHMENTS
+    names = ["id", *(c.name for c in est.columns), "data"]
+    conn.execute(
+        f"INSERT INTO establishments ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+        ["E-1", *est.row(sample_establishment()), to_json(sample_establishment())],
+    )
 
 
 def _digest(path: Path) -> str:
