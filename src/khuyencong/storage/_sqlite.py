@@ -145,7 +145,7 @@ class _SQLiteDialect(Dialect):
         again, all inside the caller's transaction (a failure rolls the indexes back with the
         rows), with a larger page cache while it runs.
 
-        Maintaining eight indexes row by row makes each insert dearer as the table grows;
+        Maintaining seven indexes row by row makes each insert dearer as the table grows;
         building an index from the finished table is one sort, so the cost per row stays flat.
         """
         if count < BULK_ROWS:
