@@ -67,7 +67,6 @@ from cattrs.errors import (
 )
 from cattrs.preconf.json import JsonConverter
 from cattrs.preconf.json import make_converter as _make_json_converter
-from dateutil.parser import isoparse
 
 from khuyencong.exceptions import FileFormatError, Problem, ValidationError
 from khuyencong.messages import text
@@ -191,6 +190,10 @@ def _structure_datetime(value: object, _: object) -> dt.datetime:
     if not isinstance(value, str):
         msg = text("converters.timestamp")
         raise _BadValueError(msg, value)
+    # dateutil's parser (~10 ms to import) is loaded by the first timestamp read, not by every
+    # command's start.
+    from dateutil.parser import isoparse  # noqa: PLC0415
+
     try:
         result = isoparse(value)
     except (ValueError, OverflowError):
