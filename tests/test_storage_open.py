@@ -11,7 +11,8 @@ from pathlib import Path
 import attrs
 import pytest
 
-from khuyencong.domain import Period
+from khuyencong.domain import Period, SupportRecord
+from khuyencong.indicators import STANDARD_INDICATORS, compute
 from khuyencong.exceptions import SchemaVersionError, StoreError, StoreOptionError
 from khuyencong.messages import language
 from khuyencong.storage import SCHEMA_VERSION, MemoryStore, SQLiteStore, open_store
@@ -328,22 +329,7 @@ class TestSQLiteSchema:
         records' index on the day (a prefix of their covering index) is dropped, every record
         is kept, and a period is still found through the covering index."""
         path = tmp_path / "v4.db"
-        conn = _database_at(path, 4)
-        _insert_establishment(conn)
-        spec = rec.SUPPORT_RECORDS
-        names = ["id", *(c.name for c in spec.columns), "data"]
-        records = [
-            attrs.evolve(sample_support_record(i), delivered_on=dt.date(2019 + i, 5, 1))
-            for i in (1, 2, 3)
-        ]
-        for record in records:
-            values = [v.isoformat() if isinstance(v, dt.date) else v for v in spec.row(record)]
-            conn.execute(
-                f"INSERT INTO support_records ({', '.join(names)}) "
-                f"VALUES ({', '.join('?' for _ in names)})",
-                [record.id, *values, to_json(record)],
-            )
-        conn.commit()
+        conn, records = _version_4_with_records(path)
         before = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         conn.close()
         assert "ix_support_records_day" in before
@@ -394,6 +380,28 @@ def _database_at(path: Path, version: int) -> sqlite3.Connection:
         [str(version)],
     )
     return conn
+
+
+def _version_4_with_records(path: Path) -> tuple[sqlite3.Connection, list[SupportRecord]]:
+    """A database at schema version 4 holding the sample establishment and three support
+    records of 2020, 2021 and 2022, as that version stored them (committed), and the records."""
+    conn = _database_at(path, 4)
+    _insert_establishment(conn)
+    spec = rec.SUPPORT_RECORDS
+    names = ["id", *(c.name for c in spec.columns), "data"]
+    records = [
+        attrs.evolve(sample_support_record(i), delivered_on=dt.date(2019 + i, 5, 1))
+        for i in (1, 2, 3)
+    ]
+    for record in records:
+        values = [v.isoformat() if isinstance(v, dt.date) else v for v in spec.row(record)]
+        conn.execute(
+            f"INSERT INTO support_records ({', '.join(names)}) "
+            f"VALUES ({', '.join('?' for _ in names)})",
+            [record.id, *values, to_json(record)],
+        )
+    conn.commit()
+    return conn, records
 
 
 def _insert_establishment(conn: sqlite3.Connection) -> None:
@@ -538,6 +546,43 @@ class TestReadOnly:
             assert "backup" not in str(info.value)
         finally:
             subprocess.run(["umount", str(mount)], check=True)
+
+    def test_a_store_one_index_behind_is_read_as_it_is(self, tmp_path: Path) -> None:
+        """A store made before schema version 5 (which only drops an index another covers)
+        is read read-only as it is — a report after upgrading the library works at once — and
+        the file is left unchanged; opened to write, it is migrated."""
+        path = tmp_path / "v4.db"
+        _version_4_with_records(path)[0].close()
+        before = _digest(path)
+        period = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
+        with open_store(str(path), read_only=True) as store:
+            assert store.schema_version == 4
+            assert [r.id for r in store.support_records.find(period=period)] == [
+                "SR-000002",
+                "SR-000003",
+            ]
+            supported = STANDARD_INDICATORS["establishments_supported"]
+            assert compute(supported, store, period).value == 1
+        assert _digest(path) == before
+        with open_store(str(path)) as store:
+            assert store.schema_version == SCHEMA_VERSION
+
+    def test_a_store_behind_a_step_that_changes_reads_is_refused_read_only(
+        self, tmp_path: Path
+    ) -> None:
+        """A store older than a step that adds what queries read (version 4's outcome
+        columns) cannot be read before it is migrated: read-only, it is refused with a
+        message saying to open it for writing once, and left unchanged."""
+        path = tmp_path / "v3.db"
+        conn = _database_at(path, 3)
+        conn.commit()
+        conn.close()
+        before = _digest(path)
+        with language("en"), pytest.raises(SchemaVersionError) as info:
+            open_store(str(path), read_only=True)
+        assert "schema version 3, older than this library's 5" in str(info.value)
+        assert "open it for writing once" in str(info.value)
+        assert _digest(path) == before
 
     def test_a_full_disk_is_not_called_damage(self, tmp_path: Path) -> None:
         """When the disk is full a write is refused with a message saying so (free space and

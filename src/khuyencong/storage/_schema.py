@@ -96,12 +96,16 @@ class Migration:
         statements: The SQL statements for a dialect's types (no values: pure DDL).
         backfill: Tables whose columns added at ``version`` the store then computes from each
             row's ``data`` (in the same transaction).
+        reads_alike: Whether a database one step short of ``version`` answers every query of
+            this library as one at ``version`` does (the step only drops an index another one
+            covers): a read-only open then reads it as it is, since it cannot migrate it.
     """
 
     version: int
     description: str
     statements: Callable[[SqlTypes], Sequence[str]]
     backfill: tuple[str, ...] = ()
+    reads_alike: bool = False
 
 
 def _v1(t: SqlTypes) -> list[str]:
@@ -282,7 +286,12 @@ MIGRATIONS: list[Migration] = [
         _v4,
         backfill=("support_records",),
     ),
-    Migration(5, "drop the support records' index on the day: the covering index serves", _v5),
+    Migration(
+        5,
+        "drop the support records' index on the day: the covering index serves",
+        _v5,
+        reads_alike=True,  # a version-4 store has one index more, which no answer depends on
+    ),
 ]
 """Every migration, in order. Version ``n`` is reached by running steps 1 to ``n``."""
 
@@ -347,3 +356,14 @@ _VERSION = re.compile(r"[1-9][0-9]{0,8}", re.ASCII)
 def pending(found: int) -> list[Migration]:
     """The migrations to run on a database at version ``found``, in order."""
     return [m for m in MIGRATIONS if m.version > found]
+
+
+def readable_as_is(found: int) -> bool:
+    """Whether a database at version ``found`` (older than this library's) can be read
+    without migrating it: every pending step reads alike.
+
+    >>> readable_as_is(4), readable_as_is(3)
+    (True, False)
+    """
+    steps = pending(found)
+    return bool(steps) and found > 0 and all(m.reads_alike for m in steps)

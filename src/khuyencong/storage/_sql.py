@@ -828,7 +828,7 @@ class SqlStore:
         if self._read_only:
             if found == 0:
                 raise StoreError(say("storage.empty_file", where=self._where_text))
-            if found != current:
+            if found != current and not schema.readable_as_is(found):
                 raise SchemaVersionError(
                     say(
                         "storage.read_only_older",
