@@ -12,8 +12,8 @@ import attrs
 import pytest
 
 from khuyencong.domain import Period, SupportRecord
-from khuyencong.indicators import STANDARD_INDICATORS, compute
 from khuyencong.exceptions import SchemaVersionError, StoreError, StoreOptionError
+from khuyencong.indicators import STANDARD_INDICATORS, compute
 from khuyencong.messages import language
 from khuyencong.storage import SCHEMA_VERSION, MemoryStore, SQLiteStore, open_store
 from khuyencong.storage import _open as open_module
