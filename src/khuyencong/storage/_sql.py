@@ -157,8 +157,12 @@ class Dialect:
         return cur.fetchall()
 
     def stream_cursor(self, connection: Any) -> Cursor:
-        """A cursor whose rows stay in the database until fetched (when not ``page_by_id``)."""
+        """A cursor whose rows stay in the database until fetched."""
         raise NotImplementedError
+
+    def stream_done(self, cur: Cursor) -> None:
+        """Close a cursor of :meth:`stream_cursor` (and undo what it set for the read)."""
+        cur.close()
 
     def integrity(self, cur: Cursor) -> list[str]:
         """The database engine's own integrity problems."""
@@ -314,6 +318,16 @@ class _SqlRepository(RepositoryBase[T]):
 
     def _select(self, conditions: list[rec.Condition]) -> list[T]:
         found: list[T] = []
+        if conditions and self._d.page_by_id:
+            # One statement, fetched a page at a time. Pages by id ("id > last") would each
+            # read the whole range of an indexed condition again to sort it by id: a year of
+            # a million records took 46 s on SQLite, growing with the square of the range.
+            where, params = self._where(conditions)
+            sql = f"SELECT data FROM {self._table}{where} {self._d.order_by_id}"
+            cls, kind = self._spec.cls, self._spec.kind
+            for rows in self._store._stream(sql, params, PAGE):
+                found += from_many(map(_first, rows), cls, kind)
+            return found
         for page in self._pages(conditions):
             found += page
         return found
@@ -691,7 +705,7 @@ class SqlStore:
             try:
                 cur.execute(self._dialect.sql(sql), params)
             except BaseException:
-                cur.close()
+                self._dialect.stream_done(cur)
                 raise
         try:
             while True:
@@ -703,7 +717,7 @@ class SqlStore:
         finally:
             if not self._closed:
                 with suppress(Exception):
-                    cur.close()
+                    self._dialect.stream_done(cur)
 
     def _exec(self, sql: str) -> None:
         self._cursor().execute(sql)

@@ -184,6 +184,19 @@ class _SQLiteDialect(Dialect):
         finally:
             cur.execute(f"PRAGMA mmap_size = {_MMAP_SIZE}")
 
+    def stream_cursor(self, connection: Any) -> Cursor:
+        """A plain cursor (SQLite steps to each row as it is fetched), reading through read
+        calls instead of the memory map for as long as it is open (see :meth:`scan`)."""
+        cur: Cursor = connection.cursor()
+        cur.execute("PRAGMA mmap_size = 0")
+        return cur
+
+    def stream_done(self, cur: Cursor) -> None:
+        try:
+            cur.execute(f"PRAGMA mmap_size = {_MMAP_SIZE}")
+        finally:
+            cur.close()
+
     def tables(self, cur: Cursor) -> list[str]:
         cur.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
