@@ -59,10 +59,17 @@ class _Evaluation(Protocol):
     """What :class:`EligibleSupport` reads of :class:`khuyencong.rules.ColumnResults`
     (indicators sit beside the rules, not above them: the results are taken as they are)."""
 
-    eligible: list[bool]
-    error: list[Exception | None]
-    amount_value: list[int | None]
-    _plain: list[bool] | None
+    @property
+    def eligible(self) -> list[bool]: ...
+
+    @property
+    def error(self) -> list[Exception | None]: ...
+
+    @property
+    def amount_value(self) -> list[int | None]: ...
+
+    @property
+    def _plain(self) -> list[bool] | None: ...
 
     @property
     def columns(self) -> Mapping[str, Sequence[Any]]: ...

@@ -35,6 +35,7 @@ from khuyencong.rules._conditions import (
 from khuyencong.rules._cooperatives import check_cooperative
 from khuyencong.rules._eligibility import EXCEPTIONS, check_eligibility
 from khuyencong.rules._explain import Condition, Decision, format_value
+from khuyencong.rules._frame import FRAME_COLUMNS, FrameResults, evaluate_frame, frame_columns
 from khuyencong.rules._ocop import is_ocop_product, ocop_score, ocop_stars, part_maxima
 from khuyencong.rules._parameters import (
     DerivedCap,
@@ -82,6 +83,7 @@ from khuyencong.rules._support import Amount, SupportLevel, support_amount, supp
 __all__ = [
     "APPLICATION_COLUMNS",
     "EXCEPTIONS",
+    "FRAME_COLUMNS",
     "Advance",
     "Amount",
     "Application",
@@ -94,6 +96,7 @@ __all__ = [
     "Decision",
     "DerivedCap",
     "DossierDeadlines",
+    "FrameResults",
     "LocalLevel",
     "Parameter",
     "ParameterEntry",
@@ -117,12 +120,14 @@ __all__ = [
     "complaint_answer_deadline",
     "dossier_deadlines",
     "evaluate_columns",
+    "evaluate_frame",
     "evaluate_many",
     "final_settlement_deadline",
     "first_advance",
     "for_province",
     "for_unit",
     "format_value",
+    "frame_columns",
     "is_ocop_product",
     "legal_data_files",
     "load_parameters",

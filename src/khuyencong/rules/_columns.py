@@ -190,7 +190,13 @@ def application(columns: Mapping[str, Sequence[Any]], index: int) -> Application
     Raises:
         ValidationError: The row's problems, under ``$.applications[index]``.
     """
-    row = {name: column[index] for name, column in columns.items()}
+    return application_of({name: column[index] for name, column in columns.items()}, index)
+
+
+def application_of(row: dict[str, Any], index: int) -> Application:
+    """One row's values (keyed by the names of :data:`APPLICATION_COLUMNS`, absent ones
+    defaulted) built as an :class:`Application`; the row's problems under
+    ``$.applications[index]``."""
     content, cost = row.pop("content", None), row.pop("eligible_cost", 0)
     try:
         return Application(Establishment(**row), content, cost)
