@@ -4,13 +4,15 @@ N synthetic applications are written once (seeded) as JSON lines; then each impl
 runs in its own fresh process, ``--runs`` times (alternating), and the medians are printed:
 
 - read: JSON lines to dicts (the same code for all three);
-- build: dicts to the implementation's inputs (the library's columns: one list per field, enum
-  members and unit references looked up once per value — or, with ``--objects``, validated
-  ``Establishment`` and ``Application`` objects; OpenFisca's numpy columns and a simulation
-  with its inputs set; nothing for the plain loop, whose inputs are the dicts);
-- compute: eligibility and the capped amount (``khuyencong.rules.evaluate_columns``, which
-  checks every row, or ``evaluate_many`` with ``--objects``, explanations available either
-  way; ``simulation.calculate``; the loop);
+- build: dicts to the implementation's inputs (the library's Polars DataFrame of the raw
+  values, one per chunk then concatenated — or, with ``--engine columns``, one list per
+  field, enum members and unit references looked up once per value — or, with ``--objects``,
+  validated ``Establishment`` and ``Application`` objects; OpenFisca's numpy columns and a
+  simulation with its inputs set; nothing for the plain loop, whose inputs are the dicts);
+- compute: eligibility and the capped amount (``khuyencong.rules.evaluate_frame``, or
+  ``evaluate_columns`` with ``--engine columns``, both checking every row, or
+  ``evaluate_many`` with ``--objects``, explanations available each way;
+  ``simulation.calculate``; the loop);
 - indicators: establishments supported by content group and public money by fund and year
   over the eligible applications (``khuyencong.indicators.compute`` over
   ``EligibleSupport``, the support records the eligible applications become, kept as
@@ -264,6 +266,84 @@ def run_khuyencong_columns(
     return common.sha256_lines(lines()), common.canonical(figures), counts
 
 
+def run_khuyencong_frame(
+    path: Path, on: dt.date, phases: Phases
+) -> tuple[str, str, dict[str, int]]:
+    """The library's frame path: the raw values of each chunk into a Polars DataFrame (as
+    OpenFisca's build puts them into numpy arrays; Polars is imported before the phases, as
+    numpy is on OpenFisca's side), ``evaluate_frame``; objects are built only for the
+    decision read back and the support records."""
+    import indicators  # noqa: PLC0415  (peers/indicators.py: the same compute calls)
+    import polars as pl  # noqa: PLC0415
+
+    from khuyencong.domain import Period, SupportRecord  # noqa: PLC0415
+    from khuyencong.indicators import EligibleSupport, RecordKind  # noqa: PLC0415
+    from khuyencong.rules import evaluate_frame  # noqa: PLC0415
+
+    rules = workload.rules_for(on)
+    group = workload.GROUP.value
+    # The records' keys and the frame's columns (the frame path reads the wire values).
+    columns = {
+        "est": ("id", pl.String),
+        "name": ("name", pl.String),
+        "form": ("legal_form", pl.String),
+        "map": ("map_id", pl.String),
+        "unit": ("unit_code", pl.String),
+        "sector": ("sectors", pl.String),
+        "members": ("members", pl.Int64),
+        "employees": ("employees", pl.Int64),
+        "revenue": ("revenue", pl.Int64),
+        "capital": ("total_capital", pl.Int64),
+        "difficulty": ("area_difficulty", pl.String),
+        "kiln": ("polluting_brick_kiln", pl.Boolean),
+        "content": ("content", pl.String),
+        "cost": ("eligible_cost", pl.Int64),
+    }
+    schema = {key: dtype for key, (_name, dtype) in columns.items()}
+    names = {key: name for key, (name, _dtype) in columns.items()}
+    parts: list[Any] = []
+    for batch in chunks(path, phases):
+        with phases.phase("build"):
+            # Polars reads the dicts' values itself (other keys left out), as numpy takes
+            # OpenFisca's lists.
+            parts.append(pl.from_dicts(batch, schema=schema))
+    with phases.phase("build"):
+        frame = pl.concat(parts, rechunk=True).rename(names)
+        del parts
+        sme = pl.col("legal_form") == "sme"
+        frame = frame.with_columns(pl.when(sme).then(pl.lit(group)).alias("business_sector_group"))
+    with phases.phase("compute"):
+        results = evaluate_frame(frame, on, rules=rules)
+    # Explanations are available: every decision can be read back, with its conditions.
+    errors = results.errors
+    first = next(i for i, e in enumerate(errors) if e is None)
+    decision = results[first].decision
+    assert decision is not None
+    assert decision.conditions
+    with phases.phase("indicators"):
+        # The eligible applications as the support records they become, kept as columns.
+        support = EligibleSupport(results, on)
+        figures = indicators.ours(support, Period.year(on.year), trainees=False)
+    ids, eligible, amounts = frame["id"].to_list(), results.eligible, results.amount_value
+    # ... and a record is built when asked for (untimed).
+    paid = next(i for i, ok in enumerate(eligible) if ok)
+    record = support.get_records(RecordKind.SUPPORT, [ids[paid]])[0]
+    assert isinstance(record, SupportRecord)
+    assert record.national_amount == amounts[paid]
+
+    def status(i: int) -> str:
+        return "E" if errors[i] is not None else ("Y" if eligible[i] else "N")
+
+    def lines() -> Iterator[str]:
+        for i, eid in enumerate(ids):
+            yield workload.record_line(eid.replace("E", "A", 1), status(i), amounts[i])
+
+    counts = {"Y": 0, "N": 0, "E": 0}
+    for i in range(len(ids)):
+        counts[status(i)] += 1
+    return common.sha256_lines(lines()), common.canonical(figures), counts
+
+
 # -- OpenFisca ---------------------------------------------------------------------------
 
 
@@ -323,19 +403,27 @@ def run_plain(path: Path, on: dt.date, phases: Phases) -> tuple[str, str, dict[s
     return common.sha256_lines(lines), common.canonical(figures), counts
 
 
+ENGINES = {"frame": run_khuyencong_frame, "columns": run_khuyencong_columns}
+"""The library's paths over the same file: ``evaluate_frame`` (a DataFrame of the raw values)
+or ``evaluate_columns`` (columns of enum members and unit references)."""
+
 RUNNERS: dict[str, Callable[[Path, dt.date, Phases], tuple[str, str, dict[str, int]]]] = {
-    "khuyencong": run_khuyencong_columns,
+    "khuyencong": run_khuyencong_frame,
     "openfisca": run_openfisca,
     "plain": run_plain,
 }
 
 
-def worker(impl: str, path: Path, on: dt.date, profile: Path | None, objects: bool) -> None:
+def worker(
+    impl: str, path: Path, on: dt.date, profile: Path | None, objects: bool, engine: str
+) -> None:
     """One implementation, once, in this (fresh) process; prints one JSON line."""
     common.install_peak_hook()
     phases = Phases(impl, profile)
     t0 = time.perf_counter()
-    run = run_khuyencong if objects and impl == "khuyencong" else RUNNERS[impl]
+    run = RUNNERS[impl]
+    if impl == "khuyencong":
+        run = run_khuyencong if objects else ENGINES[engine]
     records, figures, counts = run(path, on, phases)
     print(
         json.dumps(
@@ -392,6 +480,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="run the library on validated objects (Establishment, Application, "
         "evaluate_many) instead of its columnar path (evaluate_columns)",
     )
+    parser.add_argument(
+        "--engine",
+        choices=tuple(ENGINES),
+        default="frame",
+        help="the library's path: a Polars DataFrame of the raw values (evaluate_frame, "
+        "default) or columns of objects (evaluate_columns)",
+    )
     parser.add_argument("--worker", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
@@ -411,7 +506,7 @@ def _data_file(args: argparse.Namespace, folder: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.worker:
-        worker(args.worker, args.input, args.date, args.profile, args.objects)
+        worker(args.worker, args.input, args.date, args.profile, args.objects, args.engine)
         return 0
     impls = [i.strip() for i in args.only.split(",") if i.strip()]
     unknown = set(impls) - set(IMPLEMENTATIONS)
@@ -432,6 +527,7 @@ def main(argv: list[str] | None = None) -> int:
                     cmd += ["--profile", str(args.profile)]
                 if args.objects:
                     cmd.append("--objects")
+                cmd += ["--engine", args.engine]
                 out, wall, rss, _cpu = common.run(cmd)
                 result = common.worker_json(out)
                 result["process_wall"], result["rss"] = wall, rss

@@ -373,6 +373,7 @@ class _Evaluation:
         self.errors: list[Exception] = []  # error index -> the error
         self.solo: dict[int, tuple[bool, int | None, int | None, tuple[Any, Any, Any]]] = {}
         self.apps: dict[int, Application] = {}
+        self.whole = False  # whether every row is decided by keys (no row taken alone)
 
     # -- coding and checks ------------------------------------------------------------
 
@@ -541,7 +542,8 @@ class _Evaluation:
         pl = self.pl
         rep = pl.when(reached).then(pl.col("row")).min().over(keys)
         d = d.with_columns(rep.alias(f"{name}_rep"))
-        reps = d.filter(reached)[f"{name}_rep"].unique().sort().to_list()
+        reps = d.select(pl.col(f"{name}_rep").filter(reached).unique().sort())
+        reps = reps[:, 0].to_list()
         values = self._rows_of(d, reps)
         if build:  # the establishments the profile reads, built at once
             self._built([i for i in reps if i not in self.apps])
@@ -574,7 +576,7 @@ class _Evaluation:
         """The coded values of ``rows`` as Python values (enum members, the reference)."""
         if not rows:
             return {}
-        picked = d.filter(self.pl.col("row").is_in(rows))
+        picked = d[rows] if self.whole else d.filter(self.pl.col("row").is_in(rows))
         out: dict[int, dict[str, Any]] = {}
         for r in picked.iter_rows(named=True):
             out[r["row"]] = r
@@ -632,12 +634,15 @@ class _Evaluation:
         pl = self.pl
         k = self._coded()
         plain_col = k["plain"]
-        not_plain = k.filter(~pl.col("plain"))["row"].to_list()
+        service = (pl.col("legal_form") == _SERVICE.value).fill_null(value=False)
+        solo = ~pl.col("plain") | service
+        not_plain = k.select(pl.col("row").filter(~pl.col("plain")))[:, 0].to_list()
+        solo_rows = k.select(pl.col("row").filter(solo))[:, 0].to_list()
         self._built(not_plain)  # every row checked before any is evaluated
-        service = pl.col("legal_form") == _SERVICE.value
-        solo_rows = k.filter(~pl.col("plain") | service.fill_null(value=False))["row"].to_list()
         self._built([i for i in solo_rows if i not in self.apps])
-        d = k.filter(pl.col("plain") & ~service)
+        # The common case, every row plain and none a service organisation: no copy.
+        self.whole = not solo_rows
+        d = k if self.whole else k.filter(~solo)
         kinds = [f.value for f in COOPERATIVE_KINDS]
         coop = pl.col("legal_form").cast(pl.String).is_in(kinds)
         d = d.with_columns(pl.when(coop).then(pl.col("members")).alias("wm"), *self._size_keys(d))
@@ -710,7 +715,10 @@ class _Evaluation:
         pl, n = self.pl, self.n
         full = pl.DataFrame({"row": pl.int_range(n, dtype=pl.Int64, eager=True)})
         picked = d.select("row", "eligible", "amount", "err", "who_rep", "where_rep", "what_rep")
-        out = full.join(picked, on="row", how="left", maintain_order="left")
+        if self.whole:
+            out = picked
+        else:
+            out = full.join(picked, on="row", how="left", maintain_order="left")
         eligible = out["eligible"].fill_null(value=False)
         amount, err = out["amount"], out["err"]
         if self.solo:
