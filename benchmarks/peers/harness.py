@@ -36,6 +36,7 @@ import argparse
 import cProfile
 import datetime as dt
 import json
+import os
 import sys
 import tempfile
 import time
@@ -419,6 +420,10 @@ def worker(
 ) -> None:
     """One implementation, once, in this (fresh) process; prints one JSON line."""
     common.install_peak_hook()
+    if impl == "khuyencong" and engine == "frame":
+        # One thread, as every implementation here: the CPU clock then measures the work,
+        # not Polars' pool waiting for work between queries (set it to compare).
+        os.environ.setdefault("POLARS_MAX_THREADS", "1")
     phases = Phases(impl, profile)
     t0 = time.perf_counter()
     run = RUNNERS[impl]
