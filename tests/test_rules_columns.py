@@ -91,6 +91,20 @@ def batches(draw: st.DrawFn) -> list[dict[str, Any]]:
     return rows
 
 
+SME_FIGURES = st.lists(
+    st.tuples(
+        # On and around the thresholds of every decree, so that rows share places.
+        st.none() | st.sampled_from([0, 10, 11, 50, 51, 100, 101, 200, 201, 300, 301]),
+        st.none() | st.sampled_from([0, 3, 4, 10, 11, 50, 51, 100, 101, 200, 201, 300]),
+        st.none() | st.sampled_from([0, 3, 4, 20, 21, 50, 51, 100, 101]),
+        st.none() | st.sampled_from(list(BusinessSectorGroup)[:2]),
+    ),
+    min_size=1,
+    max_size=60,
+)
+"""SMEs' employees, revenue and capital (in billion đồng) and group, around the size limits."""
+
+
 class TestSameAnswersAsTheObjectBatch:
     @settings(max_examples=60, deadline=None)
     @given(
@@ -122,17 +136,7 @@ class TestSameAnswersAsTheObjectBatch:
 
     @settings(max_examples=80, deadline=None)
     @given(
-        st.lists(
-            st.tuples(
-                # On and around the thresholds of every decree, so that rows share places.
-                st.none() | st.sampled_from([0, 10, 11, 50, 51, 100, 101, 200, 201, 300, 301]),
-                st.none() | st.sampled_from([0, 3, 4, 10, 11, 50, 51, 100, 101, 200, 201, 300]),
-                st.none() | st.sampled_from([0, 3, 4, 20, 21, 50, 51, 100, 101]),
-                st.none() | st.sampled_from(list(BusinessSectorGroup)[:2]),
-            ),
-            min_size=1,
-            max_size=60,
-        ),
+        SME_FIGURES,
         st.sampled_from(
             [dt.date(2016, 3, 1), dt.date(2018, 3, 11), dt.date(2022, 1, 1), dt.date(2026, 3, 1)]
         ),

@@ -32,6 +32,7 @@ from khuyencong.rules import (
 )
 from khuyencong.testing.strategies import unit_refs
 from khuyencong.units import MapId, UnitLevel
+from test_rules_columns import SME_FIGURES
 
 pl = pytest.importorskip("polars")
 
@@ -191,17 +192,7 @@ class TestSameAnswersAsEvaluateColumns:
 
     @settings(max_examples=80, deadline=None)
     @given(
-        st.lists(
-            st.tuples(
-                # On and around the thresholds of every decree, so that rows share places.
-                st.none() | st.sampled_from([0, 10, 11, 50, 51, 100, 101, 200, 201, 300, 301]),
-                st.none() | st.sampled_from([0, 3, 4, 10, 11, 50, 51, 100, 101, 200, 201, 300]),
-                st.none() | st.sampled_from([0, 3, 4, 20, 21, 50, 51, 100, 101]),
-                st.none() | st.sampled_from(_values(BusinessSectorGroup)),
-            ),
-            min_size=1,
-            max_size=60,
-        ),
+        SME_FIGURES,
         st.sampled_from(DATES),
     )
     def test_smes_on_and_around_the_size_limits_decide_as_evaluate_columns(
@@ -216,7 +207,7 @@ class TestSameAnswersAsEvaluateColumns:
             employees=[f[0] for f in figures],
             revenue=[None if f[1] is None else f[1] * BN for f in figures],
             total_capital=[None if f[2] is None else f[2] * BN for f in figures],
-            business_sector_group=[f[3] for f in figures],
+            business_sector_group=[None if f[3] is None else f[3].value for f in figures],
         )
         assert_same(frame, on, None)
 

@@ -253,9 +253,20 @@ def run_khuyencong_columns(
     record = support.get_records(RecordKind.SUPPORT, [ids[paid]])[0]
     assert isinstance(record, SupportRecord)
     assert record.national_amount == amounts[paid]
+    return outcome(ids, errors, results.eligible, amounts, figures)
+
+
+def outcome(
+    ids: list[str],
+    errors: list[Exception | None],
+    eligible: list[bool],
+    amounts: list[int | None],
+    figures: Any,
+) -> tuple[str, str, dict[str, int]]:
+    """The library's hashes: every record's status and amount, then the figures."""
 
     def status(i: int) -> str:
-        return "E" if errors[i] is not None else ("Y" if results.eligible[i] else "N")
+        return "E" if errors[i] is not None else ("Y" if eligible[i] else "N")
 
     def lines() -> Iterator[str]:
         for i, eid in enumerate(ids):
@@ -331,18 +342,7 @@ def run_khuyencong_frame(
     record = support.get_records(RecordKind.SUPPORT, [ids[paid]])[0]
     assert isinstance(record, SupportRecord)
     assert record.national_amount == amounts[paid]
-
-    def status(i: int) -> str:
-        return "E" if errors[i] is not None else ("Y" if eligible[i] else "N")
-
-    def lines() -> Iterator[str]:
-        for i, eid in enumerate(ids):
-            yield workload.record_line(eid.replace("E", "A", 1), status(i), amounts[i])
-
-    counts = {"Y": 0, "N": 0, "E": 0}
-    for i in range(len(ids)):
-        counts[status(i)] += 1
-    return common.sha256_lines(lines()), common.canonical(figures), counts
+    return outcome(ids, errors, eligible, amounts, figures)
 
 
 # -- OpenFisca ---------------------------------------------------------------------------

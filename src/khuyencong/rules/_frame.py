@@ -71,21 +71,10 @@ __all__ = ["FRAME_COLUMNS", "FrameResults", "evaluate_frame", "frame_columns"]
 EXTRA = "columnar"
 
 FRAME_COLUMNS: tuple[str, ...] = (
-    "id",
-    "name",
-    "legal_form",
+    *APPLICATION_COLUMNS[:3],
     "map_id",
     "unit_code",
-    "sectors",
-    "members",
-    "employees",
-    "revenue",
-    "total_capital",
-    "business_sector_group",
-    "area_difficulty",
-    "polluting_brick_kiln",
-    "content",
-    "eligible_cost",
+    *APPLICATION_COLUMNS[4:],
 )
 """The columns :func:`evaluate_frame` takes: those of
 :data:`~khuyencong.rules.APPLICATION_COLUMNS` with ``location`` as two String columns,
