@@ -656,7 +656,10 @@ class _Evaluation:
             pl.when(ok).then(held).otherwise(pl.lit(value=False)).alias("eligible"),
             pl.coalesce("who_err", "where_err", "what_err").alias("err"),
         )
-        reached = d.filter(ok & pl.col("content").is_not_null())
+        # Only the two columns the formulas read (not a copy of every column).
+        reached = d.select("content", "eligible_cost", ok.alias("ok")).filter(
+            pl.col("ok") & pl.col("content").is_not_null()
+        )
         amount: Any = pl.lit(None, dtype=pl.Int64)
         content_err: Any = pl.lit(None, dtype=pl.Int64)
         python: list[tuple[Any, Formula]] = []
