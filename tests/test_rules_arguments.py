@@ -76,6 +76,26 @@ ENTRY = AwardEntry(
     round_year=2020,
 )
 
+
+def _frame_sample() -> object:
+    """One application as a Polars DataFrame of wire values (``None`` without Polars)."""
+    try:
+        import polars as pl  # noqa: PLC0415  (an optional extra)
+    except ImportError:
+        return None
+    return pl.DataFrame(
+        {
+            "id": [EST.id],
+            "name": [EST.name],
+            "legal_form": [EST.legal_form.value],
+            "map_id": [EST.location.map_id.value],
+            "unit_code": [EST.location.code],
+            "sectors": [[s.value for s in EST.sectors]],
+            "members": [EST.members],
+        }
+    )
+
+
 SAMPLES: dict[str, object] = {
     "accepted": True,
     "advanced": million(50),
@@ -94,6 +114,7 @@ SAMPLES: dict[str, object] = {
     },
     "content": SupportContent.MACHINERY,
     "content_and_sector_eligible": True,
+    "frame": _frame_sample(),
     "counterpart_committed": True,
     "district_code": "219",
     "eligible_cost": million(400),
