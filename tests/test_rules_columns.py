@@ -214,6 +214,13 @@ class TestSameAnswersAsTheObjectBatch:
             sizes += [c.found for c in decision.conditions if c.code == "sme.size"]
         assert [SizeClass(s) for s in sizes] == [SizeClass(c) for c in classes]
 
+    def test_a_missing_eligible_cost_is_refused_at_its_row(self) -> None:
+        """An eligible cost of None is refused as the Application constructor refuses it
+        (the whole-column check took None for an optional figure's)."""
+        with pytest.raises(ValidationError) as info:
+            evaluate_columns(simple(3, eligible_cost=[5, None, 5]), ON)
+        assert info.value.paths == ("$.applications[1].eligible_cost",)
+
     def test_a_memoised_rule_error_is_recorded_for_every_row_it_concerns(self) -> None:
         """From 15/10/2025 the sector list is not configured: every row naming only an
         unlisted sector records that error (the same one), the others are decided."""

@@ -256,8 +256,8 @@ def _plain_column(name: str, column: Sequence[Any]) -> bool:
             and set(map(type, itertools.chain.from_iterable(column))) == {Sector}
         )
     if name in _MONEY or name in _COUNTS:
-        if not types <= {int, _NONE}:
-            return False
+        if not types <= ({int} if name == "eligible_cost" else {int, _NONE}):
+            return False  # an application's cost is never None
         numbers = column
         if _NONE in types:
             numbers = list(itertools.compress(column, map(operator.is_not, column, _NONES)))
