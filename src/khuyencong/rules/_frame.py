@@ -430,8 +430,9 @@ class _Evaluation:
         elif isinstance(sdtype, pl.List) and (
             sdtype.inner == pl.String or isinstance(sdtype.inner, pl.Enum | pl.Categorical)
         ):
-            each = pl.element().cast(pl.String).cast(sector_enum, strict=False)
-            coded = pl.col("sectors").list.eval(each)
+            # Cast as a whole list (some Polars releases refuse an Enum cast in list.eval).
+            texts = pl.col("sectors").cast(pl.List(pl.String))
+            coded = texts.cast(pl.List(sector_enum), strict=False)
             checks.append(
                 (pl.col("sectors").list.len() > 0)
                 & (coded.list.eval(pl.element().is_null()).list.any().not_())
