@@ -15,7 +15,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khuyencong.domain import (
+    AreaDifficulty,
     ArtisanTitle,
+    BusinessSectorGroup,
+    CraftVillageClaim,
     Establishment,
     LegalForm,
     Sector,
@@ -36,6 +39,7 @@ from khuyencong.exceptions import ValidationError
 from khuyencong.units import MapId, UnitRef
 
 TOWNSHIP = UnitRef(MapId.MAP_2021, "07525")
+VILLAGE = CraftVillageClaim("Làng mỳ Chũ", "QĐ 1/2019", dt.date(2019, 1, 2))
 
 
 def mostly(valid: object, *others: object) -> st.SearchStrategy[Any]:
@@ -84,6 +88,12 @@ class TestEstablishmentQuickTest:
         size=mostly(None, SizeClass.SMALL, SizeClass.LARGE),
         title=mostly(None, *ArtisanTitle),
         investor=mostly(False, True),
+        group=mostly(None, *BusinessSectorGroup, "industry_construction"),
+        area=mostly(AreaDifficulty.NONE, AreaDifficulty.DIFFICULT, "hard"),
+        kiln=mostly(False, True, 1, "no"),
+        founded=mostly(None, dt.date(2019, 3, 15), "2019-03-15"),
+        registered=mostly(None, TOWNSHIP, "07525"),
+        village=mostly(None, VILLAGE, "Làng mỳ Chũ"),
     )
     def test_same_object_or_same_problems_as_the_full_checks(
         self,
@@ -100,6 +110,12 @@ class TestEstablishmentQuickTest:
         size: object,
         title: object,
         investor: bool,
+        group: object,
+        area: object,
+        kiln: object,
+        founded: object,
+        registered: object,
+        village: object,
     ) -> None:
         """Whatever the fields, the quick test never lets through what the full checks refuse
         (and an accepted establishment is the same either way)."""
@@ -117,9 +133,52 @@ class TestEstablishmentQuickTest:
             "size_class": size,
             "artisan_title": title,
             "cluster_infrastructure_investor": investor,
+            "business_sector_group": group,
+            "area_difficulty": area,
+            "polluting_brick_kiln": kiln,
+            "founded_on": founded,
+            "registered_location": registered,
+            "craft_village": village,
         }
         quick, full = both_ways(Establishment, kwargs)
         assert quick == full
+
+
+class TestEveryEstablishmentFieldIsChecked:
+    @pytest.mark.parametrize(
+        ("field", "value"),
+        [
+            ("business_sector_group", "industry_construction"),
+            ("area_difficulty", "hard"),
+            ("area_difficulty", None),
+            ("registered_location", "07525"),
+            ("founded_on", "2019-03-15"),
+            ("craft_village", "Làng mỳ Chũ"),
+            ("cleaner_production", 1),
+            ("polluting_brick_kiln", "no"),
+            ("cluster_infrastructure_investor", None),
+            ("sustainable_production", 0),
+            ("owned_by_women", "yes"),
+            ("owned_by_ethnic_minority", 1.0),
+        ],
+    )
+    def test_a_value_of_the_wrong_kind_is_refused_naming_its_field(
+        self, field: str, value: object
+    ) -> None:
+        """A field the rules read (a sector group, an area's difficulty, a yes/no) holding a
+        value of the wrong kind is refused at construction, naming the field: it used to be
+        kept, and the rules then failed on it with an AttributeError."""
+        kwargs: dict[str, Any] = {
+            "id": "CS-1",
+            "name": "Cơ sở",
+            "legal_form": LegalForm.SME,
+            "location": TOWNSHIP,
+            "sectors": (Sector.HANDICRAFTS,),
+            field: value,
+        }
+        with pytest.raises(ValidationError) as caught:
+            Establishment(**kwargs)
+        assert [p.path for p in caught.value.problems] == [f"$.{field}"]
 
 
 class TestSupportRecordQuickTest:

@@ -339,6 +339,28 @@ class TestRefusals:
             )
         assert info.value.problems == single.value.prefixed("$.applications[1]").problems
 
+    @pytest.mark.parametrize(
+        ("column", "value"),
+        [("business_sector_group", "industry_construction"), ("area_difficulty", "hard")],
+    )
+    def test_an_enum_column_holding_text_is_refused_at_its_row(
+        self, column: str, value: str
+    ) -> None:
+        """An SME's sector group or an area written as text (not a member) is refused naming
+        the row and the field; it used to reach the size rules and fail with an
+        AttributeError."""
+        columns = simple(
+            2,
+            legal_form=[LegalForm.SME] * 2,
+            employees=[40, 40],
+            revenue=[10**10, 10**10],
+            business_sector_group=[BusinessSectorGroup.TRADE_SERVICES] * 2,
+        )
+        columns[column] = [columns.get(column, [AreaDifficulty.NONE] * 2)[0], value]
+        with pytest.raises(ValidationError) as info:
+            evaluate_columns(columns, ON)
+        assert [p.path for p in info.value.problems] == [f"$.applications[1].{column}"]
+
     def test_members_of_a_household_business_are_refused(self) -> None:
         """A cross-field rule of the establishment holds in columns too."""
         with pytest.raises(ValidationError) as info:

@@ -220,6 +220,20 @@ class TestSameAnswersAsEvaluateColumns:
         assert found.frame["amount"].to_list() == expected.amount_value
         assert found.frame["eligible"].all()
 
+    def test_an_unknown_sector_group_is_refused_at_its_row(self) -> None:
+        """An SME whose sector group is no member's value is refused naming the row and the
+        field, as evaluate_columns refuses it (it used to fail in the size rules)."""
+        frame = simple(
+            2,
+            legal_form=["sme", "sme"],
+            employees=[40, 40],
+            revenue=[10**10, 10**10],
+            business_sector_group=["trade_services", "industry_construction"],
+        )
+        with pytest.raises(ValidationError) as info:
+            evaluate_frame(frame, dt.date(2026, 12, 7))
+        assert [p.path for p in info.value.problems] == ["$.applications[1].business_sector_group"]
+
     def test_the_first_row_refused_is_the_one_named(self) -> None:
         frame = simple(6, id=["A", "B", "C", " D", "E", ""])
         with pytest.raises(ValidationError) as caught:

@@ -101,6 +101,18 @@ def plain_money(value: object) -> bool:
     return type(value) is int and 0 <= value <= MAX_DONG
 
 
+_FLAGS = (
+    "cleaner_production",
+    "polluting_brick_kiln",
+    "cluster_infrastructure_investor",
+    "sustainable_production",
+    "owned_by_women",
+    "owned_by_ethnic_minority",
+)
+"""The yes/no fields of an establishment: each ``True`` or ``False``, nothing else."""
+_ONLY_BOOL = {bool}
+
+
 def check_identifier(checks: Checks, field: str, value: object) -> None:
     """An identifier: non-empty text of at most 64 characters without surrounding spaces or
     control characters (NUL, tab, line break). Its field converts it to NFC
@@ -203,9 +215,18 @@ class Establishment:
         for field, kind, what in (
             ("size_class", SizeClass, "size_class"),
             ("artisan_title", ArtisanTitle, "artisan_title"),
+            ("business_sector_group", BusinessSectorGroup, "business_sector_group"),
+            ("registered_location", UnitRef, "unit_ref"),
+            ("craft_village", CraftVillageClaim, "craft_village"),
         ):
             value = getattr(self, field)
             c.require(value is None or isinstance(value, kind), field, value, what)
+        area: object = self.area_difficulty
+        c.require(isinstance(area, AreaDifficulty), "area_difficulty", area, "area_difficulty")
+        c.date("founded_on", self.founded_on, optional=True)
+        for field in _FLAGS:
+            value = getattr(self, field)
+            c.require(type(value) is bool, field, value, "yes_no")
         tax: object = self.tax_number
         form: object = self.legal_form
         if tax is not None:
@@ -250,6 +271,24 @@ class Establishment:
             and (self.revenue is None or plain_money(self.revenue))
             and (self.total_capital is None or plain_money(self.total_capital))
             and (members is None or (form.is_cooperative_kind and plain_count(members)))
+            and type(self.area_difficulty) is AreaDifficulty
+            and (
+                self.business_sector_group is None
+                or type(self.business_sector_group) is BusinessSectorGroup
+            )
+            and self.registered_location is None
+            and self.founded_on is None
+            and self.craft_village is None
+            # The flags of _FLAGS, written out: a generator would cost every object a call.
+            and {
+                type(self.cleaner_production),
+                type(self.polluting_brick_kiln),
+                type(self.cluster_infrastructure_investor),
+                type(self.sustainable_production),
+                type(self.owned_by_women),
+                type(self.owned_by_ethnic_minority),
+            }
+            == _ONLY_BOOL
         )
 
     def _check_form_fields(self, c: Checks) -> None:
