@@ -363,6 +363,8 @@ class _Evaluation:
         self.solo: dict[int, tuple[bool, int | None, int | None, tuple[Any, Any, Any]]] = {}
         self.apps: dict[int, Application] = {}
         self.whole = False  # whether every row is decided by keys (no row taken alone)
+        # Each part's answers ("who", "where", "what"), by the row asked for its key.
+        self.parts: dict[str, dict[int, Any]] = {}
 
     # -- coding and checks ------------------------------------------------------------
 
@@ -553,7 +555,7 @@ class _Evaluation:
             else:
                 parts[i] = part
                 held[i] = part[0]
-        setattr(self, f"{name}_parts", parts)
+        self.parts[name] = parts
         repcol = pl.col(f"{name}_rep")
         return d.with_columns(
             repcol.replace_strict(held, default=None, return_dtype=pl.Boolean).alias(
@@ -722,7 +724,6 @@ class _Evaluation:
             err = err.scatter(rows, [a[2] for a in answers])
         errors: list[Exception | None] = [None] * n
         codes = err.to_list() if err.null_count() < n else []
-        messages: list[str] = []
         for i, code in enumerate(codes):
             if code is not None:
                 errors[i] = self.errors[code]
@@ -737,11 +738,7 @@ class _Evaluation:
             {"eligible": eligible, "amount": amount.cast(pl.Int64), "error": error}
         )
         reps = (out["who_rep"], out["where_rep"], out["what_rep"])
-        tables = (
-            getattr(self, "who_parts", {}),
-            getattr(self, "where_parts", {}),
-            getattr(self, "what_parts", {}),
-        )
+        tables = tuple(self.parts.get(name, {}) for name in ("who", "where", "what"))
         solo = self.solo
 
         def parts(i: int) -> tuple[Part | None, Part, Part]:
