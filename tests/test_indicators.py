@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from khuyencong.converters import structure, unstructure
 from khuyencong.domain import (
     Citation,
     Dataset,
@@ -343,6 +344,79 @@ class TestOutcomeIndicators:
         kept = [x for x in records if x.income_change is not None and x.delivered_on in phase]
         assert r.value == sum(x.income_change or 0 for x in kept)
         assert len(r.records_behind()) == len(kept)
+
+    @given(
+        support_records(),
+        st.lists(st.tuples(st.none() | st.integers(0, 9), st.none() | st.integers(-9, 9))),
+        st.sets(st.sampled_from([Measure.JOBS_CREATED, Measure.INCOME_CHANGE])),
+    )
+    @settings(max_examples=40, deadline=None)
+    def test_reported_filter_keeps_the_records_that_reported(
+        self,
+        records: list[SupportRecord],
+        outcomes: list[tuple[int | None, int | None]],
+        wanted: set[Measure],
+    ) -> None:
+        """``Filter(reported=…)`` keeps the records with a value for one of the outcomes named
+        (a reported 0 is a report), each once: counted, and the records behind the count."""
+        records = [
+            attrs.evolve(r, jobs_created=jobs, income_change=income)
+            for r, (jobs, income) in zip(records, outcomes, strict=False)
+        ]
+        either = Indicator(
+            "either_reported",
+            "Số bản ghi có báo cáo kết quả",
+            "Records with reported outcomes",
+            Unit.RECORDS,
+            RecordKind.SUPPORT,
+            Counting.OCCURRENCES,
+            DateField.DELIVERED_ON,
+            filter=Filter(reported=wanted),
+        )
+        phase = Period.phase(2017, 2020)
+        r = compute(either, make(records), phase, by=[])
+        values = {Measure.JOBS_CREATED: "jobs_created", Measure.INCOME_CHANGE: "income_change"}
+        kept = [
+            x.id
+            for x in sorted(records, key=lambda x: x.id)
+            if x.delivered_on in phase and any(getattr(x, values[m]) is not None for m in wanted)
+        ]
+        assert r.value == len(kept)
+        assert sorted(r.records_behind()) == kept
+
+    def test_reported_filter_names_outcomes_only(self) -> None:
+        """Only an outcome a beneficiary reports can be asked for (in either language); two
+        filters keep the outcomes both name; a filter without it is written as before."""
+        with language("en"), pytest.raises(ValidationError, match="only outcomes") as caught:
+            Filter(reported={Measure.JOBS_CREATED, Measure.TRAINEES})
+        assert caught.value.problems[0].path == "$.reported"
+        with language("vi"), pytest.raises(ValidationError, match="kết quả do cơ sở báo cáo"):
+            Filter(reported={Measure.NATIONAL})
+        both = Filter(reported={Measure.JOBS_CREATED, Measure.INCOME_CHANGE})
+        assert (both & Filter(reported={Measure.INCOME_CHANGE})).reported == frozenset(
+            {Measure.INCOME_CHANGE}
+        )
+        assert (both & Filter()).reported == both.reported
+        assert "reported" not in unstructure(Filter())
+        assert unstructure(both)["reported"] == ["income_change", "jobs_created"]
+        assert structure(unstructure(both), Filter) == both
+        assert structure(unstructure(Filter()), Filter) == Filter()
+
+    def test_reported_filter_keeps_no_record_without_outcomes(self) -> None:
+        """Fairs have no outcomes: a fair count with the filter is 0."""
+        fair = FairParticipation(
+            id="F1",
+            establishment_id="E1",
+            fair_kind=FairKind.DOMESTIC,
+            fair_name="Hội chợ",
+            start_on=dt.date(2019, 3, 1),
+            end_on=dt.date(2019, 3, 3),
+        )
+        data = RecordSet(establishments=ESTABLISHMENTS, fair_participations=[fair])
+        fairs = STANDARD_INDICATORS["fair_participations"]
+        assert compute(fairs, data, Period.year(2019)).value == 1
+        outcome = Filter(reported={Measure.JOBS_CREATED})
+        assert compute(fairs.where(outcome), data, Period.year(2019)).value == 0
 
 
 class TestBreakdownsAndFilters:

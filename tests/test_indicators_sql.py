@@ -112,6 +112,9 @@ SCOPES: list[Filter | None] = [
     Filter(fair_kinds={FairKind.DOMESTIC}, award_levels={AwardLevel.PROVINCE}, stars={4, 5}),
     Filter(project_statuses={ProjectStatus.APPROVED, ProjectStatus.SETTLED}),
     Filter(groups={SupportContent.MACHINERY.group}),
+    Filter(reported={Measure.JOBS_CREATED}),
+    Filter(reported={Measure.JOBS_CREATED, Measure.INCOME_CHANGE}, legal_forms={LegalForm.SME}),
+    Filter(reported=set()),
 ]
 DATE_OVERRIDES = [
     ("establishments_supported", DateField.DECIDED_ON),
@@ -138,6 +141,18 @@ REPORTED = [
         measure=m,
     )
     for m in (Measure.JOBS_CREATED, Measure.INCOME_CHANGE)
+] + [
+    # The records that reported either outcome (the report's "from N records"), each once.
+    Indicator(
+        "either_reported",
+        "Số bản ghi có báo cáo kết quả",
+        "Records with reported outcomes",
+        Unit.RECORDS,
+        RecordKind.SUPPORT,
+        Counting.OCCURRENCES,
+        DateField.REPORTED_OR_DELIVERED_ON,
+        filter=Filter(reported={Measure.JOBS_CREATED, Measure.INCOME_CHANGE}),
+    )
 ]
 PERIODS = [
     Period.phase(2017, 2020),

@@ -132,6 +132,16 @@ class TestOutcomes:
         assert STANDARD_INDICATORS["jobs_created"].label("en") in labels
         assert STANDARD_INDICATORS["income_change"].label("en") in labels
 
+    def test_outcome_indicators_read_the_same_records(self) -> None:
+        """The report counts the records that reported either outcome as one count over the
+        records both outcome indicators read: same kind, date and filter."""
+        jobs, income = STANDARD_INDICATORS["jobs_created"], STANDARD_INDICATORS["income_change"]
+        assert (jobs.kind, jobs.date_field, jobs.filter) == (
+            income.kind,
+            income.date_field,
+            income.filter,
+        )
+
 
 words = st.text(max_size=10)
 cells = st.one_of(st.none(), words, st.integers(0, 10**12), st.fractions(max_denominator=10**6))

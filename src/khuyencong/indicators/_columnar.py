@@ -585,6 +585,13 @@ class _Query:
             out.append(self.optional_in("project_id", f.project_ids))
         if f.establishment_ids is not None:
             out.append(_is_in(self.c("est"), _values(f.establishment_ids)))
+        if f.reported is not None:
+            import polars as pl  # noqa: PLC0415
+
+            # Reported one of the outcomes; a kind without outcomes: no record.
+            names = [f"reported.{m.value}" for m in Measure if m in f.reported]
+            has = [self.c(n).is_not_null() for n in names if self.frame.has(n)]
+            out.append(pl.any_horizontal(has) if has else pl.lit(False))
         return out
 
     def optional_in(self, name: str, want: frozenset[Any]) -> pl.Expr:

@@ -470,6 +470,12 @@ class _Table:
         if f.establishment_ids is not None:
             est, want_e = self.col("est"), f.establishment_ids
             rows = [i for i in rows if est[i] in want_e]
+        if f.reported is not None:
+            # A record passes if it has a value for one of the outcomes (none: it reported
+            # nothing); a kind without outcomes has no such column, and no record passes.
+            names = [f"reported.{m.value}" for m in Measure if m in f.reported]
+            outcomes = [self.col(n) for n in names if self.has(n)]
+            rows = [i for i in rows if any(c[i] is not None for c in outcomes)]
         return list(rows)
 
     def _content_filter(self, rows: list[int] | range, f: Filter) -> list[int] | range:

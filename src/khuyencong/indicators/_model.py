@@ -338,6 +338,16 @@ def _frozen(value: Iterable[object]) -> frozenset[object]:
     return frozenset(value)
 
 
+def _outcomes(_filter: object, _attribute: object, value: frozenset[Measure] | None) -> None:
+    """``Filter.reported`` names outcomes only (:data:`OPTIONAL_MEASURES`)."""
+    if value is not None and not value <= OPTIONAL_MEASURES:
+        wrong = sorted(str(getattr(v, "value", v)) for v in value - OPTIONAL_MEASURES)
+        allowed = ", ".join(sorted(m.value for m in OPTIONAL_MEASURES))
+        raise ValidationError.single(
+            "$.reported", wrong, text("datafiles.model.not_outcome", allowed=allowed)
+        )
+
+
 def _inter(a: frozenset[object] | None, b: frozenset[object] | None) -> frozenset[object] | None:
     if a is None:
         return b
@@ -374,6 +384,11 @@ class Filter:
         project_ids: Only records of these projects (projects: these ids).
         establishment_ids: Only records of these establishments.
         project_statuses: Projects in one of these states.
+        reported: Only records whose beneficiary reported at least one of these outcomes
+            (:data:`OPTIONAL_MEASURES`; a missing value is not zero). Records of a kind that
+            has no outcomes (fairs, awards, ratings, projects) never pass it. An indicator
+            counting records (``OCCURRENCES``) with ``reported={JOBS_CREATED, INCOME_CHANGE}``
+            counts the records that reported either, each once.
     """
 
     contents: frozenset[SupportContent] | None = attrs.field(
@@ -400,6 +415,9 @@ class Filter:
     establishment_ids: frozenset[str] | None = attrs.field(default=None, converter=_frozen_or_none)
     project_statuses: frozenset[ProjectStatus] | None = attrs.field(
         default=None, converter=_frozen_or_none
+    )
+    reported: frozenset[Measure] | None = attrs.field(
+        default=None, converter=_frozen_or_none, validator=_outcomes
     )
 
     def __and__(self, other: Filter) -> Filter:
@@ -432,6 +450,7 @@ class Filter:
             project_ids=_inter(self.project_ids, other.project_ids),
             establishment_ids=_inter(self.establishment_ids, other.establishment_ids),
             project_statuses=_inter(self.project_statuses, other.project_statuses),
+            reported=_inter(self.reported, other.reported),
         )
 
     def content_allowed(self, content: SupportContent) -> bool:
@@ -441,6 +460,27 @@ class Filter:
             and (self.groups is None or content.group in self.groups)
             and content not in self.exclude_contents
         )
+
+
+def _register_filter_writer() -> None:
+    """Write a :class:`Filter` without ``reported`` while it is unset.
+
+    ``reported`` came after the service's contract and the reports' JSON were published: a
+    filter that does not use it is written as before, so existing answers stay byte for byte
+    the same and a client that refuses unknown keys keeps reading them.
+    """
+    from cattrs.gen import make_dict_unstructure_fn, override  # noqa: PLC0415
+    from cattrs.preconf.json import JsonConverter  # noqa: PLC0415
+
+    from khuyencong.converters import converter  # noqa: PLC0415
+
+    write = make_dict_unstructure_fn(Filter, converter, reported=override(omit_if_default=True))
+    # Through the base class, as the library registers its own hooks: the stores' fast
+    # writers never write a filter, so they stay on.
+    JsonConverter.register_unstructure_hook(converter, Filter, write)
+
+
+_register_filter_writer()
 
 
 @attrs.frozen

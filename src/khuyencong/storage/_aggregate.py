@@ -330,6 +330,18 @@ class _Plan:
             w.append(s.is_in(self.project_id(), sorted(f.project_ids)))
         if f.establishment_ids is not None:
             w.append(s.is_in("r.establishment_id", sorted(f.establishment_ids)))
+        if f.reported is not None:
+            w.append(self.reported(f.reported))
+
+    def reported(self, outcomes: frozenset[Measure]) -> str:
+        """The record reported one of ``outcomes`` (``Filter.reported``).
+
+        Written in the order of the partial outcome index's condition (schema version 4), so
+        that SQLite sees the index applies (each single outcome implies that condition too).
+        """
+        own = _MEASURES[self.kind]
+        terms = [f"{own[m]} IS NOT NULL" for m in Measure if m in outcomes and m in own]
+        return "(" + " OR ".join(terms) + ")" if terms else "1 = 0"
 
     def content_filter(self, f: Filter) -> None:
         if f.contents is None and f.groups is None and not f.exclude_contents:
