@@ -673,6 +673,57 @@ class TestKeptAnswers:
         finally:
             sqlite_db.store._conn.set_trace_callback(None)
 
+    def test_distinct_establishments_are_kept_in_few_tables(
+        self, sqlite_db: _Sqlite, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """On SQLite the distinct establishments of a selection are read into a temporary table
+        once and shared by every figure over them, from any source of the store: at most
+        ``_TABLES_MAX`` tables at a time, none left from before a write, and every figure
+        still the in-memory one."""
+        monkeypatch.setattr("khuyencong.storage._aggregate._TABLES_MAX", 2)
+        sqlite_db.reset()
+        data = load_example()
+        store_dataset(sqlite_db.store, data.to_dataset())
+        conn = sqlite_db.store._conn
+
+        def tables() -> list[str]:
+            rows = conn.execute("SELECT name FROM sqlite_temp_master WHERE type = 'table'")
+            return sorted(r[0] for r in rows if r[0].startswith("kc_distinct_"))
+
+        made: list[str] = []
+        conn.set_trace_callback(lambda s: made.append(s) if "CREATE TEMP TABLE kc_d" in s else None)
+        try:
+            first, second = source_for(sqlite_db.store), source_for(sqlite_db.store)
+            for source in (first, second):
+                for by in ("legal_form", "sector", "district"):
+                    breakdown = [Breakdown.parse(by)]
+                    got = compute(ESTABLISHMENTS, source, PHASE, by=breakdown)
+                    assert got == compute(ESTABLISHMENTS, _sorted(data), PHASE, by=breakdown)
+            assert len(made) == 2  # the establishments, and their places: once for both sources
+            assert len(tables()) == 2
+            for year in (2017, 2018, 2019):  # new selections: the oldest tables go
+                period = Period.year(year)
+                got = compute(ESTABLISHMENTS, first, period, by=BY_FORM, drill_down=False)
+                assert got == compute(
+                    ESTABLISHMENTS, _sorted(data), period, by=BY_FORM, drill_down=False
+                )
+                assert len(tables()) <= 2
+            before = tables()
+            est, record = _one_more(data, 1)
+            sqlite_db.store.establishments.add(est)
+            sqlite_db.store.support_records.add(record)
+            more = RecordSet(
+                establishments=[*data.establishments, est],
+                support_records=[*data.support_records, record],
+            )
+            got = compute(ESTABLISHMENTS, second, PHASE, by=BY_FORM, drill_down=False)
+            assert got == compute(
+                ESTABLISHMENTS, _sorted(more), PHASE, by=BY_FORM, drill_down=False
+            )
+            assert not set(before) & set(tables())  # made again after the write
+        finally:
+            conn.set_trace_callback(None)
+
 
 # -- the schema migration ------------------------------------------------------------------------
 

@@ -604,6 +604,17 @@ class _SqlBudgets(BudgetRepositoryBase):
         return self._items("budget_disbursements", Disbursement, envelope_key, project_id)
 
 
+@attrs.define
+class TempTables:
+    """The temporary tables the store's indicator sources keep on its connection
+    (:meth:`SqlIndicatorSource._distinct_table`): their names by statement and parameters,
+    the data version they were made at, and how many were made (each name is new)."""
+
+    names: dict[tuple[str, str], str] = attrs.field(factory=dict)
+    version: object = None
+    made: int = 0
+
+
 class SqlStore:
     """A store on a DB-API connection; see :class:`SQLiteStore` and :class:`PostgresStore`.
 
@@ -635,6 +646,7 @@ class SqlStore:
         self._writes = 0
         self._closed = False
         self._thread = threading.get_ident()
+        self._temp_tables = TempTables()
         self.establishments = _SqlRepository(self, rec.ESTABLISHMENTS)
         self.projects = _SqlProjects(self, rec.PROJECTS)
         self.support_records = _SqlRepository(self, rec.SUPPORT_RECORDS)
