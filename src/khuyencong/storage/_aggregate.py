@@ -610,13 +610,11 @@ class _Plan:
 
     def distinct_first(self) -> bool:
         """Whether ``build(distinct_first=True)`` applies: distinct establishments of a record
-        kind that names one, over the establishments' table; or their total, where the
-        distinct combinations are kept in a table (SQLite), which the breakdowns by the
-        establishment's legal form or sectors then read too."""
+        kind that names one, over the establishments' table."""
         return (
             self.q.counting is Counting.DISTINCT_ESTABLISHMENTS
             and self.kind is not RecordKind.PROJECT
-            and (self.needs_est or (self.distinct is not None and not self.q.by))
+            and self.needs_est
         )
 
     def explode(self) -> str:
@@ -677,12 +675,14 @@ class SqlIndicatorSource:
         a record's establishment and columns), made once per statement and parameters while
         the data is unchanged.
 
-        A report counts the establishments it supported in the period in six statements (the
-        total, by legal form, by sector, outside a sector, by two levels of units): each read
-        the same 800,000 records of a million down to the same 50,000 establishments, the
-        dearest half of each statement. The tables belong to the store (its connection), are
-        named for it, are dropped as soon as its data changed (:meth:`SqlStore._data_version`,
-        as the kept answers) and are at most :data:`_TABLES_MAX` at a time.
+        A report counts the establishments it supported in the period by their legal form, by
+        sector, outside a sector and by two levels of units: each statement read the same
+        800,000 records of a million down to the same 50,000 establishments (with their places
+        for the units), the dearest half of it. Now two tables, each read by the statements
+        that need it. (A total over the records alone is one statement, kept as an answer.)
+        The tables belong to the store (its connection), are named for it, are dropped as soon
+        as its data changed (:meth:`SqlStore._data_version`, as the kept answers) and are at
+        most :data:`_TABLES_MAX` at a time.
         """
         store = self._store
         # The placeholders numbered in order of appearance: the same selection in two
