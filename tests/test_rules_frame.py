@@ -22,7 +22,7 @@ from khuyencong.domain import (
 )
 from khuyencong.domain._money import MAX_DONG
 from khuyencong.exceptions import MissingExtraError, ValidationError
-from khuyencong.indicators import STANDARD_INDICATORS, EligibleSupport, IndicatorSource, compute
+from khuyencong.indicators import STANDARD_INDICATORS, EligibleSupport, RecordKind, compute
 from khuyencong.rules import (
     FRAME_COLUMNS,
     RuleSet,
@@ -319,13 +319,17 @@ class TestIndicatorsOverAFrame:
     def test_the_support_records_give_the_figures_of_evaluate_columns(
         self, frame: Any, on: dt.date
     ) -> None:
+        """The records the frame's results become (picked in the frame) are those of
+        ``evaluate_columns``: the figures, each figure's records (drill-down), and each
+        record as built."""
         try:
             expected = evaluate_columns(frame_columns(frame), on)
         except ValidationError:
             return
         found = evaluate_frame(frame, on)
-        ours: IndicatorSource = EligibleSupport(found, on)
+        ours = EligibleSupport(found, on)
         theirs = EligibleSupport(expected, on)
+        assert len(ours) == len(theirs)
         period = Period.year(on.year)
         for name in ("supported_by_content", "funds_disbursed", "establishments_supported"):
             if name not in STANDARD_INDICATORS:
@@ -334,3 +338,38 @@ class TestIndicatorsOverAFrame:
             b = compute(STANDARD_INDICATORS[name], theirs, period, drill_down=False)
             assert a.value == b.value
             assert [(r.key, r.value) for r in a.rows] == [(r.key, r.value) for r in b.rows]
+        try:  # the record ids are the establishment ids: unique here, or refused by both
+            b = compute(STANDARD_INDICATORS["funds_disbursed"], theirs, period)
+        except ValidationError:
+            with pytest.raises(ValidationError):
+                compute(STANDARD_INDICATORS["funds_disbursed"], ours, period)
+            return
+        a = compute(STANDARD_INDICATORS["funds_disbursed"], ours, period)
+        assert a.total.record_ids == b.total.record_ids
+        ids = list(a.total.record_ids)
+        assert ours.get_records(RecordKind.SUPPORT, ids) == theirs.get_records(
+            RecordKind.SUPPORT, ids
+        )
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(frames(), st.sampled_from(DATES), st.data())
+    def test_record_ids_given_follow_the_rows_kept(
+        self, frame: Any, on: dt.date, data: st.DataObject
+    ) -> None:
+        try:
+            expected = evaluate_columns(frame_columns(frame), on)
+        except ValidationError:
+            return
+        found = evaluate_frame(frame, on)
+        rids = [f"S-{i}" for i in range(len(found))]
+        ours = EligibleSupport(found, on, record_ids=rids)
+        theirs = EligibleSupport(expected, on, record_ids=rids)
+        period = Period.year(on.year)
+        a = compute(STANDARD_INDICATORS["funds_disbursed"], ours, period)
+        b = compute(STANDARD_INDICATORS["funds_disbursed"], theirs, period)
+        assert (a.value, a.total.record_ids) == (b.value, b.total.record_ids)
+        if a.total.record_ids:
+            rid = data.draw(st.sampled_from(sorted(a.total.record_ids)))
+            assert ours.get_records(RecordKind.SUPPORT, [rid]) == theirs.get_records(
+                RecordKind.SUPPORT, [rid]
+            )

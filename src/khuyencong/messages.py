@@ -189,15 +189,15 @@ class Text:
         >>> Text.message("common.file_not_found", path=Text("tệp.csv", "file.csv")).en
         'File not found: file.csv.'
         """
-        templates = _templates(key)  # what text() reads, once for both languages
-        vi, en = (
-            _format(
-                templates[i],
-                {k: getattr(v, lang) if isinstance(v, Text) else v for k, v in fields.items()},
-            )
-            for i, lang in enumerate(LANGS)
-        )
-        return cls(vi, en)
+        vi_template, en_template = _templates(key)  # what text() reads, once for both
+        vi_fields: dict[str, object] = {}
+        en_fields: dict[str, object] = {}
+        for name, value in fields.items():  # one pass: a Text gives each language its own
+            if isinstance(value, Text):
+                vi_fields[name], en_fields[name] = value.vi, value.en
+            else:
+                vi_fields[name] = en_fields[name] = value
+        return cls(_format(vi_template, vi_fields), _format(en_template, en_fields))
 
     def get(self, lang: Lang | None = None) -> str:
         """The text in ``lang`` (the language in force by default)."""

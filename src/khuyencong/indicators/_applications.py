@@ -40,7 +40,7 @@ import datetime as dt
 import itertools
 import operator
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 from khuyencong._arguments import Arguments
@@ -103,9 +103,9 @@ class _Rows:
     """The index of each kept row, built when first read (a drill-down's record, a row given
     as a caller may write it): figures alone never need it."""
 
-    def __init__(self, mask: Sequence[bool]) -> None:
+    def __init__(self, mask: Sequence[bool], rows: list[int] | None = None) -> None:
         self._mask = mask
-        self._rows: list[int] | None = None
+        self._rows: list[int] | None = rows
 
     def _all(self) -> list[int]:
         if self._rows is None:
@@ -134,8 +134,13 @@ class EligibleSupport:
 
     The source keeps the evaluation's columns (not a copy): change neither afterwards.
 
+    Given :func:`khuyencong.rules.evaluate_frame`'s results, the kept rows are picked in
+    their Polars frame and only those rows' values become Python lists (the same records,
+    the same figures as over the same rows through ``evaluate_columns``).
+
     Args:
-        results: What :func:`khuyencong.rules.evaluate_columns` returned.
+        results: What :func:`khuyencong.rules.evaluate_columns` or
+            :func:`khuyencong.rules.evaluate_frame` returned.
         delivered_on: The delivery date of every record.
         record_ids: One record id per application (all of them, in input order; default:
             the establishment ids, which must then be unique among the eligible ones for a
@@ -156,13 +161,15 @@ class EligibleSupport:
     ) -> None:
         args = Arguments()
         args.day(delivered_on, "delivered_on")
-        if not all(hasattr(results, name) for name in _RESULTS):
+        # Looked up on the class first: a property there (the lists of a frame's results,
+        # made when first read) is not run to learn that it exists.
+        if not all(hasattr(type(results), name) or hasattr(results, name) for name in _RESULTS):
             kind = "khuyencong.rules.ColumnResults"
             args.problems.append(Problem("$.results", text("rules.not_a", kind=kind), results))
         else:
             given = args.optional(record_ids, "record_ids", list, tuple)
-            if isinstance(given, list | tuple) and len(given) != len(results.eligible):
-                message = text("indicators.record_ids_length", n=len(results.eligible))
+            if isinstance(given, list | tuple) and len(given) != len(results):
+                message = text("indicators.record_ids_length", n=len(results))
                 args.problems.append(Problem("$.record_ids", message, record_ids))
         args.check()
         self._results = results
@@ -186,25 +193,15 @@ class EligibleSupport:
     ) -> tuple[_Rows, dict[str, list[Any]]]:
         """Which rows become records, and the columns of those records that differ from the
         defaults (each value as the constructors keep it)."""
-        c = results.columns
-        contents = c.get("content")
-        if contents is None:
-            contents = [None] * len(results.eligible)
-        eligible, errors = results.eligible, results.error
-        mask: Sequence[bool]
-        if errors.count(None) == len(errors) and None not in contents:
-            mask = eligible  # the common case: no error and a content on every row
+        # Results that hold their columns elsewhere (a Polars frame) pick the kept rows there.
+        picked: Callable[[], _Kept] | None = getattr(results, "_eligible_support", None)
+        if picked is not None:
+            index, ests, content, amounts = picked()
+            rows = _Rows((), index)
+            rids = ests if record_ids is None else [record_ids[i] for i in index]
         else:
-            has = map(operator.is_not, contents, itertools.repeat(None))
-            fine = map(operator.is_, errors, itertools.repeat(None))  # a content not in force
-            mask = list(map(operator.and_, map(operator.and_, eligible, has), fine))
-        rows = _Rows(mask)
-
-        def kept(column: Sequence[Any]) -> list[Any]:
-            return list(itertools.compress(column, mask))
-
-        ests, content, amounts = kept(c["id"]), kept(contents), kept(results.amount_value)
-        rids = ests if record_ids is None else kept(record_ids)
+            rows, ests, content, amounts = _kept_of(results)
+            rids = ests if record_ids is None else list(itertools.compress(record_ids, rows._mask))
         plain = results._plain  # whether each row's values are as the constructors keep them
         if plain is not None and False in plain:
             # A row given as a caller may write it (an NFD id, a content as text): its values
@@ -246,7 +243,7 @@ class EligibleSupport:
         return self._support.n
 
     def __repr__(self) -> str:
-        return f"EligibleSupport({len(self)} records of {len(self._results.eligible)})"
+        return f"EligibleSupport({len(self)} records of {len(self._results)})"
 
     # -- IndicatorSource -----------------------------------------------------------------
 
@@ -291,6 +288,32 @@ class EligibleSupport:
         if table is None:
             table = self._empty[kind] = _Table(kind, (), {})
         return table
+
+
+_Kept = tuple[list[int], list[Any], list[Any], list[Any]]
+"""The kept rows' indexes, establishment ids, contents and national amounts."""
+
+
+def _kept_of(results: _Evaluation) -> tuple[_Rows, list[Any], list[Any], list[Any]]:
+    """The rows that become records (eligible, without an error, with a content), and their
+    establishment ids, contents and amounts, from the results' Python lists."""
+    c = results.columns
+    contents = c.get("content")
+    if contents is None:
+        contents = [None] * len(results.eligible)
+    eligible, errors = results.eligible, results.error
+    mask: Sequence[bool]
+    if errors.count(None) == len(errors) and None not in contents:
+        mask = eligible  # the common case: no error and a content on every row
+    else:
+        has = map(operator.is_not, contents, itertools.repeat(None))
+        fine = map(operator.is_, errors, itertools.repeat(None))  # a content not in force
+        mask = list(map(operator.and_, map(operator.and_, eligible, has), fine))
+
+    def kept(column: Sequence[Any]) -> list[Any]:
+        return list(itertools.compress(column, mask))
+
+    return _Rows(mask), kept(c["id"]), kept(contents), kept(results.amount_value)
 
 
 def _plain_ids(ids: list[Any]) -> bool:

@@ -633,10 +633,17 @@ def _unit_text(unit: AdminUnit) -> Text:
     return Text.message(
         "explain.place.unit",
         name=_name(unit),
-        type=Text(unit.unit_type.label_vi, unit.unit_type.label_en),
+        type=_label_text(unit.unit_type),
         code=unit.code,
-        map=Text(unit.map_id.label_vi, unit.map_id.label_en),
+        map=_label_text(unit.map_id),
     )
+
+
+@functools.cache
+def _label_text(member: UnitType | MapId) -> Text:
+    """A unit type's or a map's label in both languages (the catalogue does not change: read
+    once per member, not once per unit a decision places)."""
+    return Text(member.label_vi, member.label_en)
 
 
 def _location_235(est: Site, unit: AdminUnit, rules: DatedRules) -> Fact:

@@ -213,11 +213,12 @@ class FrameResults:
     The results read as :class:`~khuyencong.rules.ColumnResults` do (``eligible``,
     ``amount_value``, ``error`` and ``columns`` as lists, made when first read), so that
     :class:`~khuyencong.indicators.EligibleSupport` takes them:
-    ``EligibleSupport(results, on)`` gives the support records of the eligible rows.
+    ``EligibleSupport(results, on)`` gives the support records of the eligible rows (it picks
+    them in :attr:`frame`, without reading these lists).
     The results keep the caller's frame (not a copy): do not change it afterwards.
     """
 
-    __slots__ = ("_day", "_input", "_lists", "_parts", "_plain", "errors", "frame")
+    __slots__ = ("_day", "_input", "_lists", "_parts", "_plain_col", "errors", "frame")
 
     def __init__(
         self,
@@ -227,14 +228,14 @@ class FrameResults:
         *,
         errors: list[Exception | None],
         parts: Callable[[int], tuple[Part | None, Part, Part]],
-        plain: list[bool],
+        plain: Any,
     ) -> None:
         self._input = source
         self._day = day
         self.frame = frame
         self.errors = errors
         self._parts = parts
-        self._plain: list[bool] | None = plain
+        self._plain_col = plain
         self._lists: dict[str, Any] = {}
 
     def __len__(self) -> int:
@@ -294,9 +295,44 @@ class FrameResults:
         found: Mapping[str, Sequence[Any]] = self._lists["columns"]
         return found
 
+    @property
+    def _plain(self) -> list[bool] | None:
+        """Whether each row's values are as the constructors keep them (``None``: every
+        row's are), as :class:`~khuyencong.rules.ColumnResults` gives it."""
+        if self._plain_col.all():
+            return None
+        found: list[bool] = self._list("plain")
+        return found
+
+    def _eligible_support(self) -> tuple[list[int], list[Any], list[Any], list[Any]]:
+        """What :class:`~khuyencong.indicators.EligibleSupport` keeps, picked in the frame:
+        the rows that are eligible, without an error and with a content, and their ``id``
+        (as :attr:`columns` gives it), content member and amount: the lists of the kept
+        rows alone, not of every row."""
+        pl = _polars()
+        given, out = self._input, self.frame
+        n = len(self)
+        if "content" in given.columns:
+            codes = _coded_enum(pl, given["content"], SupportContent).to_physical()
+        else:
+            codes = pl.Series("content", [None] * n, dtype=pl.UInt32)
+        kept = pl.DataFrame(
+            {
+                "row": pl.int_range(n, dtype=pl.Int64, eager=True),
+                "id": given["id"],
+                "content": codes,
+                "amount": out["amount"],
+            }
+        ).filter(out["eligible"] & out["error"].is_null() & codes.is_not_null())
+        members = list(SupportContent)
+        contents = list(map(members.__getitem__, kept["content"].to_list()))
+        rows: list[int] = kept["row"].to_list()
+        return rows, _wire(kept["id"]), contents, kept["amount"].to_list()
+
     def _list(self, name: str) -> Any:
         if name not in self._lists:
-            self._lists[name] = self.frame[name].to_list()
+            column = self._plain_col if name == "plain" else self.frame[name]
+            self._lists[name] = column.to_list()
         return self._lists[name]
 
 
@@ -524,19 +560,24 @@ class _Evaluation:
         name: str,
         *,
         ask: Callable[[int, dict[str, Any]], Any],
+        fields: Sequence[str] = (),
         before: Iterable[int] = (),
         build: bool = False,
     ) -> Any:
         """Ask ``ask`` for the first row of each key among the rows ``reached`` (in input
         order, with the one-record rows ``before`` taken in their turn), and give every row
         the answer of its key: columns ``{name}_rep`` (the row asked), ``{name}_held`` and
-        ``{name}_err`` (an index into ``self.errors``)."""
+        ``{name}_err`` (an index into ``self.errors``). ``ask`` is given the row's coded
+        ``fields`` (and its ``id`` for the place)."""
         pl = self.pl
         rep = pl.when(reached).then(pl.col("row")).min().over(keys)
         d = d.with_columns(rep.alias(f"{name}_rep"))
         reps = d.select(pl.col(f"{name}_rep").filter(reached).unique().sort())
         reps = reps[:, 0].to_list()
-        values = self._rows_of(d, reps)
+        values = self._rows_of(d, reps, fields)
+        if name == "where":  # the id a place error names, read for the rows asked alone
+            for i, rid in zip(reps, _wire(self.frame["id"].gather(reps)), strict=True):
+                values[i]["id"] = rid
         if build:  # the establishments the profile reads, built at once
             self._built([i for i in reps if i not in self.apps])
         solo = set(before)
@@ -564,10 +605,11 @@ class _Evaluation:
             repcol.replace_strict(errs, default=None, return_dtype=pl.Int64).alias(f"{name}_err"),
         )
 
-    def _rows_of(self, d: Any, rows: list[int]) -> dict[int, dict[str, Any]]:
-        """The coded values of ``rows`` as Python values (enum members, the reference)."""
+    def _rows_of(self, d: Any, rows: list[int], fields: Sequence[str]) -> dict[int, dict[str, Any]]:
+        """The coded ``fields`` of ``rows`` as Python values, by row."""
         if not rows:
             return {}
+        d = d.select("row", *fields)
         picked = d[rows] if self.whole else d.filter(self.pl.col("row").is_in(rows))
         out: dict[int, dict[str, Any]] = {}
         for r in picked.iter_rows(named=True):
@@ -584,7 +626,7 @@ class _Evaluation:
         return profile.who(self._establishment(i))
 
     def _where(self, i: int, r: dict[str, Any]) -> Any:
-        site = Place(self.frame["id"][i], self.refs[r["place"]])
+        site = Place(r["id"], self.refs[r["place"]])
         return self.day.profile.where(site, self.plan_year)
 
     def _what(self, i: int, r: dict[str, Any]) -> Any:
@@ -640,15 +682,19 @@ class _Evaluation:
         d = d.with_columns(pl.when(coop).then(pl.col("members")).alias("wm"), *self._size_keys(d))
         true = pl.lit(value=True)
         who_keys = ["legal_form", "wm", "wg", "w0", "w1", "w2"]
-        d = self._asked(d, who_keys, true, "who", ask=self._who, build=True)
+        who_fields = ("legal_form", "business_sector_group", "employees", "revenue")
+        who_fields += ("total_capital",)
+        d = self._asked(d, who_keys, true, "who", ask=self._who, fields=who_fields, build=True)
         ok = pl.col("who_err").is_null()
-        d = self._asked(d, ["place"], ok, "where", ask=self._where, before=solo_rows)
+        d = self._asked(
+            d, ["place"], ok, "where", ask=self._where, fields=("place",), before=solo_rows
+        )
         ok = ok & pl.col("where_err").is_null()
         what_keys = ["sectors", "area_difficulty", "polluting_brick_kiln"]
         d = self._asked(d, what_keys, ok, "what", ask=self._what, build=True)
         ok = ok & pl.col("what_err").is_null()
         d = self._amounts(d, ok)
-        return self._results(d, plain_col.to_list())
+        return self._results(d, plain_col)
 
     def _amounts(self, d: Any, ok: Any) -> Any:
         """Each row's amount and error after the parts: the formula of its content (its
@@ -706,7 +752,7 @@ class _Evaluation:
             d = d.drop("fixed")
         return d
 
-    def _results(self, d: Any, plain: list[bool]) -> FrameResults:
+    def _results(self, d: Any, plain: Any) -> FrameResults:
         pl, n = self.pl, self.n
         full = pl.DataFrame({"row": pl.int_range(n, dtype=pl.Int64, eager=True)})
         picked = d.select("row", "eligible", "amount", "err", "who_rep", "where_rep", "what_rep")
