@@ -756,13 +756,17 @@ def _group(rows: list[int], keys: list[list[Any]]) -> dict[tuple[str, ...], list
     """The selected rows by key tuple; a multi-valued key (a tuple of keys) puts its row under
     each combination. Rows stay in their order within a group."""
     raw: dict[Any, list[int]] = {}
-    # Group by the raw values first (a dict lookup per row); their combinations are few.
-    for i, k in zip(rows, zip(*keys, strict=True) if len(keys) > 1 else keys[0], strict=True):
-        g = raw.get(k)
-        if g is None:
-            raw[k] = [i]
-        else:
-            g.append(i)
+    if rows and all(col.count(col[0]) == len(col) for col in keys):
+        # One value per breakdown (a year, a fund): one group, without a tuple per row.
+        first = tuple(col[0] for col in keys)
+        raw[first if len(keys) > 1 else first[0]] = list(rows)
+    else:  # group by the raw values first (a dict lookup per row); their combinations are few
+        for i, k in zip(rows, zip(*keys, strict=True) if len(keys) > 1 else keys[0], strict=True):
+            g = raw.get(k)
+            if g is None:
+                raw[k] = [i]
+            else:
+                g.append(i)
     if len(keys) == 1:
         multi = bool(raw) and isinstance(next(iter(raw)), tuple)
         if not multi:
