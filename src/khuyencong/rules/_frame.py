@@ -91,6 +91,8 @@ _ENUMS: dict[str, Any] = {
 _SERVICE = LegalForm.SERVICE_ORGANISATION
 _SME = LegalForm.SME
 _INT64_MAX = (1 << 63) - 1
+# The columns the *who* part reads of the row it asks.
+_WHO_FIELDS = ("legal_form", "business_sector_group", "employees", "revenue", "total_capital")
 # A name is plain when it has a character Python's str.strip keeps: not Unicode White_Space
 # (Polars' \s) and not the separators \x1c-\x1f, which Python also strips.
 _HAS_NON_SPACE = r"[^\s\x1c-\x1f]"
@@ -682,9 +684,7 @@ class _Evaluation:
         d = d.with_columns(pl.when(coop).then(pl.col("members")).alias("wm"), *self._size_keys(d))
         true = pl.lit(value=True)
         who_keys = ["legal_form", "wm", "wg", "w0", "w1", "w2"]
-        who_fields = ("legal_form", "business_sector_group", "employees", "revenue")
-        who_fields += ("total_capital",)
-        d = self._asked(d, who_keys, true, "who", ask=self._who, fields=who_fields, build=True)
+        d = self._asked(d, who_keys, true, "who", ask=self._who, fields=_WHO_FIELDS, build=True)
         ok = pl.col("who_err").is_null()
         d = self._asked(
             d, ["place"], ok, "where", ask=self._where, fields=("place",), before=solo_rows
