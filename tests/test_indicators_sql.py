@@ -756,7 +756,7 @@ class TestMigration:
         conn.commit()
         conn.close()
         with SQLiteStore(path) as store:
-            assert store.schema_version == schema.SCHEMA_VERSION == 5
+            assert store.schema_version == schema.SCHEMA_VERSION == 6
             assert store.check_integrity() == []
             phase = Period.phase(2017, 2020)
             scope = Filter(legal_forms={LegalForm.COOPERATIVE})

@@ -264,7 +264,7 @@ class TestSQLiteSchema:
         conn.close()
         record = sample_support_record()
         with open_store(str(path)) as store:
-            assert store.schema_version == SCHEMA_VERSION == 5
+            assert store.schema_version == SCHEMA_VERSION == 6
             store.establishments.add(sample_establishment())
             store.support_records.add(record)
         with open_store(str(path)) as store:
@@ -306,7 +306,7 @@ class TestSQLiteSchema:
         conn.commit()
         conn.close()
         with open_store(str(path)) as store:
-            assert store.schema_version == SCHEMA_VERSION == 5
+            assert store.schema_version == SCHEMA_VERSION == 6
             assert store.check_integrity() == []
             assert store.support_records.find() == [reported, sample_support_record(2)]
         conn = sqlite3.connect(path)
@@ -325,9 +325,10 @@ class TestSQLiteSchema:
         assert "ix_support_records_outcomes" in indexes
 
     def test_version_4_database_drops_the_redundant_day_index(self, tmp_path: Path) -> None:
-        """A database at schema version 4 is migrated to version 5 on open: the support
-        records' index on the day (a prefix of their covering index) is dropped, every record
-        is kept, and a period is still found through the covering index."""
+        """A database at schema version 4 is migrated to the current version on open: the
+        support records' index on the day (a prefix of their covering index) is dropped (and
+        version 6's index on the content and the day), every record is kept, and a period is
+        still found through the covering index."""
         path = tmp_path / "v4.db"
         conn, records = _version_4_with_records(path)
         before = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
@@ -335,7 +336,7 @@ class TestSQLiteSchema:
         assert "ix_support_records_day" in before
         period = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
         with open_store(str(path)) as store:
-            assert store.schema_version == SCHEMA_VERSION == 5
+            assert store.schema_version == SCHEMA_VERSION == 6
             assert store.check_integrity() == []
             assert store.support_records.find() == records
             assert store.support_records.find(period=period) == records[1:]
@@ -347,12 +348,60 @@ class TestSQLiteSchema:
             "WHERE day BETWEEN '2021-01-01' AND '2022-12-31'"
         ).fetchall()
         conn.close()
-        assert before - after == {"ix_support_records_day"}
+        assert before - after == {"ix_support_records_day", "ix_support_records_content_day"}
         assert "ix_support_records_indicators" in " ".join(str(row[3]) for row in plan)
+
+    def test_version_5_database_drops_the_content_day_index(self, tmp_path: Path) -> None:
+        """A database at schema version 5 is migrated to version 6 on open: the support
+        records' index on the content and the day is dropped and nothing else; every record is
+        kept, and a content (alone, and with a period) is still found, the two through the
+        covering index's columns."""
+        path = tmp_path / "v5.db"
+        conn, records = _version_4_with_records(path)
+        conn.execute("DROP INDEX ix_support_records_day")  # what version 5 ran
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+        conn.commit()
+        before = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        conn.close()
+        assert "ix_support_records_content_day" in before
+        content = records[0].content
+        period = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
+        with open_store(str(path)) as store:
+            assert store.schema_version == SCHEMA_VERSION == 6
+            assert store.check_integrity() == []
+            assert store.support_records.find() == records
+            assert store.support_records.find(content=content) == records
+            assert store.support_records.count(content=content) == 3
+            assert store.support_records.find(content=content, period=period) == records[1:]
+        conn = sqlite3.connect(path)
+        after = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM support_records "
+            "WHERE day BETWEEN '2021-01-01' AND '2022-12-31' AND content = ?",
+            [content.value],
+        ).fetchall()
+        conn.close()
+        assert before - after == {"ix_support_records_content_day"}
+        assert "ix_support_records_indicators" in " ".join(str(row[3]) for row in plan)
+
+    def test_a_version_5_database_is_read_as_it_is(self, tmp_path: Path) -> None:
+        """A read-only open of a version-5 database (one index more, which no answer depends
+        on) reads it without migrating it, and leaves its file as it was."""
+        path = tmp_path / "v5.db"
+        conn, records = _version_4_with_records(path)
+        conn.execute("DROP INDEX ix_support_records_day")
+        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+        conn.commit()
+        conn.close()
+        before = _digest(path)
+        with open_store(str(path), read_only=True) as store:
+            assert store.support_records.find(content=records[0].content) == records
+        assert _digest(path) == before
 
     def test_a_new_database_has_no_index_on_the_day_alone(self, tmp_path: Path) -> None:
         """A new store is built through every version: it ends without the support records'
-        index on the day, with the covering index that begins with the day."""
+        index on the day nor the one on the content and the day, with the covering index that
+        begins with the day."""
         path = tmp_path / "new.db"
         open_store(str(path)).close()
         conn = sqlite3.connect(path)
@@ -364,8 +413,8 @@ class TestSQLiteSchema:
             )
         }
         conn.close()
-        assert "ix_support_records_day" not in indexes
-        assert {"ix_support_records_indicators", "ix_support_records_content_day"} <= indexes
+        assert indexes.isdisjoint({"ix_support_records_day", "ix_support_records_content_day"})
+        assert "ix_support_records_indicators" in indexes
 
 
 def _database_at(path: Path, version: int) -> sqlite3.Connection:
@@ -548,8 +597,8 @@ class TestReadOnly:
             subprocess.run(["umount", str(mount)], check=True)
 
     def test_a_store_one_index_behind_is_read_as_it_is(self, tmp_path: Path) -> None:
-        """A store made before schema version 5 (which only drops an index another covers)
-        is read read-only as it is — a report after upgrading the library works at once — and
+        """A store made before schema versions 5 and 6 (which only drop an index each) is
+        read read-only as it is — a report after upgrading the library works at once — and
         the file is left unchanged; opened to write, it is migrated."""
         path = tmp_path / "v4.db"
         _version_4_with_records(path)[0].close()
@@ -580,7 +629,7 @@ class TestReadOnly:
         before = _digest(path)
         with language("en"), pytest.raises(SchemaVersionError) as info:
             open_store(str(path), read_only=True)
-        assert "schema version 3, older than this library's 5" in str(info.value)
+        assert "schema version 3, older than this library's 6" in str(info.value)
         assert "open it for writing once" in str(info.value)
         assert _digest(path) == before
 

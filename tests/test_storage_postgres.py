@@ -121,9 +121,9 @@ def test_newer_schema_is_refused(pg_schema: tuple[str, str]) -> None:
 
 
 def test_version_4_schema_drops_the_redundant_day_index(pg_schema: tuple[str, str]) -> None:
-    """A schema at version 4 (version 5's tables plus the support records' index on the day)
-    is migrated to version 5 on open: that index is dropped, the records are kept, and a
-    period is still found."""
+    """A schema at version 4 (the current tables plus the support records' index on the day)
+    is migrated to the current version on open: that index is dropped, the records are kept,
+    and a period is still found."""
 
     url, name = pg_schema
     records = [
@@ -156,11 +156,56 @@ def test_version_4_schema_drops_the_redundant_day_index(pg_schema: tuple[str, st
     before = indexes()
     period = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
     with open_store(_with_schema(url, name)) as store:
-        assert store.schema_version == SCHEMA_VERSION == 5
+        assert store.schema_version == SCHEMA_VERSION == 6
         assert store.check_integrity() == []
         assert store.support_records.find() == records
         assert store.support_records.find(period=period) == records[1:]
     assert before - indexes() == {"ix_support_records_day"}
+    assert "ix_support_records_indicators" in indexes()
+
+
+def test_version_5_schema_drops_the_content_day_index(pg_schema: tuple[str, str]) -> None:
+    """A schema at version 5 (the current tables plus the support records' index on the
+    content and the day) is migrated to version 6 on open: that index is dropped and nothing
+    else, the records are kept, and a content is still found, alone and with a period."""
+
+    url, name = pg_schema
+    records = [
+        attrs.evolve(sample_support_record(i), delivered_on=dt.date(2019 + i, 5, 1))
+        for i in (1, 2, 3)
+    ]
+    with open_store(_with_schema(url, name)) as store:
+        store.establishments.add(sample_establishment(1))
+        store.support_records.add_many(records)
+    schema = sql.Identifier(name)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL(
+                "CREATE INDEX ix_support_records_content_day ON {}.support_records (content, day)"
+            ).format(schema)
+        )
+        conn.execute(
+            sql.SQL("UPDATE {}.meta SET value = '5' WHERE key = 'schema_version'").format(schema)
+        )
+
+    def indexes() -> set[str]:
+        with psycopg.connect(url) as conn:
+            rows = conn.execute(
+                "SELECT indexname FROM pg_indexes WHERE schemaname = %s "
+                "AND tablename = 'support_records'",
+                [name],
+            ).fetchall()
+        return {str(r[0]) for r in rows}
+
+    before = indexes()
+    content = records[0].content
+    period = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
+    with open_store(_with_schema(url, name)) as store:
+        assert store.schema_version == SCHEMA_VERSION == 6
+        assert store.check_integrity() == []
+        assert store.support_records.find(content=content) == records
+        assert store.support_records.find(content=content, period=period) == records[1:]
+    assert before - indexes() == {"ix_support_records_content_day"}
     assert "ix_support_records_indicators" in indexes()
 
 

@@ -515,7 +515,8 @@ SUPPORT_RECORDS: RecordSpec[SupportRecord] = RecordSpec(
         "legal_form": _legal_form_join,
     },
     # Schema version 1's indexes; version 5 drops the one on the day (the covering index of
-    # version 3 begins with the day and serves the same ranges).
+    # version 3 begins with the day and serves the same ranges), version 6 the one on the
+    # content and the day (no query of the library needs it).
     indexes=(("day",), *_UNIT_INDEXES, ("content", "day"), ("establishment_id",)),
     references=_establishment_and_project,
     from_columns=_query_columns(_SUPPORT_QUERY),

@@ -21,7 +21,7 @@ or empty file is refused rather than made into an empty store), and a write rais
 >>> from khuyencong.storage import SQLiteStore
 >>> with SQLiteStore(":memory:") as store:
 ...     store.schema_version
-5
+6
 """
 
 from __future__ import annotations
