@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import itertools
 import json.encoder
 import types
 import typing
@@ -230,6 +231,11 @@ def json_writer(cls: type[Any]) -> Callable[[Any], str]:
     return write
 
 
+def _after(before: str, piece: Callable[[Any], str]) -> Callable[[Any], str]:
+    """``piece``, its text after ``before``."""
+    return lambda value: before + piece(value)
+
+
 def json_column_writer(
     cls: type[Any],
 ) -> Callable[[Mapping[str, Sequence[Any]]], list[str] | None]:
@@ -239,7 +245,9 @@ def json_column_writer(
     then the caller builds the objects.
 
     Each field's piece of the text is the one :func:`json_writer` writes, made once per
-    distinct value of the column; the pieces are joined row by row by one format.
+    distinct value of the column together with the fixed text before it (the field's name,
+    and the fields of one value for every row that come before it); a row is its columns'
+    texts joined.
     """
     hints = typing.get_type_hints(cls)
     pieces = [(f.name, _piece(hints[f.name])) for f in attrs.fields(cls) if f.init]
@@ -247,29 +255,32 @@ def json_column_writer(
     def write(columns: Mapping[str, Sequence[Any]]) -> list[str] | None:
         if _UNSTRUCTURE_CHANGED[0]:
             return None
-        # A column of one value (an empty note, no project) is written into the row's format
-        # once; the others are joined into it row by row.
-        parts: list[str] = []
+        # A column of one value (an empty note, no project) is written once, into the fixed
+        # text before the next column that varies (or after the last one); each varying
+        # column's texts start with the fixed text before them, so a row is a plain join.
+        fixed = ""  # the text since the last varying column
         texts: list[list[str]] = []
         try:
             for name, piece in pieces:
                 column = columns[name]
+                fixed += f'{"," if fixed or texts else "{"}"{name}":'
                 first = column[0] if column else None
                 kinds = set(map(type, column))
                 # (The last value first: a column that varies mostly differs there already.)
                 if len(kinds) == 1 and column[-1] == first and column.count(first) == len(column):
-                    parts.append(f'"{name}":' + piece(first).replace("%", "%%"))
+                    fixed += piece(first)
                     continue
-                parts.append(f'"{name}":%s')
+                before, fixed = fixed, ""
                 if piece is _text and kinds == {str}:  # ids: every value differs
-                    texts.append(list(map(_string, column)))
+                    texts.append(list(map(before.__add__, map(_string, column))))
                 else:
-                    texts.append(mapped(piece, column, kinds))
+                    texts.append(mapped(_after(before, piece), column, kinds))
         except _UnexpectedValueError:
             return None
-        row = "{" + ",".join(parts) + "}"
+        fixed += "}" if pieces else "{}"
+        n = len(columns[pieces[0][0]]) if pieces else 0
         if not texts:
-            return [row.replace("%%", "%")] * len(columns[pieces[0][0]]) if pieces else []
-        return list(map(row.__mod__, zip(*texts, strict=True)))
+            return [fixed] * n
+        return list(map("".join, zip(*texts, itertools.repeat(fixed, n), strict=True)))
 
     return write
