@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import pytest
 
@@ -313,3 +314,35 @@ def _raw(store: Store) -> Iterator[sqlite3.Connection]:
         conn.commit()
     finally:
         conn.close()
+
+
+class TestInsertColumns:
+    """Rows given column by column are stored as the same rows given one by one."""
+
+    @pytest.mark.parametrize("count", [3, sqlite_module.BULK_ROWS])
+    def test_none_is_stored_as_null_and_every_other_value_as_it_is(self, count: int) -> None:
+        """A column holding values and ``None`` stores NULL for ``None`` (bound as an empty
+        text through ``NULLIF``) and every value as it is, with its type; a column that also
+        holds an empty text binds ``None`` itself, so that its empty texts stay texts. Both
+        below and above the size where the indexes are rebuilt after the rows."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute("CREATE TABLE t (id TEXT PRIMARY KEY, n INTEGER, day TEXT, note TEXT)")
+        conn.execute("CREATE INDEX ix_t_n ON t (n)")
+        dialect = sqlite_module._SQLiteDialect("test", ":memory:")
+        base = [
+            (f"r{i}", *[(1, None, ""), (None, "2020-01-02", None), (-5, None, "x")][i % 3])
+            for i in range(count)
+        ]
+        values = [list(column) for column in zip(*base, strict=True)]
+        cur = cast(sql_module.Cursor, conn.cursor())  # the protocol the store types it by
+        cur.execute("BEGIN")
+        dialect.insert_columns(cur, "t", ["id", "n", "day", "note"], values, count=count)
+        cur.execute("COMMIT")
+        stored = conn.execute(
+            "SELECT id, n, day, note, typeof(n), typeof(day), typeof(note) FROM t ORDER BY rowid"
+        ).fetchall()
+        kinds = {int: "integer", str: "text", type(None): "null"}
+        assert stored == [
+            (*row, kinds[type(row[1])], kinds[type(row[2])], kinds[type(row[3])]) for row in base
+        ]
+        assert [r[1] for r in conn.execute("PRAGMA index_list(t)")].count("ix_t_n") == 1

@@ -147,6 +147,19 @@ class Dialect:
             self.sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"), rows
         )
 
+    def insert_columns(
+        self,
+        cur: Cursor,
+        table: str,
+        columns: Sequence[str],
+        values: Sequence[Sequence[Any]],
+        *,
+        count: int = 0,
+    ) -> None:
+        """:meth:`bulk_insert` of rows given column by column (``values``: one sequence per
+        column, each ``count`` long)."""
+        self.bulk_insert(cur, table, columns, zip(*values, strict=True), count=count)
+
     def tables(self, cur: Cursor) -> list[str]:
         """The tables of the database (or schema)."""
         raise NotImplementedError
@@ -256,9 +269,7 @@ class _SqlRepository(RepositoryBase[T]):
         names, values = _given_columns(self._insert_columns, [ids, *query, texts])
         try:
             with self._store._write() as cur:
-                self._d.bulk_insert(
-                    cur, self._table, names, zip(*values, strict=True), count=len(ids)
-                )
+                self._d.insert_columns(cur, self._table, names, values, count=len(ids))
         except UniqueViolationError as exc:
             raise DuplicateIdError(self._spec.kind, self._duplicate(ids)) from exc
         return True
