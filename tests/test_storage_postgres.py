@@ -120,6 +120,17 @@ def test_newer_schema_is_refused(pg_schema: tuple[str, str]) -> None:
         open_store(_with_schema(url, name))
 
 
+def _record_indexes(url: str, schema: str) -> set[str]:
+    """The names of the support records' indexes in ``schema``."""
+    with psycopg.connect(url) as conn:
+        rows = conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = %s "
+            "AND tablename = 'support_records'",
+            [schema],
+        ).fetchall()
+    return {str(r[0]) for r in rows}
+
+
 def test_version_4_schema_drops_the_redundant_day_index(pg_schema: tuple[str, str]) -> None:
     """A schema at version 4 (the current tables plus the support records' index on the day)
     is migrated to the current version on open: that index is dropped, the records are kept,
@@ -144,24 +155,15 @@ def test_version_4_schema_drops_the_redundant_day_index(pg_schema: tuple[str, st
             sql.SQL("UPDATE {}.meta SET value = '4' WHERE key = 'schema_version'").format(schema)
         )
 
-    def indexes() -> set[str]:
-        with psycopg.connect(url) as conn:
-            rows = conn.execute(
-                "SELECT indexname FROM pg_indexes WHERE schemaname = %s "
-                "AND tablename = 'support_records'",
-                [name],
-            ).fetchall()
-        return {str(r[0]) for r in rows}
-
-    before = indexes()
+    before = _record_indexes(url, name)
     period = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
     with open_store(_with_schema(url, name)) as store:
         assert store.schema_version == SCHEMA_VERSION == 6
         assert store.check_integrity() == []
         assert store.support_records.find() == records
         assert store.support_records.find(period=period) == records[1:]
-    assert before - indexes() == {"ix_support_records_day"}
-    assert "ix_support_records_indicators" in indexes()
+    assert before - _record_indexes(url, name) == {"ix_support_records_day"}
+    assert "ix_support_records_indicators" in _record_indexes(url, name)
 
 
 def test_version_5_schema_drops_the_content_day_index(pg_schema: tuple[str, str]) -> None:
@@ -188,16 +190,7 @@ def test_version_5_schema_drops_the_content_day_index(pg_schema: tuple[str, str]
             sql.SQL("UPDATE {}.meta SET value = '5' WHERE key = 'schema_version'").format(schema)
         )
 
-    def indexes() -> set[str]:
-        with psycopg.connect(url) as conn:
-            rows = conn.execute(
-                "SELECT indexname FROM pg_indexes WHERE schemaname = %s "
-                "AND tablename = 'support_records'",
-                [name],
-            ).fetchall()
-        return {str(r[0]) for r in rows}
-
-    before = indexes()
+    before = _record_indexes(url, name)
     content = records[0].content
     period = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
     with open_store(_with_schema(url, name)) as store:
@@ -205,8 +198,8 @@ def test_version_5_schema_drops_the_content_day_index(pg_schema: tuple[str, str]
         assert store.check_integrity() == []
         assert store.support_records.find(content=content) == records
         assert store.support_records.find(content=content, period=period) == records[1:]
-    assert before - indexes() == {"ix_support_records_content_day"}
-    assert "ix_support_records_indicators" in indexes()
+    assert before - _record_indexes(url, name) == {"ix_support_records_content_day"}
+    assert "ix_support_records_indicators" in _record_indexes(url, name)
 
 
 class TestPostgresOnly:
