@@ -21,7 +21,7 @@ from psycopg import sql
 
 from _figures import PG_THREAD_COMMITS, PG_THREADS
 from _stores import postgres_url
-from khuyencong.domain import Period
+from khuyencong.domain import Period, SupportRecord
 from khuyencong.exceptions import BudgetExceededError, SchemaVersionError, StoreError
 from khuyencong.messages import language
 from khuyencong.storage import SCHEMA_VERSION, PostgresStore, Store, open_store
@@ -131,29 +131,41 @@ def _record_indexes(url: str, schema: str) -> set[str]:
     return {str(r[0]) for r in rows}
 
 
+def _at_older_version(
+    url: str, schema: str, version: int, index: str, columns: str
+) -> list[SupportRecord]:
+    """Three support records (delivered in 2020, 2021, 2022) in a new store in ``schema``,
+    then the store put back at ``version`` with the support records' index ``index`` on
+    ``columns`` that a later step drops; the records, in id order."""
+    records = [
+        attrs.evolve(sample_support_record(i), delivered_on=dt.date(2019 + i, 5, 1))
+        for i in (1, 2, 3)
+    ]
+    with open_store(_with_schema(url, schema)) as store:
+        store.establishments.add(sample_establishment(1))
+        store.support_records.add_many(records)
+    at = sql.Identifier(schema)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE INDEX {} ON {}.support_records ({})").format(
+                sql.Identifier(index), at, sql.SQL(columns)
+            )
+        )
+        conn.execute(
+            sql.SQL("UPDATE {}.meta SET value = {} WHERE key = 'schema_version'").format(
+                at, sql.Literal(str(version))
+            )
+        )
+    return records
+
+
 def test_version_4_schema_drops_the_redundant_day_index(pg_schema: tuple[str, str]) -> None:
     """A schema at version 4 (the current tables plus the support records' index on the day)
     is migrated to the current version on open: that index is dropped, the records are kept,
     and a period is still found."""
 
     url, name = pg_schema
-    records = [
-        attrs.evolve(sample_support_record(i), delivered_on=dt.date(2019 + i, 5, 1))
-        for i in (1, 2, 3)
-    ]
-    with open_store(_with_schema(url, name)) as store:
-        store.establishments.add(sample_establishment(1))
-        store.support_records.add_many(records)
-    schema = sql.Identifier(name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("CREATE INDEX ix_support_records_day ON {}.support_records (day)").format(
-                schema
-            )
-        )
-        conn.execute(
-            sql.SQL("UPDATE {}.meta SET value = '4' WHERE key = 'schema_version'").format(schema)
-        )
+    records = _at_older_version(url, name, 4, "ix_support_records_day", "day")
 
     before = _record_indexes(url, name)
     period = Period(dt.date(2021, 1, 1), dt.date(2022, 12, 31))
@@ -172,23 +184,7 @@ def test_version_5_schema_drops_the_content_day_index(pg_schema: tuple[str, str]
     else, the records are kept, and a content is still found, alone and with a period."""
 
     url, name = pg_schema
-    records = [
-        attrs.evolve(sample_support_record(i), delivered_on=dt.date(2019 + i, 5, 1))
-        for i in (1, 2, 3)
-    ]
-    with open_store(_with_schema(url, name)) as store:
-        store.establishments.add(sample_establishment(1))
-        store.support_records.add_many(records)
-    schema = sql.Identifier(name)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL(
-                "CREATE INDEX ix_support_records_content_day ON {}.support_records (content, day)"
-            ).format(schema)
-        )
-        conn.execute(
-            sql.SQL("UPDATE {}.meta SET value = '5' WHERE key = 'schema_version'").format(schema)
-        )
+    records = _at_older_version(url, name, 5, "ix_support_records_content_day", "content, day")
 
     before = _record_indexes(url, name)
     content = records[0].content
