@@ -357,10 +357,7 @@ class TestSQLiteSchema:
         kept, and a content (alone, and with a period) is still found, the two through the
         covering index's columns."""
         path = tmp_path / "v5.db"
-        conn, records = _version_4_with_records(path)
-        conn.execute("DROP INDEX ix_support_records_day")  # what version 5 ran
-        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
-        conn.commit()
+        conn, records = _version_5_with_records(path)
         before = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
         conn.close()
         assert "ix_support_records_content_day" in before
@@ -388,10 +385,7 @@ class TestSQLiteSchema:
         """A read-only open of a version-5 database (one index more, which no answer depends
         on) reads it without migrating it, and leaves its file as it was."""
         path = tmp_path / "v5.db"
-        conn, records = _version_4_with_records(path)
-        conn.execute("DROP INDEX ix_support_records_day")
-        conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
-        conn.commit()
+        conn, records = _version_5_with_records(path)
         conn.close()
         before = _digest(path)
         with open_store(str(path), read_only=True) as store:
@@ -429,6 +423,16 @@ def _database_at(path: Path, version: int) -> sqlite3.Connection:
         [str(version)],
     )
     return conn
+
+
+def _version_5_with_records(path: Path) -> tuple[sqlite3.Connection, list[SupportRecord]]:
+    """:func:`_version_4_with_records` taken to schema version 5 as that step did it (the
+    day's index dropped), so that it still has version 1's index on the content and the day."""
+    conn, records = _version_4_with_records(path)
+    conn.execute("DROP INDEX ix_support_records_day")
+    conn.execute("UPDATE meta SET value = '5' WHERE key = 'schema_version'")
+    conn.commit()
+    return conn, records
 
 
 def _version_4_with_records(path: Path) -> tuple[sqlite3.Connection, list[SupportRecord]]:
